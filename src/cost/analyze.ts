@@ -1,0 +1,115 @@
+/**
+ * Per-layer costs of a graph, with totals for the model and for every group (stage, unit,
+ * branch). Memory access is computed here, once, for every op: elements of every input tensor,
+ * plus the weights the layer reads, plus elements of every output tensor; a pure view costs 0.
+ */
+import type { Graph, Layer, Shape, View } from '../graph/types.ts';
+import { opCounts, type OpCategory } from '../ops/index.ts';
+import { numel } from '../ops/op.ts';
+
+export const SCHEMA_VERSION = 1;
+export type Dtype = 'fp32' | 'fp16' | 'int8';
+export const DTYPE_BYTES: Record<Dtype, number> = { fp32: 4, fp16: 2, int8: 1 };
+
+export interface Totals {
+  params: number;
+  madds: number;
+  flops: number;
+  memoryAccess: number;
+  memoryAccessBytes: number;
+}
+
+export interface LayerCost extends Totals {
+  name: string;
+  op: string;
+  category: OpCategory;
+  inputShapes: Shape[];
+  outputShape: Shape;
+  /** only for ops with several outputs (split) */
+  outputShapes?: Shape[];
+  /** FLOPs per byte of memory access (0 for a view) */
+  intensity: number;
+  fusedFrom?: string[];
+  [attr: string]: unknown;
+}
+
+export interface GroupCost extends Totals {
+  name: string;
+  kind: string;
+  /** 1 for a top-level group (a stage), 2 for its children (units)... */
+  depth: number;
+  layers: number;
+  intensity: number;
+}
+
+export interface CostReport {
+  schemaVersion: number;
+  model: string;
+  file: string;
+  input: Shape;
+  view: View;
+  dtype: Dtype;
+  bytesPerElement: number;
+  totals: Totals & { intensity: number; layers: number };
+  layers: LayerCost[];
+  groups: GroupCost[];
+}
+
+const zero = (): Totals => ({ params: 0, madds: 0, flops: 0, memoryAccess: 0, memoryAccessBytes: 0 });
+function addTo(t: Totals, c: Totals): void {
+  t.params += c.params;
+  t.madds += c.madds;
+  t.flops += c.flops;
+  t.memoryAccess += c.memoryAccess;
+  t.memoryAccessBytes += c.memoryAccessBytes;
+}
+export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flops / t.memoryAccessBytes : 0);
+
+export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
+  const c = opCounts(l);
+  const memoryAccess = c.view ? 0 : l.inputShapes.reduce((a, s) => a + numel(s), 0) + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);
+  const t: Totals = { params: c.params, madds: c.madds, flops: c.flops, memoryAccess, memoryAccessBytes: memoryAccess * bytesPerElement };
+  return {
+    name: l.name,
+    op: l.op,
+    category: c.category,
+    inputShapes: l.inputShapes,
+    outputShape: l.outputShapes[0],
+    ...(l.outputShapes.length > 1 ? { outputShapes: l.outputShapes } : {}),
+    ...t,
+    intensity: intensity(t),
+    ...l.attrs,
+    ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+  };
+}
+
+export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
+  const bpe = DTYPE_BYTES[dtype];
+  const layers = g.layers.map((l) => layerCost(l, bpe));
+  const totals = zero();
+  const groups = new Map(g.groups.map((gr) => [gr.name, { ...zero(), name: gr.name, kind: gr.kind, depth: gr.name.split('.').length, layers: 0, intensity: 0 }]));
+  for (const l of layers) {
+    addTo(totals, l);
+    const parts = l.name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const gr = groups.get(parts.slice(0, i).join('.'));
+      if (gr) {
+        addTo(gr, l);
+        gr.layers += 1;
+      }
+    }
+  }
+  for (const gr of groups.values()) gr.intensity = intensity(gr);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    model: g.model,
+    file: g.file,
+    input: g.input.shape,
+    view: g.view,
+    dtype,
+    bytesPerElement: bpe,
+    totals: { ...totals, intensity: intensity(totals), layers: layers.length },
+    layers,
+    groups: [...groups.values()],
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Every error a user can cause is a NetcostError: one line of text naming the file, the field
+ * or layer, and the fix, plus the process exit code. The CLI catches these in exactly one place
+ * (src/cli/main.ts) and prints the message without a stack trace. Anything else is a bug.
+ */
+export class NetcostError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetcostError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** A model spec that does not parse, validate or build (exit 2). */
+export class SpecError extends NetcostError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 2, options);
+    this.name = 'SpecError';
+  }
+}
+
+/** Bad command-line usage: unknown model, malformed flag value (exit 2). */
+export class UsageError extends NetcostError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 2, options);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;

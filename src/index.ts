@@ -1,0 +1,10 @@
+/** netcost's programmatic API: the CLI is a thin layer over these calls. */
+export { NetcostError, SpecError, UsageError } from './errors.ts';
+export type * from './spec/types.ts';
+export type * from './graph/types.ts';
+export { buildGraph } from './graph/build.ts';
+export { deployGraph } from './graph/deploy.ts';
+export { analyze, layerCost, DTYPE_BYTES, SCHEMA_VERSION, type CostReport, type LayerCost, type GroupCost, type Totals, type Dtype } from './cost/analyze.ts';
+export { resolveModel, resolveModels, builtinModels, modelsOfSpec, parseInput, withInput } from './spec/load.ts';
+export { evaluate, evalValue, interpolate } from './spec/expr.ts';
+export { OPS } from './ops/index.ts';

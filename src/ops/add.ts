@@ -1,0 +1,20 @@
+/** Elementwise sum of n equal-shaped inputs: n−1 FLOPs per output element. */
+import type { NoAttrs } from '../graph/types.ts';
+import { ShapeError, numel, type OpDef } from './op.ts';
+
+export const add: OpDef<NoAttrs> = {
+  infer(inputs) {
+    if (inputs.length < 2) throw new ShapeError('add needs at least two inputs');
+    const [first] = inputs;
+    for (const s of inputs) {
+      if (s.length !== first.length || s.some((v, i) => v !== first[i])) {
+        throw new ShapeError(`cannot add [${first.join(', ')}] and [${s.join(', ')}]: shapes must be equal`);
+      }
+    }
+    return [[...first]];
+  },
+  params: () => 0,
+  madds: () => 0,
+  flops: (_a, inputs, [y]) => (inputs.length - 1) * numel(y),
+  category: () => 'elementwise',
+};

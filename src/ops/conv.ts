@@ -1,0 +1,29 @@
+/** 2-D convolution. Params: Cout·(Cin/g)·kh·kw (+ Cout bias). MAdds: N·Cout·Ho·Wo·(Cin/g)·kh·kw.
+ * FLOPs: 2 per multiply-add, +1 per output element for the bias, + the fused activation's rule. */
+import type { ConvAttrs } from '../graph/types.ts';
+import { ACTIVATION_FLOPS } from './activation.ts';
+import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
+
+export const conv: OpDef<ConvAttrs> = {
+  infer(inputs, a) {
+    const [n, c, h, w] = expectRank(inputs, 4, 'conv');
+    if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}`);
+    const out = a.outChannels;
+    if (out % a.groups !== 0) throw new ShapeError(`output channels ${out} are not divisible by groups ${a.groups}`);
+    const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0], false);
+    const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1], false);
+    if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input`);
+    return [[n, out, ho, wo]];
+  },
+  params: (a, [x]) => a.outChannels * (x[1] / a.groups) * a.kernel[0] * a.kernel[1] + (a.bias ? a.outChannels : 0),
+  madds: (a, [x], [y]) => numel(y) * (x[1] / a.groups) * a.kernel[0] * a.kernel[1],
+  flops(a, i, o) {
+    const out = numel(o[0]);
+    return 2 * conv.madds(a, i, o) + (a.bias ? out : 0) + (a.act ? ACTIVATION_FLOPS[a.act] * out : 0);
+  },
+  category(a, [x]) {
+    if (a.groups === x[1] && a.groups > 1) return 'depthwise-conv';
+    if (a.kernel[0] === 1 && a.kernel[1] === 1) return 'pointwise-conv';
+    return 'conv';
+  },
+};

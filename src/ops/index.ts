@@ -1,0 +1,66 @@
+/** The op table: every OpKind maps to its module. A missing entry fails to compile. */
+import type { Layer, OpKind, Shape } from '../graph/types.ts';
+import { activation } from './activation.ts';
+import { add } from './add.ts';
+import { batchnorm } from './batchnorm.ts';
+import { concat } from './concat.ts';
+import { conv } from './conv.ts';
+import { flatten } from './flatten.ts';
+import { linear } from './linear.ts';
+import type { OpCategory, OpDef, OpTable } from './op.ts';
+import { avgpool, gap, maxpool } from './pool.ts';
+import { shuffle } from './shuffle.ts';
+import { split } from './split.ts';
+
+export const OPS: OpTable = {
+  conv,
+  bn: batchnorm,
+  relu: activation('relu'),
+  relu6: activation('relu6'),
+  hardswish: activation('hardswish'),
+  sigmoid: activation('sigmoid'),
+  maxpool,
+  avgpool,
+  gap,
+  linear,
+  flatten,
+  shuffle,
+  split,
+  concat,
+  add,
+};
+
+// The table is keyed by op; these helpers recover the attribute type for a given layer.
+function def(op: OpKind): OpDef<unknown> {
+  return OPS[op] as OpDef<unknown>;
+}
+
+export function inferShapes(op: OpKind, attrs: unknown, inputs: Shape[]): Shape[] {
+  return def(op).infer(inputs, attrs);
+}
+
+export interface OpCounts {
+  params: number;
+  madds: number;
+  flops: number;
+  weightsRead: number;
+  view: boolean;
+  category: OpCategory;
+}
+
+export function opCounts(layer: Layer): OpCounts {
+  const d = def(layer.op);
+  const args = [layer.attrs, layer.inputShapes, layer.outputShapes] as const;
+  const params = d.params(...args);
+  return {
+    params,
+    madds: d.madds(...args),
+    flops: d.flops(...args),
+    weightsRead: d.weightsRead ? d.weightsRead(...args) : params,
+    view: d.view === true,
+    category: d.category(...args),
+  };
+}
+
+export type { OpCategory } from './op.ts';
+export { ShapeError } from './op.ts';

@@ -1,0 +1,15 @@
+/** Fully connected layer on [N, F]. Params F·out (+ out bias); MAdds N·F·out; FLOPs 2 per
+ * multiply-add + 1 per output element for the bias. */
+import type { LinearAttrs } from '../graph/types.ts';
+import { expectRank, numel, type OpDef } from './op.ts';
+
+export const linear: OpDef<LinearAttrs> = {
+  infer(inputs, a) {
+    const [n] = expectRank(inputs, 2, 'linear (flatten first)');
+    return [[n, a.outFeatures]];
+  },
+  params: (a, [x]) => x[1] * a.outFeatures + (a.bias ? a.outFeatures : 0),
+  madds: (a, [x]) => x[0] * x[1] * a.outFeatures,
+  flops: (a, i, [y]) => 2 * linear.madds(a, i, [y]) + (a.bias ? numel(y) : 0),
+  category: () => 'linear',
+};

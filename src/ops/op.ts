@@ -1,0 +1,53 @@
+/**
+ * What an op module provides: shape inference and the counts that follow from shapes alone.
+ *
+ * Conventions, stated once (the README's "Conventions" and every report's legend repeat them):
+ * - params: learnable parameters. BN has 2 per channel (scale, shift); running statistics are
+ *   buffers, not parameters.
+ * - madds: multiply-adds of convolutions and linear layers only: what the ShuffleNet papers call
+ *   FLOPs.
+ * - flops: floating-point operations: 2 per multiply-add, plus each op's own rule (below and in
+ *   each module).
+ * - memory access (MAC, ShuffleNet V2 §2): elements read (every input tensor, plus the weights
+ *   the layer reads) plus elements written. Computed once for every op in src/cost/analyze.ts
+ *   from `weightsRead`; pure views cost nothing.
+ */
+import type { OpAttrs, OpKind, Shape } from '../graph/types.ts';
+
+/** Coarse op classes, as ShuffleNet V2's Figure 2 breaks down run time. */
+export type OpCategory = 'conv' | 'pointwise-conv' | 'depthwise-conv' | 'linear' | 'elementwise' | 'data-movement' | 'pooling' | 'view';
+
+export interface OpDef<A> {
+  /** Output shapes from input shapes; throws ShapeError with the numbers when they do not fit. */
+  infer(inputs: Shape[], attrs: A): Shape[];
+  params(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  madds(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  flops(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  /** Weight elements read per inference (default: params). */
+  weightsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  /** A pure view (reshape/flatten): reads and writes nothing. */
+  view?: boolean;
+  category(attrs: A, inputs: Shape[], outputs: Shape[]): OpCategory;
+}
+
+export type OpTable = { [K in OpKind]: OpDef<OpAttrs[K]> };
+
+export class ShapeError extends Error {}
+
+export const numel = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+export function expectRank(inputs: Shape[], rank: number, what: string): Shape {
+  const s = inputs[0];
+  if (inputs.length !== 1) throw new ShapeError(`${what} takes one input, got ${inputs.length}`);
+  if (s.length !== rank) throw new ShapeError(`${what} expects a rank-${rank} input, got [${s.join(', ')}]`);
+  return s;
+}
+
+/** Output size of a sliding window along one axis (PyTorch and ONNX rule). */
+export function windowOut(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = size + 2 * p - d * (k - 1) - 1;
+  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  // ceil mode: the last window must start inside the input or left padding
+  if (ceil && (out - 1) * s >= size + p) out -= 1;
+  return out;
+}

@@ -1,0 +1,42 @@
+/** Pooling. FLOPs per output element: max pool k·k−1 comparisons; average pool k·k (k·k−1 adds
+ * and one scale); global average pool H·W per channel (H·W−1 adds and one scale). */
+import type { NoAttrs, PoolAttrs } from '../graph/types.ts';
+import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
+
+function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
+  const [n, c, h, w] = expectRank(inputs, 4, what);
+  const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], 1, a.ceilMode);
+  const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], 1, a.ceilMode);
+  if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} window does not fit a ${h}x${w} input`);
+  if (a.padding[0] * 2 > a.kernel[0] || a.padding[1] * 2 > a.kernel[1]) {
+    throw new ShapeError(`padding ${a.padding.join('x')} is more than half the ${a.kernel.join('x')} window`);
+  }
+  return [[n, c, ho, wo]];
+}
+
+export const maxpool: OpDef<PoolAttrs> = {
+  infer: (i, a) => inferPool(i, a, 'maxpool'),
+  params: () => 0,
+  madds: () => 0,
+  flops: (a, _i, [y]) => numel(y) * (a.kernel[0] * a.kernel[1] - 1),
+  category: () => 'pooling',
+};
+
+export const avgpool: OpDef<PoolAttrs> = {
+  infer: (i, a) => inferPool(i, a, 'avgpool'),
+  params: () => 0,
+  madds: () => 0,
+  flops: (a, _i, [y]) => numel(y) * a.kernel[0] * a.kernel[1],
+  category: () => 'pooling',
+};
+
+export const gap: OpDef<NoAttrs> = {
+  infer(inputs) {
+    const [n, c] = expectRank(inputs, 4, 'gap');
+    return [[n, c, 1, 1]];
+  },
+  params: () => 0,
+  madds: () => 0,
+  flops: (_a, [x]) => numel(x),
+  category: () => 'pooling',
+};

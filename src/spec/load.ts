@@ -1,0 +1,154 @@
+/**
+ * From what the user typed (a built-in model name, a glob, a spec file, `file.yaml#variant`) to
+ * ModelSpecs. Built-in models live in configs/*.yaml; `npm run build` validates them into
+ * dist/builtins.json, which is used while it matches the files on disk (size and mtime), so a
+ * report of a built-in model loads neither the YAML parser nor zod.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import { SpecError, UsageError } from '../errors.ts';
+import { closest } from '../util/closest.ts';
+import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
+
+export type Nchw = [number, number, number, number];
+export const DEFAULT_INPUT: Nchw = [1, 3, 224, 224];
+
+/** `1x3x224x224` (or `3x224x224`, batch 1) to a shape; `what` names the source in errors. */
+export function parseInput(value: InputSpec, what: string): Nchw {
+  if (Array.isArray(value)) return [...value];
+  const parts = value.trim().toLowerCase().split('x').map((p) => Number(p));
+  if ((parts.length === 3 || parts.length === 4) && parts.every((p) => Number.isInteger(p) && p > 0)) {
+    return (parts.length === 3 ? [1, ...parts] : parts) as Nchw;
+  }
+  throw new UsageError(`${what}: '${value}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
+}
+
+/** The ModelSpecs a spec file defines: one per variant, or one named after the file. */
+export function modelsOfSpec(spec: SpecFile, file: string): ModelSpec[] {
+  const base = { file, spec };
+  const input = parseInput(spec.input ?? DEFAULT_INPUT, `${file}: input`);
+  if (!spec.variants || spec.variants.length === 0) {
+    const name = spec.name ?? basename(file).replace(/\.(ya?ml|json)$/i, '');
+    return [{ ...base, name, description: spec.description, vars: { ...spec.vars }, input }];
+  }
+  return spec.variants.map((v) => ({
+    ...base,
+    name: v.name,
+    description: v.description ?? spec.description,
+    vars: { ...spec.vars, ...v.vars },
+    input: v.input ? parseInput(v.input, `${file}: variant ${v.name}: input`) : input,
+  }));
+}
+
+/** The package root (where package.json and configs/ are), from this module's location. */
+let root: string | undefined;
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'configs'))) return (root = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new Error('netcost: cannot find the package root (package.json beside configs/)');
+    dir = up;
+  }
+}
+
+interface CacheEntry { size: number; mtimeMs: number; spec: SpecFile }
+export interface BuiltinCache { version: number; files: Record<string, CacheEntry> }
+export const CACHE_VERSION = 1;
+
+/** The built-in spec files: configs/*.{yaml,yml,json}, relative to the package root. */
+export function builtinSpecFiles(): string[] {
+  const dir = join(packageRoot(), 'configs');
+  return readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort().map((f) => `configs/${f}`);
+}
+
+let builtins: ModelSpec[] | undefined;
+
+/** Every built-in model, in file order then variant order. */
+export async function builtinModels(): Promise<ModelSpec[]> {
+  if (builtins) return builtins;
+  const rootDir = packageRoot();
+  let cache: BuiltinCache | undefined;
+  try {
+    cache = JSON.parse(readFileSync(join(rootDir, 'dist', 'builtins.json'), 'utf8')) as BuiltinCache;
+    if (cache.version !== CACHE_VERSION) cache = undefined;
+  } catch {
+    cache = undefined;
+  }
+  const out: ModelSpec[] = [];
+  const seen = new Map<string, string>();
+  for (const rel of builtinSpecFiles()) {
+    const st = statSync(join(rootDir, rel));
+    const hit = cache?.files[rel];
+    const spec = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs
+      ? hit.spec
+      : (await import('./parse.ts')).readSpecFile(join(rootDir, rel));
+    for (const m of modelsOfSpec(spec, rel)) {
+      const prev = seen.get(m.name);
+      if (prev) throw new SpecError(`${rel}: model name '${m.name}' is also defined in ${prev}; built-in names must be unique`);
+      seen.set(m.name, rel);
+      out.push(m);
+    }
+  }
+  return (builtins = out);
+}
+
+const GLOB = /[*?[\]{}]/;
+const SPEC_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * Resolve command-line model arguments, in order: a spec file path (optionally `#variant`),
+ * a glob over built-in names (`'shufflenet-v1-g*-1.0x'`), or a built-in name.
+ */
+export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
+  const out: ModelSpec[] = [];
+  for (const arg of args) {
+    const [path, variant] = arg.split('#') as [string, string | undefined];
+    if (SPEC_FILE.test(path) || existsSync(path) && statSync(path).isFile()) {
+      if (!existsSync(path)) throw new UsageError(`${path}: no such spec file`);
+      const { readSpecFile } = await import('./parse.ts');
+      const file = relative(process.cwd(), resolve(path)) || path;
+      const models = modelsOfSpec(readSpecFile(path), file);
+      if (variant === undefined) {
+        out.push(...models);
+      } else {
+        const m = models.find((x) => x.name === variant);
+        if (!m) throw new UsageError(`${path}: no variant '${variant}'; it defines ${models.map((x) => x.name).join(', ')}`);
+        out.push(m);
+      }
+      continue;
+    }
+    const all = await builtinModels();
+    if (GLOB.test(arg)) {
+      const isMatch = picomatch(arg);
+      const hits = all.filter((m) => isMatch(m.name));
+      if (hits.length === 0) throw new UsageError(`no built-in model matches '${arg}'; run 'netcost list' to see them`);
+      out.push(...hits);
+      continue;
+    }
+    const m = all.find((x) => x.name === arg);
+    if (!m) {
+      const near = closest(arg, all.map((x) => x.name));
+      throw new UsageError(`unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every built-in model; a spec file path also works)`);
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** Resolve exactly one model. */
+export async function resolveModel(arg: string): Promise<ModelSpec> {
+  const models = await resolveModels([arg]);
+  if (models.length !== 1) {
+    throw new UsageError(`'${arg}' names ${models.length} models (${models.slice(0, 6).map((m) => m.name).join(', ')}${models.length > 6 ? ', ...' : ''}); name one, or use file.yaml#variant`);
+  }
+  return models[0];
+}
+
+/** The same model with another input shape. */
+export function withInput(m: ModelSpec, input: Nchw | undefined): ModelSpec {
+  return input ? { ...m, input } : m;
+}
