@@ -8,3 +8,6 @@ export { analyze, layerCost, DTYPE_BYTES, SCHEMA_VERSION, type CostReport, type 
 export { resolveModel, resolveModels, builtinModels, modelsOfSpec, parseInput, withInput } from './spec/load.ts';
 export { evaluate, evalValue, interpolate } from './spec/expr.ts';
 export { OPS } from './ops/index.ts';
+export { costReport, graphOf, type CostOptions } from './pipeline.ts';
+export { renderReport, rowsAtDepth, legend, type Format, type Row } from './report/report.ts';
+export { renderCompare, compareResult, type CompareResult } from './report/compare.ts';

@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import picomatch from 'picomatch';
 import { SpecError, UsageError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
 import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
@@ -123,6 +122,7 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
     }
     const all = await builtinModels();
     if (GLOB.test(arg)) {
+      const { default: picomatch } = await import('picomatch');
       const isMatch = picomatch(arg);
       const hits = all.filter((m) => isMatch(m.name));
       if (hits.length === 0) throw new UsageError(`no built-in model matches '${arg}'; run 'netcost list' to see them`);

@@ -1,0 +1,30 @@
+// Bundle the CLI and the library with esbuild (one file each plus shared chunks, so a report of a
+// built-in model loads little code), then validate the built-in specs into dist/builtins.json.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli/run.ts', index: 'src/index.ts', cache: 'src/spec/cache.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['onnxruntime-node'],
+  define: { VERSION: JSON.stringify(pkg.version) },
+  banner: { js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);" },
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+  sourcemap: false,
+});
+const { writeBuiltinCache } = await import('../dist/cache.js');
+try {
+  const r = writeBuiltinCache();
+  console.log(`netcost: built dist/ and validated ${r.models} built-in models from ${r.files} spec files`);
+} catch (e) {
+  console.error(`netcost build: ${e.message}`);
+  process.exit(2);
+}

@@ -1,0 +1,84 @@
+/**
+ * The command line: flags -> typed options -> one library call -> a reporter. Errors are caught
+ * here, once: a NetcostError prints one line and exits with its code (2 for user mistakes); any
+ * other error is a bug and keeps its stack.
+ */
+import { Command, CommanderError } from 'commander';
+import { NetcostError } from '../errors.ts';
+
+const EXAMPLES = `
+Examples:
+  $ netcost list
+  $ netcost report shufflenet-v2-1.0x --depth 2
+  $ netcost report shufflenet-v2-1.0x --view deploy --format json > costs.json
+  $ netcost report configs/examples/resnext-unit.yaml
+  $ netcost compare 'shufflenet-v1-g*-1.0x'
+  $ netcost compare shufflenet-v2-1.0x mobilenet-v2-1.0x --input 1x3x160x160 --format md
+  $ netcost schema > netcost.schema.json
+
+Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), or a
+spec file (YAML or JSON; file.yaml#variant picks one variant of a family file).
+Exit codes: 0 success, 1 findings (check), 2 usage or spec error.`;
+
+export function program(): Command {
+  const p = new Command('netcost')
+    .description('What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride();
+
+  p.command('list')
+    .description('list the built-in models with their params and MAdds')
+    .option('--format <format>', 'table | json | csv | md', 'table')
+    .addHelpText('after', '\nExample:\n  $ netcost list --format md')
+    .action(async (o) => (await import('./commands/list.ts')).list(o));
+
+  p.command('report')
+    .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
+    .argument('<model>', 'built-in model name or spec file')
+    .option('--input <NxCxHxW>', 'input shape (default: the spec\'s, usually 1x3x224x224)')
+    .option('--view <view>', 'spec (conv, BN, activation separate) | deploy (BN folded, activations fused)', 'spec')
+    .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
+    .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
+    .option('--format <format>', 'table | json | csv | md', 'table')
+    .addHelpText('after', '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json')
+    .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
+
+  p.command('compare')
+    .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
+    .argument('<models...>', 'built-in names, quoted globs, or spec files')
+    .option('--input <NxCxHxW>', 'input shape for every model')
+    .option('--view <view>', 'spec | deploy', 'spec')
+    .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
+    .option('--format <format>', 'table | json | csv | md', 'table')
+    .addHelpText('after', "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md")
+    .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
+
+  p.command('schema')
+    .description('print the JSON Schema of spec files (for editor validation and completion)')
+    .addHelpText('after', '\nExample:\n  $ netcost schema > netcost.schema.json')
+    .action(async () => (await import('./commands/schema.ts')).schema());
+
+  return p;
+}
+
+declare const VERSION: string;
+
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; any other commander error is a usage error
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    if (e instanceof NetcostError) {
+      process.stderr.write(`netcost: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,69 @@
+/** `netcost compare`: totals of several models side by side, ratios to the first, per-stage breakdown. */
+import type { CostReport } from '../cost/analyze.ts';
+import { csvLine, fixed, int, mdTable, mega, ratio, shape } from './format.ts';
+import type { Format } from './report.ts';
+import { textTable } from './table.ts';
+
+export interface CompareResult {
+  schemaVersion: number;
+  view: string;
+  dtype: string;
+  models: { model: string; file: string; input: number[]; totals: CostReport['totals']; stages: { name: string; params: number; madds: number; flops: number; memoryAccess: number; memoryAccessBytes: number }[] }[];
+}
+
+export function compareResult(reports: CostReport[]): CompareResult {
+  return {
+    schemaVersion: 1,
+    view: reports[0].view,
+    dtype: reports[0].dtype,
+    models: reports.map((r) => ({
+      model: r.model,
+      file: r.file,
+      input: r.input,
+      totals: r.totals,
+      stages: r.groups.filter((g) => g.depth === 1 && g.kind !== 'conv').map(({ name, params, madds, flops, memoryAccess, memoryAccessBytes }) => ({ name, params, madds, flops, memoryAccess, memoryAccessBytes })),
+    })),
+  };
+}
+
+export function renderCompare(reports: CostReport[], format: Format): string {
+  const res = compareResult(reports);
+  if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
+  const base = reports[0].totals;
+  const head = ['model', 'input', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (M el)', 'MAC (MiB)', 'FLOP/B', 'params x', 'MAdds x', 'MAC x', 'layers'];
+  const rows = reports.map((r) => {
+    const t = r.totals;
+    return [r.model, shape(r.input), int(t.params), mega(t.madds), mega(t.flops), mega(t.memoryAccess), mega(t.memoryAccessBytes / 1.048576), fixed(t.intensity),
+      ratio(t.params, base.params), ratio(t.madds, base.madds), ratio(t.memoryAccess, base.memoryAccess), String(t.layers)];
+  });
+  if (format === 'csv') {
+    const lines = reports.map((r) => {
+      const t = r.totals;
+      return csvLine([r.model, shape(r.input), t.params, t.madds, t.flops, t.memoryAccess, t.memoryAccessBytes, t.intensity.toFixed(4),
+        (t.params / base.params).toFixed(4), (t.madds / base.madds).toFixed(4), (t.memoryAccess / base.memoryAccess).toFixed(4), t.layers]);
+    });
+    return `${[csvLine(['model', 'input', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'paramsRatio', 'maddsRatio', 'memoryAccessRatio', 'layers']), ...lines].join('\n')}\n`;
+  }
+  // per-stage breakdown: stages in first-seen order across models
+  const stageNames: string[] = [];
+  for (const m of res.models) for (const s of m.stages) if (!stageNames.includes(s.name)) stageNames.push(s.name);
+  const sHead = ['stage', ...res.models.map((m) => m.model)];
+  const sRows = stageNames.map((n) => [n, ...res.models.map((m) => {
+    const s = m.stages.find((x) => x.name === n);
+    return s ? `${mega(s.madds)} / ${mega(s.memoryAccess)}` : '-';
+  })]);
+  const notes = [
+    `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; view ${res.view}.`,
+    `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in the totals only.`,
+  ];
+  if (format === 'md') {
+    const parts = ['### netcost compare', '', mdTable(head, rows)];
+    if (stageNames.length) parts.push('', '#### By stage: MAdds (M) / MAC (M elements)', '', mdTable(sHead, sRows));
+    parts.push('', ...notes.map((x) => `- ${x}`));
+    return `${parts.join('\n')}\n`;
+  }
+  const parts = [textTable(head, rows, head.map((_, i) => (i < 2 ? 'l' : 'r')))];
+  if (stageNames.length) parts.push('', 'By stage, MAdds (M) / MAC (M elements):', textTable(sHead, sRows));
+  parts.push('', ...notes);
+  return `${parts.join('\n')}\n`;
+}

@@ -1,0 +1,120 @@
+/** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
+import type { CostReport, LayerCost, Totals } from '../cost/analyze.ts';
+import { intensity } from '../cost/analyze.ts';
+import { csvLine, fixed, int, kilo, mdTable, mega, pct, shape } from './format.ts';
+import { textTable } from './table.ts';
+
+export type Format = 'table' | 'json' | 'csv' | 'md';
+
+/** A row of a report: a layer, or a group collapsed by --depth. */
+export interface Row extends Totals {
+  name: string;
+  /** op of a layer; `[kind]` of a collapsed group */
+  op: string;
+  outputShape: string;
+  intensity: number;
+  layers: number;
+}
+
+const layerRow = (l: LayerCost): Row => ({
+  name: l.name,
+  op: l.fusedFrom ? fusedOp(l) : l.op,
+  outputShape: (l.outputShapes ?? [l.outputShape]).map(shape).join(' + '),
+  params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess, memoryAccessBytes: l.memoryAccessBytes,
+  intensity: l.intensity,
+  layers: 1,
+});
+
+function fusedOp(l: LayerCost): string {
+  return [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+');
+}
+
+/**
+ * Rows at a given depth: a layer deeper than `depth` is replaced by its enclosing group at that
+ * depth (summed); depth 0 or Infinity keeps every layer.
+ */
+export function rowsAtDepth(r: CostReport, depth: number): Row[] {
+  if (!(depth > 0) || !Number.isFinite(depth)) return r.layers.map(layerRow);
+  const groups = new Map(r.groups.map((g) => [g.name, g]));
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  for (const l of r.layers) {
+    const parts = l.name.split('.');
+    if (parts.length <= depth) {
+      rows.push(layerRow(l));
+      continue;
+    }
+    const gname = parts.slice(0, depth).join('.');
+    if (seen.has(gname)) continue;
+    seen.add(gname);
+    const g = groups.get(gname);
+    const last = lastLayerOf(r, gname);
+    if (!g) throw new Error(`internal: no group ${gname}`);
+    rows.push({
+      name: g.name, op: `[${g.kind}]`, outputShape: shape(last.outputShape),
+      params: g.params, madds: g.madds, flops: g.flops, memoryAccess: g.memoryAccess, memoryAccessBytes: g.memoryAccessBytes,
+      intensity: intensity(g), layers: g.layers,
+    });
+  }
+  return rows;
+}
+
+function lastLayerOf(r: CostReport, group: string): LayerCost {
+  let last: LayerCost | undefined;
+  for (const l of r.layers) if (l.name.startsWith(`${group}.`)) last = l;
+  return last as LayerCost;
+}
+
+const HEAD = ['layer', 'op', 'output', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (K el)', 'MAC (KB)', 'FLOP/B', 'MAdds %', 'MAC %'];
+
+function cells(row: Row, t: Totals): string[] {
+  return [
+    row.name, row.op, row.outputShape, int(row.params), mega(row.madds, 3), mega(row.flops, 3),
+    kilo(row.memoryAccess), kilo(row.memoryAccessBytes / 1.024), fixed(row.intensity), pct(row.madds, t.madds), pct(row.memoryAccess, t.memoryAccess),
+  ];
+}
+
+function totalCells(r: CostReport): string[] {
+  const t = r.totals;
+  return ['total', `${t.layers} layers`, '', int(t.params), mega(t.madds, 3), mega(t.flops, 3), kilo(t.memoryAccess), kilo(t.memoryAccessBytes / 1.024), fixed(t.intensity), '100.0%', '100.0%'];
+}
+
+export function legend(r: CostReport): string[] {
+  return [
+    `params: learnable parameters (weights, biases, BN scale and shift; BN running statistics are buffers, not counted).`,
+    `MAdds: multiply-adds of convolutions and linear layers only; what the ShuffleNet papers call "FLOPs". M = 10^6.`,
+    `FLOPs: floating-point operations: 2 per multiply-add, +1 per output element for a bias; BN 2 per element; relu 1, relu6 2, sigmoid 4, hardswish 5 per element; max pool k*k-1 and average pool k*k per output element; global average pool 1 per input element; add 1 per output element per extra input. Shuffle, split, concat and views: 0.`,
+    `MAC: memory access cost (ShuffleNet V2, section 2): elements read (every input, plus the layer's weights; BN reads its 2 folded values per channel) plus elements written. K el = 10^3 elements; KB = 1024 bytes at ${r.dtype} (${r.bytesPerElement} B per element). Flatten/reshape views cost 0; shuffle, split and concat cost their reads and writes.`,
+    `FLOP/B: arithmetic intensity, FLOPs per byte of MAC. MAdds % and MAC %: share of the model total.`,
+    r.view === 'deploy'
+      ? `view deploy: BN folded into the preceding conv (which gains a bias) and an activation right after it fused in; op shows what was fused (conv+bn+relu). Intermediate tensors of a fused chain are not counted as memory traffic.`
+      : `view spec: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,
+  ];
+}
+
+export function renderReport(r: CostReport, format: Format, depth = Infinity): string {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  const rows = rowsAtDepth(r, depth);
+  if (format === 'csv') {
+    const head = ['name', 'op', 'output', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'maddsShare', 'memoryAccessShare'];
+    const lines = rows.map((x) => csvLine([x.name, x.op, x.outputShape, x.params, x.madds, x.flops, x.memoryAccess, x.memoryAccessBytes, x.intensity.toFixed(4),
+      (x.madds / (r.totals.madds || 1)).toFixed(6), (x.memoryAccess / (r.totals.memoryAccess || 1)).toFixed(6)]));
+    return `${[csvLine(head), ...lines].join('\n')}\n`;
+  }
+  const title = `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`;
+  const body = rows.map((x) => cells(x, r.totals));
+  const stages = Number.isFinite(depth) && depth === 1 ? undefined : rowsAtDepth(r, 1).map((x) => cells(x, r.totals));
+  const t = r.totals;
+  const summary = `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
+  if (format === 'md') {
+    const parts = [`### ${r.model}`, '', `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`, '', mdTable(HEAD, [...body, totalCells(r)], HEAD.map((_, i) => (i < 3 ? 'l' : 'r')))];
+    if (stages) parts.push('', '#### By stage', '', mdTable(HEAD, [...stages, totalCells(r)], HEAD.map((_, i) => (i < 3 ? 'l' : 'r'))));
+    parts.push('', summary, '', ...legend(r).map((x) => `- ${x}`));
+    return `${parts.join('\n')}\n`;
+  }
+  const align = HEAD.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
+  const parts = [title, '', textTable(HEAD, [...body, totalCells(r)], align)];
+  if (stages) parts.push('', 'By stage:', textTable(HEAD, [...stages, totalCells(r)], align));
+  parts.push('', summary, '', ...legend(r));
+  return `${parts.join('\n')}\n`;
+}
