@@ -1,0 +1,28 @@
+/** Test helpers: build models from inline spec text, run the built CLI. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { analyze, type CostReport } from '../src/cost/analyze.ts';
+import { buildGraph } from '../src/graph/build.ts';
+import { deployGraph } from '../src/graph/deploy.ts';
+import { modelsOfSpec } from '../src/spec/load.ts';
+import { parseSpecText } from '../src/spec/parse.ts';
+import type { ModelSpec } from '../src/spec/types.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function modelFromYaml(yaml: string, file = 'inline.yaml'): ModelSpec {
+  return modelsOfSpec(parseSpecText(yaml, file), file)[0];
+}
+
+export function costsOfYaml(yaml: string, view: 'spec' | 'deploy' = 'spec'): CostReport {
+  const g = buildGraph(modelFromYaml(yaml));
+  return analyze(view === 'deploy' ? deployGraph(g) : g);
+}
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+/** Run the built CLI (dist/, made by `npm run build`, which `npm test` runs first). */
+export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [`${ROOT}/bin/netcost.js`, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
