@@ -1,6 +1,12 @@
 /** Process entry: run the CLI and exit with its code. */
 import { main } from './main.ts';
 
+// `netcost report ... | head`: a closed pipe ends the output quietly, not with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {

@@ -7,12 +7,12 @@ import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
 export const conv: OpDef<ConvAttrs> = {
   infer(inputs, a) {
     const [n, c, h, w] = expectRank(inputs, 4, 'conv');
-    if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}`);
+    if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both channel counts, or change the channels`);
     const out = a.outChannels;
-    if (out % a.groups !== 0) throw new ShapeError(`output channels ${out} are not divisible by groups ${a.groups}`);
+    if (out % a.groups !== 0) throw new ShapeError(`output channels ${out} are not divisible by groups ${a.groups}; make out a multiple of ${a.groups}`);
     const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0], false);
     const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1], false);
-    if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input`);
+    if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input; use a larger input or a smaller kernel`);
     return [[n, out, ho, wo]];
   },
   params: (a, [x]) => a.outChannels * (x[1] / a.groups) * a.kernel[0] * a.kernel[1] + (a.bias ? a.outChannels : 0),

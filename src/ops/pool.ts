@@ -7,7 +7,7 @@ function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
   const [n, c, h, w] = expectRank(inputs, 4, what);
   const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], 1, a.ceilMode);
   const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], 1, a.ceilMode);
-  if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} window does not fit a ${h}x${w} input`);
+  if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} window does not fit a ${h}x${w} input; use a larger input or a smaller kernel`);
   if (a.padding[0] * 2 > a.kernel[0] || a.padding[1] * 2 > a.kernel[1]) {
     throw new ShapeError(`padding ${a.padding.join('x')} is more than half the ${a.kernel.join('x')} window`);
   }

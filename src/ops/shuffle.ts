@@ -6,7 +6,7 @@ import { ShapeError, expectRank, type OpDef } from './op.ts';
 export const shuffle: OpDef<ShuffleAttrs> = {
   infer(inputs, a) {
     const s = expectRank(inputs, 4, 'shuffle');
-    if (s[1] % a.groups !== 0) throw new ShapeError(`channels ${s[1]} are not divisible by shuffle groups ${a.groups}`);
+    if (s[1] % a.groups !== 0) throw new ShapeError(`channels ${s[1]} are not divisible by shuffle groups ${a.groups}; make the channels a multiple of ${a.groups}`);
     return [[...s]];
   },
   params: () => 0,

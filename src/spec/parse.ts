@@ -16,7 +16,7 @@ function formatPath(path: PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const at = formatPath(issue.path) || '(top level)';
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `${at}.op: unknown op ${JSON.stringify(valueAt(data, [...issue.path, 'op']))}; expected one of conv, bn, relu, relu6, hardswish, sigmoid, maxpool, avgpool, gap, linear, flatten, shuffle, seq, parallel, repeat, block`;
+    return `${at}: unknown op ${JSON.stringify(valueAt(data, issue.path))}; expected one of conv, bn, relu, relu6, hardswish, sigmoid, maxpool, avgpool, gap, linear, flatten, shuffle, seq, parallel, repeat, block`;
   }
   if (issue.code === 'unrecognized_keys') return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling (netcost schema lists every field)`;
   if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) return `${at}: missing; expected ${issue.expected}`;
@@ -39,11 +39,11 @@ export function parseSpecText(text: string, file: string): SpecFile {
       throw new SpecError(`${file}: not valid JSON: ${(e as Error).message}`);
     }
   } else {
-    const doc = parseDocument(text, { prettyErrors: false });
+    const doc = parseDocument(text, { prettyErrors: true });
     const err = doc.errors[0];
     if (err) {
       const pos = err instanceof YAMLError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
-      throw new SpecError(`${file}${pos}: malformed YAML: ${err.message.split('\n')[0]}`);
+      throw new SpecError(`${file}${pos}: malformed YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax there`);
     }
     data = doc.toJS();
   }

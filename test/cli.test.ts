@@ -1,0 +1,137 @@
+/** The built command line, end to end: outputs, formats, exit codes, one-line errors. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'netcost-cli-'));
+const write = (name: string, text: string) => {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('netcost --help', () => {
+  it('lists every command with an example', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['list', 'report', 'compare', 'schema']) expect(r.stdout).toMatch(new RegExp(`\\$ netcost ${c}`));
+  });
+});
+
+describe('netcost list', () => {
+  it('lists the built-in models with params and MAdds', () => {
+    const r = cli(['list', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const { models } = JSON.parse(r.stdout) as { models: { name: string; params: number; madds: number }[] };
+    const names = models.map((m) => m.name);
+    for (const n of ['shufflenet-v2-1.0x', 'shufflenet-v2-official-2.0x', 'shufflenet-v1-g8-1.0x', 'shufflenet-v1-g2-0.25x', 'mobilenet-v2-1.0x']) expect(names).toContain(n);
+    expect(models.find((m) => m.name === 'shufflenet-v2-1.0x')?.params).toBe(2_278_604);
+    expect(cli(['list']).stdout).toMatch(/shufflenet-v2-0\.5x\s+1,366,792\s+40\.48/);
+  });
+});
+
+describe('netcost report', () => {
+  it('prints the JSON schema with the documented keys', () => {
+    const r = cli(['report', 'shufflenet-v2-0.5x', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ schemaVersion: 1, model: 'shufflenet-v2-0.5x', input: [1, 3, 224, 224], view: 'spec' });
+    expect(Object.keys(j.totals)).toEqual(expect.arrayContaining(['params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes']));
+    expect(j.totals.params).toBe(1_366_792);
+    const conv = j.layers.find((l: { name: string }) => l.name === 'stage2.unit1.branch2.pw1.conv');
+    expect(Object.keys(conv)).toEqual(expect.arrayContaining(['name', 'op', 'inputShapes', 'outputShape', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'kernel', 'stride', 'groups']));
+    expect(conv.inputShapes).toEqual([[1, 24, 56, 56]]);
+  });
+
+  it('--input, --dtype and --view change the numbers as they should', () => {
+    const base = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json']).stdout);
+    const b2 = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json', '--input', '2x3x224x224', '--dtype', 'fp16']).stdout);
+    expect(b2.input).toEqual([2, 3, 224, 224]);
+    expect(b2.totals.madds).toBe(2 * base.totals.madds);
+    expect(b2.totals.params).toBe(base.totals.params);
+    expect(b2.totals.memoryAccessBytes).toBe(2 * b2.totals.memoryAccess);
+    const dep = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json', '--view', 'deploy']).stdout);
+    expect(dep.view).toBe('deploy');
+    expect(dep.layers.length).toBeLessThan(base.layers.length);
+  });
+
+  it('--depth collapses rows to stages or units, with the same totals', () => {
+    const csv = (d: string) => cli(['report', 'shufflenet-v2-1.0x', '--format', 'csv', '--depth', d]).stdout.trim().split('\n').slice(1);
+    const stages = csv('1');
+    expect(stages.map((l) => l.split(',')[0])).toEqual(['conv1', 'maxpool', 'stage2', 'stage3', 'stage4', 'conv5', 'pool', 'flatten', 'fc']);
+    const units = csv('2');
+    expect(units.filter((l) => l.startsWith('stage3.'))).toHaveLength(8);
+    const sum = (rows: string[]) => rows.reduce((a, l) => a + Number(l.split(',')[4]), 0);
+    const total = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json']).stdout).totals.madds;
+    expect(sum(stages)).toBe(total);
+    expect(sum(units)).toBe(total);
+  });
+
+  it('table and md carry a legend that states the conventions and units', () => {
+    const t = cli(['report', 'shufflenet-v1-g3-1.0x']).stdout;
+    expect(t).toMatch(/MAdds: multiply-adds of convolutions and linear layers only/);
+    expect(t).toMatch(/MAC: memory access cost/);
+    expect(t).toMatch(/By stage:/);
+    const md = cli(['report', 'shufflenet-v1-g3-1.0x', '--format', 'md', '--depth', '2']).stdout;
+    expect(md).toMatch(/^### shufflenet-v1-g3-1\.0x/);
+    expect(md).toMatch(/\| stage3\.unit8 \| \[repeat\] \|/);
+  });
+
+  it('reads a user spec file', () => {
+    const r = cli(['report', 'configs/examples/resnext-unit.yaml', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).model).toBe('resnext-unit');
+  });
+});
+
+describe('netcost compare', () => {
+  it('expands a glob to the V1 group counts, with ratios to the first model and a stage breakdown', () => {
+    const r = cli(['compare', 'shufflenet-v1-g*-1.0x']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^shufflenet-v1-g\d-1\.0x /.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual([1, 2, 3, 4, 8].map((g) => `shufflenet-v1-g${g}-1.0x`));
+    expect(rows[0]).toMatch(/1\.00x\s+1\.00x\s+1\.00x/);
+    expect(r.stdout).toMatch(/By stage/);
+    const j = JSON.parse(cli(['compare', 'shufflenet-v1-g*-1.0x', '--format', 'json']).stdout);
+    expect(j.models.map((m: { stages: { name: string }[] }) => m.stages.map((s) => s.name))[0]).toEqual(['stage2', 'stage3', 'stage4']);
+  });
+});
+
+describe('errors: one line, exit code 2, no stack trace', () => {
+  const expectError = (args: string[], pattern: RegExp) => {
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  };
+  it('an unknown model suggests the closest names', () => expectError(['report', 'shufflenet-v2-1x'], /unknown model 'shufflenet-v2-1x'; did you mean 'shufflenet-v2-1\.0x'/));
+  it('a glob that matches nothing', () => expectError(['compare', 'resnet*'], /no built-in model matches 'resnet\*'/));
+  it('a spec field with a typo names the file and the path', () =>
+    expectError(['report', write('typo.yaml', 'name: x\nlayers:\n  - { op: conv, out: 8, kernel: 3, stirde: 2 }\n')], /typo\.yaml: layers\[0\]: unknown field 'stirde'/));
+  it('a wrong type names what was expected', () =>
+    expectError(['report', write('type.yaml', 'name: x\nlayers:\n  - { op: conv, out: [8], kernel: 3 }\n')], /type\.yaml: layers\[0\]\.out: /));
+  it('an unknown op lists the known ones', () =>
+    expectError(['report', write('op.yaml', 'name: x\nlayers:\n  - { op: convv, out: 8 }\n')], /layers\[0\]\.op: unknown op "convv"; expected one of conv/));
+  it('groups that do not divide name the layer and the numbers', () =>
+    expectError(['report', write('groups.yaml', 'name: x\ninput: 1x24x8x8\nlayers:\n  - { op: conv, name: pw, out: 30, kernel: 1, groups: 4 }\n')], /groups\.yaml: layers\[0\] \(layer pw\): output channels 30 are not divisible by groups 4/));
+  it('a V1 width that breaks divisibility names the layer (g = 2, c2 = 100: 25 bottleneck channels)', () => {
+    const v1 = readFileSync(new URL('../configs/shufflenet-v1.yaml', import.meta.url), 'utf8');
+    const p = write('v1bad.yaml', `name: v1\nvariants: [ { name: bad, vars: { g: 2, c2: 100, conv1: 24 } } ]\n${v1.slice(v1.indexOf('\nblocks:'))}`);
+    expectError(['report', `${p}#bad`], /v1bad\.yaml: blocks\.down\.layers\[0\]\.branches\[1\]\.layers\[1\] \(layer stage2\.unit1\.main\.shuffle\): channels 25 are not divisible by shuffle groups 2/);
+  });
+  it('malformed YAML gives the line', () => expectError(['report', write('bad.yaml', 'name: x\nlayers:\n  - op: conv\n    out: 3\n     kernel: 3\n')], /bad\.yaml:4:\d+: malformed YAML: Nested mappings/));
+  it('an unknown variable in an expression lists the defined ones', () =>
+    expectError(['report', write('var.yaml', 'name: x\nlayers:\n  - { op: conv, name: c, out: "${w * 2}", kernel: 1 }\n')], /layers\[0\]\.out \(layer c\): unknown variable 'w'/));
+  it('a missing file', () => expectError(['report', 'no-such.yaml'], /no-such\.yaml: no such spec file/));
+  it('a bad --input', () => expectError(['report', 'shufflenet-v2-1.0x', '--input', '224x224'], /--input: '224x224' is not a shape; write NxCxHxW/));
+  it('an input too small for a window', () =>
+    expectError(['report', write('small.yaml', 'name: x\ninput: 1x3x8x8\nlayers:\n  - { op: maxpool, name: mp, kernel: 3 }\n'), '--input', '1x3x2x2'], /\(layer mp\): a 3x3 window does not fit a 2x2 input/));
+  it('a bad --format', () => expectError(['report', 'shufflenet-v2-1.0x', '--format', 'xml'], /--format 'xml' is not one of table, json, csv, md/));
+  it('an unknown flag is a usage error', () => {
+    expect(cli(['report', 'shufflenet-v2-1.0x', '--bogus']).code).toBe(2);
+  });
+});
