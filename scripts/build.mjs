@@ -3,6 +3,21 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
+// commander requires node:child_process at load time for executable subcommands, which netcost
+// never uses; loading it (and net, stream...) is a measurable share of start-up. Hand commander a
+// stand-in that loads the real module on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: 'lazy-child-process', namespace: 'netcost' } : undefined);
+    b.onLoad({ filter: /^lazy-child-process$/, namespace: 'netcost' }, () => ({
+      contents: "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, k) => real()[k] });",
+      loader: 'js',
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -17,6 +32,7 @@ await build({
   define: { VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [lazyChildProcess],
   logLevel: 'warning',
   sourcemap: false,
 });
