@@ -14,6 +14,9 @@ Examples:
   $ netcost report configs/examples/resnext-unit.yaml
   $ netcost compare 'shufflenet-v1-g*-1.0x'
   $ netcost compare shufflenet-v2-1.0x mobilenet-v2-1.0x --input 1x3x160x160 --format md
+  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure
+  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx
+  $ netcost bench shufflenet-v2-1.0x --per-layer
   $ netcost schema > netcost.schema.json
 
 Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), or a
@@ -52,8 +55,37 @@ export function program(): Command {
     .option('--view <view>', 'spec | deploy', 'spec')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .addHelpText('after', "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md")
+    .option('--measure', 'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC')
+    .option('--runs <N>', 'timed runs per model with --measure', '30')
+    .option('--warmup <N>', 'warm-up runs per model with --measure', '5')
+    .option('--threads <N>', 'onnxruntime intra-op threads with --measure', '1')
+    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
+    .addHelpText('after', "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50")
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
+
+  p.command('export')
+    .description('write a model as ONNX (opset 17): node names = layer names, seeded weights, shapes and metadata')
+    .argument('<model>', 'built-in model name or spec file')
+    .requiredOption('-o, --output <file.onnx>', 'where to write the model')
+    .option('--view <view>', 'spec (BN and activations as their own nodes) | deploy (BN folded, conv biases)', 'spec')
+    .option('--input <NxCxHxW>', 'input shape')
+    .option('--seed <N>', 'seed of the pseudo-random weights', '0')
+    .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
+    .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
+
+  p.command('bench')
+    .description('time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler\'s time per layer beside MAdds and MAC')
+    .argument('<model>', 'built-in model name, spec file, or .onnx file')
+    .option('--runs <N>', 'timed runs', '50')
+    .option('--warmup <N>', 'warm-up runs before timing', '10')
+    .option('--threads <N>', 'onnxruntime intra-op threads (default 1, for stable numbers)', '1')
+    .option('--per-layer', 'profile kernels and attribute their time to layers')
+    .option('--view <view>', 'graph to export: spec | deploy (onnxruntime fuses either way)', 'spec')
+    .option('--input <NxCxHxW>', 'input shape (for a .onnx file: of its only input)')
+    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
+    .option('--format <format>', 'table | json | csv | md', 'table')
+    .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input 1x3x224x224 --format json')
+    .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   p.command('schema')
     .description('print the JSON Schema of spec files (for editor validation and completion)')

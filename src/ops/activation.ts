@@ -3,6 +3,7 @@
 import type { Activation } from '../spec/types.ts';
 import type { NoAttrs } from '../graph/types.ts';
 import { expectAnyRank, type OpDef, numel } from './elementwise.ts';
+import type { OnnxEmitter } from './op.ts';
 
 export const ACTIVATION_FLOPS: Record<Activation, number> = { relu: 1, relu6: 2, hardswish: 5, sigmoid: 4 };
 
@@ -13,5 +14,16 @@ export function activation(kind: Activation): OpDef<NoAttrs> {
     madds: () => 0,
     flops: (_a, _i, [out]) => ACTIVATION_FLOPS[kind] * numel(out),
     category: () => 'elementwise',
+    onnx: ({ name, inputs, outputs }, e) => emitActivation(kind, name, inputs[0], outputs[0], e),
   };
+}
+
+/** One activation node; relu6 is Clip(0, 6). Also used for activations fused into a conv. */
+export function emitActivation(kind: Activation, name: string, input: string, output: string, e: OnnxEmitter): void {
+  switch (kind) {
+    case 'relu': return e.node('Relu', name, [input], [output]);
+    case 'relu6': return e.node('Clip', name, [input, e.floats(`${name}#min`, [], [0]), e.floats(`${name}#max`, [], [6])], [output]);
+    case 'hardswish': return e.node('HardSwish', name, [input], [output]);
+    case 'sigmoid': return e.node('Sigmoid', name, [input], [output]);
+  }
 }

@@ -17,4 +17,5 @@ export const add: OpDef<NoAttrs> = {
   madds: () => 0,
   flops: (_a, inputs, [y]) => (inputs.length - 1) * numel(y),
   category: () => 'elementwise',
+  onnx: ({ name, inputs, outputs }, e) => e.node(inputs.length === 2 ? 'Add' : 'Sum', name, inputs, outputs),
 };

@@ -12,4 +12,15 @@ export const batchnorm: OpDef<NoAttrs> = {
   madds: () => 0,
   flops: (_a, _i, [out]) => 2 * numel(out),
   category: () => 'elementwise',
+  onnx({ name, inputs, outputs, inputShapes }, e) {
+    const c = inputShapes[0][1];
+    const r = (k: number) => (i: number) => 0.1 * Math.sin(k * (i + 1));
+    e.node('BatchNormalization', name, [
+      inputs[0],
+      e.floats(`${name}.scale`, [c], (i) => 1 + r(1)(i)),
+      e.floats(`${name}.bias`, [c], r(2)),
+      e.floats(`${name}.mean`, [c], r(3)),
+      e.floats(`${name}.var`, [c], (i) => 1 + Math.abs(r(4)(i))),
+    ], outputs, { epsilon: { f: 1e-5 } });
+  },
 };

@@ -17,4 +17,5 @@ export const concat: OpDef<NoAttrs> = {
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',
+  onnx: ({ name, inputs, outputs }, e) => e.node('Concat', name, inputs, outputs, { axis: 1 }),
 };

@@ -1,7 +1,7 @@
 /** 2-D convolution. Params: Cout·(Cin/g)·kh·kw (+ Cout bias). MAdds: N·Cout·Ho·Wo·(Cin/g)·kh·kw.
  * FLOPs: 2 per multiply-add, +1 per output element for the bias, + the fused activation's rule. */
 import type { ConvAttrs } from '../graph/types.ts';
-import { ACTIVATION_FLOPS } from './activation.ts';
+import { ACTIVATION_FLOPS, emitActivation } from './activation.ts';
 import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
 
 export const conv: OpDef<ConvAttrs> = {
@@ -25,5 +25,17 @@ export const conv: OpDef<ConvAttrs> = {
     if (a.groups === x[1] && a.groups > 1) return 'depthwise-conv';
     if (a.kernel[0] === 1 && a.kernel[1] === 1) return 'pointwise-conv';
     return 'conv';
+  },
+  onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
+    const cin = inputShapes[0][1] / a.groups;
+    const fanIn = cin * a.kernel[0] * a.kernel[1];
+    const w = e.weight(`${name}.weight`, [a.outChannels, cin, a.kernel[0], a.kernel[1]], fanIn);
+    const ins = [inputs[0], w, ...(a.bias ? [e.weight(`${name}.bias`, [a.outChannels], fanIn)] : [])];
+    const out = a.act ? `${name}#conv` : outputs[0];
+    e.node('Conv', name, ins, [out], {
+      kernel_shape: a.kernel, strides: a.stride, dilations: a.dilation, group: a.groups,
+      pads: [a.padding[0], a.padding[1], a.padding[0], a.padding[1]],
+    });
+    if (a.act) emitActivation(a.act, `${name}#${a.act}`, out, outputs[0], e);
   },
 };

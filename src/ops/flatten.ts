@@ -13,4 +13,5 @@ export const flatten: OpDef<NoAttrs> = {
   flops: () => 0,
   view: true,
   category: () => 'view',
+  onnx: ({ name, inputs, outputs }, e) => e.node('Flatten', name, inputs, outputs, { axis: 1 }),
 };

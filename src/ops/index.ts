@@ -7,7 +7,7 @@ import { concat } from './concat.ts';
 import { conv } from './conv.ts';
 import { flatten } from './flatten.ts';
 import { linear } from './linear.ts';
-import type { OpCategory, OpDef, OpTable } from './op.ts';
+import type { OnnxEmitter, OpCategory, OpDef, OpTable } from './op.ts';
 import { avgpool, gap, maxpool } from './pool.ts';
 import { shuffle } from './shuffle.ts';
 import { split } from './split.ts';
@@ -39,6 +39,11 @@ export function inferShapes(op: OpKind, attrs: unknown, inputs: Shape[]): Shape[
   return def(op).infer(inputs, attrs);
 }
 
+/** Write one layer as ONNX nodes through an emitter. */
+export function emitOnnx(layer: Layer, e: OnnxEmitter): void {
+  def(layer.op).onnx({ name: layer.name, attrs: layer.attrs, inputs: layer.inputs, outputs: layer.outputs, inputShapes: layer.inputShapes, outputShapes: layer.outputShapes }, e);
+}
+
 export interface OpCounts {
   params: number;
   madds: number;
@@ -62,5 +67,5 @@ export function opCounts(layer: Layer): OpCounts {
   };
 }
 
-export type { OpCategory } from './op.ts';
+export type { OnnxEmitter, OpCategory } from './op.ts';
 export { ShapeError } from './op.ts';

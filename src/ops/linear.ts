@@ -12,4 +12,9 @@ export const linear: OpDef<LinearAttrs> = {
   madds: (a, [x]) => x[0] * x[1] * a.outFeatures,
   flops: (a, i, [y]) => 2 * linear.madds(a, i, [y]) + (a.bias ? numel(y) : 0),
   category: () => 'linear',
+  onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
+    const f = inputShapes[0][1];
+    const ins = [inputs[0], e.weight(`${name}.weight`, [a.outFeatures, f], f), ...(a.bias ? [e.weight(`${name}.bias`, [a.outFeatures], f)] : [])];
+    e.node('Gemm', name, ins, outputs, { transB: 1 });
+  },
 };

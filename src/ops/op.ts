@@ -14,6 +14,34 @@
  */
 import type { OpAttrs, OpKind, Shape } from '../graph/types.ts';
 
+/** An ONNX attribute value: int, ints, {f: float}, or string. */
+export type OnnxAttr = number | number[] | { f: number } | string;
+
+/**
+ * What an op module needs to write itself as ONNX nodes, without knowing protobuf: the exporter
+ * (src/onnx/export.ts) implements it. Node names: the layer's name for the node that carries the
+ * layer's work, `<layer>#<suffix>` for helper nodes, so a profiler's node name maps back to the
+ * layer by cutting at '#'.
+ */
+export interface OnnxEmitter {
+  /** a seeded random float weight; returns the initializer name */
+  weight(name: string, dims: number[], fanIn: number): string;
+  /** a float initializer with given values (BN statistics) */
+  floats(name: string, dims: number[], values: number[] | ((i: number) => number)): string;
+  /** an int64 initializer (shapes, split sizes) */
+  int64s(name: string, values: number[]): string;
+  node(opType: string, name: string, inputs: string[], outputs: string[], attrs?: Record<string, OnnxAttr>): void;
+}
+
+export interface EmitArgs<A> {
+  name: string;
+  attrs: A;
+  inputs: string[];
+  outputs: string[];
+  inputShapes: Shape[];
+  outputShapes: Shape[];
+}
+
 /** Coarse op classes, as ShuffleNet V2's Figure 2 breaks down run time. */
 export type OpCategory = 'conv' | 'pointwise-conv' | 'depthwise-conv' | 'linear' | 'elementwise' | 'data-movement' | 'pooling' | 'view';
 
@@ -28,6 +56,8 @@ export interface OpDef<A> {
   /** A pure view (reshape/flatten): reads and writes nothing. */
   view?: boolean;
   category(attrs: A, inputs: Shape[], outputs: Shape[]): OpCategory;
+  /** Write the layer as ONNX nodes (opset 17). */
+  onnx(args: EmitArgs<A>, e: OnnxEmitter): void;
 }
 
 export type OpTable = { [K in OpKind]: OpDef<OpAttrs[K]> };

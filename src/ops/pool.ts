@@ -1,7 +1,15 @@
 /** Pooling. FLOPs per output element: max pool k·k−1 comparisons; average pool k·k (k·k−1 adds
  * and one scale); global average pool H·W per channel (H·W−1 adds and one scale). */
 import type { NoAttrs, PoolAttrs } from '../graph/types.ts';
-import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
+import { ShapeError, expectRank, numel, windowOut, type EmitArgs, type OnnxEmitter, type OpDef } from './op.ts';
+
+function emitPool(opType: string, { name, attrs: a, inputs, outputs }: EmitArgs<PoolAttrs>, e: OnnxEmitter): void {
+  e.node(opType, name, inputs, outputs, {
+    kernel_shape: a.kernel, strides: a.stride, pads: [a.padding[0], a.padding[1], a.padding[0], a.padding[1]], ceil_mode: a.ceilMode ? 1 : 0,
+    // PyTorch's AvgPool2d default count_include_pad=True
+    ...(opType === 'AveragePool' ? { count_include_pad: 1 } : {}),
+  });
+}
 
 function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
   const [n, c, h, w] = expectRank(inputs, 4, what);
@@ -20,6 +28,7 @@ export const maxpool: OpDef<PoolAttrs> = {
   madds: () => 0,
   flops: (a, _i, [y]) => numel(y) * (a.kernel[0] * a.kernel[1] - 1),
   category: () => 'pooling',
+  onnx: (args, e) => emitPool('MaxPool', args, e),
 };
 
 export const avgpool: OpDef<PoolAttrs> = {
@@ -28,6 +37,7 @@ export const avgpool: OpDef<PoolAttrs> = {
   madds: () => 0,
   flops: (a, _i, [y]) => numel(y) * a.kernel[0] * a.kernel[1],
   category: () => 'pooling',
+  onnx: (args, e) => emitPool('AveragePool', args, e),
 };
 
 export const gap: OpDef<NoAttrs> = {
@@ -39,4 +49,5 @@ export const gap: OpDef<NoAttrs> = {
   madds: () => 0,
   flops: (_a, [x]) => numel(x),
   category: () => 'pooling',
+  onnx: ({ name, inputs, outputs }, e) => e.node('GlobalAveragePool', name, inputs, outputs),
 };

@@ -13,6 +13,12 @@ export const shuffle: OpDef<ShuffleAttrs> = {
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',
+  onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
+    const [n, c, h, w] = inputShapes[0];
+    e.node('Reshape', `${name}#split`, [inputs[0], e.int64s(`${name}#shape5`, [n, a.groups, c / a.groups, h, w])], [`${name}#5d`]);
+    e.node('Transpose', name, [`${name}#5d`], [`${name}#t`], { perm: [0, 2, 1, 3, 4] });
+    e.node('Reshape', `${name}#merge`, [`${name}#t`, e.int64s(`${name}#shape4`, [n, c, h, w])], outputs);
+  },
 };
 
 /** The permutation itself: output channel i reads input channel src[i]. */

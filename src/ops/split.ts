@@ -16,4 +16,5 @@ export const split: OpDef<SplitAttrs> = {
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',
+  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node('Split', name, [inputs[0], e.int64s(`${name}#sizes`, a.sizes)], outputs, { axis: 1 }),
 };

@@ -1,21 +1,47 @@
 /** `netcost compare`: totals of several models side by side, ratios to the first, per-stage breakdown. */
 import type { CostReport } from '../cost/analyze.ts';
+import type { LatencyOf } from '../measure/bench.ts';
+import type { MeasureEnv } from '../measure/env.ts';
+import { spearman } from '../measure/stats.ts';
 import { csvLine, fixed, int, mdTable, mega, ratio, shape } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
+
+/** Latency measured for every compared model in one interleaved run. */
+export interface CompareMeasurement {
+  env: MeasureEnv;
+  latencies: LatencyOf[];
+  /** Spearman rank correlation over the compared models */
+  spearmanMadds: number;
+  spearmanMemoryAccess: number;
+  warnings: string[];
+}
 
 export interface CompareResult {
   schemaVersion: number;
   view: string;
   dtype: string;
+  measured?: CompareMeasurement;
   models: { model: string; file: string; input: number[]; totals: CostReport['totals']; stages: { name: string; params: number; madds: number; flops: number; memoryAccess: number; memoryAccessBytes: number }[] }[];
 }
 
-export function compareResult(reports: CostReport[]): CompareResult {
+export function measurement(reports: CostReport[], m: { results: LatencyOf[]; env: MeasureEnv; warnings: string[] }): CompareMeasurement {
+  const lat = m.results.map((r) => r.latency.medianMs);
+  return {
+    env: m.env,
+    latencies: m.results,
+    spearmanMadds: spearman(lat, reports.map((r) => r.totals.madds)),
+    spearmanMemoryAccess: spearman(lat, reports.map((r) => r.totals.memoryAccess)),
+    warnings: m.warnings,
+  };
+}
+
+export function compareResult(reports: CostReport[], measured?: CompareMeasurement): CompareResult {
   return {
     schemaVersion: 1,
     view: reports[0].view,
     dtype: reports[0].dtype,
+    ...(measured ? { measured } : {}),
     models: reports.map((r) => ({
       model: r.model,
       file: r.file,
@@ -26,15 +52,18 @@ export function compareResult(reports: CostReport[]): CompareResult {
   };
 }
 
-export function renderCompare(reports: CostReport[], format: Format): string {
-  const res = compareResult(reports);
+export function renderCompare(reports: CostReport[], format: Format, measured?: CompareMeasurement): string {
+  const res = compareResult(reports, measured);
   if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
   const base = reports[0].totals;
-  const head = ['model', 'input', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (M el)', 'MAC (MiB)', 'FLOP/B', 'params x', 'MAdds x', 'MAC x', 'layers'];
-  const rows = reports.map((r) => {
+  const lat = measured?.latencies;
+  const head = ['model', 'input', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (M el)', 'MAC (MiB)', 'FLOP/B', 'params x', 'MAdds x', 'MAC x', 'layers',
+    ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : [])];
+  const rows = reports.map((r, i) => {
     const t = r.totals;
     return [r.model, shape(r.input), int(t.params), mega(t.madds), mega(t.flops), mega(t.memoryAccess), mega(t.memoryAccessBytes / 1.048576), fixed(t.intensity),
-      ratio(t.params, base.params), ratio(t.madds, base.madds), ratio(t.memoryAccess, base.memoryAccess), String(t.layers)];
+      ratio(t.params, base.params), ratio(t.madds, base.madds), ratio(t.memoryAccess, base.memoryAccess), String(t.layers),
+      ...(lat ? [fixed(lat[i].latency.medianMs, 3), `${fixed(lat[i].latency.p10Ms, 2)}-${fixed(lat[i].latency.p90Ms, 2)}`, ratio(lat[i].latency.medianMs, lat[0].latency.medianMs)] : [])];
   });
   if (format === 'csv') {
     const lines = reports.map((r) => {
@@ -42,7 +71,9 @@ export function renderCompare(reports: CostReport[], format: Format): string {
       return csvLine([r.model, shape(r.input), t.params, t.madds, t.flops, t.memoryAccess, t.memoryAccessBytes, t.intensity.toFixed(4),
         (t.params / base.params).toFixed(4), (t.madds / base.madds).toFixed(4), (t.memoryAccess / base.memoryAccess).toFixed(4), t.layers]);
     });
-    return `${[csvLine(['model', 'input', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'paramsRatio', 'maddsRatio', 'memoryAccessRatio', 'layers']), ...lines].join('\n')}\n`;
+    const withLat = lat ? lines.map((l, i) => `${l},${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}`) : lines;
+    const csvHead = ['model', 'input', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'paramsRatio', 'maddsRatio', 'memoryAccessRatio', 'layers', ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : [])];
+    return `${[csvLine(csvHead), ...withLat].join('\n')}\n`;
   }
   // per-stage breakdown: stages in first-seen order across models
   const stageNames: string[] = [];
@@ -56,6 +87,15 @@ export function renderCompare(reports: CostReport[], format: Format): string {
     `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; view ${res.view}.`,
     `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in the totals only.`,
   ];
+  if (measured) {
+    const e = measured.env;
+    const r2 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+    notes.push(
+      `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ${measured.latencies[0].latency.runs} runs per model, interleaved round by round.`,
+      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ${r2(measured.spearmanMadds)}, latency vs MAC ${r2(measured.spearmanMemoryAccess)}.`,
+      ...measured.warnings.map((w) => `warning: ${w}`),
+    );
+  }
   if (format === 'md') {
     const parts = ['### netcost compare', '', mdTable(head, rows)];
     if (stageNames.length) parts.push('', '#### By stage: MAdds (M) / MAC (M elements)', '', mdTable(sHead, sRows));

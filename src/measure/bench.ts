@@ -1,0 +1,294 @@
+/**
+ * `bench`: time a model in onnxruntime-node on this CPU, optionally per layer, and set the
+ * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
+ */
+import { analyze, type LayerCost, type Totals } from '../cost/analyze.ts';
+import { deployGraph } from '../graph/deploy.ts';
+import type { Graph, View } from '../graph/types.ts';
+import { decodeModel, encodeModel, exportOnnx, OPSET, IR_VERSION } from '../onnx/export.ts';
+import type { OpCategory } from '../ops/index.ts';
+import { UsageError } from '../errors.ts';
+import { measureEnv, type MeasureEnv } from './env.ts';
+import { attribute, kernelsOfTrace, type Kernel } from './profile.ts';
+import { ortVersion, Runner, timeInterleaved, type OptLevel } from './runner.ts';
+import { spearman, summarize, type Summary } from './stats.ts';
+
+export const BENCH_SCHEMA_VERSION = 1;
+/** Above this coefficient of variation a result is flagged as too noisy to trust. */
+export const NOISY_CV = 0.1;
+
+export interface BenchOptions {
+  runs?: number;
+  warmup?: number;
+  threads?: number;
+  optLevel?: OptLevel;
+  perLayer?: boolean;
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+/** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file. */
+export type BenchTarget =
+  | { kind: 'graph'; graph: Graph }
+  | { kind: 'onnx'; file: string; bytes: Uint8Array; inputShapes?: Record<string, number[]> };
+
+export interface LayerTiming {
+  name: string;
+  op: string;
+  category: OpCategory | 'onnx';
+  /** spec-view layers this unit stands for (a fused conv+bn+relu lists all three) */
+  fusedFrom?: string[];
+  madds: number;
+  flops: number;
+  memoryAccess: number;
+  memoryAccessBytes: number;
+  measuredMs: number;
+  timeShare: number;
+  maddsShare: number;
+  memoryAccessShare: number;
+  /** achieved GFLOP/s and GB/s (from the deploy-view counts) */
+  gflops: number;
+  gbps: number;
+  kernels: string[];
+}
+
+export interface CategoryTiming { category: string; measuredMs: number; timeShare: number; maddsShare: number; memoryAccessShare: number }
+
+export interface PerLayer {
+  layers: LayerTiming[];
+  /** kernel time per run, all kernels */
+  kernelMs: number;
+  /** share of kernel time credited to a layer */
+  attributedShare: number;
+  unattributed: { node: string; opType: string; measuredMs: number }[];
+  /** share of kernel time that was onnxruntime's layout reorders (credited to the layers they serve) */
+  reorderShare: number;
+  /** deploy-view layers that got no kernel of their own (onnxruntime fused them into a neighbour) */
+  withoutKernel: string[];
+  categories: CategoryTiming[];
+  spearmanMadds: number;
+  spearmanMemoryAccess: number;
+  /** layers whose time share most exceeds their MAdds share */
+  overMadds: { name: string; timeShare: number; maddsShare: number }[];
+  profiledRuns: number;
+}
+
+export interface BenchResult {
+  schemaVersion: number;
+  model: string;
+  file: string;
+  /** netcost graph exported at `view`, or an ONNX file */
+  source: 'spec' | 'onnx';
+  view?: View;
+  input: Record<string, number[]>;
+  modelBytes: number;
+  env: MeasureEnv;
+  latency: Summary & { threads: number };
+  warmup: number;
+  /** the harness's own cost per run: the same loop around a one-element Identity model */
+  overheadMs: number;
+  /** deploy-view totals of the cost model (what the engine runs) */
+  totals?: Totals;
+  perLayer?: PerLayer;
+  warnings: string[];
+}
+
+/** ONNX inputs that are not initializers, with their shapes (symbolic dims must be given). */
+export function onnxInputs(bytes: Uint8Array, file: string, given: Record<string, number[]> = {}): { name: string; shape: number[] }[] {
+  let m;
+  try {
+    m = decodeModel(bytes);
+  } catch (e) {
+    throw new UsageError(`${file}: not a readable ONNX model (${(e as Error).message})`);
+  }
+  const inits = new Set((m.graph?.initializer ?? []).map((t) => t.name));
+  const real = (m.graph?.input ?? []).filter((i) => !inits.has(i.name ?? ''));
+  return real.map((i) => {
+    const name = i.name ?? '';
+    // '*' is a shape given without a name: it applies to a model's only input
+    const g = given[name] ?? (real.length === 1 ? given['*'] : undefined);
+    if (g) return { name, shape: g };
+    const dims = i.type?.tensorType?.shape?.dim ?? [];
+    const shape = dims.map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : NaN));
+    if (shape.some(Number.isNaN)) throw new UsageError(`${file}: input '${name}' has a symbolic or unknown dimension; give its shape with --input NxCxHxW`);
+    return { name, shape };
+  });
+}
+
+/** A one-element Identity model: timing it measures the harness, not a network. */
+function identityModel(): Uint8Array {
+  const vi = { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } };
+  return encodeModel({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'netcost',
+    graph: { name: 'identity', node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }], input: [vi], output: [{ ...vi, name: 'y' }] },
+  });
+}
+
+const share = (x: number, t: number) => (t > 0 ? x / t : 0);
+
+/** Measure one target: latency always, per-layer kernel time with `perLayer`. */
+export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promise<BenchResult> {
+  const runs = opts.runs ?? 50;
+  const warmup = opts.warmup ?? 10;
+  const threads = opts.threads ?? 1;
+  const optLevel = opts.optLevel ?? 'all';
+  const sessionOpts = { threads, optLevel };
+  const bytes = target.kind === 'graph' ? exportOnnx(target.graph) : target.bytes;
+  const what = target.kind === 'graph' ? target.graph.model : target.file;
+  const inputs = target.kind === 'graph' ? [{ name: target.graph.input.name, shape: target.graph.input.shape }] : onnxInputs(bytes, target.file, target.inputShapes);
+
+  const total = (warmup + runs) * (opts.perLayer ? 3 : 2);
+  let done = 0;
+  const tick = (phase: string) => () => opts.onProgress?.(++done, total, phase);
+
+  // the model and the harness-only model, interleaved
+  const main = await Runner.open(bytes, inputs, sessionOpts, what);
+  const idle = await Runner.open(identityModel(), [{ name: 'x', shape: [1] }], sessionOpts, 'identity');
+  let samples: number[][];
+  try {
+    samples = await timeInterleaved([main, idle], warmup, runs, tick('timing'));
+  } finally {
+    await main.close();
+    await idle.close();
+  }
+  const latency = summarize(samples[0]);
+  const overheadMs = summarize(samples[1]).medianMs;
+
+  const warnings: string[] = [];
+  if (latency.cv > NOISY_CV) warnings.push(`run-to-run spread is wide (cv ${(100 * latency.cv).toFixed(1)}% > ${100 * NOISY_CV}%): this machine is noisy; compare medians within one run, or raise --runs`);
+
+  let costs: LayerCost[] | undefined;
+  let totals: Totals | undefined;
+  let unitOfLayer: Map<string, string> | undefined;
+  if (target.kind === 'graph') {
+    const dep = target.graph.view === 'deploy' ? target.graph : deployGraph(target.graph);
+    const r = analyze(dep);
+    costs = r.layers;
+    totals = r.totals;
+    unitOfLayer = new Map();
+    for (const l of dep.layers) {
+      unitOfLayer.set(l.name, l.name);
+      for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
+    }
+  }
+
+  let perLayer: PerLayer | undefined;
+  if (opts.perLayer) {
+    const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
+    let events;
+    try {
+      await timeInterleaved([prof], warmup, runs, tick('profiling'));
+      events = prof.endProfiling();
+    } finally {
+      await prof.close();
+    }
+    const { kernels, runs: profiledRuns } = kernelsOfTrace(events, runs);
+    perLayer = perLayerReport(kernels, profiledRuns, costs, totals, unitOfLayer);
+    if (perLayer.attributedShare < 0.99) warnings.push(`only ${(100 * perLayer.attributedShare).toFixed(1)}% of kernel time maps to a layer; see "unattributed"`);
+  }
+  opts.onProgress?.(total, total, 'done');
+
+  return {
+    schemaVersion: BENCH_SCHEMA_VERSION,
+    model: target.kind === 'graph' ? target.graph.model : target.file,
+    file: target.kind === 'graph' ? target.graph.file : target.file,
+    source: target.kind === 'graph' ? 'spec' : 'onnx',
+    ...(target.kind === 'graph' ? { view: target.graph.view } : {}),
+    input: Object.fromEntries(inputs.map((i) => [i.name, i.shape])),
+    modelBytes: bytes.length,
+    env: measureEnv(await ortVersion(), threads, optLevel),
+    latency: { ...latency, threads },
+    warmup,
+    overheadMs,
+    ...(totals ? { totals } : {}),
+    ...(perLayer ? { perLayer } : {}),
+    warnings,
+  };
+}
+
+function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCost[] | undefined, totals: Totals | undefined, unitOfLayer: Map<string, string> | undefined): PerLayer {
+  // without a netcost graph (a foreign ONNX file), every node is its own unit
+  const unitOf = unitOfLayer ? (l: string) => unitOfLayer.get(l) : (l: string) => l;
+  const a = attribute(kernels, unitOf);
+  const kernelMs = a.totalUs / 1000;
+  const attributedMs = [...a.byUnit.values()].reduce((x, y) => x + y, 0) / 1000;
+  const t = totals ?? { params: 0, madds: 0, flops: 0, memoryAccess: 0, memoryAccessBytes: 0 };
+  const byName = new Map((costs ?? []).map((c) => [c.name, c]));
+  const units = costs ? costs.map((c) => c.name) : [...a.byUnit.keys()];
+  const layers: LayerTiming[] = units.map((name) => {
+    const c = byName.get(name);
+    const ms = (a.byUnit.get(name) ?? 0) / 1000;
+    const sec = ms / 1000;
+    const ks = a.kernelsByUnit.get(name) ?? [];
+    return {
+      name,
+      op: c ? (c.fusedFrom ? [c.op, c.foldedBn ? 'bn' : '', typeof c.act === 'string' ? c.act : ''].filter(Boolean).join('+') : c.op) : ks[0]?.opType ?? '?',
+      category: c?.category ?? 'onnx',
+      ...(c?.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
+      madds: c?.madds ?? 0,
+      flops: c?.flops ?? 0,
+      memoryAccess: c?.memoryAccess ?? 0,
+      memoryAccessBytes: c?.memoryAccessBytes ?? 0,
+      measuredMs: ms,
+      timeShare: share(ms, attributedMs),
+      maddsShare: share(c?.madds ?? 0, t.madds),
+      memoryAccessShare: share(c?.memoryAccess ?? 0, t.memoryAccess),
+      gflops: sec > 0 ? (c?.flops ?? 0) / sec / 1e9 : 0,
+      gbps: sec > 0 ? (c?.memoryAccessBytes ?? 0) / sec / 1e9 : 0,
+      kernels: ks.map((k) => `${k.node} [${k.opType}]`),
+    };
+  });
+  const cats = new Map<string, CategoryTiming>();
+  for (const l of layers) {
+    const c = cats.get(l.category) ?? { category: l.category, measuredMs: 0, timeShare: 0, maddsShare: 0, memoryAccessShare: 0 };
+    c.measuredMs += l.measuredMs;
+    c.timeShare += l.timeShare;
+    c.maddsShare += l.maddsShare;
+    c.memoryAccessShare += l.memoryAccessShare;
+    cats.set(l.category, c);
+  }
+  // correlations over layers that do work (views cost nothing and take no kernel)
+  const timed = layers.filter((l) => l.category !== 'view');
+  const overMadds = [...timed].sort((x, y) => (y.timeShare - y.maddsShare) - (x.timeShare - x.maddsShare)).slice(0, 5)
+    .map((l) => ({ name: l.name, timeShare: l.timeShare, maddsShare: l.maddsShare }));
+  return {
+    layers,
+    kernelMs,
+    attributedShare: share(attributedMs, kernelMs),
+    unattributed: a.unattributed.map((k) => ({ node: k.node, opType: k.opType, measuredMs: k.us / 1000 })),
+    reorderShare: share(a.reorderUs / 1000, kernelMs),
+    withoutKernel: costs ? layers.filter((l) => !a.byUnit.has(l.name) && l.category !== 'view').map((l) => l.name) : [],
+    categories: [...cats.values()].sort((x, y) => y.measuredMs - x.measuredMs),
+    spearmanMadds: costs ? spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.madds)) : NaN,
+    spearmanMemoryAccess: costs ? spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.memoryAccess)) : NaN,
+    overMadds: costs ? overMadds : [],
+    profiledRuns,
+  };
+}
+
+export interface LatencyOf { model: string; latency: Summary & { threads: number } }
+
+/**
+ * Latency of several graphs in one run, interleaved round by round so that a noisy machine's
+ * drift falls on all of them alike (for `compare --measure` and `check --measure`).
+ */
+export async function benchMany(graphs: Graph[], opts: Omit<BenchOptions, 'perLayer'> = {}): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
+  const runs = opts.runs ?? 30;
+  const warmup = opts.warmup ?? 5;
+  const threads = opts.threads ?? 1;
+  const optLevel = opts.optLevel ?? 'all';
+  const runners: Runner[] = [];
+  try {
+    for (const g of graphs) runners.push(await Runner.open(exportOnnx(g), [{ name: g.input.name, shape: g.input.shape }], { threads, optLevel }, g.model));
+    const total = (warmup + runs) * runners.length;
+    let done = 0;
+    const samples = await timeInterleaved(runners, warmup, runs, () => opts.onProgress?.(++done, total, 'timing'));
+    opts.onProgress?.(total, total, 'done');
+    const results = graphs.map((g, i) => ({ model: g.model, latency: { ...summarize(samples[i]), threads } }));
+    const warnings = results.filter((r) => r.latency.cv > NOISY_CV).map((r) => `${r.model}: run-to-run spread is wide (cv ${(100 * r.latency.cv).toFixed(1)}%); treat its latency with care`);
+    return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings };
+  } finally {
+    for (const r of runners) await r.close();
+  }
+}

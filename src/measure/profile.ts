@@ -1,0 +1,93 @@
+/**
+ * onnxruntime's profiler trace -> time per netcost layer. Pure functions over the parsed trace.
+ *
+ * Mapping a kernel to a layer: the trace names kernels `<node>_kernel_time`; onnxruntime adds
+ * `_nchwc` to nodes it moved to its blocked layout, and a node it fused (Conv+BN+ReLU) keeps the
+ * name of one of the fused nodes. netcost names helper nodes `<layer>#<suffix>`. So: strip those,
+ * find the layer, and credit the unit that layer belongs to (the deploy-view layer: a conv with
+ * its folded BN and fused activation counts as one). Layout conversions onnxruntime inserts
+ * (ReorderInput / ReorderOutput) are credited to the layer they serve: the next kernel for an
+ * input reorder, the previous one for an output reorder.
+ */
+
+export interface TraceEvent {
+  cat: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string; provider?: string };
+}
+
+export interface Kernel {
+  /** node name as onnxruntime reports it */
+  node: string;
+  opType: string;
+  /** mean microseconds per run */
+  us: number;
+}
+
+/** Kernel times averaged over the last `runs` model runs of the trace, in execution order. */
+export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: Kernel[]; runs: number } {
+  const spans = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts).slice(-runs);
+  if (spans.length === 0) return { kernels: [], runs: 0 };
+  const inRun = (e: TraceEvent) => spans.some((s) => e.ts >= s.ts && e.ts <= s.ts + s.dur);
+  const order: string[] = [];
+  const acc = new Map<string, Kernel>();
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !inRun(e)) continue;
+    const node = e.name.slice(0, -'_kernel_time'.length);
+    let k = acc.get(node);
+    if (!k) {
+      k = { node, opType: e.args?.op_name ?? '?', us: 0 };
+      acc.set(node, k);
+      order.push(node);
+    }
+    k.us += e.dur;
+  }
+  return { kernels: order.map((n) => ({ ...acc.get(n)!, us: acc.get(n)!.us / spans.length })), runs: spans.length };
+}
+
+/** The layer name a node name stands for (without onnxruntime's and netcost's suffixes). */
+export function layerOfNode(node: string): string {
+  return node.replace(/_nchwc$/, '').split('#')[0];
+}
+
+export interface Attribution {
+  /** microseconds per run, per unit */
+  byUnit: Map<string, number>;
+  /** kernels per unit */
+  kernelsByUnit: Map<string, Kernel[]>;
+  /** kernels that map to no layer */
+  unattributed: Kernel[];
+  /** time of onnxruntime's layout reorders, credited to the layers they serve */
+  reorderUs: number;
+  totalUs: number;
+}
+
+/**
+ * Credit kernels to units. `unitOf(layerName)` gives the unit (deploy-view layer) a netcost layer
+ * belongs to, or undefined when the name is not a layer.
+ */
+export function attribute(kernels: Kernel[], unitOf: (layer: string) => string | undefined): Attribution {
+  const byUnit = new Map<string, number>();
+  const kernelsByUnit = new Map<string, Kernel[]>();
+  const unattributed: Kernel[] = [];
+  let reorderUs = 0;
+  const units = kernels.map((k) => (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : unitOf(layerOfNode(k.node))));
+  const credit = (u: string, k: Kernel) => {
+    byUnit.set(u, (byUnit.get(u) ?? 0) + k.us);
+    kernelsByUnit.set(u, [...(kernelsByUnit.get(u) ?? []), k]);
+  };
+  kernels.forEach((k, i) => {
+    let u = units[i];
+    if (k.opType === 'ReorderInput') u = units.slice(i + 1).find((x) => x !== undefined);
+    if (k.opType === 'ReorderOutput') u = units.slice(0, i).reverse().find((x) => x !== undefined);
+    if (u === undefined) {
+      unattributed.push(k);
+      return;
+    }
+    if (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput') reorderUs += k.us;
+    credit(u, k);
+  });
+  return { byUnit, kernelsByUnit, unattributed, reorderUs, totalUs: kernels.reduce((a, k) => a + k.us, 0) };
+}

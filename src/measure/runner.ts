@@ -1,0 +1,122 @@
+/**
+ * onnxruntime-node sessions and the timing loop. onnxruntime is loaded on first use only: its
+ * native addon costs more to load than the whole cost model takes to run.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { NetcostError } from '../errors.ts';
+import type { TraceEvent } from './profile.ts';
+
+export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+type Ort = typeof import('onnxruntime-node');
+let ortModule: Ort | undefined;
+export async function ort(): Promise<Ort> {
+  if (!ortModule) {
+    const m = (await import('onnxruntime-node')) as Ort & { default?: Ort };
+    ortModule = m.default?.InferenceSession ? m.default : m;
+  }
+  return ortModule;
+}
+
+export async function ortVersion(): Promise<string> {
+  const o = await ort();
+  return o.env.versions?.node ?? o.env.versions?.common ?? 'unknown';
+}
+
+export interface SessionOptions {
+  threads: number;
+  optLevel: OptLevel;
+  /** write onnxruntime's profiler trace (see `Runner.endProfiling`) */
+  profile?: boolean;
+}
+
+/** Deterministic pseudo-random input in [-1, 1). */
+function inputData(n: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    a[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return a;
+}
+
+/** One session with its inputs ready, timed one run at a time. */
+export class Runner {
+  private constructor(
+    readonly session: InferenceSession,
+    private readonly feeds: Record<string, Tensor>,
+    private readonly profileDir: string | undefined,
+  ) {}
+
+  static async open(model: Uint8Array, inputs: { name: string; shape: number[] }[], opts: SessionOptions, what: string): Promise<Runner> {
+    const o = await ort();
+    const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'netcost-profile-')) : undefined;
+    let session: InferenceSession;
+    try {
+      session = await o.InferenceSession.create(model, {
+        intraOpNumThreads: opts.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: opts.optLevel,
+        logSeverityLevel: 3,
+        ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'trace') } : {}),
+      });
+    } catch (e) {
+      if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+      throw new NetcostError(`${what}: onnxruntime cannot load the model: ${String((e as Error).message ?? e).split('\n')[0]}`, 2, { cause: e });
+    }
+    const feeds: Record<string, Tensor> = {};
+    for (const i of inputs) feeds[i.name] = new o.Tensor('float32', inputData(i.shape.reduce((a, b) => a * b, 1)), i.shape);
+    return new Runner(session, feeds, profileDir);
+  }
+
+  /** One inference; returns its wall time in milliseconds. */
+  async run(): Promise<number> {
+    const t0 = performance.now();
+    await this.session.run(this.feeds);
+    return performance.now() - t0;
+  }
+
+  /** All outputs of one inference (for checks). */
+  async outputs(): Promise<Record<string, Tensor>> {
+    return this.session.run(this.feeds);
+  }
+
+  /** Stop profiling, read the trace and remove it from disk. */
+  endProfiling(): TraceEvent[] {
+    if (!this.profileDir) throw new Error('internal: session was not profiled');
+    try {
+      this.session.endProfiling();
+      const files = readdirSync(this.profileDir).filter((f) => f.endsWith('.json'));
+      if (files.length === 0) throw new NetcostError('onnxruntime wrote no profiler trace');
+      return JSON.parse(readFileSync(join(this.profileDir, files.sort().at(-1)!), 'utf8')) as TraceEvent[];
+    } finally {
+      rmSync(this.profileDir, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+    if (this.profileDir) rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Warm up, then time `runs` rounds; with several runners, each round runs every runner once
+ * (interleaved, so drift on a noisy machine hits all of them alike). Returns ms per runner.
+ */
+export async function timeInterleaved(runners: Runner[], warmup: number, runs: number, onTick?: () => void): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const r of runners) { await r.run(); onTick?.(); }
+  const samples = runners.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < runners.length; k++) {
+      samples[k].push(await runners[k].run());
+      onTick?.();
+    }
+  }
+  return samples;
+}

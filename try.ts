@@ -1,0 +1,23 @@
+import { resolveModel, graphOf } from './src/index.ts';
+import { exportOnnx } from './src/onnx/export.ts';
+import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import ort from 'onnxruntime-node';
+const name = process.argv[2] ?? 'shufflenet-v2-1.0x';
+const view = (process.argv[3] ?? 'spec') as 'spec' | 'deploy';
+const g = graphOf(await resolveModel(name), { view });
+let t = performance.now();
+const bytes = exportOnnx(g);
+console.log('export ms', (performance.now() - t).toFixed(1), 'bytes', bytes.length);
+writeFileSync('.netcost-tmp/m.onnx', bytes);
+t = performance.now();
+const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', enableProfiling: true, profileFilePrefix: '.netcost-tmp/prof_ort', graphOptimizationLevel: 'all' });
+console.log('session ms', (performance.now() - t).toFixed(1), s.inputNames, s.outputNames);
+const x = new ort.Tensor('float32', new Float32Array(g.input.shape.reduce((a, b) => a * b)).fill(0.5), g.input.shape);
+for (let i = 0; i < 3; i++) { t = performance.now(); const o = await s.run({ input: x }); console.log('run ms', (performance.now() - t).toFixed(2), Object.values(o)[0].dims, (Object.values(o)[0].data as Float32Array).slice(0, 3)); }
+s.endProfiling();
+const f = readdirSync('.netcost-tmp').filter(f => f.startsWith('prof_ort'));
+console.log(f);
+const ev = JSON.parse(readFileSync('.netcost-tmp/' + f.at(-1), 'utf8'));
+console.log(ev.length, ev.slice(0, 3), ev.filter((e: any) => e.cat === 'Node').slice(0, 6).map((e: any) => [e.name, e.dur, e.args.op_name, e.args.provider]));
+const names = new Set(ev.filter((e: any) => e.cat === 'Node').map((e: any) => e.name));
+console.log([...names].slice(0, 40));
