@@ -2,7 +2,12 @@
 // interleaved runs, never a single timing). Exit 1 when a target is missed.
 //
 //   startup: `netcost report <built-in>` must cost under 1.5x a bare `node -e 0`.
+//   harness: `netcost bench` of an exported model agrees (median within 5%) with a plain
+//            onnxruntime-node loop timing the same file; netcost's own overhead per run is shown.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,14 +45,60 @@ function compare(title, target, cases) {
   return ok;
 }
 
-const node = process.execPath;
 const cli = `${root}bin/netcost.js`;
+const node = process.execPath;
+// A plain onnxruntime-node loop, the reference the harness must agree with.
+const PLAIN = `
+const ort = require(${JSON.stringify(`${root}node_modules/onnxruntime-node`)});
+const [file, runs, warmup] = process.argv.slice(1);
+(async () => {
+  const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const x = new ort.Tensor('float32', new Float32Array(3 * 224 * 224).fill(0.5), [1, 3, 224, 224]);
+  for (let i = 0; i < +warmup; i++) await s.run({ input: x });
+  const t = [];
+  for (let i = 0; i < +runs; i++) { const t0 = performance.now(); await s.run({ input: x }); t.push(performance.now() - t0); }
+  t.sort((a, b) => a - b);
+  console.log(JSON.stringify({ medianMs: (t[(t.length - 1) >> 1] + t[t.length >> 1]) / 2 }));
+})();`;
+
+function harness(model, rounds = 5, runs = 60, warmup = 10) {
+  const dir = mkdtempSync(join(tmpdir(), 'netcost-bench-'));
+  try {
+    const file = join(dir, `${model}.onnx`);
+    const ex = spawnSync(node, [cli, 'export', model, '-o', file], { cwd: root, encoding: 'utf8' });
+    if (ex.status !== 0) throw new Error(ex.stderr);
+    const ours = [], plain = [], overhead = [];
+    for (let i = 0; i < rounds; i++) {
+      const a = spawnSync(node, [cli, 'bench', file, '--runs', String(runs), '--warmup', String(warmup), '--format', 'json'], { cwd: root, encoding: 'utf8' });
+      if (a.status !== 0) throw new Error(a.stderr);
+      const r = JSON.parse(a.stdout);
+      ours.push(r.latency.medianMs);
+      overhead.push(r.overheadMs);
+      const b = spawnSync(node, ['-e', PLAIN, file, String(runs), String(warmup)], { cwd: root, encoding: 'utf8' });
+      if (b.status !== 0) throw new Error(b.stderr);
+      plain.push(JSON.parse(b.stdout).medianMs);
+    }
+    const mo = median(ours), mp = median(plain), diff = (mo - mp) / mp;
+    console.log(`\nharness: netcost bench vs a plain onnxruntime-node loop, ${model} (${rounds} alternating rounds of ${runs} runs)`);
+    console.log(`  plain loop median of medians ${mp.toFixed(3)} ms   (rounds: ${plain.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`  netcost bench median of medians ${mo.toFixed(3)} ms   (rounds: ${ours.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`  difference ${(100 * diff).toFixed(1)}%; netcost's measured harness overhead ${median(overhead).toFixed(3)} ms per run (a one-element Identity model through the same loop)`);
+    const ok = Math.abs(diff) <= 0.05;
+    console.log(`  target: within 5%: ${ok ? 'PASS' : 'FAIL'}`);
+    return ok;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const only = process.argv[2];
 const results = [
-  compare('startup: report of a built-in model vs a bare node start', 1.5, [
+  only && only !== 'startup' ? true : compare('startup: report of a built-in model vs a bare node start', 1.5, [
     ['node -e 0', node, ['-e', '0']],
     ['netcost report shufflenet-v2-1.0x', node, [cli, 'report', 'shufflenet-v2-1.0x']],
     ['netcost report shufflenet-v1-g8-1.0x --view deploy', node, [cli, 'report', 'shufflenet-v1-g8-1.0x', '--view', 'deploy']],
     ['netcost report mobilenet-v2-1.0x --format json', node, [cli, 'report', 'mobilenet-v2-1.0x', '--format', 'json']],
   ]),
+  only && only !== 'harness' ? true : harness('shufflenet-v2-1.0x'),
 ];
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -35,6 +35,7 @@ await build({
   plugins: [lazyChildProcess],
   logLevel: 'warning',
   sourcemap: false,
+  minify: true,
 });
 const { writeBuiltinCache } = await import('../dist/cache.js');
 try {

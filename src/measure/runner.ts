@@ -48,7 +48,8 @@ function inputData(n: number): Float32Array {
 export class Runner {
   private constructor(
     readonly session: InferenceSession,
-    private readonly feeds: Record<string, Tensor>,
+    /** the input tensors every run is fed */
+    readonly feeds: Readonly<Record<string, Tensor>>,
     private readonly profileDir: string | undefined,
   ) {}
 
@@ -106,16 +107,22 @@ export class Runner {
 }
 
 /**
- * Warm up, then time `runs` rounds; with several runners, each round runs every runner once
- * (interleaved, so drift on a noisy machine hits all of them alike). Returns ms per runner.
+ * Warm up, then time `runs` runs of each runner. With several runners the timed runs go in
+ * rounds: each round gives every runner one untimed run (to bring its weights back into cache)
+ * and then up to `block` timed runs, so drift on a noisy machine falls on all of them alike
+ * without charging one model for another's cache misses. Returns milliseconds per runner.
  */
-export async function timeInterleaved(runners: Runner[], warmup: number, runs: number, onTick?: () => void): Promise<number[][]> {
-  for (let i = 0; i < warmup; i++) for (const r of runners) { await r.run(); onTick?.(); }
+export async function timeInterleaved(runners: Runner[], warmup: number, runs: number, onTick?: () => void, block = 5): Promise<number[][]> {
+  for (const r of runners) for (let i = 0; i < warmup; i++) { await r.run(); onTick?.(); }
   const samples = runners.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) {
+  const step = runners.length > 1 ? block : runs;
+  for (let done = 0; done < runs; done += step) {
     for (let k = 0; k < runners.length; k++) {
-      samples[k].push(await runners[k].run());
-      onTick?.();
+      if (runners.length > 1 && done > 0) await runners[k].run();
+      for (let i = 0; i < Math.min(step, runs - done); i++) {
+        samples[k].push(await runners[k].run());
+        onTick?.();
+      }
     }
   }
   return samples;

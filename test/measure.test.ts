@@ -1,0 +1,81 @@
+/** Measurement: trace parsing and attribution on synthetic traces; bench on a small model (no absolute times). */
+import { describe, expect, it } from 'vitest';
+import { bench, benchMany } from '../src/measure/bench.ts';
+import { attribute, kernelsOfTrace, layerOfNode, type TraceEvent } from '../src/measure/profile.ts';
+import { graphOf } from '../src/pipeline.ts';
+import { exportOnnx } from '../src/onnx/export.ts';
+import { resolveModel } from '../src/spec/load.ts';
+
+const ev = (name: string, ts: number, dur: number, op: string): TraceEvent => ({ cat: 'Node', name: `${name}_kernel_time`, ts, dur, args: { op_name: op } });
+const run = (ts: number, dur: number): TraceEvent => ({ cat: 'Session', name: 'model_run', ts, dur });
+
+describe('profiler trace', () => {
+  const trace: TraceEvent[] = [
+    run(0, 100), ev('a.conv', 10, 50, 'Conv'), // warm-up run: dropped
+    run(200, 100), ev('a.relu_nchwc', 210, 30, 'Conv'), ev('ReorderOutput_token_1', 240, 4, 'ReorderOutput'), ev('b.shuffle#split', 250, 2, 'Reshape'), ev('b.shuffle', 252, 6, 'Transpose'), ev('mystery', 260, 8, 'Foo'),
+    run(400, 100), ev('a.relu_nchwc', 410, 50, 'Conv'), ev('ReorderOutput_token_1', 460, 6, 'ReorderOutput'), ev('b.shuffle#split', 470, 2, 'Reshape'), ev('b.shuffle', 472, 10, 'Transpose'), ev('mystery', 490, 8, 'Foo'),
+  ];
+  it('averages kernel time over the last N runs only', () => {
+    const { kernels, runs } = kernelsOfTrace(trace, 2);
+    expect(runs).toBe(2);
+    expect(kernels.map((k) => [k.node, k.us])).toEqual([['a.relu_nchwc', 40], ['ReorderOutput_token_1', 5], ['b.shuffle#split', 2], ['b.shuffle', 8], ['mystery', 8]]);
+  });
+  it('maps node names back to layers', () => {
+    expect(layerOfNode('stage2.unit1.branch2.pw1.relu_nchwc')).toBe('stage2.unit1.branch2.pw1.relu');
+    expect(layerOfNode('stage2.unit1.shuffle#merge')).toBe('stage2.unit1.shuffle');
+  });
+  it('credits fused kernels to their unit, reorders to the layer they serve, and lists the rest', () => {
+    const unit: Record<string, string> = { 'a.conv': 'a', 'a.bn': 'a', 'a.relu': 'a', 'b.shuffle': 'b.shuffle' };
+    const { kernels } = kernelsOfTrace(trace, 2);
+    const a = attribute(kernels, (l) => unit[l]);
+    expect(a.byUnit.get('a')).toBe(45); // 40 kernel + 5 output reorder
+    expect(a.byUnit.get('b.shuffle')).toBe(10); // Reshape + Transpose
+    expect(a.reorderUs).toBe(5);
+    expect(a.unattributed.map((k) => k.node)).toEqual(['mystery']);
+    expect(a.totalUs).toBe(63);
+  });
+});
+
+describe('bench (small model, no absolute times asserted)', () => {
+  it('reports latency statistics and attributes kernel time to layers', async () => {
+    const g = graphOf(await resolveModel('shufflenet-v1-g3-0.25x'), { input: [1, 3, 64, 64] });
+    const r = await bench({ kind: 'graph', graph: g }, { runs: 8, warmup: 2, perLayer: true });
+    const l = r.latency;
+    expect(l.runs).toBe(8);
+    expect(l.threads).toBe(1);
+    expect(l.minMs).toBeGreaterThan(0);
+    expect(l.minMs).toBeLessThanOrEqual(l.p10Ms);
+    expect(l.p10Ms).toBeLessThanOrEqual(l.medianMs);
+    expect(l.medianMs).toBeLessThanOrEqual(l.p90Ms);
+    expect(r.overheadMs).toBeGreaterThan(0);
+    expect(r.env.threads).toBe(1);
+    expect(r.env.onnxruntime).toMatch(/^\d+\.\d+/);
+    const pl = r.perLayer!;
+    expect(pl.profiledRuns).toBe(8);
+    expect(pl.attributedShare).toBeGreaterThan(0.99);
+    expect(pl.unattributed).toEqual([]);
+    // units are the deploy-view layers, joined by name with the cost model
+    expect(pl.layers.find((x) => x.name === 'conv1')?.fusedFrom).toEqual(['conv1.conv', 'conv1.bn', 'conv1.relu']);
+    expect(pl.layers.find((x) => x.name === 'conv1')!.measuredMs).toBeGreaterThan(0);
+    expect(pl.layers.reduce((a, x) => a + x.timeShare, 0)).toBeCloseTo(1, 9);
+    expect(pl.layers.reduce((a, x) => a + x.maddsShare, 0)).toBeCloseTo(1, 9);
+    expect(pl.categories.map((c) => c.category)).toEqual(expect.arrayContaining(['pointwise-conv', 'depthwise-conv', 'data-movement']));
+    expect(pl.spearmanMadds).toBeGreaterThanOrEqual(-1);
+    expect(pl.spearmanMadds).toBeLessThanOrEqual(1);
+  });
+
+  it('runs a plain ONNX file and reports per node', async () => {
+    const g = graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] });
+    const r = await bench({ kind: 'onnx', file: 'x.onnx', bytes: exportOnnx(g) }, { runs: 3, warmup: 1, perLayer: true });
+    expect(r.source).toBe('onnx');
+    expect(r.input).toEqual({ input: [1, 3, 32, 32] });
+    expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
+  });
+
+  it('times several models interleaved', async () => {
+    const gs = await Promise.all(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x'].map(async (n) => graphOf(await resolveModel(n), { input: [1, 3, 32, 32] })));
+    const { results } = await benchMany(gs, { runs: 6, warmup: 1 });
+    expect(results.map((x) => x.model)).toEqual(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x']);
+    expect(results.every((x) => x.latency.runs === 6 && x.latency.medianMs > 0)).toBe(true);
+  });
+});
