@@ -135,3 +135,45 @@ describe('errors: one line, exit code 2, no stack trace', () => {
     expect(cli(['report', 'shufflenet-v2-1.0x', '--bogus']).code).toBe(2);
   });
 });
+
+describe('netcost export and bench', () => {
+  it('exports a model atomically and benchmarks the file', () => {
+    const out = join(tmp, 'v2.onnx');
+    const e = cli(['export', 'shufflenet-v2-0.5x', '-o', out, '--input', '1x3x64x64']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toMatch(/wrote .*v2\.onnx \(shufflenet-v2-0\.5x, spec view, \d+ layers/);
+    const b = cli(['bench', out, '--runs', '3', '--warmup', '1', '--format', 'json']);
+    expect(b.code, b.stderr).toBe(0);
+    const r = JSON.parse(b.stdout);
+    expect(r.latency).toMatchObject({ runs: 3, threads: 1 });
+    expect(Object.keys(r.latency)).toEqual(expect.arrayContaining(['medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads']));
+    expect(r.input).toEqual({ input: [1, 3, 64, 64] });
+  });
+  it('bench --per-layer of a built-in model gives measuredMs per layer and the cross-check', () => {
+    const b = cli(['bench', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--runs', '3', '--warmup', '1', '--per-layer']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/1 intra-op thread \(the default/);
+    expect(b.stdout).toMatch(/Time by op category/);
+    expect(b.stdout).toMatch(/rank correlation \(Spearman\) of per-layer time with MAdds: -?\d\.\d\d, with MAC: -?\d\.\d\d/);
+    const j = JSON.parse(cli(['bench', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--runs', '2', '--warmup', '0', '--per-layer', '--format', 'json']).stdout);
+    expect(j.perLayer.layers.every((l: { measuredMs: number }) => typeof l.measuredMs === 'number')).toBe(true);
+  });
+  it('compare --measure adds latency and rank correlations', () => {
+    const r = cli(['compare', 'shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--measure', '--runs', '3', '--warmup', '1', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.measured.latencies.map((l: { model: string }) => l.model)).toEqual(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x']);
+    expect(j.measured).toHaveProperty('spearmanMadds');
+    expect(j.measured).toHaveProperty('spearmanMemoryAccess');
+  });
+  const expectError = (args: string[], pattern: RegExp) => {
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+  };
+  it('export into a missing folder fails cleanly and leaves no file', () =>
+    expectError(['export', 'shufflenet-v2-0.5x', '-o', join(tmp, 'nope', 'x.onnx')], /x\.onnx: cannot write \(ENOENT\)/));
+  it('bench of a file that is not ONNX', () => expectError(['bench', write('junk.onnx', 'this is not protobuf at all')], /junk\.onnx: (not a readable ONNX model|onnxruntime cannot load)/));
+  it('bench with --runs 0', () => expectError(['bench', 'shufflenet-v2-0.5x', '--runs', '0'], /--runs '0' is not a whole number of 1 or more/));
+});
