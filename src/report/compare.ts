@@ -91,7 +91,7 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
     const e = measured.env;
     const r2 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
     notes.push(
-      `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ${measured.latencies[0].latency.runs} runs per model, interleaved round by round.`,
+      `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ${measured.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so drift hits every model alike.`,
       `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ${r2(measured.spearmanMadds)}, latency vs MAC ${r2(measured.spearmanMemoryAccess)}.`,
       ...measured.warnings.map((w) => `warning: ${w}`),
     );
