@@ -42,14 +42,14 @@ describe('exported file', () => {
     expect(m.producerName).toBe('netcost');
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
     expect(meta).toMatchObject({ 'netcost.model': 'shufflenet-v2-0.5x', 'netcost.spec': 'configs/shufflenet-v2.yaml', 'netcost.view': 'spec', 'netcost.seed': '7' });
-    const nodeNames = new Set(m.graph!.node.map((n) => n.name));
+    const nodeNames = new Set(m.graph!.node!.map((n) => n.name));
     for (const l of g.layers) expect(nodeNames.has(l.name), l.name).toBe(true);
-    expect(m.graph!.node.every((n) => g.layers.some((l) => l.name === n.name!.split('#')[0]))).toBe(true);
-    expect(m.graph!.input[0].type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 3, 224, 224]);
-    expect(m.graph!.output[0].type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 1000]);
-    const shuffle = m.graph!.node.filter((n) => n.name!.startsWith('stage2.unit1.shuffle'));
+    expect(m.graph!.node!.every((n) => g.layers.some((l) => l.name === n.name!.split('#')[0]))).toBe(true);
+    expect(m.graph!.input![0].type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 3, 224, 224]);
+    expect(m.graph!.output![0].type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 1000]);
+    const shuffle = m.graph!.node!.filter((n) => n.name!.startsWith('stage2.unit1.shuffle'));
     expect(shuffle.map((n) => n.opType)).toEqual(['Reshape', 'Transpose', 'Reshape']);
-    expect(m.graph!.node.find((n) => n.name === 'stage2.unit2.split')?.opType).toBe('Split');
+    expect(m.graph!.node!.find((n) => n.name === 'stage2.unit2.split')?.opType).toBe('Split');
   });
 
   it('is deterministic for a seed, and the seed changes the weights', async () => {
@@ -63,8 +63,8 @@ describe('exported file', () => {
     for (const name of ['shufflenet-v2-1.0x', 'shufflenet-v1-g8-1.0x', 'mobilenet-v2-1.0x']) {
       const g = graphOf(await resolveModel(name), { view });
       const m = decodeModel(exportOnnx(g));
-      const weightInputs = new Set(m.graph!.node.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.input!.slice(1)));
-      const inFile = m.graph!.initializer.filter((t) => weightInputs.has(t.name!)).reduce((a, t) => a + t.dims!.reduce((x, y) => x * Number(y), 1), 0);
+      const weightInputs = new Set(m.graph!.node!.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.input!.slice(1)));
+      const inFile = m.graph!.initializer!.filter((t) => weightInputs.has(t.name!)).reduce((a, t) => a + t.dims!.reduce((x, y) => x * Number(y), 1), 0);
       const fromCosts = analyze(g).layers.filter((l) => l.op === 'conv' || l.op === 'linear').reduce((a, l) => a + l.params, 0);
       expect(inFile, `${name} ${view}`).toBe(fromCosts);
     }

@@ -17,6 +17,7 @@ Examples:
   $ netcost compare 'shufflenet-v1-g*-1.0x' --measure
   $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx
   $ netcost bench shufflenet-v2-1.0x --per-layer
+  $ netcost check --format md
   $ netcost schema > netcost.schema.json
 
 Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), or a
@@ -86,6 +87,21 @@ export function program(): Command {
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input 1x3x224x224 --format json')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
+
+  p.command('check')
+    .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
+    .argument('[models...]', 'models to check (default: every built-in model)')
+    .option('--baseline <path>', 'baseline folder of <model>.json files, or one .json file (default: configs/baselines)')
+    .option('--update', 'rewrite the baseline (atomically) and print what changed')
+    .option('--tolerance <metric=percent>', 'allowed change for params, madds, flops, memoryAccess or latency (repeatable; exact by default)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--format <format>', 'table | md (a pull-request comment) | json', 'table')
+    .option('--measure', 'also gate latency relative to a reference model timed in the same run (default tolerance 10%)')
+    .option('--reference <model>', 'the reference model for --measure (default: the first checked model)')
+    .option('--runs <N>', 'timed runs per model with --measure', '30')
+    .option('--warmup <N>', 'warm-up runs per model with --measure', '5')
+    .option('--threads <N>', 'onnxruntime intra-op threads with --measure', '1')
+    .addHelpText('after', "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update")
+    .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
 
   p.command('schema')
     .description('print the JSON Schema of spec files (for editor validation and completion)')

@@ -1,0 +1,179 @@
+/**
+ * `check`: current costs against committed baselines. Exact by default; per-metric tolerances
+ * (percent) are opt-in. Added and removed models and layers are findings of their own.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { costReport, graphOf } from '../pipeline.ts';
+import type { ModelSpec } from '../spec/types.ts';
+import { writeFileAtomic } from '../util/fs.ts';
+import { loadBaselines, METRICS, modelBaseline, serializeFile, serializeModel, VIEWS, type BaselineStore, type Counts, type Metric, type ModelBaseline } from './baseline.ts';
+
+export type Finding =
+  | { kind: 'changed'; model: string; view: string; layer: string | null; metric: Metric; baseline: number; current: number }
+  | { kind: 'layer-added'; model: string; view: string; layer: string; current: Counts }
+  | { kind: 'layer-removed'; model: string; view: string; layer: string; baseline: Counts }
+  | { kind: 'model-added'; model: string }
+  | { kind: 'model-removed'; model: string }
+  | { kind: 'input-changed'; model: string; baseline: number[]; current: number[] }
+  | { kind: 'latency'; model: string; reference: string; baseline: number; current: number; tolerance: number };
+
+/** Percent tolerances by metric (and `latency`). */
+export type Tolerances = Partial<Record<Metric | 'latency', number>>;
+export const DEFAULT_LATENCY_TOLERANCE = 10;
+
+export function parseTolerances(values: string[]): Tolerances {
+  const t: Tolerances = {};
+  for (const v of values) {
+    const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)%?$/.exec(v.trim());
+    const known = [...METRICS, 'latency'] as string[];
+    if (!m || !known.includes(m[1])) throw new UsageError(`--tolerance '${v}': write metric=percent, metric one of ${known.join(', ')} (for example madds=1)`);
+    t[m[1] as Metric | 'latency'] = Number(m[2]);
+  }
+  return t;
+}
+
+const within = (base: number, cur: number, pct = 0) => Math.abs(cur - base) <= (Math.abs(base) * pct) / 100;
+
+/** Findings for one model present in both the baseline and the tree. */
+export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Tolerances): Finding[] {
+  const out: Finding[] = [];
+  const model = cur.model;
+  if (base.input.join('x') !== cur.input.join('x')) out.push({ kind: 'input-changed', model, baseline: base.input, current: cur.input });
+  for (const view of VIEWS) {
+    const b = base.views[view];
+    const c = cur.views[view];
+    for (const metric of METRICS) {
+      if (!within(b.totals[metric], c.totals[metric], tol[metric])) out.push({ kind: 'changed', model, view, layer: null, metric, baseline: b.totals[metric], current: c.totals[metric] });
+    }
+    const bl = new Map(b.layers.map((l) => [l.name, l]));
+    const cl = new Set(c.layers.map((l) => l.name));
+    for (const l of c.layers) {
+      const x = bl.get(l.name);
+      if (!x) {
+        out.push({ kind: 'layer-added', model, view, layer: l.name, current: { params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess } });
+        continue;
+      }
+      for (const metric of METRICS) {
+        if (!within(x[metric], l[metric], tol[metric])) out.push({ kind: 'changed', model, view, layer: l.name, metric, baseline: x[metric], current: l[metric] });
+      }
+    }
+    for (const l of b.layers) {
+      if (!cl.has(l.name)) out.push({ kind: 'layer-removed', model, view, layer: l.name, baseline: { params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess } });
+    }
+  }
+  return out;
+}
+
+export interface CheckOptions {
+  /** baseline folder or .json file */
+  baseline: string;
+  update?: boolean;
+  tolerances?: Tolerances;
+  /** true when the models were named on the command line (not all built-ins) */
+  explicit: boolean;
+  /** latency relative to `reference`, measured in the same run */
+  measure?: { reference: ModelSpec; runs: number; warmup: number; threads: number; onProgress?: (d: number, t: number, p: string) => void };
+}
+
+export interface CheckResult {
+  schemaVersion: number;
+  baseline: string;
+  models: string[];
+  findings: Finding[];
+  /** files written by --update */
+  updated: string[];
+  tolerances: Tolerances;
+  latencyReference?: string;
+  ok: boolean;
+}
+
+export async function check(models: ModelSpec[], opts: CheckOptions): Promise<CheckResult> {
+  const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true);
+  const tol = opts.tolerances ?? {};
+  const current = new Map<string, ModelBaseline>();
+  for (const m of models) {
+    if (current.has(m.name)) continue;
+    current.set(m.name, modelBaseline(costReport(m), costReport(m, { view: 'deploy' })));
+  }
+
+  if (opts.measure) {
+    const { benchMany } = await import('../measure/bench.ts');
+    const ref = opts.measure.reference;
+    const specs = [ref, ...models.filter((m) => m.name !== ref.name)];
+    const { results } = await benchMany(specs.map((m) => graphOf(m)), { runs: opts.measure.runs, warmup: opts.measure.warmup, threads: opts.measure.threads, onProgress: opts.measure.onProgress });
+    const refMs = results[0].latency.medianMs;
+    for (const r of results) {
+      const cur = current.get(r.model);
+      if (cur) cur.latency = { reference: ref.name, ratio: Number((r.latency.medianMs / refMs).toFixed(4)), threads: opts.measure.threads };
+    }
+  }
+
+  const findings: Finding[] = [];
+  for (const [name, cur] of current) {
+    const base = store.models.get(name);
+    if (!base) {
+      findings.push({ kind: 'model-added', model: name });
+      continue;
+    }
+    findings.push(...diffModel(base, cur, tol));
+    if (opts.measure && cur.latency) {
+      const t = tol.latency ?? DEFAULT_LATENCY_TOLERANCE;
+      if (!base.latency || base.latency.reference !== cur.latency.reference) {
+        if (!opts.update) {
+          throw new UsageError(`${opts.baseline}: no latency relative to '${cur.latency.reference}' recorded for ${name}${base.latency ? ` (it was recorded against '${base.latency.reference}'; pass --reference ${base.latency.reference})` : ''}; record it with \`netcost check --measure --update\``);
+        }
+      } else if (!within(base.latency.ratio, cur.latency.ratio, t)) {
+        findings.push({ kind: 'latency', model: name, reference: cur.latency.reference, baseline: base.latency.ratio, current: cur.latency.ratio, tolerance: t });
+      }
+    } else if (base.latency && !cur.latency) {
+      cur.latency = base.latency; // keep a recorded latency when not measuring now
+    }
+  }
+  if (!opts.explicit) for (const name of store.models.keys()) if (!current.has(name)) findings.push({ kind: 'model-removed', model: name });
+
+  const updated: string[] = [];
+  if (opts.update) updated.push(...writeBaselines(store, current, opts.explicit));
+  return {
+    schemaVersion: 1,
+    baseline: opts.baseline,
+    models: [...current.keys()],
+    findings,
+    updated,
+    tolerances: tol,
+    ...(opts.measure ? { latencyReference: opts.measure.reference.name } : {}),
+    ok: findings.length === 0 || opts.update === true,
+  };
+}
+
+/** Write what changed (atomically, file by file); drop removed models when checking everything. */
+function writeBaselines(store: BaselineStore, current: Map<string, ModelBaseline>, explicit: boolean): string[] {
+  const written: string[] = [];
+  if (store.kind === 'file') {
+    const merged = new Map(explicit ? store.models : []);
+    for (const [k, v] of current) merged.set(k, v);
+    mkdirSync(dirname(store.path), { recursive: true });
+    writeFileAtomic(store.path, serializeFile([...merged.values()]));
+    return [store.path];
+  }
+  mkdirSync(store.path, { recursive: true });
+  for (const [name, b] of current) {
+    const file = join(store.path, `${name}.json`);
+    const text = `${serializeModel(b)}\n`;
+    const old = store.models.get(name);
+    if (old && `${serializeModel(old)}\n` === text) continue;
+    writeFileAtomic(file, text);
+    written.push(file);
+  }
+  if (!explicit) {
+    for (const name of store.models.keys()) {
+      if (!current.has(name)) {
+        const file = join(store.path, `${name}.json`);
+        rmSync(file, { force: true });
+        written.push(file);
+      }
+    }
+  }
+  return written;
+}
