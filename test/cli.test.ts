@@ -177,3 +177,24 @@ describe('netcost export and bench', () => {
   it('bench of a file that is not ONNX', () => expectError(['bench', write('junk.onnx', 'this is not protobuf at all')], /junk\.onnx: (not a readable ONNX model|onnxruntime cannot load)/));
   it('bench with --runs 0', () => expectError(['bench', 'shufflenet-v2-0.5x', '--runs', '0'], /--runs '0' is not a whole number of 1 or more/));
 });
+
+describe('netcost guidelines', () => {
+  it('--costs-only prints the networks with MAdds, MAC and the paper figures', () => {
+    const r = cli(['guidelines', 'g2', '--costs-only', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.results.map((g: { id: string }) => g.id)).toEqual(['G2']);
+    expect(j.results[0].rows[0]).toMatchObject({ label: 'g = 1', width: 'x1', paperImagesPerSecond: 40 });
+  });
+  it('measures with --quick and states a verdict per guideline', () => {
+    const r = cli(['guidelines', 'G1', '--runs', '2', '--warmup', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^G1: this CPU (confirms|partly confirms|does not show|contradicts)/m);
+    expect(r.stdout).toMatch(/Eq\.1 bound/);
+  });
+  it('an unknown guideline is a usage error', () => {
+    const r = cli(['guidelines', 'G5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown guideline 'G5'; choose from G1, G2, G3, G4/);
+  });
+});

@@ -18,6 +18,7 @@ Examples:
   $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx
   $ netcost bench shufflenet-v2-1.0x --per-layer
   $ netcost check --format md
+  $ netcost guidelines --quick
   $ netcost schema > netcost.schema.json
 
 Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), or a
@@ -102,6 +103,18 @@ export function program(): Command {
     .option('--threads <N>', 'onnxruntime intra-op threads with --measure', '1')
     .addHelpText('after', "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update")
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
+
+  p.command('guidelines')
+    .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
+    .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
+    .option('--runs <N>', 'timed runs per network (default 20; 5 with --quick)')
+    .option('--warmup <N>', 'warm-up runs per network (default 3; 1 with --quick)')
+    .option('--threads <N>', 'onnxruntime intra-op threads', '1')
+    .option('--quick', 'a first look: fewer runs')
+    .option('--costs-only', 'print the networks\' MAdds and MAC without timing them')
+    .option('--format <format>', 'table | json | md', 'table')
+    .addHelpText('after', '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md')
+    .action(async (ids, o) => (await import('./commands/guidelines.ts')).guidelinesCommand(ids, o));
 
   p.command('schema')
     .description('print the JSON Schema of spec files (for editor validation and completion)')

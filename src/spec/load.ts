@@ -8,15 +8,31 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
+import { ExprError, evalValue } from './expr.ts';
 import { closest } from '../util/closest.ts';
 import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
 
 export type Nchw = [number, number, number, number];
 export const DEFAULT_INPUT: Nchw = [1, 3, 224, 224];
 
-/** `1x3x224x224` (or `3x224x224`, batch 1) to a shape; `what` names the source in errors. */
-export function parseInput(value: InputSpec, what: string): Nchw {
-  if (Array.isArray(value)) return [...value];
+/**
+ * `1x3x224x224` (or `3x224x224`, batch 1), or [N, C, H, W] with expressions over `vars`, to a
+ * shape; `what` names the source in errors.
+ */
+export function parseInput(value: InputSpec, what: string, vars: Record<string, number> = {}): Nchw {
+  if (Array.isArray(value)) {
+    return value.map((d, i) => {
+      let v: number;
+      try {
+        v = evalValue(d, vars);
+      } catch (e) {
+        if (e instanceof ExprError) throw new SpecError(`${what}[${i}]: ${e.message}`);
+        throw e;
+      }
+      if (!Number.isInteger(v) || v < 1) throw new SpecError(`${what}[${i}]: ${JSON.stringify(d)} is ${v}; a dimension must be a whole number >= 1`);
+      return v;
+    }) as Nchw;
+  }
   const parts = value.trim().toLowerCase().split('x').map((p) => Number(p));
   if ((parts.length === 3 || parts.length === 4) && parts.every((p) => Number.isInteger(p) && p > 0)) {
     return (parts.length === 3 ? [1, ...parts] : parts) as Nchw;
@@ -27,18 +43,21 @@ export function parseInput(value: InputSpec, what: string): Nchw {
 /** The ModelSpecs a spec file defines: one per variant, or one named after the file. */
 export function modelsOfSpec(spec: SpecFile, file: string): ModelSpec[] {
   const base = { file, spec };
-  const input = parseInput(spec.input ?? DEFAULT_INPUT, `${file}: input`);
   if (!spec.variants || spec.variants.length === 0) {
     const name = spec.name ?? basename(file).replace(/\.(ya?ml|json)$/i, '');
-    return [{ ...base, name, description: spec.description, vars: { ...spec.vars }, input }];
+    const vars = { ...spec.vars };
+    return [{ ...base, name, description: spec.description, vars, input: parseInput(spec.input ?? DEFAULT_INPUT, `${file}: input`, vars) }];
   }
-  return spec.variants.map((v) => ({
-    ...base,
-    name: v.name,
-    description: v.description ?? spec.description,
-    vars: { ...spec.vars, ...v.vars },
-    input: v.input ? parseInput(v.input, `${file}: variant ${v.name}: input`) : input,
-  }));
+  return spec.variants.map((v) => {
+    const vars = { ...spec.vars, ...v.vars };
+    return {
+      ...base,
+      name: v.name,
+      description: v.description ?? spec.description,
+      vars,
+      input: parseInput(v.input ?? spec.input ?? DEFAULT_INPUT, `${file}: ${v.input ? `variant ${v.name}: ` : ''}input`, vars),
+    };
+  });
 }
 
 /** The package root (where package.json and configs/ are), from this module's location. */

@@ -65,8 +65,9 @@ const block = z.strictObject({ op: z.literal('block'), ...base, use: z.string(),
 
 export const entry: z.ZodType<Entry> = z.discriminatedUnion('op', [conv, simple, pool, linear, shuffle, seq, parallel, repeat, block]);
 
+const dim = z.union([z.number().int().positive(), num]);
 const input = z.union([
-  z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  z.tuple([dim, dim, dim, dim]).describe('N, C, H, W: numbers or expressions over vars'),
   z.string().regex(/^\d+x\d+x\d+x\d+$/, { message: 'expected NxCxHxW, for example 1x3x224x224' }),
 ]);
 

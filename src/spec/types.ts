@@ -87,7 +87,8 @@ export interface BlockDef {
   layers: Entry[];
 }
 
-export type InputSpec = [number, number, number, number] | string;
+/** N, C, H, W as numbers or expressions over the model's vars, or a string `NxCxHxW`. */
+export type InputSpec = [Num, Num, Num, Num] | string;
 
 export interface Variant {
   name: string;

@@ -1,0 +1,35 @@
+import { UsageError } from '../../errors.ts';
+import { GUIDELINE_IDS, guidelineNetworks, runGuidelines, type GuidelineId } from '../../guidelines/guidelines.ts';
+import { renderGuidelines } from '../../report/guidelines.ts';
+import { parseFormat, parsePositiveInt } from '../options.ts';
+import { progressBar } from '../progress.ts';
+
+export interface GuidelineFlags { runs?: string; warmup?: string; threads: string; quick?: boolean; costsOnly?: boolean; format: string }
+
+export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
+  const format = parseFormat(o.format, ['table', 'json', 'md']);
+  const ids = (which.length ? which : GUIDELINE_IDS).map((w) => {
+    const id = w.toUpperCase();
+    if (!(GUIDELINE_IDS as string[]).includes(id)) throw new UsageError(`unknown guideline '${w}'; choose from ${GUIDELINE_IDS.join(', ')}`);
+    return id as GuidelineId;
+  });
+  const runs = o.runs !== undefined ? parsePositiveInt('--runs', o.runs) : o.quick ? 5 : 20;
+  const warmup = o.warmup !== undefined ? (o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup)) : o.quick ? 1 : 3;
+  const threads = parsePositiveInt('--threads', o.threads);
+  if (o.costsOnly) {
+    const results = await Promise.all(ids.map(async (id) => {
+      const { def, rows } = await guidelineNetworks(id);
+      return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
+    }));
+    process.stdout.write(renderGuidelines({ schemaVersion: 1, runs: 0, results, warnings: [] }, format));
+    return;
+  }
+  const bar = await progressBar('guidelines');
+  try {
+    const { results, env, warnings } = await runGuidelines(ids, { runs, warmup, threads, onProgress: bar.update });
+    bar.stop();
+    process.stdout.write(renderGuidelines({ schemaVersion: 1, env, runs, results, warnings }, format));
+  } finally {
+    bar.stop();
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * ShuffleNet V2's guideline experiments (paper Tables 1-4) on this CPU: the networks come from
+ * configs/guidelines/*.yaml; the paper's speeds (images per second, ARM column for G1, CPU column
+ * for G2-G4) are transcribed from the paper via ../shared/reference/published-figures.md.
+ */
+import { join } from 'node:path';
+import { analyze } from '../cost/analyze.ts';
+import { buildGraph } from '../graph/build.ts';
+import { benchMany, NOISY_CV } from '../measure/bench.ts';
+import type { MeasureEnv } from '../measure/env.ts';
+import { spearman } from '../measure/stats.ts';
+import { packageRoot, resolveModels } from '../spec/load.ts';
+import type { ModelSpec } from '../spec/types.ts';
+
+export type GuidelineId = 'G1' | 'G2' | 'G3' | 'G4';
+export const GUIDELINE_IDS: GuidelineId[] = ['G1', 'G2', 'G3', 'G4'];
+
+interface RowDef { key: string; label: string; paper: [number, number, number] }
+interface GuidelineDef {
+  id: GuidelineId;
+  table: string;
+  claim: string;
+  file: string;
+  platform: string;
+  widths: [string, string, string];
+  rows: RowDef[];
+  /** the row whose speed, relative to the first row, sums up the paper's point */
+  keyRow: string;
+}
+
+export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
+  G1: {
+    id: 'G1', keyRow: '1to12', table: 'Table 1', file: 'g1.yaml', platform: 'ARM (Snapdragon 810, single thread)',
+    claim: 'equal channel width minimizes memory access cost: speed falls as c1:c2 moves away from 1:1',
+    widths: ['x1', 'x2', 'x4'],
+    rows: [
+      { key: '1to1', label: 'c1:c2 = 1:1', paper: [76.2, 21.7, 5.3] },
+      { key: '1to2', label: 'c1:c2 = 1:2', paper: [72.9, 20.5, 5.1] },
+      { key: '1to6', label: 'c1:c2 = 1:6', paper: [69.1, 17.9, 4.6] },
+      { key: '1to12', label: 'c1:c2 = 1:12', paper: [57.6, 15.1, 4.4] },
+    ],
+  },
+  G2: {
+    id: 'G2', keyRow: 'g8', table: 'Table 2', file: 'g2.yaml', platform: 'CPU (single thread)',
+    claim: 'excessive group convolution increases MAC: at fixed MAdds, more groups run slower',
+    widths: ['x1', 'x2', 'x4'],
+    rows: [
+      { key: 'g1', label: 'g = 1', paper: [40.0, 10.2, 2.3] },
+      { key: 'g2', label: 'g = 2', paper: [35.0, 9.5, 2.2] },
+      { key: 'g4', label: 'g = 4', paper: [32.9, 8.7, 2.1] },
+      { key: 'g8', label: 'g = 8', paper: [27.8, 7.5, 1.8] },
+    ],
+  },
+  G3: {
+    id: 'G3', keyRow: '4parallel', table: 'Table 3', file: 'g3.yaml', platform: 'CPU (single thread)',
+    claim: 'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
+    widths: ['c=64', 'c=128', 'c=256'],
+    rows: [
+      { key: '1frag', label: '1-fragment', paper: [40.2, 10.1, 2.3] },
+      { key: '2series', label: '2-fragment-series', paper: [38.6, 10.1, 2.2] },
+      { key: '4series', label: '4-fragment-series', paper: [38.4, 10.1, 2.3] },
+      { key: '2parallel', label: '2-fragment-parallel', paper: [33.4, 9.1, 2.2] },
+      { key: '4parallel', label: '4-fragment-parallel', paper: [35.0, 8.4, 2.1] },
+    ],
+  },
+  G4: {
+    id: 'G4', keyRow: 'none', table: 'Table 4', file: 'g4.yaml', platform: 'CPU (single thread)',
+    claim: 'element-wise operations are non-negligible: removing ReLU and shortcut speeds the block up at equal MAdds',
+    widths: ['c=32', 'c=64', 'c=128'],
+    rows: [
+      { key: 'relu-shortcut', label: 'ReLU + shortcut', paper: [56.7, 16.9, 5.0] },
+      { key: 'relu', label: 'ReLU only', paper: [61.9, 18.8, 5.2] },
+      { key: 'shortcut', label: 'shortcut only', paper: [57.3, 18.2, 5.1] },
+      { key: 'none', label: 'neither', paper: [66.3, 20.2, 5.4] },
+    ],
+  },
+};
+
+export const variantName = (g: GuidelineId, row: string, w: number) => `${g.toLowerCase()}-${row}-w${w + 1}`;
+
+export interface GuidelineRow {
+  row: string;
+  label: string;
+  width: string;
+  model: string;
+  input: number[];
+  madds: number;
+  memoryAccess: number;
+  /** G1 only: the Eq. 1 lower bound on MAC, summed over the network's convolutions */
+  macLowerBound?: number;
+  imagesPerSecond?: number;
+  medianMs?: number;
+  cv?: number;
+  /** speed relative to the first row at the same width */
+  relative?: number;
+  paperImagesPerSecond: number;
+  paperRelative: number;
+}
+
+export interface GuidelineResult {
+  id: GuidelineId;
+  table: string;
+  claim: string;
+  platform: string;
+  rows: GuidelineRow[];
+  /** Spearman rank correlation of measured and paper speeds over the rows, per width */
+  agreement?: number[];
+  verdict?: string;
+}
+
+/** The networks of one guideline with their cost-model numbers (no timing). */
+export async function guidelineNetworks(id: GuidelineId): Promise<{ def: GuidelineDef; models: ModelSpec[][]; rows: GuidelineRow[] }> {
+  const def = GUIDELINES[id];
+  const all = await resolveModels([join(packageRoot(), 'configs', 'guidelines', def.file)]);
+  const models: ModelSpec[][] = [];
+  const rows: GuidelineRow[] = [];
+  def.widths.forEach((width, w) => {
+    const perWidth = def.rows.map((r) => {
+      const m = all.find((x) => x.name === variantName(id, r.key, w));
+      if (!m) throw new Error(`internal: ${def.file} has no variant ${variantName(id, r.key, w)}`);
+      return m;
+    });
+    models.push(perWidth);
+    perWidth.forEach((m, i) => {
+      const cost = analyze(buildGraph(m));
+      const r = def.rows[i];
+      let macLowerBound: number | undefined;
+      if (id === 'G1') {
+        macLowerBound = cost.layers.filter((l) => l.op === 'conv').reduce((a, l) => {
+          const hw = l.outputShape[2] * l.outputShape[3];
+          return a + 2 * Math.sqrt(hw * l.madds) + l.madds / hw;
+        }, 0);
+      }
+      rows.push({
+        row: r.key, label: r.label, width, model: m.name, input: m.input,
+        madds: cost.totals.madds, memoryAccess: cost.totals.memoryAccess,
+        ...(macLowerBound !== undefined ? { macLowerBound } : {}),
+        paperImagesPerSecond: r.paper[w], paperRelative: r.paper[w] / def.rows[0].paper[w],
+      });
+    });
+  });
+  return { def, models, rows };
+}
+
+/** One sentence: does this CPU confirm the paper's trend, and how strongly. */
+export function verdict(def: GuidelineDef, rows: GuidelineRow[], agreement: number[]): string {
+  const valid = agreement.filter((x) => !Number.isNaN(x));
+  const mean = valid.reduce((a, b) => a + b, 0) / (valid.length || 1);
+  const lastKey = def.keyRow;
+  const slow = rows.filter((r) => r.row === lastKey);
+  const ours = slow.map((r) => (r.relative ?? NaN).toFixed(2)).join('/');
+  const theirs = slow.map((r) => r.paperRelative.toFixed(2)).join('/');
+  const label = def.rows.find((r) => r.key === lastKey)!.label;
+  const off = agreement.map((x, i) => [x, i] as const).filter(([x]) => !(x >= 0.3)).map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
+  const disagree = off.length && mean >= 0.3 ? `; the order departs from the paper's at ${off.join(', ')}` : '';
+  const strength = `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths; ${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
+  if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
+  if (mean >= 0.3) return `${def.id}: this CPU partly confirms the paper's trend (${strength}).`;
+  if (mean > -0.3) return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
+  return `${def.id}: this CPU contradicts the paper: the order is reversed (${strength}).`;
+}
+
+export interface GuidelineOptions {
+  runs?: number;
+  warmup?: number;
+  threads?: number;
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+/** Measure the guidelines on this CPU. */
+export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions = {}): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
+  const runs = opts.runs ?? 20;
+  const warmup = opts.warmup ?? 3;
+  const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
+  const total = nets.reduce((a, n) => a + n.models.flat().length, 0) * (runs + warmup);
+  let offset = 0;
+  let env: MeasureEnv | undefined;
+  const warnings: string[] = [];
+  const noisy: string[] = [];
+  const results: GuidelineResult[] = [];
+  for (const { def, models, rows } of nets) {
+    const agreement: number[] = [];
+    for (let w = 0; w < models.length; w++) {
+      const base = offset;
+      const m = await benchMany(models[w].map((x) => buildGraph(x)), {
+        runs, warmup, threads: opts.threads ?? 1,
+        onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
+      });
+      offset += models[w].length * (runs + warmup);
+      env = m.env;
+      noisy.push(...m.results.filter((x) => x.latency.cv > NOISY_CV).map((x) => `${x.model} ${(100 * x.latency.cv).toFixed(0)}%`));
+      const wr = rows.filter((r) => r.width === def.widths[w]);
+      m.results.forEach((res, i) => {
+        wr[i].medianMs = res.latency.medianMs;
+        wr[i].cv = res.latency.cv;
+        wr[i].imagesPerSecond = 1000 / res.latency.medianMs;
+      });
+      for (const r of wr) r.relative = (r.imagesPerSecond ?? NaN) / (wr[0].imagesPerSecond ?? NaN);
+      agreement.push(spearman(wr.map((r) => r.imagesPerSecond ?? NaN), wr.map((r) => r.paperImagesPerSecond)));
+    }
+    results.push({ id: def.id, table: def.table, claim: def.claim, platform: def.platform, rows, agreement, verdict: verdict(def, rows, agreement) });
+  }
+  if (noisy.length) warnings.push(`${noisy.length} of ${nets.reduce((a, n) => a + n.models.flat().length, 0)} networks had a run-to-run spread above ${100 * NOISY_CV}% cv (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
+  opts.onProgress?.(total, total, 'done');
+  return { results, env, warnings };
+}

@@ -1,0 +1,39 @@
+/** Reporter for `guidelines`. */
+import type { GuidelineResult } from '../guidelines/guidelines.ts';
+import type { MeasureEnv } from '../measure/env.ts';
+import { fixed, mdTable, mega } from './format.ts';
+import type { Format } from './report.ts';
+import { textTable } from './table.ts';
+
+export interface GuidelinesReport {
+  schemaVersion: number;
+  env?: MeasureEnv;
+  runs: number;
+  results: GuidelineResult[];
+  warnings: string[];
+}
+
+const opt = (x: number | undefined, d: number) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+export function renderGuidelines(r: GuidelinesReport, format: Format): string {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  const md = format === 'md';
+  const parts: string[] = [];
+  if (r.env) {
+    const line = `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per network (rows of one width timed interleaved). Paper speeds are its ${'own platform'} figures; compare the relative columns, not the absolute ones.`;
+    parts.push(md ? `_${line}_` : line);
+  }
+  for (const g of r.results) {
+    const hasBound = g.rows.some((x) => x.macLowerBound !== undefined);
+    const head = ['row', 'width', 'input', 'MAdds (M)', 'MAC (M el)', ...(hasBound ? ['Eq.1 bound (M el)'] : []), 'images/s', 'relative', 'paper images/s', 'paper relative'];
+    const rows = g.rows.map((x) => [x.label, x.width, x.input.join('x'), mega(x.madds), mega(x.memoryAccess), ...(hasBound ? [mega(x.macLowerBound ?? 0)] : []),
+      opt(x.imagesPerSecond, 1), x.relative === undefined ? '-' : `${fixed(x.relative)}x`, fixed(x.paperImagesPerSecond, 1), `${fixed(x.paperRelative)}x`]);
+    const align = head.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
+    const title = `${g.id} (paper ${g.table}, paper figures from ${g.platform}): ${g.claim}`;
+    parts.push('', md ? `### ${title}` : title, ...(md ? [''] : []), md ? mdTable(head, rows, align) : textTable(head, rows, align));
+    if (g.verdict) parts.push('', md ? `**${g.verdict}**` : g.verdict);
+  }
+  if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${w}`));
+  parts.push('', 'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in elements; relative: speed / the first row\'s speed at the same width.');
+  return `${parts.join('\n').replace(/^\n/, '')}\n`;
+}
