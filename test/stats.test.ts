@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, ranks, spearman, summarize } from '../src/measure/stats.ts';
+import { quantile, ranks, relativeSpread, spearman, summarize } from '../src/measure/stats.ts';
 
 describe('statistics', () => {
   it('quantiles interpolate like numpy (type 7)', () => {
@@ -16,6 +16,13 @@ describe('statistics', () => {
     // sample standard deviation: sqrt(32/7)
     expect(r.cv).toBeCloseTo(Math.sqrt(32 / 7) / 5, 12);
     expect(r.runs).toBe(8);
+  });
+  it('relative spread (p90 - p10) / median shrugs off a single outlier that inflates cv', () => {
+    const steady = summarize([10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 200]);
+    expect(steady.cv).toBeGreaterThan(1);
+    // p90 of 12 values lies between the 10th and 11th smallest, both 10: the outlier does not reach it
+    expect(relativeSpread(steady)).toBeCloseTo(0, 12);
+    expect(relativeSpread(summarize([8, 9, 10, 11, 12]))).toBeCloseTo((11.6 - 8.4) / 10, 12);
   });
   it('ranks ties by their average rank', () => {
     expect(ranks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);

@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
-import { benchMany, NOISY_CV } from '../measure/bench.ts';
+import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
+import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MeasureEnv } from '../measure/env.ts';
-import { spearman } from '../measure/stats.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
 import type { ModelSpec } from '../spec/types.ts';
 
@@ -188,7 +188,7 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
       });
       offset += models[w].length * (runs + warmup);
       env = m.env;
-      noisy.push(...m.results.filter((x) => x.latency.cv > NOISY_CV).map((x) => `${x.model} ${(100 * x.latency.cv).toFixed(0)}%`));
+      noisy.push(...m.results.filter((x) => relativeSpread(x.latency) > NOISY_SPREAD).map((x) => `${x.model} ${(100 * relativeSpread(x.latency)).toFixed(0)}%`));
       const wr = rows.filter((r) => r.width === def.widths[w]);
       m.results.forEach((res, i) => {
         wr[i].medianMs = res.latency.medianMs;
@@ -200,7 +200,7 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
     }
     results.push({ id: def.id, table: def.table, claim: def.claim, platform: def.platform, rows, agreement, verdict: verdict(def, rows, agreement) });
   }
-  if (noisy.length) warnings.push(`${noisy.length} of ${nets.reduce((a, n) => a + n.models.flat().length, 0)} networks had a run-to-run spread above ${100 * NOISY_CV}% cv (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
+  if (noisy.length) warnings.push(`${noisy.length} of ${nets.reduce((a, n) => a + n.models.flat().length, 0)} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
   opts.onProgress?.(total, total, 'done');
   return { results, env, warnings };
 }

@@ -11,11 +11,12 @@ import { UsageError } from '../errors.ts';
 import { measureEnv, type MeasureEnv } from './env.ts';
 import { attribute, kernelsOfTrace, type Kernel } from './profile.ts';
 import { ortVersion, Runner, timeInterleaved, type OptLevel } from './runner.ts';
-import { spearman, summarize, type Summary } from './stats.ts';
+import { relativeSpread, spearman, summarize, type Summary } from './stats.ts';
 
 export const BENCH_SCHEMA_VERSION = 1;
-/** Above this coefficient of variation a result is flagged as too noisy to trust. */
-export const NOISY_CV = 0.1;
+/** Above this p10-p90 spread (relative to the median) a timing is flagged as too noisy to trust. */
+export const NOISY_SPREAD = 0.2;
+export const spreadNote = (l: Summary) => `p10-p90 spread ${(100 * relativeSpread(l)).toFixed(0)}% of the median, cv ${(100 * l.cv).toFixed(0)}%`;
 
 export interface BenchOptions {
   runs?: number;
@@ -156,7 +157,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const overheadMs = summarize(samples[1]).medianMs;
 
   const warnings: string[] = [];
-  if (latency.cv > NOISY_CV) warnings.push(`run-to-run spread is wide (cv ${(100 * latency.cv).toFixed(1)}% > ${100 * NOISY_CV}%): this machine is noisy; compare medians within one run, or raise --runs`);
+  if (relativeSpread(latency) > NOISY_SPREAD) warnings.push(`run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, or raise --runs`);
 
   let costs: LayerCost[] | undefined;
   let totals: Totals | undefined;
@@ -286,7 +287,7 @@ export async function benchMany(graphs: Graph[], opts: Omit<BenchOptions, 'perLa
     const samples = await timeInterleaved(runners, warmup, runs, () => opts.onProgress?.(++done, total, 'timing'));
     opts.onProgress?.(total, total, 'done');
     const results = graphs.map((g, i) => ({ model: g.model, latency: { ...summarize(samples[i]), threads } }));
-    const warnings = results.filter((r) => r.latency.cv > NOISY_CV).map((r) => `${r.model}: run-to-run spread is wide (cv ${(100 * r.latency.cv).toFixed(1)}%); treat its latency with care`);
+    const warnings = results.filter((r) => relativeSpread(r.latency) > NOISY_SPREAD).map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
     return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings };
   } finally {
     for (const r of runners) await r.close();

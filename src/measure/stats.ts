@@ -28,6 +28,12 @@ export function summarize(samplesMs: number[]): Summary {
   return { medianMs: quantile(s, 0.5), meanMs: mean, minMs: s[0], p10Ms: quantile(s, 0.1), p90Ms: quantile(s, 0.9), cv: mean > 0 ? sd / mean : 0, runs: n };
 }
 
+/**
+ * Robust relative spread: (p90 - p10) / median. Unlike the coefficient of variation it is not
+ * dominated by a few slow outliers (a shared machine's hiccups), so it decides the noise warnings.
+ */
+export const relativeSpread = (s: Summary): number => (s.medianMs > 0 ? (s.p90Ms - s.p10Ms) / s.medianMs : 0);
+
 /** Ranks starting at 1, ties sharing their average rank. */
 export function ranks(xs: number[]): number[] {
   const idx = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
