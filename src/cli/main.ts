@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { NetcostError } from '../errors.ts';
+import { collect } from './options.ts';
 
 const EXAMPLES = `
 Examples:
@@ -12,6 +13,7 @@ Examples:
   $ netcost report shufflenet-v2-1.0x --depth 2
   $ netcost report shufflenet-v2-1.0x --view deploy --format json > costs.json
   $ netcost report configs/examples/resnext-unit.yaml
+  $ netcost report model.onnx --input x=1x3x224x224
   $ netcost compare 'shufflenet-v1-g*-1.0x'
   $ netcost compare shufflenet-v2-1.0x mobilenet-v2-1.0x --input 1x3x160x160 --format md
   $ netcost compare 'shufflenet-v1-g*-1.0x' --measure
@@ -41,19 +43,21 @@ export function program(): Command {
 
   p.command('report')
     .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
-    .argument('<model>', 'built-in model name or spec file')
-    .option('--input <NxCxHxW>', 'input shape (default: the spec\'s, usually 1x3x224x224)')
+    .argument('<model>', 'built-in model name, spec file, or .onnx file')
+    .option('--input <[name=]NxCxHxW>', 'input shape (default: the spec\'s, usually 1x3x224x224); for an ONNX file with symbolic dimensions, name=shape per input (repeatable)', collect, [] as string[])
+    .option('--strict', 'ONNX: an op netcost has no cost rule for is an error, not a warning')
     .option('--view <view>', 'spec (conv, BN, activation separate) | deploy (BN folded, activations fused)', 'spec')
     .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .addHelpText('after', '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json')
+    .addHelpText('after', '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report model.onnx --input x=1x3x224x224')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
   p.command('compare')
     .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
-    .argument('<models...>', 'built-in names, quoted globs, or spec files')
-    .option('--input <NxCxHxW>', 'input shape for every model')
+    .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files')
+    .option('--input <[name=]NxCxHxW>', 'input shape for every model (repeatable for named ONNX inputs)', collect, [] as string[])
+    .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--view <view>', 'spec | deploy', 'spec')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
@@ -83,10 +87,11 @@ export function program(): Command {
     .option('--threads <N>', 'onnxruntime intra-op threads (default 1, for stable numbers)', '1')
     .option('--per-layer', 'profile kernels and attribute their time to layers')
     .option('--view <view>', 'graph to export: spec | deploy (onnxruntime fuses either way)', 'spec')
-    .option('--input <NxCxHxW>', 'input shape (for a .onnx file: of its only input)')
+    .option('--input <[name=]NxCxHxW>', 'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)', collect, [] as string[])
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
+    .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input 1x3x224x224 --format json')
+    .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   p.command('check')

@@ -16,6 +16,24 @@ export const parseView = (v: string): View => oneOf('--view', v, ['spec', 'deplo
 export const parseDtype = (v: string): Dtype => oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);
 export const parseShape = (v: string | undefined): Nchw | undefined => (v === undefined ? undefined : parseInput(v, '--input'));
 
+/** Repeatable `--input [name=]NxCxHxW` values; a shape without a name is keyed '*'. */
+export function parseInputs(values: string[] | string | undefined): Record<string, number[]> {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  const out: Record<string, number[]> = {};
+  for (const v of list) {
+    const m = /^([^=]+)=(.+)$/.exec(v);
+    const [name, shape] = m ? [m[1], m[2]] : ['*', v];
+    const dims = shape.trim().toLowerCase().split('x').map(Number);
+    if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`);
+    if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
+    out[name] = name === '*' && dims.length === 3 ? [1, ...dims] : dims;
+  }
+  return out;
+}
+
+/** commander helper: collect a repeatable option into an array */
+export const collect = (v: string, acc: string[]) => [...acc, v];
+
 export function parsePositiveInt(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} '${v}' is not a whole number of 1 or more`);

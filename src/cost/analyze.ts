@@ -67,7 +67,7 @@ export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flo
 
 export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
   const c = opCounts(l);
-  const memoryAccess = c.view ? 0 : l.inputShapes.reduce((a, s) => a + numel(s), 0) + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);
+  const memoryAccess = c.view ? 0 : c.inputsRead + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);
   const t: Totals = { params: c.params, madds: c.madds, flops: c.flops, memoryAccess, memoryAccessBytes: memoryAccess * bytesPerElement };
   return {
     name: l.name,

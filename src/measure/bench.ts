@@ -27,15 +27,29 @@ export interface BenchOptions {
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
-/** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file. */
+/** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file (imported for its costs). */
 export type BenchTarget =
   | { kind: 'graph'; graph: Graph }
-  | { kind: 'onnx'; file: string; bytes: Uint8Array; inputShapes?: Record<string, number[]> };
+  | { kind: 'onnx'; file: string; bytes: Uint8Array; inputShapes?: Record<string, number[]>; strict?: boolean };
+
+interface Prepared { graph: Graph; bytes: Uint8Array; inputs: { name: string; shape: number[] }[]; what: string; warnings: string[] }
+
+/** The bytes to run and the graph to cost, for either kind of target. */
+export async function prepare(target: BenchTarget): Promise<Prepared> {
+  if (target.kind === 'graph') {
+    const g = target.graph;
+    return { graph: g, bytes: exportOnnx(g), inputs: [{ name: g.input.name, shape: g.input.shape }], what: g.model, warnings: [] };
+  }
+  onnxInputs(target.bytes, target.file, target.inputShapes); // clear errors for unreadable files and missing shapes first
+  const { importOnnx, withNodeNames } = await import('../onnx/import.ts');
+  const r = importOnnx(target.bytes, { file: target.file, inputs: target.inputShapes, strict: target.strict });
+  return { graph: r.graph, bytes: withNodeNames(target.bytes), inputs: r.inputs, what: target.file, warnings: r.warnings };
+}
 
 export interface LayerTiming {
   name: string;
   op: string;
-  category: OpCategory | 'onnx';
+  category: OpCategory;
   /** spec-view layers this unit stands for (a fused conv+bn+relu lists all three) */
   fusedFrom?: string[];
   madds: number;
@@ -88,7 +102,7 @@ export interface BenchResult {
   /** the harness's own cost per run: the same loop around a one-element Identity model */
   overheadMs: number;
   /** deploy-view totals of the cost model (what the engine runs) */
-  totals?: Totals;
+  totals: Totals;
   perLayer?: PerLayer;
   warnings: string[];
 }
@@ -135,9 +149,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const sessionOpts = { threads, optLevel };
-  const bytes = target.kind === 'graph' ? exportOnnx(target.graph) : target.bytes;
-  const what = target.kind === 'graph' ? target.graph.model : target.file;
-  const inputs = target.kind === 'graph' ? [{ name: target.graph.input.name, shape: target.graph.input.shape }] : onnxInputs(bytes, target.file, target.inputShapes);
+  const { graph, bytes, inputs, what, warnings: importWarnings } = await prepare(target);
 
   const total = (warmup + runs) * (opts.perLayer ? 3 : 2);
   let done = 0;
@@ -156,23 +168,21 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const latency = summarize(samples[0]);
   const overheadMs = summarize(samples[1]).medianMs;
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...importWarnings];
   if (relativeSpread(latency) > NOISY_SPREAD) warnings.push(`run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, or raise --runs`);
 
-  let costs: LayerCost[] | undefined;
-  let totals: Totals | undefined;
-  let unitOfLayer: Map<string, string> | undefined;
-  if (target.kind === 'graph') {
-    const dep = target.graph.view === 'deploy' ? target.graph : deployGraph(target.graph);
-    const r = analyze(dep);
-    costs = r.layers;
-    totals = r.totals;
-    unitOfLayer = new Map();
-    for (const l of dep.layers) {
-      unitOfLayer.set(l.name, l.name);
-      for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
-    }
+  // units of attribution: the deploy-view layers (what the engine runs), joined by name
+  const dep = graph.view === 'deploy' ? graph : deployGraph(graph);
+  const costReport = analyze(dep);
+  const costs: LayerCost[] = costReport.layers;
+  const totals: Totals = costReport.totals;
+  const unitOfLayer = new Map<string, string>();
+  for (const l of dep.layers) {
+    unitOfLayer.set(l.name, l.name);
+    for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
   }
+  // onnxruntime names some fused kernels after their output tensor: map tensors to units too
+  for (const l of graph.layers) for (const t of l.outputs) if (!unitOfLayer.has(t)) { const u = unitOfLayer.get(l.name); if (u) unitOfLayer.set(t, u); }
 
   let perLayer: PerLayer | undefined;
   if (opts.perLayer) {
@@ -192,52 +202,45 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
 
   return {
     schemaVersion: BENCH_SCHEMA_VERSION,
-    model: target.kind === 'graph' ? target.graph.model : target.file,
-    file: target.kind === 'graph' ? target.graph.file : target.file,
+    model: graph.model,
+    file: graph.file,
     source: target.kind === 'graph' ? 'spec' : 'onnx',
-    ...(target.kind === 'graph' ? { view: target.graph.view } : {}),
+    view: graph.view,
     input: Object.fromEntries(inputs.map((i) => [i.name, i.shape])),
     modelBytes: bytes.length,
     env: measureEnv(await ortVersion(), threads, optLevel),
     latency: { ...latency, threads },
     warmup,
     overheadMs,
-    ...(totals ? { totals } : {}),
+    totals,
     ...(perLayer ? { perLayer } : {}),
     warnings,
   };
 }
 
-function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCost[] | undefined, totals: Totals | undefined, unitOfLayer: Map<string, string> | undefined): PerLayer {
-  // without a netcost graph (a foreign ONNX file), every node is its own unit
-  const unitOf = unitOfLayer ? (l: string) => unitOfLayer.get(l) : (l: string) => l;
-  const a = attribute(kernels, unitOf);
+function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCost[], totals: Totals, unitOfLayer: Map<string, string>): PerLayer {
+  const a = attribute(kernels, (l) => unitOfLayer.get(l));
   const kernelMs = a.totalUs / 1000;
   const attributedMs = [...a.byUnit.values()].reduce((x, y) => x + y, 0) / 1000;
-  const t = totals ?? { params: 0, madds: 0, flops: 0, memoryAccess: 0, memoryAccessBytes: 0 };
-  const byName = new Map((costs ?? []).map((c) => [c.name, c]));
-  const units = costs ? costs.map((c) => c.name) : [...a.byUnit.keys()];
-  const layers: LayerTiming[] = units.map((name) => {
-    const c = byName.get(name);
-    const ms = (a.byUnit.get(name) ?? 0) / 1000;
+  const layers: LayerTiming[] = costs.map((c) => {
+    const ms = (a.byUnit.get(c.name) ?? 0) / 1000;
     const sec = ms / 1000;
-    const ks = a.kernelsByUnit.get(name) ?? [];
     return {
-      name,
-      op: c ? (c.fusedFrom ? [c.op, c.foldedBn ? 'bn' : '', typeof c.act === 'string' ? c.act : ''].filter(Boolean).join('+') : c.op) : ks[0]?.opType ?? '?',
-      category: c?.category ?? 'onnx',
-      ...(c?.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
-      madds: c?.madds ?? 0,
-      flops: c?.flops ?? 0,
-      memoryAccess: c?.memoryAccess ?? 0,
-      memoryAccessBytes: c?.memoryAccessBytes ?? 0,
+      name: c.name,
+      op: c.fusedFrom ? [c.op, c.foldedBn ? 'bn' : '', typeof c.act === 'string' ? c.act : ''].filter(Boolean).join('+') : c.op,
+      category: c.category,
+      ...(c.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
+      madds: c.madds,
+      flops: c.flops,
+      memoryAccess: c.memoryAccess,
+      memoryAccessBytes: c.memoryAccessBytes,
       measuredMs: ms,
       timeShare: share(ms, attributedMs),
-      maddsShare: share(c?.madds ?? 0, t.madds),
-      memoryAccessShare: share(c?.memoryAccess ?? 0, t.memoryAccess),
-      gflops: sec > 0 ? (c?.flops ?? 0) / sec / 1e9 : 0,
-      gbps: sec > 0 ? (c?.memoryAccessBytes ?? 0) / sec / 1e9 : 0,
-      kernels: ks.map((k) => `${k.node} [${k.opType}]`),
+      maddsShare: share(c.madds, totals.madds),
+      memoryAccessShare: share(c.memoryAccess, totals.memoryAccess),
+      gflops: sec > 0 ? c.flops / sec / 1e9 : 0,
+      gbps: sec > 0 ? c.memoryAccessBytes / sec / 1e9 : 0,
+      kernels: (a.kernelsByUnit.get(c.name) ?? []).map((k) => `${k.node} [${k.opType}]`),
     };
   });
   const cats = new Map<string, CategoryTiming>();
@@ -259,11 +262,11 @@ function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCos
     attributedShare: share(attributedMs, kernelMs),
     unattributed: a.unattributed.map((k) => ({ node: k.node, opType: k.opType, measuredMs: k.us / 1000 })),
     reorderShare: share(a.reorderUs / 1000, kernelMs),
-    withoutKernel: costs ? layers.filter((l) => !a.byUnit.has(l.name) && l.category !== 'view').map((l) => l.name) : [],
+    withoutKernel: layers.filter((l) => !a.byUnit.has(l.name) && l.category !== 'view').map((l) => l.name),
     categories: [...cats.values()].sort((x, y) => y.measuredMs - x.measuredMs),
-    spearmanMadds: costs ? spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.madds)) : NaN,
-    spearmanMemoryAccess: costs ? spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.memoryAccess)) : NaN,
-    overMadds: costs ? overMadds : [],
+    spearmanMadds: spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.madds)),
+    spearmanMemoryAccess: spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.memoryAccess)),
+    overMadds,
     profiledRuns,
   };
 }
@@ -274,19 +277,21 @@ export interface LatencyOf { model: string; latency: Summary & { threads: number
  * Latency of several graphs in one run, interleaved round by round so that a noisy machine's
  * drift falls on all of them alike (for `compare --measure` and `check --measure`).
  */
-export async function benchMany(graphs: Graph[], opts: Omit<BenchOptions, 'perLayer'> = {}): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
+export async function benchMany(graphs: (Graph | BenchTarget)[], opts: Omit<BenchOptions, 'perLayer'> = {}): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
   const runs = opts.runs ?? 30;
   const warmup = opts.warmup ?? 5;
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const runners: Runner[] = [];
   try {
-    for (const g of graphs) runners.push(await Runner.open(exportOnnx(g), [{ name: g.input.name, shape: g.input.shape }], { threads, optLevel }, g.model));
+    const prepared: Prepared[] = [];
+    for (const g of graphs) prepared.push(await prepare('kind' in g ? g : { kind: 'graph', graph: g }));
+    for (const p of prepared) runners.push(await Runner.open(p.bytes, p.inputs, { threads, optLevel }, p.what));
     const total = (warmup + runs) * runners.length;
     let done = 0;
     const samples = await timeInterleaved(runners, warmup, runs, () => opts.onProgress?.(++done, total, 'timing'));
     opts.onProgress?.(total, total, 'done');
-    const results = graphs.map((g, i) => ({ model: g.model, latency: { ...summarize(samples[i]), threads } }));
+    const results = prepared.map((p, i) => ({ model: p.graph.model, latency: { ...summarize(samples[i]), threads } }));
     const warnings = results.filter((r) => relativeSpread(r.latency) > NOISY_SPREAD).map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
     return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings };
   } finally {

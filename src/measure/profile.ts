@@ -3,11 +3,11 @@
  *
  * Mapping a kernel to a layer: the trace names kernels `<node>_kernel_time`; onnxruntime adds
  * `_nchwc` to nodes it moved to its blocked layout, and a node it fused (Conv+BN+ReLU) keeps the
- * name of one of the fused nodes. netcost names helper nodes `<layer>#<suffix>`. So: strip those,
- * find the layer, and credit the unit that layer belongs to (the deploy-view layer: a conv with
- * its folded BN and fused activation counts as one). Layout conversions onnxruntime inserts
- * (ReorderInput / ReorderOutput) are credited to the layer they serve: the next kernel for an
- * input reorder, the previous one for an output reorder.
+ * name of one of the fused nodes, or of its output tensor. netcost names helper nodes
+ * `<layer>#<suffix>`. So: strip those, find the layer (by node or tensor name), and credit the unit
+ * that layer belongs to (the deploy-view layer: a conv with its folded BN and fused activation
+ * counts as one). Helper kernels onnxruntime inserts (ReorderInput / ReorderOutput around its
+ * blocked layout, Reshapes) are credited to the layer they serve.
  */
 
 export interface TraceEvent {
@@ -49,8 +49,27 @@ export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: K
 
 /** The layer name a node name stands for (without onnxruntime's and netcost's suffixes). */
 export function layerOfNode(node: string): string {
-  return node.replace(/_nchwc$/, '').split('#')[0];
+  return candidates(node).at(-1)!;
 }
+
+/**
+ * Names a kernel may stand for, most specific first: the node name itself, then without the
+ * suffixes onnxruntime adds (`_nchwc` for its blocked layout, `/MatMulAddFusion` and the like for
+ * fusions), then cut at netcost's `#` helper-node separator.
+ */
+export function candidates(node: string): string[] {
+  const out = [node];
+  let n = node;
+  for (const strip of [/_nchwc$/, /\/[A-Za-z]*Fusion$/]) {
+    const m = n.replace(strip, '');
+    if (m !== n) out.push((n = m));
+  }
+  if (n.includes('#')) out.push(n.split('#')[0]);
+  return out;
+}
+
+/** onnxruntime's own helper kernels (layout reorders, reshapes it inserts): credited to a neighbour. */
+const HELPER_OPS = new Set(['ReorderInput', 'ReorderOutput', 'Reshape', 'Transpose']);
 
 export interface Attribution {
   /** microseconds per run, per unit */
@@ -59,34 +78,47 @@ export interface Attribution {
   kernelsByUnit: Map<string, Kernel[]>;
   /** kernels that map to no layer */
   unattributed: Kernel[];
-  /** time of onnxruntime's layout reorders, credited to the layers they serve */
+  /** time of onnxruntime's own helper kernels (layout reorders, reshapes), credited to the layers they serve */
   reorderUs: number;
   totalUs: number;
 }
 
 /**
- * Credit kernels to units. `unitOf(layerName)` gives the unit (deploy-view layer) a netcost layer
- * belongs to, or undefined when the name is not a layer.
+ * Credit kernels to units. `unitOf(name)` gives the unit (deploy-view layer) a layer or tensor name
+ * belongs to (onnxruntime names some fused kernels after their output tensor), or undefined.
+ * Helper kernels onnxruntime inserts itself are credited to the layer they serve: an input
+ * reorder to the next kernel's layer, anything else to the previous one.
  */
-export function attribute(kernels: Kernel[], unitOf: (layer: string) => string | undefined): Attribution {
+export function attribute(kernels: Kernel[], unitOf: (name: string) => string | undefined): Attribution {
   const byUnit = new Map<string, number>();
   const kernelsByUnit = new Map<string, Kernel[]>();
   const unattributed: Kernel[] = [];
   let reorderUs = 0;
-  const units = kernels.map((k) => (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : unitOf(layerOfNode(k.node))));
+  const resolve = (k: Kernel) => {
+    for (const c of candidates(k.node)) {
+      const u = unitOf(c);
+      if (u !== undefined) return u;
+    }
+    return undefined;
+  };
+  const units = kernels.map((k) => (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : resolve(k)));
   const credit = (u: string, k: Kernel) => {
     byUnit.set(u, (byUnit.get(u) ?? 0) + k.us);
     kernelsByUnit.set(u, [...(kernelsByUnit.get(u) ?? []), k]);
   };
   kernels.forEach((k, i) => {
     let u = units[i];
-    if (k.opType === 'ReorderInput') u = units.slice(i + 1).find((x) => x !== undefined);
-    if (k.opType === 'ReorderOutput') u = units.slice(0, i).reverse().find((x) => x !== undefined);
+    const helper = u === undefined && HELPER_OPS.has(k.opType);
+    if (helper) {
+      u = k.opType === 'ReorderInput'
+        ? units.slice(i + 1).find((x) => x !== undefined)
+        : units.slice(0, i).reverse().find((x) => x !== undefined) ?? units.slice(i + 1).find((x) => x !== undefined);
+    }
     if (u === undefined) {
       unattributed.push(k);
       return;
     }
-    if (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput') reorderUs += k.us;
+    if (helper) reorderUs += k.us;
     credit(u, k);
   });
   return { byUnit, kernelsByUnit, unattributed, reorderUs, totalUs: kernels.reduce((a, k) => a + k.us, 0) };

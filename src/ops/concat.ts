@@ -1,21 +1,31 @@
-/** Concatenation along channels: no arithmetic; reads every input, writes the output. */
-import type { NoAttrs } from '../graph/types.ts';
+/** Concatenation along an axis (channels by default): no arithmetic; reads every input, writes the output. */
+import type { ConcatAttrs } from '../graph/types.ts';
 import { ShapeError, type OpDef } from './op.ts';
 
-export const concat: OpDef<NoAttrs> = {
-  infer(inputs) {
+export const concat: OpDef<ConcatAttrs> = {
+  infer(inputs, a) {
     if (inputs.length < 1) throw new ShapeError('concat needs at least one input');
     const [first] = inputs;
+    const axis = normAxis(a.axis ?? 1, first.length);
     for (const s of inputs) {
-      if (s.length !== first.length || s.some((v, i) => i !== 1 && v !== first[i])) {
-        throw new ShapeError(`cannot concatenate [${first.join(', ')}] and [${s.join(', ')}]: all but the channel axis must match`);
+      if (s.length !== first.length || s.some((v, i) => i !== axis && v !== first[i])) {
+        throw new ShapeError(`cannot concatenate [${first.join(', ')}] and [${s.join(', ')}]: all but axis ${axis} must match`);
       }
     }
-    return [[first[0], inputs.reduce((c, s) => c + s[1], 0), ...first.slice(2)]];
+    const out = [...first];
+    out[axis] = inputs.reduce((c, s) => c + s[axis], 0);
+    return [out];
   },
   params: () => 0,
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',
-  onnx: ({ name, inputs, outputs }, e) => e.node('Concat', name, inputs, outputs, { axis: 1 }),
+  onnx: ({ name, attrs, inputs, outputs }, e) => e.node('Concat', name, inputs, outputs, { axis: attrs.axis ?? 1 }),
 };
+
+/** A possibly negative axis as an index into a rank-r shape. */
+export function normAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) throw new ShapeError(`axis ${axis} is out of range for a rank-${rank} tensor`);
+  return a;
+}

@@ -2,7 +2,7 @@
  * FLOPs: 2 per multiply-add, +1 per output element for the bias, + the fused activation's rule. */
 import type { ConvAttrs } from '../graph/types.ts';
 import { ACTIVATION_FLOPS, emitActivation } from './activation.ts';
-import { ShapeError, expectRank, numel, windowOut, type OpDef } from './op.ts';
+import { ShapeError, expectRank, numel, onnxPads, windowOut, type OpDef } from './op.ts';
 
 export const conv: OpDef<ConvAttrs> = {
   infer(inputs, a) {
@@ -10,8 +10,8 @@ export const conv: OpDef<ConvAttrs> = {
     if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both channel counts, or change the channels`);
     const out = a.outChannels;
     if (out % a.groups !== 0) throw new ShapeError(`output channels ${out} are not divisible by groups ${a.groups}; make out a multiple of ${a.groups}`);
-    const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0], false);
-    const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1], false);
+    const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0], false, a.padEnd?.[0]);
+    const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1], false, a.padEnd?.[1]);
     if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input; use a larger input or a smaller kernel`);
     return [[n, out, ho, wo]];
   },
@@ -34,7 +34,7 @@ export const conv: OpDef<ConvAttrs> = {
     const out = a.act ? `${name}#conv` : outputs[0];
     e.node('Conv', name, ins, [out], {
       kernel_shape: a.kernel, strides: a.stride, dilations: a.dilation, group: a.groups,
-      pads: [a.padding[0], a.padding[1], a.padding[0], a.padding[1]],
+      pads: onnxPads(a.padding, a.padEnd),
     });
     if (a.act) emitActivation(a.act, `${name}#${a.act}`, out, outputs[0], e);
   },

@@ -7,10 +7,22 @@ import { concat } from './concat.ts';
 import { conv } from './conv.ts';
 import { flatten } from './flatten.ts';
 import { linear } from './linear.ts';
-import type { OnnxEmitter, OpCategory, OpDef, OpTable } from './op.ts';
+import { numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { avgpool, gap, maxpool } from './pool.ts';
 import { shuffle } from './shuffle.ts';
 import { split } from './split.ts';
+import { convtranspose } from './convtranspose.ts';
+import { eltwise } from './eltwise.ts';
+import { matmul } from './matmul.ts';
+import { pad } from './pad.ts';
+import { reduce } from './reduce.ts';
+import { reshape } from './reshape.ts';
+import { resize } from './resize.ts';
+import { slice } from './slice.ts';
+import { softmax } from './softmax.ts';
+import { transpose } from './transpose.ts';
+import { unary } from './unary.ts';
+import { unknown } from './unknown.ts';
 
 export const OPS: OpTable = {
   conv,
@@ -28,6 +40,18 @@ export const OPS: OpTable = {
   split,
   concat,
   add,
+  convtranspose,
+  matmul,
+  eltwise,
+  unary,
+  softmax,
+  reduce,
+  transpose,
+  reshape,
+  slice,
+  pad,
+  resize,
+  unknown,
 };
 
 // The table is keyed by op; these helpers recover the attribute type for a given layer.
@@ -49,6 +73,7 @@ export interface OpCounts {
   madds: number;
   flops: number;
   weightsRead: number;
+  inputsRead: number;
   view: boolean;
   category: OpCategory;
 }
@@ -62,6 +87,7 @@ export function opCounts(layer: Layer): OpCounts {
     madds: d.madds(...args),
     flops: d.flops(...args),
     weightsRead: d.weightsRead ? d.weightsRead(...args) : params,
+    inputsRead: d.inputsRead ? d.inputsRead(...args) : layer.inputShapes.reduce((a, s) => a + numel(s), 0),
     view: d.view === true,
     category: d.category(...args),
   };

@@ -53,6 +53,8 @@ export interface OpDef<A> {
   flops(attrs: A, inputs: Shape[], outputs: Shape[]): number;
   /** Weight elements read per inference (default: params). */
   weightsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  /** Input elements read (default: all of every input; a slice reads only what it copies). */
+  inputsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number;
   /** A pure view (reshape/flatten): reads and writes nothing. */
   view?: boolean;
   category(attrs: A, inputs: Shape[], outputs: Shape[]): OpCategory;
@@ -73,11 +75,14 @@ export function expectRank(inputs: Shape[], rank: number, what: string): Shape {
   return s;
 }
 
-/** Output size of a sliding window along one axis (PyTorch and ONNX rule). */
-export function windowOut(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
-  const span = size + 2 * p - d * (k - 1) - 1;
+/** Output size of a sliding window along one axis (PyTorch and ONNX rule); padding p0 before, p1 after. */
+export function windowOut(size: number, k: number, s: number, p0: number, d: number, ceil: boolean, p1 = p0): number {
+  const span = size + p0 + p1 - d * (k - 1) - 1;
   let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
   // ceil mode: the last window must start inside the input or left padding
-  if (ceil && (out - 1) * s >= size + p) out -= 1;
+  if (ceil && (out - 1) * s >= size + p0) out -= 1;
   return out;
 }
+
+/** ONNX `pads` for a 2-D window op: [top, left, bottom, right]. */
+export const onnxPads = (padding: [number, number], padEnd?: [number, number]): number[] => [padding[0], padding[1], (padEnd ?? padding)[0], (padEnd ?? padding)[1]];

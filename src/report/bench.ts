@@ -42,7 +42,7 @@ export function renderBench(r: BenchResult, format: Format): string {
     parts.push('', md ? '#### Time by op category' : 'Time by op category (as ShuffleNet V2, Figure 2):',
       table(ch, pl.categories.map((c) => [c.category, fixed(c.measuredMs, 3), p1(c.timeShare), p1(c.maddsShare), p1(c.memoryAccessShare)])));
     const cross = [
-      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime layout reorders, credited to the layer each serves)`,
+      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper kernels, layout reorders and reshapes, credited to the layer each serves)`,
       ...(pl.unattributed.length ? [`not attributed: ${pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`).join(', ')}`] : []),
       ...(pl.withoutKernel.length ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`] : []),
       ...(r.source === 'spec' ? [

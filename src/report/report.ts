@@ -45,11 +45,15 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
       continue;
     }
     const gname = parts.slice(0, depth).join('.');
+    const g = groups.get(gname);
+    if (!g) {
+      // a dotted name that is not a group (an imported ONNX tensor name such as conv2d_0.tmp_0)
+      rows.push(layerRow(l));
+      continue;
+    }
     if (seen.has(gname)) continue;
     seen.add(gname);
-    const g = groups.get(gname);
     const last = lastLayerOf(r, gname);
-    if (!g) throw new Error(`internal: no group ${gname}`);
     rows.push({
       name: g.name, op: `[${g.kind}]`, outputShape: shape(last.outputShape),
       params: g.params, madds: g.madds, flops: g.flops, memoryAccess: g.memoryAccess, memoryAccessBytes: g.memoryAccessBytes,
@@ -79,6 +83,8 @@ function totalCells(r: CostReport): string[] {
   return ['total', `${t.layers} layers`, '', int(t.params), mega(t.madds, 3), mega(t.flops, 3), kilo(t.memoryAccess), kilo(t.memoryAccessBytes / 1.024), fixed(t.intensity), '100.0%', '100.0%'];
 }
 
+const IMPORTED_OPS = new Set(['convtranspose', 'matmul', 'eltwise', 'unary', 'softmax', 'reduce', 'transpose', 'reshape', 'slice', 'pad', 'resize', 'unknown']);
+
 export function legend(r: CostReport): string[] {
   return [
     `params: learnable parameters (weights, biases, BN scale and shift; BN running statistics are buffers, not counted).`,
@@ -86,6 +92,9 @@ export function legend(r: CostReport): string[] {
     `FLOPs: floating-point operations: 2 per multiply-add, +1 per output element for a bias; BN 2 per element; relu 1, relu6 2, sigmoid 4, hardswish 5 per element; max pool k*k-1 and average pool k*k per output element; global average pool 1 per input element; add 1 per output element per extra input. Shuffle, split, concat and views: 0.`,
     `MAC: memory access cost (ShuffleNet V2, section 2): elements read (every input, plus the layer's weights; BN reads its 2 folded values per channel) plus elements written. K el = 10^3 elements; KB = 1024 bytes at ${r.dtype} (${r.bytesPerElement} B per element). Flatten/reshape views cost 0; shuffle, split and concat cost their reads and writes.`,
     `FLOP/B: arithmetic intensity, FLOPs per byte of MAC. MAdds % and MAC %: share of the model total.`,
+    ...(r.layers.some((l) => IMPORTED_OPS.has(l.op)) ? [
+      `imported ONNX ops: matmul and convtranspose count their multiply-adds like linear and conv; element-wise (eltwise) 1 FLOP per output element per extra operand (a constant operand of more than one element is a learned parameter, a scalar is not); unary: leakyrelu 2, hardsigmoid 4, clip 2, sqrt/exp/tanh/erf 1, cast 0 per element; softmax 5 per element; reductions 1 per input element; resize linear 7, nearest 0 per output element; transpose, slice, pad move data (a slice reads only what it copies); reshape/squeeze/unsqueeze are views; ops without a rule (unknown) count 0.`,
+    ] : []),
     r.view === 'deploy'
       ? `view deploy: BN folded into the preceding conv (which gains a bias) and an activation right after it fused in; op shows what was fused (conv+bn+relu). Intermediate tensors of a fused chain are not counted as memory traffic.`
       : `view spec: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,

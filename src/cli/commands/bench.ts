@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { bench, type BenchTarget } from '../../measure/bench.ts';
 import type { OptLevel } from '../../measure/runner.ts';
-import { graphOf } from '../../pipeline.ts';
+import { resolveSources, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
-import { resolveModel } from '../../spec/load.ts';
 import { UsageError } from '../../errors.ts';
-import { parseFormat, parsePositiveInt, parseShape, parseView } from '../options.ts';
+import { parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
-export interface BenchFlags { runs: string; warmup: string; threads: string; perLayer?: boolean; view: string; input?: string; optLevel: string; format: string }
+export interface BenchFlags { runs: string; warmup: string; threads: string; perLayer?: boolean; view: string; input?: string[]; optLevel: string; format: string; strict?: boolean }
 
 export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
 export function parseOptLevel(v: string): OptLevel {
@@ -18,6 +16,8 @@ export function parseOptLevel(v: string): OptLevel {
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
   const format = parseFormat(o.format);
+  const view = parseView(o.view);
+  const inputs = parseInputs(o.input);
   const opts = {
     runs: parsePositiveInt('--runs', o.runs),
     warmup: o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup),
@@ -25,19 +25,12 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
     optLevel: parseOptLevel(o.optLevel),
     perLayer: o.perLayer === true,
   };
-  let target: BenchTarget;
-  if (/\.onnx$/i.test(model)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(model);
-    } catch (e) {
-      throw new UsageError(`${model}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    const shape = parseShape(o.input);
-    target = { kind: 'onnx', file: model, bytes, ...(shape ? { inputShapes: { '*': shape } } : {}) };
-  } else {
-    target = { kind: 'graph', graph: graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) }) };
-  }
+  const sources = await resolveSources([model]);
+  if (sources.length !== 1) throw new UsageError(`'${model}' names ${sources.length} models; name one, or use file.yaml#variant`);
+  const src = sources[0];
+  const target: BenchTarget = src.kind === 'onnx'
+    ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict }
+    : { kind: 'graph', graph: await sourceGraph(src, { view, inputs }) };
   const bar = await progressBar(`bench ${model}`);
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });

@@ -1,24 +1,32 @@
-import { costReport, graphOf } from '../../pipeline.ts';
+import { analyze } from '../../cost/analyze.ts';
+import type { Graph } from '../../graph/types.ts';
+import { resolveSources, sourceGraph } from '../../pipeline.ts';
 import { measurement, renderCompare, type CompareMeasurement } from '../../report/compare.ts';
+import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { parseOptLevel } from './bench.ts';
-import { resolveModels } from '../../spec/load.ts';
-import { parseDtype, parseFormat, parsePositiveInt, parseShape, parseView } from '../options.ts';
 
-export interface CompareFlags { input?: string; view: string; dtype: string; format: string; measure?: boolean; runs: string; warmup: string; threads: string; optLevel: string }
+export interface CompareFlags { input?: string[]; view: string; dtype: string; format: string; measure?: boolean; runs: string; warmup: string; threads: string; optLevel: string; strict?: boolean }
 
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
-  const opts = { view: parseView(o.view), dtype: parseDtype(o.dtype), input: parseShape(o.input) };
+  const view = parseView(o.view);
+  const dtype = parseDtype(o.dtype);
+  const inputs = parseInputs(o.input);
   const format = parseFormat(o.format);
-  const specs = await resolveModels(models);
-  const reports = specs.map((m) => costReport(m, opts));
+  const sources = await resolveSources(models);
+  const warn = (w: string) => process.stderr.write(`netcost: warning: ${w}\n`);
+  const graphs: Graph[] = [];
+  for (const s of sources) graphs.push(await sourceGraph(s, { view: o.view === 'spec' && s.kind === 'onnx' ? undefined : view, inputs, strict: o.strict, onWarning: warn }));
+  const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   if (o.measure) {
     const runOpts = { runs: parsePositiveInt('--runs', o.runs), warmup: o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup), threads: parsePositiveInt('--threads', o.threads), optLevel: parseOptLevel(o.optLevel) };
     const { benchMany } = await import('../../measure/bench.ts');
     const bar = await progressBar('measure');
     try {
-      measured = measurement(reports, await benchMany(specs.map((m) => graphOf(m, { view: opts.view, input: opts.input })), { ...runOpts, onProgress: bar.update }));
+      // ONNX files are timed as they are (their own weights and nodes), specs through their export
+      const targets = sources.map((s, i) => (s.kind === 'onnx' ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict } : graphs[i]));
+      measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));
     } finally {
       bar.stop();
     }

@@ -1,0 +1,17 @@
+/** An ONNX op netcost has no cost rule for: it counts as 0 everywhere and is listed in the
+ * report's warnings (an error with --strict). Its output shapes come from the model's value infos. */
+import type { UnknownAttrs } from '../graph/types.ts';
+import { ShapeError, type OpDef } from './op.ts';
+
+export const unknown: OpDef<UnknownAttrs> = {
+  infer: (_i, a) => a.outputShapes.map((s) => [...s]),
+  params: () => 0,
+  madds: () => 0,
+  flops: () => 0,
+  weightsRead: () => 0,
+  view: true,
+  category: () => 'view',
+  onnx(args) {
+    throw new ShapeError(`cannot export ${args.name}: netcost does not know the ONNX op ${args.attrs.onnxOp}`);
+  },
+};
