@@ -17,6 +17,7 @@ describe('spec JSON Schema', () => {
   const files = [
     ...readdirSync(new URL('../configs/', import.meta.url)).filter((f) => f.endsWith('.yaml')).map((f) => `../configs/${f}`),
     ...readdirSync(new URL('../configs/examples/', import.meta.url)).map((f) => `../configs/examples/${f}`),
+    ...readdirSync(new URL('../configs/guidelines/', import.meta.url)).map((f) => `../configs/guidelines/${f}`),
   ];
   it.each(files)('accepts %s', (f) => {
     const ok = validate(parse(readFileSync(new URL(f, import.meta.url), 'utf8')));
