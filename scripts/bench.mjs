@@ -47,7 +47,7 @@ function compare(title, target, cases) {
   return ok;
 }
 
-const cli = `${root}bin/netcost.js`;
+const cli = `${root}bin/netcost.cjs`;
 const node = process.execPath;
 // A plain onnxruntime-node loop, the reference the harness must agree with.
 const PLAIN = `
@@ -112,7 +112,7 @@ async function importSpeed() {
   console.log(`  median ${m.toFixed(1)} ms, first (cold) ${times[0].toFixed(1)} ms, p90 ${q(times, 0.9).toFixed(1)} ms`);
   // the user's view: a whole `netcost report` of the file, process start included
   const cli = [];
-  for (let i = 0; i < 5; i++) cli.push(time(node, [`${root}bin/netcost.js`, 'report', file, '--input', 'x=1x3x48x320', '--format', 'json']));
+  for (let i = 0; i < 5; i++) cli.push(time(node, [`${root}bin/netcost.cjs`, 'report', file, '--input', 'x=1x3x48x320', '--format', 'json']));
   const mc = median(cli);
   console.log(`  netcost report of the file, whole process: median ${mc.toFixed(0)} ms of 5`);
   console.log(`  target: in-process median under 500 ms and the whole command under 1000 ms: ${ok && mc < 1000 ? 'PASS' : 'FAIL'}`);

@@ -1,7 +1,20 @@
-// Bundle the CLI and the library with esbuild (one file each plus shared chunks, so a report of a
-// built-in model loads little code), then validate the built-in specs into dist/builtins.json.
+// Build dist/ with esbuild.
+//
+// - dist/index.js (+ chunks): the library, ESM.
+// - dist/cli.cjs: the command line as one CommonJS file, loaded by bin/netcost.cjs through
+//   node:vm with a V8 code cache (dist/cli.cjs.cache) made here by running a report once, so a
+//   start does not parse or compile netcost again. Large dependencies that only some commands
+//   need (zod and yaml for spec files, onnx-proto for ONNX, picomatch, cli-progress) are bundled
+//   apart in dist/vendor/ and loaded on first use.
+// - dist/builtins.json: every built-in spec validated and built in both views, read at start-up
+//   instead of parsing YAML while the files on disk are unchanged.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+rmSync(new URL('dist', root), { recursive: true, force: true });
 
 // commander requires node:child_process at load time for executable subcommands, which netcost
 // never uses; loading it (and net, stream...) is a measurable share of start-up. Hand commander a
@@ -18,25 +31,49 @@ const lazyChildProcess = {
   },
 };
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', minify: true, define: { VERSION: JSON.stringify(pkg.version) } };
+
+// the library
 await build({
-  entryPoints: { cli: 'src/cli/run.ts', index: 'src/index.ts', cache: 'src/spec/cache.ts' },
+  ...common,
+  entryPoints: { index: 'src/index.ts', cache: 'src/spec/cache.ts' },
   outdir: 'dist',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   external: ['onnxruntime-node'],
-  define: { VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [lazyChildProcess],
-  logLevel: 'warning',
-  sourcemap: false,
-  minify: true,
 });
+
+// vendor bundles for the command line
+const VENDOR = ['zod', 'yaml', 'onnx-proto', 'picomatch', 'cli-progress'];
+const vendorFile = (p) => `vendor/${p.replace(/[^a-z0-9]+/gi, '-')}.cjs`;
+for (const p of VENDOR) {
+  await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(p)});`, resolveDir: root.pathname, loader: 'js' }, outfile: `dist/${vendorFile(p)}`, format: 'cjs' });
+}
+const vendored = {
+  name: 'vendored',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${VENDOR.map((v) => v.replace(/[-/]/g, '\\$&')).join('|')})$`) }, (args) =>
+      args.importer.includes('/src/') ? { path: `./${vendorFile(args.path)}`, external: true } : undefined);
+  },
+};
+
+// the command line
+await build({
+  ...common,
+  entryPoints: ['src/cli/run.ts'],
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
+  external: ['onnxruntime-node'],
+  // a vm.Script has no dynamic-import hook: lower import() to require()
+  supported: { 'dynamic-import': false },
+  define: { ...common.define, 'import.meta.url': '__netcostUrl' },
+  banner: { js: "var __netcostUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess, vendored],
+});
+
 const { writeBuiltinCache } = await import('../dist/cache.js');
 try {
   const r = writeBuiltinCache();
@@ -45,3 +82,9 @@ try {
   console.error(`netcost build: ${e.message}`);
   process.exit(2);
 }
+
+// the code cache: run a representative command once and keep what V8 compiled
+execFileSync(process.execPath, [new URL('bin/netcost.cjs', root).pathname, 'report', 'shufflenet-v2-1.0x', '--view', 'deploy', '--depth', '2'], {
+  env: { ...process.env, NETCOST_WRITE_CODE_CACHE: '1' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
