@@ -79,6 +79,15 @@ describe('netcost report', () => {
     expect(md).toMatch(/\| stage3\.unit8 \| \[repeat\] \|/);
   });
 
+  it('reads a JSON spec file', () => {
+    const p = write('net.json', JSON.stringify({ name: 'jsonnet', input: [1, 3, 16, 16], layers: [{ op: 'conv', name: 'c', out: 8, kernel: 3, padding: 1 }, { op: 'gap' }, { op: 'flatten' }, { op: 'linear', name: 'fc', out: 2 }] }));
+    const r = cli(['report', p, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.model).toBe('jsonnet');
+    expect(j.totals.params).toBe(8 * 27 + 8 * 2 + 2);
+  });
+
   it('reads a user spec file', () => {
     const r = cli(['report', 'configs/examples/resnext-unit.yaml', '--format', 'json']);
     expect(r.code).toBe(0);

