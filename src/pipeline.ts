@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
 import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
-import { resolveModels, withInput, type Nchw } from './spec/load.ts';
+import { oneModelMessage, resolveModels, withInput, type Nchw } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
 
 export interface CostOptions {
@@ -61,6 +61,13 @@ export async function resolveSources(args: string[]): Promise<Source[]> {
     }
   }
   return out;
+}
+
+/** Resolve an argument that must name exactly one model. */
+export async function resolveSource(arg: string): Promise<Source> {
+  const sources = await resolveSources([arg]);
+  if (sources.length !== 1) throw new UsageError(oneModelMessage(arg, sources.map((s) => s.name)));
+  return sources[0];
 }
 
 /** The graph of a source in the asked view. */

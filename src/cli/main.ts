@@ -27,6 +27,18 @@ Model arguments: a built-in name (netcost list), a glob over built-in names (quo
 spec file (YAML or JSON; file.yaml#variant picks one variant of a family file).
 Exit codes: 0 success, 1 findings (check), 2 usage or spec error.`;
 
+/**
+ * The timing flags bench, compare --measure, check --measure and guidelines share. Defaults for
+ * runs and warm-up belong to each command (parseRunFlags); the help states them.
+ */
+function timingOptions(c: Command, runs: string, warmup: string, what = ''): Command {
+  return c
+    .option('--runs <N>', `timed runs per model${what} (default ${runs})`)
+    .option('--warmup <N>', `warm-up runs per model${what} (default ${warmup})`)
+    .option('--threads <N>', `onnxruntime intra-op threads${what}; 1 keeps numbers stable`, '1')
+    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all');
+}
+
 export function program(): Command {
   const p = new Command('netcost')
     .description('What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.')
@@ -53,7 +65,7 @@ export function program(): Command {
     .addHelpText('after', '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report model.onnx --input x=1x3x224x224')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
-  p.command('compare')
+  timingOptions(p.command('compare'), '30', '5', ' with --measure')
     .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
     .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files')
     .option('--input <[name=]NxCxHxW>', 'input shape for every model (repeatable for named ONNX inputs)', collect, [] as string[])
@@ -62,10 +74,6 @@ export function program(): Command {
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
     .option('--measure', 'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC')
-    .option('--runs <N>', 'timed runs per model with --measure', '30')
-    .option('--warmup <N>', 'warm-up runs per model with --measure', '5')
-    .option('--threads <N>', 'onnxruntime intra-op threads with --measure', '1')
-    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
     .addHelpText('after', "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50")
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
@@ -79,22 +87,18 @@ export function program(): Command {
     .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
     .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
 
-  p.command('bench')
+  timingOptions(p.command('bench'), '50', '10')
     .description('time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler\'s time per layer beside MAdds and MAC')
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
-    .option('--runs <N>', 'timed runs', '50')
-    .option('--warmup <N>', 'warm-up runs before timing', '10')
-    .option('--threads <N>', 'onnxruntime intra-op threads (default 1, for stable numbers)', '1')
     .option('--per-layer', 'profile kernels and attribute their time to layers')
     .option('--view <view>', 'graph to export: spec | deploy (onnxruntime fuses either way)', 'spec')
     .option('--input <[name=]NxCxHxW>', 'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)', collect, [] as string[])
-    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
-  p.command('check')
+  timingOptions(p.command('check'), '30', '5', ' with --measure')
     .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
     .argument('[models...]', 'models to check (default: every built-in model)')
     .option('--baseline <path>', 'baseline folder of <model>.json files, or one .json file (default: configs/baselines)')
@@ -103,18 +107,12 @@ export function program(): Command {
     .option('--format <format>', 'table | md (a pull-request comment) | json', 'table')
     .option('--measure', 'also gate latency relative to a reference model timed in the same run (default tolerance 10%)')
     .option('--reference <model>', 'the reference model for --measure (default: the first checked model)')
-    .option('--runs <N>', 'timed runs per model with --measure', '30')
-    .option('--warmup <N>', 'warm-up runs per model with --measure', '5')
-    .option('--threads <N>', 'onnxruntime intra-op threads with --measure', '1')
     .addHelpText('after', "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update")
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
 
-  p.command('guidelines')
+  timingOptions(p.command('guidelines'), '20, 5 with --quick', '3, 1 with --quick')
     .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
-    .option('--runs <N>', 'timed runs per network (default 20; 5 with --quick)')
-    .option('--warmup <N>', 'warm-up runs per network (default 3; 1 with --quick)')
-    .option('--threads <N>', 'onnxruntime intra-op threads', '1')
     .option('--quick', 'a first look: fewer runs')
     .option('--costs-only', 'print the networks\' MAdds and MAC without timing them')
     .option('--format <format>', 'table | json | md', 'table')

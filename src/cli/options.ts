@@ -34,8 +34,24 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
 /** commander helper: collect a repeatable option into an array */
 export const collect = (v: string, acc: string[]) => [...acc, v];
 
-export function parsePositiveInt(flag: string, v: string): number {
+export function parsePositiveInt(flag: string, v: string, min = 1): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} '${v}' is not a whole number of 1 or more`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} '${v}' is not a whole number of ${min} or more`);
   return n;
+}
+
+export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+export type OptLevelFlag = (typeof OPT_LEVELS)[number];
+
+/** The timing flags shared by bench, compare --measure, check --measure and guidelines. */
+export interface RunFlags { runs?: string; warmup?: string; threads: string; optLevel?: string }
+export interface RunOptions { runs: number; warmup: number; threads: number; optLevel: OptLevelFlag }
+
+export function parseRunFlags(o: RunFlags, defaults: { runs: number; warmup: number }): RunOptions {
+  return {
+    runs: o.runs === undefined ? defaults.runs : parsePositiveInt('--runs', o.runs),
+    warmup: o.warmup === undefined ? defaults.warmup : parsePositiveInt('--warmup', o.warmup, 0),
+    threads: parsePositiveInt('--threads', o.threads),
+    optLevel: oneOf('--opt-level', o.optLevel ?? 'all', OPT_LEVELS),
+  };
 }

@@ -9,6 +9,7 @@ import { buildGraph } from '../graph/build.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MeasureEnv } from '../measure/env.ts';
+import type { OptLevel } from '../measure/runner.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
 import type { ModelSpec } from '../spec/types.ts';
 
@@ -164,6 +165,7 @@ export interface GuidelineOptions {
   runs?: number;
   warmup?: number;
   threads?: number;
+  optLevel?: OptLevel;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -183,7 +185,7 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
     for (let w = 0; w < models.length; w++) {
       const base = offset;
       const m = await benchMany(models[w].map((x) => buildGraph(x)), {
-        runs, warmup, threads: opts.threads ?? 1,
+        runs, warmup, threads: opts.threads ?? 1, optLevel: opts.optLevel,
         onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
       });
       offset += models[w].length * (runs + warmup);

@@ -5,9 +5,8 @@
 import { analyze, type LayerCost, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
-import { decodeModel, encodeModel, exportOnnx, OPSET, IR_VERSION } from '../onnx/export.ts';
+import { encodeModel, exportOnnx, OPSET, IR_VERSION } from '../onnx/export.ts';
 import type { OpCategory } from '../ops/index.ts';
-import { UsageError } from '../errors.ts';
 import { measureEnv, type MeasureEnv } from './env.ts';
 import { attribute, kernelsOfTrace, type Kernel } from './profile.ts';
 import { ortVersion, Runner, timeInterleaved, type OptLevel } from './runner.ts';
@@ -40,7 +39,6 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
     const g = target.graph;
     return { graph: g, bytes: exportOnnx(g), inputs: [{ name: g.input.name, shape: g.input.shape }], what: g.model, warnings: [] };
   }
-  onnxInputs(target.bytes, target.file, target.inputShapes); // clear errors for unreadable files and missing shapes first
   const { importOnnx, withNodeNames } = await import('../onnx/import.ts');
   const r = importOnnx(target.bytes, { file: target.file, inputs: target.inputShapes, strict: target.strict });
   return { graph: r.graph, bytes: withNodeNames(target.bytes), inputs: r.inputs, what: target.file, warnings: r.warnings };
@@ -105,28 +103,6 @@ export interface BenchResult {
   totals: Totals;
   perLayer?: PerLayer;
   warnings: string[];
-}
-
-/** ONNX inputs that are not initializers, with their shapes (symbolic dims must be given). */
-export function onnxInputs(bytes: Uint8Array, file: string, given: Record<string, number[]> = {}): { name: string; shape: number[] }[] {
-  let m;
-  try {
-    m = decodeModel(bytes);
-  } catch (e) {
-    throw new UsageError(`${file}: not a readable ONNX model (${(e as Error).message})`);
-  }
-  const inits = new Set((m.graph?.initializer ?? []).map((t) => t.name));
-  const real = (m.graph?.input ?? []).filter((i) => !inits.has(i.name ?? ''));
-  return real.map((i) => {
-    const name = i.name ?? '';
-    // '*' is a shape given without a name: it applies to a model's only input
-    const g = given[name] ?? (real.length === 1 ? given['*'] : undefined);
-    if (g) return { name, shape: g };
-    const dims = i.type?.tensorType?.shape?.dim ?? [];
-    const shape = dims.map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : NaN));
-    if (shape.some(Number.isNaN)) throw new UsageError(`${file}: input '${name}' has a symbolic or unknown dimension; give its shape with --input NxCxHxW`);
-    return { name, shape };
-  });
 }
 
 /** A one-element Identity model: timing it measures the harness, not a network. */

@@ -161,11 +161,12 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
 /** Resolve exactly one model. */
 export async function resolveModel(arg: string): Promise<ModelSpec> {
   const models = await resolveModels([arg]);
-  if (models.length !== 1) {
-    throw new UsageError(`'${arg}' names ${models.length} models (${models.slice(0, 6).map((m) => m.name).join(', ')}${models.length > 6 ? ', ...' : ''}); name one, or use file.yaml#variant`);
-  }
+  if (models.length !== 1) throw new UsageError(oneModelMessage(arg, models.map((m) => m.name)));
   return models[0];
 }
+
+export const oneModelMessage = (arg: string, names: string[]) =>
+  `'${arg}' names ${names.length} models (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', ...' : ''}); name one, or use file.yaml#variant`;
 
 /** The same model with another input shape. */
 export function withInput(m: ModelSpec, input: Nchw | undefined): ModelSpec {

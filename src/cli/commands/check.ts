@@ -1,11 +1,11 @@
 import { check, parseTolerances } from '../../check/check.ts';
 import { renderCheck } from '../../report/check.ts';
 import { builtinModels, packageRoot, resolveModel, resolveModels } from '../../spec/load.ts';
-import { parseFormat, parsePositiveInt } from '../options.ts';
+import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { join, relative } from 'node:path';
 
-export interface CheckFlags { baseline?: string; update?: boolean; tolerance: string[]; format: string; measure?: boolean; reference?: string; runs: string; warmup: string; threads: string }
+export interface CheckFlags extends RunFlags { baseline?: string; update?: boolean; tolerance: string[]; format: string; measure?: boolean; reference?: string }
 
 export async function checkCommand(models: string[], o: CheckFlags): Promise<void> {
   const format = parseFormat(o.format, ['table', 'md', 'json']);
@@ -17,13 +17,7 @@ export async function checkCommand(models: string[], o: CheckFlags): Promise<voi
   let bar;
   if (o.measure) {
     bar = await progressBar('check --measure');
-    measure = {
-      reference: o.reference ? await resolveModel(o.reference) : specs[0],
-      runs: parsePositiveInt('--runs', o.runs),
-      warmup: o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup),
-      threads: parsePositiveInt('--threads', o.threads),
-      onProgress: bar.update,
-    };
+    measure = { reference: o.reference ? await resolveModel(o.reference) : specs[0], ...parseRunFlags(o, { runs: 30, warmup: 5 }), onProgress: bar.update };
   }
   try {
     const r = await check(specs, { baseline, update: o.update, tolerances, explicit, measure });

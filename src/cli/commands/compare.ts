@@ -2,11 +2,10 @@ import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
 import { measurement, renderCompare, type CompareMeasurement } from '../../report/compare.ts';
-import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
+import { parseDtype, parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
-import { parseOptLevel } from './bench.ts';
 
-export interface CompareFlags { input?: string[]; view: string; dtype: string; format: string; measure?: boolean; runs: string; warmup: string; threads: string; optLevel: string; strict?: boolean }
+export interface CompareFlags extends RunFlags { input?: string[]; view: string; dtype: string; format: string; measure?: boolean; strict?: boolean }
 
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
   const view = parseView(o.view);
@@ -20,7 +19,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   if (o.measure) {
-    const runOpts = { runs: parsePositiveInt('--runs', o.runs), warmup: o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup), threads: parsePositiveInt('--threads', o.threads), optLevel: parseOptLevel(o.optLevel) };
+    const runOpts = parseRunFlags(o, { runs: 30, warmup: 5 });
     const { benchMany } = await import('../../measure/bench.ts');
     const bar = await progressBar('measure');
     try {

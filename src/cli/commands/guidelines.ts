@@ -1,10 +1,10 @@
 import { UsageError } from '../../errors.ts';
 import { GUIDELINE_IDS, guidelineNetworks, runGuidelines, type GuidelineId } from '../../guidelines/guidelines.ts';
 import { renderGuidelines } from '../../report/guidelines.ts';
-import { parseFormat, parsePositiveInt } from '../options.ts';
+import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
-export interface GuidelineFlags { runs?: string; warmup?: string; threads: string; quick?: boolean; costsOnly?: boolean; format: string }
+export interface GuidelineFlags extends RunFlags { quick?: boolean; costsOnly?: boolean; format: string }
 
 export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
   const format = parseFormat(o.format, ['table', 'json', 'md']);
@@ -13,9 +13,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
     if (!(GUIDELINE_IDS as string[]).includes(id)) throw new UsageError(`unknown guideline '${w}'; choose from ${GUIDELINE_IDS.join(', ')}`);
     return id as GuidelineId;
   });
-  const runs = o.runs !== undefined ? parsePositiveInt('--runs', o.runs) : o.quick ? 5 : 20;
-  const warmup = o.warmup !== undefined ? (o.warmup === '0' ? 0 : parsePositiveInt('--warmup', o.warmup)) : o.quick ? 1 : 3;
-  const threads = parsePositiveInt('--threads', o.threads);
+  const { runs, warmup, threads, optLevel } = parseRunFlags(o, o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 });
   if (o.costsOnly) {
     const results = await Promise.all(ids.map(async (id) => {
       const { def, rows } = await guidelineNetworks(id);
@@ -26,7 +24,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
   }
   const bar = await progressBar('guidelines');
   try {
-    const { results, env, warnings } = await runGuidelines(ids, { runs, warmup, threads, onProgress: bar.update });
+    const { results, env, warnings } = await runGuidelines(ids, { runs, warmup, threads, optLevel, onProgress: bar.update });
     bar.stop();
     process.stdout.write(renderGuidelines({ schemaVersion: 1, env, runs, results, warnings }, format));
   } finally {
