@@ -12,7 +12,7 @@ export function benchHeader(r: BenchResult): string[] {
   const l = r.latency;
   const what = r.source === 'spec' ? `${r.model} (${r.view} view, exported to ONNX, ${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)` : `${r.model} (${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`;
   return [
-    `${what}, input ${Object.entries(r.input).map(([k, s]) => `${k} ${s.join('x')}`).join(', ')}`,
+    `${what}, input ${Object.entries(r.input).map(([k, s]) => (Object.keys(r.input).length === 1 ? s.join('x') : `${k} ${s.join('x')}`)).join(', ')}`,
     `on ${e.cpu} (${e.cores} cores), ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}${e.threads === 1 ? ' (the default; --threads N for more)' : ''}, onnxruntime ${e.onnxruntime}, graph optimisation '${e.graphOptimizationLevel}', node ${e.node}`,
     `latency over ${l.runs} runs after ${r.warmup} warm-up: median ${fixed(l.medianMs, 3)} ms, mean ${fixed(l.meanMs, 3)}, min ${fixed(l.minMs, 3)}, p10 ${fixed(l.p10Ms, 3)}, p90 ${fixed(l.p90Ms, 3)}, cv ${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
     ...r.warnings.map((w) => `warning: ${w}`),
@@ -37,9 +37,9 @@ export function renderBench(r: BenchResult, format: Format): string {
   const parts: string[] = md ? [`### netcost bench: ${r.model}`, '', ...benchHeader(r).map((x) => `- ${x}`)] : benchHeader(r);
   if (pl) {
     const align = head.map((_, i) => (i < 2 ? 'l' : 'r') as 'l' | 'r');
-    parts.push('', md ? '#### Per layer' : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the group):', table(head, rows, align));
+    parts.push('', md ? '#### Per layer\n' : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the group):', table(head, rows, align));
     const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %'];
-    parts.push('', md ? '#### Time by op category' : 'Time by op category (as ShuffleNet V2, Figure 2):',
+    parts.push('', md ? '#### Time by op category\n' : 'Time by op category (as ShuffleNet V2, Figure 2):',
       table(ch, pl.categories.map((c) => [c.category, fixed(c.measuredMs, 3), p1(c.timeShare), p1(c.maddsShare), p1(c.memoryAccessShare)])));
     const cross = [
       `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper kernels, layout reorders and reshapes, credited to the layer each serves)`,
