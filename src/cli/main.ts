@@ -100,7 +100,8 @@ export function program(): Command {
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')
     .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
-    .argument('[models...]', 'models to check (default: every built-in model)')
+    .argument('[models...]', 'models to check: built-in names, globs, spec files or .onnx files (default: every built-in model)')
+    .option('--input <[name=]NxCxHxW>', 'shape for ONNX inputs with symbolic dimensions (repeatable)', collect, [] as string[])
     .option('--baseline <path>', 'baseline folder of <model>.json files, or one .json file (default: configs/baselines)')
     .option('--update', 'rewrite the baseline (atomically) and print what changed')
     .option('--tolerance <metric=percent>', 'allowed change for params, madds, flops, memoryAccess or latency (repeatable; exact by default)', (v: string, acc: string[]) => [...acc, v], [] as string[])

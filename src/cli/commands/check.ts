@@ -1,26 +1,28 @@
 import { check, parseTolerances } from '../../check/check.ts';
 import { renderCheck } from '../../report/check.ts';
-import { builtinModels, packageRoot, resolveModel, resolveModels } from '../../spec/load.ts';
-import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
+import { resolveSource, resolveSources, type Source } from '../../pipeline.ts';
+import { builtinModels, packageRoot } from '../../spec/load.ts';
+import { parseFormat, parseInputs, parseRunFlags, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { join, relative } from 'node:path';
 
-export interface CheckFlags extends RunFlags { baseline?: string; update?: boolean; tolerance: string[]; format: string; measure?: boolean; reference?: string }
+export interface CheckFlags extends RunFlags { baseline?: string; update?: boolean; tolerance: string[]; format: string; measure?: boolean; reference?: string; input?: string[] }
 
 export async function checkCommand(models: string[], o: CheckFlags): Promise<void> {
   const format = parseFormat(o.format, ['table', 'md', 'json']);
   const tolerances = parseTolerances(o.tolerance);
   const explicit = models.length > 0;
-  const specs = explicit ? await resolveModels(models) : await builtinModels();
+  const inputs = parseInputs(o.input);
+  const sources: Source[] = explicit ? await resolveSources(models) : (await builtinModels()).map((spec) => ({ kind: 'spec', name: spec.name, spec }));
   const baseline = o.baseline ?? (relative(process.cwd(), join(packageRoot(), 'configs', 'baselines')) || 'configs/baselines');
   let measure;
   let bar;
   if (o.measure) {
     bar = await progressBar('check --measure');
-    measure = { reference: o.reference ? await resolveModel(o.reference) : specs[0], ...parseRunFlags(o, { runs: 30, warmup: 5 }), onProgress: bar.update };
+    measure = { reference: o.reference ? await resolveSource(o.reference) : sources[0], ...parseRunFlags(o, { runs: 30, warmup: 5 }), onProgress: bar.update };
   }
   try {
-    const r = await check(specs, { baseline, update: o.update, tolerances, explicit, measure });
+    const r = await check(sources, { baseline, update: o.update, tolerances, explicit, measure, inputs });
     bar?.stop();
     process.stdout.write(renderCheck(r, format));
     process.exitCode = r.ok ? 0 : 1;
