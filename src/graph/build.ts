@@ -15,8 +15,6 @@ interface Ctx {
   scope: Scope;
   /** group names enclosing the current entry */
   path: string[];
-  /** where in the spec file the current entry list is, e.g. `blocks.down.layers` */
-  where: string;
   blocks: string[];
 }
 
@@ -242,7 +240,7 @@ class Builder {
 export function buildGraph(model: ModelSpec): Graph {
   const b = new Builder(model);
   const input = { name: 'input', shape: [...model.input] };
-  const ctx: Ctx = { model, scope: { ...model.vars, N: model.input[0], inC: model.input[1], inH: model.input[2], inW: model.input[3] }, path: [], where: 'layers', blocks: [] };
+  const ctx: Ctx = { model, scope: { ...model.vars, N: model.input[0], inC: model.input[1], inH: model.input[2], inW: model.input[3] }, path: [], blocks: [] };
   const out = b.seq(ctx, model.spec.layers, input, 'layers');
   if (b.layers.length === 0) throw new SpecError(`${model.file}: model '${model.name}' has no layers once 'when' conditions are applied`);
   const used = new Set(b.layers.flatMap((l) => l.name.split('.').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('.'))));

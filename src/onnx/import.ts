@@ -82,7 +82,6 @@ function decodeValues(c: Const): number[] {
 }
 
 const constOf = (t: TensorProto): Const => ({ dims: (t.dims ?? []).map(long), dtype: t.dataType ?? DT.FLOAT, proto: t });
-const isFloat = (c: Const) => c.dtype === DT.FLOAT || c.dtype === DT.DOUBLE || c.dtype === DT.FLOAT16 || c.dtype === DT.BFLOAT16;
 
 function attrsOf(n: NodeProto): Record<string, onnxProto.onnx.IAttributeProto> {
   return Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', a]));
@@ -286,7 +285,6 @@ function windowAttrs(a: ReturnType<typeof attrsOf>, x: Shape, kernel: Pair): { s
   const auto = attrStr(a, 'auto_pad', 'NOTSET');
   let pads = attrInts(a, 'pads') ?? [0, 0, 0, 0];
   if (auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
-    pads = [0, 1].flatMap(() => [0]);
     const p: number[] = [];
     for (let i = 0; i < 2; i++) {
       const inp = x[2 + i];
