@@ -242,3 +242,24 @@ describe('netcost report model.onnx', () => {
     expect(j.perLayer.unattributed).toEqual([]);
   });
 });
+
+describe('ONNX ops without a cost rule', () => {
+  it('are costed as 0 with a warning on stderr and in the JSON; --strict makes them an error', async () => {
+    const { toModelProto, encodeModel } = await import('../src/onnx/export.ts');
+    const { graphOf } = await import('../src/pipeline.ts');
+    const { resolveModel } = await import('../src/spec/load.ts');
+    const m = toModelProto(graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] }));
+    const relu = m.graph!.node!.find((n) => n.opType === 'Relu')!;
+    relu.opType = 'MysteryAct';
+    relu.domain = 'com.example';
+    const file = write('mystery.onnx', '');
+    writeFileSync(file, encodeModel(m));
+    const r = cli(['report', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^netcost: warning: .*mystery\.onnx: no cost rule for com\.example\.MysteryAct x1: counted as 0/);
+    expect(JSON.parse(r.stdout).warnings).toEqual([expect.stringMatching(/no cost rule for com\.example\.MysteryAct x1/)]);
+    const s = cli(['report', file, '--strict']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/ops netcost has no cost rule for: com\.example\.MysteryAct x1 \(--strict\)/);
+  });
+});

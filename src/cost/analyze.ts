@@ -53,6 +53,8 @@ export interface CostReport {
   totals: Totals & { intensity: number; layers: number };
   layers: LayerCost[];
   groups: GroupCost[];
+  /** what the analysis could not cost (ONNX ops without a rule), present only when there is something to say */
+  warnings?: string[];
 }
 
 const zero = (): Totals => ({ params: 0, madds: 0, flops: 0, memoryAccess: 0, memoryAccessBytes: 0 });

@@ -1,7 +1,8 @@
 /**
  * ShuffleNet V2's guideline experiments (paper Tables 1-4) on this CPU: the networks come from
- * configs/guidelines/*.yaml; the paper's speeds (images per second, ARM column for G1, CPU column
- * for G2-G4) are transcribed from the paper via ../shared/reference/published-figures.md.
+ * configs/guidelines/*.yaml; the paper's speeds (images per second on its single-thread ARM CPU,
+ * the Snapdragon 810, at the three sizes) are transcribed via ../shared/reference/published-figures.md,
+ * which calls that column "ARM" for G1 and "CPU" for G2-G4.
  */
 import { join } from 'node:path';
 import { analyze } from '../cost/analyze.ts';
@@ -42,7 +43,7 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G2: {
-    id: 'G2', keyRow: 'g8', table: 'Table 2', file: 'g2.yaml', platform: 'CPU (single thread)',
+    id: 'G2', keyRow: 'g8', table: 'Table 2', file: 'g2.yaml', platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'excessive group convolution increases MAC: at fixed MAdds, more groups run slower',
     widths: ['x1', 'x2', 'x4'],
     rows: [
@@ -53,7 +54,7 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G3: {
-    id: 'G3', keyRow: '4parallel', table: 'Table 3', file: 'g3.yaml', platform: 'CPU (single thread)',
+    id: 'G3', keyRow: '4parallel', table: 'Table 3', file: 'g3.yaml', platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
     widths: ['c=64', 'c=128', 'c=256'],
     rows: [
@@ -65,7 +66,7 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G4: {
-    id: 'G4', keyRow: 'none', table: 'Table 4', file: 'g4.yaml', platform: 'CPU (single thread)',
+    id: 'G4', keyRow: 'none', table: 'Table 4', file: 'g4.yaml', platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'element-wise operations are non-negligible: removing ReLU and shortcut speeds the block up at equal MAdds',
     widths: ['c=32', 'c=64', 'c=128'],
     rows: [
