@@ -26,7 +26,7 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
     const dims = shape.trim().toLowerCase().split('x').map(Number);
     if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`);
     if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
-    out[name] = name === '*' && dims.length === 3 ? [1, ...dims] : dims;
+    out[name] = dims;
   }
   return out;
 }

@@ -15,10 +15,7 @@ import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
 export type Nchw = [number, number, number, number];
 export const DEFAULT_INPUT: Nchw = [1, 3, 224, 224];
 
-/**
- * `1x3x224x224` (or `3x224x224`, batch 1), or [N, C, H, W] with expressions over `vars`, to a
- * shape; `what` names the source in errors.
- */
+/** `1x3x224x224`, or [N, C, H, W] with expressions over `vars`, to a shape; `what` names the source in errors. */
 export function parseInput(value: InputSpec, what: string, vars: Record<string, number> = {}): Nchw {
   if (Array.isArray(value)) {
     return value.map((d, i) => {
@@ -34,9 +31,7 @@ export function parseInput(value: InputSpec, what: string, vars: Record<string, 
     }) as Nchw;
   }
   const parts = value.trim().toLowerCase().split('x').map((p) => Number(p));
-  if ((parts.length === 3 || parts.length === 4) && parts.every((p) => Number.isInteger(p) && p > 0)) {
-    return (parts.length === 3 ? [1, ...parts] : parts) as Nchw;
-  }
+  if (parts.length === 4 && parts.every((p) => Number.isInteger(p) && p > 0)) return parts as Nchw;
   throw new UsageError(`${what}: '${value}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
 }
 
