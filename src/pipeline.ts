@@ -70,7 +70,10 @@ export async function resolveSource(arg: string): Promise<Source> {
   return sources[0];
 }
 
-/** The graph of a source in the asked view. */
+/**
+ * The graph of a source in the asked view. An ONNX file's spec view is its graph as written (a
+ * file netcost exported in the deploy view stays in it); `deploy` folds and fuses as for specs.
+ */
 export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {
   const named = Object.keys(opts.inputs ?? {}).filter((k) => k !== '*');
   if (src.kind === 'spec') {
@@ -82,6 +85,5 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
   const { importOnnx } = await import('./onnx/import.ts');
   const r = importOnnx(src.bytes, { file: src.file, inputs: opts.inputs, strict: opts.strict });
   for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
-  if (opts.view === 'spec' && r.graph.view === 'deploy') throw new UsageError(`${src.file}: holds netcost's deploy view (BN already folded); it cannot be shown as the spec view; drop --view spec`);
   return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
 }

@@ -595,13 +595,13 @@ function liftNetcostGroups(layers: Layer[]): Layer[] {
     // deploy view: Conv <name> followed by its activation <name>#<act>
     const next = layers[i + 1];
     if (l.op === 'conv' && next && next.name.startsWith(`${l.name}#`) && (next.op === 'relu' || next.op === 'relu6' || next.op === 'sigmoid' || next.op === 'hardswish')) {
-      out.push({ ...l, attrs: { ...l.attrs, act: next.op }, outputs: next.outputs, outputShapes: next.outputShapes, fusedFrom: undefined } as Layer);
+      out.push({ ...l, attrs: { ...l.attrs, act: next.op }, outputs: next.outputs, outputShapes: next.outputShapes } as Layer);
       i += 1;
       continue;
     }
     out.push(l);
   }
-  return out.map((l) => { const { fusedFrom: _, ...rest } = l; return rest as Layer; });
+  return out;
 }
 
 /** Groups from dotted layer names; a group of a conv with its BN and activation is kind 'conv'. */

@@ -15,7 +15,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
   const sources = await resolveSources(models);
   const warn = (w: string) => process.stderr.write(`netcost: warning: ${w}\n`);
   const graphs: Graph[] = [];
-  for (const s of sources) graphs.push(await sourceGraph(s, { view: o.view === 'spec' && s.kind === 'onnx' ? undefined : view, inputs, strict: o.strict, onWarning: warn }));
+  for (const s of sources) graphs.push(await sourceGraph(s, { view, inputs, strict: o.strict, onWarning: warn }));
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   if (o.measure) {

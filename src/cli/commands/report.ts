@@ -13,7 +13,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const depth = o.depth === undefined ? Infinity : parsePositiveInt('--depth', o.depth);
   const src = await resolveSource(model);
   const warnings: string[] = [];
-  const g = await sourceGraph(src, { view: o.view === 'spec' && src.kind === 'onnx' ? undefined : view, inputs, strict: o.strict, onWarning: (w) => warnings.push(w) });
+  const g = await sourceGraph(src, { view, inputs, strict: o.strict, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) process.stderr.write(`netcost: warning: ${w}\n`);
   const r = analyze(g, dtype);
   process.stdout.write(renderReport(warnings.length ? { ...r, warnings } : r, format, depth));
