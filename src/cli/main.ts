@@ -23,8 +23,9 @@ Examples:
   $ netcost guidelines --quick
   $ netcost schema > netcost.schema.json
 
-Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), or a
-spec file (YAML or JSON; file.yaml#variant picks one variant of a family file).
+Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), a
+spec file (YAML or JSON; file.yaml#variant picks one variant of a family file), or for report,
+compare, bench and check an .onnx file.
 Exit codes: 0 success, 1 findings (check), 2 usage or spec error.`;
 
 /**
