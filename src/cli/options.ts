@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.ts';
 import type { Dtype } from '../cost/analyze.ts';
 import type { View } from '../graph/types.ts';
-import { parseInput, type Nchw } from '../spec/load.ts';
+import { parseDims, parseInput, type Nchw } from '../spec/load.ts';
 import type { Format } from '../report/report.ts';
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -23,8 +23,8 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
   for (const v of list) {
     const m = /^([^=]+)=(.+)$/.exec(v);
     const [name, shape] = m ? [m[1], m[2]] : ['*', v];
-    const dims = shape.trim().toLowerCase().split('x').map(Number);
-    if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`);
+    const dims = parseDims(shape);
+    if (!dims) throw new UsageError(`--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`);
     if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
     out[name] = dims;
   }

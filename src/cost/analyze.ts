@@ -67,6 +67,11 @@ function addTo(t: Totals, c: Totals): void {
 }
 export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flops / t.memoryAccessBytes : 0);
 
+/** What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them. */
+export function opLabel(l: LayerCost): string {
+  return l.fusedFrom ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+') : l.op;
+}
+
 export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
   const c = opCounts(l);
   const memoryAccess = c.view ? 0 : c.inputsRead + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);

@@ -2,7 +2,7 @@
  * `bench`: time a model in onnxruntime-node on this CPU, optionally per layer, and set the
  * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
  */
-import { analyze, type LayerCost, type Totals } from '../cost/analyze.ts';
+import { analyze, opLabel, type LayerCost, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { encodeModel, exportOnnx, OPSET, IR_VERSION } from '../onnx/export.ts';
@@ -203,7 +203,7 @@ function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCos
     const sec = ms / 1000;
     return {
       name: c.name,
-      op: c.fusedFrom ? [c.op, c.foldedBn ? 'bn' : '', typeof c.act === 'string' ? c.act : ''].filter(Boolean).join('+') : c.op,
+      op: opLabel(c),
       category: c.category,
       ...(c.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
       madds: c.madds,

@@ -1,11 +1,10 @@
 /** Reporters for `bench` results. */
 import type { BenchResult } from '../measure/bench.ts';
-import { csvLine, fixed, kilo, mdTable, mega } from './format.ts';
+import { corr, csvLine, fixed, kilo, mdTable, mega } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
 const p1 = (x: number) => `${(100 * x).toFixed(1)}%`;
-const rho = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
 
 export function benchHeader(r: BenchResult): string[] {
   const e = r.env;
@@ -46,7 +45,7 @@ export function renderBench(r: BenchResult, format: Format): string {
       ...(pl.unattributed.length ? [`not attributed: ${pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`).join(', ')}`] : []),
       ...(pl.withoutKernel.length ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`] : []),
       ...(r.source === 'spec' ? [
-        `rank correlation (Spearman) of per-layer time with MAdds: ${rho(pl.spearmanMadds)}, with MAC: ${rho(pl.spearmanMemoryAccess)}`,
+        `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ${corr(pl.spearmanMemoryAccess)}`,
         `time share most above MAdds share: ${pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`).join('; ')}`,
       ] : []),
       'MAdds, MAC and GFLOP/s use the deploy view (BN folded, activations fused), which is what the engine runs.',

@@ -3,7 +3,7 @@ import type { CostReport } from '../cost/analyze.ts';
 import type { LatencyOf } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import { spearman } from '../measure/stats.ts';
-import { csvLine, fixed, int, mdTable, mega, ratio, shape } from './format.ts';
+import { corr, csvLine, fixed, int, mdTable, mega, ratio, shape } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
@@ -89,10 +89,9 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
   ];
   if (measured) {
     const e = measured.env;
-    const r2 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
     notes.push(
       `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ${measured.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so drift hits every model alike.`,
-      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ${r2(measured.spearmanMadds)}, latency vs MAC ${r2(measured.spearmanMemoryAccess)}.`,
+      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ${corr(measured.spearmanMadds)}, latency vs MAC ${corr(measured.spearmanMemoryAccess)}.`,
       ...measured.warnings.map((w) => `warning: ${w}`),
     );
   }

@@ -14,6 +14,9 @@ export const ratio = (x: number, base: number): string => (base > 0 ? `${(x / ba
 export const shape = (s: Shape): string => s.join('x');
 export const fixed = (n: number, d = 2): string => n.toFixed(d);
 
+/** A correlation coefficient, or n/a when it is undefined (constant data, fewer than 2 points). */
+export const corr = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+
 /** Compact human form: 1.37M, 40.5K, 812. */
 export function human(n: number): string {
   const a = Math.abs(n);

@@ -1,6 +1,6 @@
 /** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
 import type { CostReport, LayerCost, Totals } from '../cost/analyze.ts';
-import { intensity } from '../cost/analyze.ts';
+import { opLabel } from '../cost/analyze.ts';
 import { csvLine, fixed, int, kilo, mdTable, mega, pct, shape } from './format.ts';
 import { textTable } from './table.ts';
 
@@ -18,16 +18,12 @@ export interface Row extends Totals {
 
 const layerRow = (l: LayerCost): Row => ({
   name: l.name,
-  op: l.fusedFrom ? fusedOp(l) : l.op,
+  op: opLabel(l),
   outputShape: (l.outputShapes ?? [l.outputShape]).map(shape).join(' + '),
   params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess, memoryAccessBytes: l.memoryAccessBytes,
   intensity: l.intensity,
   layers: 1,
 });
-
-function fusedOp(l: LayerCost): string {
-  return [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+');
-}
 
 /**
  * Rows at a given depth: a layer deeper than `depth` is replaced by its enclosing group at that
@@ -36,6 +32,8 @@ function fusedOp(l: LayerCost): string {
 export function rowsAtDepth(r: CostReport, depth: number): Row[] {
   if (!(depth > 0) || !Number.isFinite(depth)) return r.layers.map(layerRow);
   const groups = new Map(r.groups.map((g) => [g.name, g]));
+  const lastOf = new Map<string, LayerCost>();
+  for (const l of r.layers) lastOf.set(l.name.split('.').slice(0, depth).join('.'), l);
   const rows: Row[] = [];
   const seen = new Set<string>();
   for (const l of r.layers) {
@@ -53,20 +51,13 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
     }
     if (seen.has(gname)) continue;
     seen.add(gname);
-    const last = lastLayerOf(r, gname);
     rows.push({
-      name: g.name, op: `[${g.kind}]`, outputShape: shape(last.outputShape),
+      name: g.name, op: `[${g.kind}]`, outputShape: shape(lastOf.get(gname)!.outputShape),
       params: g.params, madds: g.madds, flops: g.flops, memoryAccess: g.memoryAccess, memoryAccessBytes: g.memoryAccessBytes,
-      intensity: intensity(g), layers: g.layers,
+      intensity: g.intensity, layers: g.layers,
     });
   }
   return rows;
-}
-
-function lastLayerOf(r: CostReport, group: string): LayerCost {
-  let last: LayerCost | undefined;
-  for (const l of r.layers) if (l.name.startsWith(`${group}.`)) last = l;
-  return last as LayerCost;
 }
 
 const HEAD = ['layer', 'op', 'output', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (K el)', 'MAC (KB)', 'FLOP/B', 'MAdds %', 'MAC %'];

@@ -15,6 +15,12 @@ import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
 export type Nchw = [number, number, number, number];
 export const DEFAULT_INPUT: Nchw = [1, 3, 224, 224];
 
+/** `AxBx...` to whole positive dimensions, or undefined when it is not such a shape. */
+export function parseDims(text: string): number[] | undefined {
+  const dims = text.trim().toLowerCase().split('x').map(Number);
+  return dims.every((d) => Number.isInteger(d) && d > 0) ? dims : undefined;
+}
+
 /** `1x3x224x224`, or [N, C, H, W] with expressions over `vars`, to a shape; `what` names the source in errors. */
 export function parseInput(value: InputSpec, what: string, vars: Record<string, number> = {}): Nchw {
   if (Array.isArray(value)) {
@@ -30,8 +36,8 @@ export function parseInput(value: InputSpec, what: string, vars: Record<string, 
       return v;
     }) as Nchw;
   }
-  const parts = value.trim().toLowerCase().split('x').map((p) => Number(p));
-  if (parts.length === 4 && parts.every((p) => Number.isInteger(p) && p > 0)) return parts as Nchw;
+  const parts = parseDims(value);
+  if (parts?.length === 4) return parts as Nchw;
   throw new UsageError(`${what}: '${value}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
 }
 
