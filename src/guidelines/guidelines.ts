@@ -7,12 +7,12 @@
 import { join } from 'node:path';
 import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
+import type { Graph } from '../graph/types.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/runner.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
-import type { ModelSpec } from '../spec/types.ts';
 
 export type GuidelineId = 'G1' | 'G2' | 'G3' | 'G4';
 export const GUIDELINE_IDS: GuidelineId[] = ['G1', 'G2', 'G3', 'G4'];
@@ -111,10 +111,10 @@ export interface GuidelineResult {
 }
 
 /** The networks of one guideline with their cost-model numbers (no timing). */
-export async function guidelineNetworks(id: GuidelineId): Promise<{ def: GuidelineDef; models: ModelSpec[][]; rows: GuidelineRow[] }> {
+export async function guidelineNetworks(id: GuidelineId): Promise<{ def: GuidelineDef; graphs: Graph[][]; rows: GuidelineRow[] }> {
   const def = GUIDELINES[id];
   const all = await resolveModels([join(packageRoot(), 'configs', 'guidelines', def.file)]);
-  const models: ModelSpec[][] = [];
+  const graphs: Graph[][] = [];
   const rows: GuidelineRow[] = [];
   def.widths.forEach((width, w) => {
     const perWidth = def.rows.map((r) => {
@@ -122,9 +122,10 @@ export async function guidelineNetworks(id: GuidelineId): Promise<{ def: Guideli
       if (!m) throw new Error(`internal: ${def.file} has no variant ${variantName(id, r.key, w)}`);
       return m;
     });
-    models.push(perWidth);
+    const built = perWidth.map((m) => buildGraph(m));
+    graphs.push(built);
     perWidth.forEach((m, i) => {
-      const cost = analyze(buildGraph(m));
+      const cost = analyze(built[i]);
       const r = def.rows[i];
       let macLowerBound: number | undefined;
       if (id === 'G1') {
@@ -141,7 +142,7 @@ export async function guidelineNetworks(id: GuidelineId): Promise<{ def: Guideli
       });
     });
   });
-  return { def, models, rows };
+  return { def, graphs, rows };
 }
 
 /** One sentence: does this CPU confirm the paper's trend, and how strongly. */
@@ -175,21 +176,22 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
   const runs = opts.runs ?? 20;
   const warmup = opts.warmup ?? 3;
   const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
-  const total = nets.reduce((a, n) => a + n.models.flat().length, 0) * (runs + warmup);
+  const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);
+  const total = networks * (runs + warmup);
   let offset = 0;
   let env: MeasureEnv | undefined;
   const warnings: string[] = [];
   const noisy: string[] = [];
   const results: GuidelineResult[] = [];
-  for (const { def, models, rows } of nets) {
+  for (const { def, graphs, rows } of nets) {
     const agreement: number[] = [];
-    for (let w = 0; w < models.length; w++) {
+    for (let w = 0; w < graphs.length; w++) {
       const base = offset;
-      const m = await benchMany(models[w].map((x) => buildGraph(x)), {
+      const m = await benchMany(graphs[w], {
         runs, warmup, threads: opts.threads ?? 1, optLevel: opts.optLevel,
         onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
       });
-      offset += models[w].length * (runs + warmup);
+      offset += graphs[w].length * (runs + warmup);
       env = m.env;
       noisy.push(...m.results.filter((x) => relativeSpread(x.latency) > NOISY_SPREAD).map((x) => `${x.model} ${(100 * relativeSpread(x.latency)).toFixed(0)}%`));
       const wr = rows.filter((r) => r.width === def.widths[w]);
@@ -203,7 +205,7 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
     }
     results.push({ id: def.id, table: def.table, claim: def.claim, platform: def.platform, rows, agreement, verdict: verdict(def, rows, agreement) });
   }
-  if (noisy.length) warnings.push(`${noisy.length} of ${nets.reduce((a, n) => a + n.models.flat().length, 0)} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
+  if (noisy.length) warnings.push(`${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
   opts.onProgress?.(total, total, 'done');
   return { results, env, warnings };
 }

@@ -152,16 +152,17 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const costReport = analyze(dep);
   const costs: LayerCost[] = costReport.layers;
   const totals: Totals = costReport.totals;
-  const unitOfLayer = new Map<string, string>();
-  for (const l of dep.layers) {
-    unitOfLayer.set(l.name, l.name);
-    for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
-  }
-  // onnxruntime names some fused kernels after their output tensor: map tensors to units too
-  for (const l of graph.layers) for (const t of l.outputs) if (!unitOfLayer.has(t)) { const u = unitOfLayer.get(l.name); if (u) unitOfLayer.set(t, u); }
 
   let perLayer: PerLayer | undefined;
   if (opts.perLayer) {
+    const unitOfLayer = new Map<string, string>();
+    for (const l of dep.layers) {
+      unitOfLayer.set(l.name, l.name);
+      for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
+    }
+    // onnxruntime names some fused kernels after their output tensor: map tensors to units too
+    for (const l of graph.layers) for (const t of l.outputs) if (!unitOfLayer.has(t)) { const u = unitOfLayer.get(l.name); if (u) unitOfLayer.set(t, u); }
+
     const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
     let events;
     try {
