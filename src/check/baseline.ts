@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { NetcostError } from '../errors.ts';
+import { formatPath } from '../util/path.ts';
 import type { CostReport } from '../cost/analyze.ts';
 
 export const BASELINE_VERSION = 1;
@@ -42,10 +43,11 @@ const modelSchema = z.strictObject({
 });
 const fileSchema = z.strictObject({ schemaVersion: z.literal(BASELINE_VERSION), models: z.array(modelSchema.omit({ schemaVersion: true })) });
 
-const pick = (c: Counts): Counts => ({ params: c.params, madds: c.madds, flops: c.flops, memoryAccess: c.memoryAccess });
+/** The four compared metrics of a layer or total, and nothing else. */
+export const countsOf = (c: Counts): Counts => ({ params: c.params, madds: c.madds, flops: c.flops, memoryAccess: c.memoryAccess });
 
 export function viewBaseline(r: CostReport): ViewBaseline {
-  return { totals: pick(r.totals), layers: r.layers.map((l) => ({ name: l.name, ...pick(l) })) };
+  return { totals: countsOf(r.totals), layers: r.layers.map((l) => ({ name: l.name, ...countsOf(l) })) };
 }
 
 export function modelBaseline(spec: CostReport, deploy: CostReport, latency?: ModelBaseline['latency']): ModelBaseline {
@@ -94,7 +96,7 @@ export interface BaselineStore {
 function invalid(file: string, e: z.ZodError | Error, fix: string): NetcostError {
   if (e instanceof z.ZodError) {
     const i = e.issues[0];
-    const at = i.path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '') || '(top level)';
+    const at = formatPath(i.path) || '(top level)';
     return new NetcostError(`${file}: not a valid netcost baseline: ${at}: ${i.message}; ${fix}`, 2);
   }
   return new NetcostError(`${file}: not a valid netcost baseline: ${e.message}; ${fix}`, 2);

@@ -11,7 +11,7 @@ import type { Graph } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
 import { sourceGraph, type InputShapes, type Source } from '../pipeline.ts';
 import { writeFileAtomic } from '../util/fs.ts';
-import { loadBaselines, METRICS, modelBaseline, serializeFile, serializeModel, VIEWS, type BaselineStore, type Counts, type Metric, type ModelBaseline } from './baseline.ts';
+import { countsOf, loadBaselines, METRICS, modelBaseline, serializeFile, serializeModel, VIEWS, type BaselineStore, type Counts, type Metric, type ModelBaseline } from './baseline.ts';
 
 export type Finding =
   | { kind: 'changed'; model: string; view: string; layer: string | null; metric: Metric; baseline: number; current: number }
@@ -55,7 +55,7 @@ export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Toleranc
     for (const l of c.layers) {
       const x = bl.get(l.name);
       if (!x) {
-        out.push({ kind: 'layer-added', model, view, layer: l.name, current: { params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess } });
+        out.push({ kind: 'layer-added', model, view, layer: l.name, current: countsOf(l) });
         continue;
       }
       for (const metric of METRICS) {
@@ -63,7 +63,7 @@ export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Toleranc
       }
     }
     for (const l of b.layers) {
-      if (!cl.has(l.name)) out.push({ kind: 'layer-removed', model, view, layer: l.name, baseline: { params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess } });
+      if (!cl.has(l.name)) out.push({ kind: 'layer-removed', model, view, layer: l.name, baseline: countsOf(l) });
     }
   }
   return out;

@@ -6,12 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SpecError } from '../errors.ts';
+import { formatPath } from '../util/path.ts';
 import { specFileSchema } from './schema.ts';
 import type { SpecFile } from './types.ts';
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
-}
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const at = formatPath(issue.path) || '(top level)';
