@@ -2,8 +2,7 @@
  * hardswish 5 (add 3, max, min, multiply by x, multiply by 1/6), sigmoid 4 (negate, exp, add, divide). */
 import type { Activation } from '../spec/types.ts';
 import type { NoAttrs } from '../graph/types.ts';
-import { expectAnyRank, type OpDef, numel } from './elementwise.ts';
-import type { OnnxEmitter } from './op.ts';
+import { expectAnyRank, numel, type OnnxEmitter, type OpDef } from './op.ts';
 
 export const ACTIVATION_FLOPS: Record<Activation, number> = { relu: 1, relu6: 2, hardswish: 5, sigmoid: 4 };
 

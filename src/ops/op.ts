@@ -75,6 +75,12 @@ export function expectRank(inputs: Shape[], rank: number, what: string): Shape {
   return s;
 }
 
+/** The one input of an op that takes any rank, copied. */
+export function expectAnyRank(inputs: Shape[], what: string): Shape {
+  if (inputs.length !== 1) throw new ShapeError(`${what} takes one input, got ${inputs.length}`);
+  return [...inputs[0]];
+}
+
 /** Output size of a sliding window along one axis (PyTorch and ONNX rule); padding p0 before, p1 after. */
 export function windowOut(size: number, k: number, s: number, p0: number, d: number, ceil: boolean, p1 = p0): number {
   const span = size + p0 + p1 - d * (k - 1) - 1;

@@ -2,13 +2,10 @@
  * created (src/onnx/import.ts): LeakyRelu 2, HardSigmoid 4, Clip 2, Sqrt 1, Exp 1, Tanh 1, Erf 1,
  * Abs 1, Neg 1, Reciprocal 1, Cast 0, Identity 0. Reads the input, writes the output. */
 import type { UnaryAttrs } from '../graph/types.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { expectAnyRank, numel, type OpDef } from './op.ts';
 
 export const unary: OpDef<UnaryAttrs> = {
-  infer(inputs, a) {
-    if (inputs.length !== 1) throw new ShapeError(`${a.fn} takes one tensor input, got ${inputs.length}`);
-    return [[...inputs[0]]];
-  },
+  infer: (inputs, a) => [expectAnyRank(inputs, a.fn)],
   params: () => 0,
   madds: () => 0,
   flops: (a, _i, [y]) => a.flopsPerElement * numel(y),
