@@ -23,6 +23,7 @@ try {
   cachedData = undefined;
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (process.env.NETCOST_WRITE_CODE_CACHE) process.once('exit', () => writeFileSync(`${file}.cache`, script.createCachedData()));
+if (process.env.NETCOST_WRITE_CODE_CACHE)
+  process.once('exit', () => writeFileSync(`${file}.cache`, script.createCachedData()));
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, join(__dirname, '..', 'dist'));

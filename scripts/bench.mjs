@@ -16,7 +16,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.NETCOST_BENCH_RUNS ?? 25);
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 function time(cmd, args) {
@@ -41,7 +45,9 @@ function compare(title, target, cases) {
   cases.forEach(([label], k) => {
     const m = median(samples[k]);
     const r = m / base;
-    console.log(`  ${label.padEnd(52)} median ${m.toFixed(1).padStart(6)} ms  p10-p90 ${q(samples[k], 0.1).toFixed(1)}-${q(samples[k], 0.9).toFixed(1)} ms  ${r.toFixed(2)}x`);
+    console.log(
+      `  ${label.padEnd(52)} median ${m.toFixed(1).padStart(6)} ms  p10-p90 ${q(samples[k], 0.1).toFixed(1)}-${q(samples[k], 0.9).toFixed(1)} ms  ${r.toFixed(2)}x`,
+    );
     if (k > 0 && r > target) ok = false;
   });
   console.log(`  target: each under ${target}x the first line: ${ok ? 'PASS' : 'FAIL'}`);
@@ -66,19 +72,37 @@ async function harness(model, rounds = 11, runs = 40, warmup = 10) {
     if (ex.status !== 0) throw new Error(ex.stderr);
     const bytes = readFileSync(file);
     // the plain loop: what a user would write
-    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
     const x = new ort.Tensor('float32', new Float32Array(3 * 224 * 224).fill(0.5), [1, 3, 224, 224]);
     const plainRun = async () => {
       for (let i = 0; i < warmup; i++) await session.run({ input: x });
       const t = [];
-      for (let i = 0; i < runs; i++) { const t0 = performance.now(); await session.run({ input: x }); t.push(performance.now() - t0); }
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await session.run({ input: x });
+        t.push(performance.now() - t0);
+      }
       return median(t);
     };
     const ours = async () => bench({ kind: 'onnx', file, bytes }, { runs, warmup });
-    const mine = [], plain = [], overhead = [], ratios = [];
+    const mine = [],
+      plain = [],
+      overhead = [],
+      ratios = [];
     for (let i = 0; i < rounds; i++) {
       let r, p;
-      if (i % 2 === 0) { r = await ours(); p = await plainRun(); } else { p = await plainRun(); r = await ours(); }
+      if (i % 2 === 0) {
+        r = await ours();
+        p = await plainRun();
+      } else {
+        p = await plainRun();
+        r = await ours();
+      }
       mine.push(r.latency.medianMs);
       overhead.push(r.overheadMs);
       plain.push(p);
@@ -86,10 +110,14 @@ async function harness(model, rounds = 11, runs = 40, warmup = 10) {
     }
     await session.release();
     const ratio = median(ratios);
-    console.log(`\nharness: netcost bench vs a plain onnxruntime-node loop, ${model} (${rounds} alternating rounds of ${runs} runs each, one process)`);
+    console.log(
+      `\nharness: netcost bench vs a plain onnxruntime-node loop, ${model} (${rounds} alternating rounds of ${runs} runs each, one process)`,
+    );
     console.log(`  plain loop medians:    ${plain.map((v) => v.toFixed(2)).join(', ')} ms`);
     console.log(`  netcost bench medians: ${mine.map((v) => v.toFixed(2)).join(', ')} ms`);
-    console.log(`  per-round ratio netcost/plain: median ${ratio.toFixed(3)} (p10-p90 ${q(ratios, 0.1).toFixed(3)}-${q(ratios, 0.9).toFixed(3)}); netcost's measured harness overhead ${median(overhead).toFixed(3)} ms per run (a one-element Identity model through the same loop)`);
+    console.log(
+      `  per-round ratio netcost/plain: median ${ratio.toFixed(3)} (p10-p90 ${q(ratios, 0.1).toFixed(3)}-${q(ratios, 0.9).toFixed(3)}); netcost's measured harness overhead ${median(overhead).toFixed(3)} ms per run (a one-element Identity model through the same loop)`,
+    );
     const ok = Math.abs(ratio - 1) <= 0.05;
     console.log(`  target: medians within 5% of each other: ${ok ? 'PASS' : 'FAIL'}`);
     return ok;
@@ -112,25 +140,42 @@ async function importSpeed() {
   }
   const m = median(times);
   const ok = m < 500;
-  console.log(`\nimport: read + import + analyse ch_PP-OCRv4_rec_infer.onnx (10.8 MB, ${layers} layers), 10 runs in one process`);
-  console.log(`  median ${m.toFixed(1)} ms, first (cold) ${times[0].toFixed(1)} ms, p90 ${q(times, 0.9).toFixed(1)} ms`);
+  console.log(
+    `\nimport: read + import + analyse ch_PP-OCRv4_rec_infer.onnx (10.8 MB, ${layers} layers), 10 runs in one process`,
+  );
+  console.log(
+    `  median ${m.toFixed(1)} ms, first (cold) ${times[0].toFixed(1)} ms, p90 ${q(times, 0.9).toFixed(1)} ms`,
+  );
   // the user's view: a whole `netcost report` of the file, process start included
   const cli = [];
-  for (let i = 0; i < 5; i++) cli.push(time(node, [`${root}bin/netcost.cjs`, 'report', file, '--input', 'x=1x3x48x320', '--format', 'json']));
+  for (let i = 0; i < 5; i++)
+    cli.push(time(node, [`${root}bin/netcost.cjs`, 'report', file, '--input', 'x=1x3x48x320', '--format', 'json']));
   const mc = median(cli);
   console.log(`  netcost report of the file, whole process: median ${mc.toFixed(0)} ms of 5`);
-  console.log(`  target: in-process median under 500 ms and the whole command under 1000 ms: ${ok && mc < 1000 ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `  target: in-process median under 500 ms and the whole command under 1000 ms: ${ok && mc < 1000 ? 'PASS' : 'FAIL'}`,
+  );
   return ok && mc < 1000;
 }
 
 const only = process.argv[2];
 const results = [
-  only && only !== 'startup' ? true : compare('startup: report of a built-in model vs a bare node start', 1.5, [
-    ['node -e 0', node, ['-e', '0']],
-    ['netcost report shufflenet-v2-1.0x', node, [cli, 'report', 'shufflenet-v2-1.0x']],
-    ['netcost report shufflenet-v1-g8-1.0x --view deploy', node, [cli, 'report', 'shufflenet-v1-g8-1.0x', '--view', 'deploy']],
-    ['netcost report mobilenet-v2-1.0x --format json', node, [cli, 'report', 'mobilenet-v2-1.0x', '--format', 'json']],
-  ]),
+  only && only !== 'startup'
+    ? true
+    : compare('startup: report of a built-in model vs a bare node start', 1.5, [
+        ['node -e 0', node, ['-e', '0']],
+        ['netcost report shufflenet-v2-1.0x', node, [cli, 'report', 'shufflenet-v2-1.0x']],
+        [
+          'netcost report shufflenet-v1-g8-1.0x --view deploy',
+          node,
+          [cli, 'report', 'shufflenet-v1-g8-1.0x', '--view', 'deploy'],
+        ],
+        [
+          'netcost report mobilenet-v2-1.0x --format json',
+          node,
+          [cli, 'report', 'mobilenet-v2-1.0x', '--format', 'json'],
+        ],
+      ]),
   only && only !== 'harness' ? true : await harness('shufflenet-v2-1.0x'),
   only && only !== 'import' ? true : await importSpeed(),
 ];

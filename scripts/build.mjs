@@ -8,9 +8,10 @@
 //   apart in dist/vendor/ and loaded on first use.
 // - dist/builtins.json: every built-in spec validated and built in both views, read at start-up
 //   instead of parsing YAML while the files on disk are unchanged.
-import { build } from 'esbuild';
+
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
@@ -23,15 +24,26 @@ const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes('node_modules/commander/') ? { path: 'lazy-child-process', namespace: 'netcost' } : undefined);
+      args.importer.includes('node_modules/commander/')
+        ? { path: 'lazy-child-process', namespace: 'netcost' }
+        : undefined,
+    );
     b.onLoad({ filter: /^lazy-child-process$/, namespace: 'netcost' }, () => ({
-      contents: "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, k) => real()[k] });",
+      contents:
+        "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, k) => real()[k] });",
       loader: 'js',
     }));
   },
 };
 
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', minify: true, define: { VERSION: JSON.stringify(pkg.version) } };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  minify: true,
+  define: { VERSION: JSON.stringify(pkg.version) },
+};
 
 // the library
 await build({
@@ -41,7 +53,9 @@ await build({
   splitting: true,
   format: 'esm',
   external: ['onnxruntime-node'],
-  banner: { js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);",
+  },
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [lazyChildProcess],
 });
@@ -50,13 +64,19 @@ await build({
 const VENDOR = ['zod', 'yaml', 'onnx-proto', 'picomatch', 'cli-progress'];
 const vendorFile = (p) => `vendor/${p.replace(/[^a-z0-9]+/gi, '-')}.cjs`;
 for (const p of VENDOR) {
-  await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(p)});`, resolveDir: root.pathname, loader: 'js' }, outfile: `dist/${vendorFile(p)}`, format: 'cjs' });
+  await build({
+    ...common,
+    stdin: { contents: `module.exports = require(${JSON.stringify(p)});`, resolveDir: root.pathname, loader: 'js' },
+    outfile: `dist/${vendorFile(p)}`,
+    format: 'cjs',
+  });
 }
 const vendored = {
   name: 'vendored',
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${VENDOR.map((v) => v.replace(/[-/]/g, '\\$&')).join('|')})$`) }, (args) =>
-      args.importer.includes('/src/') ? { path: `./${vendorFile(args.path)}`, external: true } : undefined);
+      args.importer.includes('/src/') ? { path: `./${vendorFile(args.path)}`, external: true } : undefined,
+    );
   },
 };
 
@@ -84,7 +104,11 @@ try {
 }
 
 // the code cache: run a representative command once and keep what V8 compiled
-execFileSync(process.execPath, [new URL('bin/netcost.cjs', root).pathname, 'report', 'shufflenet-v2-1.0x', '--view', 'deploy', '--depth', '2'], {
-  env: { ...process.env, NETCOST_WRITE_CODE_CACHE: '1' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+execFileSync(
+  process.execPath,
+  [new URL('bin/netcost.cjs', root).pathname, 'report', 'shufflenet-v2-1.0x', '--view', 'deploy', '--depth', '2'],
+  {
+    env: { ...process.env, NETCOST_WRITE_CODE_CACHE: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);

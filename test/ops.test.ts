@@ -59,7 +59,13 @@ layers: [ { op: conv, name: c, out: 8, kernel: [3, 5], stride: [2, 3], padding: 
 });
 
 describe('ShuffleNet V2 Eq. 1 and 2: MAC of 1x1 convolutions', () => {
-  it.each([[32, 32, 56], [22, 44, 56], [13, 78, 56], [9, 108, 56], [128, 256, 14]])('1x1 conv c1=%i c2=%i on %ix%i: MAC = hw(c1+c2) + c1·c2', (c1, c2, hw) => {
+  it.each([
+    [32, 32, 56],
+    [22, 44, 56],
+    [13, 78, 56],
+    [9, 108, 56],
+    [128, 256, 14],
+  ])('1x1 conv c1=%i c2=%i on %ix%i: MAC = hw(c1+c2) + c1·c2', (c1, c2, hw) => {
     const [l] = costsOfYaml(oneConv(c1, c2, hw)).layers;
     const B = hw * hw * c1 * c2;
     expect(l.madds).toBe(B);
@@ -98,7 +104,9 @@ layers:
 `;
 
 describe('ShuffleNet V1 §3.1 unit costs', () => {
-  const c = 256, m = 64, hw = 28;
+  const c = 256,
+    m = 64,
+    hw = 28;
   it('ResNet bottleneck: hw(2cm + 9m²)', () => {
     expect(costsOfYaml(bottleneck(c, m, hw, 1, 1, 1)).totals.madds).toBe(hw * hw * (2 * c * m + 9 * m * m));
   });
@@ -158,7 +166,10 @@ layers:
       expect(by[name].flops, name).toBe(0);
       expect(by[name].memoryAccess, name).toBe(2 * m);
     }
-    expect(by['p.split'].outputShapes).toEqual([[1, 4, 2, 2], [1, 12, 2, 2]]);
+    expect(by['p.split'].outputShapes).toEqual([
+      [1, 4, 2, 2],
+      [1, 12, 2, 2],
+    ]);
   });
   it('flatten is a free view; linear counts F·out (+ bias)', () => {
     expect(by.fl.memoryAccess).toBe(0);

@@ -1,8 +1,8 @@
 /** The spec format's JSON Schema: committed for editors, in sync with the zod schema, and valid for every shipped spec. */
 import { readdirSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { specJsonSchema } from '../src/spec/schema.ts';
 
 const committed = JSON.parse(readFileSync(new URL('../configs/schema/spec.schema.json', import.meta.url), 'utf8'));
@@ -15,7 +15,9 @@ describe('spec JSON Schema', () => {
   const ajv = new Ajv2020.default({ strict: false, allErrors: true });
   const validate = ajv.compile(committed);
   const files = [
-    ...readdirSync(new URL('../configs/', import.meta.url)).filter((f) => f.endsWith('.yaml')).map((f) => `../configs/${f}`),
+    ...readdirSync(new URL('../configs/', import.meta.url))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `../configs/${f}`),
     ...readdirSync(new URL('../configs/examples/', import.meta.url)).map((f) => `../configs/examples/${f}`),
     ...readdirSync(new URL('../configs/guidelines/', import.meta.url)).map((f) => `../configs/guidelines/${f}`),
   ];

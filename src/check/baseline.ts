@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { CostReport } from '../cost/analyze.ts';
 import { NetcostError } from '../errors.ts';
 import { formatPath } from '../util/path.ts';
-import type { CostReport } from '../cost/analyze.ts';
 
 export const BASELINE_VERSION = 1;
 export const METRICS = ['params', 'madds', 'flops', 'memoryAccess'] as const;
@@ -32,7 +32,18 @@ export interface ModelBaseline {
 }
 
 const counts = z.strictObject({ params: z.number(), madds: z.number(), flops: z.number(), memoryAccess: z.number() });
-const view = z.strictObject({ totals: counts, layers: z.array(z.strictObject({ name: z.string(), params: z.number(), madds: z.number(), flops: z.number(), memoryAccess: z.number() })) });
+const view = z.strictObject({
+  totals: counts,
+  layers: z.array(
+    z.strictObject({
+      name: z.string(),
+      params: z.number(),
+      madds: z.number(),
+      flops: z.number(),
+      memoryAccess: z.number(),
+    }),
+  ),
+});
 const modelSchema = z.strictObject({
   schemaVersion: z.literal(BASELINE_VERSION),
   model: z.string(),
@@ -41,38 +52,57 @@ const modelSchema = z.strictObject({
   views: z.strictObject({ spec: view, deploy: view }),
   latency: z.strictObject({ reference: z.string(), ratio: z.number().positive(), threads: z.number() }).optional(),
 });
-const fileSchema = z.strictObject({ schemaVersion: z.literal(BASELINE_VERSION), models: z.array(modelSchema.omit({ schemaVersion: true })) });
+const fileSchema = z.strictObject({
+  schemaVersion: z.literal(BASELINE_VERSION),
+  models: z.array(modelSchema.omit({ schemaVersion: true })),
+});
 
 /** The four compared metrics of a layer or total, and nothing else. */
-export const countsOf = (c: Counts): Counts => ({ params: c.params, madds: c.madds, flops: c.flops, memoryAccess: c.memoryAccess });
+export const countsOf = (c: Counts): Counts => ({
+  params: c.params,
+  madds: c.madds,
+  flops: c.flops,
+  memoryAccess: c.memoryAccess,
+});
 
 export function viewBaseline(r: CostReport): ViewBaseline {
   return { totals: countsOf(r.totals), layers: r.layers.map((l) => ({ name: l.name, ...countsOf(l) })) };
 }
 
 export function modelBaseline(spec: CostReport, deploy: CostReport, latency?: ModelBaseline['latency']): ModelBaseline {
-  return { model: spec.model, file: spec.file, input: spec.input, views: { spec: viewBaseline(spec), deploy: viewBaseline(deploy) }, ...(latency ? { latency } : {}) };
+  return {
+    model: spec.model,
+    file: spec.file,
+    input: spec.input,
+    views: { spec: viewBaseline(spec), deploy: viewBaseline(deploy) },
+    ...(latency ? { latency } : {}),
+  };
 }
 
 const line = (o: unknown) => JSON.stringify(o);
 
 /** Stable, diff-friendly JSON for one model (the per-model file format). */
 export function serializeModel(b: ModelBaseline, indent = ''): string {
-  const v = (x: ViewBaseline) => [
-    `{`,
-    `${indent}      "totals": ${line(x.totals)},`,
-    `${indent}      "layers": [`,
-    x.layers.map((l) => `${indent}        ${line(l)}`).join(',\n'),
-    `${indent}      ]`,
-    `${indent}    }`,
-  ].join('\n');
+  const v = (x: ViewBaseline) =>
+    [
+      `{`,
+      `${indent}      "totals": ${line(x.totals)},`,
+      `${indent}      "layers": [`,
+      x.layers.map((l) => `${indent}        ${line(l)}`).join(',\n'),
+      `${indent}      ]`,
+      `${indent}    }`,
+    ].join('\n');
   return [
     `${indent}{`,
     ...(indent ? [] : [`  "schemaVersion": ${BASELINE_VERSION},`]),
     `${indent}  "model": ${line(b.model)},`,
     `${indent}  "file": ${line(b.file)},`,
     `${indent}  "input": ${line(b.input)},`,
-    ...(b.latency ? [`${indent}  "latency": ${line({ reference: b.latency.reference, ratio: b.latency.ratio, threads: b.latency.threads })},`] : []),
+    ...(b.latency
+      ? [
+          `${indent}  "latency": ${line({ reference: b.latency.reference, ratio: b.latency.ratio, threads: b.latency.threads })},`,
+        ]
+      : []),
     `${indent}  "views": {`,
     `${indent}    "spec": ${v(b.views.spec)},`,
     `${indent}    "deploy": ${v(b.views.deploy)}`,
@@ -118,7 +148,10 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
   const models = new Map<string, ModelBaseline>();
   if (!existsSync(path)) {
     if (allowMissing) return { path, kind, models };
-    throw new NetcostError(`${path}: no baseline here; create one with \`netcost check --update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``, 2);
+    throw new NetcostError(
+      `${path}: no baseline here; create one with \`netcost check --update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``,
+      2,
+    );
   }
   if (kind === 'file') {
     const r = fileSchema.safeParse(parseJson(path));
@@ -126,12 +159,19 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
     for (const m of r.data.models) models.set(m.model, m);
     return { path, kind, models };
   }
-  if (!statSync(path).isDirectory()) throw new NetcostError(`${path}: a baseline is a folder of <model>.json files or a single .json file`, 2);
-  for (const f of readdirSync(path).filter((x) => x.endsWith('.json')).sort()) {
+  if (!statSync(path).isDirectory())
+    throw new NetcostError(`${path}: a baseline is a folder of <model>.json files or a single .json file`, 2);
+  for (const f of readdirSync(path)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const file = join(path, f);
     const r = modelSchema.safeParse(parseJson(file));
     if (!r.success) throw invalid(file, r.error, FIX);
-    if (`${r.data.model}.json` !== f) throw new NetcostError(`${file}: holds model '${r.data.model}' but is named ${f}; name it ${r.data.model}.json`, 2);
+    if (`${r.data.model}.json` !== f)
+      throw new NetcostError(
+        `${file}: holds model '${r.data.model}' but is named ${f}; name it ${r.data.model}.json`,
+        2,
+      );
     const { schemaVersion: _, ...m } = r.data;
     models.set(m.model, m);
   }

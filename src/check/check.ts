@@ -4,17 +4,37 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../errors.ts';
 import { analyze } from '../cost/analyze.ts';
+import { UsageError } from '../errors.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
-import { sourceGraph, type InputShapes, type Source } from '../pipeline.ts';
+import { type InputShapes, type Source, sourceGraph } from '../pipeline.ts';
 import { writeFileAtomic } from '../util/fs.ts';
-import { countsOf, loadBaselines, METRICS, modelBaseline, serializeFile, serializeModel, VIEWS, type BaselineStore, type Counts, type Metric, type ModelBaseline } from './baseline.ts';
+import {
+  type BaselineStore,
+  type Counts,
+  countsOf,
+  loadBaselines,
+  METRICS,
+  type Metric,
+  type ModelBaseline,
+  modelBaseline,
+  serializeFile,
+  serializeModel,
+  VIEWS,
+} from './baseline.ts';
 
 export type Finding =
-  | { kind: 'changed'; model: string; view: string; layer: string | null; metric: Metric; baseline: number; current: number }
+  | {
+      kind: 'changed';
+      model: string;
+      view: string;
+      layer: string | null;
+      metric: Metric;
+      baseline: number;
+      current: number;
+    }
   | { kind: 'layer-added'; model: string; view: string; layer: string; current: Counts }
   | { kind: 'layer-removed'; model: string; view: string; layer: string; baseline: Counts }
   | { kind: 'model-added'; model: string }
@@ -31,7 +51,10 @@ export function parseTolerances(values: string[]): Tolerances {
   for (const v of values) {
     const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)%?$/.exec(v.trim());
     const known = [...METRICS, 'latency'] as string[];
-    if (!m || !known.includes(m[1])) throw new UsageError(`--tolerance '${v}': write metric=percent, metric one of ${known.join(', ')} (for example madds=1)`);
+    if (!m || !known.includes(m[1]))
+      throw new UsageError(
+        `--tolerance '${v}': write metric=percent, metric one of ${known.join(', ')} (for example madds=1)`,
+      );
     t[m[1] as Metric | 'latency'] = Number(m[2]);
   }
   return t;
@@ -43,12 +66,22 @@ const within = (base: number, cur: number, pct = 0) => Math.abs(cur - base) <= (
 export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Tolerances): Finding[] {
   const out: Finding[] = [];
   const model = cur.model;
-  if (base.input.join('x') !== cur.input.join('x')) out.push({ kind: 'input-changed', model, baseline: base.input, current: cur.input });
+  if (base.input.join('x') !== cur.input.join('x'))
+    out.push({ kind: 'input-changed', model, baseline: base.input, current: cur.input });
   for (const view of VIEWS) {
     const b = base.views[view];
     const c = cur.views[view];
     for (const metric of METRICS) {
-      if (!within(b.totals[metric], c.totals[metric], tol[metric])) out.push({ kind: 'changed', model, view, layer: null, metric, baseline: b.totals[metric], current: c.totals[metric] });
+      if (!within(b.totals[metric], c.totals[metric], tol[metric]))
+        out.push({
+          kind: 'changed',
+          model,
+          view,
+          layer: null,
+          metric,
+          baseline: b.totals[metric],
+          current: c.totals[metric],
+        });
     }
     const bl = new Map(b.layers.map((l) => [l.name, l]));
     const cl = new Set(c.layers.map((l) => l.name));
@@ -59,7 +92,8 @@ export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Toleranc
         continue;
       }
       for (const metric of METRICS) {
-        if (!within(x[metric], l[metric], tol[metric])) out.push({ kind: 'changed', model, view, layer: l.name, metric, baseline: x[metric], current: l[metric] });
+        if (!within(x[metric], l[metric], tol[metric]))
+          out.push({ kind: 'changed', model, view, layer: l.name, metric, baseline: x[metric], current: l[metric] });
       }
     }
     for (const l of b.layers) {
@@ -77,7 +111,13 @@ export interface CheckOptions {
   /** true when the models were named on the command line (not all built-ins) */
   explicit: boolean;
   /** latency relative to `reference`, measured in the same run */
-  measure?: { reference: Source; runs: number; warmup: number; threads: number; onProgress?: (d: number, t: number, p: string) => void };
+  measure?: {
+    reference: Source;
+    runs: number;
+    warmup: number;
+    threads: number;
+    onProgress?: (d: number, t: number, p: string) => void;
+  };
   /** shapes for ONNX inputs with symbolic dimensions */
   inputs?: InputShapes;
 }
@@ -115,13 +155,29 @@ export async function check(sources: Source[], opts: CheckOptions): Promise<Chec
     const { benchMany } = await import('../measure/bench.ts');
     const refGraph = await sourceGraph(opts.measure.reference, { inputs: opts.inputs });
     referenceName = refGraph.model;
-    const target = (g: Graph, s: Source): BenchTarget => (s.kind === 'onnx' ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs } : { kind: 'graph', graph: g });
+    const target = (g: Graph, s: Source): BenchTarget =>
+      s.kind === 'onnx'
+        ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs }
+        : { kind: 'graph', graph: g };
     const rest = [...graphs.values()].filter((x) => x.graph.model !== refGraph.model);
-    const { results } = await benchMany([target(refGraph, opts.measure.reference), ...rest.map((x) => target(x.graph, x.source))], { runs: opts.measure.runs, warmup: opts.measure.warmup, threads: opts.measure.threads, onProgress: opts.measure.onProgress });
+    const { results } = await benchMany(
+      [target(refGraph, opts.measure.reference), ...rest.map((x) => target(x.graph, x.source))],
+      {
+        runs: opts.measure.runs,
+        warmup: opts.measure.warmup,
+        threads: opts.measure.threads,
+        onProgress: opts.measure.onProgress,
+      },
+    );
     const refMs = results[0].latency.medianMs;
     for (const r of results) {
       const cur = current.get(r.model);
-      if (cur) cur.latency = { reference: refGraph.model, ratio: Number((r.latency.medianMs / refMs).toFixed(4)), threads: opts.measure.threads };
+      if (cur)
+        cur.latency = {
+          reference: refGraph.model,
+          ratio: Number((r.latency.medianMs / refMs).toFixed(4)),
+          threads: opts.measure.threads,
+        };
     }
   }
 
@@ -137,16 +193,27 @@ export async function check(sources: Source[], opts: CheckOptions): Promise<Chec
       const t = tol.latency ?? DEFAULT_LATENCY_TOLERANCE;
       if (!base.latency || base.latency.reference !== cur.latency.reference) {
         if (!opts.update) {
-          throw new UsageError(`${opts.baseline}: no latency relative to '${cur.latency.reference}' recorded for ${name}${base.latency ? ` (it was recorded against '${base.latency.reference}'; pass --reference ${base.latency.reference})` : ''}; record it with \`netcost check --measure --update\``);
+          throw new UsageError(
+            `${opts.baseline}: no latency relative to '${cur.latency.reference}' recorded for ${name}${base.latency ? ` (it was recorded against '${base.latency.reference}'; pass --reference ${base.latency.reference})` : ''}; record it with \`netcost check --measure --update\``,
+          );
         }
       } else if (!within(base.latency.ratio, cur.latency.ratio, t)) {
-        findings.push({ kind: 'latency', model: name, reference: cur.latency.reference, baseline: base.latency.ratio, current: cur.latency.ratio, tolerance: t });
+        findings.push({
+          kind: 'latency',
+          model: name,
+          reference: cur.latency.reference,
+          baseline: base.latency.ratio,
+          current: cur.latency.ratio,
+          tolerance: t,
+        });
       }
     } else if (base.latency && !cur.latency) {
       cur.latency = base.latency; // keep a recorded latency when not measuring now
     }
   }
-  if (!opts.explicit) for (const name of store.models.keys()) if (!current.has(name)) findings.push({ kind: 'model-removed', model: name });
+  if (!opts.explicit)
+    for (const name of store.models.keys())
+      if (!current.has(name)) findings.push({ kind: 'model-removed', model: name });
 
   const updated: string[] = [];
   if (opts.update) updated.push(...writeBaselines(store, current, opts.explicit));

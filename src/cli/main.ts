@@ -42,7 +42,9 @@ function timingOptions(c: Command, runs: string, warmup: string, what = ''): Com
 
 export function program(): Command {
   const p = new Command('netcost')
-    .description('What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.')
+    .description(
+      'What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES)
@@ -57,25 +59,44 @@ export function program(): Command {
   p.command('report')
     .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
-    .option('--input <[name=]NxCxHxW>', 'input shape (default: the spec\'s, usually 1x3x224x224); for an ONNX file with symbolic dimensions, name=shape per input (repeatable)', collect, [] as string[])
+    .option(
+      '--input <[name=]NxCxHxW>',
+      "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, name=shape per input (repeatable)",
+      collect,
+      [] as string[],
+    )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error, not a warning')
     .option('--view <view>', 'spec (conv, BN, activation separate) | deploy (BN folded, activations fused)', 'spec')
     .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .addHelpText('after', '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report model.onnx --input x=1x3x224x224')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report model.onnx --input x=1x3x224x224',
+    )
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
   timingOptions(p.command('compare'), '30', '5', ' with --measure')
     .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
     .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files')
-    .option('--input <[name=]NxCxHxW>', 'input shape for every model (repeatable for named ONNX inputs)', collect, [] as string[])
+    .option(
+      '--input <[name=]NxCxHxW>',
+      'input shape for every model (repeatable for named ONNX inputs)',
+      collect,
+      [] as string[],
+    )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--view <view>', 'spec | deploy', 'spec')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .option('--measure', 'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC')
-    .addHelpText('after', "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50")
+    .option(
+      '--measure',
+      'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC',
+    )
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
+    )
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
   p.command('export')
@@ -89,36 +110,71 @@ export function program(): Command {
     .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
 
   timingOptions(p.command('bench'), '50', '10')
-    .description('time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler\'s time per layer beside MAdds and MAC')
+    .description(
+      "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time per layer beside MAdds and MAC",
+    )
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
     .option('--per-layer', 'profile kernels and attribute their time to layers')
     .option('--view <view>', 'graph to export: spec | deploy (onnxruntime fuses either way)', 'spec')
-    .option('--input <[name=]NxCxHxW>', 'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)', collect, [] as string[])
+    .option(
+      '--input <[name=]NxCxHxW>',
+      'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)',
+      collect,
+      [] as string[],
+    )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--format <format>', 'table | json | csv | md', 'table')
-    .addHelpText('after', '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
+    )
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')
     .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
-    .argument('[models...]', 'models to check: built-in names, globs, spec files or .onnx files (default: every built-in model)')
-    .option('--input <[name=]NxCxHxW>', 'shape for ONNX inputs with symbolic dimensions (repeatable)', collect, [] as string[])
-    .option('--baseline <path>', 'baseline folder of <model>.json files, or one .json file (default: configs/baselines)')
+    .argument(
+      '[models...]',
+      'models to check: built-in names, globs, spec files or .onnx files (default: every built-in model)',
+    )
+    .option(
+      '--input <[name=]NxCxHxW>',
+      'shape for ONNX inputs with symbolic dimensions (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--baseline <path>',
+      'baseline folder of <model>.json files, or one .json file (default: configs/baselines)',
+    )
     .option('--update', 'rewrite the baseline (atomically) and print what changed')
-    .option('--tolerance <metric=percent>', 'allowed change for params, madds, flops, memoryAccess or latency (repeatable; exact by default)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--tolerance <metric=percent>',
+      'allowed change for params, madds, flops, memoryAccess or latency (repeatable; exact by default)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--format <format>', 'table | md (a pull-request comment) | json', 'table')
-    .option('--measure', 'also gate latency relative to a reference model timed in the same run (default tolerance 10%)')
+    .option(
+      '--measure',
+      'also gate latency relative to a reference model timed in the same run (default tolerance 10%)',
+    )
     .option('--reference <model>', 'the reference model for --measure (default: the first checked model)')
-    .addHelpText('after', "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update",
+    )
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
 
   timingOptions(p.command('guidelines'), '20, 5 with --quick', '3, 1 with --quick')
     .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
     .option('--quick', 'a first look: fewer runs')
-    .option('--costs-only', 'print the networks\' MAdds and MAC without timing them')
+    .option('--costs-only', "print the networks' MAdds and MAC without timing them")
     .option('--format <format>', 'table | json | md', 'table')
-    .addHelpText('after', '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md',
+    )
     .action(async (ids, o) => (await import('./commands/guidelines.ts')).guidelinesCommand(ids, o));
 
   p.command('schema')

@@ -1,9 +1,10 @@
 /** Parsing and checking of option values shared by commands: one clear error per bad value. */
-import { UsageError } from '../errors.ts';
+
 import type { Dtype } from '../cost/analyze.ts';
+import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
-import { parseDims, parseInput, type Nchw } from '../spec/load.ts';
 import type { Format } from '../report/report.ts';
+import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -14,7 +15,8 @@ export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 export const parseFormat = (v: string, allowed: readonly Format[] = FORMATS): Format => oneOf('--format', v, allowed);
 export const parseView = (v: string): View => oneOf('--view', v, ['spec', 'deploy'] as const);
 export const parseDtype = (v: string): Dtype => oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);
-export const parseShape = (v: string | undefined): Nchw | undefined => (v === undefined ? undefined : parseInput(v, '--input'));
+export const parseShape = (v: string | undefined): Nchw | undefined =>
+  v === undefined ? undefined : parseInput(v, '--input');
 
 /** Repeatable `--input [name=]NxCxHxW` values; a shape without a name is keyed '*'. */
 export function parseInputs(values: string[] | string | undefined): Record<string, number[]> {
@@ -24,7 +26,10 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
     const m = /^([^=]+)=(.+)$/.exec(v);
     const [name, shape] = m ? [m[1], m[2]] : ['*', v];
     const dims = parseDims(shape);
-    if (!dims) throw new UsageError(`--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`);
+    if (!dims)
+      throw new UsageError(
+        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`,
+      );
     if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
     out[name] = dims;
   }
@@ -44,8 +49,18 @@ export const OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
 export type OptLevelFlag = (typeof OPT_LEVELS)[number];
 
 /** The timing flags shared by bench, compare --measure, check --measure and guidelines. */
-export interface RunFlags { runs?: string; warmup?: string; threads: string; optLevel?: string }
-export interface RunOptions { runs: number; warmup: number; threads: number; optLevel: OptLevelFlag }
+export interface RunFlags {
+  runs?: string;
+  warmup?: string;
+  threads: string;
+  optLevel?: string;
+}
+export interface RunOptions {
+  runs: number;
+  warmup: number;
+  threads: number;
+  optLevel: OptLevelFlag;
+}
 
 export function parseRunFlags(o: RunFlags, defaults: { runs: number; warmup: number }): RunOptions {
   return {

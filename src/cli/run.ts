@@ -8,7 +8,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     process.stderr.write(`netcost: internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
     process.exitCode = 70;

@@ -4,7 +4,7 @@
  * plus the weights the layer reads, plus elements of every output tensor; a pure view costs 0.
  */
 import type { Graph, Layer, Shape, View } from '../graph/types.ts';
-import { opCounts, type OpCategory } from '../ops/index.ts';
+import { type OpCategory, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -69,13 +69,21 @@ export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flo
 
 /** What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them. */
 export function opLabel(l: LayerCost): string {
-  return l.fusedFrom ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+') : l.op;
+  return l.fusedFrom
+    ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+')
+    : l.op;
 }
 
 export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
   const c = opCounts(l);
   const memoryAccess = c.view ? 0 : c.inputsRead + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);
-  const t: Totals = { params: c.params, madds: c.madds, flops: c.flops, memoryAccess, memoryAccessBytes: memoryAccess * bytesPerElement };
+  const t: Totals = {
+    params: c.params,
+    madds: c.madds,
+    flops: c.flops,
+    memoryAccess,
+    memoryAccessBytes: memoryAccess * bytesPerElement,
+  };
   return {
     name: l.name,
     op: l.op,
@@ -94,7 +102,12 @@ export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
   const bpe = DTYPE_BYTES[dtype];
   const layers = g.layers.map((l) => layerCost(l, bpe));
   const totals = zero();
-  const groups = new Map(g.groups.map((gr) => [gr.name, { ...zero(), name: gr.name, kind: gr.kind, depth: gr.name.split('.').length, layers: 0, intensity: 0 }]));
+  const groups = new Map(
+    g.groups.map((gr) => [
+      gr.name,
+      { ...zero(), name: gr.name, kind: gr.kind, depth: gr.name.split('.').length, layers: 0, intensity: 0 },
+    ]),
+  );
   for (const l of layers) {
     addTo(totals, l);
     const parts = l.name.split('.');

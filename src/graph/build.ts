@@ -8,7 +8,10 @@ import { ExprError, evalValue, interpolate, type Scope } from '../spec/expr.ts';
 import type { BlockDef, ConvEntry, Entry, Kernel, ModelSpec, Num } from '../spec/types.ts';
 import type { Graph, Group, Layer, OpAttrs, OpKind, Pair, Shape } from './types.ts';
 
-interface TensorRef { name: string; shape: Shape }
+interface TensorRef {
+  name: string;
+  shape: Shape;
+}
 
 interface Ctx {
   model: ModelSpec;
@@ -31,7 +34,14 @@ class Builder {
     throw new SpecError(`${this.model.file}: ${where}${layer}: ${message}`);
   }
 
-  num(ctx: Ctx, where: string, field: string, value: Num, opts: { int?: boolean; min?: number } = {}, name?: string): number {
+  num(
+    ctx: Ctx,
+    where: string,
+    field: string,
+    value: Num,
+    opts: { int?: boolean; min?: number } = {},
+    name?: string,
+  ): number {
     let v: number;
     try {
       v = evalValue(value, ctx.scope);
@@ -53,9 +63,21 @@ class Builder {
     return this.num(ctx, where, field, value, { int: false, min: -Infinity }, name) !== 0;
   }
 
-  pair(ctx: Ctx, where: string, field: string, value: Kernel | undefined, dflt: number, min: number, name: string): Pair {
+  pair(
+    ctx: Ctx,
+    where: string,
+    field: string,
+    value: Kernel | undefined,
+    dflt: number,
+    min: number,
+    name: string,
+  ): Pair {
     if (value === undefined) return [dflt, dflt];
-    if (Array.isArray(value)) return [this.num(ctx, where, `${field}[0]`, value[0], { min }, name), this.num(ctx, where, `${field}[1]`, value[1], { min }, name)];
+    if (Array.isArray(value))
+      return [
+        this.num(ctx, where, `${field}[0]`, value[0], { min }, name),
+        this.num(ctx, where, `${field}[1]`, value[1], { min }, name),
+      ];
     const v = this.num(ctx, where, field, value, { min }, name);
     return [v, v];
   }
@@ -63,7 +85,12 @@ class Builder {
   text(ctx: Ctx, where: string, template: string): string {
     try {
       const s = interpolate(template, ctx.scope);
-      if (!/^[A-Za-z0-9_\-]+$/.test(s)) this.fail(ctx, `${where}.name`, `name '${s}' may hold only letters, digits, '_' and '-' (the '.' joins levels)`);
+      if (!/^[A-Za-z0-9_-]+$/.test(s))
+        this.fail(
+          ctx,
+          `${where}.name`,
+          `name '${s}' may hold only letters, digits, '_' and '-' (the '.' joins levels)`,
+        );
       return s;
     } catch (e) {
       if (e instanceof ExprError) this.fail(ctx, `${where}.name`, e.message);
@@ -76,7 +103,8 @@ class Builder {
     const prefix = ctx.path.length ? `${ctx.path.join('.')}.` : '';
     if (explicit !== undefined) {
       const full = prefix + this.text(ctx, where, explicit);
-      if (this.names.has(full)) this.fail(ctx, `${where}.name`, `duplicate name '${full}'; give one of the two another name`);
+      if (this.names.has(full))
+        this.fail(ctx, `${where}.name`, `duplicate name '${full}'; give one of the two another name`);
       this.names.add(full);
       return full;
     }
@@ -91,18 +119,34 @@ class Builder {
     }
   }
 
-  addLayer<K extends OpKind>(ctx: Ctx, where: string, name: string, op: K, attrs: OpAttrs[K], inputs: TensorRef[]): TensorRef[] {
+  addLayer<K extends OpKind>(
+    ctx: Ctx,
+    where: string,
+    name: string,
+    op: K,
+    attrs: OpAttrs[K],
+    inputs: TensorRef[],
+  ): TensorRef[] {
     let shapes: Shape[];
     try {
-      shapes = inferShapes(op, attrs, inputs.map((t) => t.shape));
+      shapes = inferShapes(
+        op,
+        attrs,
+        inputs.map((t) => t.shape),
+      );
     } catch (e) {
       if (e instanceof ShapeError) this.fail(ctx, where, `${e.message}`, name);
       throw e;
     }
     const outputs = shapes.map((s, i) => ({ name: shapes.length === 1 ? name : `${name}:${i}`, shape: s }));
     this.layers.push({
-      name, op, attrs, inputs: inputs.map((t) => t.name), outputs: outputs.map((t) => t.name),
-      inputShapes: inputs.map((t) => t.shape), outputShapes: shapes,
+      name,
+      op,
+      attrs,
+      inputs: inputs.map((t) => t.name),
+      outputs: outputs.map((t) => t.name),
+      inputShapes: inputs.map((t) => t.shape),
+      outputShapes: shapes,
     } as Layer);
     return outputs;
   }
@@ -117,7 +161,9 @@ class Builder {
 
   seq(ctx: Ctx, entries: Entry[], input: TensorRef, where: string): TensorRef {
     let x = input;
-    entries.forEach((e, i) => { x = this.entry(ctx, e, x, `${where}[${i}]`); });
+    entries.forEach((e, i) => {
+      x = this.entry(ctx, e, x, `${where}[${i}]`);
+    });
     return x;
   }
 
@@ -126,10 +172,18 @@ class Builder {
       if (!this.flag(ctx, where, 'when', e.when, true, '')) return x;
     }
     switch (e.op) {
-      case 'conv': return this.conv(ctx, e, x, where);
-      case 'bn': case 'relu': case 'relu6': case 'hardswish': case 'sigmoid': case 'gap': case 'flatten':
+      case 'conv':
+        return this.conv(ctx, e, x, where);
+      case 'bn':
+      case 'relu':
+      case 'relu6':
+      case 'hardswish':
+      case 'sigmoid':
+      case 'gap':
+      case 'flatten':
         return this.addLayer(ctx, where, this.leafName(ctx, where, e.name, e.op), e.op, {}, [x])[0];
-      case 'maxpool': case 'avgpool': {
+      case 'maxpool':
+      case 'avgpool': {
         const name = this.leafName(ctx, where, e.name, e.op);
         const kernel = this.pair(ctx, where, 'kernel', e.kernel, 1, 1, name);
         const attrs = {
@@ -142,13 +196,31 @@ class Builder {
       }
       case 'linear': {
         const name = this.leafName(ctx, where, e.name, 'fc');
-        return this.addLayer(ctx, where, name, 'linear', { outFeatures: this.num(ctx, where, 'out', e.out, {}, name), bias: this.flag(ctx, where, 'bias', e.bias, true, name) }, [x])[0];
+        return this.addLayer(
+          ctx,
+          where,
+          name,
+          'linear',
+          {
+            outFeatures: this.num(ctx, where, 'out', e.out, {}, name),
+            bias: this.flag(ctx, where, 'bias', e.bias, true, name),
+          },
+          [x],
+        )[0];
       }
       case 'shuffle': {
         const name = this.leafName(ctx, where, e.name, 'shuffle');
-        return this.addLayer(ctx, where, name, 'shuffle', { groups: this.num(ctx, where, 'groups', e.groups, {}, name) }, [x])[0];
+        return this.addLayer(
+          ctx,
+          where,
+          name,
+          'shuffle',
+          { groups: this.num(ctx, where, 'groups', e.groups, {}, name) },
+          [x],
+        )[0];
       }
-      case 'seq': return this.seq(this.enter(ctx, where, e.name, 'seq'), e.layers, x, `${where}.layers`);
+      case 'seq':
+        return this.seq(this.enter(ctx, where, e.name, 'seq'), e.layers, x, `${where}.layers`);
       case 'repeat': {
         const count = this.num(ctx, where, 'count', e.count, { min: 0 });
         let y = x;
@@ -158,8 +230,10 @@ class Builder {
         }
         return y;
       }
-      case 'parallel': return this.parallel(ctx, e, x, where);
-      case 'block': return this.block(ctx, e, x, where);
+      case 'parallel':
+        return this.parallel(ctx, e, x, where);
+      case 'block':
+        return this.block(ctx, e, x, where);
     }
   }
 
@@ -170,8 +244,14 @@ class Builder {
     const c = x.shape[1];
     if (x.shape.length !== 4) this.fail(ctx, where, `conv expects an NxCxHxW input, got [${x.shape.join(', ')}]`, name);
     const groups = e.depthwise ? c : e.groups === undefined ? 1 : this.num(ctx, where, 'groups', e.groups, {}, name);
-    if (e.depthwise && e.groups !== undefined) this.fail(ctx, where, `give either 'depthwise: true' or 'groups', not both`, name);
-    const out = e.out !== undefined ? this.num(ctx, where, 'out', e.out, {}, name) : e.depthwise ? c : this.fail(ctx, where, `conv needs 'out' (output channels)`, name);
+    if (e.depthwise && e.groups !== undefined)
+      this.fail(ctx, where, `give either 'depthwise: true' or 'groups', not both`, name);
+    const out =
+      e.out !== undefined
+        ? this.num(ctx, where, 'out', e.out, {}, name)
+        : e.depthwise
+          ? c
+          : this.fail(ctx, where, `conv needs 'out' (output channels)`, name);
     const kernel = this.pair(ctx, where, 'kernel', e.kernel, 1, 1, name);
     const attrs: OpAttrs['conv'] = {
       outChannels: out,
@@ -195,10 +275,16 @@ class Builder {
       const n = e.branches.length;
       let sizes: number[];
       if (e.split === true) {
-        if (x.shape[1] % n !== 0) this.fail(ctx, `${where}.split`, `${x.shape[1]} channels do not split into ${n} equal parts; give the sizes as a list`);
+        if (x.shape[1] % n !== 0)
+          this.fail(
+            ctx,
+            `${where}.split`,
+            `${x.shape[1]} channels do not split into ${n} equal parts; give the sizes as a list`,
+          );
         sizes = e.branches.map(() => x.shape[1] / n);
       } else {
-        if (e.split.length !== n) this.fail(ctx, `${where}.split`, `${e.split.length} sizes for ${n} branches; give one size per branch`);
+        if (e.split.length !== n)
+          this.fail(ctx, `${where}.split`, `${e.split.length} sizes for ${n} branches; give one size per branch`);
         sizes = e.split.map((s, i) => this.num(ctx, where, `split[${i}]`, s));
       }
       const name = this.leafName(inner, where, undefined, 'split');
@@ -218,18 +304,38 @@ class Builder {
     const def: BlockDef | undefined = Object.hasOwn(blocks, e.use) ? blocks[e.use] : undefined;
     if (!def) {
       const known = Object.keys(blocks);
-      this.fail(ctx, `${where}.use`, `unknown block '${e.use}'; ${known.length ? `define it under 'blocks:' or use one of: ${known.join(', ')}` : "define it under 'blocks:'"}`);
+      this.fail(
+        ctx,
+        `${where}.use`,
+        `unknown block '${e.use}'; ${known.length ? `define it under 'blocks:' or use one of: ${known.join(', ')}` : "define it under 'blocks:'"}`,
+      );
     }
-    if (ctx.blocks.includes(e.use)) this.fail(ctx, `${where}.use`, `block '${e.use}' uses itself (${[...ctx.blocks, e.use].join(' -> ')}); blocks cannot recurse`);
+    if (ctx.blocks.includes(e.use))
+      this.fail(
+        ctx,
+        `${where}.use`,
+        `block '${e.use}' uses itself (${[...ctx.blocks, e.use].join(' -> ')}); blocks cannot recurse`,
+      );
     const params = def.params ?? {};
-    const scope: Record<string, number> = { ...this.model.vars, inC: x.shape[1], inH: x.shape[2] ?? 1, inW: x.shape[3] ?? 1 };
+    const scope: Record<string, number> = {
+      ...this.model.vars,
+      inC: x.shape[1],
+      inH: x.shape[2] ?? 1,
+      inW: x.shape[3] ?? 1,
+    };
     for (const [k, v] of Object.entries(params)) if (v !== null) scope[k] = v;
     for (const [k, v] of Object.entries(e.args ?? {})) {
-      if (!Object.hasOwn(params, k)) this.fail(ctx, `${where}.args.${k}`, `block '${e.use}' has no parameter '${k}' (its parameters: ${Object.keys(params).join(', ') || 'none'})`);
+      if (!Object.hasOwn(params, k))
+        this.fail(
+          ctx,
+          `${where}.args.${k}`,
+          `block '${e.use}' has no parameter '${k}' (its parameters: ${Object.keys(params).join(', ') || 'none'})`,
+        );
       scope[k] = this.num(ctx, where, `args.${k}`, v, { int: false });
     }
     for (const [k, v] of Object.entries(params)) {
-      if (v === null && !Object.hasOwn(scope, k)) this.fail(ctx, `${where}.args`, `block '${e.use}' needs the argument '${k}'`);
+      if (v === null && !Object.hasOwn(scope, k))
+        this.fail(ctx, `${where}.args`, `block '${e.use}' needs the argument '${k}'`);
     }
     const inner = this.enter(ctx, where, e.name, e.use);
     return this.seq({ ...inner, scope, blocks: [...ctx.blocks, e.use] }, def.layers, x, `blocks.${e.use}.layers`);
@@ -240,10 +346,23 @@ class Builder {
 export function buildGraph(model: ModelSpec): Graph {
   const b = new Builder(model);
   const input = { name: 'input', shape: [...model.input] };
-  const ctx: Ctx = { model, scope: { ...model.vars, N: model.input[0], inC: model.input[1], inH: model.input[2], inW: model.input[3] }, path: [], blocks: [] };
+  const ctx: Ctx = {
+    model,
+    scope: { ...model.vars, N: model.input[0], inC: model.input[1], inH: model.input[2], inW: model.input[3] },
+    path: [],
+    blocks: [],
+  };
   const out = b.seq(ctx, model.spec.layers, input, 'layers');
-  if (b.layers.length === 0) throw new SpecError(`${model.file}: model '${model.name}' has no layers once 'when' conditions are applied`);
-  const used = new Set(b.layers.flatMap((l) => l.name.split('.').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('.'))));
+  if (b.layers.length === 0)
+    throw new SpecError(`${model.file}: model '${model.name}' has no layers once 'when' conditions are applied`);
+  const used = new Set(
+    b.layers.flatMap((l) =>
+      l.name
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join('.')),
+    ),
+  );
   return {
     model: model.name,
     file: model.file,

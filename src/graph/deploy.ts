@@ -17,7 +17,8 @@ export function deployGraph(g: Graph): Graph {
   const firstReader = new Map<string, Layer>();
   for (const l of g.layers) for (const t of l.inputs) if (!firstReader.has(t)) firstReader.set(t, l);
   /** the single layer reading tensor t, if exactly one reads it and it is not the graph output */
-  const soleReader = (t: string): Layer | undefined => (consumers.get(t) === 1 && t !== g.output.name ? firstReader.get(t) : undefined);
+  const soleReader = (t: string): Layer | undefined =>
+    consumers.get(t) === 1 && t !== g.output.name ? firstReader.get(t) : undefined;
 
   const groupKinds = new Map(g.groups.map((gr) => [gr.name, gr.kind]));
   const absorbed = new Set<string>();
@@ -34,15 +35,22 @@ export function deployGraph(g: Graph): Graph {
     const chain: Layer[] = [l];
     let tail: Layer = l;
     const bn = soleReader(tail.outputs[0]);
-    if (bn?.op === 'bn') { chain.push(bn); tail = bn; }
+    if (bn?.op === 'bn') {
+      chain.push(bn);
+      tail = bn;
+    }
     const act = soleReader(tail.outputs[0]);
-    if (act && ACTIVATIONS.has(act.op)) { chain.push(act); tail = act; }
+    if (act && ACTIVATIONS.has(act.op)) {
+      chain.push(act);
+      tail = act;
+    }
     if (chain.length === 1) {
       out.push(l);
       continue;
     }
     const parent = l.name.split('.').slice(0, -1).join('.');
-    const sameGroup = parent !== '' && groupKinds.get(parent) === 'conv' && chain.every((c) => c.name.startsWith(`${parent}.`));
+    const sameGroup =
+      parent !== '' && groupKinds.get(parent) === 'conv' && chain.every((c) => c.name.startsWith(`${parent}.`));
     const name = sameGroup ? parent : l.name;
     if (sameGroup) fusedGroups.add(parent);
     const fused: LayerOf<'conv'> = {

@@ -21,29 +21,83 @@ export interface ConvAttrs {
   /** deploy view: an activation fused into this conv */
   act?: Activation;
 }
-export interface PoolAttrs { kernel: Pair; stride: Pair; padding: Pair; padEnd?: Pair; ceilMode: boolean; countIncludePad?: boolean }
-export interface LinearAttrs { outFeatures: number; bias: boolean }
-export interface ShuffleAttrs { groups: number }
-export interface SplitAttrs { sizes: number[]; axis?: number }
-export interface ConcatAttrs { axis?: number }
+export interface PoolAttrs {
+  kernel: Pair;
+  stride: Pair;
+  padding: Pair;
+  padEnd?: Pair;
+  ceilMode: boolean;
+  countIncludePad?: boolean;
+}
+export interface LinearAttrs {
+  outFeatures: number;
+  bias: boolean;
+}
+export interface ShuffleAttrs {
+  groups: number;
+}
+export interface SplitAttrs {
+  sizes: number[];
+  axis?: number;
+}
+export interface ConcatAttrs {
+  axis?: number;
+}
 export type NoAttrs = Record<string, never>;
-export interface ConvTransposeAttrs extends ConvAttrs { outputPadding: Pair }
+export interface ConvTransposeAttrs extends ConvAttrs {
+  outputPadding: Pair;
+}
 /** MatMul; `bShape` when B is a constant (a weight) */
-export interface MatMulAttrs { bShape?: Shape }
+export interface MatMulAttrs {
+  bShape?: Shape;
+}
 export type EltwiseFn = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
 /** Broadcasting binary op; constant operands are folded into attrs (their shapes), learned ones (more than one element) count as params */
-export interface EltwiseAttrs { fn: EltwiseFn; constShapes: Shape[] }
-export interface UnaryAttrs { fn: string; onnxOp: string; flopsPerElement: number; onnxAttrs?: Record<string, number | number[] | { f: number } | string> }
-export interface SoftmaxAttrs { axis: number }
-export interface ReduceAttrs { fn: 'mean' | 'sum' | 'max' | 'min'; axes: number[]; keepdims: boolean }
-export interface TransposeAttrs { perm: number[] }
+export interface EltwiseAttrs {
+  fn: EltwiseFn;
+  constShapes: Shape[];
+}
+export interface UnaryAttrs {
+  fn: string;
+  onnxOp: string;
+  flopsPerElement: number;
+  onnxAttrs?: Record<string, number | number[] | { f: number } | string>;
+}
+export interface SoftmaxAttrs {
+  axis: number;
+}
+export interface ReduceAttrs {
+  fn: 'mean' | 'sum' | 'max' | 'min';
+  axes: number[];
+  keepdims: boolean;
+}
+export interface TransposeAttrs {
+  perm: number[];
+}
 /** Reshape, Squeeze, Unsqueeze, Flatten of any axis: a view to `shape` */
-export interface ReshapeAttrs { shape: number[]; onnxOp: string }
-export interface SliceAttrs { starts: number[]; ends: number[]; axes: number[]; steps: number[] }
-export interface PadAttrs { pads: number[]; mode: string }
-export interface ResizeAttrs { outShape: number[]; mode: string }
+export interface ReshapeAttrs {
+  shape: number[];
+  onnxOp: string;
+}
+export interface SliceAttrs {
+  starts: number[];
+  ends: number[];
+  axes: number[];
+  steps: number[];
+}
+export interface PadAttrs {
+  pads: number[];
+  mode: string;
+}
+export interface ResizeAttrs {
+  outShape: number[];
+  mode: string;
+}
 /** An op netcost cannot cost: counted as 0, listed in warnings */
-export interface UnknownAttrs { onnxOp: string; outputShapes: Shape[] }
+export interface UnknownAttrs {
+  onnxOp: string;
+  outputShapes: Shape[];
+}
 
 /** Every op netcost knows, with its attributes. Adding an op: one entry here, one module in src/ops. */
 export interface OpAttrs {

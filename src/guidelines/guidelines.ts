@@ -9,15 +9,19 @@ import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
 import type { Graph } from '../graph/types.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
-import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/runner.ts';
+import { relativeSpread, spearman } from '../measure/stats.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
 
 export type GuidelineId = 'G1' | 'G2' | 'G3' | 'G4';
 export const GUIDELINE_IDS: GuidelineId[] = ['G1', 'G2', 'G3', 'G4'];
 
-interface RowDef { key: string; label: string; paper: [number, number, number] }
+interface RowDef {
+  key: string;
+  label: string;
+  paper: [number, number, number];
+}
 interface GuidelineDef {
   id: GuidelineId;
   table: string;
@@ -32,7 +36,11 @@ interface GuidelineDef {
 
 export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G1: {
-    id: 'G1', keyRow: '1to12', table: 'Table 1', file: 'g1.yaml', platform: 'ARM (Snapdragon 810, single thread)',
+    id: 'G1',
+    keyRow: '1to12',
+    table: 'Table 1',
+    file: 'g1.yaml',
+    platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'equal channel width minimizes memory access cost: speed falls as c1:c2 moves away from 1:1',
     widths: ['x1', 'x2', 'x4'],
     rows: [
@@ -43,7 +51,11 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G2: {
-    id: 'G2', keyRow: 'g8', table: 'Table 2', file: 'g2.yaml', platform: 'ARM (Snapdragon 810, single thread)',
+    id: 'G2',
+    keyRow: 'g8',
+    table: 'Table 2',
+    file: 'g2.yaml',
+    platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'excessive group convolution increases MAC: at fixed MAdds, more groups run slower',
     widths: ['x1', 'x2', 'x4'],
     rows: [
@@ -54,8 +66,13 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G3: {
-    id: 'G3', keyRow: '4parallel', table: 'Table 3', file: 'g3.yaml', platform: 'ARM (Snapdragon 810, single thread)',
-    claim: 'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
+    id: 'G3',
+    keyRow: '4parallel',
+    table: 'Table 3',
+    file: 'g3.yaml',
+    platform: 'ARM (Snapdragon 810, single thread)',
+    claim:
+      'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
     widths: ['c=64', 'c=128', 'c=256'],
     rows: [
       { key: '1frag', label: '1-fragment', paper: [40.2, 10.1, 2.3] },
@@ -66,7 +83,11 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
     ],
   },
   G4: {
-    id: 'G4', keyRow: 'none', table: 'Table 4', file: 'g4.yaml', platform: 'ARM (Snapdragon 810, single thread)',
+    id: 'G4',
+    keyRow: 'none',
+    table: 'Table 4',
+    file: 'g4.yaml',
+    platform: 'ARM (Snapdragon 810, single thread)',
     claim: 'element-wise operations are non-negligible: removing ReLU and shortcut speeds the block up at equal MAdds',
     widths: ['c=32', 'c=64', 'c=128'],
     rows: [
@@ -111,7 +132,9 @@ export interface GuidelineResult {
 }
 
 /** The networks of one guideline with their cost-model numbers (no timing). */
-export async function guidelineNetworks(id: GuidelineId): Promise<{ def: GuidelineDef; graphs: Graph[][]; rows: GuidelineRow[] }> {
+export async function guidelineNetworks(
+  id: GuidelineId,
+): Promise<{ def: GuidelineDef; graphs: Graph[][]; rows: GuidelineRow[] }> {
   const def = GUIDELINES[id];
   const all = await resolveModels([join(packageRoot(), 'configs', 'guidelines', def.file)]);
   const graphs: Graph[][] = [];
@@ -129,16 +152,24 @@ export async function guidelineNetworks(id: GuidelineId): Promise<{ def: Guideli
       const r = def.rows[i];
       let macLowerBound: number | undefined;
       if (id === 'G1') {
-        macLowerBound = cost.layers.filter((l) => l.op === 'conv').reduce((a, l) => {
-          const hw = l.outputShape[2] * l.outputShape[3];
-          return a + 2 * Math.sqrt(hw * l.madds) + l.madds / hw;
-        }, 0);
+        macLowerBound = cost.layers
+          .filter((l) => l.op === 'conv')
+          .reduce((a, l) => {
+            const hw = l.outputShape[2] * l.outputShape[3];
+            return a + 2 * Math.sqrt(hw * l.madds) + l.madds / hw;
+          }, 0);
       }
       rows.push({
-        row: r.key, label: r.label, width, model: m.name, input: m.input,
-        madds: cost.totals.madds, memoryAccess: cost.totals.memoryAccess,
+        row: r.key,
+        label: r.label,
+        width,
+        model: m.name,
+        input: m.input,
+        madds: cost.totals.madds,
+        memoryAccess: cost.totals.memoryAccess,
         ...(macLowerBound !== undefined ? { macLowerBound } : {}),
-        paperImagesPerSecond: r.paper[w], paperRelative: r.paper[w] / def.rows[0].paper[w],
+        paperImagesPerSecond: r.paper[w],
+        paperRelative: r.paper[w] / def.rows[0].paper[w],
       });
     });
   });
@@ -154,7 +185,10 @@ export function verdict(def: GuidelineDef, rows: GuidelineRow[], agreement: numb
   const ours = slow.map((r) => (r.relative ?? NaN).toFixed(2)).join('/');
   const theirs = slow.map((r) => r.paperRelative.toFixed(2)).join('/');
   const label = def.rows.find((r) => r.key === lastKey)!.label;
-  const off = agreement.map((x, i) => [x, i] as const).filter(([x]) => !(x >= 0.3)).map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
+  const off = agreement
+    .map((x, i) => [x, i] as const)
+    .filter(([x]) => !(x >= 0.3))
+    .map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
   const disagree = off.length && mean >= 0.3 ? `; the order departs from the paper's at ${off.join(', ')}` : '';
   const strength = `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths; ${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
   if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
@@ -172,7 +206,10 @@ export interface GuidelineOptions {
 }
 
 /** Measure the guidelines on this CPU. */
-export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions = {}): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
+export async function runGuidelines(
+  ids: GuidelineId[],
+  opts: GuidelineOptions = {},
+): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
   const runs = opts.runs ?? 20;
   const warmup = opts.warmup ?? 3;
   const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
@@ -188,12 +225,19 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
     for (let w = 0; w < graphs.length; w++) {
       const base = offset;
       const m = await benchMany(graphs[w], {
-        runs, warmup, threads: opts.threads ?? 1, optLevel: opts.optLevel,
+        runs,
+        warmup,
+        threads: opts.threads ?? 1,
+        optLevel: opts.optLevel,
         onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
       });
       offset += graphs[w].length * (runs + warmup);
       env = m.env;
-      noisy.push(...m.results.filter((x) => relativeSpread(x.latency) > NOISY_SPREAD).map((x) => `${x.model} ${(100 * relativeSpread(x.latency)).toFixed(0)}%`));
+      noisy.push(
+        ...m.results
+          .filter((x) => relativeSpread(x.latency) > NOISY_SPREAD)
+          .map((x) => `${x.model} ${(100 * relativeSpread(x.latency)).toFixed(0)}%`),
+      );
       const wr = rows.filter((r) => r.width === def.widths[w]);
       m.results.forEach((res, i) => {
         wr[i].medianMs = res.latency.medianMs;
@@ -201,11 +245,27 @@ export async function runGuidelines(ids: GuidelineId[], opts: GuidelineOptions =
         wr[i].imagesPerSecond = 1000 / res.latency.medianMs;
       });
       for (const r of wr) r.relative = (r.imagesPerSecond ?? NaN) / (wr[0].imagesPerSecond ?? NaN);
-      agreement.push(spearman(wr.map((r) => r.imagesPerSecond ?? NaN), wr.map((r) => r.paperImagesPerSecond)));
+      agreement.push(
+        spearman(
+          wr.map((r) => r.imagesPerSecond ?? NaN),
+          wr.map((r) => r.paperImagesPerSecond),
+        ),
+      );
     }
-    results.push({ id: def.id, table: def.table, claim: def.claim, platform: def.platform, rows, agreement, verdict: verdict(def, rows, agreement) });
+    results.push({
+      id: def.id,
+      table: def.table,
+      claim: def.claim,
+      platform: def.platform,
+      rows,
+      agreement,
+      verdict: verdict(def, rows, agreement),
+    });
   }
-  if (noisy.length) warnings.push(`${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`);
+  if (noisy.length)
+    warnings.push(
+      `${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`,
+    );
   opts.onProgress?.(total, total, 'done');
   return { results, env, warnings };
 }

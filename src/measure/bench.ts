@@ -2,20 +2,21 @@
  * `bench`: time a model in onnxruntime-node on this CPU, optionally per layer, and set the
  * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
  */
-import { analyze, opLabel, type LayerCost, type Totals } from '../cost/analyze.ts';
+import { analyze, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
-import { encodeModel, exportOnnx, OPSET, IR_VERSION } from '../onnx/export.ts';
+import { encodeModel, exportOnnx, IR_VERSION, OPSET } from '../onnx/export.ts';
 import type { OpCategory } from '../ops/index.ts';
-import { measureEnv, type MeasureEnv } from './env.ts';
-import { attribute, kernelsOfTrace, type Kernel } from './profile.ts';
-import { ortVersion, Runner, timeInterleaved, type OptLevel } from './runner.ts';
-import { relativeSpread, spearman, summarize, type Summary } from './stats.ts';
+import { type MeasureEnv, measureEnv } from './env.ts';
+import { attribute, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
+import { type OptLevel, ortVersion, Runner, timeInterleaved } from './runner.ts';
+import { relativeSpread, type Summary, spearman, summarize } from './stats.ts';
 
 export const BENCH_SCHEMA_VERSION = 1;
 /** Above this p10-p90 spread (relative to the median) a timing is flagged as too noisy to trust. */
 export const NOISY_SPREAD = 0.2;
-export const spreadNote = (l: Summary) => `p10-p90 spread ${(100 * relativeSpread(l)).toFixed(0)}% of the median, cv ${(100 * l.cv).toFixed(0)}%`;
+export const spreadNote = (l: Summary) =>
+  `p10-p90 spread ${(100 * relativeSpread(l)).toFixed(0)}% of the median, cv ${(100 * l.cv).toFixed(0)}%`;
 
 export interface BenchOptions {
   runs?: number;
@@ -31,17 +32,35 @@ export type BenchTarget =
   | { kind: 'graph'; graph: Graph }
   | { kind: 'onnx'; file: string; bytes: Uint8Array; inputShapes?: Record<string, number[]>; strict?: boolean };
 
-interface Prepared { graph: Graph; bytes: Uint8Array; inputs: { name: string; shape: number[] }[]; what: string; warnings: string[] }
+interface Prepared {
+  graph: Graph;
+  bytes: Uint8Array;
+  inputs: { name: string; shape: number[] }[];
+  what: string;
+  warnings: string[];
+}
 
 /** The bytes to run and the graph to cost, for either kind of target. */
 export async function prepare(target: BenchTarget): Promise<Prepared> {
   if (target.kind === 'graph') {
     const g = target.graph;
-    return { graph: g, bytes: exportOnnx(g), inputs: [{ name: g.input.name, shape: g.input.shape }], what: g.model, warnings: [] };
+    return {
+      graph: g,
+      bytes: exportOnnx(g),
+      inputs: [{ name: g.input.name, shape: g.input.shape }],
+      what: g.model,
+      warnings: [],
+    };
   }
   const { importOnnx, withNodeNames } = await import('../onnx/import.ts');
   const r = importOnnx(target.bytes, { file: target.file, inputs: target.inputShapes, strict: target.strict });
-  return { graph: r.graph, bytes: withNodeNames(target.bytes), inputs: r.inputs, what: target.file, warnings: r.warnings };
+  return {
+    graph: r.graph,
+    bytes: withNodeNames(target.bytes),
+    inputs: r.inputs,
+    what: target.file,
+    warnings: r.warnings,
+  };
 }
 
 export interface LayerTiming {
@@ -64,7 +83,13 @@ export interface LayerTiming {
   kernels: string[];
 }
 
-export interface CategoryTiming { category: string; measuredMs: number; timeShare: number; maddsShare: number; memoryAccessShare: number }
+export interface CategoryTiming {
+  category: string;
+  measuredMs: number;
+  timeShare: number;
+  maddsShare: number;
+  memoryAccessShare: number;
+}
 
 export interface PerLayer {
   layers: LayerTiming[];
@@ -112,7 +137,12 @@ function identityModel(): Uint8Array {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'netcost',
-    graph: { name: 'identity', node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }], input: [vi], output: [{ ...vi, name: 'y' }] },
+    graph: {
+      name: 'identity',
+      node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }],
+      input: [vi],
+      output: [{ ...vi, name: 'y' }],
+    },
   });
 }
 
@@ -145,7 +175,10 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const overheadMs = summarize(samples[1]).medianMs;
 
   const warnings: string[] = [...importWarnings];
-  if (relativeSpread(latency) > NOISY_SPREAD) warnings.push(`run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, or raise --runs`);
+  if (relativeSpread(latency) > NOISY_SPREAD)
+    warnings.push(
+      `run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, or raise --runs`,
+    );
 
   // units of attribution: the deploy-view layers (what the engine runs), joined by name
   const dep = graph.view === 'deploy' ? graph : deployGraph(graph);
@@ -161,10 +194,15 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
       for (const f of l.fusedFrom ?? []) unitOfLayer.set(f, l.name);
     }
     // onnxruntime names some fused kernels after their output tensor: map tensors to units too
-    for (const l of graph.layers) for (const t of l.outputs) if (!unitOfLayer.has(t)) { const u = unitOfLayer.get(l.name); if (u) unitOfLayer.set(t, u); }
+    for (const l of graph.layers)
+      for (const t of l.outputs)
+        if (!unitOfLayer.has(t)) {
+          const u = unitOfLayer.get(l.name);
+          if (u) unitOfLayer.set(t, u);
+        }
 
     const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
-    let events;
+    let events: TraceEvent[];
     try {
       await timeInterleaved([prof], warmup, runs, tick('profiling'));
       events = prof.endProfiling();
@@ -173,7 +211,10 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     }
     const { kernels, runs: profiledRuns } = kernelsOfTrace(events, runs);
     perLayer = perLayerReport(kernels, profiledRuns, costs, totals, unitOfLayer);
-    if (perLayer.attributedShare < 0.99) warnings.push(`only ${(100 * perLayer.attributedShare).toFixed(1)}% of kernel time maps to a layer; see "unattributed"`);
+    if (perLayer.attributedShare < 0.99)
+      warnings.push(
+        `only ${(100 * perLayer.attributedShare).toFixed(1)}% of kernel time maps to a layer; see "unattributed"`,
+      );
   }
   opts.onProgress?.(total, total, 'done');
 
@@ -195,7 +236,13 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   };
 }
 
-function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCost[], totals: Totals, unitOfLayer: Map<string, string>): PerLayer {
+function perLayerReport(
+  kernels: Kernel[],
+  profiledRuns: number,
+  costs: LayerCost[],
+  totals: Totals,
+  unitOfLayer: Map<string, string>,
+): PerLayer {
   const a = attribute(kernels, (l) => unitOfLayer.get(l));
   const kernelMs = a.totalUs / 1000;
   const attributedMs = [...a.byUnit.values()].reduce((x, y) => x + y, 0) / 1000;
@@ -222,7 +269,13 @@ function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCos
   });
   const cats = new Map<string, CategoryTiming>();
   for (const l of layers) {
-    const c = cats.get(l.category) ?? { category: l.category, measuredMs: 0, timeShare: 0, maddsShare: 0, memoryAccessShare: 0 };
+    const c = cats.get(l.category) ?? {
+      category: l.category,
+      measuredMs: 0,
+      timeShare: 0,
+      maddsShare: 0,
+      memoryAccessShare: 0,
+    };
     c.measuredMs += l.measuredMs;
     c.timeShare += l.timeShare;
     c.maddsShare += l.maddsShare;
@@ -231,7 +284,9 @@ function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCos
   }
   // correlations over layers that do work (views cost nothing and take no kernel)
   const timed = layers.filter((l) => l.category !== 'view');
-  const overMadds = [...timed].sort((x, y) => (y.timeShare - y.maddsShare) - (x.timeShare - x.maddsShare)).slice(0, 5)
+  const overMadds = [...timed]
+    .sort((x, y) => y.timeShare - y.maddsShare - (x.timeShare - x.maddsShare))
+    .slice(0, 5)
     .map((l) => ({ name: l.name, timeShare: l.timeShare, maddsShare: l.maddsShare }));
   return {
     layers,
@@ -241,20 +296,32 @@ function perLayerReport(kernels: Kernel[], profiledRuns: number, costs: LayerCos
     reorderShare: share(a.reorderUs / 1000, kernelMs),
     withoutKernel: layers.filter((l) => !a.byUnit.has(l.name) && l.category !== 'view').map((l) => l.name),
     categories: [...cats.values()].sort((x, y) => y.measuredMs - x.measuredMs),
-    spearmanMadds: spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.madds)),
-    spearmanMemoryAccess: spearman(timed.map((l) => l.measuredMs), timed.map((l) => l.memoryAccess)),
+    spearmanMadds: spearman(
+      timed.map((l) => l.measuredMs),
+      timed.map((l) => l.madds),
+    ),
+    spearmanMemoryAccess: spearman(
+      timed.map((l) => l.measuredMs),
+      timed.map((l) => l.memoryAccess),
+    ),
     overMadds,
     profiledRuns,
   };
 }
 
-export interface LatencyOf { model: string; latency: Summary & { threads: number } }
+export interface LatencyOf {
+  model: string;
+  latency: Summary & { threads: number };
+}
 
 /**
  * Latency of several graphs in one run, interleaved round by round so that a noisy machine's
  * drift falls on all of them alike (for `compare --measure` and `check --measure`).
  */
-export async function benchMany(graphs: (Graph | BenchTarget)[], opts: Omit<BenchOptions, 'perLayer'> = {}): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
+export async function benchMany(
+  graphs: (Graph | BenchTarget)[],
+  opts: Omit<BenchOptions, 'perLayer'> = {},
+): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
   const runs = opts.runs ?? 30;
   const warmup = opts.warmup ?? 5;
   const threads = opts.threads ?? 1;
@@ -269,7 +336,9 @@ export async function benchMany(graphs: (Graph | BenchTarget)[], opts: Omit<Benc
     const samples = await timeInterleaved(runners, warmup, runs, () => opts.onProgress?.(++done, total, 'timing'));
     opts.onProgress?.(total, total, 'done');
     const results = prepared.map((p, i) => ({ model: p.graph.model, latency: { ...summarize(samples[i]), threads } }));
-    const warnings = results.filter((r) => relativeSpread(r.latency) > NOISY_SPREAD).map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
+    const warnings = results
+      .filter((r) => relativeSpread(r.latency) > NOISY_SPREAD)
+      .map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
     return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings };
   } finally {
     for (const r of runners) await r.close();

@@ -28,7 +28,10 @@ export interface Kernel {
 
 /** Kernel times averaged over the last `runs` model runs of the trace, in execution order. */
 export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: Kernel[]; runs: number } {
-  const spans = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts).slice(-runs);
+  const spans = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .sort((a, b) => a.ts - b.ts)
+    .slice(-runs);
   if (spans.length === 0) return { kernels: [], runs: 0 };
   const inRun = (e: TraceEvent) => spans.some((s) => e.ts >= s.ts && e.ts <= s.ts + s.dur);
   const order: string[] = [];
@@ -62,7 +65,10 @@ export function candidates(node: string): string[] {
   let n = node;
   for (const strip of [/_nchwc$/, /\/[A-Za-z]*Fusion$/]) {
     const m = n.replace(strip, '');
-    if (m !== n) out.push((n = m));
+    if (m !== n) {
+      n = m;
+      out.push(n);
+    }
   }
   if (n.includes('#')) out.push(n.split('#')[0]);
   return out;
@@ -101,7 +107,9 @@ export function attribute(kernels: Kernel[], unitOf: (name: string) => string | 
     }
     return undefined;
   };
-  const units = kernels.map((k) => (k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : resolve(k)));
+  const units = kernels.map((k) =>
+    k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : resolve(k),
+  );
   const credit = (u: string, k: Kernel) => {
     byUnit.set(u, (byUnit.get(u) ?? 0) + k.us);
     kernelsByUnit.set(u, [...(kernelsByUnit.get(u) ?? []), k]);
@@ -110,9 +118,13 @@ export function attribute(kernels: Kernel[], unitOf: (name: string) => string | 
     let u = units[i];
     const helper = u === undefined && HELPER_OPS.has(k.opType);
     if (helper) {
-      u = k.opType === 'ReorderInput'
-        ? units.slice(i + 1).find((x) => x !== undefined)
-        : units.slice(0, i).reverse().find((x) => x !== undefined) ?? units.slice(i + 1).find((x) => x !== undefined);
+      u =
+        k.opType === 'ReorderInput'
+          ? units.slice(i + 1).find((x) => x !== undefined)
+          : (units
+              .slice(0, i)
+              .reverse()
+              .find((x) => x !== undefined) ?? units.slice(i + 1).find((x) => x !== undefined));
     }
     if (u === undefined) {
       unattributed.push(k);

@@ -53,7 +53,12 @@ export class Runner {
     private readonly profileDir: string | undefined,
   ) {}
 
-  static async open(model: Uint8Array, inputs: { name: string; shape: number[] }[], opts: SessionOptions, what: string): Promise<Runner> {
+  static async open(
+    model: Uint8Array,
+    inputs: { name: string; shape: number[] }[],
+    opts: SessionOptions,
+    what: string,
+  ): Promise<Runner> {
     const o = await ort();
     const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'netcost-profile-')) : undefined;
     let session: InferenceSession;
@@ -68,10 +73,15 @@ export class Runner {
       });
     } catch (e) {
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-      throw new NetcostError(`${what}: onnxruntime cannot load the model: ${String((e as Error).message ?? e).split('\n')[0]}`, 2, { cause: e });
+      throw new NetcostError(
+        `${what}: onnxruntime cannot load the model: ${String((e as Error).message ?? e).split('\n')[0]}`,
+        2,
+        { cause: e },
+      );
     }
     const feeds: Record<string, Tensor> = {};
-    for (const i of inputs) feeds[i.name] = new o.Tensor('float32', inputData(i.shape.reduce((a, b) => a * b, 1)), i.shape);
+    for (const i of inputs)
+      feeds[i.name] = new o.Tensor('float32', inputData(i.shape.reduce((a, b) => a * b, 1)), i.shape);
     return new Runner(session, feeds, profileDir);
   }
 
@@ -112,8 +122,18 @@ export class Runner {
  * and then up to `block` timed runs, so drift on a noisy machine falls on all of them alike
  * without charging one model for another's cache misses. Returns milliseconds per runner.
  */
-export async function timeInterleaved(runners: Runner[], warmup: number, runs: number, onTick?: () => void, block = 5): Promise<number[][]> {
-  for (const r of runners) for (let i = 0; i < warmup; i++) { await r.run(); onTick?.(); }
+export async function timeInterleaved(
+  runners: Runner[],
+  warmup: number,
+  runs: number,
+  onTick?: () => void,
+  block = 5,
+): Promise<number[][]> {
+  for (const r of runners)
+    for (let i = 0; i < warmup; i++) {
+      await r.run();
+      onTick?.();
+    }
   const samples = runners.map(() => [] as number[]);
   const step = runners.length > 1 ? block : runs;
   for (let done = 0; done < runs; done += step) {

@@ -25,7 +25,15 @@ export function summarize(samplesMs: number[]): Summary {
   const n = s.length;
   const mean = s.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { medianMs: quantile(s, 0.5), meanMs: mean, minMs: s[0], p10Ms: quantile(s, 0.1), p90Ms: quantile(s, 0.9), cv: mean > 0 ? sd / mean : 0, runs: n };
+  return {
+    medianMs: quantile(s, 0.5),
+    meanMs: mean,
+    minMs: s[0],
+    p10Ms: quantile(s, 0.1),
+    p90Ms: quantile(s, 0.9),
+    cv: mean > 0 ? sd / mean : 0,
+    runs: n,
+  };
 }
 
 /**
@@ -52,7 +60,9 @@ export function pearson(x: number[], y: number[]): number {
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;

@@ -53,7 +53,9 @@ function attribute(name: string, v: OnnxAttr): onnxProto.onnx.IAttributeProto {
 function valueInfo(name: string, shape?: Shape): onnxProto.onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: FLOAT, ...(shape ? { shape: { dim: shape.map((d) => ({ dimValue: d })) } } : {}) } },
+    type: {
+      tensorType: { elemType: FLOAT, ...(shape ? { shape: { dim: shape.map((d) => ({ dimValue: d })) } } : {}) },
+    },
   };
 }
 
@@ -83,13 +85,19 @@ export function toModelProto(g: Graph, opts: ExportOptions = {}): onnxProto.onnx
       return name;
     },
     node(opType, name, inputs, outputs, attrs = {}) {
-      nodes.push({ opType, name, input: inputs, output: outputs, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+      nodes.push({
+        opType,
+        name,
+        input: inputs,
+        output: outputs,
+        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      });
     },
   };
   for (const l of g.layers) emitOnnx(l, e);
 
   const shapes = new Map<string, Shape>();
-  for (const l of g.layers) l.outputs.forEach((t, i) => shapes.set(t, l.outputShapes[i]));
+  for (const l of g.layers) for (const [i, t] of l.outputs.entries()) shapes.set(t, l.outputShapes[i]);
   const outputs = [valueInfo(g.output.name, g.output.shape)];
   if (opts.exposeAll) for (const [t] of shapes) if (t !== g.output.name) outputs.push(valueInfo(t));
   return {
@@ -111,7 +119,9 @@ export function toModelProto(g: Graph, opts: ExportOptions = {}): onnxProto.onnx
       initializer: inits,
       input: [valueInfo(g.input.name, g.input.shape)],
       output: outputs,
-      valueInfo: opts.exposeAll ? [] : [...shapes].filter(([t]) => t !== g.output.name).map(([t, s]) => valueInfo(t, s)),
+      valueInfo: opts.exposeAll
+        ? []
+        : [...shapes].filter(([t]) => t !== g.output.name).map(([t, s]) => valueInfo(t, s)),
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Elementwise sum of n equal-shaped inputs: n−1 FLOPs per output element. */
 import type { NoAttrs } from '../graph/types.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const add: OpDef<NoAttrs> = {
   infer(inputs) {

@@ -1,7 +1,7 @@
 /** Batch normalization (inference). Params: 2 per channel (scale, shift). FLOPs: 2 per element
  * (the folded form y = a·x + b). Weights read: the 2 folded values per channel. */
 import type { NoAttrs } from '../graph/types.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const batchnorm: OpDef<NoAttrs> = {
   infer(inputs) {
@@ -15,12 +15,18 @@ export const batchnorm: OpDef<NoAttrs> = {
   onnx({ name, inputs, outputs, inputShapes }, e) {
     const c = inputShapes[0][1];
     const r = (k: number) => (i: number) => 0.1 * Math.sin(k * (i + 1));
-    e.node('BatchNormalization', name, [
-      inputs[0],
-      e.floats(`${name}.scale`, [c], (i) => 1 + r(1)(i)),
-      e.floats(`${name}.bias`, [c], r(2)),
-      e.floats(`${name}.mean`, [c], r(3)),
-      e.floats(`${name}.var`, [c], (i) => 1 + Math.abs(r(4)(i))),
-    ], outputs, { epsilon: { f: 1e-5 } });
+    e.node(
+      'BatchNormalization',
+      name,
+      [
+        inputs[0],
+        e.floats(`${name}.scale`, [c], (i) => 1 + r(1)(i)),
+        e.floats(`${name}.bias`, [c], r(2)),
+        e.floats(`${name}.mean`, [c], r(3)),
+        e.floats(`${name}.var`, [c], (i) => 1 + Math.abs(r(4)(i))),
+      ],
+      outputs,
+      { epsilon: { f: 1e-5 } },
+    );
   },
 };

@@ -10,7 +10,8 @@ export function broadcast(shapes: Shape[]): Shape {
     for (const s of shapes) {
       const v = s[s.length - rank + i] ?? 1;
       if (v === 1) continue;
-      if (d !== 1 && d !== v) throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`);
+      if (d !== 1 && d !== v)
+        throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`);
       d = v;
     }
     out.push(d);

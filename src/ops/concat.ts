@@ -1,6 +1,6 @@
 /** Concatenation along an axis (channels by default): no arithmetic; reads every input, writes the output. */
 import type { ConcatAttrs } from '../graph/types.ts';
-import { ShapeError, type OpDef } from './op.ts';
+import { type OpDef, ShapeError } from './op.ts';
 
 export const concat: OpDef<ConcatAttrs> = {
   infer(inputs, a) {
@@ -9,7 +9,9 @@ export const concat: OpDef<ConcatAttrs> = {
     const axis = normAxis(a.axis ?? 1, first.length);
     for (const s of inputs) {
       if (s.length !== first.length || s.some((v, i) => i !== axis && v !== first[i])) {
-        throw new ShapeError(`cannot concatenate [${first.join(', ')}] and [${s.join(', ')}]: all but axis ${axis} must match`);
+        throw new ShapeError(
+          `cannot concatenate [${first.join(', ')}] and [${s.join(', ')}]: all but axis ${axis} must match`,
+        );
       }
     }
     const out = [...first];

@@ -2,17 +2,26 @@
  * FLOPs: 2 per multiply-add, +1 per output element for the bias, + the fused activation's rule. */
 import type { ConvAttrs } from '../graph/types.ts';
 import { ACTIVATION_FLOPS, emitActivation } from './activation.ts';
-import { ShapeError, expectRank, numel, onnxPads, windowOut, type OpDef } from './op.ts';
+import { expectRank, numel, type OpDef, onnxPads, ShapeError, windowOut } from './op.ts';
 
 export const conv: OpDef<ConvAttrs> = {
   infer(inputs, a) {
     const [n, c, h, w] = expectRank(inputs, 4, 'conv');
-    if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both channel counts, or change the channels`);
+    if (c % a.groups !== 0)
+      throw new ShapeError(
+        `input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both channel counts, or change the channels`,
+      );
     const out = a.outChannels;
-    if (out % a.groups !== 0) throw new ShapeError(`output channels ${out} are not divisible by groups ${a.groups}; make out a multiple of ${a.groups}`);
+    if (out % a.groups !== 0)
+      throw new ShapeError(
+        `output channels ${out} are not divisible by groups ${a.groups}; make out a multiple of ${a.groups}`,
+      );
     const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0], false, a.padEnd?.[0]);
     const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1], false, a.padEnd?.[1]);
-    if (ho < 1 || wo < 1) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input; use a larger input or a smaller kernel`);
+    if (ho < 1 || wo < 1)
+      throw new ShapeError(
+        `a ${a.kernel.join('x')} kernel does not fit a ${h}x${w} input; use a larger input or a smaller kernel`,
+      );
     return [[n, out, ho, wo]];
   },
   params: (a, [x]) => a.outChannels * (x[1] / a.groups) * a.kernel[0] * a.kernel[1] + (a.bias ? a.outChannels : 0),
@@ -33,7 +42,10 @@ export const conv: OpDef<ConvAttrs> = {
     const ins = [inputs[0], w, ...(a.bias ? [e.weight(`${name}.bias`, [a.outChannels], fanIn)] : [])];
     const out = a.act ? `${name}#conv` : outputs[0];
     e.node('Conv', name, ins, [out], {
-      kernel_shape: a.kernel, strides: a.stride, dilations: a.dilation, group: a.groups,
+      kernel_shape: a.kernel,
+      strides: a.stride,
+      dilations: a.dilation,
+      group: a.groups,
       pads: onnxPads(a.padding, a.padEnd),
     });
     if (a.act) emitActivation(a.act, `${name}#${a.act}`, out, outputs[0], e);

@@ -1,13 +1,19 @@
 /** Transposed 2-D convolution. Params Cin·(Cout/g)·kh·kw (+ Cout bias); MAdds N·Cin·H·W·(Cout/g)·kh·kw
  * (every input element scatters into a kernel window); FLOPs 2 per multiply-add + 1 per output for the bias. */
 import type { ConvTransposeAttrs } from '../graph/types.ts';
-import { ShapeError, expectRank, numel, onnxPads, type OpDef } from './op.ts';
+import { expectRank, numel, type OpDef, onnxPads, ShapeError } from './op.ts';
 
 export const convtranspose: OpDef<ConvTransposeAttrs> = {
   infer(inputs, a) {
     const [n, c, h, w] = expectRank(inputs, 4, 'convtranspose');
     if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}`);
-    const size = (x: number, i: 0 | 1) => (x - 1) * a.stride[i] - a.padding[i] - (a.padEnd ?? a.padding)[i] + a.dilation[i] * (a.kernel[i] - 1) + a.outputPadding[i] + 1;
+    const size = (x: number, i: 0 | 1) =>
+      (x - 1) * a.stride[i] -
+      a.padding[i] -
+      (a.padEnd ?? a.padding)[i] +
+      a.dilation[i] * (a.kernel[i] - 1) +
+      a.outputPadding[i] +
+      1;
     const ho = size(h, 0);
     const wo = size(w, 1);
     if (ho < 1 || wo < 1) throw new ShapeError(`output size ${ho}x${wo} is empty`);
@@ -19,10 +25,19 @@ export const convtranspose: OpDef<ConvTransposeAttrs> = {
   category: () => 'conv',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
     const cin = inputShapes[0][1];
-    const w = e.weight(`${name}.weight`, [cin, a.outChannels / a.groups, a.kernel[0], a.kernel[1]], cin * a.kernel[0] * a.kernel[1]);
+    const w = e.weight(
+      `${name}.weight`,
+      [cin, a.outChannels / a.groups, a.kernel[0], a.kernel[1]],
+      cin * a.kernel[0] * a.kernel[1],
+    );
     const ins = [inputs[0], w, ...(a.bias ? [e.weight(`${name}.bias`, [a.outChannels], cin)] : [])];
     e.node('ConvTranspose', name, ins, outputs, {
-      kernel_shape: a.kernel, strides: a.stride, dilations: a.dilation, group: a.groups, pads: onnxPads(a.padding, a.padEnd), output_padding: a.outputPadding,
+      kernel_shape: a.kernel,
+      strides: a.stride,
+      dilations: a.dilation,
+      group: a.groups,
+      pads: onnxPads(a.padding, a.padEnd),
+      output_padding: a.outputPadding,
     });
   },
 };

@@ -5,7 +5,11 @@ import type { EltwiseAttrs } from '../graph/types.ts';
 import { broadcast } from './broadcast.ts';
 import { numel, type OpDef } from './op.ts';
 
-const learned = (a: EltwiseAttrs) => a.constShapes.map(numel).filter((n) => n > 1).reduce((x, y) => x + y, 0);
+const learned = (a: EltwiseAttrs) =>
+  a.constShapes
+    .map(numel)
+    .filter((n) => n > 1)
+    .reduce((x, y) => x + y, 0);
 const ONNX_OP = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', pow: 'Pow', max: 'Max', min: 'Min' } as const;
 
 export const eltwise: OpDef<EltwiseAttrs> = {

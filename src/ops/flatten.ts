@@ -1,10 +1,11 @@
 /** Flatten [N, C, H, W] to [N, C·H·W]: a pure view (no arithmetic, no memory traffic). */
 import type { NoAttrs } from '../graph/types.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const flatten: OpDef<NoAttrs> = {
   infer(inputs) {
-    if (inputs.length !== 1 || inputs[0].length < 2) throw new ShapeError('flatten expects one input of rank 2 or more');
+    if (inputs.length !== 1 || inputs[0].length < 2)
+      throw new ShapeError('flatten expects one input of rank 2 or more');
     const [n, ...rest] = inputs[0];
     return [[n, numel(rest)]];
   },

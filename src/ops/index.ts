@@ -5,21 +5,21 @@ import { add } from './add.ts';
 import { batchnorm } from './batchnorm.ts';
 import { concat } from './concat.ts';
 import { conv } from './conv.ts';
-import { flatten } from './flatten.ts';
-import { linear } from './linear.ts';
-import { numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
-import { avgpool, gap, maxpool } from './pool.ts';
-import { shuffle } from './shuffle.ts';
-import { split } from './split.ts';
 import { convtranspose } from './convtranspose.ts';
 import { eltwise } from './eltwise.ts';
+import { flatten } from './flatten.ts';
+import { linear } from './linear.ts';
 import { matmul } from './matmul.ts';
+import { numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
+import { avgpool, gap, maxpool } from './pool.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
+import { shuffle } from './shuffle.ts';
 import { slice } from './slice.ts';
 import { softmax } from './softmax.ts';
+import { split } from './split.ts';
 import { transpose } from './transpose.ts';
 import { unary } from './unary.ts';
 import { unknown } from './unknown.ts';
@@ -65,7 +65,17 @@ export function inferShapes(op: OpKind, attrs: unknown, inputs: Shape[]): Shape[
 
 /** Write one layer as ONNX nodes through an emitter. */
 export function emitOnnx(layer: Layer, e: OnnxEmitter): void {
-  def(layer.op).onnx({ name: layer.name, attrs: layer.attrs, inputs: layer.inputs, outputs: layer.outputs, inputShapes: layer.inputShapes, outputShapes: layer.outputShapes }, e);
+  def(layer.op).onnx(
+    {
+      name: layer.name,
+      attrs: layer.attrs,
+      inputs: layer.inputs,
+      outputs: layer.outputs,
+      inputShapes: layer.inputShapes,
+      outputShapes: layer.outputShapes,
+    },
+    e,
+  );
 }
 
 export interface OpCounts {

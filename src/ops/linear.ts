@@ -14,7 +14,11 @@ export const linear: OpDef<LinearAttrs> = {
   category: () => 'linear',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
     const f = inputShapes[0][1];
-    const ins = [inputs[0], e.weight(`${name}.weight`, [a.outFeatures, f], f), ...(a.bias ? [e.weight(`${name}.bias`, [a.outFeatures], f)] : [])];
+    const ins = [
+      inputs[0],
+      e.weight(`${name}.weight`, [a.outFeatures, f], f),
+      ...(a.bias ? [e.weight(`${name}.bias`, [a.outFeatures], f)] : []),
+    ];
     e.node('Gemm', name, ins, outputs, { transB: 1 });
   },
 };

@@ -2,7 +2,7 @@
  * elements of B when B is a constant (a weight). */
 import type { MatMulAttrs, Shape } from '../graph/types.ts';
 import { broadcast } from './broadcast.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 function operands(inputs: Shape[], a: MatMulAttrs): [Shape, Shape] {
   const shapes = a.bShape ? [inputs[0], a.bShape] : inputs;
@@ -13,12 +13,16 @@ function operands(inputs: Shape[], a: MatMulAttrs): [Shape, Shape] {
 export const matmul: OpDef<MatMulAttrs> = {
   infer(inputs, a) {
     let [x, y] = operands(inputs, a);
-    const xv = x.length === 1, yv = y.length === 1;
+    const xv = x.length === 1,
+      yv = y.length === 1;
     if (xv) x = [1, x[0]];
     if (yv) y = [y[0], 1];
     if (x.length < 2 || y.length < 2) throw new ShapeError('matmul operands must have rank 1 or more');
     const k = x[x.length - 1];
-    if (y[y.length - 2] !== k) throw new ShapeError(`cannot multiply [${x.join(', ')}] by [${y.join(', ')}]: inner dimensions ${k} and ${y[y.length - 2]} differ`);
+    if (y[y.length - 2] !== k)
+      throw new ShapeError(
+        `cannot multiply [${x.join(', ')}] by [${y.join(', ')}]: inner dimensions ${k} and ${y[y.length - 2]} differ`,
+      );
     const batch = broadcast([x.slice(0, -2), y.slice(0, -2)]);
     const out = [...batch, ...(xv ? [] : [x[x.length - 2]]), ...(yv ? [] : [y[y.length - 1]])];
     return [out];
@@ -31,7 +35,9 @@ export const matmul: OpDef<MatMulAttrs> = {
   flops: (a, i, o) => 2 * matmul.madds(a, i, o),
   category: () => 'linear',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
-    const ins = a.bShape ? [inputs[0], e.weight(`${name}.weight`, a.bShape, inputShapes[0][inputShapes[0].length - 1])] : inputs;
+    const ins = a.bShape
+      ? [inputs[0], e.weight(`${name}.weight`, a.bShape, inputShapes[0][inputShapes[0].length - 1])]
+      : inputs;
     e.node('MatMul', name, ins, outputs);
   },
 };

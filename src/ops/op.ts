@@ -43,7 +43,15 @@ export interface EmitArgs<A> {
 }
 
 /** Coarse op classes, as ShuffleNet V2's Figure 2 breaks down run time. */
-export type OpCategory = 'conv' | 'pointwise-conv' | 'depthwise-conv' | 'linear' | 'elementwise' | 'data-movement' | 'pooling' | 'view';
+export type OpCategory =
+  | 'conv'
+  | 'pointwise-conv'
+  | 'depthwise-conv'
+  | 'linear'
+  | 'elementwise'
+  | 'data-movement'
+  | 'pooling'
+  | 'view';
 
 export interface OpDef<A> {
   /** Output shapes from input shapes; throws ShapeError with the numbers when they do not fit. */
@@ -91,4 +99,9 @@ export function windowOut(size: number, k: number, s: number, p0: number, d: num
 }
 
 /** ONNX `pads` for a 2-D window op: [top, left, bottom, right]. */
-export const onnxPads = (padding: [number, number], padEnd?: [number, number]): number[] => [padding[0], padding[1], (padEnd ?? padding)[0], (padEnd ?? padding)[1]];
+export const onnxPads = (padding: [number, number], padEnd?: [number, number]): number[] => [
+  padding[0],
+  padding[1],
+  (padEnd ?? padding)[0],
+  (padEnd ?? padding)[1],
+];

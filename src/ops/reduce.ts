@@ -1,7 +1,7 @@
 /** Reductions over axes (ReduceMean, ReduceSum, ReduceMax, ReduceMin). FLOPs 1 per input element. */
 import type { ReduceAttrs } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 const ONNX_OP = { mean: 'ReduceMean', sum: 'ReduceSum', max: 'ReduceMax', min: 'ReduceMin' } as const;
 
@@ -16,5 +16,6 @@ export const reduce: OpDef<ReduceAttrs> = {
   madds: () => 0,
   flops: (_a, [x]) => numel(x),
   category: () => 'pooling',
-  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node(ONNX_OP[a.fn], name, inputs, outputs, { axes: a.axes, keepdims: a.keepdims ? 1 : 0 }),
+  onnx: ({ name, attrs: a, inputs, outputs }, e) =>
+    e.node(ONNX_OP[a.fn], name, inputs, outputs, { axes: a.axes, keepdims: a.keepdims ? 1 : 0 }),
 };

@@ -1,7 +1,7 @@
 /** Softmax along an axis. FLOPs 5 per element (max, subtract, exp, sum, divide). */
 import type { SoftmaxAttrs } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
-import { ShapeError, numel, type OpDef } from './op.ts';
+import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const softmax: OpDef<SoftmaxAttrs> = {
   infer(inputs, a) {

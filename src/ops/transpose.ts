@@ -1,6 +1,6 @@
 /** Transpose: no arithmetic; reads and writes every element. */
 import type { TransposeAttrs } from '../graph/types.ts';
-import { ShapeError, type OpDef } from './op.ts';
+import { type OpDef, ShapeError } from './op.ts';
 
 export const transpose: OpDef<TransposeAttrs> = {
   infer(inputs, a) {
@@ -15,5 +15,6 @@ export const transpose: OpDef<TransposeAttrs> = {
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',
-  onnx: ({ name, attrs, inputs, outputs }, e) => e.node('Transpose', name, inputs, outputs, attrs.perm.length ? { perm: attrs.perm } : {}),
+  onnx: ({ name, attrs, inputs, outputs }, e) =>
+    e.node('Transpose', name, inputs, outputs, attrs.perm.length ? { perm: attrs.perm } : {}),
 };

@@ -1,7 +1,7 @@
 /** An ONNX op netcost has no cost rule for: it counts as 0 everywhere and is listed in the
  * report's warnings (an error with --strict). Its output shapes come from the model's value infos. */
 import type { UnknownAttrs } from '../graph/types.ts';
-import { ShapeError, type OpDef } from './op.ts';
+import { type OpDef, ShapeError } from './op.ts';
 
 export const unknown: OpDef<UnknownAttrs> = {
   infer: (_i, a) => a.outputShapes.map((s) => [...s]),

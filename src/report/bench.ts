@@ -9,9 +9,14 @@ const p1 = (x: number) => `${(100 * x).toFixed(1)}%`;
 export function benchHeader(r: BenchResult): string[] {
   const e = r.env;
   const l = r.latency;
-  const what = r.source === 'spec' ? `${r.model} (${r.view} view, exported to ONNX, ${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)` : `${r.model} (${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`;
+  const what =
+    r.source === 'spec'
+      ? `${r.model} (${r.view} view, exported to ONNX, ${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`
+      : `${r.model} (${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`;
   return [
-    `${what}, input ${Object.entries(r.input).map(([k, s]) => (Object.keys(r.input).length === 1 ? s.join('x') : `${k} ${s.join('x')}`)).join(', ')}`,
+    `${what}, input ${Object.entries(r.input)
+      .map(([k, s]) => (Object.keys(r.input).length === 1 ? s.join('x') : `${k} ${s.join('x')}`))
+      .join(', ')}`,
     `on ${e.cpu} (${e.cores} cores), ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}${e.threads === 1 ? ' (the default; --threads N for more)' : ''}, onnxruntime ${e.onnxruntime}, graph optimisation '${e.graphOptimizationLevel}', node ${e.node}`,
     `latency over ${l.runs} runs after ${r.warmup} warm-up: median ${fixed(l.medianMs, 3)} ms, mean ${fixed(l.meanMs, 3)}, min ${fixed(l.minMs, 3)}, p10 ${fixed(l.p10Ms, 3)}, p90 ${fixed(l.p90Ms, 3)}, cv ${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
     ...r.warnings.map((w) => `warning: ${w}`),
@@ -22,32 +27,88 @@ export function renderBench(r: BenchResult, format: Format): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const pl = r.perLayer;
   const head = ['layer', 'op', 'MAdds (M)', 'MAC (K el)', 'time (us)', 'time %', 'MAdds %', 'MAC %', 'GFLOP/s', 'GB/s'];
-  const rows = (pl?.layers ?? []).map((l) => [l.name, l.op, mega(l.madds, 3), kilo(l.memoryAccess), (1000 * l.measuredMs).toFixed(1), p1(l.timeShare), p1(l.maddsShare), p1(l.memoryAccessShare), fixed(l.gflops, 1), fixed(l.gbps, 1)]);
+  const rows = (pl?.layers ?? []).map((l) => [
+    l.name,
+    l.op,
+    mega(l.madds, 3),
+    kilo(l.memoryAccess),
+    (1000 * l.measuredMs).toFixed(1),
+    p1(l.timeShare),
+    p1(l.maddsShare),
+    p1(l.memoryAccessShare),
+    fixed(l.gflops, 1),
+    fixed(l.gbps, 1),
+  ]);
   if (format === 'csv') {
     if (!pl) {
       const l = r.latency;
       return `${csvLine(['model', 'medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads'])}\n${csvLine([r.model, l.medianMs, l.meanMs, l.minMs, l.p10Ms, l.p90Ms, l.cv, l.runs, l.threads])}\n`;
     }
-    const lines = pl.layers.map((l) => csvLine([l.name, l.op, l.category, l.madds, l.flops, l.memoryAccess, l.memoryAccessBytes, l.measuredMs, l.timeShare, l.maddsShare, l.memoryAccessShare, l.gflops, l.gbps]));
+    const lines = pl.layers.map((l) =>
+      csvLine([
+        l.name,
+        l.op,
+        l.category,
+        l.madds,
+        l.flops,
+        l.memoryAccess,
+        l.memoryAccessBytes,
+        l.measuredMs,
+        l.timeShare,
+        l.maddsShare,
+        l.memoryAccessShare,
+        l.gflops,
+        l.gbps,
+      ]),
+    );
     return `${[csvLine(['name', 'op', 'category', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'measuredMs', 'timeShare', 'maddsShare', 'memoryAccessShare', 'gflops', 'gbps']), ...lines].join('\n')}\n`;
   }
   const md = format === 'md';
-  const table = (h: string[], rs: string[][], align?: ('l' | 'r')[]) => (md ? mdTable(h, rs, align) : textTable(h, rs, align));
-  const parts: string[] = md ? [`### netcost bench: ${r.model}`, '', ...benchHeader(r).map((x) => `- ${x}`)] : benchHeader(r);
+  const table = (h: string[], rs: string[][], align?: ('l' | 'r')[]) =>
+    md ? mdTable(h, rs, align) : textTable(h, rs, align);
+  const parts: string[] = md
+    ? [`### netcost bench: ${r.model}`, '', ...benchHeader(r).map((x) => `- ${x}`)]
+    : benchHeader(r);
   if (pl) {
     const align = head.map((_, i) => (i < 2 ? 'l' : 'r') as 'l' | 'r');
-    parts.push('', md ? '#### Per layer\n' : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the group):', table(head, rows, align));
+    parts.push(
+      '',
+      md
+        ? '#### Per layer\n'
+        : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the group):',
+      table(head, rows, align),
+    );
     const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %'];
-    parts.push('', md ? '#### Time by op category\n' : 'Time by op category (as ShuffleNet V2, Figure 2):',
-      table(ch, pl.categories.map((c) => [c.category, fixed(c.measuredMs, 3), p1(c.timeShare), p1(c.maddsShare), p1(c.memoryAccessShare)])));
+    parts.push(
+      '',
+      md ? '#### Time by op category\n' : 'Time by op category (as ShuffleNet V2, Figure 2):',
+      table(
+        ch,
+        pl.categories.map((c) => [
+          c.category,
+          fixed(c.measuredMs, 3),
+          p1(c.timeShare),
+          p1(c.maddsShare),
+          p1(c.memoryAccessShare),
+        ]),
+      ),
+    );
     const cross = [
       `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper kernels, layout reorders and reshapes, credited to the layer each serves)`,
-      ...(pl.unattributed.length ? [`not attributed: ${pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`).join(', ')}`] : []),
-      ...(pl.withoutKernel.length ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`] : []),
-      ...(r.source === 'spec' ? [
-        `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ${corr(pl.spearmanMemoryAccess)}`,
-        `time share most above MAdds share: ${pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`).join('; ')}`,
-      ] : []),
+      ...(pl.unattributed.length
+        ? [
+            `not attributed: ${pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`).join(', ')}`,
+          ]
+        : []),
+      ...(pl.withoutKernel.length
+        ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`]
+        : []),
+      ...(r.source === 'spec'
+        ? [
+            `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ${corr(pl.spearmanMemoryAccess)}`,
+            `time share most above MAdds share: ${pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`).join('; ')}`,
+          ]
+        : []),
       'MAdds, MAC and GFLOP/s use the deploy view (BN folded, activations fused), which is what the engine runs.',
     ];
     parts.push('', ...(md ? cross.map((x) => `- ${x}`) : cross));

@@ -22,16 +22,38 @@ export interface CompareResult {
   view: string;
   dtype: string;
   measured?: CompareMeasurement;
-  models: { model: string; file: string; input: number[]; totals: CostReport['totals']; stages: { name: string; params: number; madds: number; flops: number; memoryAccess: number; memoryAccessBytes: number }[] }[];
+  models: {
+    model: string;
+    file: string;
+    input: number[];
+    totals: CostReport['totals'];
+    stages: {
+      name: string;
+      params: number;
+      madds: number;
+      flops: number;
+      memoryAccess: number;
+      memoryAccessBytes: number;
+    }[];
+  }[];
 }
 
-export function measurement(reports: CostReport[], m: { results: LatencyOf[]; env: MeasureEnv; warnings: string[] }): CompareMeasurement {
+export function measurement(
+  reports: CostReport[],
+  m: { results: LatencyOf[]; env: MeasureEnv; warnings: string[] },
+): CompareMeasurement {
   const lat = m.results.map((r) => r.latency.medianMs);
   return {
     env: m.env,
     latencies: m.results,
-    spearmanMadds: spearman(lat, reports.map((r) => r.totals.madds)),
-    spearmanMemoryAccess: spearman(lat, reports.map((r) => r.totals.memoryAccess)),
+    spearmanMadds: spearman(
+      lat,
+      reports.map((r) => r.totals.madds),
+    ),
+    spearmanMemoryAccess: spearman(
+      lat,
+      reports.map((r) => r.totals.memoryAccess),
+    ),
     warnings: m.warnings,
   };
 }
@@ -47,7 +69,16 @@ export function compareResult(reports: CostReport[], measured?: CompareMeasureme
       file: r.file,
       input: r.input,
       totals: r.totals,
-      stages: r.groups.filter((g) => g.depth === 1 && g.kind !== 'conv').map(({ name, params, madds, flops, memoryAccess, memoryAccessBytes }) => ({ name, params, madds, flops, memoryAccess, memoryAccessBytes })),
+      stages: r.groups
+        .filter((g) => g.depth === 1 && g.kind !== 'conv')
+        .map(({ name, params, madds, flops, memoryAccess, memoryAccessBytes }) => ({
+          name,
+          params,
+          madds,
+          flops,
+          memoryAccess,
+          memoryAccessBytes,
+        })),
     })),
   };
 }
@@ -57,32 +88,94 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
   if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
   const base = reports[0].totals;
   const lat = measured?.latencies;
-  const head = ['model', 'input', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (M el)', 'MAC (MiB)', 'FLOP/B', 'params x', 'MAdds x', 'MAC x', 'layers',
-    ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : [])];
+  const head = [
+    'model',
+    'input',
+    'params',
+    'MAdds (M)',
+    'FLOPs (M)',
+    'MAC (M el)',
+    'MAC (MiB)',
+    'FLOP/B',
+    'params x',
+    'MAdds x',
+    'MAC x',
+    'layers',
+    ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : []),
+  ];
   const rows = reports.map((r, i) => {
     const t = r.totals;
-    return [r.model, shape(r.input), int(t.params), mega(t.madds), mega(t.flops), mega(t.memoryAccess), mega(t.memoryAccessBytes / 1.048576), fixed(t.intensity),
-      ratio(t.params, base.params), ratio(t.madds, base.madds), ratio(t.memoryAccess, base.memoryAccess), String(t.layers),
-      ...(lat ? [fixed(lat[i].latency.medianMs, 3), `${fixed(lat[i].latency.p10Ms, 2)}-${fixed(lat[i].latency.p90Ms, 2)}`, ratio(lat[i].latency.medianMs, lat[0].latency.medianMs)] : [])];
+    return [
+      r.model,
+      shape(r.input),
+      int(t.params),
+      mega(t.madds),
+      mega(t.flops),
+      mega(t.memoryAccess),
+      mega(t.memoryAccessBytes / 1.048576),
+      fixed(t.intensity),
+      ratio(t.params, base.params),
+      ratio(t.madds, base.madds),
+      ratio(t.memoryAccess, base.memoryAccess),
+      String(t.layers),
+      ...(lat
+        ? [
+            fixed(lat[i].latency.medianMs, 3),
+            `${fixed(lat[i].latency.p10Ms, 2)}-${fixed(lat[i].latency.p90Ms, 2)}`,
+            ratio(lat[i].latency.medianMs, lat[0].latency.medianMs),
+          ]
+        : []),
+    ];
   });
   if (format === 'csv') {
     const lines = reports.map((r) => {
       const t = r.totals;
-      return csvLine([r.model, shape(r.input), t.params, t.madds, t.flops, t.memoryAccess, t.memoryAccessBytes, t.intensity.toFixed(4),
-        (t.params / base.params).toFixed(4), (t.madds / base.madds).toFixed(4), (t.memoryAccess / base.memoryAccess).toFixed(4), t.layers]);
+      return csvLine([
+        r.model,
+        shape(r.input),
+        t.params,
+        t.madds,
+        t.flops,
+        t.memoryAccess,
+        t.memoryAccessBytes,
+        t.intensity.toFixed(4),
+        (t.params / base.params).toFixed(4),
+        (t.madds / base.madds).toFixed(4),
+        (t.memoryAccess / base.memoryAccess).toFixed(4),
+        t.layers,
+      ]);
     });
-    const withLat = lat ? lines.map((l, i) => `${l},${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}`) : lines;
-    const csvHead = ['model', 'input', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'paramsRatio', 'maddsRatio', 'memoryAccessRatio', 'layers', ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : [])];
+    const withLat = lat
+      ? lines.map((l, i) => `${l},${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}`)
+      : lines;
+    const csvHead = [
+      'model',
+      'input',
+      'params',
+      'madds',
+      'flops',
+      'memoryAccess',
+      'memoryAccessBytes',
+      'intensity',
+      'paramsRatio',
+      'maddsRatio',
+      'memoryAccessRatio',
+      'layers',
+      ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : []),
+    ];
     return `${[csvLine(csvHead), ...withLat].join('\n')}\n`;
   }
   // per-stage breakdown: stages in first-seen order across models
   const stageNames: string[] = [];
   for (const m of res.models) for (const s of m.stages) if (!stageNames.includes(s.name)) stageNames.push(s.name);
   const sHead = ['stage', ...res.models.map((m) => m.model)];
-  const sRows = stageNames.map((n) => [n, ...res.models.map((m) => {
-    const s = m.stages.find((x) => x.name === n);
-    return s ? `${mega(s.madds)} / ${mega(s.memoryAccess)}` : '-';
-  })]);
+  const sRows = stageNames.map((n) => [
+    n,
+    ...res.models.map((m) => {
+      const s = m.stages.find((x) => x.name === n);
+      return s ? `${mega(s.madds)} / ${mega(s.memoryAccess)}` : '-';
+    }),
+  ]);
   const notes = [
     `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; view ${res.view}.`,
     `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in the totals only.`,
@@ -101,7 +194,13 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
     parts.push('', ...notes.map((x) => `- ${x}`));
     return `${parts.join('\n')}\n`;
   }
-  const parts = [textTable(head, rows, head.map((_, i) => (i < 2 ? 'l' : 'r')))];
+  const parts = [
+    textTable(
+      head,
+      rows,
+      head.map((_, i) => (i < 2 ? 'l' : 'r')),
+    ),
+  ];
   if (stageNames.length) parts.push('', 'By stage, MAdds (M) / MAC (M elements):', textTable(sHead, sRows));
   parts.push('', ...notes);
   return `${parts.join('\n')}\n`;

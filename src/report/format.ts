@@ -9,7 +9,8 @@ export function int(n: number): string {
 /** n / 10^6 with `d` decimals */
 export const mega = (n: number, d = 2): string => (n / 1e6).toFixed(d);
 export const kilo = (n: number, d = 1): string => (n / 1e3).toFixed(d);
-export const pct = (part: number, whole: number, d = 1): string => (whole > 0 ? `${((100 * part) / whole).toFixed(d)}%` : '-');
+export const pct = (part: number, whole: number, d = 1): string =>
+  whole > 0 ? `${((100 * part) / whole).toFixed(d)}%` : '-';
 export const ratio = (x: number, base: number): string => (base > 0 ? `${(x / base).toFixed(2)}x` : '-');
 export const shape = (s: Shape): string => s.join('x');
 export const fixed = (n: number, d = 2): string => n.toFixed(d);

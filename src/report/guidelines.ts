@@ -25,15 +25,44 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
   }
   for (const g of r.results) {
     const hasBound = g.rows.some((x) => x.macLowerBound !== undefined);
-    const head = ['row', 'width', 'input', 'MAdds (M)', 'MAC (M el)', ...(hasBound ? ['Eq.1 bound (M el)'] : []), 'images/s', 'relative', 'paper images/s', 'paper relative'];
-    const rows = g.rows.map((x) => [x.label, x.width, x.input.join('x'), mega(x.madds), mega(x.memoryAccess), ...(hasBound ? [mega(x.macLowerBound ?? 0)] : []),
-      opt(x.imagesPerSecond, 1), x.relative === undefined ? '-' : `${fixed(x.relative)}x`, fixed(x.paperImagesPerSecond, 1), `${fixed(x.paperRelative)}x`]);
+    const head = [
+      'row',
+      'width',
+      'input',
+      'MAdds (M)',
+      'MAC (M el)',
+      ...(hasBound ? ['Eq.1 bound (M el)'] : []),
+      'images/s',
+      'relative',
+      'paper images/s',
+      'paper relative',
+    ];
+    const rows = g.rows.map((x) => [
+      x.label,
+      x.width,
+      x.input.join('x'),
+      mega(x.madds),
+      mega(x.memoryAccess),
+      ...(hasBound ? [mega(x.macLowerBound ?? 0)] : []),
+      opt(x.imagesPerSecond, 1),
+      x.relative === undefined ? '-' : `${fixed(x.relative)}x`,
+      fixed(x.paperImagesPerSecond, 1),
+      `${fixed(x.paperRelative)}x`,
+    ]);
     const align = head.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
     const title = `${g.id} (paper ${g.table}, paper figures from ${g.platform}): ${g.claim}`;
-    parts.push('', md ? `### ${title}` : title, ...(md ? [''] : []), md ? mdTable(head, rows, align) : textTable(head, rows, align));
+    parts.push(
+      '',
+      md ? `### ${title}` : title,
+      ...(md ? [''] : []),
+      md ? mdTable(head, rows, align) : textTable(head, rows, align),
+    );
     if (g.verdict) parts.push('', md ? `**${g.verdict}**` : g.verdict);
   }
   if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${w}`));
-  parts.push('', 'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in elements; relative: speed / the first row\'s speed at the same width.');
+  parts.push(
+    '',
+    "MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in elements; relative: speed / the first row's speed at the same width.",
+  );
   return `${parts.join('\n').replace(/^\n/, '')}\n`;
 }

@@ -20,7 +20,11 @@ const layerRow = (l: LayerCost): Row => ({
   name: l.name,
   op: opLabel(l),
   outputShape: (l.outputShapes ?? [l.outputShape]).map(shape).join(' + '),
-  params: l.params, madds: l.madds, flops: l.flops, memoryAccess: l.memoryAccess, memoryAccessBytes: l.memoryAccessBytes,
+  params: l.params,
+  madds: l.madds,
+  flops: l.flops,
+  memoryAccess: l.memoryAccess,
+  memoryAccessBytes: l.memoryAccessBytes,
   intensity: l.intensity,
   layers: 1,
 });
@@ -52,29 +56,82 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
     if (seen.has(gname)) continue;
     seen.add(gname);
     rows.push({
-      name: g.name, op: `[${g.kind}]`, outputShape: shape(lastOf.get(gname)!.outputShape),
-      params: g.params, madds: g.madds, flops: g.flops, memoryAccess: g.memoryAccess, memoryAccessBytes: g.memoryAccessBytes,
-      intensity: g.intensity, layers: g.layers,
+      name: g.name,
+      op: `[${g.kind}]`,
+      outputShape: shape(lastOf.get(gname)!.outputShape),
+      params: g.params,
+      madds: g.madds,
+      flops: g.flops,
+      memoryAccess: g.memoryAccess,
+      memoryAccessBytes: g.memoryAccessBytes,
+      intensity: g.intensity,
+      layers: g.layers,
     });
   }
   return rows;
 }
 
-const HEAD = ['layer', 'op', 'output', 'params', 'MAdds (M)', 'FLOPs (M)', 'MAC (K el)', 'MAC (KB)', 'FLOP/B', 'MAdds %', 'MAC %'];
+const HEAD = [
+  'layer',
+  'op',
+  'output',
+  'params',
+  'MAdds (M)',
+  'FLOPs (M)',
+  'MAC (K el)',
+  'MAC (KB)',
+  'FLOP/B',
+  'MAdds %',
+  'MAC %',
+];
 
 function cells(row: Row, t: Totals): string[] {
   return [
-    row.name, row.op, row.outputShape, int(row.params), mega(row.madds, 3), mega(row.flops, 3),
-    kilo(row.memoryAccess), kilo(row.memoryAccessBytes / 1.024), fixed(row.intensity), pct(row.madds, t.madds), pct(row.memoryAccess, t.memoryAccess),
+    row.name,
+    row.op,
+    row.outputShape,
+    int(row.params),
+    mega(row.madds, 3),
+    mega(row.flops, 3),
+    kilo(row.memoryAccess),
+    kilo(row.memoryAccessBytes / 1.024),
+    fixed(row.intensity),
+    pct(row.madds, t.madds),
+    pct(row.memoryAccess, t.memoryAccess),
   ];
 }
 
 function totalCells(r: CostReport): string[] {
   const t = r.totals;
-  return ['total', `${t.layers} layers`, '', int(t.params), mega(t.madds, 3), mega(t.flops, 3), kilo(t.memoryAccess), kilo(t.memoryAccessBytes / 1.024), fixed(t.intensity), '100.0%', '100.0%'];
+  return [
+    'total',
+    `${t.layers} layers`,
+    '',
+    int(t.params),
+    mega(t.madds, 3),
+    mega(t.flops, 3),
+    kilo(t.memoryAccess),
+    kilo(t.memoryAccessBytes / 1.024),
+    fixed(t.intensity),
+    '100.0%',
+    '100.0%',
+  ];
 }
 
-const IMPORTED_OPS = new Set(['convtranspose', 'matmul', 'eltwise', 'unary', 'softmax', 'reduce', 'transpose', 'reshape', 'slice', 'pad', 'resize', 'unknown']);
+const IMPORTED_OPS = new Set([
+  'convtranspose',
+  'matmul',
+  'eltwise',
+  'unary',
+  'softmax',
+  'reduce',
+  'transpose',
+  'reshape',
+  'slice',
+  'pad',
+  'resize',
+  'unknown',
+]);
 
 export function legend(r: CostReport): string[] {
   return [
@@ -83,9 +140,11 @@ export function legend(r: CostReport): string[] {
     `FLOPs: floating-point operations: 2 per multiply-add, +1 per output element for a bias; BN 2 per element; relu 1, relu6 2, sigmoid 4, hardswish 5 per element; max pool k*k-1 and average pool k*k per output element; global average pool 1 per input element; add 1 per output element per extra input. Shuffle, split, concat and views: 0.`,
     `MAC: memory access cost (ShuffleNet V2, section 2): elements read (every input, plus the layer's weights; BN reads its 2 folded values per channel) plus elements written. K el = 10^3 elements; KB = 1024 bytes at ${r.dtype} (${r.bytesPerElement} B per element). Flatten/reshape views cost 0; shuffle, split and concat cost their reads and writes.`,
     `FLOP/B: arithmetic intensity, FLOPs per byte of MAC. MAdds % and MAC %: share of the model total.`,
-    ...(r.layers.some((l) => IMPORTED_OPS.has(l.op)) ? [
-      `imported ONNX ops: matmul and convtranspose count their multiply-adds like linear and conv; element-wise (eltwise) 1 FLOP per output element per extra operand (a constant operand of more than one element is a learned parameter, a scalar is not); unary: leakyrelu 2, hardsigmoid 4, clip 2, sqrt/exp/tanh/erf 1, cast 0 per element; softmax 5 per element; reductions 1 per input element; resize linear 7, nearest 0 per output element; transpose, slice, pad move data (a slice reads only what it copies); reshape/squeeze/unsqueeze are views; ops without a rule (unknown) count 0.`,
-    ] : []),
+    ...(r.layers.some((l) => IMPORTED_OPS.has(l.op))
+      ? [
+          `imported ONNX ops: matmul and convtranspose count their multiply-adds like linear and conv; element-wise (eltwise) 1 FLOP per output element per extra operand (a constant operand of more than one element is a learned parameter, a scalar is not); unary: leakyrelu 2, hardsigmoid 4, clip 2, sqrt/exp/tanh/erf 1, cast 0 per element; softmax 5 per element; reductions 1 per input element; resize linear 7, nearest 0 per output element; transpose, slice, pad move data (a slice reads only what it copies); reshape/squeeze/unsqueeze are views; ops without a rule (unknown) count 0.`,
+        ]
+      : []),
     r.view === 'deploy'
       ? `view deploy: BN folded into the preceding conv (which gains a bias) and an activation right after it fused in; op shows what was fused (conv+bn+relu). Intermediate tensors of a fused chain are not counted as memory traffic.`
       : `view spec: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,
@@ -96,9 +155,34 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity): s
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const rows = rowsAtDepth(r, depth);
   if (format === 'csv') {
-    const head = ['name', 'op', 'output', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'intensity', 'maddsShare', 'memoryAccessShare'];
-    const lines = rows.map((x) => csvLine([x.name, x.op, x.outputShape, x.params, x.madds, x.flops, x.memoryAccess, x.memoryAccessBytes, x.intensity.toFixed(4),
-      (x.madds / (r.totals.madds || 1)).toFixed(6), (x.memoryAccess / (r.totals.memoryAccess || 1)).toFixed(6)]));
+    const head = [
+      'name',
+      'op',
+      'output',
+      'params',
+      'madds',
+      'flops',
+      'memoryAccess',
+      'memoryAccessBytes',
+      'intensity',
+      'maddsShare',
+      'memoryAccessShare',
+    ];
+    const lines = rows.map((x) =>
+      csvLine([
+        x.name,
+        x.op,
+        x.outputShape,
+        x.params,
+        x.madds,
+        x.flops,
+        x.memoryAccess,
+        x.memoryAccessBytes,
+        x.intensity.toFixed(4),
+        (x.madds / (r.totals.madds || 1)).toFixed(6),
+        (x.memoryAccess / (r.totals.memoryAccess || 1)).toFixed(6),
+      ]),
+    );
     return `${[csvLine(head), ...lines].join('\n')}\n`;
   }
   const title = `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`;
@@ -107,8 +191,28 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity): s
   const t = r.totals;
   const summary = `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
   if (format === 'md') {
-    const parts = [`### ${r.model}`, '', `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`, '', mdTable(HEAD, [...body, totalCells(r)], HEAD.map((_, i) => (i < 3 ? 'l' : 'r')))];
-    if (stages) parts.push('', '#### By stage', '', mdTable(HEAD, [...stages, totalCells(r)], HEAD.map((_, i) => (i < 3 ? 'l' : 'r'))));
+    const parts = [
+      `### ${r.model}`,
+      '',
+      `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`,
+      '',
+      mdTable(
+        HEAD,
+        [...body, totalCells(r)],
+        HEAD.map((_, i) => (i < 3 ? 'l' : 'r')),
+      ),
+    ];
+    if (stages)
+      parts.push(
+        '',
+        '#### By stage',
+        '',
+        mdTable(
+          HEAD,
+          [...stages, totalCells(r)],
+          HEAD.map((_, i) => (i < 3 ? 'l' : 'r')),
+        ),
+      );
     parts.push('', summary, '', ...legend(r).map((x) => `- ${x}`));
     return `${parts.join('\n')}\n`;
   }

@@ -7,6 +7,9 @@ export function textTable(head: string[], rows: string[][], align?: ('l' | 'r')[
   const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
   const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (a[i] === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (a[i] === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -4,10 +4,10 @@
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
 import { deployGraph } from '../graph/deploy.ts';
-import { analyze } from '../cost/analyze.ts';
-import { builtinSpecFiles, CACHE_VERSION, modelsOfSpec, packageRoot, type BuiltinCache } from './load.ts';
+import { type BuiltinCache, builtinSpecFiles, CACHE_VERSION, modelsOfSpec, packageRoot } from './load.ts';
 import { readSpecFile } from './parse.ts';
 
 export function writeBuiltinCache(): { files: number; models: number } {

@@ -31,20 +31,57 @@ export class ExprError extends Error {}
 
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
-const OPS = ['**', '//', '==', '!=', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '!', '?', ':', '(', ')', ','];
+const OPS = [
+  '**',
+  '//',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '!',
+  '?',
+  ':',
+  '(',
+  ')',
+  ',',
+];
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (c === ' ' || c === '\t') { i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
     const num = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', v: Number(num[0]) }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: Number(num[0]) });
+      i += num[0].length;
+      continue;
+    }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
-    if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ t: 'id', v: id[0] });
+      i += id[0].length;
+      continue;
+    }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op) { out.push({ t: 'op', v: op }); i += op.length; continue; }
+    if (op) {
+      out.push({ t: 'op', v: op });
+      i += op.length;
+      continue;
+    }
     throw new ExprError(`unexpected character '${c}' in expression '${src}'`);
   }
   return out;
@@ -75,12 +112,20 @@ export function evaluate(src: string, scope: Scope): number {
   }
   function or(): number {
     let l = and();
-    while (isOp('||')) { p++; const r = and(); l = truthy(l) || truthy(r) ? 1 : 0; }
+    while (isOp('||')) {
+      p++;
+      const r = and();
+      l = truthy(l) || truthy(r) ? 1 : 0;
+    }
     return l;
   }
   function and(): number {
     let l = cmp();
-    while (isOp('&&')) { p++; const r = cmp(); l = truthy(l) && truthy(r) ? 1 : 0; }
+    while (isOp('&&')) {
+      p++;
+      const r = cmp();
+      l = truthy(l) && truthy(r) ? 1 : 0;
+    }
     return l;
   }
   function cmp(): number {
@@ -91,12 +136,23 @@ export function evaluate(src: string, scope: Scope): number {
       p++;
       const r = add();
       switch (t.v) {
-        case '==': l = l === r ? 1 : 0; break;
-        case '!=': l = l !== r ? 1 : 0; break;
-        case '<': l = l < r ? 1 : 0; break;
-        case '<=': l = l <= r ? 1 : 0; break;
-        case '>': l = l > r ? 1 : 0; break;
-        default: l = l >= r ? 1 : 0;
+        case '==':
+          l = l === r ? 1 : 0;
+          break;
+        case '!=':
+          l = l !== r ? 1 : 0;
+          break;
+        case '<':
+          l = l < r ? 1 : 0;
+          break;
+        case '<=':
+          l = l <= r ? 1 : 0;
+          break;
+        case '>':
+          l = l > r ? 1 : 0;
+          break;
+        default:
+          l = l >= r ? 1 : 0;
       }
     }
   }
@@ -114,20 +170,33 @@ export function evaluate(src: string, scope: Scope): number {
     while (isOp('*') || isOp('/') || isOp('//') || isOp('%')) {
       const o = toks[p++].v;
       const r = unary();
-      if ((o === '/' || o === '//' || o === '%') && r === 0) throw new ExprError(`division by zero in expression '${src}'`);
+      if ((o === '/' || o === '//' || o === '%') && r === 0)
+        throw new ExprError(`division by zero in expression '${src}'`);
       l = o === '*' ? l * r : o === '/' ? l / r : o === '//' ? Math.floor(l / r) : l % r;
     }
     return l;
   }
   function unary(): number {
-    if (isOp('-')) { p++; return -unary(); }
-    if (isOp('+')) { p++; return unary(); }
-    if (isOp('!')) { p++; return truthy(unary()) ? 0 : 1; }
+    if (isOp('-')) {
+      p++;
+      return -unary();
+    }
+    if (isOp('+')) {
+      p++;
+      return unary();
+    }
+    if (isOp('!')) {
+      p++;
+      return truthy(unary()) ? 0 : 1;
+    }
     return power();
   }
   function power(): number {
     const b = atom();
-    if (isOp('**')) { p++; return b ** unary(); }
+    if (isOp('**')) {
+      p++;
+      return b ** unary();
+    }
     return b;
   }
   function atom(): number {
@@ -138,11 +207,17 @@ export function evaluate(src: string, scope: Scope): number {
       if (isOp('(')) {
         p++;
         const fn = FUNCTIONS[t.v];
-        if (!fn) throw new ExprError(`unknown function '${t.v}' in expression '${src}' (known: ${Object.keys(FUNCTIONS).join(', ')})`);
+        if (!fn)
+          throw new ExprError(
+            `unknown function '${t.v}' in expression '${src}' (known: ${Object.keys(FUNCTIONS).join(', ')})`,
+          );
         const args: number[] = [];
         if (!isOp(')')) {
           args.push(ternary());
-          while (isOp(',')) { p++; args.push(ternary()); }
+          while (isOp(',')) {
+            p++;
+            args.push(ternary());
+          }
         }
         expect(')');
         return fn(...args);

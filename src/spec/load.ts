@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
-import { ExprError, evalValue } from './expr.ts';
 import { closest } from '../util/closest.ts';
+import { ExprError, evalValue } from './expr.ts';
 import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
 
 export type Nchw = [number, number, number, number];
@@ -32,7 +32,8 @@ export function parseInput(value: InputSpec, what: string, vars: Record<string, 
         if (e instanceof ExprError) throw new SpecError(`${what}[${i}]: ${e.message}`);
         throw e;
       }
-      if (!Number.isInteger(v) || v < 1) throw new SpecError(`${what}[${i}]: ${JSON.stringify(d)} is ${v}; a dimension must be a whole number >= 1`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new SpecError(`${what}[${i}]: ${JSON.stringify(d)} is ${v}; a dimension must be a whole number >= 1`);
       return v;
     }) as Nchw;
   }
@@ -47,7 +48,15 @@ export function modelsOfSpec(spec: SpecFile, file: string): ModelSpec[] {
   if (!spec.variants || spec.variants.length === 0) {
     const name = spec.name ?? basename(file).replace(/\.(ya?ml|json)$/i, '');
     const vars = { ...spec.vars };
-    return [{ ...base, name, description: spec.description, vars, input: parseInput(spec.input ?? DEFAULT_INPUT, `${file}: input`, vars) }];
+    return [
+      {
+        ...base,
+        name,
+        description: spec.description,
+        vars,
+        input: parseInput(spec.input ?? DEFAULT_INPUT, `${file}: input`, vars),
+      },
+    ];
   }
   return spec.variants.map((v) => {
     const vars = { ...spec.vars, ...v.vars };
@@ -56,7 +65,11 @@ export function modelsOfSpec(spec: SpecFile, file: string): ModelSpec[] {
       name: v.name,
       description: v.description ?? spec.description,
       vars,
-      input: parseInput(v.input ?? spec.input ?? DEFAULT_INPUT, `${file}: ${v.input ? `variant ${v.name}: ` : ''}input`, vars),
+      input: parseInput(
+        v.input ?? spec.input ?? DEFAULT_INPUT,
+        `${file}: ${v.input ? `variant ${v.name}: ` : ''}input`,
+        vars,
+      ),
     };
   });
 }
@@ -67,21 +80,34 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'configs'))) return (root = dir);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'configs'))) {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error('netcost: cannot find the package root (package.json beside configs/)');
     dir = up;
   }
 }
 
-interface CacheEntry { size: number; mtimeMs: number; spec: SpecFile }
-export interface BuiltinCache { version: number; files: Record<string, CacheEntry> }
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  spec: SpecFile;
+}
+export interface BuiltinCache {
+  version: number;
+  files: Record<string, CacheEntry>;
+}
 export const CACHE_VERSION = 1;
 
 /** The built-in spec files: configs/*.{yaml,yml,json}, relative to the package root. */
 export function builtinSpecFiles(): string[] {
   const dir = join(packageRoot(), 'configs');
-  return readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort().map((f) => `configs/${f}`);
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+    .sort()
+    .map((f) => `configs/${f}`);
 }
 
 let builtins: ModelSpec[] | undefined;
@@ -102,17 +128,20 @@ export async function builtinModels(): Promise<ModelSpec[]> {
   for (const rel of builtinSpecFiles()) {
     const st = statSync(join(rootDir, rel));
     const hit = cache?.files[rel];
-    const spec = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs
-      ? hit.spec
-      : (await import('./parse.ts')).readSpecFile(join(rootDir, rel));
+    const spec =
+      hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs
+        ? hit.spec
+        : (await import('./parse.ts')).readSpecFile(join(rootDir, rel));
     for (const m of modelsOfSpec(spec, rel)) {
       const prev = seen.get(m.name);
-      if (prev) throw new SpecError(`${rel}: model name '${m.name}' is also defined in ${prev}; built-in names must be unique`);
+      if (prev)
+        throw new SpecError(`${rel}: model name '${m.name}' is also defined in ${prev}; built-in names must be unique`);
       seen.set(m.name, rel);
       out.push(m);
     }
   }
-  return (builtins = out);
+  builtins = out;
+  return out;
 }
 
 const GLOB = /[*?[\]{}]/;
@@ -126,7 +155,7 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
   const out: ModelSpec[] = [];
   for (const arg of args) {
     const [path, variant] = arg.split('#') as [string, string | undefined];
-    if (SPEC_FILE.test(path) || existsSync(path) && statSync(path).isFile()) {
+    if (SPEC_FILE.test(path) || (existsSync(path) && statSync(path).isFile())) {
       if (!existsSync(path)) throw new UsageError(`${path}: no such spec file`);
       const { readSpecFile } = await import('./parse.ts');
       const file = relative(process.cwd(), resolve(path)) || path;
@@ -135,7 +164,8 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
         out.push(...models);
       } else {
         const m = models.find((x) => x.name === variant);
-        if (!m) throw new UsageError(`${path}: no variant '${variant}'; it defines ${models.map((x) => x.name).join(', ')}`);
+        if (!m)
+          throw new UsageError(`${path}: no variant '${variant}'; it defines ${models.map((x) => x.name).join(', ')}`);
         out.push(m);
       }
       continue;
@@ -151,8 +181,13 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
     }
     const m = all.find((x) => x.name === arg);
     if (!m) {
-      const near = closest(arg, all.map((x) => x.name));
-      throw new UsageError(`unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every built-in model; a spec file path also works)`);
+      const near = closest(
+        arg,
+        all.map((x) => x.name),
+      );
+      throw new UsageError(
+        `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every built-in model; a spec file path also works)`,
+      );
     }
     out.push(m);
   }
@@ -162,7 +197,13 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
 /** Resolve exactly one model. */
 export async function resolveModel(arg: string): Promise<ModelSpec> {
   const models = await resolveModels([arg]);
-  if (models.length !== 1) throw new UsageError(oneModelMessage(arg, models.map((m) => m.name)));
+  if (models.length !== 1)
+    throw new UsageError(
+      oneModelMessage(
+        arg,
+        models.map((m) => m.name),
+      ),
+    );
   return models[0];
 }
 

@@ -15,8 +15,10 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     return `${at}: unknown op ${JSON.stringify(valueAt(data, issue.path))}; expected one of conv, bn, relu, relu6, hardswish, sigmoid, maxpool, avgpool, gap, linear, flatten, shuffle, seq, parallel, repeat, block`;
   }
-  if (issue.code === 'unrecognized_keys') return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling (netcost schema lists every field)`;
-  if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) return `${at}: missing; expected ${issue.expected}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling (netcost schema lists every field)`;
+  if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined)
+    return `${at}: missing; expected ${issue.expected}`;
   return `${at}: ${issue.message}`;
 }
 
@@ -40,14 +42,19 @@ export function parseSpecText(text: string, file: string): SpecFile {
     const err = doc.errors[0];
     if (err) {
       const pos = err instanceof YAMLError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
-      throw new SpecError(`${file}${pos}: malformed YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax there`);
+      throw new SpecError(
+        `${file}${pos}: malformed YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax there`,
+      );
     }
     data = doc.toJS();
   }
   const r = specFileSchema.safeParse(data);
   if (!r.success) {
     const [first] = r.error.issues;
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
+    const more =
+      r.error.issues.length > 1
+        ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})`
+        : '';
     throw new SpecError(`${file}: ${describeIssue(first, data)}${more}`);
   }
   return r.data;
@@ -59,7 +66,9 @@ export function readSpecFile(file: string): SpecFile {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SpecError(`${file}: cannot read the spec file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+    throw new SpecError(
+      `${file}: cannot read the spec file (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`,
+    );
   }
   return parseSpecText(text, file);
 }

@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import type { Entry, SpecFile } from './types.ts';
 
-const num = z.union([
-  z.number(),
-  z.string().regex(/^\s*\$/, { message: "expected a number, a '$variable' or a '${expression}'" }),
-]).describe("a number, '$variable' or '${expression}'");
+const num = z
+  .union([z.number(), z.string().regex(/^\s*\$/, { message: "expected a number, a '$variable' or a '${expression}'" })])
+  .describe("a number, '$variable' or '${expression}'");
 const kernel = z.union([num, z.tuple([num, num])]).describe('one value for both axes, or [height, width]');
 const activation = z.enum(['relu', 'relu6', 'hardswish', 'sigmoid']);
 const base = {
@@ -27,7 +26,10 @@ const conv = z.strictObject({
   bn: z.boolean().optional().describe('follow with batch norm; the entry becomes a group of conv, bn, act'),
   act: activation.optional(),
 });
-const simple = z.strictObject({ op: z.enum(['bn', 'relu', 'relu6', 'hardswish', 'sigmoid', 'gap', 'flatten']), ...base });
+const simple = z.strictObject({
+  op: z.enum(['bn', 'relu', 'relu6', 'hardswish', 'sigmoid', 'gap', 'flatten']),
+  ...base,
+});
 const pool = z.strictObject({
   op: z.enum(['maxpool', 'avgpool']),
   ...base,
@@ -36,34 +38,66 @@ const pool = z.strictObject({
   padding: kernel.optional(),
   ceilMode: z.boolean().optional(),
 });
-const linear = z.strictObject({ op: z.literal('linear'), ...base, out: num, bias: z.union([z.boolean(), num]).optional() });
+const linear = z.strictObject({
+  op: z.literal('linear'),
+  ...base,
+  out: num,
+  bias: z.union([z.boolean(), num]).optional(),
+});
 const shuffle = z.strictObject({ op: z.literal('shuffle'), ...base, groups: num });
 const seq = z.strictObject({
   op: z.literal('seq'),
   ...base,
-  get layers(): z.ZodArray<z.ZodType<Entry>> { return z.array(entry); },
+  get layers(): z.ZodArray<z.ZodType<Entry>> {
+    return z.array(entry);
+  },
 });
 const branch = z.strictObject({
   name: z.string().min(1).optional(),
-  get layers(): z.ZodArray<z.ZodType<Entry>> { return z.array(entry); },
+  get layers(): z.ZodArray<z.ZodType<Entry>> {
+    return z.array(entry);
+  },
 });
 const parallel = z.strictObject({
   op: z.literal('parallel'),
   ...base,
   join: z.enum(['concat', 'add']),
-  split: z.union([z.boolean(), z.array(num)]).optional().describe('split the input channels among the branches'),
+  split: z
+    .union([z.boolean(), z.array(num)])
+    .optional()
+    .describe('split the input channels among the branches'),
   branches: z.array(branch).min(1),
 });
 const repeat = z.strictObject({
   op: z.literal('repeat'),
   ...base,
   count: num,
-  as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-  get layers(): z.ZodArray<z.ZodType<Entry>> { return z.array(entry); },
+  as: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
+  get layers(): z.ZodArray<z.ZodType<Entry>> {
+    return z.array(entry);
+  },
 });
-const block = z.strictObject({ op: z.literal('block'), ...base, use: z.string(), args: z.record(z.string(), num).optional() });
+const block = z.strictObject({
+  op: z.literal('block'),
+  ...base,
+  use: z.string(),
+  args: z.record(z.string(), num).optional(),
+});
 
-export const entry: z.ZodType<Entry> = z.discriminatedUnion('op', [conv, simple, pool, linear, shuffle, seq, parallel, repeat, block]);
+export const entry: z.ZodType<Entry> = z.discriminatedUnion('op', [
+  conv,
+  simple,
+  pool,
+  linear,
+  shuffle,
+  seq,
+  parallel,
+  repeat,
+  block,
+]);
 
 const dim = z.union([z.number().int().positive(), num]);
 const input = z.union([
@@ -78,17 +112,26 @@ export const specFileSchema: z.ZodType<SpecFile> = z.strictObject({
   source: z.string().optional(),
   input: input.optional(),
   vars: z.record(z.string(), z.number()).optional(),
-  variants: z.array(z.strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    vars: z.record(z.string(), z.number()).optional(),
-    input: input.optional(),
-  })).optional(),
-  blocks: z.record(z.string(), z.strictObject({
-    description: z.string().optional(),
-    params: z.record(z.string(), z.number().nullable()).optional(),
-    layers: z.array(entry),
-  })).optional(),
+  variants: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        vars: z.record(z.string(), z.number()).optional(),
+        input: input.optional(),
+      }),
+    )
+    .optional(),
+  blocks: z
+    .record(
+      z.string(),
+      z.strictObject({
+        description: z.string().optional(),
+        params: z.record(z.string(), z.number().nullable()).optional(),
+        layers: z.array(entry),
+      }),
+    )
+    .optional(),
   layers: z.array(entry).min(1),
 }) as unknown as z.ZodType<SpecFile>;
 

@@ -77,8 +77,15 @@ export interface BlockEntry extends Base {
 }
 
 export type Entry =
-  | ConvEntry | SimpleEntry | PoolEntry | LinearEntry | ShuffleEntry
-  | SeqEntry | ParallelEntry | RepeatEntry | BlockEntry;
+  | ConvEntry
+  | SimpleEntry
+  | PoolEntry
+  | LinearEntry
+  | ShuffleEntry
+  | SeqEntry
+  | ParallelEntry
+  | RepeatEntry
+  | BlockEntry;
 
 export interface BlockDef {
   description?: string;

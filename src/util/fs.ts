@@ -11,6 +11,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: cannot write (${code ?? (e as Error).message}); check that the folder exists and is writable`, { cause: e });
+    throw new UsageError(
+      `${path}: cannot write (${code ?? (e as Error).message}); check that the folder exists and is writable`,
+      { cause: e },
+    );
   }
 }

@@ -1,10 +1,16 @@
-import { bench, type BenchTarget } from '../../measure/bench.ts';
+import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
 import { parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
-export interface BenchFlags extends RunFlags { perLayer?: boolean; view: string; input?: string[]; format: string; strict?: boolean }
+export interface BenchFlags extends RunFlags {
+  perLayer?: boolean;
+  view: string;
+  input?: string[];
+  format: string;
+  strict?: boolean;
+}
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
   const format = parseFormat(o.format);
@@ -12,9 +18,10 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   const inputs = parseInputs(o.input);
   const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };
   const src = await resolveSource(model);
-  const target: BenchTarget = src.kind === 'onnx'
-    ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict }
-    : { kind: 'graph', graph: await sourceGraph(src, { view, inputs }) };
+  const target: BenchTarget =
+    src.kind === 'onnx'
+      ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict }
+      : { kind: 'graph', graph: await sourceGraph(src, { view, inputs }) };
   const bar = await progressBar(`bench ${model}`);
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });

@@ -1,11 +1,18 @@
 import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
-import { measurement, renderCompare, type CompareMeasurement } from '../../report/compare.ts';
+import { type CompareMeasurement, measurement, renderCompare } from '../../report/compare.ts';
 import { parseDtype, parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
-export interface CompareFlags extends RunFlags { input?: string[]; view: string; dtype: string; format: string; measure?: boolean; strict?: boolean }
+export interface CompareFlags extends RunFlags {
+  input?: string[];
+  view: string;
+  dtype: string;
+  format: string;
+  measure?: boolean;
+  strict?: boolean;
+}
 
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
   const view = parseView(o.view);
@@ -24,7 +31,11 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     const bar = await progressBar('measure');
     try {
       // ONNX files are timed as they are (their own weights and nodes), specs through their export
-      const targets = sources.map((s, i) => (s.kind === 'onnx' ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict } : graphs[i]));
+      const targets = sources.map((s, i) =>
+        s.kind === 'onnx'
+          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict }
+          : graphs[i],
+      );
       measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));
     } finally {
       bar.stop();

@@ -1,19 +1,27 @@
+import { UsageError } from '../../errors.ts';
 import { exportOnnx } from '../../onnx/export.ts';
 import { graphOf } from '../../pipeline.ts';
 import { resolveModel } from '../../spec/load.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
 import { parseShape, parseView } from '../options.ts';
-import { UsageError } from '../../errors.ts';
 
 declare const VERSION: string;
 
-export interface ExportFlags { output: string; view: string; input?: string; seed: string }
+export interface ExportFlags {
+  output: string;
+  view: string;
+  input?: string;
+  seed: string;
+}
 
 export async function exportCommand(model: string, o: ExportFlags): Promise<void> {
   const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed '${o.seed}' is not a whole number of 0 or more`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed '${o.seed}' is not a whole number of 0 or more`);
   const g = graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) });
   const bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
   writeFileAtomic(o.output, bytes);
-  process.stderr.write(`netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17)\n`);
+  process.stderr.write(
+    `netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17)\n`,
+  );
 }

@@ -1,30 +1,46 @@
 import { UsageError } from '../../errors.ts';
-import { GUIDELINE_IDS, guidelineNetworks, runGuidelines, type GuidelineId } from '../../guidelines/guidelines.ts';
+import { GUIDELINE_IDS, type GuidelineId, guidelineNetworks, runGuidelines } from '../../guidelines/guidelines.ts';
 import { renderGuidelines } from '../../report/guidelines.ts';
 import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
 import { progressBar } from '../progress.ts';
 
-export interface GuidelineFlags extends RunFlags { quick?: boolean; costsOnly?: boolean; format: string }
+export interface GuidelineFlags extends RunFlags {
+  quick?: boolean;
+  costsOnly?: boolean;
+  format: string;
+}
 
 export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
   const format = parseFormat(o.format, ['table', 'json', 'md']);
   const ids = (which.length ? which : GUIDELINE_IDS).map((w) => {
     const id = w.toUpperCase();
-    if (!(GUIDELINE_IDS as string[]).includes(id)) throw new UsageError(`unknown guideline '${w}'; choose from ${GUIDELINE_IDS.join(', ')}`);
+    if (!(GUIDELINE_IDS as string[]).includes(id))
+      throw new UsageError(`unknown guideline '${w}'; choose from ${GUIDELINE_IDS.join(', ')}`);
     return id as GuidelineId;
   });
-  const { runs, warmup, threads, optLevel } = parseRunFlags(o, o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 });
+  const { runs, warmup, threads, optLevel } = parseRunFlags(
+    o,
+    o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 },
+  );
   if (o.costsOnly) {
-    const results = await Promise.all(ids.map(async (id) => {
-      const { def, rows } = await guidelineNetworks(id);
-      return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
-    }));
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const { def, rows } = await guidelineNetworks(id);
+        return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
+      }),
+    );
     process.stdout.write(renderGuidelines({ schemaVersion: 1, runs: 0, results, warnings: [] }, format));
     return;
   }
   const bar = await progressBar('guidelines');
   try {
-    const { results, env, warnings } = await runGuidelines(ids, { runs, warmup, threads, optLevel, onProgress: bar.update });
+    const { results, env, warnings } = await runGuidelines(ids, {
+      runs,
+      warmup,
+      threads,
+      optLevel,
+      onProgress: bar.update,
+    });
     bar.stop();
     process.stdout.write(renderGuidelines({ schemaVersion: 1, env, runs, results, warnings }, format));
   } finally {

@@ -8,19 +8,31 @@ export async function list(o: { format: string }): Promise<void> {
   const format = parseFormat(o.format);
   const rows = (await builtinModels()).map((m) => {
     const r = costReport(m);
-    return { name: m.name, file: m.file, input: m.input, params: r.totals.params, madds: r.totals.madds, description: m.description ?? '' };
+    return {
+      name: m.name,
+      file: m.file,
+      input: m.input,
+      params: r.totals.params,
+      madds: r.totals.madds,
+      description: m.description ?? '',
+    };
   });
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ schemaVersion: 1, models: rows }, null, 2)}\n`);
     return;
   }
   if (format === 'csv') {
-    process.stdout.write(`${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...rows.map((r) => csvLine([r.name, r.file, shape(r.input), r.params, r.madds]))].join('\n')}\n`);
+    process.stdout.write(
+      `${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...rows.map((r) => csvLine([r.name, r.file, shape(r.input), r.params, r.madds]))].join('\n')}\n`,
+    );
     return;
   }
   const head = ['model', 'params', 'MAdds (M)', 'input', 'spec file'];
   const cells = rows.map((r) => [r.name, int(r.params), mega(r.madds), shape(r.input), r.file]);
   const align: ('l' | 'r')[] = ['l', 'r', 'r', 'l', 'l'];
-  const note = 'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost report <model>` for the per-layer view.';
-  process.stdout.write(format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`);
+  const note =
+    'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost report <model>` for the per-layer view.';
+  process.stdout.write(
+    format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`,
+  );
 }

@@ -3,7 +3,14 @@ import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
 
-export interface ReportFlags { input?: string[]; view: string; dtype: string; depth?: string; format: string; strict?: boolean }
+export interface ReportFlags {
+  input?: string[];
+  view: string;
+  dtype: string;
+  depth?: string;
+  format: string;
+  strict?: boolean;
+}
 
 export async function report(model: string, o: ReportFlags): Promise<void> {
   const view = parseView(o.view);
