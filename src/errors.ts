@@ -27,7 +27,3 @@ export class UsageError extends NetcostError {
     this.name = 'UsageError';
   }
 }
-
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;

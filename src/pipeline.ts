@@ -81,7 +81,7 @@ export async function resolveSource(arg: string): Promise<Source> {
 }
 
 /**
- * The graph of a source in the asked view. An ONNX file's spec view is its graph as written (a
+ * The graph of a source in the asked view. An ONNX file's original view is its graph as written (a
  * file netcost exported in the deploy view stays in it); `deploy` folds and fuses as for specs.
  */
 export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {

@@ -37,7 +37,12 @@ describe('check against a baseline', () => {
     expect(u.stdout).toMatch(/model added \(no baseline\)/);
     expect(u.stdout).toMatch(/updated 1 baseline file: .*tiny\.json/);
     const b = JSON.parse(readFileSync(join(base, 'tiny.json'), 'utf8'));
-    expect(b.views.spec.layers.map((l: { name: string }) => l.name)).toEqual(['pw.conv', 'pw.bn', 'pw.relu', 'pool']);
+    expect(b.views.original.layers.map((l: { name: string }) => l.name)).toEqual([
+      'pw.conv',
+      'pw.bn',
+      'pw.relu',
+      'pool',
+    ]);
     expect(run().code).toBe(0);
   });
 
@@ -59,7 +64,7 @@ describe('check against a baseline', () => {
     });
     const expected: unknown[] = [];
     for (const [view, layer, f] of [
-      ['spec', 'pw.conv', conv],
+      ['original', 'pw.conv', conv],
       ['deploy', 'pw', fused],
     ] as const) {
       for (const metric of ['params', 'madds', 'flops', 'memoryAccess'] as const) {
@@ -106,17 +111,17 @@ describe('check against a baseline', () => {
       .filter((f: { layer: string | null }) => f.layer !== null)
       .map((f: { view: string; layer: string; metric: string }) => `${f.view} ${f.layer} ${f.metric}`);
     expect(keys).toEqual([
-      'spec pw.conv params',
-      'spec pw.conv madds',
-      'spec pw.conv flops',
-      'spec pw.conv memoryAccess',
-      'spec pw.bn params',
-      'spec pw.bn flops',
-      'spec pw.bn memoryAccess',
-      'spec pw.relu flops',
-      'spec pw.relu memoryAccess',
-      'spec pool flops',
-      'spec pool memoryAccess',
+      'original pw.conv params',
+      'original pw.conv madds',
+      'original pw.conv flops',
+      'original pw.conv memoryAccess',
+      'original pw.bn params',
+      'original pw.bn flops',
+      'original pw.bn memoryAccess',
+      'original pw.relu flops',
+      'original pw.relu memoryAccess',
+      'original pool flops',
+      'original pool memoryAccess',
       'deploy pw params',
       'deploy pw madds',
       'deploy pw flops',
@@ -136,7 +141,7 @@ describe('check against a baseline', () => {
       {
         kind: 'layer-added',
         model: 'tiny',
-        view: 'spec',
+        view: 'original',
         layer: 'extra',
         current: { params: 0, madds: 0, flops: 2048, memoryAccess: 2048 },
       },
@@ -169,7 +174,7 @@ describe('check against a baseline', () => {
     writeFileSync(file, spec(4));
     const md = run('--format', 'md').stdout;
     expect(md).toMatch(/\*\*FAIL\*\*: 16 changes in 1 model/);
-    expect(md).toMatch(/\| tiny \| spec \| pw\.conv \| madds \| 4,096 \| 2,048 \| -50\.00% \|/);
+    expect(md).toMatch(/\| tiny \| original \| pw\.conv \| madds \| 4,096 \| 2,048 \| -50\.00% \|/);
   });
 
   it('a corrupt or missing baseline is a clear error (exit 2)', () => {

@@ -44,7 +44,12 @@ describe('netcost report', () => {
     const r = cli(['report', 'shufflenet-v2-0.5x', '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ schemaVersion: 1, model: 'shufflenet-v2-0.5x', input: [1, 3, 224, 224], view: 'spec' });
+    expect(j).toMatchObject({
+      schemaVersion: 2,
+      model: 'shufflenet-v2-0.5x',
+      input: [1, 3, 224, 224],
+      view: 'original',
+    });
     expect(Object.keys(j.totals)).toEqual(
       expect.arrayContaining(['params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes']),
     );
@@ -254,7 +259,7 @@ describe('netcost export and bench', () => {
     const out = join(tmp, 'v2.onnx');
     const e = cli(['export', 'shufflenet-v2-0.5x', '-o', out, '--input', '1x3x64x64']);
     expect(e.code, e.stderr).toBe(0);
-    expect(e.stderr).toMatch(/wrote .*v2\.onnx \(shufflenet-v2-0\.5x, spec view, \d+ layers/);
+    expect(e.stderr).toMatch(/wrote .*v2\.onnx \(shufflenet-v2-0\.5x, original view, \d+ layers/);
     const b = cli(['bench', out, '--runs', '3', '--warmup', '1', '--format', 'json']);
     expect(b.code, b.stderr).toBe(0);
     const r = JSON.parse(b.stdout);
@@ -405,7 +410,7 @@ describe('netcost report model.onnx', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.source).toBe('onnx');
+    expect(j.run).toBe('onnx-file');
     expect(j.perLayer.attributedShare).toBeGreaterThan(0.99);
     expect(j.perLayer.unattributed).toEqual([]);
   });

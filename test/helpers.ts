@@ -14,7 +14,7 @@ export function modelFromYaml(yaml: string, file = 'inline.yaml'): ModelSpec {
   return modelsOfSpec(parseSpecText(yaml, file), file)[0];
 }
 
-export function costsOfYaml(yaml: string, view: 'spec' | 'deploy' = 'spec'): CostReport {
+export function costsOfYaml(yaml: string, view: 'original' | 'deploy' = 'original'): CostReport {
   const g = buildGraph(modelFromYaml(yaml));
   return analyze(view === 'deploy' ? deployGraph(g) : g);
 }

@@ -14,7 +14,7 @@ const models = await builtinModels();
 describe('every built-in model exports, loads in onnxruntime, and its shapes match netcost', () => {
   it.each(models.map((m) => [m.name]))('%s', async (name) => {
     const m = models.find((x) => x.name === name)!;
-    for (const view of ['spec', 'deploy'] as const) {
+    for (const view of ['original', 'deploy'] as const) {
       if (view === 'deploy' && !/-1\.0x$/.test(name)) continue; // deploy view: one width per family is enough
       const g = graphOf(m, { view, input: [1, 3, 64, 64] }); // a small input keeps the suite fast; shapes still exercise every op
       const bytes = exportOnnx(g, { exposeAll: true });
@@ -49,7 +49,7 @@ describe('exported file', () => {
     expect(meta).toMatchObject({
       'netcost.model': 'shufflenet-v2-0.5x',
       'netcost.spec': 'configs/shufflenet-v2.yaml',
-      'netcost.view': 'spec',
+      'netcost.view': 'original',
       'netcost.seed': '7',
     });
     const nodeNames = new Set(m.graph!.node!.map((n) => n.name));
@@ -69,7 +69,7 @@ describe('exported file', () => {
     expect(Buffer.from(exportOnnx(g, { seed: 2 })).equals(Buffer.from(a))).toBe(false);
   });
 
-  it.each(['spec', 'deploy'] as const)(
+  it.each(['original', 'deploy'] as const)(
     'weights of convolutions and linear layers add up to their params (%s view)',
     async (view) => {
       for (const name of ['shufflenet-v2-1.0x', 'shufflenet-v1-g8-1.0x', 'mobilenet-v2-1.0x']) {

@@ -19,7 +19,7 @@ const key = (r: CostReport) => r.layers.map((l) => [l.name, l.params, l.madds, l
 describe('round trip: the report of an exported model equals the report of its spec, layer by layer', () => {
   it.each(models.map((m) => [m.name]))('%s, both views', (name) => {
     const m = models.find((x) => x.name === name)!;
-    for (const view of ['spec', 'deploy'] as const) {
+    for (const view of ['original', 'deploy'] as const) {
       const g = graphOf(m, { view });
       const imported = importOnnx(exportOnnx(g), { file: `${name}.onnx` });
       expect(imported.warnings).toEqual([]);
@@ -212,7 +212,7 @@ describe('malformed input: one clear error, exit code 2', () => {
     relu.domain = 'com.example';
     m.graph!.valueInfo = [...(m.graph!.valueInfo ?? [])];
     const r = importOnnx(encodeModel(m), { file: 'x.onnx' });
-    expect(r.unknownOps).toEqual({ 'com.example.FancyRelu': 1 });
+    expect([...r.unknownOps]).toEqual([['com.example.FancyRelu', 1]]);
     expect(r.warnings[0]).toMatch(/no cost rule for com\.example\.FancyRelu x1: counted as 0/);
     expect(() => importOnnx(encodeModel(m), { file: 'x.onnx', strict: true })).toThrow(
       /ops netcost has no cost rule for: com\.example\.FancyRelu x1 \(--strict\)/,

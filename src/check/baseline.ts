@@ -10,11 +10,12 @@ import type { CostReport } from '../cost/analyze.ts';
 import { NetcostError } from '../errors.ts';
 import { formatPath } from '../util/path.ts';
 
-export const BASELINE_VERSION = 1;
+/** 2: the `spec` view is called `original`. Version 1 files are still read (and rewritten as 2 by --update). */
+export const BASELINE_VERSION = 2;
 export const METRICS = ['params', 'madds', 'flops', 'memoryAccess'] as const;
 export type Metric = (typeof METRICS)[number];
 export type Counts = Record<Metric, number>;
-export const VIEWS = ['spec', 'deploy'] as const;
+export const VIEWS = ['original', 'deploy'] as const;
 
 export interface ViewBaseline {
   totals: Counts;
@@ -26,7 +27,7 @@ export interface ModelBaseline {
   model: string;
   file: string;
   input: number[];
-  views: { spec: ViewBaseline; deploy: ViewBaseline };
+  views: { original: ViewBaseline; deploy: ViewBaseline };
   /** latency relative to a reference model timed in the same run (check --measure --update) */
   latency?: { reference: string; ratio: number; threads: number };
 }
@@ -44,18 +45,30 @@ const view = z.strictObject({
     }),
   ),
 });
-const modelSchema = z.strictObject({
-  schemaVersion: z.literal(BASELINE_VERSION),
+const modelFields = {
   model: z.string(),
   file: z.string(),
   input: z.array(z.number()),
-  views: z.strictObject({ spec: view, deploy: view }),
   latency: z.strictObject({ reference: z.string(), ratio: z.number().positive(), threads: z.number() }).optional(),
-});
-const fileSchema = z.strictObject({
-  schemaVersion: z.literal(BASELINE_VERSION),
-  models: z.array(modelSchema.omit({ schemaVersion: true })),
-});
+};
+/** A model's baseline as each schema version writes it; version 1 called the original view `spec`. */
+const models = {
+  1: z
+    .strictObject({ ...modelFields, views: z.strictObject({ spec: view, deploy: view }) })
+    .transform(({ views, ...m }) => ({ ...m, views: { original: views.spec, deploy: views.deploy } })),
+  2: z.strictObject({ ...modelFields, views: z.strictObject({ original: view, deploy: view }) }),
+};
+type Version = keyof typeof models;
+
+/** Validate a per-model file (`single: false`) or a single file of all models, by its own schemaVersion. */
+function parseBaseline(data: unknown, single: boolean) {
+  const v = z.object({ schemaVersion: z.union([z.literal(1), z.literal(BASELINE_VERSION)]) }).safeParse(data);
+  if (!v.success) return v;
+  const model = models[v.data.schemaVersion as Version];
+  return single
+    ? z.strictObject({ schemaVersion: z.number(), models: z.array(model) }).safeParse(data)
+    : z.object({ schemaVersion: z.number() }).and(model).safeParse(data);
+}
 
 /** The four compared metrics of a layer or total, and nothing else. */
 export const countsOf = (c: Counts): Counts => ({
@@ -69,12 +82,16 @@ export function viewBaseline(r: CostReport): ViewBaseline {
   return { totals: countsOf(r.totals), layers: r.layers.map((l) => ({ name: l.name, ...countsOf(l) })) };
 }
 
-export function modelBaseline(spec: CostReport, deploy: CostReport, latency?: ModelBaseline['latency']): ModelBaseline {
+export function modelBaseline(
+  original: CostReport,
+  deploy: CostReport,
+  latency?: ModelBaseline['latency'],
+): ModelBaseline {
   return {
-    model: spec.model,
-    file: spec.file,
-    input: spec.input,
-    views: { spec: viewBaseline(spec), deploy: viewBaseline(deploy) },
+    model: original.model,
+    file: original.file,
+    input: original.input,
+    views: { original: viewBaseline(original), deploy: viewBaseline(deploy) },
     ...(latency ? { latency } : {}),
   };
 }
@@ -104,7 +121,7 @@ export function serializeModel(b: ModelBaseline, indent = ''): string {
         ]
       : []),
     `${indent}  "views": {`,
-    `${indent}    "spec": ${v(b.views.spec)},`,
+    `${indent}    "original": ${v(b.views.original)},`,
     `${indent}    "deploy": ${v(b.views.deploy)}`,
     `${indent}  }`,
     `${indent}}`,
@@ -145,19 +162,19 @@ function parseJson(file: string): unknown {
 /** Read a baseline location; a missing one is an error unless `allowMissing` (for --update). */
 export function loadBaselines(path: string, allowMissing: boolean): BaselineStore {
   const kind = /\.json$/i.test(path) ? 'file' : 'dir';
-  const models = new Map<string, ModelBaseline>();
+  const found = new Map<string, ModelBaseline>();
   if (!existsSync(path)) {
-    if (allowMissing) return { path, kind, models };
+    if (allowMissing) return { path, kind, models: found };
     throw new NetcostError(
       `${path}: no baseline here; create one with \`netcost check --update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``,
       2,
     );
   }
   if (kind === 'file') {
-    const r = fileSchema.safeParse(parseJson(path));
+    const r = parseBaseline(parseJson(path), true);
     if (!r.success) throw invalid(path, r.error, FIX);
-    for (const m of r.data.models) models.set(m.model, m);
-    return { path, kind, models };
+    for (const m of (r.data as { models: ModelBaseline[] }).models) found.set(m.model, m);
+    return { path, kind, models: found };
   }
   if (!statSync(path).isDirectory())
     throw new NetcostError(`${path}: a baseline is a folder of <model>.json files or a single .json file`, 2);
@@ -165,15 +182,14 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
     .filter((x) => x.endsWith('.json'))
     .sort()) {
     const file = join(path, f);
-    const r = modelSchema.safeParse(parseJson(file));
+    const r = parseBaseline(parseJson(file), false);
     if (!r.success) throw invalid(file, r.error, FIX);
-    if (`${r.data.model}.json` !== f)
-      throw new NetcostError(
-        `${file}: holds model '${r.data.model}' but is named ${f}; name it ${r.data.model}.json`,
-        2,
-      );
-    const { schemaVersion: _, ...m } = r.data;
-    models.set(m.model, m);
+    const b = r.data as ModelBaseline & { schemaVersion: number };
+    if (`${b.model}.json` !== f) {
+      throw new NetcostError(`${file}: holds model '${b.model}' but is named ${f}; name it ${b.model}.json`, 2);
+    }
+    const { schemaVersion: _, ...m } = b;
+    found.set(m.model, m);
   }
-  return { path, kind, models };
+  return { path, kind, models: found };
 }

@@ -2,9 +2,9 @@
  * `check`: current costs against committed baselines. Exact by default; per-metric tolerances
  * (percent) are opt-in. Added and removed models and layers are findings of their own.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { analyze } from '../cost/analyze.ts';
+import { analyze, SCHEMA_VERSION } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph } from '../graph/types.ts';
@@ -218,7 +218,7 @@ export async function check(sources: Source[], opts: CheckOptions): Promise<Chec
   const updated: string[] = [];
   if (opts.update) updated.push(...writeBaselines(store, current, opts.explicit));
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     baseline: opts.baseline,
     models: [...current.keys()],
     findings,
@@ -243,8 +243,7 @@ function writeBaselines(store: BaselineStore, current: Map<string, ModelBaseline
   for (const [name, b] of current) {
     const file = join(store.path, `${name}.json`);
     const text = `${serializeModel(b)}\n`;
-    const old = store.models.get(name);
-    if (old && `${serializeModel(old)}\n` === text) continue;
+    if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
     writeFileAtomic(file, text);
     written.push(file);
   }

@@ -66,7 +66,11 @@ export function program(): Command {
       [] as string[],
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error, not a warning')
-    .option('--view <view>', 'spec (conv, BN, activation separate) | deploy (BN folded, activations fused)', 'spec')
+    .option(
+      '--view <view>',
+      'original (as defined: conv, BN, activation separate) | deploy (BN folded, activations fused)',
+      'original',
+    )
     .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
     .option('--format <format>', 'table | json | csv | md', 'table')
@@ -86,7 +90,7 @@ export function program(): Command {
       [] as string[],
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
-    .option('--view <view>', 'spec | deploy', 'spec')
+    .option('--view <view>', 'original | deploy', 'original')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
     .option(
@@ -103,7 +107,11 @@ export function program(): Command {
     .description('write a model as ONNX (opset 17): node names = layer names, seeded weights, shapes and metadata')
     .argument('<model>', 'built-in model name or spec file')
     .requiredOption('-o, --output <file.onnx>', 'where to write the model')
-    .option('--view <view>', 'spec (BN and activations as their own nodes) | deploy (BN folded, conv biases)', 'spec')
+    .option(
+      '--view <view>',
+      'original (BN and activations as their own nodes) | deploy (BN folded, conv biases)',
+      'original',
+    )
     .option('--input <NxCxHxW>', 'input shape')
     .option('--seed <N>', 'seed of the pseudo-random weights', '0')
     .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
@@ -115,7 +123,7 @@ export function program(): Command {
     )
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
     .option('--per-layer', 'profile kernels and attribute their time to layers')
-    .option('--view <view>', 'graph to export: spec | deploy (onnxruntime fuses either way)', 'spec')
+    .option('--view <view>', 'graph to export: original | deploy (onnxruntime fuses either way)', 'original')
     .option(
       '--input <[name=]NxCxHxW>',
       'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)',

@@ -13,7 +13,9 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 
 export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 export const parseFormat = (v: string, allowed: readonly Format[] = FORMATS): Format => oneOf('--format', v, allowed);
-export const parseView = (v: string): View => oneOf('--view', v, ['spec', 'deploy'] as const);
+/** `--view`: `original` or `deploy`; `spec`, its name before schema version 2, still works. */
+export const parseView = (v: string): View =>
+  oneOf('--view', v === 'spec' ? 'original' : v, ['original', 'deploy'] as const);
 export const parseDtype = (v: string): Dtype => oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);
 export const parseShape = (v: string | undefined): Nchw | undefined =>
   v === undefined ? undefined : parseInput(v, '--input');

@@ -7,7 +7,11 @@ import type { Graph, Layer, Shape, View } from '../graph/types.ts';
 import { type OpCategory, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the JSON reports (report, compare, bench, check, guidelines). 2: the `spec` view is
+ * called `original`; layers carry their group `path`; bench's `source` became `run`.
+ */
+export const SCHEMA_VERSION = 2;
 export type Dtype = 'fp32' | 'fp16' | 'int8';
 export const DTYPE_BYTES: Record<Dtype, number> = { fp32: 4, fp16: 2, int8: 1 };
 
@@ -29,6 +33,8 @@ export interface LayerCost extends Totals {
   outputShapes?: Shape[];
   /** FLOPs per byte of memory access (0 for a view) */
   intensity: number;
+  /** the groups enclosing the layer, outermost first */
+  path: string[];
   fusedFrom?: string[];
   [attr: string]: unknown;
 }
@@ -94,6 +100,7 @@ export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
     ...t,
     intensity: intensity(t),
     ...l.attrs,
+    path: l.path,
     ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
   };
 }
@@ -103,21 +110,17 @@ export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
   const layers = g.layers.map((l) => layerCost(l, bpe));
   const totals = zero();
   const groups = new Map(
-    g.groups.map((gr) => [
-      gr.name,
-      { ...zero(), name: gr.name, kind: gr.kind, depth: gr.name.split('.').length, layers: 0, intensity: 0 },
-    ]),
+    g.groups.map((gr) => [gr.name, { ...zero(), name: gr.name, kind: gr.kind, depth: 0, layers: 0, intensity: 0 }]),
   );
   for (const l of layers) {
     addTo(totals, l);
-    const parts = l.name.split('.');
-    for (let i = 1; i < parts.length; i++) {
-      const gr = groups.get(parts.slice(0, i).join('.'));
-      if (gr) {
-        addTo(gr, l);
-        gr.layers += 1;
-      }
-    }
+    l.path.forEach((name, i) => {
+      const gr = groups.get(name);
+      if (!gr) throw new Error(`internal: layer ${l.name} is in group ${name}, which the graph does not list`);
+      gr.depth = i + 1;
+      addTo(gr, l);
+      gr.layers += 1;
+    });
   }
   for (const gr of groups.values()) gr.intensity = intensity(gr);
   return {

@@ -1,11 +1,19 @@
 /**
- * Expand a model spec into the layer graph (spec view): evaluate expressions, instantiate blocks,
+ * Expand a model spec into the layer graph (original view): evaluate expressions, instantiate blocks,
  * unroll repeats, name every layer hierarchically, and infer every shape.
  */
 import { SpecError } from '../errors.ts';
 import { inferShapes, ShapeError } from '../ops/index.ts';
 import { ExprError, evalValue, interpolate, type Scope } from '../spec/expr.ts';
-import type { BlockDef, ConvEntry, Entry, Kernel, ModelSpec, Num } from '../spec/types.ts';
+import {
+  type BlockDef,
+  type ConvEntry,
+  type Entry,
+  isSimpleEntry,
+  type Kernel,
+  type ModelSpec,
+  type Num,
+} from '../spec/types.ts';
 import type { Graph, Group, Layer, OpAttrs, OpKind, Pair, Shape } from './types.ts';
 
 interface TensorRef {
@@ -16,7 +24,7 @@ interface TensorRef {
 interface Ctx {
   model: ModelSpec;
   scope: Scope;
-  /** group names enclosing the current entry */
+  /** the groups enclosing the current entry, outermost first */
   path: string[];
   blocks: string[];
 }
@@ -30,7 +38,7 @@ class Builder {
   constructor(readonly model: ModelSpec) {}
 
   fail(ctx: Ctx, where: string, message: string, name?: string): never {
-    const layer = name ? ` (layer ${name})` : ctx.path.length ? ` (in ${ctx.path.join('.')})` : '';
+    const layer = name ? ` (layer ${name})` : ctx.path.length ? ` (in ${ctx.path.at(-1)})` : '';
     throw new SpecError(`${this.model.file}: ${where}${layer}: ${message}`);
   }
 
@@ -100,7 +108,7 @@ class Builder {
 
   /** A unique hierarchical name: explicit names must be unique; default names get _2, _3... */
   leafName(ctx: Ctx, where: string, explicit: string | undefined, dflt: string): string {
-    const prefix = ctx.path.length ? `${ctx.path.join('.')}.` : '';
+    const prefix = ctx.path.length ? `${ctx.path.at(-1)}.` : '';
     if (explicit !== undefined) {
       const full = prefix + this.text(ctx, where, explicit);
       if (this.names.has(full))
@@ -143,6 +151,7 @@ class Builder {
       name,
       op,
       attrs,
+      path: ctx.path,
       inputs: inputs.map((t) => t.name),
       outputs: outputs.map((t) => t.name),
       inputShapes: inputs.map((t) => t.shape),
@@ -156,7 +165,7 @@ class Builder {
     if (name === undefined && autoName === undefined) return ctx;
     const full = this.leafName(ctx, where, name, autoName ?? kind);
     this.groups.push({ name: full, kind });
-    return { ...ctx, path: full.split('.') };
+    return { ...ctx, path: [...ctx.path, full] };
   }
 
   seq(ctx: Ctx, entries: Entry[], input: TensorRef, where: string): TensorRef {
@@ -171,17 +180,10 @@ class Builder {
     if (e.when !== undefined) {
       if (!this.flag(ctx, where, 'when', e.when, true, '')) return x;
     }
+    if (isSimpleEntry(e)) return this.addLayer(ctx, where, this.leafName(ctx, where, e.name, e.op), e.op, {}, [x])[0];
     switch (e.op) {
       case 'conv':
         return this.conv(ctx, e, x, where);
-      case 'bn':
-      case 'relu':
-      case 'relu6':
-      case 'hardswish':
-      case 'sigmoid':
-      case 'gap':
-      case 'flatten':
-        return this.addLayer(ctx, where, this.leafName(ctx, where, e.name, e.op), e.op, {}, [x])[0];
       case 'maxpool':
       case 'avgpool': {
         const name = this.leafName(ctx, where, e.name, e.op);
@@ -342,7 +344,7 @@ class Builder {
   }
 }
 
-/** Build the spec-view graph of one model. Throws SpecError naming the file, the spec path and the layer. */
+/** Build the original-view graph of one model. Throws SpecError naming the file, the spec path and the layer. */
 export function buildGraph(model: ModelSpec): Graph {
   const b = new Builder(model);
   const input = { name: 'input', shape: [...model.input] };
@@ -355,18 +357,11 @@ export function buildGraph(model: ModelSpec): Graph {
   const out = b.seq(ctx, model.spec.layers, input, 'layers');
   if (b.layers.length === 0)
     throw new SpecError(`${model.file}: model '${model.name}' has no layers once 'when' conditions are applied`);
-  const used = new Set(
-    b.layers.flatMap((l) =>
-      l.name
-        .split('.')
-        .slice(0, -1)
-        .map((_, i, a) => a.slice(0, i + 1).join('.')),
-    ),
-  );
+  const used = new Set(b.layers.flatMap((l) => l.path));
   return {
     model: model.name,
     file: model.file,
-    view: 'spec',
+    view: 'original',
     input,
     output: { name: out.name, shape: out.shape },
     layers: b.layers,

@@ -5,10 +5,8 @@
  * three came from (`stage2.unit1.branch2.pw1`), or the conv's name, and lists them in `fusedFrom`.
  * Intermediate tensors of a fused chain never reach memory, so their MAC disappears.
  */
-import type { Activation } from '../spec/types.ts';
+import { isActivation } from '../ops/activation.ts';
 import type { Graph, Layer, LayerOf } from './types.ts';
-
-const ACTIVATIONS = new Set<string>(['relu', 'relu6', 'hardswish', 'sigmoid']);
 
 export function deployGraph(g: Graph): Graph {
   const consumers = new Map<string, number>();
@@ -40,7 +38,7 @@ export function deployGraph(g: Graph): Graph {
       tail = bn;
     }
     const act = soleReader(tail.outputs[0]);
-    if (act && ACTIVATIONS.has(act.op)) {
+    if (act && isActivation(act.op)) {
       chain.push(act);
       tail = act;
     }
@@ -48,9 +46,10 @@ export function deployGraph(g: Graph): Graph {
       out.push(l);
       continue;
     }
-    const parent = l.name.split('.').slice(0, -1).join('.');
+    // a group of exactly this conv, BN and activation (a spec's `conv` with `bn` and `act`) names the fused layer
+    const parent = l.path.at(-1);
     const sameGroup =
-      parent !== '' && groupKinds.get(parent) === 'conv' && chain.every((c) => c.name.startsWith(`${parent}.`));
+      parent !== undefined && groupKinds.get(parent) === 'conv' && chain.every((c) => c.path.at(-1) === parent);
     const name = sameGroup ? parent : l.name;
     if (sameGroup) fusedGroups.add(parent);
     const fused: LayerOf<'conv'> = {
@@ -60,8 +59,9 @@ export function deployGraph(g: Graph): Graph {
         ...l.attrs,
         bias: l.attrs.bias || chain.some((c) => c.op === 'bn'),
         ...(chain.some((c) => c.op === 'bn') ? { foldedBn: true } : {}),
-        ...(tail !== l && tail.op !== 'bn' ? { act: tail.op as Activation } : {}),
+        ...(isActivation(tail.op) ? { act: tail.op } : {}),
       },
+      path: sameGroup ? l.path.slice(0, -1) : l.path,
       inputs: l.inputs,
       outputs: [name],
       inputShapes: l.inputShapes,

@@ -1,9 +1,15 @@
 /** The layer graph every later stage reads: a topologically ordered list of layers over named tensors. */
-import type { Activation } from '../spec/types.ts';
+import type { Activation } from '../ops/activation.ts';
+import type { ValueType } from '../ops/op.ts';
+import type { UnaryFn } from '../ops/unary.ts';
 
 export type Shape = number[];
 export type Pair = [number, number];
-export type View = 'spec' | 'deploy';
+/**
+ * `original`: the graph as defined (a spec's conv, BN and activation as separate layers, an ONNX
+ * file's nodes as written); `deploy`: BN folded into the conv before it and activations fused.
+ */
+export type View = 'original' | 'deploy';
 
 export interface ConvAttrs {
   outChannels: number;
@@ -51,23 +57,25 @@ export interface ConvTransposeAttrs extends ConvAttrs {
 export interface MatMulAttrs {
   bShape?: Shape;
 }
-export type EltwiseFn = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
-/** Broadcasting binary op; constant operands are folded into attrs (their shapes), learned ones (more than one element) count as params */
+export type EltwiseFn = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'equal';
+/**
+ * Broadcasting binary op. Constant operands are folded into attrs (their shapes); a constant of
+ * more than one element is a learned parameter.
+ */
 export interface EltwiseAttrs {
   fn: EltwiseFn;
   constShapes: Shape[];
 }
 export interface UnaryAttrs {
-  fn: string;
-  onnxOp: string;
-  flopsPerElement: number;
-  onnxAttrs?: Record<string, number | number[] | { f: number } | string>;
+  fn: UnaryFn;
+  /** cast: the element type cast to */
+  to?: ValueType;
 }
 export interface SoftmaxAttrs {
   axis: number;
 }
 export interface ReduceAttrs {
-  fn: 'mean' | 'sum' | 'max' | 'min';
+  fn: 'mean' | 'sum' | 'max' | 'min' | 'prod';
   axes: number[];
   keepdims: boolean;
 }
@@ -77,7 +85,6 @@ export interface TransposeAttrs {
 /** Reshape, Squeeze, Unsqueeze, Flatten of any axis: a view to `shape` */
 export interface ReshapeAttrs {
   shape: number[];
-  onnxOp: string;
 }
 export interface SliceAttrs {
   starts: number[];
@@ -93,20 +100,47 @@ export interface ResizeAttrs {
   outShape: number[];
   mode: string;
 }
-/** An op netcost cannot cost: counted as 0, listed in warnings */
+/** The dimensions of the input, from `start` to `end` (negative: from the back) */
+export interface ShapeAttrs {
+  start?: number;
+  end?: number;
+}
+/** Gather along `axis`; `indicesShape` when the indices are a constant (not an input) */
+export interface GatherAttrs {
+  axis: number;
+  indicesShape?: Shape;
+}
+/** Broadcast the input to `shape` */
+export interface ExpandAttrs {
+  shape: number[];
+}
+/** A constant tensor of `shape` holding `value` (ConstantOfShape) */
+export interface FillAttrs {
+  shape: number[];
+  value: number;
+  type: ValueType;
+}
+/** start, start + delta, ... below limit */
+export interface RangeAttrs {
+  start: number;
+  limit: number;
+  delta: number;
+  type: ValueType;
+}
+/** select(cond, x, y) with broadcasting; constant operands as in eltwise */
+export interface WhereAttrs {
+  constShapes: Shape[];
+}
+/** An op netcost cannot cost: counted as 0, listed in warnings. `foreignOp` is the file's op type. */
 export interface UnknownAttrs {
-  onnxOp: string;
+  foreignOp: string;
   outputShapes: Shape[];
 }
 
 /** Every op netcost knows, with its attributes. Adding an op: one entry here, one module in src/ops. */
-export interface OpAttrs {
+export interface OpAttrs extends Record<Activation, NoAttrs> {
   conv: ConvAttrs;
   bn: NoAttrs;
-  relu: NoAttrs;
-  relu6: NoAttrs;
-  hardswish: NoAttrs;
-  sigmoid: NoAttrs;
   maxpool: PoolAttrs;
   avgpool: PoolAttrs;
   gap: NoAttrs;
@@ -127,27 +161,39 @@ export interface OpAttrs {
   slice: SliceAttrs;
   pad: PadAttrs;
   resize: ResizeAttrs;
+  shape: ShapeAttrs;
+  size: NoAttrs;
+  gather: GatherAttrs;
+  expand: ExpandAttrs;
+  fill: FillAttrs;
+  range: RangeAttrs;
+  where: WhereAttrs;
   unknown: UnknownAttrs;
 }
 export type OpKind = keyof OpAttrs;
 
 export interface LayerOf<K extends OpKind> {
-  /** Hierarchical, stable, unique: `stage3.unit2.branch2.pw1.conv`. */
+  /** Unique and stable: a spec's `stage3.unit2.branch2.pw1.conv`, an ONNX file's node name. */
   name: string;
   op: K;
   attrs: OpAttrs[K];
+  /** the groups enclosing the layer, outermost first (names in `Graph.groups`) */
+  path: string[];
   /** tensor names read */
   inputs: string[];
   /** tensor names written */
   outputs: string[];
   inputShapes: Shape[];
   outputShapes: Shape[];
-  /** deploy view: the spec-view layers this layer stands for (conv, bn, activation) */
+  /** deploy view: the original-view layers this layer stands for (conv, bn, activation) */
   fusedFrom?: string[];
 }
 export type Layer = { [K in OpKind]: LayerOf<K> }[OpKind];
 
-/** A named group of layers (a stage, a unit, a branch, a conv+bn+act); `kind` says what made it. */
+/**
+ * A named group of layers: a stage, a unit, a branch, a conv with its BN and activation (kind
+ * `conv`); in an ONNX file a module (`/layer1/layer1.0`) or a name scope. `kind` says what made it.
+ */
 export interface Group {
   name: string;
   kind: string;
@@ -155,11 +201,12 @@ export interface Group {
 
 export interface Graph {
   model: string;
-  /** spec file the model came from */
+  /** the file the model came from (a spec file or an ONNX file) */
   file: string;
   view: View;
   input: { name: string; shape: Shape };
   output: { name: string; shape: Shape };
   layers: Layer[];
+  /** every group some layer's path names, parents before children */
   groups: Group[];
 }

@@ -2,7 +2,7 @@
  * `bench`: time a model in onnxruntime-node on this CPU, optionally per layer, and set the
  * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
  */
-import { analyze, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
+import { analyze, type LayerCost, opLabel, SCHEMA_VERSION, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { encodeModel, exportOnnx, IR_VERSION, OPSET } from '../onnx/export.ts';
@@ -12,7 +12,6 @@ import { attribute, type Kernel, kernelsOfTrace, type TraceEvent } from './profi
 import { type OptLevel, ortVersion, Runner, timeInterleaved } from './runner.ts';
 import { relativeSpread, type Summary, spearman, summarize } from './stats.ts';
 
-export const BENCH_SCHEMA_VERSION = 1;
 /** Above this p10-p90 spread (relative to the median) a timing is flagged as too noisy to trust. */
 export const NOISY_SPREAD = 0.2;
 export const spreadNote = (l: Summary) =>
@@ -52,7 +51,8 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
       warnings: [],
     };
   }
-  const { importOnnx, withNodeNames } = await import('../onnx/import.ts');
+  const { importOnnx } = await import('../onnx/import.ts');
+  const { withNodeNames } = await import('../onnx/node-names.ts');
   const r = importOnnx(target.bytes, { file: target.file, inputs: target.inputShapes, strict: target.strict });
   return {
     graph: r.graph,
@@ -115,7 +115,7 @@ export interface BenchResult {
   model: string;
   file: string;
   /** netcost graph exported at `view`, or an ONNX file */
-  source: 'spec' | 'onnx';
+  run: 'exported' | 'onnx-file';
   view?: View;
   input: Record<string, number[]>;
   modelBytes: number;
@@ -219,10 +219,10 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   opts.onProgress?.(total, total, 'done');
 
   return {
-    schemaVersion: BENCH_SCHEMA_VERSION,
+    schemaVersion: SCHEMA_VERSION,
     model: graph.model,
     file: graph.file,
-    source: target.kind === 'graph' ? 'spec' : 'onnx',
+    run: target.kind === 'graph' ? 'exported' : 'onnx-file',
     view: graph.view,
     input: Object.fromEntries(inputs.map((i) => [i.name, i.shape])),
     modelBytes: bytes.length,

@@ -4,11 +4,12 @@
  * Mapping a kernel to a layer: the trace names kernels `<node>_kernel_time`; onnxruntime adds
  * `_nchwc` to nodes it moved to its blocked layout, and a node it fused (Conv+BN+ReLU) keeps the
  * name of one of the fused nodes, or of its output tensor. netcost names helper nodes
- * `<layer>#<suffix>`. So: strip those, find the layer (by node or tensor name), and credit the unit
+ * `<layer>#<role>` (src/graph/names.ts). So: strip those, find the layer (by node or tensor name), and credit the unit
  * that layer belongs to (the deploy-view layer: a conv with its folded BN and fused activation
  * counts as one). Helper kernels onnxruntime inserts (ReorderInput / ReorderOutput around its
  * blocked layout, Reshapes) are credited to the layer they serve.
  */
+import { ownerOf } from '../graph/names.ts';
 
 export interface TraceEvent {
   cat: string;
@@ -50,11 +51,6 @@ export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: K
   return { kernels: order.map((n) => ({ ...acc.get(n)!, us: acc.get(n)!.us / spans.length })), runs: spans.length };
 }
 
-/** The layer name a node name stands for (without onnxruntime's and netcost's suffixes). */
-export function layerOfNode(node: string): string {
-  return candidates(node).at(-1)!;
-}
-
 /**
  * Names a kernel may stand for, most specific first: the node name itself, then without the
  * suffixes onnxruntime adds (`_nchwc` for its blocked layout, `/MatMulAddFusion` and the like for
@@ -70,7 +66,8 @@ export function candidates(node: string): string[] {
       out.push(n);
     }
   }
-  if (n.includes('#')) out.push(n.split('#')[0]);
+  const owner = ownerOf(n);
+  if (owner !== n) out.push(owner);
   return out;
 }
 

@@ -8,6 +8,7 @@ import onnxProto from 'onnx-proto';
 import type { Graph, Shape } from '../graph/types.ts';
 import { emitOnnx, type OnnxEmitter } from '../ops/index.ts';
 import type { OnnxAttr } from '../ops/op.ts';
+import { META, structureMetadata } from './metadata.ts';
 
 const { onnx } = onnxProto;
 export const OPSET = 17;
@@ -107,11 +108,12 @@ export function toModelProto(g: Graph, opts: ExportOptions = {}): onnxProto.onnx
     producerVersion: opts.producerVersion ?? '',
     docString: `${g.model} (${g.view} view) exported by netcost from ${g.file}`,
     metadataProps: [
-      { key: 'netcost.model', value: g.model },
-      { key: 'netcost.spec', value: g.file },
-      { key: 'netcost.view', value: g.view },
-      { key: 'netcost.seed', value: String(seed) },
-      { key: 'netcost.note', value: 'weights are seeded pseudo-random values, for timing and shape checks only' },
+      { key: META.model, value: g.model },
+      { key: META.specFile, value: g.file },
+      { key: META.view, value: g.view },
+      { key: META.seed, value: String(seed) },
+      { key: META.note, value: 'weights are seeded pseudo-random values, for timing and shape checks only' },
+      ...structureMetadata(g.groups, g.layers),
     ],
     graph: {
       name: g.model,

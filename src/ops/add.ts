@@ -1,8 +1,9 @@
-/** Elementwise sum of n equal-shaped inputs: n−1 FLOPs per output element. */
+/** Elementwise sum of n equal-shaped inputs (a residual join). */
 import type { NoAttrs } from '../graph/types.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const add: OpDef<NoAttrs> = {
+  rule: 'FLOPs n−1 per output element for n inputs',
   infer(inputs) {
     if (inputs.length < 2) throw new ShapeError('add needs at least two inputs');
     const [first] = inputs;

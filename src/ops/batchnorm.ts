@@ -1,9 +1,11 @@
-/** Batch normalization (inference). Params: 2 per channel (scale, shift). FLOPs: 2 per element
- * (the folded form y = a·x + b). Weights read: the 2 folded values per channel. */
+/** Batch normalization at inference, in its folded form y = a·x + b. */
 import type { NoAttrs } from '../graph/types.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const batchnorm: OpDef<NoAttrs> = {
+  rule:
+    'params 2 per channel (scale and shift; running statistics are buffers, not parameters); ' +
+    'FLOPs 2 per element (y = a·x + b); reads its 2 folded values per channel',
   infer(inputs) {
     if (inputs.length !== 1 || inputs[0].length < 2) throw new ShapeError('bn expects one input of rank 2 or more');
     return [[...inputs[0]]];

@@ -1,8 +1,10 @@
-/** Concatenation along an axis (channels by default): no arithmetic; reads every input, writes the output. */
+/** Concatenation along an axis (channels by default). */
 import type { ConcatAttrs } from '../graph/types.ts';
 import { type OpDef, ShapeError } from './op.ts';
+import { generate, offset, strides, unravel } from './tensor.ts';
 
 export const concat: OpDef<ConcatAttrs> = {
+  rule: 'no arithmetic; reads every input, writes the output',
   infer(inputs, a) {
     if (inputs.length < 1) throw new ShapeError('concat needs at least one input');
     const [first] = inputs;
@@ -23,11 +25,28 @@ export const concat: OpDef<ConcatAttrs> = {
   flops: () => 0,
   category: () => 'data-movement',
   onnx: ({ name, attrs, inputs, outputs }, e) => e.node('Concat', name, inputs, outputs, { axis: attrs.axis ?? 1 }),
+  evaluate(inputs, a, [out]) {
+    const axis = normAxis(a.axis ?? 1, out.length);
+    const parts = inputs.map((x) => x.value());
+    // which input each position along the axis comes from, and where in it
+    const from: [number, number][] = parts.flatMap((p, k) => Array.from({ length: p.dims[axis] }, (_, j) => [k, j]));
+    const st = parts.map((p) => strides(p.dims));
+    return [
+      generate(out, parts[0].type, (flat) => {
+        const idx = unravel(flat, out);
+        const [k, j] = from[idx[axis]];
+        idx[axis] = j;
+        return parts[k].data[offset(idx, st[k])];
+      }),
+    ];
+  },
 };
 
 /** A possibly negative axis as an index into a rank-r shape. */
 export function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw new ShapeError(`axis ${axis} is out of range for a rank-${rank} tensor`);
+  if (!Number.isInteger(a) || a < 0 || a >= rank) {
+    throw new ShapeError(`axis ${axis} is out of range for a rank-${rank} tensor`);
+  }
   return a;
 }

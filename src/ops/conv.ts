@@ -1,10 +1,13 @@
-/** 2-D convolution. Params: Cout·(Cin/g)·kh·kw (+ Cout bias). MAdds: N·Cout·Ho·Wo·(Cin/g)·kh·kw.
- * FLOPs: 2 per multiply-add, +1 per output element for the bias, + the fused activation's rule. */
+/** 2-D convolution (grouped, depthwise, dilated). */
+import { helperName, ROLE } from '../graph/names.ts';
 import type { ConvAttrs } from '../graph/types.ts';
-import { ACTIVATION_FLOPS, emitActivation } from './activation.ts';
+import { ACTIVATIONS, emitActivation } from './activation.ts';
 import { expectRank, numel, type OpDef, onnxPads, ShapeError, windowOut } from './op.ts';
 
 export const conv: OpDef<ConvAttrs> = {
+  rule:
+    'params Cout·(Cin/g)·kh·kw (+Cout for a bias); MAdds N·Cout·Ho·Wo·(Cin/g)·kh·kw; FLOPs 2 per multiply-add, ' +
+    "+1 per output element for a bias, plus a fused activation's FLOPs (deploy view)",
   infer(inputs, a) {
     const [n, c, h, w] = expectRank(inputs, 4, 'conv');
     if (c % a.groups !== 0)
@@ -28,7 +31,7 @@ export const conv: OpDef<ConvAttrs> = {
   madds: (a, [x], [y]) => numel(y) * (x[1] / a.groups) * a.kernel[0] * a.kernel[1],
   flops(a, i, o) {
     const out = numel(o[0]);
-    return 2 * conv.madds(a, i, o) + (a.bias ? out : 0) + (a.act ? ACTIVATION_FLOPS[a.act] * out : 0);
+    return 2 * conv.madds(a, i, o) + (a.bias ? out : 0) + (a.act ? ACTIVATIONS[a.act].flops * out : 0);
   },
   category(a, [x]) {
     if (a.groups === x[1] && a.groups > 1) return 'depthwise-conv';
@@ -40,7 +43,7 @@ export const conv: OpDef<ConvAttrs> = {
     const fanIn = cin * a.kernel[0] * a.kernel[1];
     const w = e.weight(`${name}.weight`, [a.outChannels, cin, a.kernel[0], a.kernel[1]], fanIn);
     const ins = [inputs[0], w, ...(a.bias ? [e.weight(`${name}.bias`, [a.outChannels], fanIn)] : [])];
-    const out = a.act ? `${name}#conv` : outputs[0];
+    const out = a.act ? helperName(name, ROLE.convOutput) : outputs[0];
     e.node('Conv', name, ins, [out], {
       kernel_shape: a.kernel,
       strides: a.stride,
@@ -48,6 +51,6 @@ export const conv: OpDef<ConvAttrs> = {
       group: a.groups,
       pads: onnxPads(a.padding, a.padEnd),
     });
-    if (a.act) emitActivation(a.act, `${name}#${a.act}`, out, outputs[0], e);
+    if (a.act) emitActivation(a.act, helperName(name, a.act), out, outputs[0], e);
   },
 };

@@ -1,9 +1,11 @@
-/** Transposed 2-D convolution. Params Cin·(Cout/g)·kh·kw (+ Cout bias); MAdds N·Cin·H·W·(Cout/g)·kh·kw
- * (every input element scatters into a kernel window); FLOPs 2 per multiply-add + 1 per output for the bias. */
+/** Transposed 2-D convolution: every input element scatters into a kernel window. */
 import type { ConvTransposeAttrs } from '../graph/types.ts';
 import { expectRank, numel, type OpDef, onnxPads, ShapeError } from './op.ts';
 
 export const convtranspose: OpDef<ConvTransposeAttrs> = {
+  rule:
+    'params Cin·(Cout/g)·kh·kw (+Cout for a bias); MAdds N·Cin·H·W·(Cout/g)·kh·kw; ' +
+    'FLOPs 2 per multiply-add, +1 per output element for a bias',
   infer(inputs, a) {
     const [n, c, h, w] = expectRank(inputs, 4, 'convtranspose');
     if (c % a.groups !== 0) throw new ShapeError(`input channels ${c} are not divisible by groups ${a.groups}`);

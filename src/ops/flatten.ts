@@ -1,13 +1,14 @@
-/** Flatten [N, C, H, W] to [N, C·H·W]: a pure view (no arithmetic, no memory traffic). */
+/** Flatten [N, C, H, W] to [N, C·H·W] (the spec primitive; other axes become a reshape). */
 import type { NoAttrs } from '../graph/types.ts';
-import { numel, type OpDef, ShapeError } from './op.ts';
+import { type OpDef, ShapeError } from './op.ts';
+import { flattenShape } from './reshape.ts';
 
 export const flatten: OpDef<NoAttrs> = {
+  rule: 'a view: no arithmetic and no memory traffic',
   infer(inputs) {
     if (inputs.length !== 1 || inputs[0].length < 2)
       throw new ShapeError('flatten expects one input of rank 2 or more');
-    const [n, ...rest] = inputs[0];
-    return [[n, numel(rest)]];
+    return [flattenShape(inputs[0], 1)];
   },
   params: () => 0,
   madds: () => 0,
@@ -15,4 +16,5 @@ export const flatten: OpDef<NoAttrs> = {
   view: true,
   category: () => 'view',
   onnx: ({ name, inputs, outputs }, e) => e.node('Flatten', name, inputs, outputs, { axis: 1 }),
+  evaluate: ([x], _a, [out]) => [{ ...x.value(), dims: out }],
 };

@@ -1,13 +1,16 @@
 /** The op table: every OpKind maps to its module. A missing entry fails to compile. */
 import type { Layer, OpKind, Shape } from '../graph/types.ts';
-import { activation } from './activation.ts';
+import { ACTIVATION_NAMES, type Activation, activation } from './activation.ts';
 import { add } from './add.ts';
 import { batchnorm } from './batchnorm.ts';
 import { concat } from './concat.ts';
 import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
 import { eltwise } from './eltwise.ts';
+import { expand } from './expand.ts';
+import { fill, range } from './fill.ts';
 import { flatten } from './flatten.ts';
+import { gather } from './gather.ts';
 import { linear } from './linear.ts';
 import { matmul } from './matmul.ts';
 import { numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
@@ -16,6 +19,7 @@ import { avgpool, gap, maxpool } from './pool.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
+import { shape, size } from './shape.ts';
 import { shuffle } from './shuffle.ts';
 import { slice } from './slice.ts';
 import { softmax } from './softmax.ts';
@@ -23,14 +27,14 @@ import { split } from './split.ts';
 import { transpose } from './transpose.ts';
 import { unary } from './unary.ts';
 import { unknown } from './unknown.ts';
+import { where } from './where.ts';
+
+const activations = Object.fromEntries(ACTIVATION_NAMES.map((k) => [k, activation(k)])) as Pick<OpTable, Activation>;
 
 export const OPS: OpTable = {
+  ...activations,
   conv,
   bn: batchnorm,
-  relu: activation('relu'),
-  relu6: activation('relu6'),
-  hardswish: activation('hardswish'),
-  sigmoid: activation('sigmoid'),
   maxpool,
   avgpool,
   gap,
@@ -51,31 +55,29 @@ export const OPS: OpTable = {
   slice,
   pad,
   resize,
+  shape,
+  size,
+  gather,
+  expand,
+  fill,
+  range,
+  where,
   unknown,
 };
 
 // The table is keyed by op; these helpers recover the attribute type for a given layer.
-function def(op: OpKind): OpDef<unknown> {
+export function opDef(op: OpKind): OpDef<unknown> {
   return OPS[op] as OpDef<unknown>;
 }
 
 export function inferShapes(op: OpKind, attrs: unknown, inputs: Shape[]): Shape[] {
-  return def(op).infer(inputs, attrs);
+  return opDef(op).infer(inputs, attrs);
 }
 
 /** Write one layer as ONNX nodes through an emitter. */
 export function emitOnnx(layer: Layer, e: OnnxEmitter): void {
-  def(layer.op).onnx(
-    {
-      name: layer.name,
-      attrs: layer.attrs,
-      inputs: layer.inputs,
-      outputs: layer.outputs,
-      inputShapes: layer.inputShapes,
-      outputShapes: layer.outputShapes,
-    },
-    e,
-  );
+  const { name, attrs, inputs, outputs, inputShapes, outputShapes } = layer;
+  opDef(layer.op).onnx({ name, attrs, inputs, outputs, inputShapes, outputShapes }, e);
 }
 
 export interface OpCounts {
@@ -89,7 +91,7 @@ export interface OpCounts {
 }
 
 export function opCounts(layer: Layer): OpCounts {
-  const d = def(layer.op);
+  const d = opDef(layer.op);
   const args = [layer.attrs, layer.inputShapes, layer.outputShapes] as const;
   const params = d.params(...args);
   return {

@@ -1,9 +1,9 @@
-/** Fully connected layer on [N, F]. Params F·out (+ out bias); MAdds N·F·out; FLOPs 2 per
- * multiply-add + 1 per output element for the bias. */
+/** Fully connected layer on [N, F] (ONNX Gemm with a constant B). */
 import type { LinearAttrs } from '../graph/types.ts';
 import { expectRank, numel, type OpDef } from './op.ts';
 
 export const linear: OpDef<LinearAttrs> = {
+  rule: 'params F·out (+out for a bias); MAdds N·F·out; FLOPs 2 per multiply-add, +1 per output element for a bias',
   infer(inputs, a) {
     const [n] = expectRank(inputs, 2, 'linear (flatten first)');
     return [[n, a.outFeatures]];

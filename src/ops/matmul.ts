@@ -1,5 +1,4 @@
-/** MatMul with NumPy semantics: [..., M, K] x [..., K, N]. MAdds = batch·M·K·N; params = the
- * elements of B when B is a constant (a weight). */
+/** MatMul with NumPy semantics: [..., M, K] x [..., K, N]. */
 import type { MatMulAttrs, Shape } from '../graph/types.ts';
 import { broadcast } from './broadcast.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
@@ -11,6 +10,7 @@ function operands(inputs: Shape[], a: MatMulAttrs): [Shape, Shape] {
 }
 
 export const matmul: OpDef<MatMulAttrs> = {
+  rule: 'MAdds batch·M·K·N; FLOPs 2 per multiply-add; params the elements of B when B is a constant (a weight)',
   infer(inputs, a) {
     let [x, y] = operands(inputs, a);
     const xv = x.length === 1,

@@ -53,7 +53,28 @@ export type OpCategory =
   | 'pooling'
   | 'view';
 
+/** A constant tensor's value, as constant folding computes it (int64 extremes become ±2^63). */
+export interface Tensor {
+  dims: Shape;
+  type: ValueType;
+  data: number[];
+}
+/** Element types as folding needs them: integer division truncates, casts to int truncate. */
+export type ValueType = 'float' | 'int' | 'bool';
+
+/** An input of `evaluate`: its shape, and its value when it is a constant (computed on first use). */
+export interface Operand {
+  shape: Shape;
+  value(): Tensor;
+}
+
 export interface OpDef<A> {
+  /**
+   * The cost rule in words, for the report legend and the README's conventions (generated from
+   * these texts): FLOPs per element, what counts as params, what the layer reads and writes when it
+   * differs from the default (every input, the weights, every output).
+   */
+  rule: string;
   /** Output shapes from input shapes; throws ShapeError with the numbers when they do not fit. */
   infer(inputs: Shape[], attrs: A): Shape[];
   params(attrs: A, inputs: Shape[], outputs: Shape[]): number;
@@ -68,6 +89,14 @@ export interface OpDef<A> {
   category(attrs: A, inputs: Shape[], outputs: Shape[]): OpCategory;
   /** Write the layer as ONNX nodes (opset 17). */
   onnx(args: EmitArgs<A>, e: OnnxEmitter): void;
+  /**
+   * The output values from the inputs' values, for folding the shape arithmetic exporters emit
+   * (Shape -> Gather -> Concat -> Reshape). An op with it folds away when all its inputs are
+   * constants (or always, when `shapeOnly`); the importer has no evaluator of its own.
+   */
+  evaluate?(inputs: Operand[], attrs: A, outputs: Shape[]): Tensor[];
+  /** The value depends on the inputs' shapes only (Shape, Size): it folds whatever the input. */
+  shapeOnly?: boolean;
 }
 
 export type OpTable = { [K in OpKind]: OpDef<OpAttrs[K]> };

@@ -1,8 +1,10 @@
-/** Pad: reads the input, writes the padded output. */
+/** Pad (constant, reflect or edge). */
+import { helperName, ROLE } from '../graph/names.ts';
 import type { PadAttrs } from '../graph/types.ts';
 import { type OpDef, ShapeError } from './op.ts';
 
 export const pad: OpDef<PadAttrs> = {
+  rule: 'no arithmetic; reads the input, writes the padded output',
   infer(inputs, a) {
     const x = inputs[0];
     if (a.pads.length !== 2 * x.length)
@@ -14,5 +16,5 @@ export const pad: OpDef<PadAttrs> = {
   flops: () => 0,
   category: () => 'data-movement',
   onnx: ({ name, attrs: a, inputs, outputs }, e) =>
-    e.node('Pad', name, [inputs[0], e.int64s(`${name}#pads`, a.pads)], outputs, { mode: a.mode }),
+    e.node('Pad', name, [inputs[0], e.int64s(helperName(name, ROLE.pads), a.pads)], outputs, { mode: a.mode }),
 };

@@ -1,5 +1,4 @@
-/** Pooling. FLOPs per output element: max pool k·k−1 comparisons; average pool k·k (k·k−1 adds
- * and one scale); global average pool H·W per channel (H·W−1 adds and one scale). */
+/** 2-D pooling: max, average, and global average. */
 import type { NoAttrs, PoolAttrs } from '../graph/types.ts';
 import {
   type EmitArgs,
@@ -41,6 +40,7 @@ function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
 }
 
 export const maxpool: OpDef<PoolAttrs> = {
+  rule: 'FLOPs k·k−1 comparisons per output element',
   infer: (i, a) => inferPool(i, a, 'maxpool'),
   params: () => 0,
   madds: () => 0,
@@ -50,6 +50,7 @@ export const maxpool: OpDef<PoolAttrs> = {
 };
 
 export const avgpool: OpDef<PoolAttrs> = {
+  rule: 'FLOPs k·k per output element (k·k−1 adds and one scale)',
   infer: (i, a) => inferPool(i, a, 'avgpool'),
   params: () => 0,
   madds: () => 0,
@@ -59,6 +60,7 @@ export const avgpool: OpDef<PoolAttrs> = {
 };
 
 export const gap: OpDef<NoAttrs> = {
+  rule: 'FLOPs 1 per input element (H·W−1 adds and one scale per channel)',
   infer(inputs) {
     const [n, c] = expectRank(inputs, 4, 'gap');
     return [[n, c, 1, 1]];

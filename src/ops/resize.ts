@@ -1,11 +1,12 @@
-/** Resize (upsampling): nearest costs no arithmetic; linear interpolation 7 FLOPs per output
- * element in 2-D (4 multiplies, 3 adds), cubic 31. Reads the input, writes the output. */
-import type { ResizeAttrs } from '../graph/types.ts';
+/** Resize and Upsample: interpolation to an output size. */
+import { helperName, ROLE } from '../graph/names.ts';
+import type { ResizeAttrs, Shape } from '../graph/types.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
 const PER_OUTPUT: Record<string, number> = { nearest: 0, linear: 7, cubic: 31 };
 
 export const resize: OpDef<ResizeAttrs> = {
+  rule: 'FLOPs per output element: nearest 0, linear 7 (4 multiplies, 3 adds in 2-D), cubic 31; reads the input, writes the output',
   infer(inputs, a) {
     if (a.outShape.length !== inputs[0].length)
       throw new ShapeError(`resize to rank ${a.outShape.length} from rank ${inputs[0].length}`);
@@ -21,11 +22,22 @@ export const resize: OpDef<ResizeAttrs> = {
       name,
       [
         inputs[0],
-        e.floats(`${name}#roi`, [0], []),
-        e.floats(`${name}#scales`, [0], []),
-        e.int64s(`${name}#sizes`, a.outShape),
+        e.floats(helperName(name, ROLE.roi), [0], []),
+        e.floats(helperName(name, ROLE.scales), [0], []),
+        e.int64s(helperName(name, ROLE.sizes), a.outShape),
       ],
       outputs,
       { mode: a.mode },
     ),
 };
+
+/** ONNX Resize's output size: `sizes` when given, else floor(d · scale) per axis. */
+export function resizeOutShape(x: Shape, from: { sizes?: number[]; scales?: number[] }): number[] {
+  const out = from.sizes ?? x.map((d, i) => Math.floor(d * (from.scales?.[i] ?? 1)));
+  if (out.length !== x.length || out.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new ShapeError(
+      `resize of [${x.join(', ')}] to [${out.join(', ')}]: the output needs one whole size >= 1 per axis`,
+    );
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
-/** Softmax along an axis. FLOPs 5 per element (max, subtract, exp, sum, divide). */
+/** Softmax (and LogSoftmax) along an axis. */
 import type { SoftmaxAttrs } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
 export const softmax: OpDef<SoftmaxAttrs> = {
+  rule: 'FLOPs 5 per element (max, subtract, exp, sum, divide)',
   infer(inputs, a) {
     if (inputs.length !== 1) throw new ShapeError('softmax takes one input');
     normAxis(a.axis, inputs[0].length);

@@ -1,14 +1,80 @@
-/** Other element-wise ops of imported models, each with its FLOPs per element stated where it is
- * created (src/onnx/import.ts): LeakyRelu 2, HardSigmoid 4, Clip 2, Sqrt 1, Exp 1, Tanh 1, Erf 1,
- * Abs 1, Neg 1, Reciprocal 1, Cast 0, Identity 0. Reads the input, writes the output. */
+/**
+ * Element-wise ops of imported models without an op of their own. The table is the one home of
+ * each function's FLOPs per element, its ONNX op type, and its value for constant folding.
+ */
 import type { UnaryAttrs } from '../graph/types.ts';
-import { expectAnyRank, numel, type OpDef } from './op.ts';
+import { expectAnyRank, numel, type OpDef, ShapeError } from './op.ts';
+import { generate } from './tensor.ts';
+
+interface UnaryInfo {
+  onnx: string;
+  flops: number;
+  /** how the FLOPs are counted, when it is not one operation */
+  words?: string;
+  /** the function itself, for folding constants */
+  at?: (x: number) => number;
+}
+
+const erf = (x: number) => {
+  // Abramowitz and Stegun 7.1.26 (|error| < 1.5e-7): erf only folds in constants, never on weights
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x < 0 ? -y : y;
+};
+
+export const UNARY = {
+  leakyrelu: { onnx: 'LeakyRelu', flops: 2, words: 'compare, multiply' },
+  hardsigmoid: { onnx: 'HardSigmoid', flops: 4, words: 'multiply, add, max, min' },
+  clip: { onnx: 'Clip', flops: 2, words: 'max, min' },
+  sqrt: { onnx: 'Sqrt', flops: 1, at: Math.sqrt },
+  exp: { onnx: 'Exp', flops: 1, at: Math.exp },
+  log: { onnx: 'Log', flops: 1, at: Math.log },
+  tanh: { onnx: 'Tanh', flops: 1, at: Math.tanh },
+  erf: { onnx: 'Erf', flops: 1, at: erf },
+  abs: { onnx: 'Abs', flops: 1, at: Math.abs },
+  neg: { onnx: 'Neg', flops: 1, at: (x) => -x },
+  reciprocal: { onnx: 'Reciprocal', flops: 1, at: (x) => 1 / x },
+  floor: { onnx: 'Floor', flops: 1, at: Math.floor },
+  ceil: { onnx: 'Ceil', flops: 1, at: Math.ceil },
+  elu: { onnx: 'Elu', flops: 3, words: 'exp, subtract, multiply' },
+  selu: { onnx: 'Selu', flops: 4, words: 'exp, subtract, two multiplies' },
+  softplus: { onnx: 'Softplus', flops: 3, words: 'exp, add, log' },
+  mish: { onnx: 'Mish', flops: 6, words: 'softplus, tanh, multiply' },
+  gelu: { onnx: 'Gelu', flops: 8, words: 'the tanh approximation' },
+  cast: { onnx: 'Cast', flops: 0, words: 'a copy' },
+  identity: { onnx: 'Identity', flops: 0, words: 'a copy', at: (x) => x },
+  dropout: { onnx: 'Dropout', flops: 0, words: 'the identity at inference', at: (x) => x },
+} as const satisfies Record<string, UnaryInfo>;
+
+export type UnaryFn = keyof typeof UNARY;
+
+const perElement = (Object.entries(UNARY) as [UnaryFn, UnaryInfo][])
+  .map(([fn, u]) => `${fn} ${u.flops}${u.words ? ` (${u.words})` : ''}`)
+  .join(', ');
 
 export const unary: OpDef<UnaryAttrs> = {
+  rule: `FLOPs per element: ${perElement}; reads the input, writes the output (0 FLOPs: data movement)`,
   infer: (inputs, a) => [expectAnyRank(inputs, a.fn)],
   params: () => 0,
   madds: () => 0,
-  flops: (a, _i, [y]) => a.flopsPerElement * numel(y),
-  category: (a) => (a.flopsPerElement === 0 ? 'data-movement' : 'elementwise'),
-  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node(a.onnxOp, name, inputs, outputs, a.onnxAttrs),
+  flops: (a, _i, [y]) => UNARY[a.fn].flops * numel(y),
+  category: (a) => (UNARY[a.fn].flops === 0 ? 'data-movement' : 'elementwise'),
+  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node(UNARY[a.fn].onnx, name, inputs, outputs),
+  evaluate([x], a, [out]) {
+    const v = x.value();
+    if (a.fn === 'cast') {
+      const to = a.to ?? 'float';
+      const f = to === 'bool' ? (y: number) => (y !== 0 ? 1 : 0) : to === 'int' ? Math.trunc : (y: number) => y;
+      return [generate(out, to, (i) => f(v.data[i]))];
+    }
+    const info: UnaryInfo = UNARY[a.fn];
+    const at = info.at ?? unsupported(a.fn);
+    return [generate(out, v.type, (i) => at(v.data[i]))];
+  },
 };
+
+function unsupported(fn: string): never {
+  throw new ShapeError(`netcost cannot compute ${fn} of a constant, which a shape computation needs here`);
+}

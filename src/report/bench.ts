@@ -10,7 +10,7 @@ export function benchHeader(r: BenchResult): string[] {
   const e = r.env;
   const l = r.latency;
   const what =
-    r.source === 'spec'
+    r.run === 'exported'
       ? `${r.model} (${r.view} view, exported to ONNX, ${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`
       : `${r.model} (${(r.modelBytes / 2 ** 20).toFixed(1)} MiB)`;
   return [
@@ -103,7 +103,7 @@ export function renderBench(r: BenchResult, format: Format): string {
       ...(pl.withoutKernel.length
         ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`]
         : []),
-      ...(r.source === 'spec'
+      ...(r.run === 'exported'
         ? [
             `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ${corr(pl.spearmanMemoryAccess)}`,
             `time share most above MAdds share: ${pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`).join('; ')}`,

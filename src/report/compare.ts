@@ -1,5 +1,5 @@
 /** `netcost compare`: totals of several models side by side, ratios to the first, per-stage breakdown. */
-import type { CostReport } from '../cost/analyze.ts';
+import { type CostReport, SCHEMA_VERSION } from '../cost/analyze.ts';
 import type { LatencyOf } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import { spearman } from '../measure/stats.ts';
@@ -60,7 +60,7 @@ export function measurement(
 
 export function compareResult(reports: CostReport[], measured?: CompareMeasurement): CompareResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     view: reports[0].view,
     dtype: reports[0].dtype,
     ...(measured ? { measured } : {}),

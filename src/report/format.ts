@@ -18,15 +18,6 @@ export const fixed = (n: number, d = 2): string => n.toFixed(d);
 /** A correlation coefficient, or n/a when it is undefined (constant data, fewer than 2 points). */
 export const corr = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
 
-/** Compact human form: 1.37M, 40.5K, 812. */
-export function human(n: number): string {
-  const a = Math.abs(n);
-  if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
-  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (a >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
-  return String(Math.round(n));
-}
-
 /** CSV field quoting (RFC 4180). */
 export function csvField(v: string | number): string {
   const s = String(v);

@@ -36,20 +36,15 @@ const layerRow = (l: LayerCost): Row => ({
 export function rowsAtDepth(r: CostReport, depth: number): Row[] {
   if (!(depth > 0) || !Number.isFinite(depth)) return r.layers.map(layerRow);
   const groups = new Map(r.groups.map((g) => [g.name, g]));
+  const groupAt = (l: LayerCost) => l.path[depth - 1];
   const lastOf = new Map<string, LayerCost>();
-  for (const l of r.layers) lastOf.set(l.name.split('.').slice(0, depth).join('.'), l);
+  for (const l of r.layers) if (groupAt(l) !== undefined) lastOf.set(groupAt(l), l);
   const rows: Row[] = [];
   const seen = new Set<string>();
   for (const l of r.layers) {
-    const parts = l.name.split('.');
-    if (parts.length <= depth) {
-      rows.push(layerRow(l));
-      continue;
-    }
-    const gname = parts.slice(0, depth).join('.');
-    const g = groups.get(gname);
-    if (!g) {
-      // a dotted name that is not a group (an imported ONNX tensor name such as conv2d_0.tmp_0)
+    const gname = groupAt(l);
+    const g = gname === undefined ? undefined : groups.get(gname);
+    if (gname === undefined || !g) {
       rows.push(layerRow(l));
       continue;
     }
@@ -147,7 +142,7 @@ export function legend(r: CostReport): string[] {
       : []),
     r.view === 'deploy'
       ? `view deploy: BN folded into the preceding conv (which gains a bias) and an activation right after it fused in; op shows what was fused (conv+bn+relu). Intermediate tensors of a fused chain are not counted as memory traffic.`
-      : `view spec: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,
+      : `view original: the graph as defined: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,
   ];
 }
 

@@ -7,13 +7,13 @@ import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SpecError } from '../errors.ts';
 import { formatPath } from '../util/path.ts';
-import { specFileSchema } from './schema.ts';
+import { ENTRY_OPS, specFileSchema } from './schema.ts';
 import type { SpecFile } from './types.ts';
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const at = formatPath(issue.path) || '(top level)';
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `${at}: unknown op ${JSON.stringify(valueAt(data, issue.path))}; expected one of conv, bn, relu, relu6, hardswish, sigmoid, maxpool, avgpool, gap, linear, flatten, shuffle, seq, parallel, repeat, block`;
+    return `${at}: unknown op ${JSON.stringify(valueAt(data, issue.path))}; expected one of ${ENTRY_OPS.join(', ')}`;
   }
   if (issue.code === 'unrecognized_keys')
     return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling (netcost schema lists every field)`;

@@ -1,12 +1,13 @@
 /** zod schema of spec files; also exported as JSON Schema (`netcost schema`). */
 import { z } from 'zod';
-import type { Entry, SpecFile } from './types.ts';
+import { ACTIVATION_NAMES } from '../ops/activation.ts';
+import { type Entry, SIMPLE_OPS, type SpecFile } from './types.ts';
 
 const num = z
   .union([z.number(), z.string().regex(/^\s*\$/, { message: "expected a number, a '$variable' or a '${expression}'" })])
   .describe("a number, '$variable' or '${expression}'");
 const kernel = z.union([num, z.tuple([num, num])]).describe('one value for both axes, or [height, width]');
-const activation = z.enum(['relu', 'relu6', 'hardswish', 'sigmoid']);
+const activation = z.enum(ACTIVATION_NAMES);
 const base = {
   name: z.string().min(1).optional().describe('layer or group name; `${expr}` templates allowed'),
   when: z.union([num, z.boolean()]).optional().describe('include the entry only when this is non-zero'),
@@ -27,7 +28,7 @@ const conv = z.strictObject({
   act: activation.optional(),
 });
 const simple = z.strictObject({
-  op: z.enum(['bn', 'relu', 'relu6', 'hardswish', 'sigmoid', 'gap', 'flatten']),
+  op: z.enum(SIMPLE_OPS),
   ...base,
 });
 const pool = z.strictObject({
@@ -87,17 +88,10 @@ const block = z.strictObject({
   args: z.record(z.string(), num).optional(),
 });
 
-export const entry: z.ZodType<Entry> = z.discriminatedUnion('op', [
-  conv,
-  simple,
-  pool,
-  linear,
-  shuffle,
-  seq,
-  parallel,
-  repeat,
-  block,
-]);
+const entries = [conv, simple, pool, linear, shuffle, seq, parallel, repeat, block] as const;
+export const entry: z.ZodType<Entry> = z.discriminatedUnion('op', [...entries]);
+/** Every `op` a spec entry may have, from the schema itself. */
+export const ENTRY_OPS: string[] = entries.flatMap((e) => [...(e.shape.op._zod.values as Set<string>)]);
 
 const dim = z.union([z.number().int().positive(), num]);
 const input = z.union([

@@ -1,9 +1,10 @@
 /** The model-spec format, as written in YAML or JSON files. See src/spec/schema.ts for validation. */
 
+import { ACTIVATION_NAMES, type Activation } from '../ops/activation.ts';
+
 /** A number, or an expression string: `$var` or `${expr}` (src/spec/expr.ts). */
 export type Num = number | string;
 export type Kernel = Num | [Num, Num];
-export type Activation = 'relu' | 'relu6' | 'hardswish' | 'sigmoid';
 
 interface Base {
   /** Layer or group name; `${expr}` templates allowed. Defaults to the op name. */
@@ -28,9 +29,12 @@ export interface ConvEntry extends Base {
   bn?: boolean;
   act?: Activation;
 }
+/** Primitives without fields of their own. */
+export const SIMPLE_OPS = ['bn', ...ACTIVATION_NAMES, 'gap', 'flatten'] as const;
 export interface SimpleEntry extends Base {
-  op: 'bn' | Activation | 'gap' | 'flatten';
+  op: (typeof SIMPLE_OPS)[number];
 }
+export const isSimpleEntry = (e: Entry): e is SimpleEntry => (SIMPLE_OPS as readonly string[]).includes(e.op);
 export interface PoolEntry extends Base {
   op: 'maxpool' | 'avgpool';
   kernel: Kernel;

@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { UsageError } from '../../errors.ts';
 import { GUIDELINE_IDS, type GuidelineId, guidelineNetworks, runGuidelines } from '../../guidelines/guidelines.ts';
 import { renderGuidelines } from '../../report/guidelines.ts';
@@ -29,7 +30,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
         return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
       }),
     );
-    process.stdout.write(renderGuidelines({ schemaVersion: 1, runs: 0, results, warnings: [] }, format));
+    process.stdout.write(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format));
     return;
   }
   const bar = await progressBar('guidelines');
@@ -42,7 +43,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       onProgress: bar.update,
     });
     bar.stop();
-    process.stdout.write(renderGuidelines({ schemaVersion: 1, env, runs, results, warnings }, format));
+    process.stdout.write(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format));
   } finally {
     bar.stop();
   }

@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { costReport } from '../../pipeline.ts';
 import { csvLine, int, mdTable, mega, shape } from '../../report/format.ts';
 import { textTable } from '../../report/table.ts';
@@ -18,7 +19,7 @@ export async function list(o: { format: string }): Promise<void> {
     };
   });
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, models: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, models: rows }, null, 2)}\n`);
     return;
   }
   if (format === 'csv') {

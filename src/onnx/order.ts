@@ -1,0 +1,79 @@
+/**
+ * Execution order of a graph's nodes: Kahn's algorithm, linear in nodes plus edges, keeping file
+ * order among ready nodes (exporters usually write a valid order already). A tensor no node
+ * produces and no input or initializer provides, and a cycle, are errors naming the nodes.
+ */
+import type { NodeProto } from './proto.ts';
+
+export function topologicalOrder(
+  nodes: NodeProto[],
+  names: string[],
+  known: (tensor: string) => boolean,
+  fail: (message: string) => never,
+): number[] {
+  const producer = new Map<string, number>();
+  for (const [i, n] of nodes.entries()) for (const o of n.output ?? []) if (o) producer.set(o, i);
+  const waitingOn = new Array<number>(nodes.length).fill(0);
+  const readers = new Map<number, number[]>();
+  for (const [i, n] of nodes.entries()) {
+    for (const x of new Set(n.input ?? [])) {
+      if (!x || known(x)) continue;
+      const p = producer.get(x);
+      if (p === undefined) {
+        fail(
+          `node '${names[i]}' (${n.opType}) reads '${x}', which is neither a graph input, an initializer ` +
+            "nor any node's output (a missing initializer?)",
+        );
+      }
+      waitingOn[i]++;
+      const list = readers.get(p);
+      if (list) list.push(i);
+      else readers.set(p, [i]);
+    }
+  }
+  // a min-heap of ready node indexes keeps file order among them
+  const ready: number[] = [];
+  const push = (v: number) => {
+    ready.push(v);
+    for (let c = ready.length - 1; c > 0; ) {
+      const p = (c - 1) >> 1;
+      if (ready[p] <= ready[c]) break;
+      [ready[p], ready[c]] = [ready[c], ready[p]];
+      c = p;
+    }
+  };
+  const pop = () => {
+    const top = ready[0];
+    const last = ready.pop() as number;
+    if (ready.length) {
+      ready[0] = last;
+      for (let p = 0; ; ) {
+        const l = 2 * p + 1;
+        const r = l + 1;
+        let m = p;
+        if (l < ready.length && ready[l] < ready[m]) m = l;
+        if (r < ready.length && ready[r] < ready[m]) m = r;
+        if (m === p) break;
+        [ready[p], ready[m]] = [ready[m], ready[p]];
+        p = m;
+      }
+    }
+    return top;
+  };
+  for (let i = 0; i < nodes.length; i++) if (waitingOn[i] === 0) push(i);
+  const order: number[] = [];
+  while (ready.length) {
+    const i = pop();
+    order.push(i);
+    for (const r of readers.get(i) ?? []) if (--waitingOn[r] === 0) push(r);
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.map((_, i) => i).filter((i) => waitingOn[i] > 0);
+    const shown = stuck
+      .slice(0, 4)
+      .map((i) => `'${names[i]}'`)
+      .join(', ');
+    fail(`nodes ${shown}${stuck.length > 4 ? ', ...' : ''} form a cycle; an ONNX graph must be acyclic`);
+  }
+  return order;
+}

@@ -1,0 +1,174 @@
+/**
+ * ONNX protobuf, decoded with onnx-proto's generated code: the model, its constant tensors (decoded
+ * on demand: weights are never read, only their dims) and node attributes.
+ */
+import onnxProto from 'onnx-proto';
+import type { Shape } from '../graph/types.ts';
+import { numel, ShapeError, type Tensor, type ValueType } from '../ops/op.ts';
+
+export const { onnx } = onnxProto;
+export type ModelProto = onnxProto.onnx.ModelProto;
+export type NodeProto = onnxProto.onnx.INodeProto;
+export type TensorProto = onnxProto.onnx.ITensorProto;
+export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
+type AttributeProto = onnxProto.onnx.IAttributeProto;
+const DT = onnx.TensorProto.DataType;
+
+/** An int64 field as protobufjs gives it (a number, or a Long when large). */
+export const long = (v: unknown): number =>
+  typeof v === 'number'
+    ? v
+    : v && typeof v === 'object' && 'toNumber' in v
+      ? (v as { toNumber(): number }).toNumber()
+      : Number(v);
+
+/** How folding treats an ONNX element type. */
+export function valueTypeOf(dataType: number): ValueType {
+  if (dataType === DT.BOOL) return 'bool';
+  const floats: number[] = [DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.BFLOAT16];
+  return floats.includes(dataType) ? 'float' : 'int';
+}
+
+const half = (h: number): number => {
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? Number.NaN : s * Number.POSITIVE_INFINITY;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+};
+
+function rawValues(t: TensorProto, dataType: number): number[] {
+  const raw = t.rawData as Uint8Array;
+  const buf = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+  const whole = (bytes: number) => {
+    if (buf.byteLength % bytes !== 0) throw new ShapeError(`raw data of ${buf.byteLength} bytes is not whole elements`);
+  };
+  switch (dataType) {
+    case DT.FLOAT:
+      whole(4);
+      return [...new Float32Array(buf)];
+    case DT.DOUBLE:
+      whole(8);
+      return [...new Float64Array(buf)];
+    case DT.INT64:
+    case DT.UINT64:
+      whole(8);
+      return [...new BigInt64Array(buf)].map(Number);
+    case DT.INT32:
+      whole(4);
+      return [...new Int32Array(buf)];
+    case DT.UINT32:
+      whole(4);
+      return [...new Uint32Array(buf)];
+    case DT.INT16:
+      whole(2);
+      return [...new Int16Array(buf)];
+    case DT.UINT16:
+      whole(2);
+      return [...new Uint16Array(buf)];
+    case DT.FLOAT16:
+      whole(2);
+      return [...new Uint16Array(buf)].map(half);
+    case DT.UINT8:
+    case DT.BOOL:
+      return [...new Uint8Array(buf)];
+    case DT.INT8:
+      return [...new Int8Array(buf)];
+    default:
+      throw new ShapeError(`a constant of element type ${dataType} cannot be read`);
+  }
+}
+
+function typedValues(t: TensorProto, dataType: number): number[] {
+  switch (dataType) {
+    case DT.FLOAT:
+      return [...(t.floatData ?? [])];
+    case DT.DOUBLE:
+      return [...(t.doubleData ?? [])];
+    case DT.INT64:
+      return (t.int64Data ?? []).map(long);
+    case DT.UINT64:
+    case DT.UINT32:
+      return (t.uint64Data ?? []).map(long);
+    case DT.FLOAT16:
+      return (t.int32Data ?? []).map((v) => half(long(v)));
+    default:
+      return (t.int32Data ?? []).map(long);
+  }
+}
+
+/** A constant tensor of the file: its dims now, its values when someone asks. */
+export interface Constant {
+  dims: Shape;
+  value(): Tensor;
+}
+
+export function constantOf(t: TensorProto): Constant {
+  const dims = (t.dims ?? []).map(long);
+  const dataType = t.dataType ?? DT.FLOAT;
+  let memo: Tensor | undefined;
+  return {
+    dims,
+    value() {
+      if (memo) return memo;
+      const data = t.rawData?.length ? rawValues(t, dataType) : typedValues(t, dataType);
+      if (data.length !== numel(dims))
+        throw new ShapeError(`constant holds ${data.length} values for dims [${dims.join(', ')}]`);
+      memo = { dims, type: valueTypeOf(dataType), data };
+      return memo;
+    },
+  };
+}
+
+/** A node's attributes by name, read with a default. */
+export class Attrs {
+  private readonly byName = new Map<string, AttributeProto>();
+  constructor(node: NodeProto) {
+    for (const a of node.attribute ?? []) this.byName.set(a.name ?? '', a);
+  }
+  has(k: string): boolean {
+    return this.byName.has(k);
+  }
+  int(k: string, d: number): number {
+    const a = this.byName.get(k);
+    return a ? long(a.i) : d;
+  }
+  float(k: string, d: number): number {
+    const a = this.byName.get(k);
+    return a ? Number(a.f) : d;
+  }
+  ints(k: string): number[] | undefined {
+    const a = this.byName.get(k);
+    return a ? (a.ints ?? []).map(long) : undefined;
+  }
+  floats(k: string): number[] | undefined {
+    const a = this.byName.get(k);
+    return a ? (a.floats ?? []).map(Number) : undefined;
+  }
+  str(k: string, d: string): string {
+    const s = this.byName.get(k)?.s;
+    return s ? new TextDecoder().decode(s) : d;
+  }
+  tensor(k: string): TensorProto | undefined {
+    return this.byName.get(k)?.t ?? undefined;
+  }
+}
+
+/** The value of a Constant node, as any of its attribute forms gives it. */
+export function constantNodeValue(node: NodeProto): Constant {
+  const a = new Attrs(node);
+  const t = a.tensor('value');
+  if (t) return constantOf(t);
+  const fixed = (dims: Shape, type: ValueType, data: number[]): Constant => ({
+    dims,
+    value: () => ({ dims, type, data }),
+  });
+  if (a.has('value_float')) return fixed([], 'float', [a.float('value_float', 0)]);
+  const fs = a.floats('value_floats');
+  if (fs) return fixed([fs.length], 'float', fs);
+  if (a.has('value_int')) return fixed([], 'int', [a.int('value_int', 0)]);
+  const is = a.ints('value_ints');
+  if (is) return fixed([is.length], 'int', is);
+  throw new ShapeError('a Constant without a value (value, value_float(s) or value_int(s))');
+}

@@ -1,0 +1,115 @@
+/** Data movement and reductions: Concat, Split, Slice, Transpose, Pad, Resize, Upsample, Reduce*. */
+import type { ReduceAttrs } from '../../graph/types.ts';
+import { normAxis } from '../../ops/concat.ts';
+import { numel } from '../../ops/op.ts';
+import { resizeOutShape } from '../../ops/resize.ts';
+import { defaultSplitSizes } from '../../ops/split.ts';
+import { type Built, built, constant, type NodeView, optionalConstant, type ReaderEntries, shapeOf } from './reader.ts';
+
+/** Every given input is concatenated, constants included (a learned token, a constant row). */
+const concat = (n: NodeView) =>
+  built(
+    'concat',
+    { axis: n.attrs.int('axis', 1) },
+    n.inputs.flatMap((x, k) => (x ? [k] : [])),
+  );
+
+const split = (sizes: (n: NodeView) => number[] | undefined) => (n: NodeView) => {
+  const x = shapeOf(n);
+  const axis = normAxis(n.attrs.int('axis', 0), x.length);
+  const given = sizes(n);
+  return built('split', { sizes: given?.length ? given : defaultSplitSizes(x, axis, n.outputCount), axis }, [0]);
+};
+const splitInput = (n: NodeView) => optionalConstant(n, 1, 'split')?.data;
+
+function slice1(n: NodeView): Built {
+  const starts = n.attrs.ints('starts') ?? [];
+  const axes = n.attrs.ints('axes') ?? starts.map((_, i) => i);
+  return built('slice', { starts, ends: n.attrs.ints('ends') ?? [], axes, steps: axes.map(() => 1) }, [0]);
+}
+function slice10(n: NodeView): Built {
+  const starts = constant(n, 1, 'starts').data;
+  const axes = optionalConstant(n, 3, 'axes')?.data ?? starts.map((_, i) => i);
+  const steps = optionalConstant(n, 4, 'steps')?.data ?? axes.map(() => 1);
+  return built('slice', { starts, ends: constant(n, 2, 'ends').data, axes, steps }, [0]);
+}
+
+const transpose = (n: NodeView) => built('transpose', { perm: n.attrs.ints('perm') ?? [] }, [0]);
+
+const pad = (pads: (n: NodeView) => number[]) => (n: NodeView) =>
+  built('pad', { pads: pads(n), mode: n.attrs.str('mode', 'constant') }, [0]);
+
+/** Resize and Upsample: the output size from `sizes`, else from `scales`. */
+function resize(n: NodeView, from: { sizes?: number[]; scales?: number[] }): Built {
+  const mode = n.attrs.str('mode', 'nearest');
+  const outShape = resizeOutShape(shapeOf(n), from);
+  return built('resize', { outShape, mode: mode === 'bilinear' ? 'linear' : mode }, [0]);
+}
+const given = (n: NodeView, k: number, what: string) => {
+  const t = optionalConstant(n, k, what);
+  return t && numel(t.dims) > 0 ? t.data : undefined;
+};
+
+const reduce = (axes: (n: NodeView) => number[]) => (n: NodeView) => {
+  const fn = n.opType.slice('Reduce'.length).toLowerCase() as ReduceAttrs['fn'];
+  return built('reduce', { fn, axes: axes(n), keepdims: n.attrs.int('keepdims', 1) === 1 }, [0]);
+};
+const axesAttr = (n: NodeView) => n.attrs.ints('axes') ?? [];
+const axesInput = (n: NodeView) => optionalConstant(n, 1, 'axes')?.data ?? [];
+
+export const MOVEMENT: ReaderEntries = [
+  ['Concat', [{ since: 1, read: concat }]],
+  [
+    'Split',
+    [
+      { since: 2, read: split((n) => n.attrs.ints('split')) },
+      { since: 13, read: split(splitInput) },
+    ],
+  ],
+  [
+    'Slice',
+    [
+      { since: 1, read: slice1 },
+      { since: 10, read: slice10 },
+    ],
+  ],
+  ['Transpose', [{ since: 1, read: transpose }]],
+  [
+    'Pad',
+    [
+      { since: 2, read: pad((n) => n.attrs.ints('pads') ?? []) },
+      { since: 11, read: pad((n) => constant(n, 1, 'pads').data) },
+    ],
+  ],
+  [
+    'Resize',
+    [
+      { since: 10, read: (n) => resize(n, { scales: given(n, 1, 'scales') }) },
+      { since: 11, read: (n) => resize(n, { sizes: given(n, 3, 'sizes'), scales: given(n, 2, 'scales') }) },
+    ],
+  ],
+  [
+    'Upsample',
+    [
+      { since: 7, read: (n) => resize(n, { scales: n.attrs.floats('scales') }) },
+      { since: 9, read: (n) => resize(n, { scales: given(n, 1, 'scales') }) },
+    ],
+  ],
+  ...['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd'].map(
+    (op) =>
+      [
+        op,
+        [
+          { since: 1, read: reduce(axesAttr) },
+          { since: 18, read: reduce(axesInput) },
+        ],
+      ] as const,
+  ),
+  [
+    'ReduceSum',
+    [
+      { since: 1, read: reduce(axesAttr) },
+      { since: 13, read: reduce(axesInput) },
+    ],
+  ],
+];
