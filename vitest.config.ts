@@ -1,9 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// unit: no build, no onnxruntime (seconds); e2e: the built CLI and onnxruntime, rebuilt first when stale
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/setup.ts'] } },
+    ],
   },
 });

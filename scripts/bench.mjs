@@ -46,7 +46,8 @@ function compare(title, target, cases) {
     const m = median(samples[k]);
     const r = m / base;
     console.log(
-      `  ${label.padEnd(52)} median ${m.toFixed(1).padStart(6)} ms  p10-p90 ${q(samples[k], 0.1).toFixed(1)}-${q(samples[k], 0.9).toFixed(1)} ms  ${r.toFixed(2)}x`,
+      `  ${label.padEnd(52)} median ${m.toFixed(1).padStart(6)} ms  p10-p90 ` +
+        `${q(samples[k], 0.1).toFixed(1)}-${q(samples[k], 0.9).toFixed(1)} ms  ${r.toFixed(2)}x`,
     );
     if (k > 0 && r > target) ok = false;
   });
@@ -111,12 +112,15 @@ async function harness(model, rounds = 11, runs = 40, warmup = 10) {
     await session.release();
     const ratio = median(ratios);
     console.log(
-      `\nharness: netcost bench vs a plain onnxruntime-node loop, ${model} (${rounds} alternating rounds of ${runs} runs each, one process)`,
+      `\nharness: netcost bench vs a plain onnxruntime-node loop, ${model} (${rounds} alternating rounds of ${runs} ` +
+        `runs each, one process)`,
     );
     console.log(`  plain loop medians:    ${plain.map((v) => v.toFixed(2)).join(', ')} ms`);
     console.log(`  netcost bench medians: ${mine.map((v) => v.toFixed(2)).join(', ')} ms`);
     console.log(
-      `  per-round ratio netcost/plain: median ${ratio.toFixed(3)} (p10-p90 ${q(ratios, 0.1).toFixed(3)}-${q(ratios, 0.9).toFixed(3)}); netcost's measured harness overhead ${median(overhead).toFixed(3)} ms per run (a one-element Identity model through the same loop)`,
+      `  per-round ratio netcost/plain: median ${ratio.toFixed(3)} (p10-p90 ` +
+        `${q(ratios, 0.1).toFixed(3)}-${q(ratios, 0.9).toFixed(3)}); netcost's measured harness overhead ` +
+        `${median(overhead).toFixed(3)} ms per run (a one-element Identity model through the same loop)`,
     );
     const ok = Math.abs(ratio - 1) <= 0.05;
     console.log(`  target: medians within 5% of each other: ${ok ? 'PASS' : 'FAIL'}`);
@@ -153,7 +157,8 @@ async function importSpeed() {
   const mc = median(cli);
   console.log(`  netcost report of the file, whole process: median ${mc.toFixed(0)} ms of 5`);
   console.log(
-    `  target: in-process median under 500 ms and the whole command under 1000 ms: ${ok && mc < 1000 ? 'PASS' : 'FAIL'}`,
+    `  target: in-process median under 500 ms and the whole command under 1000 ms: ` +
+      `${ok && mc < 1000 ? 'PASS' : 'FAIL'}`,
   );
   return ok && mc < 1000;
 }

@@ -10,7 +10,7 @@
 //   instead of parsing YAML while the files on disk are unchanged.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -30,7 +30,8 @@ const lazyChildProcess = {
     );
     b.onLoad({ filter: /^lazy-child-process$/, namespace: 'netcost' }, () => ({
       contents:
-        "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, k) => real()[k] });",
+        "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, " +
+        'k) => real()[k] });',
       loader: 'js',
     }));
   },
@@ -54,7 +55,9 @@ await build({
   format: 'esm',
   external: ['onnxruntime-node'],
   banner: {
-    js: "import { createRequire as __netcostRequire } from 'node:module'; const require = __netcostRequire(import.meta.url);",
+    js:
+      "import { createRequire as __netcostRequire } from 'node:module'; const require = " +
+      '__netcostRequire(import.meta.url);',
   },
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [lazyChildProcess],
@@ -112,3 +115,7 @@ execFileSync(
     stdio: ['ignore', 'ignore', 'inherit'],
   },
 );
+
+// what dist/ was built from: the end-to-end tests rebuild when it no longer matches
+const { sourceHash } = await import('./source-hash.mjs');
+writeFileSync(new URL('dist/source-hash', root), sourceHash());

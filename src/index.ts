@@ -32,7 +32,8 @@ export {
   sourceGraph,
 } from './pipeline.ts';
 export { type CompareResult, compareResult, renderCompare } from './report/compare.ts';
-export { type Format, legend, type Row, renderReport, rowsAtDepth } from './report/report.ts';
+export { conventionsMarkdown, legend } from './report/legend.ts';
+export { type Format, type Row, renderReport, rowsAtDepth } from './report/report.ts';
 export { evaluate, evalValue, interpolate } from './spec/expr.ts';
 export { builtinModels, modelsOfSpec, parseInput, resolveModel, resolveModels, withInput } from './spec/load.ts';
 export type * from './spec/types.ts';

@@ -117,7 +117,8 @@ export function serializeModel(b: ModelBaseline, indent = ''): string {
     `${indent}  "input": ${line(b.input)},`,
     ...(b.latency
       ? [
-          `${indent}  "latency": ${line({ reference: b.latency.reference, ratio: b.latency.ratio, threads: b.latency.threads })},`,
+          `${indent}  "latency": ` +
+            `${line({ reference: b.latency.reference, ratio: b.latency.ratio, threads: b.latency.threads })},`,
         ]
       : []),
     `${indent}  "views": {`,
@@ -130,7 +131,10 @@ export function serializeModel(b: ModelBaseline, indent = ''): string {
 
 /** Single-file format: every model in one JSON file. */
 export function serializeFile(models: ModelBaseline[]): string {
-  return `{\n  "schemaVersion": ${BASELINE_VERSION},\n  "models": [\n${models.map((m) => serializeModel(m, '    ')).join(',\n')}\n  ]\n}\n`;
+  return (
+    `{\n  "schemaVersion": ${BASELINE_VERSION},\n  "models": ` +
+    `[\n${models.map((m) => serializeModel(m, '    ')).join(',\n')}\n  ]\n}\n`
+  );
 }
 
 /** A baseline location: a folder of `<model>.json` files, or one `.json` file holding all models. */
@@ -166,7 +170,8 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
   if (!existsSync(path)) {
     if (allowMissing) return { path, kind, models: found };
     throw new NetcostError(
-      `${path}: no baseline here; create one with \`netcost check --update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``,
+      `${path}: no baseline here; create one with \`netcost check ` +
+        `--update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``,
       2,
     );
   }

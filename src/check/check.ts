@@ -193,8 +193,11 @@ export async function check(sources: Source[], opts: CheckOptions): Promise<Chec
       const t = tol.latency ?? DEFAULT_LATENCY_TOLERANCE;
       if (!base.latency || base.latency.reference !== cur.latency.reference) {
         if (!opts.update) {
+          const was = base.latency?.reference;
+          const against = was ? ` (it was recorded against '${was}'; pass --reference ${was})` : '';
           throw new UsageError(
-            `${opts.baseline}: no latency relative to '${cur.latency.reference}' recorded for ${name}${base.latency ? ` (it was recorded against '${base.latency.reference}'; pass --reference ${base.latency.reference})` : ''}; record it with \`netcost check --measure --update\``,
+            `${opts.baseline}: no latency relative to '${cur.latency.reference}' recorded for ${name}${against}; ` +
+              'record it with `netcost check --measure --update`',
           );
         }
       } else if (!within(base.latency.ratio, cur.latency.ratio, t)) {

@@ -61,7 +61,8 @@ export function program(): Command {
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
     .option(
       '--input <[name=]NxCxHxW>',
-      "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, name=shape per input (repeatable)",
+      "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, " +
+        'name=shape per input (repeatable)',
       collect,
       [] as string[],
     )
@@ -76,7 +77,9 @@ export function program(): Command {
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 --format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report model.onnx --input x=1x3x224x224',
+      '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 ' +
+        '--format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report ' +
+        'model.onnx --input x=1x3x224x224',
     )
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
@@ -99,7 +102,8 @@ export function program(): Command {
     )
     .addHelpText(
       'after',
-      "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' --format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
+      "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' " +
+        "--format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
     )
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
@@ -119,7 +123,8 @@ export function program(): Command {
 
   timingOptions(p.command('bench'), '50', '10')
     .description(
-      "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time per layer beside MAdds and MAC",
+      "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time " +
+        'per layer beside MAdds and MAC',
     )
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
     .option('--per-layer', 'profile kernels and attribute their time to layers')
@@ -134,7 +139,8 @@ export function program(): Command {
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer --runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
+      '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer ' +
+        '--runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
     )
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
@@ -169,7 +175,8 @@ export function program(): Command {
     .option('--reference <model>', 'the reference model for --measure (default: the first checked model)')
     .addHelpText(
       'after',
-      "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update",
+      "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check " +
+        'my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update',
     )
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
 

@@ -30,7 +30,8 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
     const dims = parseDims(shape);
     if (!dims)
       throw new UsageError(
-        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of an ONNX file`,
+        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of ` +
+          `an ONNX file`,
       );
     if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
     out[name] = dims;

@@ -309,7 +309,8 @@ class Builder {
       this.fail(
         ctx,
         `${where}.use`,
-        `unknown block '${e.use}'; ${known.length ? `define it under 'blocks:' or use one of: ${known.join(', ')}` : "define it under 'blocks:'"}`,
+        `unknown block '${e.use}'; define it under 'blocks:'` +
+          (known.length ? ` or use one of: ${known.join(', ')}` : ''),
       );
     }
     if (ctx.blocks.includes(e.use))

@@ -190,7 +190,9 @@ export function verdict(def: GuidelineDef, rows: GuidelineRow[], agreement: numb
     .filter(([x]) => !(x >= 0.3))
     .map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
   const disagree = off.length && mean >= 0.3 ? `; the order departs from the paper's at ${off.join(', ')}` : '';
-  const strength = `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths; ${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
+  const strength =
+    `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths; ` +
+    `${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
   if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
   if (mean >= 0.3) return `${def.id}: this CPU partly confirms the paper's trend (${strength}).`;
   if (mean > -0.3) return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
@@ -264,7 +266,8 @@ export async function runGuidelines(
   }
   if (noisy.length)
     warnings.push(
-      `${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median (this machine is noisy; more --runs help): ${noisy.join(', ')}`,
+      `${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median ` +
+        `(this machine is noisy; more --runs help): ${noisy.join(', ')}`,
     );
   opts.onProgress?.(total, total, 'done');
   return { results, env, warnings };

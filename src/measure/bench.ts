@@ -177,7 +177,8 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const warnings: string[] = [...importWarnings];
   if (relativeSpread(latency) > NOISY_SPREAD)
     warnings.push(
-      `run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, or raise --runs`,
+      `run-to-run spread is wide (${spreadNote(latency)}): this machine is noisy; compare medians within one run, ` +
+        `or raise --runs`,
     );
 
   // units of attribution: the deploy-view layers (what the engine runs), joined by name

@@ -12,7 +12,8 @@ export const conv: OpDef<ConvAttrs> = {
     const [n, c, h, w] = expectRank(inputs, 4, 'conv');
     if (c % a.groups !== 0)
       throw new ShapeError(
-        `input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both channel counts, or change the channels`,
+        `input channels ${c} are not divisible by groups ${a.groups}; choose a group count that divides both ` +
+          `channel counts, or change the channels`,
       );
     const out = a.outChannels;
     if (out % a.groups !== 0)

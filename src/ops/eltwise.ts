@@ -32,7 +32,7 @@ const FNS: Record<EltwiseFn, { onnx: string; at: (p: number, q: number, ints: bo
 export const eltwise: OpDef<EltwiseAttrs> = {
   rule:
     'FLOPs 1 per output element per extra operand; a constant operand of more than one element ' +
-    '(a bias vector, a scale) is a learned parameter, a scalar (hard-swish’s 3 and 6) is not; every constant is read',
+    "(a bias vector, a scale) is a learned parameter, a scalar (hard-swish's 3 and 6) is not; every constant is read",
   infer: (inputs, a) => [broadcast([...inputs, ...a.constShapes])],
   params: (a) => learned(a),
   weightsRead: (a) => a.constShapes.map(numel).reduce((x, y) => x + y, 0),

@@ -6,7 +6,9 @@ import { numel, type OpDef, ShapeError } from './op.ts';
 const PER_OUTPUT: Record<string, number> = { nearest: 0, linear: 7, cubic: 31 };
 
 export const resize: OpDef<ResizeAttrs> = {
-  rule: 'FLOPs per output element: nearest 0, linear 7 (4 multiplies, 3 adds in 2-D), cubic 31; reads the input, writes the output',
+  rule:
+    'FLOPs per output element: nearest 0, linear 7 (4 multiplies, 3 adds in 2-D), cubic 31; reads the input, ' +
+    'writes the output',
   infer(inputs, a) {
     if (a.outShape.length !== inputs[0].length)
       throw new ShapeError(`resize to rank ${a.outShape.length} from rank ${inputs[0].length}`);

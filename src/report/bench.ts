@@ -17,8 +17,12 @@ export function benchHeader(r: BenchResult): string[] {
     `${what}, input ${Object.entries(r.input)
       .map(([k, s]) => (Object.keys(r.input).length === 1 ? s.join('x') : `${k} ${s.join('x')}`))
       .join(', ')}`,
-    `on ${e.cpu} (${e.cores} cores), ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}${e.threads === 1 ? ' (the default; --threads N for more)' : ''}, onnxruntime ${e.onnxruntime}, graph optimisation '${e.graphOptimizationLevel}', node ${e.node}`,
-    `latency over ${l.runs} runs after ${r.warmup} warm-up: median ${fixed(l.medianMs, 3)} ms, mean ${fixed(l.meanMs, 3)}, min ${fixed(l.minMs, 3)}, p10 ${fixed(l.p10Ms, 3)}, p90 ${fixed(l.p90Ms, 3)}, cv ${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
+    `on ${e.cpu} (${e.cores} cores), ${e.threads} intra-op ` +
+      `thread${e.threads === 1 ? '' : 's'}${e.threads === 1 ? ' (the default; --threads N for more)' : ''}, ` +
+      `onnxruntime ${e.onnxruntime}, graph optimisation '${e.graphOptimizationLevel}', node ${e.node}`,
+    `latency over ${l.runs} runs after ${r.warmup} warm-up: median ${fixed(l.medianMs, 3)} ms, mean ` +
+      `${fixed(l.meanMs, 3)}, min ${fixed(l.minMs, 3)}, p10 ${fixed(l.p10Ms, 3)}, p90 ${fixed(l.p90Ms, 3)}, cv ` +
+      `${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
 }
@@ -42,7 +46,9 @@ export function renderBench(r: BenchResult, format: Format): string {
   if (format === 'csv') {
     if (!pl) {
       const l = r.latency;
-      return `${csvLine(['model', 'medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads'])}\n${csvLine([r.model, l.medianMs, l.meanMs, l.minMs, l.p10Ms, l.p90Ms, l.cv, l.runs, l.threads])}\n`;
+      const head = csvLine(['model', 'medianMs', 'meanMs', 'minMs', 'p10Ms', 'p90Ms', 'cv', 'runs', 'threads']);
+      const row = csvLine([r.model, l.medianMs, l.meanMs, l.minMs, l.p10Ms, l.p90Ms, l.cv, l.runs, l.threads]);
+      return `${head}\n${row}\n`;
     }
     const lines = pl.layers.map((l) =>
       csvLine([
@@ -61,7 +67,11 @@ export function renderBench(r: BenchResult, format: Format): string {
         l.gbps,
       ]),
     );
-    return `${[csvLine(['name', 'op', 'category', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'measuredMs', 'timeShare', 'maddsShare', 'memoryAccessShare', 'gflops', 'gbps']), ...lines].join('\n')}\n`;
+    const head = csvLine([
+      ...['name', 'op', 'category', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes', 'measuredMs'],
+      ...['timeShare', 'maddsShare', 'memoryAccessShare', 'gflops', 'gbps'],
+    ]);
+    return `${[head, ...lines].join('\n')}\n`;
   }
   const md = format === 'md';
   const table = (h: string[], rs: string[][], align?: ('l' | 'r')[]) =>
@@ -75,7 +85,8 @@ export function renderBench(r: BenchResult, format: Format): string {
       '',
       md
         ? '#### Per layer\n'
-        : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the group):',
+        : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the ' +
+            'group):',
       table(head, rows, align),
     );
     const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %'];
@@ -93,20 +104,21 @@ export function renderBench(r: BenchResult, format: Format): string {
         ]),
       ),
     );
+    const unattributed = pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`);
+    const over = pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`);
     const cross = [
-      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper kernels, layout reorders and reshapes, credited to the layer each serves)`,
-      ...(pl.unattributed.length
-        ? [
-            `not attributed: ${pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`).join(', ')}`,
-          ]
-        : []),
+      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ` +
+        `${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper ` +
+        `kernels, layout reorders and reshapes, credited to the layer each serves)`,
+      ...(pl.unattributed.length ? [`not attributed: ${unattributed.join(', ')}`] : []),
       ...(pl.withoutKernel.length
         ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`]
         : []),
       ...(r.run === 'exported'
         ? [
-            `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ${corr(pl.spearmanMemoryAccess)}`,
-            `time share most above MAdds share: ${pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`).join('; ')}`,
+            `rank correlation (Spearman) of per-layer time with MAdds: ${corr(pl.spearmanMadds)}, with MAC: ` +
+              `${corr(pl.spearmanMemoryAccess)}`,
+            `time share most above MAdds share: ${over.join('; ')}`,
           ]
         : []),
       'MAdds, MAC and GFLOP/s use the deploy view (BN folded, activations fused), which is what the engine runs.',

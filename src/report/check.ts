@@ -73,7 +73,8 @@ export function renderCheck(r: CheckResult, format: Format): string {
     .join(', ');
   const rule = `cost numbers compared exactly${tol ? ` except: ${tol}` : ''}`;
   const latency = r.latencyReference
-    ? ` Latency is relative to ${r.latencyReference}, timed in the same run (absolute times do not compare across machines).`
+    ? ` Latency is relative to ${r.latencyReference}, timed in the same run (absolute times do not compare across ` +
+      `machines).`
     : '';
   const { rows: rs, hidden } = rows(r);
   const more = hidden ? `... and ${hidden} more layer rows (--format json lists every one)` : '';
@@ -86,8 +87,10 @@ export function renderCheck(r: CheckResult, format: Format): string {
       n === 0
         ? `**PASS**: ${r.models.length} models match the baseline.`
         : r.updated.length
-          ? `**UPDATED**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} written to the baseline.`
-          : `**FAIL**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against \`${r.baseline}\`.`;
+          ? `**UPDATED**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} written to ` +
+            `the baseline.`
+          : `**FAIL**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against ` +
+            `\`${r.baseline}\`.`;
     const parts = ['### netcost check', '', status, '', `_${rule}.${latency}_`];
     if (n) parts.push('', mdTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r']));
     if (more) parts.push('', more);
@@ -99,7 +102,8 @@ export function renderCheck(r: CheckResult, format: Format): string {
   if (n === 0) parts.push(`netcost check: ${r.models.length} models match ${r.baseline} (${rule}).${latency}`);
   else {
     parts.push(
-      `netcost check: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against ${r.baseline} (${rule}).${latency}`,
+      `netcost check: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against ` +
+        `${r.baseline} (${rule}).${latency}`,
       '',
       textTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r']),
     );

@@ -177,14 +177,21 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
     }),
   ]);
   const notes = [
-    `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; view ${res.view}.`,
-    `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in the totals only.`,
+    `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the ` +
+      `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; ` +
+      `view ${res.view}.`,
+    `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in ` +
+      `the totals only.`,
   ];
   if (measured) {
     const e = measured.env;
     notes.push(
-      `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ${measured.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so drift hits every model alike.`,
-      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ${corr(measured.spearmanMadds)}, latency vs MAC ${corr(measured.spearmanMemoryAccess)}.`,
+      `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op ` +
+        `thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ` +
+        `${measured.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so ` +
+        `drift hits every model alike.`,
+      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ` +
+        `${corr(measured.spearmanMadds)}, latency vs MAC ${corr(measured.spearmanMemoryAccess)}.`,
       ...measured.warnings.map((w) => `warning: ${w}`),
     );
   }

@@ -20,7 +20,11 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
   const md = format === 'md';
   const parts: string[] = [];
   if (r.env) {
-    const line = `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per network (rows of one width timed interleaved). Paper speeds are its ${'own platform'} figures; compare the relative columns, not the absolute ones.`;
+    const line =
+      `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ` +
+      `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
+      `network (rows of one width timed interleaved). Paper speeds are its ${'own platform'} figures; compare the ` +
+      `relative columns, not the absolute ones.`;
     parts.push(md ? `_${line}_` : line);
   }
   for (const g of r.results) {
@@ -62,7 +66,8 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
   if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${w}`));
   parts.push(
     '',
-    "MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in elements; relative: speed / the first row's speed at the same width.",
+    'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +
+      "elements; relative: speed / the first row's speed at the same width.",
   );
   return `${parts.join('\n').replace(/^\n/, '')}\n`;
 }

@@ -2,6 +2,7 @@
 import type { CostReport, LayerCost, Totals } from '../cost/analyze.ts';
 import { opLabel } from '../cost/analyze.ts';
 import { csvLine, fixed, int, kilo, mdTable, mega, pct, shape } from './format.ts';
+import { legend } from './legend.ts';
 import { textTable } from './table.ts';
 
 export type Format = 'table' | 'json' | 'csv' | 'md';
@@ -113,39 +114,6 @@ function totalCells(r: CostReport): string[] {
   ];
 }
 
-const IMPORTED_OPS = new Set([
-  'convtranspose',
-  'matmul',
-  'eltwise',
-  'unary',
-  'softmax',
-  'reduce',
-  'transpose',
-  'reshape',
-  'slice',
-  'pad',
-  'resize',
-  'unknown',
-]);
-
-export function legend(r: CostReport): string[] {
-  return [
-    `params: learnable parameters (weights, biases, BN scale and shift; BN running statistics are buffers, not counted).`,
-    `MAdds: multiply-adds of convolutions and linear layers only; what the ShuffleNet papers call "FLOPs". M = 10^6.`,
-    `FLOPs: floating-point operations: 2 per multiply-add, +1 per output element for a bias; BN 2 per element; relu 1, relu6 2, sigmoid 4, hardswish 5 per element; max pool k*k-1 and average pool k*k per output element; global average pool 1 per input element; add 1 per output element per extra input. Shuffle, split, concat and views: 0.`,
-    `MAC: memory access cost (ShuffleNet V2, section 2): elements read (every input, plus the layer's weights; BN reads its 2 folded values per channel) plus elements written. K el = 10^3 elements; KB = 1024 bytes at ${r.dtype} (${r.bytesPerElement} B per element). Flatten/reshape views cost 0; shuffle, split and concat cost their reads and writes.`,
-    `FLOP/B: arithmetic intensity, FLOPs per byte of MAC. MAdds % and MAC %: share of the model total.`,
-    ...(r.layers.some((l) => IMPORTED_OPS.has(l.op))
-      ? [
-          `imported ONNX ops: matmul and convtranspose count their multiply-adds like linear and conv; element-wise (eltwise) 1 FLOP per output element per extra operand (a constant operand of more than one element is a learned parameter, a scalar is not); unary: leakyrelu 2, hardsigmoid 4, clip 2, sqrt/exp/tanh/erf 1, cast 0 per element; softmax 5 per element; reductions 1 per input element; resize linear 7, nearest 0 per output element; transpose, slice, pad move data (a slice reads only what it copies); reshape/squeeze/unsqueeze are views; ops without a rule (unknown) count 0.`,
-        ]
-      : []),
-    r.view === 'deploy'
-      ? `view deploy: BN folded into the preceding conv (which gains a bias) and an activation right after it fused in; op shows what was fused (conv+bn+relu). Intermediate tensors of a fused chain are not counted as memory traffic.`
-      : `view original: the graph as defined: conv, BN and activation are separate layers, as published figures count them (--view deploy folds them as an inference engine runs them).`,
-  ];
-}
-
 export function renderReport(r: CostReport, format: Format, depth = Infinity): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const rows = rowsAtDepth(r, depth);
@@ -182,9 +150,14 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity): s
   }
   const title = `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`;
   const body = rows.map((x) => cells(x, r.totals));
-  const stages = Number.isFinite(depth) && depth === 1 ? undefined : rowsAtDepth(r, 1).map((x) => cells(x, r.totals));
+  // the by-stage table, unless the rows are already stages or the model has no top-level groups
+  const top = rowsAtDepth(r, 1);
+  const stages = depth === 1 || top.every((x) => x.layers === 1) ? undefined : top.map((x) => cells(x, r.totals));
   const t = r.totals;
-  const summary = `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
+  const summary =
+    `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ` +
+    `${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ` +
+    `${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
   if (format === 'md') {
     const parts = [
       `### ${r.model}`,

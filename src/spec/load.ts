@@ -186,7 +186,8 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
         all.map((x) => x.name),
       );
       throw new UsageError(
-        `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every built-in model; a spec file path also works)`,
+        `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every ` +
+          `built-in model; a spec file path also works)`,
       );
     }
     out.push(m);
@@ -208,7 +209,8 @@ export async function resolveModel(arg: string): Promise<ModelSpec> {
 }
 
 export const oneModelMessage = (arg: string, names: string[]) =>
-  `'${arg}' names ${names.length} models (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', ...' : ''}); name one, or use file.yaml#variant`;
+  `'${arg}' names ${names.length} models (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', ...' : ''}); name ` +
+  `one, or use file.yaml#variant`;
 
 /** The same model with another input shape. */
 export function withInput(m: ModelSpec, input: Nchw | undefined): ModelSpec {

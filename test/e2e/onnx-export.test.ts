@@ -1,13 +1,13 @@
 /** ONNX export: loads in onnxruntime-node, shapes agree, shuffle numerics, weights = params. */
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/cost/analyze.ts';
-import { buildGraph } from '../src/graph/build.ts';
-import { Runner } from '../src/measure/runner.ts';
-import { decodeModel, exportOnnx } from '../src/onnx/export.ts';
-import { shufflePermutation } from '../src/ops/shuffle.ts';
-import { graphOf } from '../src/pipeline.ts';
-import { builtinModels, resolveModel } from '../src/spec/load.ts';
-import { modelFromYaml } from './helpers.ts';
+import { analyze } from '../../src/cost/analyze.ts';
+import { buildGraph } from '../../src/graph/build.ts';
+import { Runner } from '../../src/measure/runner.ts';
+import { decodeModel, exportOnnx } from '../../src/onnx/export.ts';
+import { shufflePermutation } from '../../src/ops/shuffle.ts';
+import { graphOf } from '../../src/pipeline.ts';
+import { builtinModels, resolveModel } from '../../src/spec/load.ts';
+import { modelFromYaml } from '../helpers.ts';
 
 const models = await builtinModels();
 
@@ -16,7 +16,8 @@ describe('every built-in model exports, loads in onnxruntime, and its shapes mat
     const m = models.find((x) => x.name === name)!;
     for (const view of ['original', 'deploy'] as const) {
       if (view === 'deploy' && !/-1\.0x$/.test(name)) continue; // deploy view: one width per family is enough
-      const g = graphOf(m, { view, input: [1, 3, 64, 64] }); // a small input keeps the suite fast; shapes still exercise every op
+      // a small input keeps the suite fast; shapes still exercise every op
+      const g = graphOf(m, { view, input: [1, 3, 64, 64] });
       const bytes = exportOnnx(g, { exposeAll: true });
       const r = await Runner.open(
         bytes,

@@ -1,7 +1,7 @@
 /** The deploy view: BN folded into the preceding conv, activations fused, nothing else changed. */
 import { describe, expect, it } from 'vitest';
-import { costReport } from '../src/pipeline.ts';
-import { resolveModel } from '../src/spec/load.ts';
+import { costReport } from '../../src/pipeline.ts';
+import { resolveModel } from '../../src/spec/load.ts';
 
 describe('deploy view', () => {
   it.each(['shufflenet-v2-1.0x', 'shufflenet-v1-g3-1.0x', 'mobilenet-v2-1.0x'])(

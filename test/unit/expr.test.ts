@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, evalValue, interpolate, makeDivisible } from '../src/spec/expr.ts';
+import { evaluate, evalValue, interpolate, makeDivisible } from '../../src/spec/expr.ts';
 
 describe('expression language', () => {
   it('follows arithmetic precedence and associativity', () => {

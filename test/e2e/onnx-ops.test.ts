@@ -4,9 +4,9 @@
  */
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/cost/analyze.ts';
-import { Runner } from '../src/measure/runner.ts';
-import { importOnnx } from '../src/onnx/import.ts';
+import { analyze } from '../../src/cost/analyze.ts';
+import { Runner } from '../../src/measure/runner.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
 
 const { onnx } = onnxProto;
 const A = onnx.AttributeProto.AttributeType;
@@ -58,6 +58,11 @@ function model(): Uint8Array {
     node('Slice', ['tr', 'starts', 'ends', 'axes1', 'steps'], ['sliced']),
     node('Softmax', ['sliced'], ['soft'], [int('axis', -1)]),
     node('MatMul', ['soft', 'mw'], ['mm']),
+    node('Gather', ['leaky', 'gidx'], ['gathered'], [int('axis', 1)]),
+    node('Expand', ['mean', 'eshape'], ['expanded']),
+    node('Where', ['cond', 'expanded', 'zero'], ['selected']),
+    node('Concat', ['selected', 'row'], ['joined'], [int('axis', 0)]),
+    node('Cast', ['joined'], ['cast'], [int('to', 1)]),
   ];
   const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1 } } });
   return onnx.ModelProto.encode(
@@ -77,6 +82,11 @@ function model(): Uint8Array {
           i64('sizes', [1, 2, 9, 9]),
           i64('axes0', [0]),
           f32('gw', [2, 7]),
+          i64('gidx', [3, 0]),
+          i64('eshape', [3, 1, 2]),
+          { name: 'cond', dims: [2], dataType: 9, rawData: Uint8Array.from([1, 0]) },
+          f32('zero', []),
+          f32('row', [1, 1, 2]),
           f32('gb', [7]),
           f32('two', []),
           f32('bias', [7]),
@@ -107,37 +117,50 @@ function model(): Uint8Array {
 }
 
 describe('importer shapes against onnxruntime', () => {
-  it('Pad, LeakyRelu, Split, Conv (SAME_UPPER), ConvTranspose, Resize, ReduceMean, Unsqueeze, Squeeze, Gemm, Pow, Sub, Flatten, Transpose, Slice, Softmax, MatMul', async () => {
-    const bytes = model();
-    const r = importOnnx(bytes, { file: 'ops.onnx' });
-    expect(r.warnings).toEqual([]);
-    const run = await Runner.open(bytes, r.inputs, { threads: 1, optLevel: 'disabled' }, 'ops');
-    try {
-      const out = await run.outputs();
-      for (const l of r.graph.layers)
-        for (const [i, t] of l.outputs.entries()) expect(l.outputShapes[i], `${l.name}`).toEqual(out[t].dims);
-    } finally {
-      await run.close();
-    }
-    const by = Object.fromEntries(analyze(r.graph).layers.map((l) => [l.name, l]));
-    expect(by.padded.outputShape).toEqual([1, 4, 8, 8]);
-    expect(by.conv.outputShape).toEqual([1, 5, 4, 4]);
-    // conv: out 5·4·4 · (3·3·3); convtranspose: in 5·4·4 · 2·2·2; gemm 2·7; matmul [3,1] x [1,4]
-    expect(by.conv.madds).toBe(80 * 27);
-    expect(by.up.madds).toBe(80 * 2 * 4);
-    expect(by.up.params).toBe(5 * 2 * 4 + 2);
-    expect(by.gemm.params).toBe(2 * 7 + 7);
-    expect(by.gemm.madds).toBe(1 * 2 * 7);
-    // a learned vector is a parameter, a scalar constant is not
-    expect(by.sub.params).toBe(7);
-    expect(by.pow.params).toBe(0);
-    expect(by.leaky.flops).toBe(2 * 4 * 8 * 8);
-    expect(by.resized.flops).toBe(7 * 2 * 9 * 9);
-    // a slice reads what it copies
-    expect(by.sliced.memoryAccess).toBe(2 * by.sliced.outputShape.reduce((a: number, b: number) => a * b, 1));
-    expect(by.unsq.memoryAccess).toBe(0);
-    expect(by.mm.outputShape).toEqual([3, 4]);
-    expect(by.mm.madds).toBe(3 * 1 * 4);
-    expect(by.mm.params).toBe(4);
-  });
+  it(
+    'Pad, LeakyRelu, Split, Conv (SAME_UPPER), ConvTranspose, Resize, ReduceMean, Unsqueeze, Squeeze, Gemm, Pow, ' +
+      'Sub, Flatten, Transpose, Slice, Softmax, MatMul, Gather, Expand, Where, Concat with a constant, Cast',
+    async () => {
+      const bytes = model();
+      const r = importOnnx(bytes, { file: 'ops.onnx' });
+      expect(r.warnings).toEqual([]);
+      const run = await Runner.open(bytes, r.inputs, { threads: 1, optLevel: 'disabled' }, 'ops');
+      try {
+        const out = await run.outputs();
+        for (const l of r.graph.layers)
+          for (const [i, t] of l.outputs.entries()) expect(l.outputShapes[i], `${l.name}`).toEqual(out[t].dims);
+      } finally {
+        await run.close();
+      }
+      const by = Object.fromEntries(analyze(r.graph).layers.map((l) => [l.name, l]));
+      expect(by.padded.outputShape).toEqual([1, 4, 8, 8]);
+      // gather reads the 2 indices and the 2·64 elements it picks, writes them
+      expect(by.gathered.outputShape).toEqual([1, 2, 8, 8]);
+      expect(by.gathered.memoryAccess).toBe(2 + 2 * 128);
+      // a select per output element; the constant operands (cond, zero) are read
+      expect(by.selected.flops).toBe(6);
+      expect(by.selected.memoryAccess).toBe(6 + 2 + 1 + 6);
+      // a constant concatenated with a tensor is read like any input
+      expect(by.joined.outputShape).toEqual([4, 1, 2]);
+      expect(by.joined.memoryAccess).toBe(6 + 2 + 8);
+      expect(by.conv.outputShape).toEqual([1, 5, 4, 4]);
+      // conv: out 5·4·4 · (3·3·3); convtranspose: in 5·4·4 · 2·2·2; gemm 2·7; matmul [3,1] x [1,4]
+      expect(by.conv.madds).toBe(80 * 27);
+      expect(by.up.madds).toBe(80 * 2 * 4);
+      expect(by.up.params).toBe(5 * 2 * 4 + 2);
+      expect(by.gemm.params).toBe(2 * 7 + 7);
+      expect(by.gemm.madds).toBe(1 * 2 * 7);
+      // a learned vector is a parameter, a scalar constant is not
+      expect(by.sub.params).toBe(7);
+      expect(by.pow.params).toBe(0);
+      expect(by.leaky.flops).toBe(2 * 4 * 8 * 8);
+      expect(by.resized.flops).toBe(7 * 2 * 9 * 9);
+      // a slice reads what it copies
+      expect(by.sliced.memoryAccess).toBe(2 * by.sliced.outputShape.reduce((a: number, b: number) => a * b, 1));
+      expect(by.unsq.memoryAccess).toBe(0);
+      expect(by.mm.outputShape).toEqual([3, 4]);
+      expect(by.mm.madds).toBe(3 * 1 * 4);
+      expect(by.mm.params).toBe(4);
+    },
+  );
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.ts';
+import { cli } from '../helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netcost-cli-'));
 const write = (name: string, text: string) => {
@@ -208,14 +208,17 @@ describe('errors: one line, exit code 2, no stack trace', () => {
       /groups\.yaml: layers\[0\] \(layer pw\): output channels 30 are not divisible by groups 4/,
     ));
   it('a V1 width that breaks divisibility names the layer (g = 2, c2 = 100: 25 bottleneck channels)', () => {
-    const v1 = readFileSync(new URL('../configs/shufflenet-v1.yaml', import.meta.url), 'utf8');
+    const v1 = readFileSync(new URL('../../configs/shufflenet-v1.yaml', import.meta.url), 'utf8');
     const p = write(
       'v1bad.yaml',
       `name: v1\nvariants: [ { name: bad, vars: { g: 2, c2: 100, conv1: 24 } } ]\n${v1.slice(v1.indexOf('\nblocks:'))}`,
     );
     expectError(
       ['report', `${p}#bad`],
-      /v1bad\.yaml: blocks\.down\.layers\[0\]\.branches\[1\]\.layers\[1\] \(layer stage2\.unit1\.main\.shuffle\): channels 25 are not divisible by shuffle groups 2/,
+      new RegExp(
+        String.raw`v1bad\.yaml: blocks\.down\.layers\[0\]\.branches\[1\]\.layers\[1\] ` +
+          String.raw`\(layer stage2\.unit1\.main\.shuffle\): channels 25 are not divisible by shuffle groups 2`,
+      ),
     );
   });
   it('malformed YAML gives the line', () =>
@@ -418,9 +421,9 @@ describe('netcost report model.onnx', () => {
 
 describe('ONNX ops without a cost rule', () => {
   it('are costed as 0 with a warning on stderr and in the JSON; --strict makes them an error', async () => {
-    const { toModelProto, encodeModel } = await import('../src/onnx/export.ts');
-    const { graphOf } = await import('../src/pipeline.ts');
-    const { resolveModel } = await import('../src/spec/load.ts');
+    const { toModelProto, encodeModel } = await import('../../src/onnx/export.ts');
+    const { graphOf } = await import('../../src/pipeline.ts');
+    const { resolveModel } = await import('../../src/spec/load.ts');
     const m = toModelProto(graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] }));
     const relu = m.graph!.node!.find((n) => n.opType === 'Relu')!;
     relu.opType = 'MysteryAct';

@@ -1,8 +1,8 @@
 /** Spec mistakes: each gives one SpecError naming the file, the spec path, the layer and the fix. */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.ts';
-import { buildGraph } from '../src/graph/build.ts';
-import { modelFromYaml } from './helpers.ts';
+import { SpecError } from '../../src/errors.ts';
+import { buildGraph } from '../../src/graph/build.ts';
+import { modelFromYaml } from '../helpers.ts';
 
 const fails = (yaml: string, pattern: RegExp) => {
   let err: unknown;
@@ -29,12 +29,14 @@ describe('spec errors', () => {
     ));
   it('an argument the block does not take', () =>
     fails(
-      'name: x\nblocks: { a: { params: { out: null }, layers: [ { op: relu } ] } }\nlayers: [ { op: block, use: a, args: { out: 2, oops: 1 } } ]\n',
+      'name: x\nblocks: { a: { params: { out: null }, layers: [ { op: relu } ] } }\nlayers: [ { op: block, use: a, ' +
+        'args: { out: 2, oops: 1 } } ]\n',
       /layers\[0\]\.args\.oops: block 'a' has no parameter 'oops' \(its parameters: out\)/,
     ));
   it('a missing required argument', () =>
     fails(
-      'name: x\nblocks: { a: { params: { out: null }, layers: [ { op: relu } ] } }\nlayers: [ { op: block, use: a } ]\n',
+      'name: x\nblocks: { a: { params: { out: null }, layers: [ { op: relu } ] } }\nlayers: [ { op: block, use: a } ' +
+        ']\n',
       /layers\[0\]\.args: block 'a' needs the argument 'out'/,
     ));
   it('two layers with one name', () =>
@@ -44,12 +46,14 @@ describe('spec errors', () => {
     ));
   it('a channel split that does not divide', () =>
     fails(
-      'name: x\ninput: 1x5x4x4\nlayers:\n  - { op: parallel, name: p, join: concat, split: true, branches: [ { layers: [] }, { layers: [] } ] }\n',
+      'name: x\ninput: 1x5x4x4\nlayers:\n  - { op: parallel, name: p, join: concat, split: true, branches: [ { ' +
+        'layers: [] }, { layers: [] } ] }\n',
       /layers\[0\]\.split: 5 channels do not split into 2 equal parts; give the sizes as a list/,
     ));
   it('a fractional channel count from an expression', () =>
     fails(
-      'name: x\ninput: 1x4x4x4\nvars: { w: 0.3 }\nlayers: [ { op: conv, name: c, out: "${10 * w + 0.5}", kernel: 1 } ]\n',
+      'name: x\ninput: 1x4x4x4\nvars: { w: 0.3 }\nlayers: [ { op: conv, name: c, out: "${10 * w + 0.5}", kernel: 1 ' +
+        '} ]\n',
       /layers\[0\]\.out \(layer c\): "\$\{10 \* w \+ 0\.5\}" evaluates to 3\.5; it must be a whole number >= 1/,
     ));
   it('a name with a dot', () =>
@@ -59,7 +63,8 @@ describe('spec errors', () => {
     ));
   it('an expression error inside a block names the instance', () =>
     fails(
-      'name: x\nblocks: { a: { layers: [ { op: conv, name: c, out: "${nope}", kernel: 1 } ] } }\nlayers: [ { op: block, name: unit1, use: a } ]\n',
+      'name: x\nblocks: { a: { layers: [ { op: conv, name: c, out: "${nope}", kernel: 1 } ] } }\nlayers: [ { op: ' +
+        'block, name: unit1, use: a } ]\n',
       /blocks\.a\.layers\[0\]\.out \(layer unit1\.c\): unknown variable 'nope'/,
     ));
 });

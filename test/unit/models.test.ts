@@ -3,9 +3,9 @@
  * ../shared/reference/published-figures.md. "MAdds" is what the papers call FLOPs.
  */
 import { describe, expect, it } from 'vitest';
-import type { CostReport } from '../src/cost/analyze.ts';
-import { costReport } from '../src/pipeline.ts';
-import { builtinModels, resolveModel, resolveModels } from '../src/spec/load.ts';
+import type { CostReport } from '../../src/cost/analyze.ts';
+import { costReport } from '../../src/pipeline.ts';
+import { builtinModels, resolveModel, resolveModels } from '../../src/spec/load.ts';
 
 const costs = async (name: string): Promise<CostReport> => costReport(await resolveModel(name));
 const M = (n: number) => Math.round(n / 1e6);
@@ -150,7 +150,7 @@ describe('ShuffleNet V1', () => {
     expect(g('stage3.unit1.main.gconv1.conv')).toBe(8);
   });
 
-  it('every variant keeps every grouped layer divisible, and the scaled ones follow the documented rounding rule', async () => {
+  it('every variant keeps grouped layers divisible; scaled ones follow the documented rounding rule', async () => {
     const all = (await builtinModels()).filter((m) => m.name.startsWith('shufflenet-v1-'));
     const table1: Record<number, number> = { 1: 144, 2: 200, 3: 240, 4: 272, 8: 384 };
     for (const m of all) {

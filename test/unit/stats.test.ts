@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, ranks, relativeSpread, spearman, summarize } from '../src/measure/stats.ts';
+import { quantile, ranks, relativeSpread, spearman, summarize } from '../../src/measure/stats.ts';
 
 describe('statistics', () => {
   it('quantiles interpolate like numpy (type 7)', () => {

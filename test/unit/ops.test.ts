@@ -3,7 +3,7 @@
  * grouped 1x1 convolution), the V1 paper's unit costs (§3.1), and textbook conv arithmetic.
  */
 import { describe, expect, it } from 'vitest';
-import { costsOfYaml } from './helpers.ts';
+import { costsOfYaml } from '../helpers.ts';
 
 const oneConv = (c1: number, c2: number, hw: number, extra = '') => `
 name: t
