@@ -3,11 +3,13 @@
 // - dist/index.js (+ chunks): the library, ESM.
 // - dist/cli.cjs: the command line as one CommonJS file, loaded by bin/netcost.cjs through
 //   node:vm with a V8 code cache (dist/cli.cjs.cache) made here by running a report once, so a
-//   start does not parse or compile netcost again. Large dependencies that only some commands
+//   start does not parse or compile netcost again (measured by `npm run bench -- startup`: the
+//   loader saves 10-16% of a report's wall time; a patch that kept commander from loading
+//   node:child_process saved 2% on top of it and was dropped). Large dependencies that only some commands
 //   need (zod and yaml for spec files, onnx-proto for ONNX, picomatch, cli-progress) are bundled
 //   apart in dist/vendor/ and loaded on first use.
 // - dist/builtins.json: every built-in spec validated and built in both views, read at start-up
-//   instead of parsing YAML while the files on disk are unchanged.
+//   instead of parsing YAML while it holds the very text of the files on disk.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,26 +18,6 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 rmSync(new URL('dist', root), { recursive: true, force: true });
-
-// commander requires node:child_process at load time for executable subcommands, which netcost
-// never uses; loading it (and net, stream...) is a measurable share of start-up. Hand commander a
-// stand-in that loads the real module on first use.
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes('node_modules/commander/')
-        ? { path: 'lazy-child-process', namespace: 'netcost' }
-        : undefined,
-    );
-    b.onLoad({ filter: /^lazy-child-process$/, namespace: 'netcost' }, () => ({
-      contents:
-        "let m; const real = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, " +
-        'k) => real()[k] });',
-      loader: 'js',
-    }));
-  },
-};
 
 const common = {
   bundle: true,
@@ -60,7 +42,6 @@ await build({
       '__netcostRequire(import.meta.url);',
   },
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [lazyChildProcess],
 });
 
 // vendor bundles for the command line
@@ -94,7 +75,7 @@ await build({
   supported: { 'dynamic-import': false },
   define: { ...common.define, 'import.meta.url': '__netcostUrl' },
   banner: { js: "var __netcostUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyChildProcess, vendored],
+  plugins: [vendored],
 });
 
 const { writeBuiltinCache } = await import('../dist/cache.js');

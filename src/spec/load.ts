@@ -1,7 +1,7 @@
 /**
  * From what the user typed (a built-in model name, a glob, a spec file, `file.yaml#variant`) to
  * ModelSpecs. Built-in models live in configs/*.yaml; `npm run build` validates them into
- * dist/builtins.json, which is used while it matches the files on disk (size and mtime), so a
+ * dist/builtins.json, which is used while it holds the very text of the files on disk, so a
  * report of a built-in model loads neither the YAML parser nor zod.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -90,16 +90,17 @@ export function packageRoot(): string {
   }
 }
 
+/** A built-in spec file as validated at build time, keyed on its content (not its mtime). */
 interface CacheEntry {
-  size: number;
-  mtimeMs: number;
+  file: string;
+  text: string;
   spec: SpecFile;
 }
 export interface BuiltinCache {
   version: number;
-  files: Record<string, CacheEntry>;
+  files: CacheEntry[];
 }
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 /** The built-in spec files: configs/*.{yaml,yml,json}, relative to the package root. */
 export function builtinSpecFiles(): string[] {
@@ -126,12 +127,9 @@ export async function builtinModels(): Promise<ModelSpec[]> {
   const out: ModelSpec[] = [];
   const seen = new Map<string, string>();
   for (const rel of builtinSpecFiles()) {
-    const st = statSync(join(rootDir, rel));
-    const hit = cache?.files[rel];
-    const spec =
-      hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs
-        ? hit.spec
-        : (await import('./parse.ts')).readSpecFile(join(rootDir, rel));
+    const text = readFileSync(join(rootDir, rel), 'utf8');
+    const hit = cache?.files.find((f) => f.file === rel);
+    const spec = hit && hit.text === text ? hit.spec : (await import('./parse.ts')).parseSpecText(text, rel);
     for (const m of modelsOfSpec(spec, rel)) {
       const prev = seen.get(m.name);
       if (prev)
