@@ -1,16 +1,12 @@
 /** Constant-producing ops: ConstantOfShape (fill) and Range. Both fold away: they cost nothing at run time. */
 import { helperName, ROLE } from '../graph/names.ts';
 import type { FillAttrs, RangeAttrs } from '../graph/types.ts';
-import { type OpCategory, type OpDef, ShapeError } from './op.ts';
+import { COSTS_NOTHING, type OpDef, ShapeError } from './op.ts';
 import { generate } from './tensor.ts';
 
 const constantOnly = {
+  ...COSTS_NOTHING,
   rule: 'a constant: computed when the model loads, no cost at run time',
-  params: () => 0,
-  madds: () => 0,
-  flops: () => 0,
-  view: true,
-  category: (): OpCategory => 'view',
 } as const;
 
 export const fill: OpDef<FillAttrs> = {

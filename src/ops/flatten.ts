@@ -1,6 +1,6 @@
 /** Flatten [N, C, H, W] to [N, C·H·W] (the spec primitive; other axes become a reshape). */
 import type { NoAttrs } from '../graph/types.ts';
-import { type OpDef, ShapeError } from './op.ts';
+import { COSTS_NOTHING, type OpDef, ShapeError } from './op.ts';
 import { flattenShape } from './reshape.ts';
 
 export const flatten: OpDef<NoAttrs> = {
@@ -10,11 +10,7 @@ export const flatten: OpDef<NoAttrs> = {
       throw new ShapeError('flatten expects one input of rank 2 or more');
     return [flattenShape(inputs[0], 1)];
   },
-  params: () => 0,
-  madds: () => 0,
-  flops: () => 0,
-  view: true,
-  category: () => 'view',
+  ...COSTS_NOTHING,
   onnx: ({ name, inputs, outputs }, e) => e.node('Flatten', name, inputs, outputs, { axis: 1 }),
   evaluate: ([x], _a, [out]) => [{ ...x.value(), dims: out }],
 };

@@ -101,6 +101,15 @@ export interface OpDef<A> {
 
 export type OpTable = { [K in OpKind]: OpDef<OpAttrs[K]> };
 
+/** The counts of an op that does no arithmetic and moves no data: a view, metadata, a constant. */
+export const COSTS_NOTHING = {
+  params: () => 0,
+  madds: () => 0,
+  flops: () => 0,
+  view: true,
+  category: (): OpCategory => 'view',
+} as const;
+
 export class ShapeError extends Error {}
 
 export const numel = (s: Shape): number => s.reduce((a, b) => a * b, 1);

@@ -5,7 +5,7 @@
 import { helperName, ROLE } from '../graph/names.ts';
 import type { ReshapeAttrs, Shape } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
-import { numel, type OpDef, ShapeError } from './op.ts';
+import { COSTS_NOTHING, numel, type OpDef, ShapeError } from './op.ts';
 
 export const reshape: OpDef<ReshapeAttrs> = {
   rule: 'a view: no arithmetic and no memory traffic',
@@ -15,11 +15,7 @@ export const reshape: OpDef<ReshapeAttrs> = {
     }
     return [[...a.shape]];
   },
-  params: () => 0,
-  madds: () => 0,
-  flops: () => 0,
-  view: true,
-  category: () => 'view',
+  ...COSTS_NOTHING,
   onnx: ({ name, attrs, inputs, outputs }, e) =>
     e.node('Reshape', name, [inputs[0], e.int64s(helperName(name, ROLE.shape), attrs.shape)], outputs),
   evaluate: ([x], a) => [{ ...x.value(), dims: [...a.shape] }],

@@ -4,7 +4,7 @@
  * alone: they fold away whether or not the input is a constant.
  */
 import type { NoAttrs, ShapeAttrs } from '../graph/types.ts';
-import { numel, type OpCategory, type OpDef, ShapeError } from './op.ts';
+import { COSTS_NOTHING, numel, type OpDef, ShapeError } from './op.ts';
 import { tensor } from './tensor.ts';
 
 const range = (rank: number, a: ShapeAttrs): [number, number] => {
@@ -13,12 +13,8 @@ const range = (rank: number, a: ShapeAttrs): [number, number] => {
 };
 
 const metadataOnly = {
+  ...COSTS_NOTHING,
   rule: 'reads metadata only: no arithmetic and no memory traffic',
-  params: () => 0,
-  madds: () => 0,
-  flops: () => 0,
-  view: true,
-  category: (): OpCategory => 'view',
   shapeOnly: true,
 } as const;
 

@@ -3,17 +3,13 @@
  * warnings (an error with --strict). Its output shapes come from the model's value infos.
  */
 import type { UnknownAttrs } from '../graph/types.ts';
-import { type OpDef, ShapeError } from './op.ts';
+import { COSTS_NOTHING, type OpDef, ShapeError } from './op.ts';
 
 export const unknown: OpDef<UnknownAttrs> = {
   rule: 'no cost rule: counted as 0 (params, FLOPs and memory access), listed in the warnings',
   infer: (_i, a) => a.outputShapes.map((s) => [...s]),
-  params: () => 0,
-  madds: () => 0,
-  flops: () => 0,
+  ...COSTS_NOTHING,
   weightsRead: () => 0,
-  view: true,
-  category: () => 'view',
   onnx(args) {
     throw new ShapeError(`cannot export ${args.name}: netcost does not know the op ${args.attrs.foreignOp}`);
   },
