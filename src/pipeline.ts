@@ -1,7 +1,6 @@
 /**
  * The one-way pipeline as single calls: model spec (or ONNX file) -> graph -> (deploy view) -> costs.
  */
-import { readFileSync } from 'node:fs';
 import { analyze, type CostReport, type Dtype } from './cost/analyze.ts';
 import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
@@ -9,6 +8,7 @@ import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
 import { type Nchw, oneModelMessage, resolveModels, withInput } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
+import { readUserFile } from './util/fs.ts';
 
 export interface CostOptions {
   view?: View;
@@ -50,16 +50,8 @@ export async function resolveSources(args: string[]): Promise<Source[]> {
   const out: Source[] = [];
   for (const arg of args) {
     if (ONNX_FILE.test(arg)) {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(arg);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new UsageError(
-          `${arg}: cannot read the ONNX file (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`,
-        );
-      }
-      out.push({ kind: 'onnx', name: arg, file: arg, bytes });
+      // protobuf caps a model at 2 GiB
+      out.push({ kind: 'onnx', name: arg, file: arg, bytes: readUserFile(arg, 'ONNX file', 2 ** 31 - 1) });
     } else {
       out.push(...(await resolveModels([arg])).map((spec) => ({ kind: 'spec' as const, name: spec.name, spec })));
     }

@@ -23,15 +23,16 @@ export const parseShape = (v: string | undefined): Nchw | undefined =>
 /** Repeatable `--input [name=]NxCxHxW` values; a shape without a name is keyed '*'. */
 export function parseInputs(values: string[] | string | undefined): Record<string, number[]> {
   const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
-  const out: Record<string, number[]> = {};
+  // input names are data: a null-prototype object, so `__proto__` is a name like any other
+  const out: Record<string, number[]> = Object.create(null);
   for (const v of list) {
     const m = /^([^=]+)=(.+)$/.exec(v);
     const [name, shape] = m ? [m[1], m[2]] : ['*', v];
     const dims = parseDims(shape);
     if (!dims)
       throw new UsageError(
-        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224), or name=NxCxHxW for one input of ` +
-          `an ONNX file`,
+        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224; each dimension from 1 to 2^20), ` +
+          'or name=NxCxHxW for one input of an ONNX file',
       );
     if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
     out[name] = dims;

@@ -3,6 +3,7 @@
  * branch). Memory access is computed here, once, for every op: elements of every input tensor,
  * plus the weights the layer reads, plus elements of every output tensor; a pure view costs 0.
  */
+import { NetcostError } from '../errors.ts';
 import type { Graph, Layer, Shape, View } from '../graph/types.ts';
 import { type OpCategory, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
@@ -105,6 +106,22 @@ export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
   };
 }
 
+/**
+ * Every total is an exact integer or the analysis stops: past 2^53 a JavaScript number no longer
+ * holds every integer, and netcost never prints a rounded count as if it were exact. (Layer and
+ * group counts are at most the totals.)
+ */
+function exact(g: Graph, t: Totals): void {
+  for (const [metric, v] of Object.entries(t)) {
+    if (!Number.isSafeInteger(v)) {
+      throw new NetcostError(
+        `${g.file}: ${g.model}: the ${metric} total is beyond 2^53, past which counts are no longer exact; ` +
+          'use a smaller input or batch',
+      );
+    }
+  }
+}
+
 export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
   const bpe = DTYPE_BYTES[dtype];
   const layers = g.layers.map((l) => layerCost(l, bpe));
@@ -123,6 +140,7 @@ export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
     });
   }
   for (const gr of groups.values()) gr.intensity = intensity(gr);
+  exact(g, totals);
   return {
     schemaVersion: SCHEMA_VERSION,
     model: g.model,

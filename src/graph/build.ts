@@ -3,6 +3,7 @@
  * unroll repeats, name every layer hierarchically, and infer every shape.
  */
 import { SpecError } from '../errors.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 import { inferShapes, ShapeError } from '../ops/index.ts';
 import { ExprError, evalValue, interpolate, type Scope } from '../spec/expr.ts';
 import {
@@ -27,6 +28,8 @@ interface Ctx {
   /** the groups enclosing the current entry, outermost first */
   path: string[];
   blocks: string[];
+  /** entries enclosing this one (the nesting guard) */
+  depth: number;
 }
 
 class Builder {
@@ -34,6 +37,8 @@ class Builder {
   readonly groups: Group[] = [];
   private readonly names = new Set<string>();
   private readonly autoCount = new Map<string, number>();
+  /** entries expanded so far: repeats and blocks that expand beyond LIMITS.expansion stop early */
+  private expanded = 0;
 
   constructor(readonly model: ModelSpec) {}
 
@@ -47,7 +52,7 @@ class Builder {
     where: string,
     field: string,
     value: Num,
-    opts: { int?: boolean; min?: number } = {},
+    opts: { int?: boolean; min?: number; max?: number } = {},
     name?: string,
   ): number {
     let v: number;
@@ -58,8 +63,9 @@ class Builder {
       throw e;
     }
     const min = opts.min ?? (opts.int === false ? -Infinity : 1);
-    if ((opts.int !== false && !Number.isInteger(v)) || v < min || !Number.isFinite(v)) {
-      const kind = opts.int === false ? 'a number' : `a whole number >= ${min}`;
+    const max = opts.max ?? (opts.int === false ? Number.MAX_VALUE : LIMITS.dimension);
+    if ((opts.int !== false && !Number.isInteger(v)) || v < min || v > max || !Number.isFinite(v)) {
+      const kind = opts.int === false ? 'a finite number' : `a whole number from ${min} to ${fmtLimit(max)}`;
       this.fail(ctx, `${where}.${field}`, `${JSON.stringify(value)} evaluates to ${v}; it must be ${kind}`, name);
     }
     return v;
@@ -135,6 +141,9 @@ class Builder {
     attrs: OpAttrs[K],
     inputs: TensorRef[],
   ): TensorRef[] {
+    if (this.layers.length >= LIMITS.layers) {
+      this.fail(ctx, where, `the model has more than ${fmtLimit(LIMITS.layers)} layers`, name);
+    }
     let shapes: Shape[];
     try {
       shapes = inferShapes(
@@ -176,7 +185,16 @@ class Builder {
     return x;
   }
 
-  entry(ctx: Ctx, e: Entry, x: TensorRef, where: string): TensorRef {
+  entry(outer: Ctx, e: Entry, x: TensorRef, where: string): TensorRef {
+    const ctx = { ...outer, depth: outer.depth + 1 };
+    if (ctx.depth > LIMITS.nesting) this.fail(ctx, where, `entries nest deeper than ${LIMITS.nesting} levels`);
+    if (++this.expanded > LIMITS.expansion) {
+      this.fail(
+        ctx,
+        where,
+        `the model expands to more than ${fmtLimit(LIMITS.expansion)} entries (repeats and blocks)`,
+      );
+    }
     if (e.when !== undefined) {
       if (!this.flag(ctx, where, 'when', e.when, true, '')) return x;
     }
@@ -224,7 +242,7 @@ class Builder {
       case 'seq':
         return this.seq(this.enter(ctx, where, e.name, 'seq'), e.layers, x, `${where}.layers`);
       case 'repeat': {
-        const count = this.num(ctx, where, 'count', e.count, { min: 0 });
+        const count = this.num(ctx, where, 'count', e.count, { min: 0, max: LIMITS.repeat });
         let y = x;
         for (let i = 0; i < count; i++) {
           const inner: Ctx = e.as ? { ...ctx, scope: { ...ctx.scope, [e.as]: i } } : ctx;
@@ -354,6 +372,7 @@ export function buildGraph(model: ModelSpec): Graph {
     scope: { ...model.vars, N: model.input[0], inC: model.input[1], inH: model.input[2], inW: model.input[3] },
     path: [],
     blocks: [],
+    depth: 0,
   };
   const out = b.seq(ctx, model.spec.layers, input, 'layers');
   if (b.layers.length === 0)

@@ -11,8 +11,8 @@
 import { basename } from 'node:path';
 import { NetcostError } from '../errors.ts';
 import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
-import { opDef } from '../ops/index.ts';
-import { type OpDef, type Operand, ShapeError, type Tensor } from '../ops/op.ts';
+import { inferShapes, opDef } from '../ops/index.ts';
+import { checkShape, type OpDef, type Operand, ShapeError, type Tensor } from '../ops/op.ts';
 import { bindInputs, type GivenShapes } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
@@ -54,6 +54,8 @@ interface TensorInfo {
 }
 
 const isDefaultDomain = (d: string) => d === '' || d === 'ai.onnx';
+/** The newest default-domain opset ONNX has defined (ONNX 1.18); readers cover every op change up to it. */
+const MAX_OPSET = 23;
 
 export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   const file = opts.file;
@@ -72,11 +74,22 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
     return fail('not an ONNX model: it has no graph or no nodes; check that the file is a complete .onnx export');
   }
   const opset = long((m.opsetImport ?? []).find((o) => isDefaultDomain(o.domain ?? ''))?.version ?? 13) || 13;
+  if (!Number.isInteger(opset) || opset < 1 || opset > MAX_OPSET) {
+    fail(
+      `opset ${opset} is outside the opsets netcost reads (1 to ${MAX_OPSET}); re-export the model at opset ` +
+        `${MAX_OPSET} or lower`,
+    );
+  }
 
   const tensors = new Map<string, TensorInfo>();
   for (const t of g.initializer ?? []) {
-    const c = constantOf(t);
-    tensors.set(t.name ?? '', { shape: c.dims, constant: c });
+    try {
+      const c = constantOf(t);
+      tensors.set(t.name ?? '', { shape: c.dims, constant: c });
+    } catch (e) {
+      if (e instanceof ShapeError) fail(`initializer: ${e.message}`);
+      throw e;
+    }
   }
   const declared = (g.input ?? []).filter((i) => !tensors.has(i.name ?? ''));
   const inputs = bindInputs(declared, opts.inputs, fail);
@@ -123,11 +136,15 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
         continue;
       }
       const def = opDef(b.op);
+      const missing = b.inputs.find((k) => !views[k]);
+      if (missing !== undefined) throw new ShapeError(`input ${missing + 1} is missing`);
       const inShapes = b.inputs.map((k) => (views[k] as InputView).shape);
-      const shapes = def.infer(inShapes, b.attrs);
+      const folds = def.evaluate !== undefined && (folding || def.shapeOnly === true);
+      const shapes = folds ? def.infer(inShapes, b.attrs) : inferShapes(b.op, b.attrs, inShapes);
+      for (const s of shapes) checkShape(s, true);
       if (shapes.length < outs.length)
         throw new ShapeError(`gives ${shapes.length} outputs, the model names ${outs.length}`);
-      if (def.evaluate && (folding || def.shapeOnly)) {
+      if (folds) {
         const operands = b.inputs.map((k) => views[k] as InputView);
         const values = lazyValues(where, def, operands, b.attrs, shapes);
         for (const [k, o] of outs.entries())
@@ -240,7 +257,7 @@ function layerOf(
   shapes?: Shape[],
 ): Layer {
   const inputShapes = inputs.map((t) => (tensors.get(t) as TensorInfo).shape);
-  const outputShapes = (shapes ?? opDef(op).infer(inputShapes, attrs)).slice(0, outputs.length);
+  const outputShapes = (shapes ?? inferShapes(op, attrs, inputShapes)).slice(0, outputs.length);
   for (const [k, o] of outputs.entries()) tensors.set(o, { shape: outputShapes[k] });
   return { name, op, attrs, path: [], inputs, outputs, inputShapes, outputShapes } as Layer;
 }

@@ -12,7 +12,20 @@ export function topologicalOrder(
   fail: (message: string) => never,
 ): number[] {
   const producer = new Map<string, number>();
-  for (const [i, n] of nodes.entries()) for (const o of n.output ?? []) if (o) producer.set(o, i);
+  for (const [i, n] of nodes.entries()) {
+    for (const o of n.output ?? []) {
+      if (!o) continue;
+      const other = producer.get(o);
+      if (other !== undefined || known(o)) {
+        const by =
+          other !== undefined
+            ? `node '${names[other]}' and node '${names[i]}'`
+            : `node '${names[i]}', and it is an input or initializer`;
+        fail(`tensor '${o}' is produced twice (by ${by}); every tensor of an ONNX graph has one producer`);
+      }
+      producer.set(o, i);
+    }
+  }
   const waitingOn = new Array<number>(nodes.length).fill(0);
   const readers = new Map<number, number[]>();
   for (const [i, n] of nodes.entries()) {

@@ -4,7 +4,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { Shape } from '../graph/types.ts';
-import { numel, ShapeError, type Tensor, type ValueType } from '../ops/op.ts';
+import { checkShape, numel, ShapeError, type Tensor, type ValueType } from '../ops/op.ts';
 
 export const { onnx } = onnxProto;
 export type ModelProto = onnxProto.onnx.ModelProto;
@@ -104,9 +104,39 @@ export interface Constant {
   value(): Tensor;
 }
 
+/** Bytes per element of the types netcost reads from raw data. */
+const ELEMENT_BYTES = new Map<number, number>([
+  [DT.FLOAT, 4],
+  [DT.DOUBLE, 8],
+  [DT.INT64, 8],
+  [DT.UINT64, 8],
+  [DT.INT32, 4],
+  [DT.UINT32, 4],
+  [DT.INT16, 2],
+  [DT.UINT16, 2],
+  [DT.FLOAT16, 2],
+  [DT.BFLOAT16, 2],
+  [DT.UINT8, 1],
+  [DT.INT8, 1],
+  [DT.BOOL, 1],
+]);
+
+/** A constant of the file, its dims and the size of its data checked now (its values are read on demand). */
 export function constantOf(t: TensorProto): Constant {
   const dims = (t.dims ?? []).map(long);
   const dataType = t.dataType ?? DT.FLOAT;
+  const name = t.name ? `'${t.name}' ` : '';
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new ShapeError(`tensor ${name}has dims [${dims.join(', ')}]; a dimension is a whole number >= 0`);
+  }
+  checkShape(dims, true);
+  const bytes = ELEMENT_BYTES.get(dataType);
+  if (t.rawData?.length && bytes !== undefined && t.rawData.length !== numel(dims) * bytes) {
+    throw new ShapeError(
+      `tensor ${name}holds ${t.rawData.length} bytes of data for dims [${dims.join(', ')}] (${numel(dims) * bytes} ` +
+        `expected)`,
+    );
+  }
   let memo: Tensor | undefined;
   return {
     dims,

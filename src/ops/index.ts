@@ -13,7 +13,7 @@ import { flatten } from './flatten.ts';
 import { gather } from './gather.ts';
 import { linear } from './linear.ts';
 import { matmul } from './matmul.ts';
-import { numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
+import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
 import { avgpool, gap, maxpool } from './pool.ts';
 import { reduce } from './reduce.ts';
@@ -70,8 +70,11 @@ export function opDef(op: OpKind): OpDef<unknown> {
   return OPS[op] as OpDef<unknown>;
 }
 
+/** A layer's output shapes, checked against netcost's bounds (src/limits.ts). */
 export function inferShapes(op: OpKind, attrs: unknown, inputs: Shape[]): Shape[] {
-  return opDef(op).infer(inputs, attrs);
+  const shapes = opDef(op).infer(inputs, attrs);
+  for (const s of shapes) checkShape(s, false);
+  return shapes;
 }
 
 /** Write one layer as ONNX nodes through an emitter. */

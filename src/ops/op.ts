@@ -13,6 +13,7 @@
  *   from `weightsRead`; pure views cost nothing.
  */
 import type { OpAttrs, OpKind, Shape } from '../graph/types.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 
 /** An ONNX attribute value: int, ints, {f: float}, or string. */
 export type OnnxAttr = number | number[] | { f: number } | string;
@@ -113,6 +114,21 @@ export const COSTS_NOTHING = {
 export class ShapeError extends Error {}
 
 export const numel = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+/**
+ * A shape netcost can count exactly: whole dimensions up to LIMITS.dimension and at most
+ * LIMITS.elements elements. A layer's outputs have no empty dimension (a constant may).
+ */
+export function checkShape(s: Shape, allowEmpty: boolean): void {
+  const bad = s.find((d) => !Number.isInteger(d) || d < (allowEmpty ? 0 : 1) || d > LIMITS.dimension);
+  if (bad !== undefined) {
+    const range = `${allowEmpty ? 0 : 1} to ${fmtLimit(LIMITS.dimension)}`;
+    throw new ShapeError(`a tensor of shape [${s.join(', ')}]: a dimension must be a whole number from ${range}`);
+  }
+  if (numel(s) > LIMITS.elements) {
+    throw new ShapeError(`a tensor of shape [${s.join(', ')}] has more than ${fmtLimit(LIMITS.elements)} elements`);
+  }
+}
 
 export function expectRank(inputs: Shape[], rank: number, what: string): Shape {
   const s = inputs[0];

@@ -29,6 +29,9 @@ const FUNCTIONS: Record<string, (...a: number[]) => number> = {
 
 export class ExprError extends Error {}
 
+const MAX_EXPRESSION_LENGTH = 2000;
+const MAX_EXPRESSION_DEPTH = 100;
+
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
 const OPS = [
@@ -89,8 +92,25 @@ function tokenize(src: string): Tok[] {
 
 /** Evaluate one expression (without the `${}`) in a scope of numeric variables. */
 export function evaluate(src: string, scope: Scope): number {
+  if (src.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExprError(
+      `an expression of ${src.length} characters is longer than the ${MAX_EXPRESSION_LENGTH} allowed`,
+    );
+  }
   const toks = tokenize(src);
   let p = 0;
+  let depth = 0;
+  /** recursion guard: nested parentheses and unary operators end in a clear error, not a stack overflow */
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MAX_EXPRESSION_DEPTH) {
+      throw new ExprError(`expression '${src.slice(0, 40)}...' nests deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    }
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => toks[p];
   const isOp = (v: string) => toks[p]?.t === 'op' && toks[p].v === v;
   const expect = (v: string) => {
@@ -100,6 +120,9 @@ export function evaluate(src: string, scope: Scope): number {
   const truthy = (x: number) => x !== 0 && !Number.isNaN(x);
 
   function ternary(): number {
+    return nested(ternary1);
+  }
+  function ternary1(): number {
     const c = or();
     if (isOp('?')) {
       p++;
@@ -177,6 +200,9 @@ export function evaluate(src: string, scope: Scope): number {
     return l;
   }
   function unary(): number {
+    return nested(unary1);
+  }
+  function unary1(): number {
     if (isOp('-')) {
       p++;
       return -unary();
@@ -206,7 +232,7 @@ export function evaluate(src: string, scope: Scope): number {
     if (t.t === 'id') {
       if (isOp('(')) {
         p++;
-        const fn = FUNCTIONS[t.v];
+        const fn = Object.hasOwn(FUNCTIONS, t.v) ? FUNCTIONS[t.v] : undefined;
         if (!fn)
           throw new ExprError(
             `unknown function '${t.v}' in expression '${src}' (known: ${Object.keys(FUNCTIONS).join(', ')})`,

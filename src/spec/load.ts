@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError, UsageError } from '../errors.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 import { closest } from '../util/closest.ts';
 import { ExprError, evalValue } from './expr.ts';
 import type { InputSpec, ModelSpec, SpecFile } from './types.ts';
@@ -18,7 +19,7 @@ export const DEFAULT_INPUT: Nchw = [1, 3, 224, 224];
 /** `AxBx...` to whole positive dimensions, or undefined when it is not such a shape. */
 export function parseDims(text: string): number[] | undefined {
   const dims = text.trim().toLowerCase().split('x').map(Number);
-  return dims.every((d) => Number.isInteger(d) && d > 0) ? dims : undefined;
+  return dims.every((d) => Number.isInteger(d) && d > 0 && d <= LIMITS.dimension) ? dims : undefined;
 }
 
 /** `1x3x224x224`, or [N, C, H, W] with expressions over `vars`, to a shape; `what` names the source in errors. */
@@ -32,8 +33,10 @@ export function parseInput(value: InputSpec, what: string, vars: Record<string, 
         if (e instanceof ExprError) throw new SpecError(`${what}[${i}]: ${e.message}`);
         throw e;
       }
-      if (!Number.isInteger(v) || v < 1)
-        throw new SpecError(`${what}[${i}]: ${JSON.stringify(d)} is ${v}; a dimension must be a whole number >= 1`);
+      if (!Number.isInteger(v) || v < 1 || v > LIMITS.dimension) {
+        const range = `from 1 to ${fmtLimit(LIMITS.dimension)}`;
+        throw new SpecError(`${what}[${i}]: ${JSON.stringify(d)} is ${v}; a dimension must be a whole number ${range}`);
+      }
       return v;
     }) as Nchw;
   }

@@ -2,10 +2,10 @@
  * Read and validate a spec file (YAML or JSON). Loaded lazily: yaml and zod cost tens of
  * milliseconds to import, and built-in models come from a validated cache instead.
  */
-import { readFileSync } from 'node:fs';
 import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SpecError } from '../errors.ts';
+import { readUserFile } from '../util/fs.ts';
 import { formatPath } from '../util/path.ts';
 import { ENTRY_OPS, specFileSchema } from './schema.ts';
 import type { SpecFile } from './types.ts';
@@ -50,8 +50,13 @@ export function parseSpecText(text: string, file: string): SpecFile {
           `fix the YAML syntax there`,
       );
     }
-    data = doc.toJS();
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new SpecError(`${file}: YAML aliases expand too far (${(e as Error).message}); write the values out`);
+    }
   }
+  checkNesting(data, file);
   const r = specFileSchema.safeParse(data);
   if (!r.success) {
     const [first] = r.error.issues;
@@ -65,14 +70,32 @@ export function parseSpecText(text: string, file: string): SpecFile {
 }
 
 export function readSpecFile(file: string): SpecFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SpecError(
-      `${file}: cannot read the spec file (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`,
-    );
+  return parseSpecText(readUserFile(file, 'spec file', MAX_SPEC_BYTES).toString('utf8'), file);
+}
+
+const MAX_SPEC_BYTES = 16 << 20;
+/** Deeper than any real spec; deep enough input would overflow the validator's stack. */
+const MAX_NESTING = 64;
+
+/** Refuse nesting deeper than MAX_NESTING and self-referencing values (a YAML alias inside itself). */
+function checkNesting(data: unknown, file: string): void {
+  const stack: { v: unknown; depth: number; path: string; ancestors: Set<unknown> }[] = [
+    { v: data, depth: 0, path: '', ancestors: new Set() },
+  ];
+  while (stack.length) {
+    const { v, depth, path, ancestors } = stack.pop() as (typeof stack)[number];
+    if (v === null || typeof v !== 'object') continue;
+    const at = !path ? '(top level)' : path.length > 80 ? `${path.slice(0, 80)}...` : path;
+    if (ancestors.has(v)) throw new SpecError(`${file}: ${at} contains itself (a YAML alias inside its own anchor)`);
+    if (depth > MAX_NESTING) throw new SpecError(`${file}: ${at} nests deeper than ${MAX_NESTING} levels`);
+    const inner = new Set(ancestors).add(v);
+    for (const [k, x] of Object.entries(v)) {
+      stack.push({
+        v: x,
+        depth: depth + 1,
+        path: Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k,
+        ancestors: inner,
+      });
+    }
   }
-  return parseSpecText(text, file);
 }

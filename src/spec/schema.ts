@@ -6,6 +6,10 @@ import { type Entry, SIMPLE_OPS, type SpecFile } from './types.ts';
 const num = z
   .union([z.number(), z.string().regex(/^\s*\$/, { message: "expected a number, a '$variable' or a '${expression}'" })])
   .describe("a number, '$variable' or '${expression}'");
+/** Names of variables, parameters and blocks: identifiers, never a reserved `__name` (names are data). */
+const identifier = z.string().regex(/^(?!__)[A-Za-z_][A-Za-z0-9_]*$/, {
+  message: "expected a name of letters, digits and '_' that does not start with a digit or '__'",
+});
 const kernel = z.union([num, z.tuple([num, num])]).describe('one value for both axes, or [height, width]');
 const activation = z.enum(ACTIVATION_NAMES);
 const base = {
@@ -73,10 +77,7 @@ const repeat = z.strictObject({
   op: z.literal('repeat'),
   ...base,
   count: num,
-  as: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-    .optional(),
+  as: identifier.optional(),
   get layers(): z.ZodArray<z.ZodType<Entry>> {
     return z.array(entry);
   },
@@ -85,7 +86,7 @@ const block = z.strictObject({
   op: z.literal('block'),
   ...base,
   use: z.string(),
-  args: z.record(z.string(), num).optional(),
+  args: z.record(identifier, num).optional(),
 });
 
 const entries = [conv, simple, pool, linear, shuffle, seq, parallel, repeat, block] as const;
@@ -105,23 +106,23 @@ export const specFileSchema: z.ZodType<SpecFile> = z.strictObject({
   description: z.string().optional(),
   source: z.string().optional(),
   input: input.optional(),
-  vars: z.record(z.string(), z.number()).optional(),
+  vars: z.record(identifier, z.number()).optional(),
   variants: z
     .array(
       z.strictObject({
         name: z.string().min(1),
         description: z.string().optional(),
-        vars: z.record(z.string(), z.number()).optional(),
+        vars: z.record(identifier, z.number()).optional(),
         input: input.optional(),
       }),
     )
     .optional(),
   blocks: z
     .record(
-      z.string(),
+      identifier,
       z.strictObject({
         description: z.string().optional(),
-        params: z.record(z.string(), z.number().nullable()).optional(),
+        params: z.record(identifier, z.number().nullable()).optional(),
         layers: z.array(entry),
       }),
     )

@@ -54,7 +54,10 @@ describe('spec errors', () => {
     fails(
       'name: x\ninput: 1x4x4x4\nvars: { w: 0.3 }\nlayers: [ { op: conv, name: c, out: "${10 * w + 0.5}", kernel: 1 ' +
         '} ]\n',
-      /layers\[0\]\.out \(layer c\): "\$\{10 \* w \+ 0\.5\}" evaluates to 3\.5; it must be a whole number >= 1/,
+      new RegExp(
+        String.raw`layers\[0\]\.out \(layer c\): "\$\{10 \* w \+ 0\.5\}" evaluates to 3\.5; ` +
+          String.raw`it must be a whole number from 1 to 2\^20`,
+      ),
     ));
   it('a name with a dot', () =>
     fails(

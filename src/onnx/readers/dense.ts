@@ -18,6 +18,20 @@ function convolution(n: NodeView): Built | undefined {
   }
   const kernel: Pair = [w.shape[2], w.shape[3]];
   const groups = n.attrs.int('group', 1);
+  if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0) {
+    throw new ShapeError(`group ${groups} does not divide the input's ${x[1]} channels`);
+  }
+  const cin = n.opType === 'Conv' ? w.shape[1] * groups : w.shape[0];
+  if (cin !== x[1]) {
+    throw new ShapeError(
+      `the weight [${w.shape.join(', ')}] with group ${groups} takes ${cin} input channels; the input has ${x[1]}`,
+    );
+  }
+  const cout = n.opType === 'Conv' ? w.shape[0] : w.shape[1] * groups;
+  const b = n.inputs[2];
+  if (b && b.shape.reduce((p, q) => p * q, 1) !== cout) {
+    throw new ShapeError(`the bias has shape [${b.shape.join(', ')}]; it needs ${cout} values, one per output channel`);
+  }
   const geo = windowAttrs(n.attrs, x, kernel);
   const bias = !!n.inputs[2];
   if (n.opType === 'Conv') return built('conv', { outChannels: w.shape[0], kernel, groups, bias, ...geo }, [0]);
@@ -33,6 +47,11 @@ function gemm(n: NodeView): Built | undefined {
   if (x.length !== 2) throw new ShapeError(`A has shape [${x.join(', ')}]; Gemm needs a 2-D A (flatten first)`);
   if (!b.isConst || n.attrs.int('transA', 0) !== 0) return undefined;
   const transB = n.attrs.int('transB', 0) === 1;
+  if ((transB ? b.shape[1] : b.shape[0]) !== x[1]) {
+    throw new ShapeError(
+      `A [${x.join(', ')}] and B [${b.shape.join(', ')}]${transB ? ' (transposed)' : ''} do not multiply`,
+    );
+  }
   return built('linear', { outFeatures: transB ? b.shape[0] : b.shape[1], bias: !!n.inputs[2] }, [0]);
 }
 

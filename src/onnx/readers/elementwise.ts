@@ -2,12 +2,14 @@
 import type { EltwiseFn } from '../../graph/types.ts';
 import { ACTIVATIONS, type Activation } from '../../ops/activation.ts';
 import { broadcast } from '../../ops/broadcast.ts';
+import { ShapeError } from '../../ops/op.ts';
 import { UNARY, type UnaryFn } from '../../ops/unary.ts';
 import { valueTypeOf } from '../proto.ts';
 import {
   type Built,
   built,
   constShapes,
+  input,
   type NodeView,
   operands,
   optionalConstant,
@@ -16,6 +18,16 @@ import {
 } from './reader.ts';
 
 const once = (read: VersionedReader['read']): VersionedReader[] => [{ since: 1, read }];
+
+function batchnorm(n: NodeView): Built {
+  const c = input(n, 0, 'the data input').shape[1];
+  for (const [k, what] of ['scale', 'bias', 'mean', 'var'].entries()) {
+    const s = input(n, k + 1, what).shape;
+    if (s.reduce((p, q) => p * q, 1) !== c)
+      throw new ShapeError(`${what} has shape [${s.join(', ')}]; it needs ${c} values`);
+  }
+  return built('bn', {}, [0]);
+}
 
 /** Clip(0, 6) is relu6; any other bounds are the unary clip. */
 const clip = (lo: number, hi: number): Built =>
@@ -69,7 +81,7 @@ const softmax = (defaultAxis: number) => (n: NodeView) =>
   built('softmax', { axis: n.attrs.int('axis', defaultAxis) }, [0]);
 
 export const ELEMENTWISE: ReaderEntries = [
-  ['BatchNormalization', once(() => built('bn', {}, [0]))],
+  ['BatchNormalization', once(batchnorm)],
   ...activations,
   [
     'Clip',

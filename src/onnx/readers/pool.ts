@@ -1,11 +1,15 @@
 /** Pooling: MaxPool, AveragePool, and the global ones. */
+import { ShapeError } from '../../ops/op.ts';
 import { type Built, built, type NodeView, type ReaderEntries, shapeOf } from './reader.ts';
 import { pair, windowAttrs } from './window.ts';
 
 function pool(n: NodeView): Built | undefined {
   const x = shapeOf(n);
   if (x.length !== 4) return undefined; // 1-D and 3-D pooling: no rule yet
-  const kernel = pair(n.attrs.ints('kernel_shape'), 1);
+  const k = n.attrs.ints('kernel_shape');
+  if (!k || k.length !== 2)
+    throw new ShapeError(`kernel_shape [${(k ?? []).join(', ')}] is not 2-D; pooling needs one`);
+  const kernel = pair(k, 1);
   const { stride, padding, padEnd } = windowAttrs(n.attrs, x, kernel);
   const window = {
     kernel,

@@ -1,5 +1,6 @@
 /** 2-D window geometry of Conv and pooling nodes: strides, dilations, pads, auto_pad. */
 import type { Pair, Shape } from '../../graph/types.ts';
+import { fmtLimit, LIMITS } from '../../limits.ts';
 import { ShapeError } from '../../ops/op.ts';
 import type { Attrs } from '../proto.ts';
 
@@ -23,6 +24,17 @@ export function windowAttrs(
     pads = [lo[0], lo[1], total[0] - lo[0], total[1] - lo[1]];
   } else if (auto === 'VALID') pads = [0, 0, 0, 0];
   if (pads.length !== 4) throw new ShapeError(`pads [${pads.join(', ')}] are not 2-D`);
+  const bad = (what: string, v: number[], min: number) => {
+    if (v.some((x) => !Number.isInteger(x) || x < min || x > LIMITS.dimension)) {
+      throw new ShapeError(
+        `${what} [${v.join(', ')}]: each must be a whole number from ${min} to ${fmtLimit(LIMITS.dimension)}`,
+      );
+    }
+  };
+  bad('kernel', kernel, 1);
+  bad('strides', stride, 1);
+  bad('dilations', dilation, 1);
+  bad('pads', pads, 0);
   const padding: Pair = [pads[0], pads[1]];
   const end: Pair = [pads[2], pads[3]];
   return { stride, dilation, padding, ...(end[0] !== padding[0] || end[1] !== padding[1] ? { padEnd: end } : {}) };
