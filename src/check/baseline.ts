@@ -4,7 +4,7 @@
  * key order and one layer per line, so a change shows as a readable git diff.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { CostReport } from '../cost/analyze.ts';
 import { NetcostError } from '../errors.ts';
@@ -137,6 +137,26 @@ export function serializeFile(models: ModelBaseline[]): string {
   );
 }
 
+/**
+ * The file of a model's baseline in a folder. A model name is data, never a path: characters
+ * outside letters, digits, `_`, `-` and inner dots are written as %XX (so distinct names get
+ * distinct files), and the result is checked to stay inside the folder.
+ */
+export function baselineFile(dir: string, model: string): string {
+  const safe = [...model]
+    .map((ch, i) =>
+      /[A-Za-z0-9_-]/.test(ch) || (ch === '.' && i > 0)
+        ? ch
+        : [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    )
+    .join('');
+  const file = join(dir, `${safe}.json`);
+  if (!safe || dirname(resolve(file)) !== resolve(dir)) {
+    throw new NetcostError(`model name '${model}' cannot name a baseline file in ${dir}`, 2);
+  }
+  return file;
+}
+
 /** A baseline location: a folder of `<model>.json` files, or one `.json` file holding all models. */
 export interface BaselineStore {
   path: string;
@@ -190,8 +210,9 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
     const r = parseBaseline(parseJson(file), false);
     if (!r.success) throw invalid(file, r.error, FIX);
     const b = r.data as ModelBaseline & { schemaVersion: number };
-    if (`${b.model}.json` !== f) {
-      throw new NetcostError(`${file}: holds model '${b.model}' but is named ${f}; name it ${b.model}.json`, 2);
+    const expected = baselineFile(path, b.model);
+    if (resolve(expected) !== resolve(file)) {
+      throw new NetcostError(`${file}: holds model '${b.model}' but is named ${f}; name it ${basename(expected)}`, 2);
     }
     const { schemaVersion: _, ...m } = b;
     found.set(m.model, m);

@@ -3,16 +3,17 @@
  * (percent) are opt-in. Added and removed models and layers are findings of their own.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { analyze, SCHEMA_VERSION } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
 import { type InputShapes, type Source, sourceGraph } from '../pipeline.ts';
-import { writeFileAtomic } from '../util/fs.ts';
+import { withLock, writeFileAtomic } from '../util/fs.ts';
 import {
   type BaselineStore,
+  baselineFile,
   type Counts,
   countsOf,
   loadBaselines,
@@ -139,13 +140,31 @@ export interface CheckResult {
  * (its own view) and in the deploy view netcost derives from it.
  */
 export async function check(sources: Source[], opts: CheckOptions): Promise<CheckResult> {
+  if (!opts.update) return checkUnlocked(sources, opts);
+  // an update reads, merges and writes the baseline: one at a time, or a second run's models are lost
+  mkdirSync(dirname(resolve(opts.baseline)), { recursive: true });
+  return withLock(opts.baseline, () => checkUnlocked(sources, opts));
+}
+
+/** Where a model comes from: one spec model or one ONNX file (the same source named twice is one model). */
+const sourceId = (s: Source) => (s.kind === 'spec' ? `${s.spec.file}#${s.spec.name}` : resolve(s.file));
+const origin = (s: Source) => (s.kind === 'spec' ? s.spec.file : s.file);
+
+async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<CheckResult> {
   const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true);
   const tol = opts.tolerances ?? {};
   const current = new Map<string, ModelBaseline>();
   const graphs = new Map<string, { graph: Graph; source: Source }>();
   for (const src of sources) {
     const g = await sourceGraph(src, { inputs: opts.inputs });
-    if (current.has(g.model)) continue;
+    const seen = graphs.get(g.model);
+    if (seen && sourceId(seen.source) === sourceId(src)) continue;
+    if (seen) {
+      throw new UsageError(
+        `two models are named '${g.model}' (from ${origin(seen.source)} and ${origin(src)}); ` +
+          "one baseline cannot hold both: rename one (a spec's name, or the .onnx file)",
+      );
+    }
     current.set(g.model, modelBaseline(analyze(g), analyze(g.view === 'deploy' ? g : deployGraph(g))));
     graphs.set(g.model, { graph: g, source: src });
   }
@@ -243,21 +262,26 @@ function writeBaselines(store: BaselineStore, current: Map<string, ModelBaseline
     return [store.path];
   }
   mkdirSync(store.path, { recursive: true });
-  for (const [name, b] of current) {
-    const file = join(store.path, `${name}.json`);
-    const text = `${serializeModel(b)}\n`;
-    if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
-    writeFileAtomic(file, text);
-    written.push(file);
-  }
-  if (!explicit) {
-    for (const name of store.models.keys()) {
-      if (!current.has(name)) {
-        const file = join(store.path, `${name}.json`);
-        rmSync(file, { force: true });
-        written.push(file);
-      }
+  const removed = explicit ? [] : [...store.models.keys()].filter((name) => !current.has(name));
+  const total = current.size + removed.length;
+  try {
+    for (const [name, b] of current) {
+      const file = baselineFile(store.path, name);
+      const text = `${serializeModel(b)}\n`;
+      if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
+      writeFileAtomic(file, text);
+      written.push(file);
     }
+    for (const name of removed) {
+      const file = baselineFile(store.path, name);
+      rmSync(file, { force: true });
+      written.push(file);
+    }
+  } catch (e) {
+    const done = written.length ? `wrote ${written.join(', ')} before that` : 'wrote no file before that';
+    throw new UsageError(`${(e as Error).message} (${done}; ${total - written.length} files not updated)`, {
+      cause: e,
+    });
   }
   return written;
 }

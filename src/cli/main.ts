@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { NetcostError } from '../errors.ts';
+import { say } from '../util/text.ts';
 import { collect } from './options.ts';
 
 const EXAMPLES = `
@@ -213,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     }
     if (e instanceof NetcostError) {
-      process.stderr.write(`netcost: ${e.message}\n`);
+      say(e.message);
       return e.exitCode;
     }
     throw e;

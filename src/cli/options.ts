@@ -1,10 +1,13 @@
 /** Parsing and checking of option values shared by commands: one clear error per bad value. */
 
+import { availableParallelism } from 'node:os';
 import type { Dtype } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 import type { Format } from '../report/report.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
+import { say } from '../util/text.ts';
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -43,9 +46,19 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
 /** commander helper: collect a repeatable option into an array */
 export const collect = (v: string, acc: string[]) => [...acc, v];
 
-export function parsePositiveInt(flag: string, v: string, min = 1): number {
+export function parsePositiveInt(flag: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} '${v}' is not a whole number of ${min} or more`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} '${v}' is not a whole number from ${min} to ${fmtLimit(max)}`);
+  }
+  return n;
+}
+
+/** More threads than cores only adds contention: allowed, with a warning. */
+function threadsFlag(v: string): number {
+  const n = parsePositiveInt('--threads', v, 1, LIMITS.threads);
+  const cores = availableParallelism();
+  if (n > cores) say(`warning: --threads ${n} is more than this machine's ${cores} cores`);
   return n;
 }
 
@@ -68,9 +81,9 @@ export interface RunOptions {
 
 export function parseRunFlags(o: RunFlags, defaults: { runs: number; warmup: number }): RunOptions {
   return {
-    runs: o.runs === undefined ? defaults.runs : parsePositiveInt('--runs', o.runs),
-    warmup: o.warmup === undefined ? defaults.warmup : parsePositiveInt('--warmup', o.warmup, 0),
-    threads: parsePositiveInt('--threads', o.threads),
+    runs: o.runs === undefined ? defaults.runs : parsePositiveInt('--runs', o.runs, 1, LIMITS.runs),
+    warmup: o.warmup === undefined ? defaults.warmup : parsePositiveInt('--warmup', o.warmup, 0, LIMITS.warmup),
+    threads: threadsFlag(o.threads),
     optLevel: oneOf('--opt-level', o.optLevel ?? 'all', OPT_LEVELS),
   };
 }

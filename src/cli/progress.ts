@@ -17,17 +17,29 @@ export async function progressBar(label: string): Promise<ProgressBar> {
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  // Ctrl-C or a kill while the bar runs: give the terminal its cursor and line wrapping back first
+  const interrupted = (signal: NodeJS.Signals) => {
+    stop();
+    process.stderr.write('\x1b[?25h\x1b[?7h\n');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const stop = () => {
+    if (started) bar.stop();
+    started = false;
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  };
   return {
     update(done, total, phase) {
       if (!started) {
         bar.start(total, 0, { phase });
         started = true;
+        process.on('SIGINT', interrupted);
+        process.on('SIGTERM', interrupted);
       }
       bar.setTotal(total);
       bar.update(done, { phase });
     },
-    stop: () => {
-      if (started) bar.stop();
-    },
+    stop,
   };
 }

@@ -1,10 +1,12 @@
 /** Process entry: run the CLI and exit with its code. */
 import { main } from './main.ts';
 
-// `netcost report ... | head`: a closed pipe ends the output quietly, not with a stack trace.
+// `netcost report ... | head`: a closed pipe ends the output quietly; any other failure to write
+// the output (a full disk) is one line and exit 2, like every other error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  process.stderr.write(`netcost: cannot write the output (${e.code ?? e.message}); check the disk or the pipe\n`);
+  process.exit(2);
 });
 
 main(process.argv.slice(2)).then(

@@ -2,9 +2,11 @@
  * `bench`: time a model in onnxruntime-node on this CPU, optionally per layer, and set the
  * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
  */
+
 import { analyze, type LayerCost, opLabel, SCHEMA_VERSION, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
+import { LIMITS } from '../limits.ts';
 import { encodeModel, exportOnnx, IR_VERSION, OPSET } from '../onnx/export.ts';
 import type { OpCategory } from '../ops/index.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
@@ -157,7 +159,9 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const sessionOpts = { threads, optLevel };
   const { graph, bytes, inputs, what, warnings: importWarnings } = await prepare(target);
 
-  const total = (warmup + runs) * (opts.perLayer ? 3 : 2);
+  // the profiler's trace grows with every run: profile at most LIMITS.profiledRuns of them
+  const profiledRuns = Math.min(runs, LIMITS.profiledRuns);
+  const total = (warmup + runs) * 2 + (opts.perLayer ? warmup + profiledRuns : 0);
   let done = 0;
   const tick = (phase: string) => () => opts.onProgress?.(++done, total, phase);
 
@@ -205,13 +209,19 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
     let events: TraceEvent[];
     try {
-      await timeInterleaved([prof], warmup, runs, tick('profiling'));
+      await timeInterleaved([prof], warmup, profiledRuns, tick('profiling'));
       events = prof.endProfiling();
     } finally {
       await prof.close();
     }
-    const { kernels, runs: profiledRuns } = kernelsOfTrace(events, runs);
-    perLayer = perLayerReport(kernels, profiledRuns, costs, totals, unitOfLayer);
+    const trace = kernelsOfTrace(events, profiledRuns);
+    perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfLayer);
+    if (profiledRuns < runs) {
+      warnings.push(
+        `per-layer times come from ${profiledRuns} profiled runs, not ${runs}: the profiler's trace grows with ` +
+          `every run`,
+      );
+    }
     if (perLayer.attributedShare < 0.99)
       warnings.push(
         `only ${(100 * perLayer.attributedShare).toFixed(1)}% of kernel time maps to a layer; see "unattributed"`,

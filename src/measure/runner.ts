@@ -9,6 +9,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { TraceEvent } from './profile.ts';
 
+/** The first line of an error's message (onnxruntime's can run to pages). */
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
 export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 type Ort = typeof import('onnxruntime-node');
@@ -51,6 +54,7 @@ export class Runner {
     /** the input tensors every run is fed */
     readonly feeds: Readonly<Record<string, Tensor>>,
     private readonly profileDir: string | undefined,
+    private readonly what: string,
   ) {}
 
   static async open(
@@ -73,22 +77,22 @@ export class Runner {
       });
     } catch (e) {
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-      throw new NetcostError(
-        `${what}: onnxruntime cannot load the model: ${String((e as Error).message ?? e).split('\n')[0]}`,
-        2,
-        { cause: e },
-      );
+      throw new NetcostError(`${what}: onnxruntime cannot load the model: ${firstLine(e)}`, 2, { cause: e });
     }
     const feeds: Record<string, Tensor> = {};
     for (const i of inputs)
       feeds[i.name] = new o.Tensor('float32', inputData(i.shape.reduce((a, b) => a * b, 1)), i.shape);
-    return new Runner(session, feeds, profileDir);
+    return new Runner(session, feeds, profileDir, what);
   }
 
   /** One inference; returns its wall time in milliseconds. */
   async run(): Promise<number> {
     const t0 = performance.now();
-    await this.session.run(this.feeds);
+    try {
+      await this.session.run(this.feeds);
+    } catch (e) {
+      throw new NetcostError(`${this.what}: onnxruntime failed to run the model: ${firstLine(e)}`, 2, { cause: e });
+    }
     return performance.now() - t0;
   }
 
@@ -104,7 +108,14 @@ export class Runner {
       this.session.endProfiling();
       const files = readdirSync(this.profileDir).filter((f) => f.endsWith('.json'));
       if (files.length === 0) throw new NetcostError('onnxruntime wrote no profiler trace');
-      return JSON.parse(readFileSync(join(this.profileDir, files.sort().at(-1)!), 'utf8')) as TraceEvent[];
+      const trace = join(this.profileDir, files.sort().at(-1) as string);
+      try {
+        return JSON.parse(readFileSync(trace, 'utf8')) as TraceEvent[];
+      } catch (e) {
+        throw new NetcostError(`${this.what}: onnxruntime's profiler trace cannot be read (${firstLine(e)})`, 2, {
+          cause: e,
+        });
+      }
     } finally {
       rmSync(this.profileDir, { recursive: true, force: true });
     }

@@ -75,7 +75,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  * Run `f` holding `<path>.lock`: concurrent runs writing one baseline are serialised, the second
  * fails cleanly. A lock left by a process that no longer runs is taken over.
  */
-export function withLock<T>(path: string, f: () => T): T {
+export async function withLock<T>(path: string, f: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`;
   const take = () => {
     const fd = openSync(lock, 'wx');
@@ -103,7 +103,7 @@ export function withLock<T>(path: string, f: () => T): T {
     }
   }
   try {
-    return f();
+    return await f();
   } finally {
     rmSync(lock, { force: true });
   }

@@ -2,6 +2,7 @@ import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
 import { parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
+import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface BenchFlags extends RunFlags {
@@ -26,7 +27,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
-    process.stdout.write(renderBench(r, format));
+    emit(renderBench(r, format), format);
   } finally {
     bar.stop();
   }

@@ -4,6 +4,7 @@ import { resolveSource, resolveSources, type Source } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
 import { builtinModels, packageRoot } from '../../spec/load.ts';
 import { parseFormat, parseInputs, parseRunFlags, type RunFlags } from '../options.ts';
+import { emit } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
 
 export interface CheckFlags extends RunFlags {
@@ -39,7 +40,7 @@ export async function checkCommand(models: string[], o: CheckFlags): Promise<voi
   try {
     const r = await check(sources, { baseline, update: o.update, tolerances, explicit, measure, inputs });
     bar?.stop();
-    process.stdout.write(renderCheck(r, format));
+    emit(renderCheck(r, format), format);
     process.exitCode = r.ok ? 0 : 1;
   } finally {
     bar?.stop();

@@ -2,7 +2,9 @@ import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
 import { type CompareMeasurement, measurement, renderCompare } from '../../report/compare.ts';
+import { say } from '../../util/text.ts';
 import { parseDtype, parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
+import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface CompareFlags extends RunFlags {
@@ -20,7 +22,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
   const inputs = parseInputs(o.input);
   const format = parseFormat(o.format);
   const sources = await resolveSources(models);
-  const warn = (w: string) => process.stderr.write(`netcost: warning: ${w}\n`);
+  const warn = (w: string) => say(`warning: ${w}`);
   const graphs: Graph[] = [];
   for (const s of sources) graphs.push(await sourceGraph(s, { view, inputs, strict: o.strict, onWarning: warn }));
   const reports = graphs.map((g) => analyze(g, dtype));
@@ -41,5 +43,5 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       bar.stop();
     }
   }
-  process.stdout.write(renderCompare(reports, format, measured));
+  emit(renderCompare(reports, format, measured), format);
 }

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.ts';
 import { GUIDELINE_IDS, type GuidelineId, guidelineNetworks, runGuidelines } from '../../guidelines/guidelines.ts';
 import { renderGuidelines } from '../../report/guidelines.ts';
 import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
+import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface GuidelineFlags extends RunFlags {
@@ -30,7 +31,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
         return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
       }),
     );
-    process.stdout.write(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format));
+    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format), format);
     return;
   }
   const bar = await progressBar('guidelines');
@@ -43,7 +44,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       onProgress: bar.update,
     });
     bar.stop();
-    process.stdout.write(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format));
+    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format), format);
   } finally {
     bar.stop();
   }

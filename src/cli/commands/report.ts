@@ -1,7 +1,9 @@
 import { analyze } from '../../cost/analyze.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
+import { say } from '../../util/text.ts';
 import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
+import { emit } from '../output.ts';
 
 export interface ReportFlags {
   input?: string[];
@@ -21,7 +23,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const src = await resolveSource(model);
   const warnings: string[] = [];
   const g = await sourceGraph(src, { view, inputs, strict: o.strict, onWarning: (w) => warnings.push(w) });
-  for (const w of warnings) process.stderr.write(`netcost: warning: ${w}\n`);
+  for (const w of warnings) say(`warning: ${w}`);
   const r = analyze(g, dtype);
-  process.stdout.write(renderReport(warnings.length ? { ...r, warnings } : r, format, depth));
+  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth), format);
 }

@@ -7,8 +7,7 @@ function pool(n: NodeView): Built | undefined {
   const x = shapeOf(n);
   if (x.length !== 4) return undefined; // 1-D and 3-D pooling: no rule yet
   const k = n.attrs.ints('kernel_shape');
-  if (!k || k.length !== 2)
-    throw new ShapeError(`kernel_shape [${(k ?? []).join(', ')}] is not 2-D; pooling needs one`);
+  if (k?.length !== 2) throw new ShapeError(`kernel_shape [${(k ?? []).join(', ')}] is not 2-D; pooling needs one`);
   const kernel = pair(k, 1);
   const { stride, padding, padEnd } = windowAttrs(n.attrs, x, kernel);
   const window = {
