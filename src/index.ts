@@ -36,4 +36,5 @@ export { conventionsMarkdown, legend } from './report/legend.ts';
 export { type Format, type Row, renderReport, rowsAtDepth } from './report/report.ts';
 export { evaluate, evalValue, interpolate } from './spec/expr.ts';
 export { builtinModels, modelsOfSpec, parseInput, resolveModel, resolveModels, withInput } from './spec/load.ts';
+export { parseSpecText, readSpecFile } from './spec/parse.ts';
 export type * from './spec/types.ts';

@@ -1,6 +1,10 @@
 /** Process entry: run the CLI and exit with its code. */
 import { main } from './main.ts';
 
+// dependencies' deprecation notices (protobufjs's Buffer()) are not the user's to act on, and would break
+// the one-line rule of every message
+process.noDeprecation = true;
+
 // `netcost report ... | head`: a closed pipe ends the output quietly; any other failure to write
 // the output (a full disk) is one line and exit 2, like every other error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -19,6 +19,12 @@ export function deployGraph(g: Graph): Graph {
     consumers.get(t) === 1 && t !== g.output.name ? firstReader.get(t) : undefined;
 
   const groupKinds = new Map(g.groups.map((gr) => [gr.name, gr.kind]));
+  /** layers directly in each group */
+  const members = new Map<string, number>();
+  for (const l of g.layers) {
+    const inner = l.path.at(-1);
+    if (inner !== undefined) members.set(inner, (members.get(inner) ?? 0) + 1);
+  }
   const absorbed = new Set<string>();
   const rename = new Map<string, string>();
   const out: Layer[] = [];
@@ -49,7 +55,10 @@ export function deployGraph(g: Graph): Graph {
     // a group of exactly this conv, BN and activation (a spec's `conv` with `bn` and `act`) names the fused layer
     const parent = l.path.at(-1);
     const sameGroup =
-      parent !== undefined && groupKinds.get(parent) === 'conv' && chain.every((c) => c.path.at(-1) === parent);
+      parent !== undefined &&
+      groupKinds.get(parent) === 'conv' &&
+      members.get(parent) === chain.length &&
+      chain.every((c) => c.path.at(-1) === parent);
     const name = sameGroup ? parent : l.name;
     if (sameGroup) fusedGroups.add(parent);
     const fused: LayerOf<'conv'> = {

@@ -9,6 +9,7 @@ import {
   type Built,
   built,
   constShapes,
+  expectInputs,
   input,
   type NodeView,
   operands,
@@ -52,6 +53,8 @@ const unaries = (Object.entries(UNARY) as [UnaryFn, (typeof UNARY)[UnaryFn]][])
   );
 
 function binary(n: NodeView): Built {
+  const variadic = n.opType === 'Sum' || n.opType === 'Max' || n.opType === 'Min';
+  expectInputs(n, variadic ? 1 : 2, variadic ? Number.POSITIVE_INFINITY : 2);
   const slots = operands(n);
   const consts = constShapes(n, slots);
   const shapes = slots.map((k) => n.inputs[k]?.shape ?? []);
@@ -71,6 +74,7 @@ function binary(n: NodeView): Built {
 }
 
 function where(n: NodeView): Built {
+  expectInputs(n, 3);
   const slots = operands(n);
   const consts = constShapes(n, slots);
   broadcast([...slots.map((k) => n.inputs[k]?.shape ?? []), ...consts]);

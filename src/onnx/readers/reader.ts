@@ -51,6 +51,15 @@ export const built = <K extends OpKind>(op: K, attrs: OpAttrs[K], inputs: number
   inputs,
 });
 
+/** The node has between `min` and `max` inputs (empty optional slots count as given positions). */
+export function expectInputs(n: NodeView, min: number, max = min): void {
+  const count = n.inputs.length;
+  if (count < min || count > max) {
+    const want = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`;
+    throw new ShapeError(`${n.opType} takes ${want} input${want === '1' ? '' : 's'}, the node has ${count}`);
+  }
+}
+
 /** Slot k, which must be there. */
 export function input(n: NodeView, k: number, what: string): InputView {
   const x = n.inputs[k];
