@@ -3,11 +3,12 @@
  * of both views (and, optionally, latency relative to a reference model). Serialized with a fixed
  * key order and one layer per line, so a change shows as a readable git diff.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { CostReport } from '../cost/analyze.ts';
 import { NetcostError } from '../errors.ts';
+import { readUserFile } from '../util/fs.ts';
 import { formatPath } from '../util/path.ts';
 
 /** 2: the `spec` view is called `original`. Version 1 files are still read (and rewritten as 2 by --update). */
@@ -176,8 +177,9 @@ function invalid(file: string, e: z.ZodError | Error, fix: string): NetcostError
 const FIX = 'restore it from git, or regenerate it with `netcost check --update`';
 
 function parseJson(file: string): unknown {
+  const text = readUserFile(file, 'baseline', 1 << 30).toString('utf8'); // a regular file: never a FIFO
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw invalid(file, e as Error, FIX);
   }

@@ -86,11 +86,13 @@ export async function withLock<T>(path: string, f: () => Promise<T>): Promise<T>
     take();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(lock, e);
-    const holder = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+    const text = readFileSync(lock, 'utf8');
+    const holder = Number(text);
+    // an empty lock was created a moment ago and its pid is being written: it is live
+    if (text.trim() === '' || !Number.isInteger(holder) || holder <= 0 || alive(holder)) {
       throw new UsageError(
-        `${path}: another netcost (process ${holder}) is updating it; wait for it to finish, or remove ${lock} if ` +
-          `it is stale`,
+        `${path}: another netcost (process ${text.trim() || '?'}) is updating it; wait for it to finish, ` +
+          `or remove ${lock} if it is stale`,
       );
     }
     rmSync(lock, { force: true });

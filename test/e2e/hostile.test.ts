@@ -3,7 +3,7 @@
  * drift, or exit 2 with one line naming the problem: no stack trace, no hang past 10 s, and no
  * file changed outside the named output.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -136,6 +136,15 @@ describe('writes', () => {
     if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
     expectClean(run(['export', 'shufflenet-v2-0.5x', '-o', fifo]), /fifo: is a FIFO or socket; give a file to write/);
   });
+  it('a FIFO among the baselines is refused, not read forever', () => {
+    const base = join(dir, 'fifo-base');
+    mkdirSync(base, { recursive: true });
+    execFileSync('mkfifo', [join(base, 'x.json')]);
+    expectClean(
+      run(['check', 'shufflenet-v2-0.5x', '--baseline', base]),
+      /x\.json: not a regular file \(a special file\)/,
+    );
+  });
   it('-o a symlink replaces the file it points to and keeps the link', () => {
     const target = file('target.onnx', 'old');
     const link = join(dir, 'link.onnx');
@@ -162,6 +171,29 @@ describe('writes', () => {
     writeFileSync(`${base}.lock`, '999999999'); // a process that does not exist: a stale lock
     expect(run(['check', 'shufflenet-v2-0.5x', '--baseline', base, '--update']).code).toBe(0);
     expect(existsSync(`${base}.lock`)).toBe(false);
+  });
+  it('--update of several files: when one write fails, the message says what was written', () => {
+    const base = join(dir, 'partial');
+    const long = file('long.yaml', `name: ${'a'.repeat(300)}\ninput: [1, 3, 8, 8]\nlayers: [ { op: relu } ]\n`);
+    const r = run(['check', 'shufflenet-v2-0.5x', long, '--baseline', base, '--update']);
+    expectClean(
+      r,
+      new RegExp(
+        String.raw`a{300}\.json: cannot write \(ENAMETOOLONG\).* ` +
+          String.raw`\(wrote .*shufflenet-v2-0\.5x\.json before that; 1 files not updated\)`,
+      ),
+    );
+  });
+  it('output to a full disk: one line, exit 2 (not the drift code)', () => {
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${ROOT}/bin/netcost.cjs" report shufflenet-v2-0.5x > /dev/full`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^netcost: cannot write the output \(ENOSPC\); check the disk or the pipe\n$/);
   });
   it('two concurrent --update runs on one baseline file: no lost update', async () => {
     const base = join(dir, 'shared.json');
