@@ -6,6 +6,7 @@ import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
 import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
+import type { CostRules } from './onnx/rule-eval.ts';
 import { type Nchw, oneModelMessage, resolveModels, withInput } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
 import { readUserFile } from './util/fs.ts';
@@ -39,6 +40,8 @@ export interface SourceOptions {
   inputs?: InputShapes;
   /** ONNX: unknown ops are errors */
   strict?: boolean;
+  /** ONNX: the user's cost rules (`--rules`) */
+  rules?: CostRules;
   /** ONNX: where import warnings go */
   onWarning?: (message: string) => void;
 }
@@ -89,7 +92,7 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
     return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
   }
   const { importOnnx } = await import('./onnx/import.ts');
-  const r = importOnnx(src.bytes, { file: src.file, inputs: opts.inputs, strict: opts.strict });
+  const r = importOnnx(src.bytes, { file: src.file, inputs: opts.inputs, strict: opts.strict, rules: opts.rules });
   for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
   return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
 }

@@ -54,10 +54,11 @@ export function onnxModel(m: {
   producer?: string;
   /** shapes of graph outputs (value infos an op without a rule needs) */
   outputShapes?: Record<string, number[]>;
+  irVersion?: number;
 }): Uint8Array {
   return onnx.ModelProto.encode(
     onnx.ModelProto.create({
-      irVersion: 8,
+      irVersion: m.irVersion ?? 8,
       opsetImport: [{ domain: '', version: m.opset ?? 17 }],
       producerName: m.producer ?? 'test',
       metadataProps: Object.entries(m.metadata ?? {}).map(([key, value]) => ({ key, value })),

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
+import type { CostRules } from '../onnx/rule-eval.ts';
 import { type InputShapes, type Source, sourceGraph } from '../pipeline.ts';
 import { withLock, writeFileAtomic } from '../util/fs.ts';
 import {
@@ -121,6 +122,8 @@ export interface CheckOptions {
   };
   /** shapes for ONNX inputs with symbolic dimensions */
   inputs?: InputShapes;
+  /** the user's cost rules for ONNX ops netcost does not know */
+  rules?: CostRules;
 }
 
 export interface CheckResult {
@@ -156,7 +159,7 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
   const current = new Map<string, ModelBaseline>();
   const graphs = new Map<string, { graph: Graph; source: Source }>();
   for (const src of sources) {
-    const g = await sourceGraph(src, { inputs: opts.inputs });
+    const g = await sourceGraph(src, { inputs: opts.inputs, rules: opts.rules });
     const seen = graphs.get(g.model);
     if (seen && sourceId(seen.source) === sourceId(src)) continue;
     if (seen) {
@@ -172,11 +175,11 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
   let referenceName: string | undefined;
   if (opts.measure) {
     const { benchMany } = await import('../measure/bench.ts');
-    const refGraph = await sourceGraph(opts.measure.reference, { inputs: opts.inputs });
+    const refGraph = await sourceGraph(opts.measure.reference, { inputs: opts.inputs, rules: opts.rules });
     referenceName = refGraph.model;
     const target = (g: Graph, s: Source): BenchTarget =>
       s.kind === 'onnx'
-        ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs }
+        ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs, rules: opts.rules }
         : { kind: 'graph', graph: g };
     const rest = [...graphs.values()].filter((x) => x.graph.model !== refGraph.model);
     const { results } = await benchMany(

@@ -20,6 +20,8 @@ Examples:
   $ netcost compare 'shufflenet-v1-g*-1.0x' --measure
   $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx
   $ netcost bench shufflenet-v2-1.0x --per-layer
+  $ netcost report det.onnx --rules rules.yaml
+  $ netcost annotate model.onnx -o model.costs.onnx
   $ netcost check --format md
   $ netcost guidelines --quick
   $ netcost schema > netcost.schema.json
@@ -68,6 +70,7 @@ export function program(): Command {
       [] as string[],
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error, not a warning')
+    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know; see the README')
     .option(
       '--view <view>',
       'original (as defined: conv, BN, activation separate) | deploy (BN folded, activations fused)',
@@ -94,6 +97,7 @@ export function program(): Command {
       [] as string[],
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
+    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--view <view>', 'original | deploy', 'original')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
     .option('--format <format>', 'table | json | csv | md', 'table')
@@ -119,8 +123,25 @@ export function program(): Command {
     )
     .option('--input <NxCxHxW>', 'input shape')
     .option('--seed <N>', 'seed of the pseudo-random weights', '0')
+    .option('--annotate', "write every node's costs into its doc_string, as `netcost annotate` does")
     .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
     .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
+
+  p.command('annotate')
+    .description("copy an ONNX file with each node's costs in it (doc_string; metadata at IR >= 10), for graph viewers")
+    .argument('<model.onnx>', 'an .onnx file')
+    .requiredOption('-o, --output <file.onnx>', 'where to write the annotated copy')
+    .option(
+      '--input <[name=]NxCxHxW>',
+      'shape for inputs with symbolic dimensions (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
+    .option('--strict', 'an op netcost has no cost rule for is an error, not a warning')
+    .option('--rules <file>', 'cost rules (YAML or JSON) for ops netcost does not know')
+    .addHelpText('after', '\nExample:\n  $ netcost annotate model.onnx -o model.costs.onnx --rules rules.yaml')
+    .action(async (model, o) => (await import('./commands/annotate.ts')).annotateCommand(model, o));
 
   timingOptions(p.command('bench'), '50', '10')
     .description(
@@ -137,6 +158,7 @@ export function program(): Command {
       [] as string[],
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
+    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText(
       'after',
@@ -157,6 +179,7 @@ export function program(): Command {
       collect,
       [] as string[],
     )
+    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option(
       '--baseline <path>',
       'baseline folder of <model>.json files, or one .json file (default: configs/baselines)',

@@ -5,6 +5,7 @@ import type { Dtype } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
+import type { CostRules } from '../onnx/rule-eval.ts';
 import type { Format } from '../report/report.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
 import { say } from '../util/text.ts';
@@ -86,4 +87,11 @@ export function parseRunFlags(o: RunFlags, defaults: { runs: number; warmup: num
     threads: threadsFlag(o.threads),
     optLevel: oneOf('--opt-level', o.optLevel ?? 'all', OPT_LEVELS),
   };
+}
+
+/** `--rules FILE`: the user's cost rules, validated (the YAML parser and zod load only then). */
+export async function parseRules(file: string | undefined): Promise<CostRules | undefined> {
+  if (file === undefined) return undefined;
+  const { loadRules } = await import('../onnx/rules.ts');
+  return loadRules(file);
 }

@@ -74,8 +74,12 @@ function addTo(t: Totals, c: Totals): void {
 }
 export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flops / t.memoryAccessBytes : 0);
 
-/** What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them. */
+/**
+ * What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them;
+ * `NonMaxSuppression (rule)` for an op costed by a user rule, `(no rule)` for one costed as 0.
+ */
 export function opLabel(l: LayerCost): string {
+  if (typeof l.foreignOp === 'string') return `${l.foreignOp} (${l.op === 'custom' ? 'rule' : 'no rule'})`;
   return l.fusedFrom
     ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+')
     : l.op;

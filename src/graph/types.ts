@@ -1,6 +1,6 @@
 /** The layer graph every later stage reads: a topologically ordered list of layers over named tensors. */
 import type { Activation } from '../ops/activation.ts';
-import type { ValueType } from '../ops/op.ts';
+import type { OpCategory, ValueType } from '../ops/op.ts';
 import type { UnaryFn } from '../ops/unary.ts';
 
 export type Shape = number[];
@@ -137,6 +137,20 @@ export interface UnknownAttrs {
   outputShapes: Shape[];
 }
 
+/** An op costed by a user rule: the numbers its expressions gave for this node. */
+export interface CustomAttrs {
+  foreignOp: string;
+  /** where the rule comes from: `<rules file>: <op>` */
+  rule: string;
+  category: OpCategory;
+  params: number;
+  madds: number;
+  flops: number;
+  /** input elements read, when the rule says (default: every input) */
+  reads?: number;
+  outputShapes: Shape[];
+}
+
 /** Every op netcost knows, with its attributes. Adding an op: one entry here, one module in src/ops. */
 export interface OpAttrs extends Record<Activation, NoAttrs> {
   conv: ConvAttrs;
@@ -168,6 +182,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   fill: FillAttrs;
   range: RangeAttrs;
   where: WhereAttrs;
+  custom: CustomAttrs;
   unknown: UnknownAttrs;
 }
 export type OpKind = keyof OpAttrs;

@@ -8,6 +8,7 @@ import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { LIMITS } from '../limits.ts';
 import { encodeModel, exportOnnx, IR_VERSION, OPSET } from '../onnx/export.ts';
+import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import { attribute, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
@@ -31,7 +32,14 @@ export interface BenchOptions {
 /** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file (imported for its costs). */
 export type BenchTarget =
   | { kind: 'graph'; graph: Graph }
-  | { kind: 'onnx'; file: string; bytes: Uint8Array; inputShapes?: Record<string, number[]>; strict?: boolean };
+  | {
+      kind: 'onnx';
+      file: string;
+      bytes: Uint8Array;
+      inputShapes?: Record<string, number[]>;
+      strict?: boolean;
+      rules?: CostRules;
+    };
 
 interface Prepared {
   graph: Graph;
@@ -55,7 +63,8 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
   }
   const { importOnnx } = await import('../onnx/import.ts');
   const { withNodeNames } = await import('../onnx/node-names.ts');
-  const r = importOnnx(target.bytes, { file: target.file, inputs: target.inputShapes, strict: target.strict });
+  const { file, inputShapes: inputs, strict, rules } = target;
+  const r = importOnnx(target.bytes, { file, inputs, strict, rules });
   return {
     graph: r.graph,
     bytes: withNodeNames(target.bytes),

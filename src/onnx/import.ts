@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import { NetcostError } from '../errors.ts';
-import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
+import type { CustomAttrs, Graph, Group, Layer, Shape } from '../graph/types.ts';
 import { inferShapes, opDef } from '../ops/index.ts';
 import { checkShape, type OpDef, type Operand, ShapeError, type Tensor } from '../ops/op.ts';
 import { bindInputs, type GivenShapes } from './inputs.ts';
@@ -18,9 +18,19 @@ import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
 import { assignNodeNames } from './node-names.ts';
 import { topologicalOrder } from './order.ts';
-import { Attrs, type Constant, constantNodeValue, constantOf, long, type ModelProto, onnx } from './proto.ts';
+import {
+  Attrs,
+  type Constant,
+  constantNodeValue,
+  constantOf,
+  long,
+  type ModelProto,
+  type NodeProto,
+  onnx,
+} from './proto.ts';
 import { readerFor } from './readers/index.ts';
 import type { InputView } from './readers/reader.ts';
+import { type CostRule, type CostRules, ruleCount, ruleKey, ruleScope } from './rule-eval.ts';
 import { scopePaths } from './scopes.ts';
 
 export class ImportError extends NetcostError {}
@@ -32,6 +42,8 @@ export interface ImportOptions {
   inputs?: GivenShapes;
   /** unknown ops are an error instead of a warning */
   strict?: boolean;
+  /** the user's cost rules (`--rules`), by op key */
+  rules?: CostRules;
 }
 
 export interface ImportResult {
@@ -100,6 +112,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
   const order = topologicalOrder(nodes, names, (t) => tensors.has(t), fail);
   const layers: Layer[] = [];
   const unknownOps = new Map<string, number>();
+  const overridden = new Set<string>();
   let folded = 0;
 
   for (const idx of order) {
@@ -117,8 +130,26 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
         continue;
       }
       const views = (n.input ?? []).map((x) => (x ? inputView(x, tensors) : undefined));
+      const rule = opts.rules?.get(ruleKey(domain, opType));
       const folding = views.some(Boolean) && views.every((v) => !v || v.isConst);
       const read = isDefaultDomain(domain) ? readerFor(opType, opset) : undefined;
+      if (rule) {
+        // an override without output shapes keeps netcost's own shape rule for the op
+        const own =
+          rule.override && !rule.outputs
+            ? read?.({ opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, folding })
+            : undefined;
+        const shapes = own
+          ? inferShapes(
+              own.op,
+              own.attrs,
+              own.inputs.map((k) => (views[k] as InputView).shape),
+            )
+          : undefined;
+        layers.push(ruledLayer(name, rule, n, views, outs, valueShapes, tensors, shapes));
+        if (rule.override) overridden.add(rule.origin);
+        continue;
+      }
       const b = read?.({ opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, folding });
       if (!b) {
         const key = isDefaultDomain(domain) ? opType : `${domain}.${opType}`;
@@ -160,7 +191,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
     }
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...overridden].map((o) => `the user rule ${o} replaces netcost's own rule for that op`);
   if (unknownOps.size) {
     const list = [...unknownOps].map(([k, v]) => `${k} x${v}`).join(', ');
     if (opts.strict) fail(`ops netcost has no cost rule for: ${list} (--strict); drop --strict to cost them as 0`);
@@ -192,6 +223,52 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
     nodes: nodes.length,
     constant: (t) => tensors.get(t)?.constant?.value(),
   };
+}
+
+/** A layer costed by a user rule: its counts are the rule's expressions on this node. */
+function ruledLayer(
+  name: string,
+  rule: CostRule,
+  n: NodeProto,
+  views: (InputView | undefined)[],
+  outs: string[],
+  valueShapes: Map<string, Shape>,
+  tensors: Map<string, TensorInfo>,
+  inferred?: Shape[],
+): Layer {
+  const attrs = new Attrs(n);
+  const inShapes = views.map((v) => v?.shape);
+  const before = ruleScope(attrs, inShapes, undefined);
+  let shapes: Shape[];
+  if (rule.outputs) {
+    shapes = rule.outputs.map((dims, o) => dims.map((d, k) => ruleCount(rule, `outputs[${o}][${k}]`, d, before)));
+  } else if (inferred) {
+    shapes = inferred;
+  } else {
+    const declared = outs.map((o) => valueShapes.get(o));
+    if (declared.some((s) => !s)) {
+      throw new ShapeError(
+        `${rule.origin} gives no output shape and the model declares none; add 'outputs:' to the rule`,
+      );
+    }
+    shapes = declared as Shape[];
+  }
+  if (shapes.length < outs.length)
+    throw new ShapeError(`${rule.origin} gives ${shapes.length} outputs, the node has ${outs.length}`);
+  const scope = ruleScope(attrs, inShapes, shapes);
+  const count = (field: 'params' | 'madds' | 'flops') => ruleCount(rule, field, rule[field] ?? 0, scope);
+  const custom: CustomAttrs = {
+    foreignOp: ruleKey(n.domain ?? '', n.opType ?? ''),
+    rule: rule.origin,
+    category: rule.category,
+    params: count('params'),
+    madds: count('madds'),
+    flops: count('flops'),
+    ...(rule.reads !== undefined ? { reads: ruleCount(rule, 'reads', rule.reads, scope) } : {}),
+    outputShapes: shapes.slice(0, outs.length),
+  };
+  const data = (n.input ?? []).filter((x) => x && !tensors.get(x)?.constant);
+  return layerOf(name, 'custom', custom, data, outs, tensors);
 }
 
 /** Fully known shapes the file declares for its tensors (for ops without a rule). */

@@ -180,6 +180,15 @@ export class Attrs {
     const s = this.byName.get(k)?.s;
     return s ? new TextDecoder().decode(s) : d;
   }
+  /** Every int and float attribute, and lists of them (for user cost rules). */
+  *numeric(): Generator<[string, number | number[]]> {
+    for (const [name, a] of this.byName) {
+      if (a.ints?.length) yield [name, a.ints.map(long)];
+      else if (a.floats?.length) yield [name, a.floats.map(Number)];
+      else if (a.type === onnx.AttributeProto.AttributeType.INT) yield [name, long(a.i)];
+      else if (a.type === onnx.AttributeProto.AttributeType.FLOAT) yield [name, Number(a.f)];
+    }
+  }
   tensor(k: string): TensorProto | undefined {
     return this.byName.get(k)?.t ?? undefined;
   }

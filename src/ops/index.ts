@@ -6,6 +6,7 @@ import { batchnorm } from './batchnorm.ts';
 import { concat } from './concat.ts';
 import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
+import { custom } from './custom.ts';
 import { eltwise } from './eltwise.ts';
 import { expand } from './expand.ts';
 import { fill, range } from './fill.ts';
@@ -62,6 +63,7 @@ export const OPS: OpTable = {
   fill,
   range,
   where,
+  custom,
   unknown,
 };
 

@@ -44,15 +44,17 @@ export interface EmitArgs<A> {
 }
 
 /** Coarse op classes, as ShuffleNet V2's Figure 2 breaks down run time. */
-export type OpCategory =
-  | 'conv'
-  | 'pointwise-conv'
-  | 'depthwise-conv'
-  | 'linear'
-  | 'elementwise'
-  | 'data-movement'
-  | 'pooling'
-  | 'view';
+export const OP_CATEGORIES = [
+  'conv',
+  'pointwise-conv',
+  'depthwise-conv',
+  'linear',
+  'elementwise',
+  'data-movement',
+  'pooling',
+  'view',
+] as const;
+export type OpCategory = (typeof OP_CATEGORIES)[number];
 
 /** A constant tensor's value, as constant folding computes it (int64 extremes become ±2^63). */
 export interface Tensor {

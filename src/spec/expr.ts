@@ -5,9 +5,12 @@
  * template such as `unit${i + 2}`. Expressions have numbers, variables, parentheses, the
  * operators `+ - * / // % **`, comparisons `== != < <= > >=`, `&& || !`, the conditional
  * `a ? b : c`, and the functions below. No other code runs: this is a parser, not eval.
+ *
+ * User cost rules (src/cost/rules.ts) use the same language over a node's shapes and attributes:
+ * names may be dotted (`out.c`, `attr.kernel_shape`) and a list value is indexed (`in0.dims[2]`).
  */
 
-export type Scope = Readonly<Record<string, number>>;
+export type Scope = Readonly<Record<string, number | readonly number[]>>;
 
 /** torchvision's `_make_divisible`: round v to a multiple of d, never below 90% of v. */
 export function makeDivisible(v: number, d: number, minValue = d): number {
@@ -56,6 +59,8 @@ const OPS = [
   '(',
   ')',
   ',',
+  '[',
+  ']',
 ];
 
 function tokenize(src: string): Tok[] {
@@ -73,7 +78,7 @@ function tokenize(src: string): Tok[] {
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    const id = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(src.slice(i));
     if (id) {
       out.push({ t: 'id', v: id[0] });
       i += id[0].length;
@@ -252,7 +257,16 @@ export function evaluate(src: string, scope: Scope): number {
         const known = Object.keys(scope).sort().join(', ');
         throw new ExprError(`unknown variable '${t.v}' in expression '${src}' (defined here: ${known || 'none'})`);
       }
-      return scope[t.v];
+      const v = scope[t.v];
+      if (typeof v === 'number') return v;
+      if (!isOp('[')) throw new ExprError(`'${t.v}' is a list in expression '${src}'; index it: ${t.v}[0]`);
+      p++;
+      const k = ternary();
+      expect(']');
+      if (!Number.isInteger(k) || k < 0 || k >= v.length) {
+        throw new ExprError(`index ${k} of '${t.v}' (${v.length} values) in expression '${src}'`);
+      }
+      return v[k];
     }
     if (t.v === '(') {
       const v = ternary();

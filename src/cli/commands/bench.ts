@@ -1,7 +1,7 @@
 import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
-import { parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
+import { parseFormat, parseInputs, parseRules, parseRunFlags, parseView, type RunFlags } from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
@@ -11,17 +11,19 @@ export interface BenchFlags extends RunFlags {
   input?: string[];
   format: string;
   strict?: boolean;
+  rules?: string;
 }
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
   const format = parseFormat(o.format);
   const view = parseView(o.view);
   const inputs = parseInputs(o.input);
+  const rules = await parseRules(o.rules);
   const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };
   const src = await resolveSource(model);
   const target: BenchTarget =
     src.kind === 'onnx'
-      ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict }
+      ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict, rules }
       : { kind: 'graph', graph: await sourceGraph(src, { view, inputs }) };
   const bar = await progressBar(`bench ${model}`);
   try {

@@ -3,7 +3,7 @@ import { type CheckOptions, check, parseTolerances } from '../../check/check.ts'
 import { resolveSource, resolveSources, type Source } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
 import { builtinModels, packageRoot } from '../../spec/load.ts';
-import { parseFormat, parseInputs, parseRunFlags, type RunFlags } from '../options.ts';
+import { parseFormat, parseInputs, parseRules, parseRunFlags, type RunFlags } from '../options.ts';
 import { emit } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
 
@@ -15,6 +15,7 @@ export interface CheckFlags extends RunFlags {
   measure?: boolean;
   reference?: string;
   input?: string[];
+  rules?: string;
 }
 
 export async function checkCommand(models: string[], o: CheckFlags): Promise<void> {
@@ -22,6 +23,7 @@ export async function checkCommand(models: string[], o: CheckFlags): Promise<voi
   const tolerances = parseTolerances(o.tolerance);
   const explicit = models.length > 0;
   const inputs = parseInputs(o.input);
+  const rules = await parseRules(o.rules);
   const sources: Source[] = explicit
     ? await resolveSources(models)
     : (await builtinModels()).map((spec) => ({ kind: 'spec', name: spec.name, spec }));
@@ -38,7 +40,7 @@ export async function checkCommand(models: string[], o: CheckFlags): Promise<voi
     };
   }
   try {
-    const r = await check(sources, { baseline, update: o.update, tolerances, explicit, measure, inputs });
+    const r = await check(sources, { baseline, update: o.update, tolerances, explicit, measure, inputs, rules });
     bar?.stop();
     emit(renderCheck(r, format), format);
     process.exitCode = r.ok ? 0 : 1;

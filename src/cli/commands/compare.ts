@@ -3,7 +3,15 @@ import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
 import { type CompareMeasurement, measurement, renderCompare } from '../../report/compare.ts';
 import { say } from '../../util/text.ts';
-import { parseDtype, parseFormat, parseInputs, parseRunFlags, parseView, type RunFlags } from '../options.ts';
+import {
+  parseDtype,
+  parseFormat,
+  parseInputs,
+  parseRules,
+  parseRunFlags,
+  parseView,
+  type RunFlags,
+} from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
@@ -14,17 +22,20 @@ export interface CompareFlags extends RunFlags {
   format: string;
   measure?: boolean;
   strict?: boolean;
+  rules?: string;
 }
 
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
   const inputs = parseInputs(o.input);
+  const rules = await parseRules(o.rules);
   const format = parseFormat(o.format);
   const sources = await resolveSources(models);
   const warn = (w: string) => say(`warning: ${w}`);
   const graphs: Graph[] = [];
-  for (const s of sources) graphs.push(await sourceGraph(s, { view, inputs, strict: o.strict, onWarning: warn }));
+  for (const s of sources)
+    graphs.push(await sourceGraph(s, { view, inputs, strict: o.strict, rules, onWarning: warn }));
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   if (o.measure) {
@@ -35,7 +46,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       // ONNX files are timed as they are (their own weights and nodes), specs through their export
       const targets = sources.map((s, i) =>
         s.kind === 'onnx'
-          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict }
+          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict, rules }
           : graphs[i],
       );
       measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));

@@ -4,6 +4,7 @@ import { graphOf } from '../../pipeline.ts';
 import { resolveModel } from '../../spec/load.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
 import { parseShape, parseView } from '../options.ts';
+import { annotatedBytes } from './annotate.ts';
 
 declare const VERSION: string;
 
@@ -12,6 +13,7 @@ export interface ExportFlags {
   view: string;
   input?: string;
   seed: string;
+  annotate?: boolean;
 }
 
 export async function exportCommand(model: string, o: ExportFlags): Promise<void> {
@@ -19,10 +21,11 @@ export async function exportCommand(model: string, o: ExportFlags): Promise<void
   if (!Number.isInteger(seed) || seed < 0)
     throw new UsageError(`--seed '${o.seed}' is not a whole number of 0 or more`);
   const g = graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) });
-  const bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
+  let bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
+  if (o.annotate) bytes = annotatedBytes(bytes, o.output, { file: o.output }).bytes;
   writeFileAtomic(o.output, bytes);
   process.stderr.write(
     `netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ` +
-      `${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17)\n`,
+      `${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset 17${o.annotate ? ', costs in every node' : ''})\n`,
   );
 }

@@ -2,7 +2,7 @@ import { analyze } from '../../cost/analyze.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
-import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseView } from '../options.ts';
+import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseRules, parseView } from '../options.ts';
 import { emit } from '../output.ts';
 
 export interface ReportFlags {
@@ -12,17 +12,19 @@ export interface ReportFlags {
   depth?: string;
   format: string;
   strict?: boolean;
+  rules?: string;
 }
 
 export async function report(model: string, o: ReportFlags): Promise<void> {
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
   const inputs = parseInputs(o.input);
+  const rules = await parseRules(o.rules);
   const format = parseFormat(o.format);
   const depth = o.depth === undefined ? Infinity : parsePositiveInt('--depth', o.depth);
   const src = await resolveSource(model);
   const warnings: string[] = [];
-  const g = await sourceGraph(src, { view, inputs, strict: o.strict, onWarning: (w) => warnings.push(w) });
+  const g = await sourceGraph(src, { view, inputs, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) say(`warning: ${w}`);
   const r = analyze(g, dtype);
   emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth), format);

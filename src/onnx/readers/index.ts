@@ -19,3 +19,7 @@ export function readerFor(opType: string, opset: number): Reader | undefined {
   if (!rs) return undefined;
   return (rs.findLast((r) => r.since <= opset) ?? rs[0]).read;
 }
+
+/** Does netcost read this op (in the default domain)? */
+export const knowsOp = (domain: string, opType: string): boolean =>
+  (domain === '' || domain === 'ai.onnx') && READERS.has(opType);

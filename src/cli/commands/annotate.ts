@@ -1,0 +1,52 @@
+import { analyze } from '../../cost/analyze.ts';
+import { UsageError } from '../../errors.ts';
+import { annotateOnnx } from '../../onnx/annotate.ts';
+import { importOnnx } from '../../onnx/import.ts';
+import { resolveSource } from '../../pipeline.ts';
+import { writeFileAtomic } from '../../util/fs.ts';
+import { say } from '../../util/text.ts';
+import { parseDtype, parseInputs, parseRules } from '../options.ts';
+
+declare const VERSION: string;
+export const netcostVersion = () => (typeof VERSION === 'string' ? VERSION : '');
+
+export interface AnnotateFlags {
+  output: string;
+  input?: string[];
+  dtype: string;
+  strict?: boolean;
+  rules?: string;
+}
+
+/** The file's own bytes with every node's costs in its doc_string (and metadata, IR >= 10). */
+export function annotatedBytes(
+  bytes: Uint8Array,
+  file: string,
+  opts: Parameters<typeof importOnnx>[1] & { dtype?: string },
+) {
+  const r = importOnnx(bytes, opts);
+  for (const w of r.warnings) say(`warning: ${file}: ${w}`);
+  const report = analyze(r.graph, parseDtype(opts.dtype ?? 'fp32'));
+  return { bytes: annotateOnnx(bytes, report, netcostVersion()), report };
+}
+
+export async function annotateCommand(model: string, o: AnnotateFlags): Promise<void> {
+  const src = await resolveSource(model);
+  if (src.kind !== 'onnx') {
+    throw new UsageError(
+      `${model}: annotate takes an .onnx file; for a spec, run \`netcost export ${model} -o FILE --annotate\``,
+    );
+  }
+  const rules = await parseRules(o.rules);
+  const out = annotatedBytes(src.bytes, src.file, {
+    file: src.file,
+    inputs: parseInputs(o.input),
+    strict: o.strict,
+    rules,
+    dtype: o.dtype,
+  });
+  writeFileAtomic(o.output, out.bytes);
+  say(
+    `wrote ${o.output}: ${src.file} with the costs of its ${out.report.totals.layers} layers in each node's doc_string`,
+  );
+}

