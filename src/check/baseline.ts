@@ -174,32 +174,29 @@ function invalid(file: string, e: z.ZodError | Error, fix: string): NetcostError
   return new NetcostError(`${file}: not a valid netcost baseline: ${e.message}; ${fix}`, 2);
 }
 
-const FIX = 'restore it from git, or regenerate it with `netcost check --update`';
+const fixWith = (update: string) => `restore it from git, or regenerate it with \`${update}\``;
 
-function parseJson(file: string): unknown {
+function parseJson(file: string, fix: string): unknown {
   const text = readUserFile(file, 'baseline', 1 << 30).toString('utf8'); // a regular file: never a FIFO
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw invalid(file, e as Error, FIX);
+    throw invalid(file, e as Error, fix);
   }
 }
 
 /** Read a baseline location; a missing one is an error unless `allowMissing` (for --update). */
-export function loadBaselines(path: string, allowMissing: boolean): BaselineStore {
+export function loadBaselines(path: string, allowMissing: boolean, update = 'netcost check --update'): BaselineStore {
   const kind = /\.json$/i.test(path) ? 'file' : 'dir';
   const found = new Map<string, ModelBaseline>();
+  const fix = fixWith(update);
   if (!existsSync(path)) {
     if (allowMissing) return { path, kind, models: found };
-    throw new NetcostError(
-      `${path}: no baseline here; create one with \`netcost check ` +
-        `--update${path === 'configs/baselines' ? '' : ` --baseline ${path}`}\``,
-      2,
-    );
+    throw new NetcostError(`${path}: no baseline here; create one with \`${update}\``, 2);
   }
   if (kind === 'file') {
-    const r = parseBaseline(parseJson(path), true);
-    if (!r.success) throw invalid(path, r.error, FIX);
+    const r = parseBaseline(parseJson(path, fix), true);
+    if (!r.success) throw invalid(path, r.error, fix);
     for (const m of (r.data as { models: ModelBaseline[] }).models) found.set(m.model, m);
     return { path, kind, models: found };
   }
@@ -209,8 +206,8 @@ export function loadBaselines(path: string, allowMissing: boolean): BaselineStor
     .filter((x) => x.endsWith('.json'))
     .sort()) {
     const file = join(path, f);
-    const r = parseBaseline(parseJson(file), false);
-    if (!r.success) throw invalid(file, r.error, FIX);
+    const r = parseBaseline(parseJson(file, fix), false);
+    if (!r.success) throw invalid(file, r.error, fix);
     const b = r.data as ModelBaseline & { schemaVersion: number };
     const expected = baselineFile(path, b.model);
     if (resolve(expected) !== resolve(file)) {

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { analyze, SCHEMA_VERSION } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import { deployGraph } from '../graph/deploy.ts';
-import type { Graph } from '../graph/types.ts';
+import type { Graph, View } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import { type InputShapes, type Source, sourceGraph } from '../pipeline.ts';
@@ -65,12 +65,17 @@ export function parseTolerances(values: string[]): Tolerances {
 const within = (base: number, cur: number, pct = 0) => Math.abs(cur - base) <= (Math.abs(base) * pct) / 100;
 
 /** Findings for one model present in both the baseline and the tree. */
-export function diffModel(base: ModelBaseline, cur: ModelBaseline, tol: Tolerances): Finding[] {
+export function diffModel(
+  base: ModelBaseline,
+  cur: ModelBaseline,
+  tol: Tolerances,
+  views: readonly View[] = VIEWS,
+): Finding[] {
   const out: Finding[] = [];
   const model = cur.model;
   if (base.input.join('x') !== cur.input.join('x'))
     out.push({ kind: 'input-changed', model, baseline: base.input, current: cur.input });
-  for (const view of VIEWS) {
+  for (const view of views) {
     const b = base.views[view];
     const c = cur.views[view];
     for (const metric of METRICS) {
@@ -122,6 +127,10 @@ export interface CheckOptions {
   };
   /** shapes for ONNX inputs with symbolic dimensions */
   inputs?: InputShapes;
+  /** the command that records the current numbers, for fix hints (the user's own, with --update) */
+  updateCommand?: string;
+  /** the views compared (default: both) */
+  views?: readonly View[];
   /** the user's cost rules for ONNX ops netcost does not know */
   rules?: CostRules;
 }
@@ -135,6 +144,8 @@ export interface CheckResult {
   updated: string[];
   tolerances: Tolerances;
   latencyReference?: string;
+  /** the command that records the current numbers */
+  updateCommand: string;
   ok: boolean;
 }
 
@@ -154,7 +165,6 @@ const sourceId = (s: Source) => (s.kind === 'spec' ? `${s.spec.file}#${s.spec.na
 const origin = (s: Source) => (s.kind === 'spec' ? s.spec.file : s.file);
 
 async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<CheckResult> {
-  const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true);
   const tol = opts.tolerances ?? {};
   const current = new Map<string, ModelBaseline>();
   const graphs = new Map<string, { graph: Graph; source: Source }>();
@@ -172,6 +182,8 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
     graphs.set(g.model, { graph: g, source: src });
   }
 
+  // after the sources: a name clash is the first thing to say, before any baseline problem
+  const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true, opts.updateCommand);
   let referenceName: string | undefined;
   if (opts.measure) {
     const { benchMany } = await import('../measure/bench.ts');
@@ -210,7 +222,7 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
       findings.push({ kind: 'model-added', model: name });
       continue;
     }
-    findings.push(...diffModel(base, cur, tol));
+    findings.push(...diffModel(base, cur, tol, opts.views));
     if (opts.measure && cur.latency) {
       const t = tol.latency ?? DEFAULT_LATENCY_TOLERANCE;
       if (!base.latency || base.latency.reference !== cur.latency.reference) {
@@ -250,6 +262,7 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
     updated,
     tolerances: tol,
     ...(referenceName ? { latencyReference: referenceName } : {}),
+    updateCommand: opts.updateCommand ?? 'netcost check --update',
     ok: findings.length === 0 || opts.update === true,
   };
 }

@@ -43,13 +43,17 @@ function timingOptions(c: Command, runs: string, warmup: string, what = ''): Com
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all');
 }
 
-export function program(): Command {
+export function program(argv: string[] = []): Command {
   const p = new Command('netcost')
     .description(
       'What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.',
     )
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
+    // the option parser's mistakes are one line, like every other error
+    .configureOutput({
+      outputError: (str, write) =>
+        write(`netcost: ${str.replace(/^error: /, '').trim()} (netcost --help shows usage)\n`),
+    })
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 
@@ -57,6 +61,7 @@ export function program(): Command {
     .description('list the built-in models with their params and MAdds')
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText('after', '\nExample:\n  $ netcost list --format md')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (o) => (await import('./commands/list.ts')).list(o));
 
   p.command('report')
@@ -85,6 +90,7 @@ export function program(): Command {
         '--format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report ' +
         'model.onnx --input x=1x3x224x224',
     )
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
   timingOptions(p.command('compare'), '30', '5', ' with --measure')
@@ -110,6 +116,7 @@ export function program(): Command {
       "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' " +
         "--format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
     )
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
   p.command('export')
@@ -165,13 +172,15 @@ export function program(): Command {
       '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer ' +
         '--runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
     )
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')
     .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
     .argument(
       '[models...]',
-      'models to check: built-in names, globs, spec files or .onnx files (default: every built-in model)',
+      'models to check: spec files, .onnx files, built-in names or globs (default: the models of ' +
+        'netcost.config.json, or a `netcost` key in package.json)',
     )
     .option(
       '--input <[name=]NxCxHxW>',
@@ -182,9 +191,14 @@ export function program(): Command {
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option(
       '--baseline <path>',
-      'baseline folder of <model>.json files, or one .json file (default: configs/baselines)',
+      "baseline folder of <model>.json files, or one .json file (default: the config's, else ./netcost-baselines)",
     )
-    .option('--update', 'rewrite the baseline (atomically) and print what changed')
+    .option(
+      '--update',
+      'record the current numbers as the baseline (atomically) and print what changed; a model without a baseline ' +
+        'fails until then',
+    )
+    .option('--init', 'write netcost.config.json naming the given models (then run check --update)')
     .option(
       '--tolerance <metric=percent>',
       'allowed change for params, madds, flops, memoryAccess or latency (repeatable; exact by default)',
@@ -202,7 +216,8 @@ export function program(): Command {
       "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check " +
         'my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update',
     )
-    .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o));
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o, argv.slice(1)));
 
   timingOptions(p.command('guidelines'), '20, 5 with --quick', '3, 1 with --quick')
     .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
@@ -214,12 +229,14 @@ export function program(): Command {
       'after',
       '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md',
     )
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (ids, o) => (await import('./commands/guidelines.ts')).guidelinesCommand(ids, o));
 
   p.command('schema')
     .description('print the JSON Schema of spec files (for editor validation and completion)')
     .addHelpText('after', '\nExample:\n  $ netcost schema > netcost.schema.json')
-    .action(async () => (await import('./commands/schema.ts')).schema());
+    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .action(async (o) => (await import('./commands/schema.ts')).schema(o));
 
   return p;
 }
@@ -229,7 +246,7 @@ declare const VERSION: string;
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    await program(argv).parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {

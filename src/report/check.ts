@@ -64,10 +64,18 @@ const rank = (f: Finding) => (f.kind === 'changed' && f.layer === null ? 0 : f.k
 
 const HEAD = ['model', 'view', 'layer', 'metric', 'baseline', 'current', 'change'];
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function renderCheck(r: CheckResult, format: Format): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
-  const n = r.findings.length;
-  const models = new Set(r.findings.map((f) => f.model)).size;
+  const md = format === 'md';
+  const code = (s: string) => (md ? `\`${s}\`` : s);
+  // a model without a baseline is said in words, not as a table row of dashes
+  const fresh = r.findings.filter((f) => f.kind === 'model-added').map((f) => f.model);
+  const diff: CheckResult = { ...r, findings: r.findings.filter((f) => f.kind !== 'model-added') };
+  const n = diff.findings.length;
+  const models = new Set(diff.findings.map((f) => f.model)).size;
+  const matching = r.models.length - models - fresh.length;
   const tol = Object.entries(r.tolerances)
     .map(([k, v]) => `${k} ${v}%`)
     .join(', ');
@@ -76,41 +84,46 @@ export function renderCheck(r: CheckResult, format: Format): string {
     ? ` Latency is relative to ${r.latencyReference}, timed in the same run (absolute times do not compare across ` +
       `machines).`
     : '';
-  const { rows: rs, hidden } = rows(r);
-  const more = hidden ? `... and ${hidden} more layer rows (--format json lists every one)` : '';
-  const shown = r.updated.slice(0, 5).join(', ') + (r.updated.length > 5 ? `, ... (${r.updated.length - 5} more)` : '');
-  const updated = r.updated.length
-    ? `updated ${r.updated.length} baseline file${r.updated.length === 1 ? '' : 's'}: ${shown}`
-    : '';
-  if (format === 'md') {
-    const status =
-      n === 0
-        ? `**PASS**: ${r.models.length} models match the baseline.`
-        : r.updated.length
-          ? `**UPDATED**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} written to ` +
-            `the baseline.`
-          : `**FAIL**: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against ` +
-            `\`${r.baseline}\`.`;
-    const parts = ['### netcost check', '', status, '', `_${rule}.${latency}_`];
-    if (n) parts.push('', mdTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r']));
-    if (more) parts.push('', more);
-    if (n && !r.updated.length)
-      parts.push('', 'If the change is intended, run `netcost check --update` and commit the baseline.');
-    return `${parts.join('\n')}\n`;
-  }
-  const parts: string[] = [];
-  if (n === 0) parts.push(`netcost check: ${r.models.length} models match ${r.baseline} (${rule}).${latency}`);
-  else {
-    parts.push(
-      `netcost check: ${n} change${n === 1 ? '' : 's'} in ${models} model${models === 1 ? '' : 's'} against ` +
-        `${r.baseline} (${rule}).${latency}`,
+  const { rows: rs, hidden } = rows(diff);
+  const lines: string[] = [];
+  const head =
+    n === 0 && fresh.length === 0
+      ? `${plural(r.models.length, 'model')} match${r.models.length === 1 ? 'es' : ''} ${code(r.baseline)}`
+      : [
+          n ? `${plural(n, 'change')} in ${plural(models, 'model')} against ${code(r.baseline)}` : '',
+          fresh.length && !r.updated.length ? `${plural(fresh.length, 'model')} without a baseline` : '',
+          fresh.length && r.updated.length ? `recorded ${plural(fresh.length, 'new model')} (${fresh.join(', ')})` : '',
+          matching > 0 ? `${matching} matching` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+  const status = r.updated.length ? 'UPDATED' : r.ok ? 'PASS' : 'FAIL';
+  lines.push(
+    md
+      ? `### netcost check\n\n**${status}**: ${head}.\n\n_${rule}.${latency}_`
+      : `netcost check: ${head} (${rule}).${latency}`,
+  );
+  if (n)
+    lines.push(
       '',
-      textTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r']),
+      md
+        ? mdTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r'])
+        : textTable(HEAD, rs, ['l', 'l', 'l', 'l', 'r', 'r', 'r']),
     );
-    if (more) parts.push(more);
-    if (!r.updated.length)
-      parts.push('', 'If the change is intended, run `netcost check --update` and commit the baseline.');
+  if (hidden) lines.push(`${md ? '\n' : ''}... and ${hidden} more layer rows (--format json lists every one)`);
+  if (fresh.length && !r.updated.length) {
+    lines.push(
+      '',
+      `No baseline yet for ${fresh.join(', ')} in ${code(r.baseline)}; record it with ${code(r.updateCommand)}.`,
+    );
   }
-  if (updated) parts.push(updated);
-  return `${parts.join('\n')}\n`;
+  if (n && !r.updated.length) {
+    lines.push('', `If the change is intended, run ${code(r.updateCommand)} and commit the baseline.`);
+  }
+  if (r.updated.length) {
+    const shown =
+      r.updated.slice(0, 5).join(', ') + (r.updated.length > 5 ? `, ... (${r.updated.length - 5} more)` : '');
+    lines.push(`${md ? '\n' : ''}updated ${plural(r.updated.length, 'baseline file')}: ${shown}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -34,7 +34,7 @@ describe('check against a baseline', () => {
     writeFileSync(file, spec(2));
     const u = run('--update');
     expect(u.code, u.stderr).toBe(0);
-    expect(u.stdout).toMatch(/model added \(no baseline\)/);
+    expect(u.stdout).toMatch(/recorded 1 new model \(tiny\)/);
     expect(u.stdout).toMatch(/updated 1 baseline file: .*tiny\.json/);
     const b = JSON.parse(readFileSync(join(base, 'tiny.json'), 'utf8'));
     expect(b.views.original.layers.map((l: { name: string }) => l.name)).toEqual([
@@ -189,7 +189,8 @@ describe('check against a baseline', () => {
     expect(r.stderr).toMatch(
       new RegExp(
         String.raw`tiny\.json: not a valid netcost baseline: views\.spec\.totals\.params: .*; ` +
-          'restore it from git, or regenerate it with `netcost check --update`',
+          String.raw`restore it from git, or regenerate it with \`netcost check .*tiny\.yaml --baseline .*base ` +
+          `--update\``,
       ),
     );
     writeFileSync(join(base, 'tiny.json'), '{ truncated');
@@ -199,7 +200,10 @@ describe('check against a baseline', () => {
     expect(r.stderr).toMatch(/tiny\.json: not a valid netcost baseline/);
     r = cli(['check', file, '--baseline', join(dir, 'nowhere')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/nowhere: no baseline here; create one with `netcost check --update --baseline/);
+    // the fix is the user's own command with --update: pasted as printed, it creates exactly that baseline
+    expect(r.stderr).toMatch(
+      /nowhere: no baseline here; create one with `netcost check \S*tiny\.yaml --baseline \S*nowhere --update`/,
+    );
   });
 
   it('works with a single-file baseline too', () => {

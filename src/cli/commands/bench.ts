@@ -6,6 +6,7 @@ import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface BenchFlags extends RunFlags {
+  output?: string;
   perLayer?: boolean;
   view: string;
   input?: string[];
@@ -29,7 +30,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
-    emit(renderBench(r, format), format);
+    emit(renderBench(r, format), format, o.output);
   } finally {
     bar.stop();
   }

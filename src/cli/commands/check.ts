@@ -1,8 +1,9 @@
-import { join, relative } from 'node:path';
 import { type CheckOptions, check, parseTolerances } from '../../check/check.ts';
-import { resolveSource, resolveSources, type Source } from '../../pipeline.ts';
+import { DEFAULT_BASELINE, findConfig, initConfig } from '../../check/project.ts';
+import { UsageError } from '../../errors.ts';
+import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
-import { builtinModels, packageRoot } from '../../spec/load.ts';
+import { say } from '../../util/text.ts';
 import { parseFormat, parseInputs, parseRules, parseRunFlags, type RunFlags } from '../options.ts';
 import { emit } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
@@ -10,25 +11,60 @@ import { type ProgressBar, progressBar } from '../progress.ts';
 export interface CheckFlags extends RunFlags {
   baseline?: string;
   update?: boolean;
+  init?: boolean;
   tolerance: string[];
   format: string;
+  output?: string;
   measure?: boolean;
   reference?: string;
   input?: string[];
   rules?: string;
 }
 
-export async function checkCommand(models: string[], o: CheckFlags): Promise<void> {
+/** A shell word as the user would type it. */
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command that records the current numbers: the user's own command line, without output
+ * flags, with --update. Pasted as printed, it updates exactly what was checked.
+ */
+function updateCommand(argv: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--update') continue;
+    if (a === '--format' || a === '-o' || a === '--output') {
+      i++;
+      continue;
+    }
+    if (/^--(format|output)=/.test(a)) continue;
+    out.push(quote(a));
+  }
+  return `netcost ${[...out, '--update'].join(' ')}`;
+}
+
+export async function checkCommand(models: string[], o: CheckFlags, argv: string[]): Promise<void> {
   const format = parseFormat(o.format, ['table', 'md', 'json']);
-  const tolerances = parseTolerances(o.tolerance);
-  const explicit = models.length > 0;
-  const inputs = parseInputs(o.input);
-  const rules = await parseRules(o.rules);
-  const sources: Source[] = explicit
-    ? await resolveSources(models)
-    : (await builtinModels()).map((spec) => ({ kind: 'spec', name: spec.name, spec }));
-  const baseline =
-    o.baseline ?? (relative(process.cwd(), join(packageRoot(), 'configs', 'baselines')) || 'configs/baselines');
+  if (o.init) {
+    const file = initConfig(models);
+    say(
+      `wrote ${file} for ${models.length} model${models.length === 1 ? '' : 's'}; record their baselines with ` +
+        `\`netcost check --update\``,
+    );
+    return;
+  }
+  const config = models.length ? undefined : await findConfig();
+  if (!models.length && !config) {
+    throw new UsageError(
+      'no models to check and no netcost config here; start one with `netcost check --init my-net.yaml model.onnx` ' +
+        '(writes netcost.config.json), or name the models: `netcost check my-net.yaml`',
+    );
+  }
+  const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
+  const inputs = o.input?.length ? parseInputs(o.input) : parseInputs(configInputs(config?.input));
+  const rules = await parseRules(o.rules ?? config?.rules);
+  const sources = await resolveSources(config ? config.models : models);
+  const baseline = o.baseline ?? config?.baseline ?? DEFAULT_BASELINE;
   let measure: CheckOptions['measure'];
   let bar: ProgressBar | undefined;
   if (o.measure) {
@@ -40,11 +76,27 @@ export async function checkCommand(models: string[], o: CheckFlags): Promise<voi
     };
   }
   try {
-    const r = await check(sources, { baseline, update: o.update, tolerances, explicit, measure, inputs, rules });
+    const r = await check(sources, {
+      baseline,
+      update: o.update,
+      tolerances,
+      explicit: !config,
+      measure,
+      inputs,
+      rules,
+      views: config?.views,
+      updateCommand: updateCommand(['check', ...argv]),
+    });
     bar?.stop();
-    emit(renderCheck(r, format), format);
+    emit(renderCheck(r, format), format, o.output);
     process.exitCode = r.ok ? 0 : 1;
   } finally {
     bar?.stop();
   }
+}
+
+/** The config's `input` as --input values. */
+function configInputs(input: string | Record<string, string> | undefined): string[] {
+  if (input === undefined) return [];
+  return typeof input === 'string' ? [input] : Object.entries(input).map(([k, v]) => `${k}=${v}`);
 }

@@ -16,6 +16,7 @@ import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface CompareFlags extends RunFlags {
+  output?: string;
   input?: string[];
   view: string;
   dtype: string;
@@ -54,5 +55,5 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       bar.stop();
     }
   }
-  emit(renderCompare(reports, format, measured), format);
+  emit(renderCompare(reports, format, measured), format, o.output);
 }

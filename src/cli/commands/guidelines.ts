@@ -7,6 +7,7 @@ import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface GuidelineFlags extends RunFlags {
+  output?: string;
   quick?: boolean;
   costsOnly?: boolean;
   format: string;
@@ -31,7 +32,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
         return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
       }),
     );
-    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format), format);
+    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format), format, o.output);
     return;
   }
   const bar = await progressBar('guidelines');
@@ -44,7 +45,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       onProgress: bar.update,
     });
     bar.stop();
-    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format), format);
+    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format), format, o.output);
   } finally {
     bar.stop();
   }

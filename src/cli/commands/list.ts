@@ -4,8 +4,9 @@ import { csvLine, int, mdTable, mega, shape } from '../../report/format.ts';
 import { textTable } from '../../report/table.ts';
 import { builtinModels } from '../../spec/load.ts';
 import { parseFormat } from '../options.ts';
+import { emit } from '../output.ts';
 
-export async function list(o: { format: string }): Promise<void> {
+export async function list(o: { format: string; output?: string }): Promise<void> {
   const format = parseFormat(o.format);
   const rows = (await builtinModels()).map((m) => {
     const r = costReport(m);
@@ -19,12 +20,12 @@ export async function list(o: { format: string }): Promise<void> {
     };
   });
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, models: rows }, null, 2)}\n`);
+    emit(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, models: rows }, null, 2)}\n`, format, o.output);
     return;
   }
   if (format === 'csv') {
     const lines = rows.map((r) => csvLine([r.name, r.file, shape(r.input), r.params, r.madds]));
-    process.stdout.write(`${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...lines].join('\n')}\n`);
+    emit(`${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...lines].join('\n')}\n`, format, o.output);
     return;
   }
   const head = ['model', 'params', 'MAdds (M)', 'input', 'spec file'];
@@ -33,7 +34,7 @@ export async function list(o: { format: string }): Promise<void> {
   const note =
     'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost ' +
     'report <model>` for the per-layer view.';
-  process.stdout.write(
-    format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`,
-  );
+  const text =
+    format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`;
+  emit(text, format, o.output);
 }

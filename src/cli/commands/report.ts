@@ -6,6 +6,7 @@ import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseRules, par
 import { emit } from '../output.ts';
 
 export interface ReportFlags {
+  output?: string;
   input?: string[];
   view: string;
   dtype: string;
@@ -27,5 +28,5 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const g = await sourceGraph(src, { view, inputs, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) say(`warning: ${w}`);
   const r = analyze(g, dtype);
-  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth), format);
+  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth), format, o.output);
 }

@@ -1,5 +1,6 @@
 import { specJsonSchema } from '../../spec/schema.ts';
+import { emit } from '../output.ts';
 
-export async function schema(): Promise<void> {
-  process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
+export async function schema(o: { output?: string }): Promise<void> {
+  emit(`${JSON.stringify(specJsonSchema(), null, 2)}\n`, 'json', o.output);
 }
