@@ -12,7 +12,7 @@
 //   instead of parsing YAML while it holds the very text of the files on disk.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -100,3 +100,25 @@ execFileSync(
 // what dist/ was built from: the end-to-end tests rebuild when it no longer matches
 const { sourceHash } = await import('./source-hash.mjs');
 writeFileSync(new URL('dist/source-hash', root), sourceHash());
+
+// the library's type declarations, generated from the source (dist/types, "types" in package.json);
+// import paths end in .js for consumers, as the modules they describe
+execFileSync(
+  process.execPath,
+  [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.types.json'],
+  {
+    cwd: root.pathname,
+    stdio: 'inherit',
+  },
+);
+const typesDir = new URL('dist/types/', root);
+for (const f of readdirSync(typesDir, { recursive: true })) {
+  if (!String(f).endsWith('.d.ts')) continue;
+  const p = new URL(String(f), typesDir);
+  writeFileSync(
+    p,
+    readFileSync(p, 'utf8')
+      .replace(/(from\s+'\.{1,2}\/[^']+)\.ts'/g, "$1.js'")
+      .replace(/(import\('\.{1,2}\/[^']+)\.ts'\)/g, "$1.js')"),
+  );
+}

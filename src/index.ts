@@ -17,7 +17,7 @@ export { buildGraph } from './graph/build.ts';
 export { deployGraph } from './graph/deploy.ts';
 export type * from './graph/types.ts';
 export { type BenchOptions, type BenchResult, type BenchTarget, bench, benchMany } from './measure/bench.ts';
-export { decodeModel, type ExportOptions, encodeModel, exportOnnx, toModelProto } from './onnx/export.ts';
+export { type ExportOptions, exportOnnx } from './onnx/export.ts';
 export { type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';
 export { withNodeNames } from './onnx/node-names.ts';
 export { OPS } from './ops/index.ts';

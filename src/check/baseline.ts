@@ -185,15 +185,13 @@ function parseJson(file: string, fix: string): unknown {
   }
 }
 
-/** Read a baseline location; a missing one is an error unless `allowMissing` (for --update). */
-export function loadBaselines(path: string, allowMissing: boolean, update = 'netcost check --update'): BaselineStore {
+/** Read a baseline location; a missing one holds no model yet. */
+export function loadBaselines(path: string, update = 'netcost check --update'): BaselineStore {
   const kind = /\.json$/i.test(path) ? 'file' : 'dir';
   const found = new Map<string, ModelBaseline>();
   const fix = fixWith(update);
-  if (!existsSync(path)) {
-    if (allowMissing) return { path, kind, models: found };
-    throw new NetcostError(`${path}: no baseline here; create one with \`${update}\``, 2);
-  }
+  // no baseline yet: every model is new, which check reports (and fails on) until --update records it
+  if (!existsSync(path)) return { path, kind, models: found };
   if (kind === 'file') {
     const r = parseBaseline(parseJson(path, fix), true);
     if (!r.success) throw invalid(path, r.error, fix);

@@ -183,7 +183,7 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
   }
 
   // after the sources: a name clash is the first thing to say, before any baseline problem
-  const store: BaselineStore = loadBaselines(opts.baseline, opts.update === true, opts.updateCommand);
+  const store: BaselineStore = loadBaselines(opts.baseline, opts.updateCommand);
   let referenceName: string | undefined;
   if (opts.measure) {
     const { benchMany } = await import('../measure/bench.ts');

@@ -7,7 +7,9 @@ import { analyze, type LayerCost, opLabel, SCHEMA_VERSION, type Totals } from '.
 import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { LIMITS } from '../limits.ts';
-import { encodeModel, exportOnnx, IR_VERSION, OPSET } from '../onnx/export.ts';
+import { exportOnnx } from '../onnx/export.ts';
+import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
+import { encodeModel } from '../onnx/model-proto.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';

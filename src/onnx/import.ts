@@ -13,7 +13,7 @@ import { NetcostError } from '../errors.ts';
 import type { CustomAttrs, Graph, Group, Layer, Shape } from '../graph/types.ts';
 import { inferShapes, opDef } from '../ops/index.ts';
 import { checkShape, type OpDef, type Operand, ShapeError, type Tensor } from '../ops/op.ts';
-import { bindInputs, type GivenShapes } from './inputs.ts';
+import { bindInputs } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
 import { assignNodeNames } from './node-names.ts';
@@ -39,7 +39,7 @@ export interface ImportOptions {
   /** file name for messages */
   file: string;
   /** shapes for inputs with symbolic dimensions; key '*' applies to a model's only input */
-  inputs?: GivenShapes;
+  inputs?: Record<string, number[]>;
   /** unknown ops are an error instead of a warning */
   strict?: boolean;
   /** the user's cost rules (`--rules`), by op key */

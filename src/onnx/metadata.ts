@@ -5,6 +5,10 @@
  */
 import type { Group, Layer } from '../graph/types.ts';
 
+/** The ONNX versions netcost writes. */
+export const OPSET = 17;
+export const IR_VERSION = 8;
+
 export const META = {
   model: 'netcost.model',
   specFile: 'netcost.spec',

@@ -3,9 +3,16 @@
  * `<op>_<index>`. The importer names layers this way, and `withNodeNames` writes the same names
  * into a model before onnxruntime profiles it, so kernel times join layers by name.
  */
-import { type NodeProto, onnx } from './proto.ts';
+import { onnx } from './proto.ts';
 
-export function assignNodeNames(nodes: NodeProto[]): string[] {
+/** What naming reads of a node (structurally onnx-proto's NodeProto, whose types stay private). */
+interface NamedNode {
+  name?: string | null;
+  opType?: string | null;
+  output?: string[] | null;
+}
+
+export function assignNodeNames(nodes: NamedNode[]): string[] {
   const seen = new Set<string>();
   return nodes.map((n, i) => {
     const base = (n.name || n.output?.find((o) => o) || `${n.opType}_${i}`).replace(/\s+/g, '_');

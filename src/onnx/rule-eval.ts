@@ -5,7 +5,6 @@
 import type { Shape } from '../graph/types.ts';
 import { type OpCategory, ShapeError } from '../ops/op.ts';
 import { ExprError, evaluate, type Scope } from '../spec/expr.ts';
-import type { Attrs } from './proto.ts';
 
 type Expr = string | number;
 export interface CostRule {
@@ -37,7 +36,12 @@ function tensorScope(scope: Record<string, number | number[]>, name: string, s: 
 }
 
 /** The variables of a node's expressions. */
-export function ruleScope(attrs: Attrs, inputs: (Shape | undefined)[], outputs: Shape[] | undefined): Scope {
+/** A node's numeric attributes (proto.ts's Attrs): the rules' `attr.<name>`. */
+interface NumericAttrs {
+  numeric(): Iterable<[string, number | number[]]>;
+}
+
+export function ruleScope(attrs: NumericAttrs, inputs: (Shape | undefined)[], outputs: Shape[] | undefined): Scope {
   const scope: Record<string, number | number[]> = Object.create(null);
   for (const [k, s] of inputs.entries()) if (s) tensorScope(scope, `in${k}`, s);
   for (const [k, s] of (outputs ?? []).entries()) {

@@ -156,6 +156,17 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
   const out: ModelSpec[] = [];
   for (const arg of args) {
     const [path, variant] = arg.split('#') as [string, string | undefined];
+    if (/\.onnx$/i.test(path)) {
+      throw new UsageError(
+        `${path} is an ONNX file; this command takes a netcost model (a spec file or a built-in name). ` +
+          'report, compare, bench, check and annotate read ONNX files',
+      );
+    }
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new UsageError(
+        `${path} is a folder; give a spec file (.yaml, .json), an .onnx file or a built-in model name`,
+      );
+    }
     if (SPEC_FILE.test(path) || (existsSync(path) && statSync(path).isFile())) {
       if (!existsSync(path)) throw new UsageError(`${path}: no such spec file`);
       const { readSpecFile } = await import('./parse.ts');
@@ -186,9 +197,12 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
         arg,
         all.map((x) => x.name),
       );
+      const also =
+        "a model is a built-in name ('netcost list' shows them), a spec file (.yaml, .json) or an .onnx file";
       throw new UsageError(
-        `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? ('netcost list' shows every ` +
-          `built-in model; a spec file path also works)`,
+        near.length
+          ? `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? (${also})`
+          : `unknown model '${arg}', and no built-in name is close to it; ${also}`,
       );
     }
     out.push(m);

@@ -56,6 +56,11 @@ export function parseSpecText(text: string, file: string): SpecFile {
       throw new SpecError(`${file}: YAML aliases expand too far (${(e as Error).message}); write the values out`);
     }
   }
+  if (data === null || data === undefined || (typeof data === 'string' && data.trim() === '')) {
+    throw new SpecError(
+      `${file}: the file is empty; a spec needs at least 'layers:' (netcost schema shows the format)`,
+    );
+  }
   checkNesting(data, file);
   const r = specFileSchema.safeParse(data);
   if (!r.success) {

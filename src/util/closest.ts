@@ -13,10 +13,11 @@ export function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The candidates nearest to `word`, best first. */
+/** The candidates near `word` (within half its length in edits), best first. */
 export function closest(word: string, candidates: string[], n = 3): string[] {
   return candidates
     .map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) - (c.includes(word) ? word.length : 0) }))
+    .filter((x) => x.d <= Math.max(2, word.length / 2))
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
     .slice(0, n)
     .map((x) => x.c);

@@ -199,10 +199,13 @@ describe('check against a baseline', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/tiny\.json: not a valid netcost baseline/);
     r = cli(['check', file, '--baseline', join(dir, 'nowhere')]);
-    expect(r.code).toBe(2);
-    // the fix is the user's own command with --update: pasted as printed, it creates exactly that baseline
-    expect(r.stderr).toMatch(
-      /nowhere: no baseline here; create one with `netcost check \S*tiny\.yaml --baseline \S*nowhere --update`/,
+    // no baseline yet is a finding (exit 1); the fix is the user's own command with --update
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        String.raw`No baseline yet for tiny in \S*nowhere; ` +
+          String.raw`record it with netcost check \S*tiny\.yaml --baseline \S*nowhere --update\.`,
+      ),
     );
   });
 

@@ -421,7 +421,7 @@ describe('netcost report model.onnx', () => {
 
 describe('ONNX ops without a cost rule', () => {
   it('are costed as 0 with a warning on stderr and in the JSON; --strict makes them an error', async () => {
-    const { toModelProto, encodeModel } = await import('../../src/onnx/export.ts');
+    const { toModelProto, encodeModel } = await import('../../src/onnx/model-proto.ts');
     const { graphOf } = await import('../../src/pipeline.ts');
     const { resolveModel } = await import('../../src/spec/load.ts');
     const m = toModelProto(graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] }));

@@ -1,9 +1,14 @@
 /** ONNX export: loads in onnxruntime-node, shapes agree, shuffle numerics, weights = params. */
+
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
 import { buildGraph } from '../../src/graph/build.ts';
 import { Runner } from '../../src/measure/runner.ts';
-import { decodeModel, exportOnnx } from '../../src/onnx/export.ts';
+import { exportOnnx } from '../../src/onnx/export.ts';
+
+const decodeModel = (bytes: Uint8Array) => onnxProto.onnx.ModelProto.decode(bytes);
+
 import { shufflePermutation } from '../../src/ops/shuffle.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { builtinModels, resolveModel } from '../../src/spec/load.ts';

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { analyze, type CostReport } from '../../src/cost/analyze.ts';
 import { NetcostError } from '../../src/errors.ts';
 import { deployGraph } from '../../src/graph/deploy.ts';
-import { encodeModel, exportOnnx, toModelProto } from '../../src/onnx/export.ts';
+import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { encodeModel, toModelProto } from '../../src/onnx/model-proto.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { builtinModels, resolveModel } from '../../src/spec/load.ts';
 

@@ -1,0 +1,109 @@
+/**
+ * netcost as a user meets it: the packed package installed into a fresh project of its own, a
+ * spec and a config written there, baselines recorded, a group count changed, the example GitHub
+ * workflow's commands run, and the README's library example compiled with `tsc --strict`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers.ts';
+
+const project = mkdtempSync(join(tmpdir(), 'netcost-user-'));
+const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_audit: 'false', npm_config_fund: 'false' };
+const sh = (script: string) => spawnSync('bash', ['-c', script], { cwd: project, env, encoding: 'utf8' });
+const netcost = (args: string) => sh(`npx --no-install netcost ${args}`);
+const spec = (groups: number) => `name: tiny
+input: [1, 16, 16, 16]
+layers:
+  - { op: conv, name: stem, out: 16, kernel: 3, padding: 1, bn: true, act: relu }
+  - { op: conv, name: pw, out: 32, kernel: 1, groups: ${groups}, bn: true, act: relu }
+  - { op: gap }
+`;
+
+beforeAll(() => {
+  // the e2e setup built dist/ from these sources; pack it as it is
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).trim();
+  sh('npm init -y >/dev/null');
+  const typescript = JSON.parse(readFileSync(join(ROOT, 'node_modules/typescript/package.json'), 'utf8')).version;
+  const r = sh(
+    `npm install --prefer-offline ./${tarball.split('\n').at(-1)} typescript@${typescript} @types/node 2>&1`,
+  );
+  if (r.status !== 0) throw new Error(r.stdout);
+}, 600_000);
+
+describe('netcost in a project of its own', () => {
+  it('without a config or models, check says how to start', () => {
+    const r = netcost('check');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no models to check and no netcost config here; start one with `netcost check --init/);
+  });
+
+  it('init, record, change a group count: exit 1 with the changed rows; the hint, pasted, records it', () => {
+    writeFileSync(join(project, 'tiny.yaml'), spec(2));
+    expect(netcost('check --init tiny.yaml').status).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'netcost.config.json'), 'utf8')).models).toEqual(['tiny.yaml']);
+    const fresh = netcost('check');
+    expect(fresh.status).toBe(1);
+    expect(fresh.stdout).toMatch(
+      /No baseline yet for tiny in netcost-baselines; record it with netcost check --update\./,
+    );
+    expect(netcost('check --update').status).toBe(0);
+    expect(readdirSync(join(project, 'netcost-baselines'))).toEqual(['tiny.json']);
+    expect(existsSync(join(ROOT, 'configs/baselines/tiny.json'))).toBe(false);
+    expect(netcost('check').status).toBe(0);
+
+    writeFileSync(join(project, 'tiny.yaml'), spec(4));
+    const changed = netcost('check');
+    expect(changed.status).toBe(1);
+    // pw: 16 -> 32 channels, 1x1, 16x16: 16·32/g·256 MAdds
+    expect(changed.stdout).toMatch(/tiny\s+original\s+pw\.conv\s+madds\s+65,536\s+32,768\s+-50\.00%/);
+    const hint = /run (netcost check [^\n]*--update) and commit/.exec(changed.stdout)?.[1];
+    expect(hint).toBe('netcost check --update');
+    expect(netcost(hint?.replace(/^netcost /, '') ?? '').status).toBe(0);
+    expect(netcost('check').status).toBe(0);
+  });
+
+  it("the example GitHub workflow's check step runs as written", () => {
+    writeFileSync(join(project, 'tiny.yaml'), spec(8));
+    const workflow = parse(readFileSync(join(ROOT, '.github/workflows/netcost-check.yml'), 'utf8'));
+    const step = workflow.jobs.cost.steps.find((s: { id?: string }) => s.id === 'check');
+    const out = join(project, 'gh-output');
+    const r = sh(`export GITHUB_OUTPUT=${out} GITHUB_STEP_SUMMARY=${join(project, 'summary')}\n${step.run}`);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('status=1\n');
+    const md = readFileSync(join(project, 'netcost-check.md'), 'utf8');
+    expect(md).toMatch(/^### netcost check\n\n\*\*FAIL\*\*: /);
+    expect(md).toMatch(/\| tiny \| original \| pw\.conv \| madds \|/);
+  });
+
+  it("the README's library example compiles with tsc --strict against the installed package", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /## Library\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain("from 'netcost'");
+    writeFileSync(join(project, 'example.mts'), example);
+    const tsconfig = {
+      compilerOptions: {
+        strict: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        outDir: 'out',
+        types: ['node'],
+      },
+      files: ['example.mts'],
+    };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = sh('npx --no-install tsc -p . 2>&1');
+    expect(tsc.stdout).toBe('');
+    expect(tsc.status).toBe(0);
+    const run = sh('node out/example.mjs 2>&1');
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ ### shufflenet-v2-1\.0x/);
+  });
+});
