@@ -62,6 +62,7 @@ export function program(argv: string[] = []): Command {
     .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText('after', '\nExample:\n  $ netcost list --format md')
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (o) => (await import('./commands/list.ts')).list(o));
 
   p.command('report')
@@ -91,6 +92,7 @@ export function program(argv: string[] = []): Command {
         'model.onnx --input x=1x3x224x224',
     )
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
   timingOptions(p.command('compare'), '30', '5', ' with --measure')
@@ -117,6 +119,7 @@ export function program(argv: string[] = []): Command {
         "--format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
     )
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
   p.command('export')

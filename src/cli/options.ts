@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
+import { UNITS, type Units } from '../report/format.ts';
 import type { Format } from '../report/report.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
 import { say } from '../util/text.ts';
@@ -18,6 +19,7 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 export const parseFormat = (v: string, allowed: readonly Format[] = FORMATS): Format => oneOf('--format', v, allowed);
 /** `--view`: `original` or `deploy`; `spec`, its name before schema version 2, still works. */
+export const parseUnits = (v: string): Units => oneOf('--units', v, UNITS);
 export const parseView = (v: string): View =>
   oneOf('--view', v === 'spec' ? 'original' : v, ['original', 'deploy'] as const);
 export const parseDtype = (v: string): Dtype => oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);

@@ -7,6 +7,7 @@ import { NetcostError } from '../errors.ts';
 import type { Graph, Layer, Shape, View } from '../graph/types.ts';
 import { type OpCategory, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
+import { type Summary, summary } from './summary.ts';
 
 /**
  * Version of the JSON reports (report, compare, bench, check, guidelines). 2: the `spec` view is
@@ -60,6 +61,8 @@ export interface CostReport {
   totals: Totals & { intensity: number; layers: number };
   layers: LayerCost[];
   groups: GroupCost[];
+  /** totals by operator and by category, and the memory of one inference */
+  summary: Summary;
   /** what the analysis could not cost (ONNX ops without a rule), present only when there is something to say */
   warnings?: string[];
 }
@@ -156,5 +159,6 @@ export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
     totals: { ...totals, intensity: intensity(totals), layers: layers.length },
     layers,
     groups: [...groups.values()],
+    summary: summary(g, layers, totals.params, bpe),
   };
 }

@@ -3,7 +3,7 @@ import { type CostReport, SCHEMA_VERSION } from '../cost/analyze.ts';
 import type { LatencyOf } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import { spearman } from '../measure/stats.ts';
-import { corr, csvLine, fixed, int, mdTable, mega, ratio, shape } from './format.ts';
+import { bytes, corr, count, csvLine, fixed, int, mdTable, pct, ratio, shape, type Units, unitHead } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
@@ -83,7 +83,12 @@ export function compareResult(reports: CostReport[], measured?: CompareMeasureme
   };
 }
 
-export function renderCompare(reports: CostReport[], format: Format, measured?: CompareMeasurement): string {
+export function renderCompare(
+  reports: CostReport[],
+  format: Format,
+  measured?: CompareMeasurement,
+  units: Units = 'auto',
+): string {
   const res = compareResult(reports, measured);
   if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
   const base = reports[0].totals;
@@ -92,10 +97,10 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
     'model',
     'input',
     'params',
-    'MAdds (M)',
-    'FLOPs (M)',
-    'MAC (M el)',
-    'MAC (MiB)',
+    unitHead('MAdds', units),
+    unitHead('FLOPs', units),
+    unitHead('MAC (el)', units),
+    'MAC (bytes)',
     'FLOP/B',
     'params x',
     'MAdds x',
@@ -109,10 +114,10 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
       r.model,
       shape(r.input),
       int(t.params),
-      mega(t.madds),
-      mega(t.flops),
-      mega(t.memoryAccess),
-      mega(t.memoryAccessBytes / 1.048576),
+      count(t.madds, units),
+      count(t.flops, units),
+      count(t.memoryAccess, units),
+      bytes(t.memoryAccessBytes),
       fixed(t.intensity),
       ratio(t.params, base.params),
       ratio(t.madds, base.madds),
@@ -173,14 +178,27 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
     n,
     ...res.models.map((m) => {
       const s = m.stages.find((x) => x.name === n);
-      return s ? `${mega(s.madds)} / ${mega(s.memoryAccess)}` : '-';
+      return s ? `${count(s.madds, units)} / ${count(s.memoryAccess, units)}` : '-';
+    }),
+  ]);
+  // what kind of work each model's cost is: the V1/V2 papers' argument in one table
+  const categories: string[] = [];
+  for (const r of reports)
+    for (const b of r.summary.byCategory) if (!categories.includes(b.name)) categories.push(b.name);
+  const cHead = ['category', ...reports.map((r) => r.model)];
+  const cRows = categories.map((c) => [
+    c,
+    ...reports.map((r) => {
+      const b = r.summary.byCategory.find((x) => x.name === c);
+      return b ? `${pct(b.madds, r.totals.madds)} / ${pct(b.memoryAccess, r.totals.memoryAccess)}` : '-';
     }),
   ]);
   const notes = [
     `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the ` +
       `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; ` +
       `view ${res.view}.`,
-    `stage cells: MAdds (M) / MAC (M elements); top-level layers and conv groups (conv1, conv5, pool, fc...) are in ` +
+    `stage cells: MAdds / MAC (elements); category cells: share of the model's MAdds / MAC; top-level layers and ` +
+      `conv groups (conv1, conv5, pool, fc...) are in ` +
       `the totals only.`,
   ];
   if (measured) {
@@ -197,7 +215,8 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
   }
   if (format === 'md') {
     const parts = ['### netcost compare', '', mdTable(head, rows)];
-    if (stageNames.length) parts.push('', '#### By stage: MAdds (M) / MAC (M elements)', '', mdTable(sHead, sRows));
+    if (stageNames.length) parts.push('', '#### By stage: MAdds / MAC (elements)', '', mdTable(sHead, sRows));
+    parts.push('', '#### By category: share of MAdds / MAC', '', mdTable(cHead, cRows));
     parts.push('', ...notes.map((x) => `- ${x}`));
     return `${parts.join('\n')}\n`;
   }
@@ -208,7 +227,8 @@ export function renderCompare(reports: CostReport[], format: Format, measured?: 
       head.map((_, i) => (i < 2 ? 'l' : 'r')),
     ),
   ];
-  if (stageNames.length) parts.push('', 'By stage, MAdds (M) / MAC (M elements):', textTable(sHead, sRows));
+  if (stageNames.length) parts.push('', 'By stage, MAdds / MAC (elements):', textTable(sHead, sRows));
+  parts.push('', 'By category, share of MAdds / MAC:', textTable(cHead, cRows));
   parts.push('', ...notes);
   return `${parts.join('\n')}\n`;
 }

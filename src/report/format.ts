@@ -19,9 +19,34 @@ export const fixed = (n: number, d = 2): string => n.toFixed(d);
 /** A correlation coefficient, or n/a when it is undefined (constant data, fewer than 2 points). */
 export const corr = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
 
-/** CSV field quoting (RFC 4180). */
+/** Count units of tables: auto-scaled per value, or one scale for every value (`--units`). */
+export const UNITS = ['auto', '1', 'K', 'M', 'G'] as const;
+export type Units = (typeof UNITS)[number];
+const SCALE = { K: 1e3, M: 1e6, G: 1e9 } as const;
+
+/** A count: `8.13M`, `884.7K`, `320` (auto), or in one fixed unit. */
+export function count(n: number, u: Units = 'auto'): string {
+  if (u === '1') return int(n);
+  if (u !== 'auto') return (n / SCALE[u]).toFixed(3);
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (a >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(Math.round(n));
+}
+/** A column title with its unit when one unit is fixed: `MAdds (M)`. */
+export const unitHead = (label: string, u: Units): string => (u === 'auto' || u === '1' ? label : `${label} (${u})`);
+/** Bytes in binary units: `512 B`, `1.7 KiB`, `6.32 MiB`. */
+export function bytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${Math.round(n)} B`;
+}
+
+/** CSV field quoting (RFC 4180); a fraction is rounded to 6 significant digits (JSON keeps full precision). */
 export function csvField(v: string | number): string {
-  const s = String(v);
+  const s = typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 export const csvLine = (fields: (string | number)[]): string => fields.map(csvField).join(',');

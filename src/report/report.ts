@@ -1,7 +1,6 @@
 /** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
-import type { CostReport, LayerCost, Totals } from '../cost/analyze.ts';
-import { opLabel } from '../cost/analyze.ts';
-import { csvLine, fixed, int, kilo, mdTable, mega, pct, shape } from './format.ts';
+import { type CostReport, intensity, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
+import { bytes, count, csvLine, fixed, int, mdTable, mega, pct, shape, type Units, unitHead } from './format.ts';
 import { legend } from './legend.ts';
 import { textTable } from './table.ts';
 
@@ -67,72 +66,76 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
   return rows;
 }
 
-const HEAD = [
-  'layer',
-  'op',
-  'output',
-  'params',
-  'MAdds (M)',
-  'FLOPs (M)',
-  'MAC (K el)',
-  'MAC (KB)',
-  'FLOP/B',
-  'MAdds %',
-  'MAC %',
-];
+/** The columns of every report table, counts in the chosen units. */
+function head(first: string, u: Units): string[] {
+  return [
+    first,
+    'op',
+    'output',
+    'params',
+    unitHead('MAdds', u),
+    unitHead('FLOPs', u),
+    unitHead('MAC (el)', u),
+    'MAC (bytes)',
+    'FLOP/B',
+    'MAdds %',
+    'MAC %',
+  ];
+}
 
-function cells(row: Row, t: Totals): string[] {
+function cells(row: Row, t: Totals, u: Units): string[] {
   return [
     row.name,
     row.op,
     row.outputShape,
     int(row.params),
-    mega(row.madds, 3),
-    mega(row.flops, 3),
-    kilo(row.memoryAccess),
-    kilo(row.memoryAccessBytes / 1.024),
+    count(row.madds, u),
+    count(row.flops, u),
+    count(row.memoryAccess, u),
+    bytes(row.memoryAccessBytes),
     fixed(row.intensity),
     pct(row.madds, t.madds),
     pct(row.memoryAccess, t.memoryAccess),
   ];
 }
 
-function totalCells(r: CostReport): string[] {
+function totalRow(r: CostReport): Row {
   const t = r.totals;
+  return { ...t, name: 'total', op: `${t.layers} layers`, outputShape: '' };
+}
+
+/** The by-operator and by-category tables: what kind of work the model's cost is. */
+function breakdownRows(r: CostReport, by: 'byOp' | 'byCategory'): Row[] {
+  return r.summary[by].map((b) => ({
+    ...b,
+    op: String(b.layers),
+    outputShape: '',
+    intensity: intensity(b),
+  }));
+}
+
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
+
+/** torchinfo's summary block: params, activations, input and the estimated total. */
+function memoryLines(r: CostReport): string[] {
+  const m = r.summary.memory;
   return [
-    'total',
-    `${t.layers} layers`,
-    '',
-    int(t.params),
-    mega(t.madds, 3),
-    mega(t.flops, 3),
-    kilo(t.memoryAccess),
-    kilo(t.memoryAccessBytes / 1.024),
-    fixed(t.intensity),
-    '100.0%',
-    '100.0%',
+    `memory at ${r.dtype}: params ${mib(m.paramsBytes)}, input ${mib(m.inputBytes)}, ` +
+      `all activations ${mib(m.activationBytes)} (every layer output kept), ` +
+      `peak live activations ${mib(m.peakActivationBytes)} (at ${m.peakAt}, each tensor freed after its last ` +
+      `reader), ` +
+      `estimated total ${mib(m.totalBytes)} (params + input + peak activations)`,
   ];
 }
 
-export function renderReport(r: CostReport, format: Format, depth = Infinity): string {
+export function renderReport(r: CostReport, format: Format, depth = Infinity, units: Units = 'auto'): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const rows = rowsAtDepth(r, depth);
   if (format === 'csv') {
-    const head = [
-      'name',
-      'op',
-      'output',
-      'params',
-      'madds',
-      'flops',
-      'memoryAccess',
-      'memoryAccessBytes',
-      'intensity',
-      'maddsShare',
-      'memoryAccessShare',
-    ];
-    const lines = rows.map((x) =>
+    const csvHead = ['model', 'name', 'op', 'output', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes'];
+    const line = (x: Row) =>
       csvLine([
+        r.model,
         x.name,
         x.op,
         x.outputShape,
@@ -141,52 +144,40 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity): s
         x.flops,
         x.memoryAccess,
         x.memoryAccessBytes,
-        x.intensity.toFixed(4),
-        (x.madds / (r.totals.madds || 1)).toFixed(6),
-        (x.memoryAccess / (r.totals.memoryAccess || 1)).toFixed(6),
-      ]),
-    );
-    return `${[csvLine(head), ...lines].join('\n')}\n`;
+        x.intensity,
+        x.madds / (r.totals.madds || 1),
+        x.memoryAccess / (r.totals.memoryAccess || 1),
+      ]);
+    const headLine = csvLine([...csvHead, 'intensity', 'maddsShare', 'memoryAccessShare']);
+    return `${[headLine, ...rows.map(line), line(totalRow(r))].join('\n')}\n`;
   }
-  const title = `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`;
-  const body = rows.map((x) => cells(x, r.totals));
+  const md = format === 'md';
+  const align = head('', units).map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
+  const table = (first: string, rs: Row[], total = true) => {
+    const body = [...rs, ...(total ? [totalRow(r)] : [])].map((x) => cells(x, r.totals, units));
+    return md ? mdTable(head(first, units), body, align) : textTable(head(first, units), body, align);
+  };
   // the by-stage table, unless the rows are already stages or the model has no top-level groups
   const top = rowsAtDepth(r, 1);
-  const stages = depth === 1 || top.every((x) => x.layers === 1) ? undefined : top.map((x) => cells(x, r.totals));
+  const stages = depth === 1 || top.every((x) => x.layers === 1) ? undefined : top;
   const t = r.totals;
   const summary =
     `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ` +
     `${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ` +
     `${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
-  if (format === 'md') {
-    const parts = [
-      `### ${r.model}`,
-      '',
-      `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`,
-      '',
-      mdTable(
-        HEAD,
-        [...body, totalCells(r)],
-        HEAD.map((_, i) => (i < 3 ? 'l' : 'r')),
-      ),
-    ];
-    if (stages)
-      parts.push(
+  const section = (title: string, body: string) => (md ? ['', `#### ${title}`, '', body] : ['', `${title}:`, body]);
+  const parts = md
+    ? [
+        `### ${r.model}`,
         '',
-        '#### By stage',
+        `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`,
         '',
-        mdTable(
-          HEAD,
-          [...stages, totalCells(r)],
-          HEAD.map((_, i) => (i < 3 ? 'l' : 'r')),
-        ),
-      );
-    parts.push('', summary, '', ...legend(r).map((x) => `- ${x}`));
-    return `${parts.join('\n')}\n`;
-  }
-  const align = HEAD.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
-  const parts = [title, '', textTable(HEAD, [...body, totalCells(r)], align)];
-  if (stages) parts.push('', 'By stage:', textTable(HEAD, [...stages, totalCells(r)], align));
-  parts.push('', summary, '', ...legend(r));
+        table('layer', rows),
+      ]
+    : [`${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`, '', table('layer', rows)];
+  if (stages) parts.push(...section('By stage', table('layer', stages)));
+  parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));
+  parts.push(...section('By category', table('category', breakdownRows(r, 'byCategory'), false)));
+  parts.push('', summary, ...memoryLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
   return `${parts.join('\n')}\n`;
 }

@@ -89,9 +89,15 @@ describe('netcost report', () => {
   });
 
   it('--depth collapses rows to stages or units, with the same totals', () => {
-    const csv = (d: string) =>
+    // CSV rows: model, name, op, output, params, madds, ...; a totals row last
+    const all = (d: string) =>
       cli(['report', 'shufflenet-v2-1.0x', '--format', 'csv', '--depth', d]).stdout.trim().split('\n').slice(1);
+    const csv = (d: string) =>
+      all(d)
+        .slice(0, -1)
+        .map((l) => l.slice('shufflenet-v2-1.0x,'.length));
     const stages = csv('1');
+    expect(all('1').at(-1)).toMatch(/^shufflenet-v2-1\.0x,total,198 layers,,2278604,144907992,/);
     expect(stages.map((l) => l.split(',')[0])).toEqual([
       'conv1',
       'maxpool',

@@ -9,6 +9,7 @@ import {
   parseInputs,
   parseRules,
   parseRunFlags,
+  parseUnits,
   parseView,
   type RunFlags,
 } from '../options.ts';
@@ -17,6 +18,7 @@ import { progressBar } from '../progress.ts';
 
 export interface CompareFlags extends RunFlags {
   output?: string;
+  units: string;
   input?: string[];
   view: string;
   dtype: string;
@@ -55,5 +57,5 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       bar.stop();
     }
   }
-  emit(renderCompare(reports, format, measured), format, o.output);
+  emit(renderCompare(reports, format, measured, parseUnits(o.units)), format, o.output);
 }

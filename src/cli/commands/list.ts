@@ -1,12 +1,13 @@
 import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { costReport } from '../../pipeline.ts';
-import { csvLine, int, mdTable, mega, shape } from '../../report/format.ts';
+import { count, csvLine, int, mdTable, shape, unitHead } from '../../report/format.ts';
 import { textTable } from '../../report/table.ts';
 import { builtinModels } from '../../spec/load.ts';
-import { parseFormat } from '../options.ts';
+import { parseFormat, parseUnits } from '../options.ts';
 import { emit } from '../output.ts';
 
-export async function list(o: { format: string; output?: string }): Promise<void> {
+export async function list(o: { format: string; output?: string; units: string }): Promise<void> {
+  const units = parseUnits(o.units);
   const format = parseFormat(o.format);
   const rows = (await builtinModels()).map((m) => {
     const r = costReport(m);
@@ -28,11 +29,12 @@ export async function list(o: { format: string; output?: string }): Promise<void
     emit(`${[csvLine(['name', 'file', 'input', 'params', 'madds']), ...lines].join('\n')}\n`, format, o.output);
     return;
   }
-  const head = ['model', 'params', 'MAdds (M)', 'input', 'spec file'];
-  const cells = rows.map((r) => [r.name, int(r.params), mega(r.madds), shape(r.input), r.file]);
+  const head = ['model', 'params', unitHead('MAdds', units), 'input', 'spec file'];
+  const cells = rows.map((r) => [r.name, int(r.params), count(r.madds, units), shape(r.input), r.file]);
   const align: ('l' | 'r')[] = ['l', 'r', 'r', 'l', 'l'];
   const note =
-    'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs), M = 10^6. `netcost ' +
+    'MAdds: multiply-adds of conv and linear layers (what the ShuffleNet papers call FLOPs); K, M, G = 10^3, 10^6, ' +
+    '10^9. `netcost ' +
     'report <model>` for the per-layer view.';
   const text =
     format === 'md' ? `${mdTable(head, cells, align)}\n\n${note}\n` : `${textTable(head, cells, align)}\n${note}\n`;

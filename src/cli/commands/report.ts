@@ -2,11 +2,20 @@ import { analyze } from '../../cost/analyze.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
-import { parseDtype, parseFormat, parseInputs, parsePositiveInt, parseRules, parseView } from '../options.ts';
+import {
+  parseDtype,
+  parseFormat,
+  parseInputs,
+  parsePositiveInt,
+  parseRules,
+  parseUnits,
+  parseView,
+} from '../options.ts';
 import { emit } from '../output.ts';
 
 export interface ReportFlags {
   output?: string;
+  units: string;
   input?: string[];
   view: string;
   dtype: string;
@@ -28,5 +37,5 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const g = await sourceGraph(src, { view, inputs, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) say(`warning: ${w}`);
   const r = analyze(g, dtype);
-  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth), format, o.output);
+  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth, parseUnits(o.units)), format, o.output);
 }

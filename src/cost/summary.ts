@@ -1,0 +1,126 @@
+/**
+ * The summaries users of torchinfo and fvcore read first: totals by operator and by category, and
+ * the memory an inference needs (torchinfo's params size, forward-pass activation size, input
+ * size and estimated total, plus the peak of live activations in execution order).
+ */
+
+import type { Graph } from '../graph/types.ts';
+import { opDef } from '../ops/index.ts';
+import { numel } from '../ops/op.ts';
+import type { LayerCost, Totals } from './analyze.ts';
+import { opLabel } from './analyze.ts';
+
+export interface Breakdown extends Totals {
+  /** an op (`conv`, `NonMaxSuppression (rule)`) or a category (`pointwise-conv`) */
+  name: string;
+  layers: number;
+}
+
+/** Totals of the layers grouped by a key, largest MAdds first (then MAC). */
+export function breakdown(layers: LayerCost[], key: (l: LayerCost) => string): Breakdown[] {
+  const out = new Map<string, Breakdown>();
+  for (const l of layers) {
+    const k = key(l);
+    const b = out.get(k) ?? {
+      name: k,
+      layers: 0,
+      params: 0,
+      madds: 0,
+      flops: 0,
+      memoryAccess: 0,
+      memoryAccessBytes: 0,
+    };
+    b.layers += 1;
+    b.params += l.params;
+    b.madds += l.madds;
+    b.flops += l.flops;
+    b.memoryAccess += l.memoryAccess;
+    b.memoryAccessBytes += l.memoryAccessBytes;
+    out.set(k, b);
+  }
+  return [...out.values()].sort((a, b) => b.madds - a.madds || b.memoryAccess - a.memoryAccess);
+}
+
+/** Memory of one inference, in bytes at the report's dtype. */
+export interface MemorySummary {
+  /** the learnable parameters */
+  paramsBytes: number;
+  /** the graph input(s) */
+  inputBytes: number;
+  /** every layer output, as if all were kept (torchinfo's forward pass size) */
+  activationBytes: number;
+  /** the most activation memory alive at once: layers run in order, each tensor freed after its last reader */
+  peakActivationBytes: number;
+  /** the layer during which the peak is reached */
+  peakAt: string;
+  /** params + input + peak activations */
+  totalBytes: number;
+}
+
+export function memorySummary(g: Graph, params: number, bytesPerElement: number): MemorySummary {
+  // a view (reshape, flatten) allocates nothing: its output is its input under another name
+  const root = new Map<string, string>();
+  const rootOf = (t: string) => root.get(t) ?? t;
+  const size = new Map<string, number>([[g.input.name, numel(g.input.shape)]]);
+  const lastRead = new Map<string, number>();
+  let activations = 0;
+  g.layers.forEach((l, i) => {
+    for (const t of l.inputs) lastRead.set(rootOf(t), i);
+    const view = opDef(l.op).view === true && l.inputs.length === 1;
+    for (const [k, t] of l.outputs.entries()) {
+      if (view) root.set(t, rootOf(l.inputs[0]));
+      else {
+        size.set(t, numel(l.outputShapes[k]));
+        activations += numel(l.outputShapes[k]);
+      }
+    }
+  });
+  lastRead.set(rootOf(g.output.name), g.layers.length); // the result outlives every layer
+  const live = new Set<string>([g.input.name]);
+  let current = size.get(g.input.name) ?? 0;
+  let peak = current;
+  let peakAt = g.layers[0]?.name ?? '';
+  g.layers.forEach((l, i) => {
+    for (const t of l.outputs) {
+      const r = rootOf(t);
+      if (!live.has(r) && size.has(r)) {
+        live.add(r);
+        current += size.get(r) ?? 0;
+      }
+    }
+    if (current > peak) {
+      peak = current;
+      peakAt = l.name;
+    }
+    for (const t of [...live]) {
+      if ((lastRead.get(t) ?? -1) <= i) {
+        live.delete(t);
+        current -= size.get(t) ?? 0;
+      }
+    }
+  });
+  const bpe = bytesPerElement;
+  const inputBytes = numel(g.input.shape) * bpe;
+  return {
+    paramsBytes: params * bpe,
+    inputBytes,
+    activationBytes: activations * bpe,
+    peakActivationBytes: peak * bpe,
+    peakAt,
+    totalBytes: params * bpe + inputBytes + peak * bpe,
+  };
+}
+
+export interface Summary {
+  byOp: Breakdown[];
+  byCategory: Breakdown[];
+  memory: MemorySummary;
+}
+
+export function summary(g: Graph, layers: LayerCost[], params: number, bytesPerElement: number): Summary {
+  return {
+    byOp: breakdown(layers, opLabel),
+    byCategory: breakdown(layers, (l) => l.category),
+    memory: memorySummary(g, params, bytesPerElement),
+  };
+}
