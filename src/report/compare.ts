@@ -69,6 +69,7 @@ export function compareResult(reports: CostReport[], measured?: CompareMeasureme
       file: r.file,
       input: r.input,
       totals: r.totals,
+      summary: r.summary,
       stages: r.groups
         .filter((g) => g.depth === 1 && g.kind !== 'conv')
         .map(({ name, params, madds, flops, memoryAccess, memoryAccessBytes }) => ({

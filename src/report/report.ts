@@ -68,10 +68,11 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
 
 /** The columns of every report table, counts in the chosen units. */
 function head(first: string, u: Units): string[] {
+  const breakdown = first === 'operator' || first === 'category';
   return [
     first,
-    'op',
-    'output',
+    breakdown ? 'layers' : 'op',
+    breakdown ? '' : 'output',
     'params',
     unitHead('MAdds', u),
     unitHead('FLOPs', u),

@@ -187,3 +187,44 @@ layers:
     expect(p.layers).toBe(3);
   });
 });
+
+describe('summaries', () => {
+  it('memory: params, input, all activations and the peak of live ones, in execution order', () => {
+    // in 3x8x8 = 192; conv 8x8x8 = 512; relu 512; gap 8. Peak during relu: conv out + relu out = 1024
+    const r = costsOfYaml(`
+name: t
+input: [1, 3, 8, 8]
+layers:
+  - { op: conv, name: c, out: 8, kernel: 1 }
+  - { op: relu, name: r }
+  - { op: gap, name: g }
+  - { op: flatten, name: f }
+`);
+    const m = r.summary.memory;
+    expect(m.paramsBytes).toBe(4 * 24);
+    expect(m.inputBytes).toBe(4 * 192);
+    expect(m.activationBytes).toBe(4 * (512 + 512 + 8));
+    expect(m.peakActivationBytes).toBe(4 * 1024);
+    expect(m.peakAt).toBe('r');
+    expect(m.totalBytes).toBe(4 * (24 + 192 + 1024));
+  });
+  it('by operator and by category: the totals, split', () => {
+    const r = costsOfYaml(`
+name: t
+input: [1, 16, 8, 8]
+layers:
+  - { op: conv, name: a, out: 16, kernel: 1, bn: true, act: relu }
+  - { op: conv, name: b, depthwise: true, kernel: 3, padding: 1, bn: true }
+`);
+    expect(r.summary.byOp.map((b) => [b.name, b.layers])).toEqual([
+      ['conv', 2],
+      ['bn', 2],
+      ['relu', 1],
+    ]);
+    expect(r.summary.byCategory.map((b) => b.name)).toEqual(['pointwise-conv', 'depthwise-conv', 'elementwise']);
+    for (const key of ['params', 'madds', 'flops', 'memoryAccess'] as const) {
+      expect(r.summary.byOp.reduce((a, b) => a + b[key], 0)).toBe(r.totals[key]);
+      expect(r.summary.byCategory.reduce((a, b) => a + b[key], 0)).toBe(r.totals[key]);
+    }
+  });
+});
