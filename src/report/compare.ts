@@ -3,7 +3,7 @@ import { type CostReport, SCHEMA_VERSION } from '../cost/analyze.ts';
 import type { LatencyOf } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import { spearman } from '../measure/stats.ts';
-import { bytes, corr, count, csvLine, fixed, int, mdTable, pct, ratio, shape, type Units, unitHead } from './format.ts';
+import { corr, costCells, costHead, count, csvLine, fixed, mdTable, pct, ratio, shape, type Units } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
@@ -97,12 +97,7 @@ export function renderCompare(
   const head = [
     'model',
     'input',
-    'params',
-    unitHead('MAdds', units),
-    unitHead('FLOPs', units),
-    unitHead('MAC (el)', units),
-    'MAC (bytes)',
-    'FLOP/B',
+    ...costHead(units),
     'params x',
     'MAdds x',
     'MAC x',
@@ -114,12 +109,7 @@ export function renderCompare(
     return [
       r.model,
       shape(r.input),
-      int(t.params),
-      count(t.madds, units),
-      count(t.flops, units),
-      count(t.memoryAccess, units),
-      bytes(t.memoryAccessBytes),
-      fixed(t.intensity),
+      ...costCells(t, units),
       ratio(t.params, base.params),
       ratio(t.madds, base.madds),
       ratio(t.memoryAccess, base.memoryAccess),

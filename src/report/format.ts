@@ -44,6 +44,34 @@ export function bytes(n: number): string {
   return `${Math.round(n)} B`;
 }
 
+/** The cost columns every table shares: params, MAdds, FLOPs, MAC (elements and bytes), FLOP/B. */
+export const costHead = (u: Units): string[] => [
+  'params',
+  unitHead('MAdds', u),
+  unitHead('FLOPs', u),
+  unitHead('MAC (el)', u),
+  'MAC (bytes)',
+  'FLOP/B',
+];
+export const costCells = (
+  c: {
+    params: number;
+    madds: number;
+    flops: number;
+    memoryAccess: number;
+    memoryAccessBytes: number;
+    intensity: number;
+  },
+  u: Units,
+): string[] => [
+  int(c.params),
+  count(c.madds, u),
+  count(c.flops, u),
+  count(c.memoryAccess, u),
+  bytes(c.memoryAccessBytes),
+  fixed(c.intensity),
+];
+
 /** CSV field quoting (RFC 4180); a fraction is rounded to 6 significant digits (JSON keeps full precision). */
 export function csvField(v: string | number): string {
   const s = typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v);

@@ -1,6 +1,6 @@
 /** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
 import { type CostReport, intensity, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
-import { bytes, count, csvLine, fixed, int, mdTable, mega, pct, shape, type Units, unitHead } from './format.ts';
+import { costCells, costHead, csvLine, fixed, int, mdTable, mega, pct, shape, type Units } from './format.ts';
 import { legend } from './legend.ts';
 import { textTable } from './table.ts';
 
@@ -69,19 +69,7 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
 /** The columns of every report table, counts in the chosen units. */
 function head(first: string, u: Units): string[] {
   const breakdown = first === 'operator' || first === 'category';
-  return [
-    first,
-    breakdown ? 'layers' : 'op',
-    breakdown ? '' : 'output',
-    'params',
-    unitHead('MAdds', u),
-    unitHead('FLOPs', u),
-    unitHead('MAC (el)', u),
-    'MAC (bytes)',
-    'FLOP/B',
-    'MAdds %',
-    'MAC %',
-  ];
+  return [first, breakdown ? 'layers' : 'op', breakdown ? '' : 'output', ...costHead(u), 'MAdds %', 'MAC %'];
 }
 
 function cells(row: Row, t: Totals, u: Units): string[] {
@@ -89,12 +77,7 @@ function cells(row: Row, t: Totals, u: Units): string[] {
     row.name,
     row.op,
     row.outputShape,
-    int(row.params),
-    count(row.madds, u),
-    count(row.flops, u),
-    count(row.memoryAccess, u),
-    bytes(row.memoryAccessBytes),
-    fixed(row.intensity),
+    ...costCells(row, u),
     pct(row.madds, t.madds),
     pct(row.memoryAccess, t.memoryAccess),
   ];
