@@ -176,6 +176,7 @@ export function program(argv: string[] = []): Command {
         '--runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
     )
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')

@@ -1,6 +1,6 @@
 /** Reporters for `bench` results. */
 import type { BenchResult } from '../measure/bench.ts';
-import { corr, csvLine, fixed, kilo, mdTable, mega } from './format.ts';
+import { corr, count, csvLine, fixed, mdTable, type Units, unitHead } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
@@ -27,15 +27,26 @@ export function benchHeader(r: BenchResult): string[] {
   ];
 }
 
-export function renderBench(r: BenchResult, format: Format): string {
+export function renderBench(r: BenchResult, format: Format, units: Units = 'auto'): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const pl = r.perLayer;
-  const head = ['layer', 'op', 'MAdds (M)', 'MAC (K el)', 'time (us)', 'time %', 'MAdds %', 'MAC %', 'GFLOP/s', 'GB/s'];
+  const head = [
+    'layer',
+    'op',
+    unitHead('MAdds', units),
+    unitHead('MAC (el)', units),
+    'time (us)',
+    'time %',
+    'MAdds %',
+    'MAC %',
+    'GFLOP/s',
+    'GB/s',
+  ];
   const rows = (pl?.layers ?? []).map((l) => [
     l.name,
     l.op,
-    mega(l.madds, 3),
-    kilo(l.memoryAccess),
+    count(l.madds, units),
+    count(l.memoryAccess, units),
     (1000 * l.measuredMs).toFixed(1),
     p1(l.timeShare),
     p1(l.maddsShare),

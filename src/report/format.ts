@@ -9,7 +9,6 @@ export function int(n: number): string {
 }
 /** n / 10^6 with `d` decimals */
 export const mega = (n: number, d = 2): string => (n / 1e6).toFixed(d);
-export const kilo = (n: number, d = 1): string => (n / 1e3).toFixed(d);
 export const pct = (part: number, whole: number, d = 1): string =>
   whole > 0 ? `${((100 * part) / whole).toFixed(d)}%` : '-';
 export const ratio = (x: number, base: number): string => (base > 0 ? `${(x / base).toFixed(2)}x` : '-');

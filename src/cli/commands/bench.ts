@@ -1,12 +1,21 @@
 import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
-import { parseFormat, parseInputs, parseRules, parseRunFlags, parseView, type RunFlags } from '../options.ts';
+import {
+  parseFormat,
+  parseInputs,
+  parseRules,
+  parseRunFlags,
+  parseUnits,
+  parseView,
+  type RunFlags,
+} from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface BenchFlags extends RunFlags {
   output?: string;
+  units: string;
   perLayer?: boolean;
   view: string;
   input?: string[];
@@ -30,7 +39,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
-    emit(renderBench(r, format), format, o.output);
+    emit(renderBench(r, format, parseUnits(o.units)), format, o.output);
   } finally {
     bar.stop();
   }
