@@ -177,6 +177,7 @@ export function program(argv: string[] = []): Command {
     )
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
+    .option('--depth <N>', 'with --per-layer: collapse rows to groups at depth N (1 = stages, 2 = units)')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')

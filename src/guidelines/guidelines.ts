@@ -216,7 +216,7 @@ export async function runGuidelines(
   const warmup = opts.warmup ?? 3;
   const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
   const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);
-  const total = networks * (runs + warmup);
+  const total = networks * runs;
   let offset = 0;
   let env: MeasureEnv | undefined;
   const warnings: string[] = [];
@@ -233,7 +233,7 @@ export async function runGuidelines(
         optLevel: opts.optLevel,
         onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
       });
-      offset += graphs[w].length * (runs + warmup);
+      offset += graphs[w].length * runs;
       env = m.env;
       noisy.push(
         ...m.results

@@ -86,10 +86,15 @@ export interface LayerTiming {
   flops: number;
   memoryAccess: number;
   memoryAccessBytes: number;
+  /** the layer's share of the unprofiled median latency: layers add up to `latency.medianMs` */
   measuredMs: number;
+  /** the profiler's raw kernel time per run (profiling inflates it) */
+  kernelMs: number;
   timeShare: number;
   maddsShare: number;
   memoryAccessShare: number;
+  /** the groups the layer is in, outermost first */
+  path: string[];
   /** achieved GFLOP/s and GB/s (from the deploy-view counts) */
   gflops: number;
   gbps: number;
@@ -106,8 +111,10 @@ export interface CategoryTiming {
 
 export interface PerLayer {
   layers: LayerTiming[];
-  /** kernel time per run, all kernels */
+  /** kernel time per run, all kernels, as the profiler measured it */
   kernelMs: number;
+  /** median wall time of the profiled runs (profiling slows a run; layer times scale to the unprofiled median) */
+  profiledMedianMs: number;
   /** share of kernel time credited to a layer */
   attributedShare: number;
   unattributed: { node: string; opType: string; measuredMs: number }[];
@@ -172,9 +179,12 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
 
   // the profiler's trace grows with every run: profile at most LIMITS.profiledRuns of them
   const profiledRuns = Math.min(runs, LIMITS.profiledRuns);
-  const total = (warmup + runs) * 2 + (opts.perLayer ? warmup + profiledRuns : 0);
+  // the bar counts the model's timed runs (and profiled runs): the runs the user asked for
+  const total = runs + (opts.perLayer ? profiledRuns : 0);
   let done = 0;
-  const tick = (phase: string) => () => opts.onProgress?.(++done, total, phase);
+  const tick = (phase: string) => (runner: number, timed: boolean) => {
+    if (runner === 0 && timed) opts.onProgress?.(++done, total, phase);
+  };
 
   // the model and the harness-only model, interleaved
   const main = await Runner.open(bytes, inputs, sessionOpts, what);
@@ -219,14 +229,16 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
 
     const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
     let events: TraceEvent[];
+    let profiled: number[];
     try {
-      await timeInterleaved([prof], warmup, profiledRuns, tick('profiling'));
+      [profiled] = await timeInterleaved([prof], warmup, profiledRuns, tick('profiling'));
       events = prof.endProfiling();
     } finally {
       await prof.close();
     }
     const trace = kernelsOfTrace(events, profiledRuns);
-    perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfLayer);
+    const medians = { medianMs: latency.medianMs, profiledMedianMs: summarize(profiled).medianMs };
+    perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfLayer, medians);
     if (profiledRuns < runs) {
       warnings.push(
         `per-layer times come from ${profiledRuns} profiled runs, not ${runs}: the profiler's trace grows with ` +
@@ -264,12 +276,16 @@ function perLayerReport(
   costs: LayerCost[],
   totals: Totals,
   unitOfLayer: Map<string, string>,
+  { medianMs, profiledMedianMs }: { medianMs: number; profiledMedianMs: number },
 ): PerLayer {
   const a = attribute(kernels, (l) => unitOfLayer.get(l));
   const kernelMs = a.totalUs / 1000;
   const attributedMs = [...a.byUnit.values()].reduce((x, y) => x + y, 0) / 1000;
+  // profiling inflates kernel times; a layer's time is its share of the unprofiled median latency
+  const scale = attributedMs > 0 ? medianMs / attributedMs : 0;
   const layers: LayerTiming[] = costs.map((c) => {
-    const ms = (a.byUnit.get(c.name) ?? 0) / 1000;
+    const kernel = (a.byUnit.get(c.name) ?? 0) / 1000;
+    const ms = kernel * scale;
     const sec = ms / 1000;
     return {
       name: c.name,
@@ -281,12 +297,14 @@ function perLayerReport(
       memoryAccess: c.memoryAccess,
       memoryAccessBytes: c.memoryAccessBytes,
       measuredMs: ms,
-      timeShare: share(ms, attributedMs),
+      kernelMs: kernel,
+      timeShare: share(kernel, attributedMs),
       maddsShare: share(c.madds, totals.madds),
       memoryAccessShare: share(c.memoryAccess, totals.memoryAccess),
       gflops: sec > 0 ? c.flops / sec / 1e9 : 0,
       gbps: sec > 0 ? c.memoryAccessBytes / sec / 1e9 : 0,
       kernels: (a.kernelsByUnit.get(c.name) ?? []).map((k) => `${k.node} [${k.opType}]`),
+      path: c.path,
     };
   });
   const cats = new Map<string, CategoryTiming>();
@@ -313,6 +331,7 @@ function perLayerReport(
   return {
     layers,
     kernelMs,
+    profiledMedianMs,
     attributedShare: share(attributedMs, kernelMs),
     unattributed: a.unattributed.map((k) => ({ node: k.node, opType: k.opType, measuredMs: k.us / 1000 })),
     reorderShare: share(a.reorderUs / 1000, kernelMs),
@@ -353,9 +372,11 @@ export async function benchMany(
     const prepared: Prepared[] = [];
     for (const g of graphs) prepared.push(await prepare('kind' in g ? g : { kind: 'graph', graph: g }));
     for (const p of prepared) runners.push(await Runner.open(p.bytes, p.inputs, { threads, optLevel }, p.what));
-    const total = (warmup + runs) * runners.length;
+    const total = runs * runners.length;
     let done = 0;
-    const samples = await timeInterleaved(runners, warmup, runs, () => opts.onProgress?.(++done, total, 'timing'));
+    const samples = await timeInterleaved(runners, warmup, runs, (_k, timed) => {
+      if (timed) opts.onProgress?.(++done, total, 'timing');
+    });
     opts.onProgress?.(total, total, 'done');
     const results = prepared.map((p, i) => ({ model: p.graph.model, latency: { ...summarize(samples[i]), threads } }));
     const warnings = results

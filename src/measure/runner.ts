@@ -137,13 +137,14 @@ export async function timeInterleaved(
   runners: Runner[],
   warmup: number,
   runs: number,
-  onTick?: () => void,
+  /** after each run: which runner, and whether the run was timed (not warm-up) */
+  onTick?: (runner: number, timed: boolean) => void,
   block = 5,
 ): Promise<number[][]> {
-  for (const r of runners)
+  for (const [k, r] of runners.entries())
     for (let i = 0; i < warmup; i++) {
       await r.run();
-      onTick?.();
+      onTick?.(k, false);
     }
   const samples = runners.map(() => [] as number[]);
   const step = runners.length > 1 ? block : runs;
@@ -152,7 +153,7 @@ export async function timeInterleaved(
       if (runners.length > 1 && done > 0) await runners[k].run();
       for (let i = 0; i < Math.min(step, runs - done); i++) {
         samples[k].push(await runners[k].run());
-        onTick?.();
+        onTick?.(k, true);
       }
     }
   }

@@ -1,5 +1,5 @@
 /** Reporters for `bench` results. */
-import type { BenchResult } from '../measure/bench.ts';
+import type { BenchResult, LayerTiming } from '../measure/bench.ts';
 import { corr, count, csvLine, fixed, mdTable, type Units, unitHead } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -27,7 +27,49 @@ export function benchHeader(r: BenchResult): string[] {
   ];
 }
 
-export function renderBench(r: BenchResult, format: Format, units: Units = 'auto'): string {
+/**
+ * Per-layer rows at a depth: a layer deeper than `depth` is replaced by its group at that depth,
+ * with the group's times, counts and shares summed (depth Infinity keeps every layer).
+ */
+export function timingsAtDepth(layers: LayerTiming[], depth: number): LayerTiming[] {
+  if (!Number.isFinite(depth)) return layers;
+  const out: LayerTiming[] = [];
+  const byGroup = new Map<string, LayerTiming>();
+  for (const l of layers) {
+    const g = l.path[depth - 1];
+    if (g === undefined) {
+      out.push(l);
+      continue;
+    }
+    const row = byGroup.get(g);
+    if (!row) {
+      const fresh = { ...l, name: g, op: '[group]', path: l.path.slice(0, depth), kernels: [...l.kernels] };
+      byGroup.set(g, fresh);
+      out.push(fresh);
+      continue;
+    }
+    for (const k of [
+      'madds',
+      'flops',
+      'memoryAccess',
+      'memoryAccessBytes',
+      'measuredMs',
+      'kernelMs',
+      'timeShare',
+      'maddsShare',
+      'memoryAccessShare',
+    ] as const) {
+      row[k] += l[k];
+    }
+    row.kernels.push(...l.kernels);
+    const sec = row.measuredMs / 1000;
+    row.gflops = sec > 0 ? row.flops / sec / 1e9 : 0;
+    row.gbps = sec > 0 ? row.memoryAccessBytes / sec / 1e9 : 0;
+  }
+  return out;
+}
+
+export function renderBench(r: BenchResult, format: Format, units: Units = 'auto', depth = Infinity): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const pl = r.perLayer;
   const head = [
@@ -36,18 +78,20 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     unitHead('MAdds', units),
     unitHead('MAC (el)', units),
     'time (us)',
+    'kernel (us)',
     'time %',
     'MAdds %',
     'MAC %',
     'GFLOP/s',
     'GB/s',
   ];
-  const rows = (pl?.layers ?? []).map((l) => [
+  const rows = timingsAtDepth(pl?.layers ?? [], depth).map((l) => [
     l.name,
     l.op,
     count(l.madds, units),
     count(l.memoryAccess, units),
     (1000 * l.measuredMs).toFixed(1),
+    (1000 * l.kernelMs).toFixed(1),
     p1(l.timeShare),
     p1(l.maddsShare),
     p1(l.memoryAccessShare),
@@ -96,8 +140,9 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
       '',
       md
         ? '#### Per layer\n'
-        : 'Per layer (onnxruntime profiler, mean kernel time per run; a fused conv+bn+relu kernel counts for the ' +
-            'group):',
+        : "Per layer (time: the layer's share of the unprofiled median latency, so the layers add up to it; " +
+            "kernel: onnxruntime profiler's own kernel time per run, which profiling inflates; a fused " +
+            'conv+bn+relu kernel counts for the group):',
       table(head, rows, align),
     );
     const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %'];
@@ -118,7 +163,8 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     const unattributed = pl.unattributed.map((u) => `${u.node} [${u.opType}] ${(1000 * u.measuredMs).toFixed(1)} us`);
     const over = pl.overMadds.map((o) => `${o.name} (${p1(o.timeShare)} of time, ${p1(o.maddsShare)} of MAdds)`);
     const cross = [
-      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs; ` +
+      `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs, which took a median ` +
+        `${fixed(pl.profiledMedianMs, 3)} ms against ${fixed(r.latency.medianMs, 3)} ms unprofiled; ` +
         `${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper ` +
         `kernels, layout reorders and reshapes, credited to the layer each serves)`,
       ...(pl.unattributed.length ? [`not attributed: ${unattributed.join(', ')}`] : []),

@@ -7,6 +7,7 @@ import { attribute, candidates, kernelsOfTrace, type TraceEvent } from '../../sr
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
+import { timingsAtDepth } from '../../src/report/bench.ts';
 import { resolveModel } from '../../src/spec/load.ts';
 
 const ev = (name: string, ts: number, dur: number, op: string): TraceEvent => ({
@@ -90,6 +91,35 @@ describe('bench (small model, no absolute times asserted)', () => {
     );
     expect(pl.spearmanMadds).toBeGreaterThanOrEqual(-1);
     expect(pl.spearmanMadds).toBeLessThanOrEqual(1);
+  });
+
+  it('per-layer times add up to the unprofiled median, raw kernel time beside them; depth sums groups', async () => {
+    const g = graphOf(await resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 64, 64] });
+    const ticks: number[] = [];
+    const r = await bench(
+      { kind: 'graph', graph: g },
+      { runs: 6, warmup: 2, perLayer: true, onProgress: (d, t) => ticks.push(t) },
+    );
+    const pl = r.perLayer!;
+    const sum = pl.layers.reduce((a, l) => a + l.measuredMs, 0);
+    expect(Math.abs(sum - r.latency.medianMs) / r.latency.medianMs).toBeLessThan(0.01);
+    expect(pl.layers.reduce((a, l) => a + l.kernelMs, 0)).toBeCloseTo(pl.kernelMs * pl.attributedShare, 6);
+    expect(pl.profiledMedianMs).toBeGreaterThan(0);
+    // the bar counts the runs asked for: 6 timed and 6 profiled
+    expect(new Set(ticks)).toEqual(new Set([12]));
+    const stages = timingsAtDepth(pl.layers, 1);
+    expect(stages.map((l) => l.name)).toEqual([
+      'conv1',
+      'maxpool',
+      'stage2',
+      'stage3',
+      'stage4',
+      'conv5',
+      'pool',
+      'flatten',
+      'fc',
+    ]);
+    expect(stages.reduce((a, l) => a + l.measuredMs, 0)).toBeCloseTo(sum, 9);
   });
 
   it('runs a plain ONNX file and reports per node', async () => {

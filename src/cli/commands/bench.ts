@@ -4,6 +4,7 @@ import { renderBench } from '../../report/bench.ts';
 import {
   parseFormat,
   parseInputs,
+  parsePositiveInt,
   parseRules,
   parseRunFlags,
   parseUnits,
@@ -16,6 +17,7 @@ import { progressBar } from '../progress.ts';
 export interface BenchFlags extends RunFlags {
   output?: string;
   units: string;
+  depth?: string;
   perLayer?: boolean;
   view: string;
   input?: string[];
@@ -28,6 +30,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   const format = parseFormat(o.format);
   const view = parseView(o.view);
   const inputs = parseInputs(o.input);
+  const depth = o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth);
   const rules = await parseRules(o.rules);
   const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };
   const src = await resolveSource(model);
@@ -39,7 +42,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
-    emit(renderBench(r, format, parseUnits(o.units)), format, o.output);
+    emit(renderBench(r, format, parseUnits(o.units), depth), format, o.output);
   } finally {
     bar.stop();
   }
