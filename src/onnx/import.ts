@@ -130,6 +130,12 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
         continue;
       }
       const views = (n.input ?? []).map((x) => (x ? inputView(x, tensors) : undefined));
+      /** the shapes of a reader's input slots, each of which must be given */
+      const slotShapes = (slots: number[]) => {
+        const missing = slots.find((k) => !views[k]);
+        if (missing !== undefined) throw new ShapeError(`input ${missing + 1} is missing`);
+        return slots.map((k) => (views[k] as InputView).shape);
+      };
       const rule = opts.rules?.get(ruleKey(domain, opType));
       const folding = views.some(Boolean) && views.every((v) => !v || v.isConst);
       const read = isDefaultDomain(domain) ? readerFor(opType, opset) : undefined;
@@ -139,20 +145,14 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
           rule.override && !rule.outputs
             ? read?.({ opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, folding })
             : undefined;
-        const shapes = own
-          ? inferShapes(
-              own.op,
-              own.attrs,
-              own.inputs.map((k) => (views[k] as InputView).shape),
-            )
-          : undefined;
+        const shapes = own ? inferShapes(own.op, own.attrs, slotShapes(own.inputs)) : undefined;
         layers.push(ruledLayer(name, rule, n, views, outs, valueShapes, tensors, shapes));
         if (rule.override) overridden.add(rule.origin);
         continue;
       }
       const b = read?.({ opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, folding });
       if (!b) {
-        const key = isDefaultDomain(domain) ? opType : `${domain}.${opType}`;
+        const key = ruleKey(domain, opType);
         unknownOps.set(key, (unknownOps.get(key) ?? 0) + 1);
         const shapes = outs.map((o) => valueShapes.get(o));
         if (shapes.some((s) => !s)) {
@@ -167,9 +167,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
         continue;
       }
       const def = opDef(b.op);
-      const missing = b.inputs.find((k) => !views[k]);
-      if (missing !== undefined) throw new ShapeError(`input ${missing + 1} is missing`);
-      const inShapes = b.inputs.map((k) => (views[k] as InputView).shape);
+      const inShapes = slotShapes(b.inputs);
       const folds = def.evaluate !== undefined && (folding || def.shapeOnly === true);
       const shapes = folds ? def.infer(inShapes, b.attrs) : inferShapes(b.op, b.attrs, inShapes);
       for (const s of shapes) checkShape(s, true);

@@ -136,6 +136,17 @@ describe('rules are validated when they load: one clean error naming the rule', 
     expect(r.warnings[0]).toMatch(/the user rule .*: Relu replaces netcost's own rule for that op/);
     expect(analyze(r.graph).layers[0].flops).toBe(3 * 400);
   });
+  it('an override on a node missing its input is one clean error, not a crash', () => {
+    const f = rule('op: Relu\ncategory: elementwise\nflops: 1\noverride: true');
+    const bad = onnxModel({
+      nodes: [{ op: 'Relu', inputs: [], outputs: ['y'], name: 'r' }],
+      inputs: [{ name: 'x', dims: [1, 4] }],
+      outputs: ['y'],
+    });
+    expect(() => importOnnx(bad, { file: 'bad.onnx', rules: loadRules(f) })).toThrow(
+      /bad\.onnx: node 'r' \(Relu\): input 1 is missing/,
+    );
+  });
   it('a rule for a custom domain keys on domain.op', () => {
     const f = rule('op: FancyRelu\ndomain: com.example\ncategory: elementwise\nflops: in0.numel');
     const bytes = onnxModel({
