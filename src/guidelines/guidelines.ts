@@ -128,6 +128,8 @@ export interface GuidelineResult {
   rows: GuidelineRow[];
   /** Spearman rank correlation of measured and paper speeds over the rows, per width */
   agreement?: number[];
+  /** how far the machine's noise could move the mean agreement (bootstrap over the timed runs) */
+  interval?: AgreementInterval;
   verdict?: string;
 }
 
@@ -176,8 +178,58 @@ export async function guidelineNetworks(
   return { def, graphs, rows };
 }
 
+/** How sure the agreement is: a bootstrap over the timed runs. */
+export interface AgreementInterval {
+  /** 5th and 95th percentile of the mean rank correlation over resampled runs */
+  low: number;
+  high: number;
+  /** timed runs per network behind it */
+  runs: number;
+}
+
+/**
+ * Resample each network's timed runs with replacement (seeded, so a verdict is reproducible from
+ * its samples), recompute the medians, the rank correlation with the paper per width and their
+ * mean: the spread of that mean is how much the machine's noise could move the verdict.
+ * `samples[w][k]` are network k's runs at width w; `paper[w][k]` the paper's speed.
+ */
+export function bootstrapAgreement(
+  samples: number[][][],
+  paper: number[][],
+  rounds = 1000,
+  seed = 1,
+): AgreementInterval {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
+  const means: number[] = [];
+  for (let b = 0; b < rounds; b++) {
+    const perWidth = samples.map((nets, w) => {
+      const speeds = nets.map((runs) => 1 / median(runs.map(() => runs[Math.floor(rand() * runs.length)])));
+      return spearman(speeds, paper[w]);
+    });
+    const valid = perWidth.filter((x) => !Number.isNaN(x));
+    means.push(valid.reduce((a, x) => a + x, 0) / (valid.length || 1));
+  }
+  means.sort((a, b) => a - b);
+  const at = (q: number) => means[Math.min(means.length - 1, Math.floor(q * means.length))];
+  return { low: at(0.05), high: at(0.95), runs: Math.min(...samples.flat().map((r) => r.length)) };
+}
+
 /** One sentence: does this CPU confirm the paper's trend, and how strongly. */
-export function verdict(def: GuidelineDef, rows: GuidelineRow[], agreement: number[]): string {
+export function verdict(
+  def: GuidelineDef,
+  rows: GuidelineRow[],
+  agreement: number[],
+  interval?: AgreementInterval,
+): string {
   const valid = agreement.filter((x) => !Number.isNaN(x));
   const mean = valid.reduce((a, b) => a + b, 0) / (valid.length || 1);
   const lastKey = def.keyRow;
@@ -190,14 +242,29 @@ export function verdict(def: GuidelineDef, rows: GuidelineRow[], agreement: numb
     .filter(([x]) => !(x >= 0.3))
     .map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
   const disagree = off.length && mean >= 0.3 ? `; the order departs from the paper's at ${off.join(', ')}` : '';
+  const sure = interval
+    ? ` (90% interval ${interval.low.toFixed(2)} to ${interval.high.toFixed(2)}, resampling the timed runs)`
+    : '';
   const strength =
-    `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths; ` +
+    `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths${sure}; ` +
     `${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
+  // with an interval, a verdict is given only when the noise cannot move it across a threshold
+  if (interval && crosses(interval)) {
+    // the interval narrows as 1/sqrt(runs): enough runs bring its edge on the threshold's side past it
+    const threshold = Math.abs(mean - 0.3) <= Math.abs(mean + 0.3) ? 0.3 : -0.3;
+    const margin = Math.max(0.05, Math.abs(mean - threshold));
+    const reach = mean >= threshold ? mean - interval.low : interval.high - mean;
+    const needed = Math.min(10_000, Math.max(interval.runs + 1, Math.ceil(interval.runs * (reach / margin) ** 2)));
+    return `${def.id}: inconclusive at this noise: about ${needed} runs per network would settle it (${strength}).`;
+  }
   if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
   if (mean >= 0.3) return `${def.id}: this CPU partly confirms the paper's trend (${strength}).`;
   if (mean > -0.3) return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
   return `${def.id}: this CPU contradicts the paper: the order is reversed (${strength}).`;
 }
+
+/** The interval straddles a verdict threshold (0.3 or -0.3). */
+const crosses = (i: AgreementInterval) => (i.low < 0.3 && i.high >= 0.3) || (i.low < -0.3 && i.high >= -0.3);
 
 export interface GuidelineOptions {
   runs?: number;
@@ -224,6 +291,7 @@ export async function runGuidelines(
   const results: GuidelineResult[] = [];
   for (const { def, graphs, rows } of nets) {
     const agreement: number[] = [];
+    const samples: number[][][] = [];
     for (let w = 0; w < graphs.length; w++) {
       const base = offset;
       const m = await benchMany(graphs[w], {
@@ -234,6 +302,7 @@ export async function runGuidelines(
         onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
       });
       offset += graphs[w].length * runs;
+      samples.push(m.samples);
       env = m.env;
       noisy.push(
         ...m.results
@@ -254,14 +323,20 @@ export async function runGuidelines(
         ),
       );
     }
+    const interval = bootstrapAgreement(
+      samples,
+      def.widths.map((_, w) => def.rows.map((r) => r.paper[w])),
+    );
+    const { id, table, claim, platform } = def;
     results.push({
-      id: def.id,
-      table: def.table,
-      claim: def.claim,
-      platform: def.platform,
+      id,
+      table,
+      claim,
+      platform,
       rows,
       agreement,
-      verdict: verdict(def, rows, agreement),
+      interval,
+      verdict: verdict(def, rows, agreement, interval),
     });
   }
   if (noisy.length)

@@ -362,7 +362,7 @@ export interface LatencyOf {
 export async function benchMany(
   graphs: (Graph | BenchTarget)[],
   opts: Omit<BenchOptions, 'perLayer'> = {},
-): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[] }> {
+): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[]; samples: number[][] }> {
   const runs = opts.runs ?? 30;
   const warmup = opts.warmup ?? 5;
   const threads = opts.threads ?? 1;
@@ -382,7 +382,7 @@ export async function benchMany(
     const warnings = results
       .filter((r) => relativeSpread(r.latency) > NOISY_SPREAD)
       .map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
-    return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings };
+    return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings, samples };
   } finally {
     for (const r of runners) await r.close();
   }
