@@ -38,46 +38,31 @@ const half = (h: number): number => {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 };
 
+/** Raw data of each element type netcost reads: bytes per element, and how to decode them. */
+const RAW = new Map<number, { bytes: number; read: (buf: ArrayBuffer) => number[] }>([
+  [DT.FLOAT, { bytes: 4, read: (b) => [...new Float32Array(b)] }],
+  [DT.DOUBLE, { bytes: 8, read: (b) => [...new Float64Array(b)] }],
+  [DT.INT64, { bytes: 8, read: (b) => [...new BigInt64Array(b)].map(Number) }],
+  [DT.UINT64, { bytes: 8, read: (b) => [...new BigInt64Array(b)].map(Number) }],
+  [DT.INT32, { bytes: 4, read: (b) => [...new Int32Array(b)] }],
+  [DT.UINT32, { bytes: 4, read: (b) => [...new Uint32Array(b)] }],
+  [DT.INT16, { bytes: 2, read: (b) => [...new Int16Array(b)] }],
+  [DT.UINT16, { bytes: 2, read: (b) => [...new Uint16Array(b)] }],
+  [DT.FLOAT16, { bytes: 2, read: (b) => [...new Uint16Array(b)].map(half) }],
+  [DT.BFLOAT16, { bytes: 2, read: (b) => [...new Uint16Array(b)].map(bfloat16) }],
+  [DT.UINT8, { bytes: 1, read: (b) => [...new Uint8Array(b)] }],
+  [DT.BOOL, { bytes: 1, read: (b) => [...new Uint8Array(b)] }],
+  [DT.INT8, { bytes: 1, read: (b) => [...new Int8Array(b)] }],
+]);
+
+/** bfloat16 is the top half of a float32. */
+const bfloat16 = (h: number): number => new Float32Array(Uint32Array.of(h << 16).buffer)[0];
+
 function rawValues(t: TensorProto, dataType: number): number[] {
+  const kind = RAW.get(dataType);
+  if (!kind) throw new ShapeError(`a constant of element type ${dataType} cannot be read`);
   const raw = t.rawData as Uint8Array;
-  const buf = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
-  const whole = (bytes: number) => {
-    if (buf.byteLength % bytes !== 0) throw new ShapeError(`raw data of ${buf.byteLength} bytes is not whole elements`);
-  };
-  switch (dataType) {
-    case DT.FLOAT:
-      whole(4);
-      return [...new Float32Array(buf)];
-    case DT.DOUBLE:
-      whole(8);
-      return [...new Float64Array(buf)];
-    case DT.INT64:
-    case DT.UINT64:
-      whole(8);
-      return [...new BigInt64Array(buf)].map(Number);
-    case DT.INT32:
-      whole(4);
-      return [...new Int32Array(buf)];
-    case DT.UINT32:
-      whole(4);
-      return [...new Uint32Array(buf)];
-    case DT.INT16:
-      whole(2);
-      return [...new Int16Array(buf)];
-    case DT.UINT16:
-      whole(2);
-      return [...new Uint16Array(buf)];
-    case DT.FLOAT16:
-      whole(2);
-      return [...new Uint16Array(buf)].map(half);
-    case DT.UINT8:
-    case DT.BOOL:
-      return [...new Uint8Array(buf)];
-    case DT.INT8:
-      return [...new Int8Array(buf)];
-    default:
-      throw new ShapeError(`a constant of element type ${dataType} cannot be read`);
-  }
+  return kind.read(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer);
 }
 
 function typedValues(t: TensorProto, dataType: number): number[] {
@@ -104,23 +89,6 @@ export interface Constant {
   value(): Tensor;
 }
 
-/** Bytes per element of the types netcost reads from raw data. */
-const ELEMENT_BYTES = new Map<number, number>([
-  [DT.FLOAT, 4],
-  [DT.DOUBLE, 8],
-  [DT.INT64, 8],
-  [DT.UINT64, 8],
-  [DT.INT32, 4],
-  [DT.UINT32, 4],
-  [DT.INT16, 2],
-  [DT.UINT16, 2],
-  [DT.FLOAT16, 2],
-  [DT.BFLOAT16, 2],
-  [DT.UINT8, 1],
-  [DT.INT8, 1],
-  [DT.BOOL, 1],
-]);
-
 /** A constant of the file, its dims and the size of its data checked now (its values are read on demand). */
 export function constantOf(t: TensorProto): Constant {
   const dims = (t.dims ?? []).map(long);
@@ -130,7 +98,7 @@ export function constantOf(t: TensorProto): Constant {
     throw new ShapeError(`tensor ${name}has dims [${dims.join(', ')}]; a dimension is a whole number >= 0`);
   }
   checkShape(dims, true);
-  const bytes = ELEMENT_BYTES.get(dataType);
+  const bytes = RAW.get(dataType)?.bytes;
   if (t.rawData?.length && bytes !== undefined && t.rawData.length !== numel(dims) * bytes) {
     throw new ShapeError(
       `tensor ${name}holds ${t.rawData.length} bytes of data for dims [${dims.join(', ')}] (${numel(dims) * bytes} ` +
