@@ -76,28 +76,30 @@ export function memorySummary(g: Graph, params: number, bytesPerElement: number)
     }
   });
   lastRead.set(rootOf(g.output.name), g.layers.length); // the result outlives every layer
-  const live = new Set<string>([g.input.name]);
+  // each tensor is freed after its last reader, or right after the layer that made it if none reads it
+  const freedAfter = (t: string, made: number) => lastRead.get(t) ?? made;
+  const freeAt = new Map<number, string[]>();
+  const free = (t: string, made: number) => {
+    const at = freedAfter(t, made);
+    const list = freeAt.get(at);
+    if (list) list.push(t);
+    else freeAt.set(at, [t]);
+  };
+  free(g.input.name, 0);
   let current = size.get(g.input.name) ?? 0;
   let peak = current;
   let peakAt = g.layers[0]?.name ?? '';
   g.layers.forEach((l, i) => {
     for (const t of l.outputs) {
-      const r = rootOf(t);
-      if (!live.has(r) && size.has(r)) {
-        live.add(r);
-        current += size.get(r) ?? 0;
-      }
+      if (!size.has(t)) continue; // a view: its root is already alive
+      current += size.get(t) ?? 0;
+      free(t, i);
     }
     if (current > peak) {
       peak = current;
       peakAt = l.name;
     }
-    for (const t of [...live]) {
-      if ((lastRead.get(t) ?? -1) <= i) {
-        live.delete(t);
-        current -= size.get(t) ?? 0;
-      }
-    }
+    for (const t of freeAt.get(i) ?? []) current -= size.get(t) ?? 0;
   });
   const bpe = bytesPerElement;
   const inputBytes = numel(g.input.shape) * bpe;
