@@ -3,7 +3,6 @@
  * the spec's nesting and by the importer from scope names (PyTorch, tf2onnx) or netcost's own
  * metadata. --depth and the JSON groups work on any ONNX file.
  */
-import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
@@ -11,71 +10,41 @@ import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { renderReport, rowsAtDepth } from '../../src/report/report.ts';
 import { resolveModel } from '../../src/spec/load.ts';
-
-const { onnx } = onnxProto;
-const A = onnx.AttributeProto.AttributeType;
+import { type NodeSpec, onnxModel } from '../onnx-models.ts';
 
 /** A small ResNet-like chain with the given node names (conv, relu, conv, add, relu, ..., pool, flatten, fc). */
 function named(names: string[]): Uint8Array {
-  const w = (name: string, dims: number[]) => ({
-    name,
-    dims,
-    dataType: 1,
-    rawData: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).buffer),
-  });
-  const conv = (name: string, x: string, y: string) => ({
-    opType: 'Conv',
-    name,
-    input: [x, `${name}.w`],
-    output: [y],
-    attribute: [
-      { name: 'kernel_shape', type: A.INTS, ints: [3, 3] },
-      { name: 'pads', type: A.INTS, ints: [1, 1, 1, 1] },
-    ],
-  });
   const [c1, r1, c2, r2, c3, add, r3, pool, flat, fc] = names;
-  const nodes = [
-    conv(c1, 'x', 't1'),
-    { opType: 'Relu', name: r1, input: ['t1'], output: ['t2'] },
-    conv(c2, 't2', 't3'),
-    { opType: 'Relu', name: r2, input: ['t3'], output: ['t4'] },
-    conv(c3, 't4', 't5'),
-    { opType: 'Add', name: add, input: ['t5', 't2'], output: ['t6'] },
-    { opType: 'Relu', name: r3, input: ['t6'], output: ['t7'] },
-    { opType: 'GlobalAveragePool', name: pool, input: ['t7'], output: ['t8'] },
-    { opType: 'Flatten', name: flat, input: ['t8'], output: ['t9'] },
-    {
-      opType: 'Gemm',
-      name: fc,
-      input: ['t9', 'fc.w', 'fc.b'],
-      output: ['y'],
-      attribute: [{ name: 'transB', type: A.INT, i: 1 }],
-    },
-  ];
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.create({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'scoped',
-        node: nodes,
-        initializer: [
-          w(`${c1}.w`, [8, 3, 3, 3]),
-          w(`${c2}.w`, [8, 8, 3, 3]),
-          w(`${c3}.w`, [8, 8, 3, 3]),
-          w('fc.w', [10, 8]),
-          w('fc.b', [10]),
-        ],
-        input: [
-          {
-            name: 'x',
-            type: { tensorType: { elemType: 1, shape: { dim: [1, 3, 16, 16].map((d) => ({ dimValue: d })) } } },
-          },
-        ],
-        output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      },
-    }),
-  ).finish();
+  const conv = (name: string, x: string, y: string): NodeSpec => ({
+    op: 'Conv',
+    name,
+    inputs: [x, `${name}.w`],
+    outputs: [y],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+  });
+  return onnxModel({
+    nodes: [
+      conv(c1, 'x', 't1'),
+      { op: 'Relu', name: r1, inputs: ['t1'], outputs: ['t2'] },
+      conv(c2, 't2', 't3'),
+      { op: 'Relu', name: r2, inputs: ['t3'], outputs: ['t4'] },
+      conv(c3, 't4', 't5'),
+      { op: 'Add', name: add, inputs: ['t5', 't2'], outputs: ['t6'] },
+      { op: 'Relu', name: r3, inputs: ['t6'], outputs: ['t7'] },
+      { op: 'GlobalAveragePool', name: pool, inputs: ['t7'], outputs: ['t8'] },
+      { op: 'Flatten', name: flat, inputs: ['t8'], outputs: ['t9'] },
+      { op: 'Gemm', name: fc, inputs: ['t9', 'fc.w', 'fc.b'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+    initializers: [
+      { name: `${c1}.w`, dims: [8, 3, 3, 3] },
+      { name: `${c2}.w`, dims: [8, 8, 3, 3] },
+      { name: `${c3}.w`, dims: [8, 8, 3, 3] },
+      { name: 'fc.w', dims: [10, 8] },
+      { name: 'fc.b', dims: [10] },
+    ],
+    inputs: [{ name: 'x', dims: [1, 3, 16, 16] }],
+    outputs: ['y'],
+  });
 }
 
 const PYTORCH = [
