@@ -12,8 +12,9 @@ import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
 import { encodeModel } from '../onnx/model-proto.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
+import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
-import { attribute, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
+import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
 import { type OptLevel, ortVersion, Runner, timeInterleaved } from './runner.ts';
 import { relativeSpread, type Summary, spearman, summarize } from './stats.ts';
 
@@ -229,23 +230,30 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
 
     const prof = await Runner.open(bytes, inputs, { ...sessionOpts, profile: true }, what);
     let events: TraceEvent[];
+    let optimized: Uint8Array | undefined;
     let profiled: number[];
     try {
       [profiled] = await timeInterleaved([prof], warmup, profiledRuns, tick('profiling'));
-      events = prof.endProfiling();
+      ({ events, optimized } = prof.endProfiling());
     } finally {
       await prof.close();
     }
     const trace = kernelsOfTrace(events, profiledRuns);
+    const unitOf = (name: string) => unitOfLayer.get(name);
+    const byName = byCandidates(unitOf);
+    const flops = new Map(costs.map((c) => [c.name, c.flops]));
+    const flopsOf = (u: string) => flops.get(u) ?? 0;
+    const byFlow = optimized && unitsByDataflow(graphNodes(optimized), graphNodes(bytes), unitOf, flopsOf);
+    const unitOfNode = (node: string) => byFlow?.get(node) ?? byName(node);
     const medians = { medianMs: latency.medianMs, profiledMedianMs: summarize(profiled).medianMs };
-    perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfLayer, medians);
+    perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfNode, medians);
     if (profiledRuns < runs) {
       warnings.push(
         `per-layer times come from ${profiledRuns} profiled runs, not ${runs}: the profiler's trace grows with ` +
           `every run`,
       );
     }
-    if (perLayer.attributedShare < 0.99)
+    if (perLayer.attributedShare < 0.995)
       warnings.push(
         `only ${(100 * perLayer.attributedShare).toFixed(1)}% of kernel time maps to a layer; see "unattributed"`,
       );
@@ -275,10 +283,10 @@ function perLayerReport(
   profiledRuns: number,
   costs: LayerCost[],
   totals: Totals,
-  unitOfLayer: Map<string, string>,
+  unitOfNode: (node: string) => string | undefined,
   { medianMs, profiledMedianMs }: { medianMs: number; profiledMedianMs: number },
 ): PerLayer {
-  const a = attribute(kernels, (l) => unitOfLayer.get(l));
+  const a = attribute(kernels, unitOfNode);
   const kernelMs = a.totalUs / 1000;
   const attributedMs = [...a.byUnit.values()].reduce((x, y) => x + y, 0) / 1000;
   // profiling inflates kernel times; a layer's time is its share of the unprofiled median latency

@@ -59,7 +59,7 @@ export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: K
 export function candidates(node: string): string[] {
   const out = [node];
   let n = node;
-  for (const strip of [/_nchwc$/, /\/[A-Za-z]*Fusion$/]) {
+  for (const strip of [/_nchwc$/, /(\/+[A-Za-z]*Fusion\/*)+$/]) {
     const m = n.replace(strip, '');
     if (m !== n) {
       n = m;
@@ -73,6 +73,8 @@ export function candidates(node: string): string[] {
 
 /** onnxruntime's own helper kernels (layout reorders, reshapes it inserts): credited to a neighbour. */
 const HELPER_OPS = new Set(['ReorderInput', 'ReorderOutput', 'Reshape', 'Transpose']);
+/** the layout reorders onnxruntime inserts around its blocked layout */
+const REORDERS = new Set(['ReorderInput', 'ReorderOutput']);
 
 export interface Attribution {
   /** microseconds per run, per unit */
@@ -81,40 +83,41 @@ export interface Attribution {
   kernelsByUnit: Map<string, Kernel[]>;
   /** kernels that map to no layer */
   unattributed: Kernel[];
-  /** time of onnxruntime's own helper kernels (layout reorders, reshapes), credited to the layers they serve */
+  /** time of the layout reorders onnxruntime inserts, credited to the layers they serve */
   reorderUs: number;
   totalUs: number;
 }
 
-/**
- * Credit kernels to units. `unitOf(name)` gives the unit (deploy-view layer) a layer or tensor name
- * belongs to (onnxruntime names some fused kernels after their output tensor), or undefined.
- * Helper kernels onnxruntime inserts itself are credited to the layer they serve: an input
- * reorder to the next kernel's layer, anything else to the previous one.
- */
-export function attribute(kernels: Kernel[], unitOf: (name: string) => string | undefined): Attribution {
-  const byUnit = new Map<string, number>();
-  const kernelsByUnit = new Map<string, Kernel[]>();
-  const unattributed: Kernel[] = [];
-  let reorderUs = 0;
-  const resolve = (k: Kernel) => {
-    for (const c of candidates(k.node)) {
+/** A resolver from a node name to its unit, trying each of its `candidates`. */
+export function byCandidates(unitOf: (name: string) => string | undefined): (node: string) => string | undefined {
+  return (node) => {
+    for (const c of candidates(node)) {
       const u = unitOf(c);
       if (u !== undefined) return u;
     }
     return undefined;
   };
-  const units = kernels.map((k) =>
-    k.opType === 'ReorderInput' || k.opType === 'ReorderOutput' ? undefined : resolve(k),
-  );
+}
+
+/**
+ * Credit kernels to units. `unitOfNode(node)` gives the unit (deploy-view layer) a kernel's node
+ * works for (by dataflow over onnxruntime's optimized graph, see dataflow.ts), or undefined.
+ * onnxruntime's own helper kernels that still have none are credited to a neighbour: an input
+ * reorder to the next kernel's layer, anything else to the previous one.
+ */
+export function attribute(kernels: Kernel[], unitOfNode: (node: string) => string | undefined): Attribution {
+  const byUnit = new Map<string, number>();
+  const kernelsByUnit = new Map<string, Kernel[]>();
+  const unattributed: Kernel[] = [];
+  let reorderUs = 0;
+  const units = kernels.map((k) => unitOfNode(k.node));
   const credit = (u: string, k: Kernel) => {
     byUnit.set(u, (byUnit.get(u) ?? 0) + k.us);
     kernelsByUnit.set(u, [...(kernelsByUnit.get(u) ?? []), k]);
   };
   kernels.forEach((k, i) => {
     let u = units[i];
-    const helper = u === undefined && HELPER_OPS.has(k.opType);
-    if (helper) {
+    if (u === undefined && HELPER_OPS.has(k.opType)) {
       u =
         k.opType === 'ReorderInput'
           ? units.slice(i + 1).find((x) => x !== undefined)
@@ -127,7 +130,7 @@ export function attribute(kernels: Kernel[], unitOf: (name: string) => string | 
       unattributed.push(k);
       return;
     }
-    if (helper) reorderUs += k.us;
+    if (REORDERS.has(k.opType)) reorderUs += k.us;
     credit(u, k);
   });
   return { byUnit, kernelsByUnit, unattributed, reorderUs, totalUs: kernels.reduce((a, k) => a + k.us, 0) };

@@ -2,7 +2,7 @@
  * onnxruntime-node sessions and the timing loop. onnxruntime is loaded on first use only: its
  * native addon costs more to load than the whole cost model takes to run.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -11,6 +11,9 @@ import type { TraceEvent } from './profile.ts';
 
 /** The first line of an error's message (onnxruntime's can run to pages). */
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
+/** where a profiled session writes the graph onnxruntime runs, inside its profile folder */
+const OPTIMIZED = 'optimized.onnx';
 
 export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -32,7 +35,7 @@ export async function ortVersion(): Promise<string> {
 export interface SessionOptions {
   threads: number;
   optLevel: OptLevel;
-  /** write onnxruntime's profiler trace (see `Runner.endProfiling`) */
+  /** write onnxruntime's profiler trace and the graph it runs (see `Runner.endProfiling`) */
   profile?: boolean;
 }
 
@@ -73,7 +76,13 @@ export class Runner {
         executionMode: 'sequential',
         graphOptimizationLevel: opts.optLevel,
         logSeverityLevel: 3,
-        ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'trace') } : {}),
+        ...(profileDir
+          ? {
+              enableProfiling: true,
+              profileFilePrefix: join(profileDir, 'trace'),
+              optimizedModelFilePath: join(profileDir, OPTIMIZED),
+            }
+          : {}),
       });
     } catch (e) {
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
@@ -101,16 +110,21 @@ export class Runner {
     return this.session.run(this.feeds);
   }
 
-  /** Stop profiling, read the trace and remove it from disk. */
-  endProfiling(): TraceEvent[] {
+  /**
+   * Stop profiling; read the trace and the graph onnxruntime ran (undefined if it wrote none),
+   * and remove both from disk.
+   */
+  endProfiling(): { events: TraceEvent[]; optimized: Uint8Array | undefined } {
     if (!this.profileDir) throw new Error('internal: session was not profiled');
     try {
       this.session.endProfiling();
       const files = readdirSync(this.profileDir).filter((f) => f.endsWith('.json'));
+      const optimizedFile = join(this.profileDir, OPTIMIZED);
+      const optimized = existsSync(optimizedFile) ? readFileSync(optimizedFile) : undefined;
       if (files.length === 0) throw new NetcostError('onnxruntime wrote no profiler trace');
       const trace = join(this.profileDir, files.sort().at(-1) as string);
       try {
-        return JSON.parse(readFileSync(trace, 'utf8')) as TraceEvent[];
+        return { events: JSON.parse(readFileSync(trace, 'utf8')) as TraceEvent[], optimized };
       } catch (e) {
         throw new NetcostError(`${this.what}: onnxruntime's profiler trace cannot be read (${firstLine(e)})`, 2, {
           cause: e,

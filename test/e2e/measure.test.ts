@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
 import { bench, benchMany } from '../../src/measure/bench.ts';
-import { attribute, candidates, kernelsOfTrace, type TraceEvent } from '../../src/measure/profile.ts';
+import { attribute, byCandidates, candidates, kernelsOfTrace, type TraceEvent } from '../../src/measure/profile.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
@@ -54,7 +54,10 @@ describe('profiler trace', () => {
   it('credits fused kernels to their unit, reorders to the layer they serve, and lists the rest', () => {
     const unit: Record<string, string> = { 'a.conv': 'a', 'a.bn': 'a', 'a.relu': 'a', 'b.shuffle': 'b.shuffle' };
     const { kernels } = kernelsOfTrace(trace, 2);
-    const a = attribute(kernels, (l) => unit[l]);
+    const a = attribute(
+      kernels,
+      byCandidates((l) => unit[l]),
+    );
     expect(a.byUnit.get('a')).toBe(45); // 40 kernel + 5 output reorder
     expect(a.byUnit.get('b.shuffle')).toBe(10); // Reshape + Transpose
     expect(a.reorderUs).toBe(5);
@@ -79,7 +82,7 @@ describe('bench (small model, no absolute times asserted)', () => {
     expect(r.env.onnxruntime).toMatch(/^\d+\.\d+/);
     const pl = r.perLayer!;
     expect(pl.profiledRuns).toBe(8);
-    expect(pl.attributedShare).toBeGreaterThan(0.99);
+    expect(pl.attributedShare).toBeGreaterThanOrEqual(0.995);
     expect(pl.unattributed).toEqual([]);
     // units are the deploy-view layers, joined by name with the cost model
     expect(pl.layers.find((x) => x.name === 'conv1')?.fusedFrom).toEqual(['conv1.conv', 'conv1.bn', 'conv1.relu']);
@@ -131,7 +134,7 @@ describe('bench (small model, no absolute times asserted)', () => {
     );
     expect(r.run).toBe('onnx-file');
     expect(r.input).toEqual({ input: [1, 3, 32, 32] });
-    expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
+    expect(r.perLayer!.attributedShare).toBeGreaterThanOrEqual(0.995);
   });
 
   it('attributes all kernel time of a foreign model (PaddleOCR detector) to its layers', async () => {
@@ -142,7 +145,7 @@ describe('bench (small model, no absolute times asserted)', () => {
       { kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } },
       { runs: 2, warmup: 1, perLayer: true },
     );
-    expect(r.perLayer!.attributedShare).toBeGreaterThan(0.99);
+    expect(r.perLayer!.attributedShare).toBeGreaterThanOrEqual(0.995);
     expect(r.perLayer!.unattributed).toEqual([]);
     // units are the deploy view: same MAdds as the file as written
     expect(r.totals.madds).toBe(
