@@ -31,6 +31,11 @@ export {
   type SourceOptions,
   sourceGraph,
 } from './pipeline.ts';
+export { type PredictedReport, type PredictionSummary, predictGraph, withPrediction } from './predict/attach.ts';
+export { type CalibrateOptions, calibrate } from './predict/calibrate.ts';
+export { KERNEL_CLASSES, type KernelClass, type MachineProfile, machineProfileSchema } from './predict/machine.ts';
+export { type Bound, kernelClass, type LayerPrediction, predictModel } from './predict/predict.ts';
+export { defaultProfilePath, profileJsonSchema, readProfile, writeProfile } from './predict/store.ts';
 export { type CompareResult, compareResult, renderCompare } from './report/compare.ts';
 export { conventionsMarkdown, legend } from './report/legend.ts';
 export { type Format, type Row, renderReport, rowsAtDepth } from './report/report.ts';

@@ -35,6 +35,16 @@ Exit codes: 0 success, 1 findings (check), 2 usage or spec error.`;
  * The timing flags bench, compare --measure, check --measure and guidelines share. Defaults for
  * runs and warm-up belong to each command (parseRunFlags); the help states them.
  */
+/** `--predict` and `--profile`, shared by report, compare, bench and guidelines. */
+function predictOptions(c: Command): Command {
+  return c
+    .option('--predict', "predicted latency from this machine's profile (make one with: netcost calibrate)")
+    .option(
+      '--profile <file>',
+      'predict from this machine profile instead (one calibrated elsewhere); implies --predict',
+    );
+}
+
 function timingOptions(c: Command, runs: string, warmup: string, what = ''): Command {
   return c
     .option('--runs <N>', `timed runs per model${what} (default ${runs})`)
@@ -153,7 +163,7 @@ export function program(argv: string[] = []): Command {
     .addHelpText('after', '\nExample:\n  $ netcost annotate model.onnx -o model.costs.onnx --rules rules.yaml')
     .action(async (model, o) => (await import('./commands/annotate.ts')).annotateCommand(model, o));
 
-  timingOptions(p.command('bench'), '50', '10')
+  predictOptions(timingOptions(p.command('bench'), '50', '10'))
     .description(
       "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time " +
         'per layer beside MAdds and MAC',
@@ -179,6 +189,24 @@ export function program(argv: string[] = []): Command {
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .option('--depth <N>', 'with --per-layer: collapse rows to groups at depth N (1 = stages, 2 = units)')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
+
+  p.command('calibrate')
+    .description(
+      'measure this machine for --predict: peak compute, bandwidth by working-set size, and a latency model per ' +
+        'kernel class fitted to micro-benchmarks in onnxruntime (about a minute; --quick about 15 s)',
+    )
+    .option('--quick', 'fewer and shorter micro-benchmarks (a rougher fit)')
+    .option('--threads <N>', 'onnxruntime intra-op threads, as bench will use them', '1')
+    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
+    .option('-o, --output <file>', 'write the profile here instead of the default (your cache folder)')
+    .option('--format <format>', 'summary on standard output: table | json | csv | md', 'table')
+    .addHelpText(
+      'after',
+      `\nThe profile is JSON (schema: configs/schema/machine-profile.schema.json). report, compare, bench and ` +
+        'guidelines read it with --predict, or another one with --profile FILE (calibrate on a target board, ' +
+        'predict from a laptop).\n\nExamples:\n  $ netcost calibrate\n  $ netcost calibrate --quick -o board.json',
+    )
+    .action(async (o) => (await import('./commands/calibrate.ts')).calibrateCommand(o));
 
   timingOptions(p.command('check'), '30', '5', ' with --measure')
     .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')

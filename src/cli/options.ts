@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
+import type { MachineProfile } from '../predict/machine.ts';
 import { UNITS, type Units } from '../report/format.ts';
 import type { Format } from '../report/report.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
@@ -96,4 +97,19 @@ export async function parseRules(file: string | undefined): Promise<CostRules | 
   if (file === undefined) return undefined;
   const { loadRules } = await import('../onnx/rules.ts');
   return loadRules(file);
+}
+
+export interface PredictFlags {
+  predict?: boolean;
+  profile?: string;
+}
+
+/**
+ * `--predict` (the machine profile in the user's cache folder) or `--profile FILE` (implies
+ * --predict): the profile, validated, and its file; undefined when neither is given.
+ */
+export async function parsePredict(o: PredictFlags): Promise<{ profile: MachineProfile; file: string } | undefined> {
+  if (!o.predict && o.profile === undefined) return undefined;
+  const { defaultProfilePath, readProfile } = await import('../predict/store.ts');
+  return { profile: readProfile(o.profile), file: o.profile ?? defaultProfilePath() };
 }

@@ -4,13 +4,13 @@ export interface ProgressBar {
 }
 
 /** A progress bar on stderr when stderr is a terminal; silent otherwise (CI logs, pipes). */
-export async function progressBar(label: string): Promise<ProgressBar> {
+export async function progressBar(label: string, unit = 'runs'): Promise<ProgressBar> {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${label} [{bar}] {percentage}% | {phase} | {value}/{total} runs`,
+      format: `${label} [{bar}] {percentage}% | {phase} | {value}/{total} ${unit}`,
       hideCursor: true,
       clearOnComplete: true,
     },

@@ -12,6 +12,9 @@ import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
 import { encodeModel } from '../onnx/model-proto.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
+import { predictBench } from '../predict/attach.ts';
+import type { KernelClass, MachineProfile } from '../predict/machine.ts';
+import { kernelClass } from '../predict/predict.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
@@ -29,6 +32,8 @@ export interface BenchOptions {
   threads?: number;
   optLevel?: OptLevel;
   perLayer?: boolean;
+  /** predict beside the measurement from this machine profile (and the file it came from) */
+  predict?: { profile: MachineProfile; file: string };
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -81,6 +86,8 @@ export interface LayerTiming {
   name: string;
   op: string;
   category: OpCategory;
+  /** the kernel class the latency model uses (finer than the category) */
+  kernelClass: KernelClass | 'view';
   /** spec-view layers this unit stands for (a fused conv+bn+relu lists all three) */
   fusedFrom?: string[];
   madds: number;
@@ -100,6 +107,10 @@ export interface LayerTiming {
   gflops: number;
   gbps: number;
   kernels: string[];
+  /** with --predict: the latency model's time, bound, and achieved GFLOP/s over the attainable */
+  predictedMs?: number;
+  bound?: string;
+  efficiency?: number;
 }
 
 export interface CategoryTiming {
@@ -108,6 +119,7 @@ export interface CategoryTiming {
   timeShare: number;
   maddsShare: number;
   memoryAccessShare: number;
+  predictedMs?: number;
 }
 
 export interface PerLayer {
@@ -148,6 +160,8 @@ export interface BenchResult {
   /** deploy-view totals of the cost model (what the engine runs) */
   totals: Totals;
   perLayer?: PerLayer;
+  /** with --predict: the latency model's whole-model time and its error against the median */
+  prediction?: { predictedMs: number; error: number; machine: string; profile: string };
   warnings: string[];
 }
 
@@ -260,7 +274,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   }
   opts.onProgress?.(total, total, 'done');
 
-  return {
+  const result: BenchResult = {
     schemaVersion: SCHEMA_VERSION,
     model: graph.model,
     file: graph.file,
@@ -276,6 +290,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     ...(perLayer ? { perLayer } : {}),
     warnings,
   };
+  return opts.predict ? predictBench(result, dep, opts.predict.profile, opts.predict.file) : result;
 }
 
 function perLayerReport(
@@ -299,6 +314,7 @@ function perLayerReport(
       name: c.name,
       op: opLabel(c),
       category: c.category,
+      kernelClass: kernelClass(c),
       ...(c.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
       madds: c.madds,
       flops: c.flops,

@@ -23,6 +23,12 @@ export function benchHeader(r: BenchResult): string[] {
     `latency over ${l.runs} runs after ${r.warmup} warm-up: median ${fixed(l.medianMs, 3)} ms, mean ` +
       `${fixed(l.meanMs, 3)}, min ${fixed(l.minMs, 3)}, p10 ${fixed(l.p10Ms, 3)}, p90 ${fixed(l.p90Ms, 3)}, cv ` +
       `${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
+    ...(r.prediction
+      ? [
+          `predicted ${fixed(r.prediction.predictedMs, 3)} ms from the machine profile (${r.prediction.profile}): ` +
+            `${r.prediction.error >= 0 ? '+' : ''}${p1(r.prediction.error)} against the measured median`,
+        ]
+      : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
 }
@@ -44,6 +50,7 @@ export function timingsAtDepth(layers: LayerTiming[], depth: number): LayerTimin
     const row = byGroup.get(g);
     if (!row) {
       const fresh = { ...l, name: g, op: '[group]', path: l.path.slice(0, depth), kernels: [...l.kernels] };
+      if (l.bound !== undefined) Object.assign(fresh, { bound: '', efficiency: undefined });
       byGroup.set(g, fresh);
       out.push(fresh);
       continue;
@@ -61,6 +68,7 @@ export function timingsAtDepth(layers: LayerTiming[], depth: number): LayerTimin
     ] as const) {
       row[k] += l[k];
     }
+    if (row.predictedMs !== undefined) row.predictedMs += l.predictedMs ?? 0;
     row.kernels.push(...l.kernels);
     const sec = row.measuredMs / 1000;
     row.gflops = sec > 0 ? row.flops / sec / 1e9 : 0;
@@ -84,6 +92,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     'MAC %',
     'GFLOP/s',
     'GB/s',
+    ...(r.prediction ? ['pred (us)', 'bound', 'eff'] : []),
   ];
   const rows = timingsAtDepth(pl?.layers ?? [], depth).map((l) => [
     l.name,
@@ -97,6 +106,9 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     p1(l.memoryAccessShare),
     fixed(l.gflops, 1),
     fixed(l.gbps, 1),
+    ...(r.prediction
+      ? [(1000 * (l.predictedMs ?? 0)).toFixed(1), l.bound ?? '', l.efficiency ? p1(l.efficiency) : '-']
+      : []),
   ]);
   if (format === 'csv') {
     if (!pl) {
@@ -145,7 +157,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
             'conv+bn+relu kernel counts for the group):',
       table(head, rows, align),
     );
-    const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %'];
+    const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %', ...(r.prediction ? ['predicted (ms)'] : [])];
     parts.push(
       '',
       md ? '#### Time by op category\n' : 'Time by op category (as ShuffleNet V2, Figure 2):',
@@ -157,6 +169,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
           p1(c.timeShare),
           p1(c.maddsShare),
           p1(c.memoryAccessShare),
+          ...(r.prediction ? [fixed(c.predictedMs ?? 0, 3)] : []),
         ]),
       ),
     );
@@ -165,8 +178,8 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     const cross = [
       `kernel time ${fixed(pl.kernelMs, 3)} ms per run over ${pl.profiledRuns} profiled runs, which took a median ` +
         `${fixed(pl.profiledMedianMs, 3)} ms against ${fixed(r.latency.medianMs, 3)} ms unprofiled; ` +
-        `${p1(pl.attributedShare)} attributed to layers (${p1(pl.reorderShare)} was onnxruntime's own helper ` +
-        `kernels, layout reorders and reshapes, credited to the layer each serves)`,
+        `${p1(pl.attributedShare)} attributed to layers by dataflow (${p1(pl.reorderShare)} was the layout ` +
+        `reorders onnxruntime inserts, credited to the layer each serves)`,
       ...(pl.unattributed.length ? [`not attributed: ${unattributed.join(', ')}`] : []),
       ...(pl.withoutKernel.length
         ? [`no kernel of their own (onnxruntime fused them into a neighbour): ${pl.withoutKernel.join(', ')}`]

@@ -2,9 +2,11 @@ import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
 import {
+  type PredictFlags,
   parseFormat,
   parseInputs,
   parsePositiveInt,
+  parsePredict,
   parseRules,
   parseRunFlags,
   parseUnits,
@@ -14,7 +16,7 @@ import {
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface BenchFlags extends RunFlags {
+export interface BenchFlags extends RunFlags, PredictFlags {
   output?: string;
   units: string;
   depth?: string;
@@ -32,7 +34,8 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   const inputs = parseInputs(o.input);
   const depth = o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth);
   const rules = await parseRules(o.rules);
-  const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };
+  const predict = await parsePredict(o);
+  const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true, predict };
   const src = await resolveSource(model);
   const target: BenchTarget =
     src.kind === 'onnx'
