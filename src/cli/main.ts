@@ -75,7 +75,7 @@ export function program(argv: string[] = []): Command {
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (o) => (await import('./commands/list.ts')).list(o));
 
-  p.command('report')
+  predictOptions(p.command('report'))
     .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
     .argument('<model>', 'built-in model name, spec file, or .onnx file')
     .option(
@@ -105,7 +105,7 @@ export function program(argv: string[] = []): Command {
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
-  timingOptions(p.command('compare'), '30', '5', ' with --measure')
+  predictOptions(timingOptions(p.command('compare'), '30', '5', ' with --measure'))
     .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
     .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files')
     .option(

@@ -14,7 +14,7 @@ import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
 import { predictBench } from '../predict/attach.ts';
 import type { KernelClass, MachineProfile } from '../predict/machine.ts';
-import { kernelClass } from '../predict/predict.ts';
+import { gemmWidth, kernelClass } from '../predict/predict.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
@@ -86,8 +86,9 @@ export interface LayerTiming {
   name: string;
   op: string;
   category: OpCategory;
-  /** the kernel class the latency model uses (finer than the category) */
+  /** the kernel class the latency model uses (finer than the category), and a GEMM's width */
   kernelClass: KernelClass | 'view';
+  gemmWidth?: number;
   /** spec-view layers this unit stands for (a fused conv+bn+relu lists all three) */
   fusedFrom?: string[];
   madds: number;
@@ -315,6 +316,7 @@ function perLayerReport(
       op: opLabel(c),
       category: c.category,
       kernelClass: kernelClass(c),
+      ...(gemmWidth(c, kernelClass(c)) !== undefined ? { gemmWidth: gemmWidth(c, kernelClass(c)) } : {}),
       ...(c.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
       madds: c.madds,
       flops: c.flops,

@@ -24,6 +24,8 @@ export interface LayerPredictionFields {
 
 export interface PredictionSummary {
   predictedMs: number;
+  /** the layers' share of it (the rest: the run's fixed cost and copying input and output) */
+  layersMs: number;
   runOverheadMs: number;
   machine: MachineProfile['machine'];
   peakGflops: number;
@@ -42,16 +44,19 @@ export type PredictedReport = CostReport & {
 };
 
 /** Predictions for the deploy-view units of a graph (in any view). */
-export function predictGraph(p: MachineProfile, g: Graph): { predictedMs: number; units: LayerPrediction[] } {
+export function predictGraph(
+  p: MachineProfile,
+  g: Graph,
+): { predictedMs: number; layersMs: number; units: LayerPrediction[] } {
   const dep = g.view === 'deploy' ? g : deployGraph(g);
   const r = analyze(dep, 'fp32');
   const m = predictModel(p, r.layers, 4 * (numel(dep.input.shape) + numel(dep.output.shape)));
-  return { predictedMs: m.predictedMs, units: m.layers };
+  return { predictedMs: m.predictedMs, layersMs: m.layers.reduce((a, l) => a + l.predictedMs, 0), units: m.layers };
 }
 
 export function withPrediction(r: CostReport, g: Graph, p: MachineProfile, profileFile: string): PredictedReport {
   const dep = g.view === 'deploy' ? g : deployGraph(g);
-  const { predictedMs, units } = predictGraph(p, dep);
+  const { predictedMs, layersMs, units } = predictGraph(p, dep);
   // a unit's time goes on its first layer (the conv of conv+bn+relu); the others ran inside it
   const own = new Map<string, LayerPrediction>();
   const fusedInto = new Map<string, string>();
@@ -87,6 +92,7 @@ export function withPrediction(r: CostReport, g: Graph, p: MachineProfile, profi
     layers,
     prediction: {
       predictedMs,
+      layersMs,
       runOverheadMs: p.runOverheadMs,
       machine: p.machine,
       peakGflops: p.roofline.peakGflops,

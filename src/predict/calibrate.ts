@@ -146,6 +146,20 @@ function down(c: number, hw: number): Net {
   };
 }
 
+/** MobileNet V2's inverted bottleneck: narrow 1x1 expansions (c -> 6c) and projections (6c -> c). */
+const bottleneck = (c: number, hw: number): Net => ({
+  purpose: 'sweep',
+  spec: {
+    name: `bottleneck-c${c}-${hw}x${hw}`,
+    input: [1, c, hw, hw],
+    layers: [
+      { op: 'conv', name: 'expand', out: 6 * c, kernel: 1, bn: true, act: 'relu6' },
+      { op: 'conv', name: 'dw', out: 6 * c, kernel: 3, padding: 1, depthwise: true, bn: true, act: 'relu6' },
+      { op: 'conv', name: 'project', out: c, kernel: 1, bn: true },
+    ],
+  },
+});
+
 /** A network's first layers: a strided convolution of the 3-channel image and a max pool. */
 const stem = (c: number, hw: number): Net => ({
   purpose: 'sweep',
@@ -198,6 +212,9 @@ export function calibrationNetworks(quick = false): Net[] {
     ...(quick ? [stem(24, 224)] : [stem(24, 224), stem(32, 160), stem(16, 112)]),
     ...cells.map(([c, hw, g]) => cell(c, hw, g)),
     ...cells.filter((_, i) => i % 2 === 0).map(([c, hw]) => down(c, hw)),
+    ...(quick
+      ? [bottleneck(16, 56)]
+      : [bottleneck(8, 112), bottleneck(16, 56), bottleneck(32, 28), bottleneck(64, 14)]),
   ];
 }
 
@@ -254,6 +271,7 @@ export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: numbe
 
 interface Measured {
   cls: KernelClass;
+  gemmWidth?: number;
   flops: number;
   bytes: number;
   ms: number;
@@ -303,7 +321,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   for (const l of perNet) {
     if (l.net === 'profiler') continue;
     const ms = whole.kernelScale * deflate(l.kernelMs, l.kernels.length);
-    layers.push({ cls: l.cls, flops: l.flops, bytes: l.bytes, ms, purpose: l.net });
+    layers.push({ cls: l.cls, flops: l.flops, bytes: l.bytes, ms, purpose: l.net, gemmWidth: l.gemmWidth });
   }
   opts.onProgress?.(nets.length, nets.length, 'fitting');
 

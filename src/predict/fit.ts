@@ -20,6 +20,7 @@ export interface Sample {
   flops: number;
   bytes: number;
   ms: number;
+  gemmWidth?: number;
 }
 
 /** Minimise f from x0 (Nelder-Mead, standard coefficients). */
@@ -59,17 +60,19 @@ export const median = (xs: number[]): number =>
   );
 
 export const predictSample = (p: MachineProfile, fit: ClassFit, s: Sample): number => {
-  const t = terms(p, fit, s.flops, s.bytes);
+  const t = terms(p, fit, s.flops, s.bytes, s.gemmWidth);
   return t.overhead + Math.max(t.compute, t.memory);
 };
 
 /** Fit one class to its samples against the machine's roofline (`p.classes` is not read). */
 export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
+  const gemm = samples.every((s) => s.gemmWidth !== undefined);
   // efficiencies stay in (0, 1] of the peak and (0, MAX_MEMORY_EFFICIENCY] of the measured bandwidth
   const asFit = (x: number[]): ClassFit => ({
     overheadMs: Math.exp(x[0]),
     computeEfficiency: logistic(x[1]),
     memoryEfficiency: MAX_MEMORY_EFFICIENCY * logistic(x[2]),
+    ...(gemm ? { halfWidth: Math.exp(x[3]) } : {}),
     samples: samples.length,
     medianAbsError: 0,
   });
@@ -83,7 +86,8 @@ export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
   };
   const minMs = Math.min(...samples.map((s) => s.ms));
   // start: half the smallest layer's time as overhead, the roofline at half efficiency
-  const best = asFit(nelderMead(loss, [Math.log(minMs / 2), ...prior]));
+  // a GEMM class starts at half speed for 4-wide GEMMs
+  const best = asFit(nelderMead(loss, [Math.log(minMs / 2), ...prior, ...(gemm ? [Math.log(4)] : [])], 1, 800));
   return {
     ...best,
     medianAbsError: median(samples.map((s) => Math.abs(predictSample(p, best, s) / s.ms - 1))),

@@ -30,11 +30,18 @@ export type KernelClass = (typeof KERNEL_CLASSES)[number];
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 
-/** t = overheadMs + max(FLOPs / (peak · computeEfficiency), bytes / (bandwidth(bytes) · memoryEfficiency)) */
+/**
+ * t = overheadMs + max(FLOPs / (peak · computeEfficiency · w / (w + halfWidth)),
+ *                      bytes / (bandwidth(bytes) · memoryEfficiency))
+ * where w is the layer's GEMM width (the smaller of its inner dimension and its output channels per
+ * group): narrow GEMMs (a grouped 1x1 convolution with few channels per group) run further below
+ * the peak. Classes that are not GEMMs have no halfWidth.
+ */
 const classFit = z.strictObject({
   overheadMs: nonNegative,
   computeEfficiency: positive,
   memoryEfficiency: positive,
+  halfWidth: nonNegative.optional(),
   /** layers the class was fitted on */
   samples: z.number().int().nonnegative(),
   /** median |predicted - measured| / measured over those layers */

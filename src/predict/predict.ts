@@ -63,14 +63,31 @@ function fitOf(p: MachineProfile, k: KernelClass): ClassFit | undefined {
   return p.classes[k] ?? FALLBACK[k].map((f) => p.classes[f]).find((f) => f !== undefined);
 }
 
+/** Classes whose kernels are GEMMs, whose efficiency depends on their width. */
+const GEMMS = new Set<KernelClass>(['conv', 'pointwise', 'grouped-pointwise', 'linear']);
+
+/**
+ * A GEMM layer's width: the smaller of its inner dimension (multiply-adds per output element) and
+ * its output channels per group; undefined for other classes.
+ */
+export function gemmWidth(l: LayerCost, k: KernelClass | 'view'): number | undefined {
+  if (k === 'view' || !GEMMS.has(k) || l.madds === 0) return undefined;
+  const inner = l.madds / l.outputShape.reduce((a, b) => a * b, 1);
+  const groups = typeof l.groups === 'number' ? l.groups : 1;
+  const out = typeof l.outChannels === 'number' ? l.outChannels / groups : l.outputShape[l.outputShape.length - 1];
+  return Math.min(inner, out);
+}
+
 /** The model's three terms for one layer, in milliseconds. */
 export function terms(
   p: MachineProfile,
   fit: ClassFit,
   flops: number,
   bytes: number,
+  width?: number,
 ): { overhead: number; compute: number; memory: number; gflops: number; gbps: number } {
-  const gflops = p.roofline.peakGflops * fit.computeEfficiency;
+  const narrow = width !== undefined && fit.halfWidth !== undefined ? width / (width + fit.halfWidth) : 1;
+  const gflops = p.roofline.peakGflops * fit.computeEfficiency * narrow;
   const gbps = bandwidthAt(p, bytes) * fit.memoryEfficiency;
   return { overhead: fit.overheadMs, compute: flops / gflops / 1e6, memory: bytes / gbps / 1e6, gflops, gbps };
 }
@@ -81,6 +98,8 @@ export interface Predictable {
   kernelClass: KernelClass | 'view';
   flops: number;
   memoryAccessBytes: number;
+  /** see gemmWidth */
+  gemmWidth?: number;
 }
 
 export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction {
@@ -88,7 +107,7 @@ export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction
   const fit = k === 'view' ? undefined : fitOf(p, k);
   if (k === 'view' || !fit)
     return { name: l.name, kernelClass: k, predictedMs: 0, bound: 'none', attainableGflops: 0, attainableGbps: 0 };
-  const t = terms(p, fit, l.flops, l.memoryAccessBytes);
+  const t = terms(p, fit, l.flops, l.memoryAccessBytes, l.gemmWidth);
   const roof = Math.max(t.compute, t.memory);
   const bound: Bound = t.overhead > roof ? 'overhead' : t.compute >= t.memory ? 'compute' : 'memory';
   // the roof the layer can reach at its intensity: min(compute roof, intensity × bandwidth roof)
@@ -109,7 +128,10 @@ export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction
  * output tensors) in and out.
  */
 export function predictModel(p: MachineProfile, layers: LayerCost[], ioBytes: number): ModelPrediction {
-  const preds = layers.map((l) => predictLayer(p, { ...l, kernelClass: kernelClass(l) }));
+  const preds = layers.map((l) => {
+    const k = kernelClass(l);
+    return predictLayer(p, { ...l, kernelClass: k, gemmWidth: gemmWidth(l, k) });
+  });
   const fixed = p.runOverheadMs + ioBytes / p.ioGbps / 1e6;
   return { predictedMs: fixed + preds.reduce((a, x) => a + x.predictedMs, 0), layers: preds };
 }

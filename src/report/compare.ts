@@ -17,11 +17,22 @@ export interface CompareMeasurement {
   warnings: string[];
 }
 
+/** Latency predicted from a machine profile for every compared model (`--predict`). */
+export interface ComparePrediction {
+  machine: string;
+  profile: string;
+  /** per model, in the order compared */
+  predictedMs: number[];
+  /** with --measure: rank correlation of predicted with measured latency */
+  spearmanMeasured?: number;
+}
+
 export interface CompareResult {
   schemaVersion: number;
   view: string;
   dtype: string;
   measured?: CompareMeasurement;
+  predicted?: ComparePrediction;
   models: {
     model: string;
     file: string;
@@ -58,12 +69,27 @@ export function measurement(
   };
 }
 
-export function compareResult(reports: CostReport[], measured?: CompareMeasurement): CompareResult {
+export function compareResult(
+  reports: CostReport[],
+  measured?: CompareMeasurement,
+  predicted?: ComparePrediction,
+): CompareResult {
+  const withRank =
+    predicted && measured
+      ? {
+          ...predicted,
+          spearmanMeasured: spearman(
+            predicted.predictedMs,
+            measured.latencies.map((l) => l.latency.medianMs),
+          ),
+        }
+      : predicted;
   return {
     schemaVersion: SCHEMA_VERSION,
     view: reports[0].view,
     dtype: reports[0].dtype,
     ...(measured ? { measured } : {}),
+    ...(withRank ? { predicted: withRank } : {}),
     models: reports.map((r) => ({
       model: r.model,
       file: r.file,
@@ -89,8 +115,10 @@ export function renderCompare(
   format: Format,
   measured?: CompareMeasurement,
   units: Units = 'auto',
+  predicted?: ComparePrediction,
 ): string {
-  const res = compareResult(reports, measured);
+  const res = compareResult(reports, measured, predicted);
+  const pred = res.predicted;
   if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
   const base = reports[0].totals;
   const lat = measured?.latencies;
@@ -103,6 +131,7 @@ export function renderCompare(
     'MAC x',
     'layers',
     ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : []),
+    ...(pred ? ['predicted (ms)', 'predicted x', ...(lat ? ['error'] : [])] : []),
   ];
   const rows = reports.map((r, i) => {
     const t = r.totals;
@@ -119,6 +148,13 @@ export function renderCompare(
             fixed(lat[i].latency.medianMs, 3),
             `${fixed(lat[i].latency.p10Ms, 2)}-${fixed(lat[i].latency.p90Ms, 2)}`,
             ratio(lat[i].latency.medianMs, lat[0].latency.medianMs),
+          ]
+        : []),
+      ...(pred
+        ? [
+            fixed(pred.predictedMs[i], 3),
+            ratio(pred.predictedMs[i], pred.predictedMs[0]),
+            ...(lat ? [pct(pred.predictedMs[i] - lat[i].latency.medianMs, lat[i].latency.medianMs)] : []),
           ]
         : []),
     ];
@@ -141,9 +177,12 @@ export function renderCompare(
         t.layers,
       ]);
     });
-    const withLat = lat
-      ? lines.map((l, i) => `${l},${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}`)
-      : lines;
+    const withLat = lines.map(
+      (l, i) =>
+        l +
+        (lat ? `,${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}` : '') +
+        (pred ? `,${pred.predictedMs[i]}` : ''),
+    );
     const csvHead = [
       'model',
       'input',
@@ -158,6 +197,7 @@ export function renderCompare(
       'memoryAccessRatio',
       'layers',
       ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : []),
+      ...(pred ? ['predictedMs'] : []),
     ];
     return `${[csvLine(csvHead), ...withLat].join('\n')}\n`;
   }
@@ -202,6 +242,16 @@ export function renderCompare(
       `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ` +
         `${corr(measured.spearmanMadds)}, latency vs MAC ${corr(measured.spearmanMemoryAccess)}.`,
       ...measured.warnings.map((w) => `warning: ${w}`),
+    );
+  }
+  if (pred) {
+    const order = pred.predictedMs.map((_, i) => i).sort((a, b) => pred.predictedMs[a] - pred.predictedMs[b]);
+    notes.push(
+      `predicted for ${pred.machine} from ${pred.profile}, without running anything; fastest first: ` +
+        `${order.map((i) => reports[i].model).join(' < ')}.` +
+        (pred.spearmanMeasured !== undefined
+          ? ` Rank correlation of predicted with measured latency: ${corr(pred.spearmanMeasured)}.`
+          : ''),
     );
   }
   if (format === 'md') {

@@ -1,5 +1,6 @@
 /** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
 import { type CostReport, intensity, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
+import type { PredictedReport, PredictionSummary } from '../predict/attach.ts';
 import { costCells, costHead, csvLine, fixed, int, mdTable, mega, pct, shape, type Units } from './format.ts';
 import { legend } from './legend.ts';
 import { textTable } from './table.ts';
@@ -14,7 +15,16 @@ export interface Row extends Totals {
   outputShape: string;
   intensity: number;
   layers: number;
+  /** with --predict */
+  predictedMs?: number;
+  bound?: string;
 }
+
+/** The prediction fields `withPrediction` puts on a layer, when present. */
+const predicted = (l: LayerCost): Pick<Row, 'predictedMs' | 'bound'> =>
+  typeof l.predictedMs === 'number'
+    ? { predictedMs: l.predictedMs, bound: l.fusedInto ? `fused: ${l.fusedInto}` : String(l.bound) }
+    : {};
 
 const layerRow = (l: LayerCost): Row => ({
   name: l.name,
@@ -27,6 +37,7 @@ const layerRow = (l: LayerCost): Row => ({
   memoryAccessBytes: l.memoryAccessBytes,
   intensity: l.intensity,
   layers: 1,
+  ...predicted(l),
 });
 
 /**
@@ -48,8 +59,13 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
       rows.push(layerRow(l));
       continue;
     }
-    if (seen.has(gname)) continue;
+    if (seen.has(gname)) {
+      const row = rows.find((x) => x.name === gname) as Row;
+      if (row.predictedMs !== undefined) row.predictedMs += predicted(l).predictedMs ?? 0;
+      continue;
+    }
     seen.add(gname);
+    const p = predicted(l);
     rows.push({
       name: g.name,
       op: `[${g.kind}]`,
@@ -61,18 +77,27 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
       memoryAccessBytes: g.memoryAccessBytes,
       intensity: g.intensity,
       layers: g.layers,
+      ...(p.predictedMs !== undefined ? { predictedMs: p.predictedMs, bound: '' } : {}),
     });
   }
   return rows;
 }
 
 /** The columns of every report table, counts in the chosen units. */
-function head(first: string, u: Units): string[] {
+function head(first: string, u: Units, withPrediction: boolean): string[] {
   const breakdown = first === 'operator' || first === 'category';
-  return [first, breakdown ? 'layers' : 'op', breakdown ? '' : 'output', ...costHead(u), 'MAdds %', 'MAC %'];
+  return [
+    first,
+    breakdown ? 'layers' : 'op',
+    breakdown ? '' : 'output',
+    ...costHead(u),
+    'MAdds %',
+    'MAC %',
+    ...(withPrediction ? ['pred (us)', 'bound'] : []),
+  ];
 }
 
-function cells(row: Row, t: Totals, u: Units): string[] {
+function cells(row: Row, t: Totals, u: Units, withPrediction: boolean): string[] {
   return [
     row.name,
     row.op,
@@ -80,12 +105,35 @@ function cells(row: Row, t: Totals, u: Units): string[] {
     ...costCells(row, u),
     pct(row.madds, t.madds),
     pct(row.memoryAccess, t.memoryAccess),
+    ...(withPrediction
+      ? [row.predictedMs === undefined ? '' : (1000 * row.predictedMs).toFixed(1), row.bound ?? '']
+      : []),
   ];
 }
 
 function totalRow(r: CostReport): Row {
   const t = r.totals;
-  return { ...t, name: 'total', op: `${t.layers} layers`, outputShape: '' };
+  const p = (r as Partial<PredictedReport>).prediction;
+  return {
+    ...t,
+    name: 'total',
+    op: `${t.layers} layers`,
+    outputShape: '',
+    ...(p ? { predictedMs: p.predictedMs } : {}),
+  };
+}
+
+/** The machine a prediction is for, and what the total is made of. */
+function predictionLines(p: PredictionSummary): string[] {
+  const fixedCost = p.predictedMs - p.layersMs;
+  return [
+    `predicted ${fixed(p.predictedMs, 3)} ms per run on ${p.machine.cpu} (${p.machine.threads} thread` +
+      `${p.machine.threads === 1 ? '' : 's'}, onnxruntime ${p.machine.onnxruntime}): layers ${fixed(p.layersMs, 3)} ms ` +
+      `+ ${fixed(fixedCost, 3)} ms per run (harness, copying input and output); profile ${p.profile}`,
+    `roofline: peak ${fixed(p.peakGflops, 1)} GFLOP/s, ${fixed(p.memoryGbps, 1)} GB/s from memory ` +
+      `(${fixed(p.cacheGbps, 1)} GB/s in cache), balance point ${fixed(p.balancePoint, 1)} FLOP/B: below it a ` +
+      'layer is memory-bound; bound = the largest term of the model (compute, memory, or the per-kernel overhead)',
+  ];
 }
 
 /** The by-operator and by-category tables: what kind of work the model's cost is. */
@@ -136,10 +184,14 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
     return `${[headLine, ...rows.map(line), line(totalRow(r))].join('\n')}\n`;
   }
   const md = format === 'md';
-  const align = head('', units).map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
+  const prediction = (r as Partial<PredictedReport>).prediction;
+  const align = (first: string, wp: boolean) =>
+    head(first, units, wp).map((_, i, h) => (i < 3 || (wp && i === h.length - 1) ? 'l' : 'r') as 'l' | 'r');
   const table = (first: string, rs: Row[], total = true) => {
-    const body = [...rs, ...(total ? [totalRow(r)] : [])].map((x) => cells(x, r.totals, units));
-    return md ? mdTable(head(first, units), body, align) : textTable(head(first, units), body, align);
+    const wp = prediction !== undefined && total;
+    const body = [...rs, ...(total ? [totalRow(r)] : [])].map((x) => cells(x, r.totals, units, wp));
+    const h = head(first, units, wp);
+    return md ? mdTable(h, body, align(first, wp)) : textTable(h, body, align(first, wp));
   };
   // the by-stage table, unless the rows are already stages or the model has no top-level groups
   const top = rowsAtDepth(r, 1);
@@ -162,6 +214,7 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   if (stages) parts.push(...section('By stage', table('layer', stages)));
   parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));
   parts.push(...section('By category', table('category', breakdownRows(r, 'byCategory'), false)));
-  parts.push('', summary, ...memoryLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
+  const extra = prediction ? predictionLines(prediction) : [];
+  parts.push('', summary, ...memoryLines(r), ...extra, '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
   return `${parts.join('\n')}\n`;
 }

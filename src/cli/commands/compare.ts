@@ -1,12 +1,14 @@
 import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
-import { type CompareMeasurement, measurement, renderCompare } from '../../report/compare.ts';
+import { type CompareMeasurement, type ComparePrediction, measurement, renderCompare } from '../../report/compare.ts';
 import { say } from '../../util/text.ts';
 import {
+  type PredictFlags,
   parseDtype,
   parseFormat,
   parseInputs,
+  parsePredict,
   parseRules,
   parseRunFlags,
   parseUnits,
@@ -16,7 +18,7 @@ import {
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface CompareFlags extends RunFlags {
+export interface CompareFlags extends RunFlags, PredictFlags {
   output?: string;
   units: string;
   input?: string[];
@@ -57,5 +59,15 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       bar.stop();
     }
   }
-  emit(renderCompare(reports, format, measured, parseUnits(o.units)), format, o.output);
+  const predict = await parsePredict(o);
+  let predicted: ComparePrediction | undefined;
+  if (predict) {
+    const { predictGraph } = await import('../../predict/attach.ts');
+    predicted = {
+      machine: predict.profile.machine.cpu,
+      profile: predict.file,
+      predictedMs: graphs.map((g) => predictGraph(predict.profile, g).predictedMs),
+    };
+  }
+  emit(renderCompare(reports, format, measured, parseUnits(o.units), predicted), format, o.output);
 }

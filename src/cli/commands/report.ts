@@ -3,17 +3,19 @@ import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
 import {
+  type PredictFlags,
   parseDtype,
   parseFormat,
   parseInputs,
   parsePositiveInt,
+  parsePredict,
   parseRules,
   parseUnits,
   parseView,
 } from '../options.ts';
 import { emit } from '../output.ts';
 
-export interface ReportFlags {
+export interface ReportFlags extends PredictFlags {
   output?: string;
   units: string;
   input?: string[];
@@ -36,6 +38,8 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const warnings: string[] = [];
   const g = await sourceGraph(src, { view, inputs, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) say(`warning: ${w}`);
-  const r = analyze(g, dtype);
+  const predict = await parsePredict(o);
+  let r = analyze(g, dtype);
+  if (predict) r = (await import('../../predict/attach.ts')).withPrediction(r, g, predict.profile, predict.file);
   emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth, parseUnits(o.units)), format, o.output);
 }
