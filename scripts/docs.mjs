@@ -1,4 +1,5 @@
-// Regenerate the README's conventions section from the op modules' rules (the built library):
+// Regenerate the README's conventions section from the op modules' rules, and the machine profile's
+// JSON Schema (the built library):
 // `npm run docs`. A test fails while README.md and the code disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -15,3 +16,11 @@ if (rest === undefined || !rest.includes(end)) {
 }
 writeFileSync(file, `${before}${start}\n${conventionsMarkdown()}\n${end}${rest.split(end)[1]}`);
 console.log('README.md: conventions section regenerated');
+
+// the machine profile's JSON Schema, from the zod schema `calibrate` validates with
+const { profileJsonSchema } = await import(new URL('dist/index.js', root).href);
+writeFileSync(
+  new URL('configs/schema/machine-profile.schema.json', root),
+  `${JSON.stringify(profileJsonSchema(), null, 2)}\n`,
+);
+console.log('configs/schema/machine-profile.schema.json regenerated');

@@ -26,13 +26,17 @@ export interface CliResult {
 }
 
 /** Run the built CLI (dist/, made by `npm run build`, which `npm test` runs first). */
-export function cli(args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): CliResult {
+export function cli(
+  args: string[],
+  opts: { cwd?: string; input?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [`${ROOT}/bin/netcost.cjs`, ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: 'utf8',
     input: opts.input,
     timeout: opts.timeoutMs,
     maxBuffer: 1 << 28,
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -29,6 +29,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
   }
   for (const g of r.results) {
     const hasBound = g.rows.some((x) => x.macLowerBound !== undefined);
+    const hasPred = g.rows.some((x) => x.predictedMs !== undefined);
     const head = [
       'row',
       'width',
@@ -40,6 +41,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
       'relative',
       'paper images/s',
       'paper relative',
+      ...(hasPred ? ['predicted ms', 'pred relative', 'bound (compute/memory/overhead)'] : []),
     ];
     const rows = g.rows.map((x) => [
       x.label,
@@ -52,6 +54,17 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
       x.relative === undefined ? '-' : `${fixed(x.relative)}x`,
       fixed(x.paperImagesPerSecond, 1),
       `${fixed(x.paperRelative)}x`,
+      ...(hasPred
+        ? [
+            opt(x.predictedMs, 2),
+            x.predictedRelative === undefined ? '-' : `${fixed(x.predictedRelative)}x`,
+            x.boundShares
+              ? ['compute', 'memory', 'overhead']
+                  .map((k) => (100 * (x.boundShares as Record<string, number>)[k]).toFixed(0))
+                  .join('/')
+              : '-',
+          ]
+        : []),
     ]);
     const align = head.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
     const title = `${g.id} (paper ${g.table}, paper figures from ${g.platform}): ${g.claim}`;
@@ -62,6 +75,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
       md ? mdTable(head, rows, align) : textTable(head, rows, align),
     );
     if (g.verdict) parts.push('', md ? `**${g.verdict}**` : g.verdict);
+    if (g.platformNote) parts.push('', g.platformNote);
   }
   if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${w}`));
   parts.push(

@@ -128,8 +128,9 @@ function predictionLines(p: PredictionSummary): string[] {
   const fixedCost = p.predictedMs - p.layersMs;
   return [
     `predicted ${fixed(p.predictedMs, 3)} ms per run on ${p.machine.cpu} (${p.machine.threads} thread` +
-      `${p.machine.threads === 1 ? '' : 's'}, onnxruntime ${p.machine.onnxruntime}): layers ${fixed(p.layersMs, 3)} ms ` +
-      `+ ${fixed(fixedCost, 3)} ms per run (harness, copying input and output); profile ${p.profile}`,
+      `${p.machine.threads === 1 ? '' : 's'}, onnxruntime ${p.machine.onnxruntime}): ` +
+      `layers ${fixed(p.layersMs, 3)} ms + ${fixed(fixedCost, 3)} ms per run (harness, copying input and ` +
+      `output); profile ${p.profile}`,
     `roofline: peak ${fixed(p.peakGflops, 1)} GFLOP/s, ${fixed(p.memoryGbps, 1)} GB/s from memory ` +
       `(${fixed(p.cacheGbps, 1)} GB/s in cache), balance point ${fixed(p.balancePoint, 1)} FLOP/B: below it a ` +
       'layer is memory-bound; bound = the largest term of the model (compute, memory, or the per-kernel overhead)',

@@ -1,12 +1,19 @@
 import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { UsageError } from '../../errors.ts';
-import { GUIDELINE_IDS, type GuidelineId, guidelineNetworks, runGuidelines } from '../../guidelines/guidelines.ts';
+import {
+  GUIDELINE_IDS,
+  type GuidelineId,
+  guidelineNetworks,
+  platformNote,
+  predictRows,
+  runGuidelines,
+} from '../../guidelines/guidelines.ts';
 import { renderGuidelines } from '../../report/guidelines.ts';
-import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
+import { type PredictFlags, parseFormat, parsePredict, parseRunFlags, type RunFlags } from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface GuidelineFlags extends RunFlags {
+export interface GuidelineFlags extends RunFlags, PredictFlags {
   output?: string;
   quick?: boolean;
   costsOnly?: boolean;
@@ -25,11 +32,21 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
     o,
     o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 },
   );
+  const predict = await parsePredict(o);
   if (o.costsOnly) {
     const results = await Promise.all(
       ids.map(async (id) => {
-        const { def, rows } = await guidelineNetworks(id);
-        return { id, table: def.table, claim: def.claim, platform: def.platform, rows };
+        const { def, graphs, rows } = await guidelineNetworks(id);
+        if (predict) predictRows(def, graphs, rows, predict.profile);
+        const note = platformNote(def, rows);
+        return {
+          id,
+          table: def.table,
+          claim: def.claim,
+          platform: def.platform,
+          rows,
+          ...(note ? { platformNote: note } : {}),
+        };
       }),
     );
     emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format), format, o.output);
@@ -42,6 +59,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       warmup,
       threads,
       optLevel,
+      predict: predict?.profile,
       onProgress: bar.update,
     });
     bar.stop();
