@@ -6,6 +6,10 @@
 //            running dist/cli.cjs without it).
 //   harness: `netcost bench` of an exported model agrees (median within 5%) with a plain
 //            onnxruntime-node loop timing the same file; netcost's own overhead per run is shown.
+//   predict: the latency model against measured latency on networks calibration never ran
+//            (scripts/predict-validation.mjs; only when asked: `npm run bench -- predict`).
+//   stability: the guideline verdicts over 20 runs at the defaults (scripts/guideline-stability.mjs;
+//            about 20 minutes; only when asked: `npm run bench -- stability`).
 //   import:  reading and analysing a 10 MB ONNX model (PaddleOCR's recognizer, 10.8 MB) takes
 //            well under a second (target: 0.5 s, in process, median of 10).
 import { spawnSync } from 'node:child_process';
@@ -166,6 +170,10 @@ async function importSpeed() {
 }
 
 const only = process.argv[2];
+if (only === 'predict' || only === 'stability') {
+  await import(only === 'predict' ? './predict-validation.mjs' : './guideline-stability.mjs');
+  process.exit(process.exitCode ?? 0);
+}
 const results = [
   only && only !== 'startup'
     ? true

@@ -16,6 +16,14 @@ export { NetcostError, SpecError, UsageError } from './errors.ts';
 export { buildGraph } from './graph/build.ts';
 export { deployGraph } from './graph/deploy.ts';
 export type * from './graph/types.ts';
+export {
+  GUIDELINE_IDS,
+  type GuidelineId,
+  type GuidelineResult,
+  type GuidelineRow,
+  guidelineNetworks,
+  runGuidelines,
+} from './guidelines/guidelines.ts';
 export { type BenchOptions, type BenchResult, type BenchTarget, bench, benchMany } from './measure/bench.ts';
 export { type ExportOptions, exportOnnx } from './onnx/export.ts';
 export { type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';

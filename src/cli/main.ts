@@ -25,6 +25,10 @@ Examples:
   $ netcost check --format md
   $ netcost guidelines --quick
   $ netcost schema > netcost.schema.json
+  $ netcost calibrate && netcost report shufflenet-v2-1.0x --predict
+  $ netcost compare configs/guidelines/g2.yaml --predict
+  $ netcost report shufflenet-v2-1.0x --format html -o report.html
+  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --format svg --chart latency -o latency.svg
 
 Model arguments: a built-in name (netcost list), a glob over built-in names (quote it), a
 spec file (YAML or JSON; file.yaml#variant picks one variant of a family file), or for report,
@@ -94,7 +98,8 @@ export function program(argv: string[] = []): Command {
     )
     .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
-    .option('--format <format>', 'table | json | csv | md', 'table')
+    .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
+    .option('--chart <name>', 'with --format svg: the chart to draw: layers | roofline | operators (default layers)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 ' +
@@ -118,7 +123,8 @@ export function program(argv: string[] = []): Command {
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--view <view>', 'original | deploy', 'original')
     .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
-    .option('--format <format>', 'table | json | csv | md', 'table')
+    .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
+    .option('--chart <name>', 'with --format svg: the chart to draw: latency | ratios (default latency)')
     .option(
       '--measure',
       'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC',
@@ -179,7 +185,8 @@ export function program(argv: string[] = []): Command {
     )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
-    .option('--format <format>', 'table | json | csv | md', 'table')
+    .option('--format <format>', 'table | json | csv | md | html | svg (html and svg need --per-layer)', 'table')
+    .option('--chart <name>', 'with --format svg: the chart to draw: layers | categories (default layers)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer ' +
@@ -238,7 +245,8 @@ export function program(argv: string[] = []): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .option('--format <format>', 'table | md (a pull-request comment) | json', 'table')
+    .option('--format <format>', 'table | md (a pull-request comment) | json | html | svg', 'table')
+    .option('--chart <name>', 'with --format svg: the chart to draw: changes (default changes)')
     .option(
       '--measure',
       'also gate latency relative to a reference model timed in the same run (default tolerance 10%)',
@@ -257,7 +265,8 @@ export function program(argv: string[] = []): Command {
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
     .option('--quick', 'a first look: fewer runs')
     .option('--costs-only', "print the networks' MAdds and MAC without timing them")
-    .option('--format <format>', 'table | json | md', 'table')
+    .option('--format <format>', 'table | json | md | html | svg', 'table')
+    .option('--chart <name>', 'with --format svg: the chart to draw: guidelines (default guidelines)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md',

@@ -19,6 +19,15 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 
 export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 export const parseFormat = (v: string, allowed: readonly Format[] = FORMATS): Format => oneOf('--format', v, allowed);
+
+/** `--format` of the commands that also draw: a text format, or html / svg (see src/pictures). */
+export type AnyFormat = Format | 'html' | 'svg';
+export const parseAnyFormat = (v: string, text: readonly Format[] = FORMATS): AnyFormat =>
+  oneOf('--format', v, [...text, 'html', 'svg'] as const);
+export const isPicture = (f: AnyFormat): f is 'html' | 'svg' => f === 'html' || f === 'svg';
+
+/** The pictures module (vega and vega-lite), loaded only when a picture is asked for. */
+export const pictures = () => import('../pictures/pictures.ts');
 /** `--view`: `original` or `deploy`; `spec`, its name before schema version 2, still works. */
 export const parseUnits = (v: string): Units => oneOf('--units', v, UNITS);
 export const parseView = (v: string): View =>

@@ -1,9 +1,11 @@
+import { UsageError } from '../../errors.ts';
 import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
 import {
+  isPicture,
   type PredictFlags,
-  parseFormat,
+  parseAnyFormat,
   parseInputs,
   parsePositiveInt,
   parsePredict,
@@ -11,12 +13,14 @@ import {
   parseRunFlags,
   parseUnits,
   parseView,
+  pictures,
   type RunFlags,
 } from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface BenchFlags extends RunFlags, PredictFlags {
+  chart?: string;
   output?: string;
   units: string;
   depth?: string;
@@ -29,7 +33,9 @@ export interface BenchFlags extends RunFlags, PredictFlags {
 }
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
-  const format = parseFormat(o.format);
+  const format = parseAnyFormat(o.format);
+  if (isPicture(format) && !o.perLayer)
+    throw new UsageError(`bench --format ${format} draws per-layer time: add --per-layer`);
   const view = parseView(o.view);
   const inputs = parseInputs(o.input);
   const depth = o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth);
@@ -45,6 +51,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
+    if (isPicture(format)) return emit(await (await pictures()).benchPicture(r, format, o.chart), format, o.output);
     emit(renderBench(r, format, parseUnits(o.units), depth), format, o.output);
   } finally {
     bar.stop();

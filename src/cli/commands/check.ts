@@ -4,7 +4,15 @@ import { UsageError } from '../../errors.ts';
 import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
 import { say } from '../../util/text.ts';
-import { parseFormat, parseInputs, parseRules, parseRunFlags, type RunFlags } from '../options.ts';
+import {
+  isPicture,
+  parseAnyFormat,
+  parseInputs,
+  parseRules,
+  parseRunFlags,
+  pictures,
+  type RunFlags,
+} from '../options.ts';
 import { emit } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
 
@@ -14,6 +22,7 @@ export interface CheckFlags extends RunFlags {
   init?: boolean;
   tolerance: string[];
   format: string;
+  chart?: string;
   output?: string;
   measure?: boolean;
   reference?: string;
@@ -44,7 +53,7 @@ function updateCommand(argv: string[]): string {
 }
 
 export async function checkCommand(models: string[], o: CheckFlags, argv: string[]): Promise<void> {
-  const format = parseFormat(o.format, ['table', 'md', 'json']);
+  const format = parseAnyFormat(o.format, ['table', 'md', 'json']);
   if (o.init) {
     const file = initConfig(models);
     say(
@@ -88,7 +97,8 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
       updateCommand: updateCommand(['check', ...argv]),
     });
     bar?.stop();
-    emit(renderCheck(r, format), format, o.output);
+    if (isPicture(format)) emit(await (await pictures()).checkPicture(r, format, o.chart), format, o.output);
+    else emit(renderCheck(r, format), format, o.output);
     process.exitCode = r.ok ? 0 : 1;
   } finally {
     bar?.stop();

@@ -1,24 +1,33 @@
 import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
-import { type CompareMeasurement, type ComparePrediction, measurement, renderCompare } from '../../report/compare.ts';
+import {
+  type CompareMeasurement,
+  type ComparePrediction,
+  compareResult,
+  measurement,
+  renderCompare,
+} from '../../report/compare.ts';
 import { say } from '../../util/text.ts';
 import {
+  isPicture,
   type PredictFlags,
+  parseAnyFormat,
   parseDtype,
-  parseFormat,
   parseInputs,
   parsePredict,
   parseRules,
   parseRunFlags,
   parseUnits,
   parseView,
+  pictures,
   type RunFlags,
 } from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface CompareFlags extends RunFlags, PredictFlags {
+  chart?: string;
   output?: string;
   units: string;
   input?: string[];
@@ -35,7 +44,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
   const dtype = parseDtype(o.dtype);
   const inputs = parseInputs(o.input);
   const rules = await parseRules(o.rules);
-  const format = parseFormat(o.format);
+  const format = parseAnyFormat(o.format);
   const sources = await resolveSources(models);
   const warn = (w: string) => say(`warning: ${w}`);
   const graphs: Graph[] = [];
@@ -68,6 +77,10 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       profile: predict.file,
       predictedMs: graphs.map((g) => predictGraph(predict.profile, g).predictedMs),
     };
+  }
+  if (isPicture(format)) {
+    const c = compareResult(reports, measured, predicted);
+    return emit(await (await pictures()).comparePicture(c, format, o.chart), format, o.output);
   }
   emit(renderCompare(reports, format, measured, parseUnits(o.units), predicted), format, o.output);
 }

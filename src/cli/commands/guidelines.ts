@@ -8,8 +8,16 @@ import {
   predictRows,
   runGuidelines,
 } from '../../guidelines/guidelines.ts';
-import { renderGuidelines } from '../../report/guidelines.ts';
-import { type PredictFlags, parseFormat, parsePredict, parseRunFlags, type RunFlags } from '../options.ts';
+import { type GuidelinesReport, renderGuidelines } from '../../report/guidelines.ts';
+import {
+  isPicture,
+  type PredictFlags,
+  parseAnyFormat,
+  parsePredict,
+  parseRunFlags,
+  pictures,
+  type RunFlags,
+} from '../options.ts';
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
@@ -17,11 +25,12 @@ export interface GuidelineFlags extends RunFlags, PredictFlags {
   output?: string;
   quick?: boolean;
   costsOnly?: boolean;
+  chart?: string;
   format: string;
 }
 
 export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
-  const format = parseFormat(o.format, ['table', 'json', 'md']);
+  const format = parseAnyFormat(o.format, ['table', 'json', 'md']);
   const ids = (which.length ? which : GUIDELINE_IDS).map((w) => {
     const id = w.toUpperCase();
     if (!(GUIDELINE_IDS as string[]).includes(id))
@@ -33,6 +42,10 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
     o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 },
   );
   const predict = await parsePredict(o);
+  const show = async (r: GuidelinesReport) =>
+    isPicture(format)
+      ? emit(await (await pictures()).guidelinesPicture(r, format, o.chart), format, o.output)
+      : emit(renderGuidelines(r, format), format, o.output);
   if (o.costsOnly) {
     const results = await Promise.all(
       ids.map(async (id) => {
@@ -49,8 +62,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
         };
       }),
     );
-    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] }, format), format, o.output);
-    return;
+    return show({ schemaVersion: SCHEMA_VERSION, runs: 0, results, warnings: [] });
   }
   const bar = await progressBar('guidelines');
   try {
@@ -63,7 +75,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       onProgress: bar.update,
     });
     bar.stop();
-    emit(renderGuidelines({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings }, format), format, o.output);
+    await show({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings });
   } finally {
     bar.stop();
   }

@@ -3,19 +3,22 @@ import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
 import {
+  isPicture,
   type PredictFlags,
+  parseAnyFormat,
   parseDtype,
-  parseFormat,
   parseInputs,
   parsePositiveInt,
   parsePredict,
   parseRules,
   parseUnits,
   parseView,
+  pictures,
 } from '../options.ts';
 import { emit } from '../output.ts';
 
 export interface ReportFlags extends PredictFlags {
+  chart?: string;
   output?: string;
   units: string;
   input?: string[];
@@ -32,7 +35,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const dtype = parseDtype(o.dtype);
   const inputs = parseInputs(o.input);
   const rules = await parseRules(o.rules);
-  const format = parseFormat(o.format);
+  const format = parseAnyFormat(o.format);
   const depth = o.depth === undefined ? Infinity : parsePositiveInt('--depth', o.depth);
   const src = await resolveSource(model);
   const warnings: string[] = [];
@@ -41,5 +44,6 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const predict = await parsePredict(o);
   let r = analyze(g, dtype);
   if (predict) r = (await import('../../predict/attach.ts')).withPrediction(r, g, predict.profile, predict.file);
+  if (isPicture(format)) return emit(await (await pictures()).reportPicture(r, format, o.chart), format, o.output);
   emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth, parseUnits(o.units)), format, o.output);
 }

@@ -1,0 +1,52 @@
+// Do the guideline verdicts survive this machine's noise? (`npm run bench -- stability`)
+// Runs `guidelines` at its default settings (20 timed runs per network, 3 warm-up) N times in a
+// row (NETCOST_STABILITY_RUNS, default 20) and counts how often each guideline gets its most
+// common verdict. Target: at least 19 of 20. Exit 1 when a guideline misses it.
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const nc = await import(`${root}dist/index.js`);
+const n = Number(process.env.NETCOST_STABILITY_RUNS ?? 20);
+
+/** the verdict's kind, without its numbers */
+const kind = (v) =>
+  /inconclusive/.test(v)
+    ? 'inconclusive'
+    : /partly confirms/.test(v)
+      ? 'partly confirms'
+      : /confirms/.test(v)
+        ? 'confirms'
+        : /does not show/.test(v)
+          ? 'does not show'
+          : /contradicts/.test(v)
+            ? 'contradicts'
+            : v;
+
+const tally = new Map(nc.GUIDELINE_IDS.map((id) => [id, new Map()]));
+const t0 = performance.now();
+for (let i = 0; i < n; i++) {
+  const { results } = await nc.runGuidelines(nc.GUIDELINE_IDS, {});
+  for (const r of results) {
+    const k = kind(r.verdict);
+    const m = tally.get(r.id);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  process.stderr.write(`run ${i + 1}/${n}: ${results.map((r) => `${r.id} ${kind(r.verdict)}`).join(', ')}\n`);
+}
+console.log(
+  `\n${n} runs of \`netcost guidelines\` at the defaults in ${((performance.now() - t0) / 60000).toFixed(1)} min`,
+);
+console.log('\n| guideline | verdicts (count) | most common | share |');
+console.log('| --- | --- | --- | ---: |');
+let ok = true;
+for (const [id, m] of tally) {
+  const sorted = [...m].sort((a, b) => b[1] - a[1]);
+  const [top, count] = sorted[0];
+  const share = count / n;
+  if (count < Math.ceil((19 / 20) * n)) ok = false;
+  console.log(
+    `| ${id} | ${sorted.map(([k, c]) => `${k} (${c})`).join(', ')} | ${top} | ${(100 * share).toFixed(0)}% |`,
+  );
+}
+console.log(`\ntarget: each guideline's most common verdict in at least 19 of 20 runs: ${ok ? 'PASS' : 'FAIL'}`);
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,327 @@
+/**
+ * The charts of each command, as Vega-Lite specs over the command's own result: one function per
+ * command, each chart named (for `--format svg --chart NAME`) and carrying how many marks it draws
+ * (one per data row: the browser test counts them).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { CheckResult } from '../check/check.ts';
+import type { CostReport } from '../cost/analyze.ts';
+import type { BenchResult } from '../measure/bench.ts';
+import type { PredictedReport } from '../predict/attach.ts';
+import type { CompareResult } from '../report/compare.ts';
+import type { GuidelinesReport } from '../report/guidelines.ts';
+
+export interface Chart {
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+  /** marks drawn: one per data row */
+  marks: number;
+  mark: 'rect' | 'symbol';
+}
+
+export const CHARTS = {
+  report: ['layers', 'roofline', 'operators'],
+  compare: ['latency', 'ratios'],
+  bench: ['layers', 'categories'],
+  guidelines: ['guidelines'],
+  check: ['changes'],
+} as const;
+
+type Row = Record<string, string | number>;
+const WIDTH = 640;
+const BAR = 11;
+
+/** Grouped horizontal bars: one bar per (item, series), items in the order given. */
+function groupedBars(name: string, title: string, rows: Row[], o: { item: string; x: string; xTitle: string }): Chart {
+  const items = new Set(rows.map((r) => r[o.item])).size;
+  return {
+    name,
+    title,
+    marks: rows.length,
+    mark: 'rect',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title,
+      width: WIDTH,
+      height: { step: BAR } as unknown as number,
+      data: { values: rows },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: o.item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
+        yOffset: { field: 'series', type: 'nominal', sort: null },
+        x: { field: o.x, type: 'quantitative', title: o.xTitle },
+        color: { field: 'series', type: 'nominal', sort: null, title: null },
+      },
+      ...(items === 0 ? { height: 40 } : {}),
+    } as TopLevelSpec,
+  };
+}
+
+const percent = (x: number) => 100 * x;
+const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).prediction;
+
+export function reportCharts(r: CostReport): Chart[] {
+  const pred = predictedOf(r);
+  const layersMs = pred?.layersMs ?? 0;
+  const layerRows = r.layers.flatMap((l, order) => [
+    { layer: l.name, order, series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
+    { layer: l.name, order, series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
+    ...(pred && typeof l.predictedMs === 'number'
+      ? [{ layer: l.name, order, series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
+      : []),
+  ]);
+  const ops = r.summary.byOp.flatMap((b, order) => [
+    { op: b.name, order, series: 'MAdds', share: percent(b.madds / (r.totals.madds || 1)) },
+    { op: b.name, order, series: 'MAC', share: percent(b.memoryAccess / (r.totals.memoryAccess || 1)) },
+  ]);
+  return [
+    groupedBars(
+      'layers',
+      `${r.model}: each layer's share of MAdds and MAC${pred ? ' and predicted time' : ''}`,
+      layerRows,
+      {
+        item: 'layer',
+        x: 'share',
+        xTitle: 'share of the model total (%)',
+      },
+    ),
+    roofline(r),
+    groupedBars('operators', `${r.model}: share of MAdds and MAC by operator`, ops, {
+      item: 'op',
+      x: 'share',
+      xTitle: 'share of the model total (%)',
+    }),
+  ];
+}
+
+/**
+ * Each layer that does work at its arithmetic intensity: against the GFLOP/s the latency model
+ * predicts, under the machine's roofs, with a profile; against its FLOPs without one.
+ */
+function roofline(r: CostReport): Chart {
+  const pred = predictedOf(r);
+  const points = r.layers
+    .filter((l) => l.flops > 0 && l.memoryAccessBytes > 0 && (!pred || (l.predictedMs as number) > 0))
+    .map((l) => ({
+      layer: l.name,
+      intensity: l.intensity,
+      y: pred ? l.flops / (l.predictedMs as number) / 1e6 : l.flops / 1e6,
+      bound: pred ? String(l.bound) : l.category,
+    }));
+  const title = pred
+    ? `${r.model}: roofline on ${pred.machine.cpu} (predicted GFLOP/s of each layer under the machine's roofs)`
+    : `${r.model}: each layer's FLOPs against its arithmetic intensity (--predict adds the machine's roofs)`;
+  const yTitle = pred ? 'GFLOP/s (predicted)' : 'MFLOPs';
+  const xs = points.map((p) => p.intensity);
+  const lo = Math.min(0.01, ...xs) / 2;
+  const hi = Math.max(100, ...xs) * 2;
+  const roofs = pred
+    ? [lo, pred.balancePoint, (pred.peakGflops / pred.cacheGbps) as number, hi]
+        .sort((a, b) => a - b)
+        .flatMap((i) => [
+          { intensity: i, gflops: Math.min(pred.peakGflops, i * pred.memoryGbps), roof: 'memory roof' },
+          { intensity: i, gflops: Math.min(pred.peakGflops, i * pred.cacheGbps), roof: 'cache roof' },
+        ])
+    : [];
+  const x = {
+    field: 'intensity',
+    type: 'quantitative',
+    scale: { type: 'log' },
+    title: 'arithmetic intensity (FLOP/B)',
+  };
+  const layers: unknown[] = [
+    {
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 40, tooltip: true },
+      encoding: {
+        x,
+        y: { field: 'y', type: 'quantitative', scale: { type: 'log' }, title: yTitle },
+        color: { field: 'bound', type: 'nominal', title: pred ? 'bound' : 'category' },
+      },
+    },
+  ];
+  if (roofs.length)
+    layers.unshift({
+      data: { values: roofs },
+      mark: { type: 'line' },
+      encoding: {
+        x,
+        y: { field: 'gflops', type: 'quantitative', scale: { type: 'log' } },
+        strokeDash: {
+          field: 'roof',
+          type: 'nominal',
+          title: 'roof',
+          scale: {
+            range: [
+              [4, 3],
+              [1, 2],
+            ],
+          },
+        },
+        color: { value: '#888' },
+      },
+    });
+  return {
+    name: 'roofline',
+    title,
+    marks: points.length,
+    mark: 'symbol',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title,
+      width: WIDTH,
+      height: 360,
+      layer: layers,
+    } as TopLevelSpec,
+  };
+}
+
+export function compareCharts(c: CompareResult): Chart[] {
+  const lat = c.measured?.latencies.map((l) => l.latency.medianMs) ?? c.predicted?.predictedMs;
+  const what = c.measured ? 'measured latency (ms)' : 'predicted latency (ms)';
+  const points = c.models.map((m, i) => ({
+    model: m.model,
+    madds: m.totals.madds / 1e6,
+    mac: m.totals.memoryAccess / 1e6,
+    ...(lat ? { latency: lat[i] } : {}),
+  }));
+  const y = lat ? { field: 'latency', type: 'quantitative', title: what } : undefined;
+  const scatter = (field: string, title: string) => ({
+    width: WIDTH / 2 - 20,
+    height: 300,
+    mark: { type: 'point', filled: true, size: 60, tooltip: true },
+    encoding: {
+      x: { field, type: 'quantitative', title, scale: { zero: false } },
+      y: y ?? { field: 'mac', type: 'quantitative', title: 'MAC (M elements)', scale: { zero: false } },
+      color: { field: 'model', type: 'nominal', title: null },
+    },
+  });
+  const title = lat
+    ? `${what} against MAdds and against MAC (ShuffleNet V2, Figure 1 c/d)`
+    : 'MAC against MAdds (--measure or --predict plots latency against each)';
+  const base = c.models[0];
+  const metrics: [string, (m: CompareResult['models'][number], i: number) => number][] = [
+    ['params', (m) => m.totals.params],
+    ['MAdds', (m) => m.totals.madds],
+    ['MAC', (m) => m.totals.memoryAccess],
+    ...(lat ? [['latency', (_m: unknown, i: number) => lat[i]] as [string, (m: unknown, i: number) => number]] : []),
+  ];
+  const ratios = c.models.flatMap((m, order) =>
+    metrics.map(([series, f]) => ({ model: m.model, order, series, ratio: f(m, order) / (f(base, 0) || 1) })),
+  );
+  return [
+    {
+      name: 'latency',
+      title,
+      marks: lat ? 2 * points.length : points.length,
+      mark: 'symbol',
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        title,
+        data: { values: points },
+        hconcat: lat
+          ? [scatter('madds', 'MAdds (M)'), scatter('mac', 'MAC (M elements)')]
+          : [scatter('madds', 'MAdds (M)')],
+      } as TopLevelSpec,
+    },
+    groupedBars('ratios', `ratios to the first model, ${base.model}`, ratios, {
+      item: 'model',
+      x: 'ratio',
+      xTitle: `ratio to ${base.model} (x)`,
+    }),
+  ];
+}
+
+export function benchCharts(b: BenchResult): Chart[] {
+  const pl = b.perLayer;
+  if (!pl) return [];
+  const predTotal = pl.layers.reduce((a, l) => a + (l.predictedMs ?? 0), 0);
+  const rows = pl.layers.flatMap((l, order) => [
+    { layer: l.name, order, series: 'time', share: percent(l.timeShare) },
+    { layer: l.name, order, series: 'MAdds', share: percent(l.maddsShare) },
+    { layer: l.name, order, series: 'MAC', share: percent(l.memoryAccessShare) },
+    ...(l.predictedMs !== undefined
+      ? [{ layer: l.name, order, series: 'predicted time', share: percent(l.predictedMs / (predTotal || 1)) }]
+      : []),
+  ]);
+  const cats = pl.categories.flatMap((c, order) => [
+    { category: c.category, order, series: 'time', share: percent(c.timeShare) },
+    { category: c.category, order, series: 'MAdds', share: percent(c.maddsShare) },
+    { category: c.category, order, series: 'MAC', share: percent(c.memoryAccessShare) },
+  ]);
+  return [
+    groupedBars('layers', `${b.model}: each layer's share of measured time, MAdds and MAC`, rows, {
+      item: 'layer',
+      x: 'share',
+      xTitle: 'share of the model total (%)',
+    }),
+    groupedBars('categories', `${b.model}: time by op category beside MAdds and MAC (ShuffleNet V2, Figure 2)`, cats, {
+      item: 'category',
+      x: 'share',
+      xTitle: 'share of the model total (%)',
+    }),
+  ];
+}
+
+export function guidelineCharts(g: GuidelinesReport): Chart[] {
+  const rows = g.results.flatMap((res) =>
+    res.rows.flatMap((x, order) =>
+      [
+        ...(x.relative !== undefined ? [{ series: 'measured', relative: x.relative }] : []),
+        { series: 'paper', relative: x.paperRelative },
+        ...(x.predictedRelative !== undefined ? [{ series: 'predicted', relative: x.predictedRelative }] : []),
+      ].map((s) => ({ ...s, panel: `${res.id} ${x.width}`, row: x.label, order })),
+    ),
+  );
+  const title = 'speed relative to the first row, per guideline and width: this machine beside the paper';
+  return [
+    {
+      name: 'guidelines',
+      title,
+      marks: rows.length,
+      mark: 'rect',
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        title,
+        data: { values: rows },
+        facet: { field: 'panel', type: 'nominal', title: null, sort: null },
+        columns: 3,
+        resolve: { scale: { y: 'independent' } },
+        spec: {
+          width: 180,
+          height: { step: 30 },
+          mark: { type: 'bar', tooltip: true },
+          encoding: {
+            y: { field: 'row', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
+            yOffset: { field: 'series', type: 'nominal', sort: null },
+            x: { field: 'relative', type: 'quantitative', title: 'relative speed (x)' },
+            color: { field: 'series', type: 'nominal', sort: null, title: null },
+          },
+        },
+      } as TopLevelSpec,
+    },
+  ];
+}
+
+export function checkCharts(r: CheckResult): Chart[] {
+  const rows = r.findings.flatMap((f, order) =>
+    f.kind === 'changed' && f.baseline !== 0
+      ? [
+          {
+            finding: `${f.model} ${f.view} ${f.layer ?? '(total)'}`,
+            order,
+            series: f.metric,
+            change: percent(f.current / f.baseline - 1),
+          },
+        ]
+      : [],
+  );
+  return [
+    groupedBars('changes', `what changed against the baseline (${r.findings.length} findings)`, rows, {
+      item: 'finding',
+      x: 'change',
+      xTitle: 'change from the baseline (%)',
+    }),
+  ];
+}

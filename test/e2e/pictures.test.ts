@@ -1,0 +1,245 @@
+/**
+ * Pictures in a real browser (Debian's chromium, driven by playwright-core): every command's HTML
+ * loads from file:// with no console error and no request, each chart draws one mark per data row,
+ * tables sort on a click, screenshots are not blank, nothing overflows at 1280 or 400 px; SVG output
+ * parses and has its marks. NETCOST_SCREENSHOTS=1 also writes the README's screenshots.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module of the build scripts, without type declarations
+import { chromiumPath } from '../../scripts/chromium.mjs';
+import { cli, ROOT } from '../helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netcost-pictures-'));
+
+/** A hand-written machine profile: predictions without calibrating. */
+const fit = { overheadMs: 0.005, computeEfficiency: 0.6, memoryEfficiency: 1, samples: 10, medianAbsError: 0.1 };
+const profile = {
+  netcostProfile: 1,
+  created: '2026-11-28T00:00:00Z',
+  machine: {
+    cpu: 'test CPU',
+    cores: 2,
+    platform: 'linux-x64',
+    node: 'v20',
+    onnxruntime: '1.30.0',
+    threads: 1,
+    graphOptimizationLevel: 'all',
+  },
+  roofline: {
+    peakGflops: 100,
+    bandwidth: [
+      { bytes: 32768, gbps: 90 },
+      { bytes: 67108864, gbps: 20 },
+    ],
+  },
+  runOverheadMs: 0.04,
+  ioGbps: 8,
+  profiler: { kernelScale: 1, perKernelMs: 0.005 },
+  classes: { conv: fit, pointwise: fit, depthwise: fit, elementwise: fit, pooling: fit, 'data-movement': fit },
+  fit: { layers: 60, medianAbsError: 0.1 },
+  calibration: { seconds: 10, networks: 5, quick: false },
+};
+const profileFile = join(dir, 'profile.json');
+writeFileSync(profileFile, JSON.stringify(profile));
+
+/** Run a command that writes HTML or SVG to a file; returns the file and the JSON of the same run. */
+function make(name: string, args: string[], expectCode = 0): string {
+  const file = join(dir, name);
+  const r = cli([...args, '-o', file], { timeoutMs: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(expectCode);
+  return file;
+}
+const json = (file: string) =>
+  JSON.parse(
+    (/<script type="application\/json" id="netcost-data">(.*?)<\/script>/s.exec(readFileSync(file, 'utf8')) ?? [])[1],
+  );
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Open a file with the network watched: every request but the file's own is a failure. */
+async function open(file: string, width = 1280): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  const url = pathToFileURL(file).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (r.url() !== url) requests.push(r.url());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, errors, requests };
+}
+
+/** Marks each chart draws, by the mark type its figure declares. */
+const marksDrawn = (page: Page) =>
+  page.$$eval('figure[data-chart]', (figs) =>
+    figs.map((f) => ({
+      chart: f.getAttribute('data-chart'),
+      declared: Number(f.getAttribute('data-marks')),
+      drawn: f.querySelectorAll(`g.mark-${f.getAttribute('data-mark')}.role-mark > path`).length,
+    })),
+  );
+
+const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+
+async function notBlank(page: Page): Promise<void> {
+  const shot = await page.locator('figure').first().screenshot();
+  const blank = await browser.newPage({ viewport: { width: 400, height: 300 } });
+  await blank.setContent('<body style="margin:0;background:#fff"></body>');
+  const empty = await blank.screenshot();
+  await blank.close();
+  expect(shot.length).toBeGreaterThan(4 * empty.length);
+}
+
+describe('HTML pages in a real browser', () => {
+  // the pages' data is the commands' JSON, read loosely here
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of five different result types
+  type Json = any;
+  const pages: { name: string; file: () => string; expected: (data: Json) => Record<string, number> }[] = [
+    {
+      name: 'report (with a machine profile)',
+      file: () => make('report.html', ['report', 'shufflenet-v2-0.5x', '--profile', profileFile, '--format', 'html']),
+      expected: (d) => ({
+        layers: 3 * d.layers.length,
+        roofline: d.layers.filter((l: Json) => l.flops > 0 && l.memoryAccessBytes > 0 && l.predictedMs > 0).length,
+        operators: 2 * d.summary.byOp.length,
+      }),
+    },
+    {
+      name: 'compare (predicted latency)',
+      file: () =>
+        make('compare.html', ['compare', 'shufflenet-v1-g*-0.5x', '--profile', profileFile, '--format', 'html']),
+      expected: (d) => ({ latency: 2 * d.models.length, ratios: 4 * d.models.length }),
+    },
+    {
+      name: 'bench --per-layer',
+      file: () =>
+        make('bench.html', [
+          'bench',
+          'shufflenet-v2-0.5x',
+          '--input',
+          '1x3x64x64',
+          '--per-layer',
+          '--runs',
+          '3',
+          '--warmup',
+          '1',
+          '--format',
+          'html',
+        ]),
+      expected: (d) => ({ layers: 3 * d.perLayer.layers.length, categories: 3 * d.perLayer.categories.length }),
+    },
+    {
+      name: 'guidelines (costs and predictions)',
+      file: () =>
+        make('guidelines.html', [
+          'guidelines',
+          'G1',
+          'G2',
+          '--costs-only',
+          '--profile',
+          profileFile,
+          '--format',
+          'html',
+        ]),
+      expected: (d) => ({ guidelines: 2 * d.results.reduce((a: number, g: Json) => a + g.rows.length, 0) }),
+    },
+    {
+      name: 'check (a changed model)',
+      file: () => {
+        const spec = join(dir, 'm.yaml');
+        const base = join(dir, 'baselines');
+        const yaml = (g: number) =>
+          `name: m\ninput: [1, 16, 8, 8]\nlayers:\n  - { op: conv, name: pw, out: 16, kernel: 1, groups: ${g} }\n`;
+        writeFileSync(spec, yaml(1));
+        expect(cli(['check', spec, '--baseline', base, '--update']).code).toBe(0);
+        writeFileSync(spec, yaml(2));
+        return make('check.html', ['check', spec, '--baseline', base, '--format', 'html'], 1);
+      },
+      expected: (d) => ({ changes: d.findings.filter((f: Json) => f.kind === 'changed' && f.baseline !== 0).length }),
+    },
+  ];
+
+  it.each(pages)('$name: loads offline, one mark per data row, sortable, not blank, no overflow', async (p) => {
+    const file = p.file();
+    const data = json(file);
+    const { page, errors, requests } = await open(file);
+    try {
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      const marks = await marksDrawn(page);
+      const expected = p.expected(data);
+      expect(Object.fromEntries(marks.map((m) => [m.chart, m.drawn]))).toEqual(expected);
+      for (const m of marks) expect(m.declared).toBe(m.drawn);
+      expect(Object.values(expected).every((n) => n > 0)).toBe(true);
+      expect(await overflows(page)).toBe(false);
+      await notBlank(page);
+
+      // sort by the second numeric column: ascending, then descending
+      const numeric = await page.$$eval('table.sortable tbody tr:first-child td', (tds) =>
+        tds.map((td) => td.hasAttribute('data-sort')),
+      );
+      const col = numeric.indexOf(true);
+      const column = () =>
+        page.$$eval(`table.sortable tbody tr td:nth-child(${col + 1})`, (tds) =>
+          tds.map((td) => Number(td.getAttribute('data-sort'))),
+        );
+      await page.click(`table.sortable thead th:nth-child(${col + 1})`);
+      const up = await column();
+      expect(up).toEqual([...up].sort((a, b) => a - b));
+      await page.click(`table.sortable thead th:nth-child(${col + 1})`);
+      const down = await column();
+      expect(down).toEqual([...up].sort((a, b) => b - a));
+
+      await page.setViewportSize({ width: 400, height: 900 });
+      expect(await overflows(page)).toBe(false);
+      if (process.env.NETCOST_SCREENSHOTS && p.name.startsWith('report')) {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const out = join(ROOT, 'test', 'screenshots');
+        mkdirSync(out, { recursive: true });
+        await page.screenshot({ path: join(out, 'report.png') });
+        await page.locator('figure[data-chart="roofline"]').screenshot({ path: join(out, 'roofline.png') });
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('svg: one chart per invocation, chosen with --chart; it parses and has its marks', async () => {
+    const file = make('layers.svg', ['report', 'shufflenet-v2-0.5x', '--format', 'svg', '--chart', 'operators']);
+    const copy = join(dir, 'copy.svg');
+    copyFileSync(file, copy);
+    const { page, errors, requests } = await open(copy);
+    try {
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.tagName)).toBe('svg');
+      const report = JSON.parse(cli(['report', 'shufflenet-v2-0.5x', '--format', 'json']).stdout);
+      expect(await page.$$eval('g.mark-rect.role-mark > path', (p) => p.length)).toBe(2 * report.summary.byOp.length);
+    } finally {
+      await page.close();
+    }
+    const bad = cli(['report', 'shufflenet-v2-0.5x', '--format', 'svg', '--chart', 'pie']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--chart pie: report draws layers, roofline, operators; choose one of them/);
+    const noLayers = cli(['bench', 'shufflenet-v2-0.5x', '--format', 'html']);
+    expect(noLayers.code).toBe(2);
+    expect(noLayers.stderr).toMatch(/add --per-layer/);
+  });
+});
