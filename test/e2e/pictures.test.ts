@@ -13,37 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the build scripts, without type declarations
 import { chromiumPath } from '../../scripts/chromium.mjs';
 import { cli, ROOT } from '../helpers.ts';
+import { onnxModel } from '../onnx-models.ts';
+import { testProfile } from '../profiles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcost-pictures-'));
 
-/** A hand-written machine profile: predictions without calibrating. */
-const fit = { overheadMs: 0.005, computeEfficiency: 0.6, memoryEfficiency: 1, samples: 10, medianAbsError: 0.1 };
-const profile = {
-  netcostProfile: 1,
-  created: '2026-11-28T00:00:00Z',
-  machine: {
-    cpu: 'test CPU',
-    cores: 2,
-    platform: 'linux-x64',
-    node: 'v20',
-    onnxruntime: '1.30.0',
-    threads: 1,
-    graphOptimizationLevel: 'all',
-  },
-  roofline: {
-    peakGflops: 100,
-    bandwidth: [
-      { bytes: 32768, gbps: 90 },
-      { bytes: 67108864, gbps: 20 },
-    ],
-  },
-  runOverheadMs: 0.04,
-  ioGbps: 8,
-  profiler: { kernelScale: 1, perKernelMs: 0.005 },
-  classes: { conv: fit, pointwise: fit, depthwise: fit, elementwise: fit, pooling: fit, 'data-movement': fit },
-  fit: { layers: 60, medianAbsError: 0.1 },
-  calibration: { seconds: 10, networks: 5, quick: false },
-};
+/** a hand-written machine profile, every class the built-ins use */
+const fit = { overheadMs: 0.005, computeEfficiency: 0.6 };
+const profile = testProfile({ fit });
+profile.classes = { ...profile.classes, depthwise: profile.classes.conv, elementwise: profile.classes.conv };
 const profileFile = join(dir, 'profile.json');
 writeFileSync(profileFile, JSON.stringify(profile));
 
@@ -216,6 +194,31 @@ describe('HTML pages in a real browser', () => {
         await page.screenshot({ path: join(out, 'report.png') });
         await page.locator('figure[data-chart="roofline"]').screenshot({ path: join(out, 'roofline.png') });
       }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('names from an ONNX file are data: a hostile node name neither runs nor loads anything', async () => {
+    const evil = '</script><img src="https://example.com/x.png" onerror="console.error(1)"><script>';
+    const onnx = join(dir, 'evil.onnx');
+    writeFileSync(
+      onnx,
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
+        outputs: ['y'],
+        nodes: [{ op: 'Relu', name: evil, inputs: ['x'], outputs: ['y'] }],
+      }),
+    );
+    const file = make('evil.html', ['report', onnx, '--format', 'html']);
+    const { page, errors, requests } = await open(file);
+    try {
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(await page.$$eval('img', (i) => i.length)).toBe(0);
+      const name = json(file).layers[0].name;
+      expect(name).toMatch(/^<\/script><img/);
+      expect(await page.$eval('table.sortable tbody td', (td) => td.textContent)).toBe(name);
     } finally {
       await page.close();
     }

@@ -9,35 +9,10 @@ import { fitClass, nelderMead, predictSample } from '../../src/predict/fit.ts';
 import { bandwidthAt, type MachineProfile, machineProfileSchema } from '../../src/predict/machine.ts';
 import { predictLayer } from '../../src/predict/predict.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
+import { testProfile } from '../profiles.ts';
 
-/** peak 100 GFLOP/s; 100 GB/s at 1 KB of traffic falling to 10 GB/s at 1 GB */
-const fit = { overheadMs: 0.01, computeEfficiency: 0.5, memoryEfficiency: 1, samples: 10, medianAbsError: 0 };
-const profile: MachineProfile = {
-  netcostProfile: 1,
-  created: '2026-11-28T00:00:00Z',
-  machine: {
-    cpu: 'test',
-    cores: 2,
-    platform: 'linux-x64',
-    node: 'v20',
-    onnxruntime: '1.30.0',
-    threads: 1,
-    graphOptimizationLevel: 'all',
-  },
-  roofline: {
-    peakGflops: 100,
-    bandwidth: [
-      { bytes: 1e3, gbps: 100 },
-      { bytes: 1e9, gbps: 10 },
-    ],
-  },
-  runOverheadMs: 0.05,
-  ioGbps: 5,
-  profiler: { kernelScale: 1, perKernelMs: 0.005 },
-  classes: { pointwise: fit, 'grouped-pointwise': fit, conv: fit },
-  fit: { layers: 30, medianAbsError: 0.1 },
-  calibration: { seconds: 10, networks: 5, quick: false },
-};
+const profile = testProfile();
+const fit = profile.classes.conv as NonNullable<MachineProfile['classes']['conv']>;
 
 describe('roofline prediction', () => {
   it('interpolates bandwidth log-linearly between the calibrated sizes, flat beyond', () => {
