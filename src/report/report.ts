@@ -165,6 +165,7 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const rows = rowsAtDepth(r, depth);
   if (format === 'csv') {
+    const predictedCsv = (r as Partial<PredictedReport>).prediction !== undefined;
     const csvHead = ['model', 'name', 'op', 'output', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes'];
     const line = (x: Row) =>
       csvLine([
@@ -180,8 +181,15 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
         x.intensity,
         x.madds / (r.totals.madds || 1),
         x.memoryAccess / (r.totals.memoryAccess || 1),
+        ...(predictedCsv ? [x.predictedMs ?? '', x.bound ?? ''] : []),
       ]);
-    const headLine = csvLine([...csvHead, 'intensity', 'maddsShare', 'memoryAccessShare']);
+    const headLine = csvLine([
+      ...csvHead,
+      'intensity',
+      'maddsShare',
+      'memoryAccessShare',
+      ...(predictedCsv ? ['predictedMs', 'bound'] : []),
+    ]);
     return `${[headLine, ...rows.map(line), line(totalRow(r))].join('\n')}\n`;
   }
   const md = format === 'md';
