@@ -32,9 +32,29 @@ type Row = Record<string, string | number>;
 const WIDTH = 640;
 const BAR = 11;
 
-/** Grouped horizontal bars: one bar per (item, series), items in the order given. */
-function groupedBars(name: string, title: string, rows: Row[], o: { item: string; x: string; xTitle: string }): Chart {
+/**
+ * Grouped horizontal bars: one bar per (item, series), items in the order given; with `group`, one
+ * panel per group (a model's stages), in order.
+ */
+function groupedBars(
+  name: string,
+  title: string,
+  rows: Row[],
+  o: { item: string; x: string; xTitle: string; group?: boolean },
+): Chart {
   const items = new Set(rows.map((r) => r[o.item])).size;
+  const bars = {
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: o.item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
+      yOffset: { field: 'series', type: 'nominal', sort: null },
+      x: { field: o.x, type: 'quantitative', title: o.xTitle },
+      color: { field: 'series', type: 'nominal', sort: null, title: null },
+    },
+    width: WIDTH,
+    height: items === 0 ? 40 : { step: BAR },
+  };
+  const grouped = o.group && new Set(rows.map((r) => r.group)).size > 1;
   return {
     name,
     title,
@@ -43,20 +63,28 @@ function groupedBars(name: string, title: string, rows: Row[], o: { item: string
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title,
-      width: WIDTH,
-      height: { step: BAR } as unknown as number,
       data: { values: rows },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        y: { field: o.item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
-        yOffset: { field: 'series', type: 'nominal', sort: null },
-        x: { field: o.x, type: 'quantitative', title: o.xTitle },
-        color: { field: 'series', type: 'nominal', sort: null, title: null },
-      },
-      ...(items === 0 ? { height: 40 } : {}),
+      ...(grouped
+        ? {
+            facet: {
+              row: {
+                field: 'group',
+                type: 'nominal',
+                sort: { field: 'order', op: 'min' },
+                title: null,
+                header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+              },
+            },
+            spec: bars,
+            resolve: { scale: { y: 'independent' } },
+          }
+        : bars),
     } as TopLevelSpec,
   };
 }
+
+/** A layer's panel: its top-level group (a spec's stage, an ONNX file's module), or itself. */
+const groupOf = (l: { name: string; path: string[] }) => l.path[0] ?? l.name;
 
 const percent = (x: number) => 100 * x;
 const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).prediction;
@@ -64,13 +92,15 @@ const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).predictio
 export function reportCharts(r: CostReport): Chart[] {
   const pred = predictedOf(r);
   const layersMs = pred?.layersMs ?? 0;
-  const layerRows = r.layers.flatMap((l, order) => [
-    { layer: l.name, order, series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
-    { layer: l.name, order, series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
-    ...(pred && typeof l.predictedMs === 'number'
-      ? [{ layer: l.name, order, series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
-      : []),
-  ]);
+  const layerRows = r.layers.flatMap((l, order) =>
+    [
+      { series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
+      { series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
+      ...(pred && typeof l.predictedMs === 'number'
+        ? [{ series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
+        : []),
+    ].map((x) => ({ ...x, layer: l.name, order, group: groupOf(l) })),
+  );
   const ops = r.summary.byOp.flatMap((b, order) => [
     { op: b.name, order, series: 'MAdds', share: percent(b.madds / (r.totals.madds || 1)) },
     { op: b.name, order, series: 'MAC', share: percent(b.memoryAccess / (r.totals.memoryAccess || 1)) },
@@ -84,6 +114,7 @@ export function reportCharts(r: CostReport): Chart[] {
         item: 'layer',
         x: 'share',
         xTitle: 'share of the model total (%)',
+        group: true,
       },
     ),
     roofline(r),
@@ -237,14 +268,16 @@ export function benchCharts(b: BenchResult): Chart[] {
   const pl = b.perLayer;
   if (!pl) return [];
   const predTotal = pl.layers.reduce((a, l) => a + (l.predictedMs ?? 0), 0);
-  const rows = pl.layers.flatMap((l, order) => [
-    { layer: l.name, order, series: 'time', share: percent(l.timeShare) },
-    { layer: l.name, order, series: 'MAdds', share: percent(l.maddsShare) },
-    { layer: l.name, order, series: 'MAC', share: percent(l.memoryAccessShare) },
-    ...(l.predictedMs !== undefined
-      ? [{ layer: l.name, order, series: 'predicted time', share: percent(l.predictedMs / (predTotal || 1)) }]
-      : []),
-  ]);
+  const rows = pl.layers.flatMap((l, order) =>
+    [
+      { series: 'time', share: percent(l.timeShare) },
+      { series: 'MAdds', share: percent(l.maddsShare) },
+      { series: 'MAC', share: percent(l.memoryAccessShare) },
+      ...(l.predictedMs !== undefined
+        ? [{ series: 'predicted time', share: percent(l.predictedMs / (predTotal || 1)) }]
+        : []),
+    ].map((x) => ({ ...x, layer: l.name, order, group: groupOf(l) })),
+  );
   const cats = pl.categories.flatMap((c, order) => [
     { category: c.category, order, series: 'time', share: percent(c.timeShare) },
     { category: c.category, order, series: 'MAdds', share: percent(c.maddsShare) },
@@ -255,6 +288,7 @@ export function benchCharts(b: BenchResult): Chart[] {
       item: 'layer',
       x: 'share',
       xTitle: 'share of the model total (%)',
+      group: true,
     }),
     groupedBars('categories', `${b.model}: time by op category beside MAdds and MAC (ShuffleNet V2, Figure 2)`, cats, {
       item: 'category',
