@@ -200,7 +200,7 @@ export function program(argv: string[] = []): Command {
   p.command('calibrate')
     .description(
       'measure this machine for --predict: peak compute, bandwidth by working-set size, and a latency model per ' +
-        'kernel class fitted to micro-benchmarks in onnxruntime (about a minute; --quick about 15 s)',
+        'kernel class fitted to micro-benchmarks in onnxruntime (about 15 s here, --quick about 5 s; at most a minute)',
     )
     .option('--quick', 'fewer and shorter micro-benchmarks (a rougher fit)')
     .option('--threads <N>', 'onnxruntime intra-op threads, as bench will use them', '1')

@@ -93,3 +93,54 @@ export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
     medianAbsError: median(samples.map((s) => Math.abs(predictSample(p, best, s) / s.ms - 1))),
   };
 }
+
+/** One calibration network as a whole: median less the harness, its kernels' sum and count, its I/O bytes. */
+export interface Whole {
+  ms: number;
+  kernelMs: number;
+  kernels: number;
+  ioBytes: number;
+  overheadMs: number;
+}
+
+/** Weighted least squares: the x minimising sum w (row·x - y)^2 (normal equations, Gauss-Jordan). */
+export function leastSquares(rows: number[][], y: number[], w: number[]): number[] {
+  const n = rows[0].length;
+  const a = Array.from({ length: n }, (_, i) => [
+    ...Array.from({ length: n }, (_, j) => rows.reduce((s, r, k) => s + w[k] * r[i] * r[j], 0)),
+    rows.reduce((s, r, k) => s + w[k] * r[i] * y[k], 0),
+  ]);
+  for (let c = 0; c < n; c++) {
+    const p = a.slice(c).reduce((best, r, i) => (Math.abs(r[c]) > Math.abs(a[best][c]) ? c + i : best), c);
+    [a[c], a[p]] = [a[p], a[c]];
+    if (a[c][c] === 0) return new Array(n).fill(Number.NaN);
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return a.map((r, i) => r[n] / r[i]);
+}
+
+/**
+ * How deflated kernel times (the profiler's cost per kernel taken off) relate to an unprofiled run:
+ * ms = kernelScale · kernelMs + ioBytes / ioGbps, a run also copying its input and output. Least
+ * squares on relative error; without a positive copying term, the scale alone.
+ */
+export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number } {
+  const w = ws.map((x) => 1 / x.ms ** 2);
+  const y = ws.map((x) => x.ms);
+  const [a, b] = leastSquares(
+    ws.map((x) => [x.kernelMs, x.ioBytes]),
+    y,
+    w,
+  );
+  if (a > 0 && b > 0) return { kernelScale: a, ioGbps: 1 / b / 1e6 };
+  const [scale] = leastSquares(
+    ws.map((x) => [x.kernelMs]),
+    y,
+    w,
+  );
+  return { kernelScale: scale, ioGbps: Number.MAX_VALUE };
+}

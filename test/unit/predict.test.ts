@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { guidelineNetworks, predictRows } from '../../src/guidelines/guidelines.ts';
-import { leastSquares, wholeModelFit } from '../../src/predict/calibrate.ts';
-import { fitClass, nelderMead, predictSample } from '../../src/predict/fit.ts';
+
+import { fitClass, leastSquares, nelderMead, predictSample, wholeModelFit } from '../../src/predict/fit.ts';
 import { bandwidthAt, type MachineProfile, machineProfileSchema } from '../../src/predict/machine.ts';
 import { predictLayer } from '../../src/predict/predict.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
