@@ -307,6 +307,17 @@ export function verdict(
     const needed = Math.min(10_000, Math.max(interval.runs + 1, Math.ceil(interval.runs * (reach / margin) ** 2)));
     return `${def.id}: inconclusive at this noise: about ${needed} runs per network would settle it (${strength}).`;
   }
+  // with an interval, the categories are the ones it separates: confirms (all of it at or above
+  // 0.3), contradicts (at or below -0.3), does not show (between); 0.7, which no interval guards,
+  // only qualifies a confirmation
+  if (interval) {
+    if (interval.low >= 0.3) {
+      const weakly = mean < 0.7 ? ', more weakly than the paper' : '';
+      return `${def.id}: this CPU confirms the paper's trend${weakly} (${strength}).`;
+    }
+    if (interval.high < -0.3) return `${def.id}: this CPU contradicts the paper: the order is reversed (${strength}).`;
+    return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
+  }
   if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
   if (mean >= 0.3) return `${def.id}: this CPU partly confirms the paper's trend (${strength}).`;
   if (mean > -0.3) return `${def.id}: this CPU does not show the paper's trend (${strength}).`;

@@ -136,6 +136,17 @@ describe('verdicts that survive noise', () => {
     // more runs than were timed
     expect(Number(/about (\d+) runs/.exec(said)?.[1])).toBeGreaterThan(20);
   });
+  it('with an interval, confirms when all of it is at or above 0.3, whatever the mean', () => {
+    const at = (low: number, high: number) => ({ low, high, runs: 20 });
+    const g = (agreement: number[], i: ReturnType<typeof at>) =>
+      verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), agreement, i);
+    expect(g([0.9], at(0.75, 1))).toMatch(/^G2: this CPU confirms the paper's trend \(/);
+    // a mean of 0.6 is no longer 'partly confirms': the interval says the trend is there
+    expect(g([0.6], at(0.4, 0.8))).toMatch(/^G2: this CPU confirms the paper's trend, more weakly than the paper \(/);
+    expect(g([0.1], at(-0.2, 0.25))).toMatch(/^G2: this CPU does not show the paper's trend/);
+    expect(g([-0.8], at(-1, -0.5))).toMatch(/^G2: this CPU contradicts the paper/);
+    expect(g([0.35], at(0.1, 0.6))).toMatch(/^G2: inconclusive at this noise/);
+  });
   it('is reproducible from its samples', () => {
     const s = [runsAround([1, 1.01, 1.02, 1.03], 0.3)];
     expect(bootstrapAgreement(s, paper)).toEqual(bootstrapAgreement(s, paper));
