@@ -32,6 +32,7 @@ export function testProfile(
         { bytes: 1e9, gbps: 10 },
       ],
     },
+    nchwcBlock: 8,
     runOverheadMs: 0.05,
     ioGbps: 5,
     profiler: { kernelScale: 1, perKernelMs: 0.005 },

@@ -106,7 +106,9 @@ export function withPrediction(r: CostReport, g: Graph, p: MachineProfile, profi
 
 /** `bench --predict`: predicted beside measured, for the model, each layer and each category. */
 export function predictBench(r: BenchResult, g: Graph, p: MachineProfile, profileFile: string): BenchResult {
-  const { predictedMs } = predictGraph(p, g);
+  // the per-layer rows are the deploy view's units, as predictGraph's are: one prediction for both
+  const { predictedMs, units } = predictGraph(p, g);
+  const byName = new Map(units.map((u) => [u.name, u]));
   const prediction = {
     predictedMs,
     error: r.latency.medianMs > 0 ? predictedMs / r.latency.medianMs - 1 : 0,
@@ -115,7 +117,7 @@ export function predictBench(r: BenchResult, g: Graph, p: MachineProfile, profil
   };
   if (!r.perLayer) return { ...r, prediction };
   const layers = r.perLayer.layers.map((l) => {
-    const u = predictLayer(p, l);
+    const u = byName.get(l.name) ?? predictLayer(p, l);
     const efficiency = u.attainableGflops > 0 ? l.gflops / u.attainableGflops : 0;
     return { ...l, predictedMs: u.predictedMs, bound: u.bound, efficiency };
   });

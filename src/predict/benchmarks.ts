@@ -171,8 +171,13 @@ const CELLS: [number, number, number][] = [
   [256, 14, 2],
   [256, 7, 4],
   [512, 7, 8],
+  // channel counts that are not multiples of 4: onnxruntime runs these convolutions unblocked
+  [30, 56, 2],
+  [66, 28, 2],
+  [138, 14, 2],
+  [270, 7, 2],
 ];
-const QUICK_CELLS = [0, 4, 7, 10, 12];
+const QUICK_CELLS = [0, 4, 7, 10, 12, 14];
 /** ReLU chains: (channels, map size) from 4 Ki to 8 Mi elements per tensor */
 const CHAINS: [number, number][] = [
   [16, 16],

@@ -4,7 +4,9 @@
  * dataflow, exactly as `bench` reports them); the profiler's cost per kernel taken off; then the
  * roofline (peak, bandwidth by working set) and a latency model fitted per kernel class.
  */
+import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
+import { deployGraph } from '../graph/deploy.ts';
 import { bench, type LayerTiming } from '../measure/bench.ts';
 import { measureEnv } from '../measure/env.ts';
 import { type OptLevel, ortVersion } from '../measure/runner.ts';
@@ -23,6 +25,7 @@ export interface CalibrateOptions {
 
 interface Measured {
   cls: KernelClass;
+  plain?: boolean;
   gemmWidth?: number;
   flops: number;
   bytes: number;
@@ -41,7 +44,9 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   const warmup = quick ? 2 : 5;
   const layers: (Measured & { purpose: Net['purpose'] })[] = [];
   const wholes: Whole[] = [];
-  const perNet: (LayerTiming & { net: Net['purpose']; cls: KernelClass; bytes: number })[] = [];
+  const perNet: (LayerTiming & { net: Net['purpose']; cls: KernelClass; bytes: number; plain?: boolean })[] = [];
+  // grouped convolutions that ran in the blocked layout, by channels per group: the block size
+  const blockedGroups: number[] = [];
   for (const [i, net] of nets.entries()) {
     opts.onProgress?.(i, nets.length, net.spec.name ?? '');
     const [model] = modelsOfSpec(net.spec, `calibration:${net.spec.name}`);
@@ -59,9 +64,22 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
       ioBytes: 4 * (numel(g.input.shape) + numel(g.output.shape)),
       overheadMs: r.overheadMs,
     });
+    const costs = new Map(analyze(deployGraph(g)).layers.map((c) => [c.name, c]));
     for (const l of timed) {
       if (l.kernelClass === 'view' || l.kernelMs <= 0) continue; // fused into a neighbour: no kernel of its own
-      perNet.push({ ...l, net: net.purpose, cls: l.kernelClass, bytes: l.memoryAccessBytes });
+      const c = costs.get(l.name);
+      const conv = c?.op === 'conv';
+      const blocked = l.kernels.some((k) => /_nchwc \[/.test(k));
+      const groups = typeof c?.groups === 'number' ? c.groups : 1;
+      if (conv && blocked && groups > 1 && groups < c.inputShapes[0][1])
+        blockedGroups.push(c.inputShapes[0][1] / groups);
+      perNet.push({
+        ...l,
+        net: net.purpose,
+        cls: l.kernelClass,
+        bytes: l.memoryAccessBytes,
+        plain: conv ? !blocked : undefined,
+      });
     }
   }
   // profiled kernel times -> unprofiled layer times: the profiler's cost per kernel comes off each
@@ -77,7 +95,15 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   for (const l of perNet) {
     if (l.net === 'profiler') continue;
     const ms = whole.kernelScale * deflate(l.kernelMs, l.kernels.length);
-    layers.push({ cls: l.cls, flops: l.flops, bytes: l.bytes, ms, purpose: l.net, gemmWidth: l.gemmWidth });
+    layers.push({
+      cls: l.cls,
+      flops: l.flops,
+      bytes: l.bytes,
+      ms,
+      purpose: l.net,
+      gemmWidth: l.gemmWidth,
+      plain: l.plain,
+    });
   }
   opts.onProgress?.(nets.length, nets.length, 'fitting');
 
@@ -98,6 +124,8 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
       peakGflops: peakOf(layers),
       bandwidth: bandwidthCurve(layers.filter((l) => l.purpose === 'bandwidth')),
     },
+    // 8 if a grouped convolution with 8 (not 16) channels per group ran blocked; 16 if only wider ones
+    nchwcBlock: perNet.some((l) => l.plain === false) ? (blockedGroups.some((c) => c % 16 !== 0) ? 8 : 16) : 0,
     runOverheadMs: median(wholes.map((w) => w.overheadMs)),
     ioGbps: whole.ioGbps,
     profiler: { kernelScale: whole.kernelScale, perKernelMs },
@@ -109,7 +137,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   for (const cls of KERNEL_CLASSES) {
     const samples: Sample[] = layers.filter((l) => l.cls === cls);
     if (samples.length < 3) continue;
-    const fit = fitClass(profile, samples);
+    const fit = fitClass(profile, samples, cls === 'depthwise');
     profile.classes[cls] = fit;
     for (const s of samples) errors.push(Math.abs(predictSample(profile, fit, s) / s.ms - 1));
   }

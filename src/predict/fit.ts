@@ -21,6 +21,8 @@ export interface Sample {
   bytes: number;
   ms: number;
   gemmWidth?: number;
+  /** a convolution that ran without onnxruntime's blocked layout */
+  plain?: boolean;
 }
 
 /** Minimise f from x0 (Nelder-Mead, standard coefficients). */
@@ -60,19 +62,26 @@ export const median = (xs: number[]): number =>
   );
 
 export const predictSample = (p: MachineProfile, fit: ClassFit, s: Sample): number => {
-  const t = terms(p, fit, s.flops, s.bytes, s.gemmWidth);
+  const t = terms(p, fit, s.flops, s.bytes, s);
   return t.overhead + Math.max(t.compute, t.memory);
 };
 
 /** Fit one class to its samples against the machine's roofline (`p.classes` is not read). */
-export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
+export function fitClass(p: MachineProfile, samples: Sample[], depthwise = false): ClassFit {
   const gemm = samples.every((s) => s.gemmWidth !== undefined);
+  // blocked and unblocked depthwise convolutions both among the samples: their ratio is fitted
+  // (onnxruntime's unblocked depthwise path is a grouped GEMM, an order of magnitude slower; for
+  // dense and pointwise convolutions the calibration and the guideline networks disagree on any
+  // difference, so none is modelled)
+  const plains = samples.filter((s) => s.plain).length;
+  const mixed = depthwise && plains >= 2 && samples.length - plains >= 2;
   // efficiencies stay in (0, 1] of the peak and (0, MAX_MEMORY_EFFICIENCY] of the measured bandwidth
   const asFit = (x: number[]): ClassFit => ({
     overheadMs: Math.exp(x[0]),
     computeEfficiency: logistic(x[1]),
     memoryEfficiency: MAX_MEMORY_EFFICIENCY * logistic(x[2]),
     ...(gemm ? { halfWidth: Math.exp(x[3]) } : {}),
+    ...(mixed ? { plainFactor: 2 * logistic(x[gemm ? 4 : 3]) } : {}),
     samples: samples.length,
     medianAbsError: 0,
   });
@@ -87,7 +96,8 @@ export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
   const minMs = Math.min(...samples.map((s) => s.ms));
   // start: half the smallest layer's time as overhead, the roofline at half efficiency
   // a GEMM class starts at half speed for 4-wide GEMMs
-  const best = asFit(nelderMead(loss, [Math.log(minMs / 2), ...prior, ...(gemm ? [Math.log(4)] : [])], 1, 800));
+  const start = [Math.log(minMs / 2), ...prior, ...(gemm ? [Math.log(4)] : []), ...(mixed ? [0] : [])];
+  const best = asFit(nelderMead(loss, start, 1, 800));
   return {
     ...best,
     medianAbsError: median(samples.map((s) => Math.abs(predictSample(p, best, s) / s.ms - 1))),

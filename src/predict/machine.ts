@@ -35,13 +35,16 @@ const nonNegative = z.number().nonnegative();
  *                      bytes / (bandwidth(bytes) · memoryEfficiency))
  * where w is the layer's GEMM width (the smaller of its inner dimension and its output channels per
  * group): narrow GEMMs (a grouped 1x1 convolution with few channels per group) run further below
- * the peak. Classes that are not GEMMs have no halfWidth.
+ * the peak. Classes that are not GEMMs have no halfWidth. A depthwise convolution onnxruntime runs
+ * without its blocked NCHWc layout has its compute efficiency multiplied by plainFactor.
  */
 const classFit = z.strictObject({
   overheadMs: nonNegative,
   computeEfficiency: positive,
   memoryEfficiency: positive,
   halfWidth: nonNegative.optional(),
+  /** depthwise only: compute efficiency without onnxruntime's blocked layout, relative to with it */
+  plainFactor: positive.optional(),
   /** layers the class was fitted on */
   samples: z.number().int().nonnegative(),
   /** median |predicted - measured| / measured over those layers */
@@ -71,6 +74,8 @@ export const machineProfileSchema = z.strictObject({
       .min(1)
       .refine((a) => a.every((p, i) => i === 0 || p.bytes > a[i - 1].bytes), 'sizes must increase'),
   }),
+  /** channels per block of onnxruntime's NCHWc layout as calibration saw it (8 for AVX2, 16 for AVX-512; 0: none) */
+  nchwcBlock: z.number().int().nonnegative(),
   /** a run's fixed cost (the harness around a one-element model) */
   runOverheadMs: nonNegative,
   /** whole-model time = runOverheadMs + the layers' times + (input and output bytes) / ioGbps */

@@ -78,28 +78,52 @@ export function gemmWidth(l: LayerCost, k: KernelClass | 'view'): number | undef
   return Math.min(inner, out);
 }
 
+/**
+ * Whether onnxruntime runs a convolution without its blocked NCHWc kernels (x86 only, graph
+ * optimisation 'all'): as observed with block size 8, when a dense convolution's channels are not
+ * multiples of 4 (an image's 3 input channels excepted), a depthwise one's likewise, or a grouped
+ * one's channels per group are not multiples of the block. Undefined for layers that are not
+ * convolutions; false for all of them where calibration saw no blocked kernel (`block` 0).
+ */
+export function runsPlain(l: LayerCost, block: number): boolean | undefined {
+  if (l.op !== 'conv' || typeof l.outChannels !== 'number') return undefined;
+  if (block === 0) return true;
+  const groups = typeof l.groups === 'number' ? l.groups : 1;
+  const cin = l.inputShapes[0][1];
+  const cout = l.outChannels;
+  if (groups === 1) return !(cout % 4 === 0 && (cin % 4 === 0 || cin < 4));
+  if (groups === cin && cout === cin) return cin % 4 !== 0;
+  return (cin / groups) % block !== 0 || (cout / groups) % block !== 0;
+}
+
+/** What shapes a layer's kernel beyond its counts: its GEMM width, and whether it runs unblocked. */
+export interface KernelShape {
+  gemmWidth?: number;
+  plain?: boolean;
+}
+
 /** The model's three terms for one layer, in milliseconds. */
 export function terms(
   p: MachineProfile,
   fit: ClassFit,
   flops: number,
   bytes: number,
-  width?: number,
+  shape: KernelShape = {},
 ): { overhead: number; compute: number; memory: number; gflops: number; gbps: number } {
-  const narrow = width !== undefined && fit.halfWidth !== undefined ? width / (width + fit.halfWidth) : 1;
-  const gflops = p.roofline.peakGflops * fit.computeEfficiency * narrow;
+  const w = shape.gemmWidth;
+  const narrow = w !== undefined && fit.halfWidth !== undefined ? w / (w + fit.halfWidth) : 1;
+  const plain = shape.plain ? (fit.plainFactor ?? 1) : 1;
+  const gflops = p.roofline.peakGflops * fit.computeEfficiency * narrow * plain;
   const gbps = bandwidthAt(p, bytes) * fit.memoryEfficiency;
   return { overhead: fit.overheadMs, compute: flops / gflops / 1e6, memory: bytes / gbps / 1e6, gflops, gbps };
 }
 
-/** What the model needs of a layer: its kernel class and counts. */
-export interface Predictable {
+/** What the model needs of a layer: its kernel class, counts and kernel shape. */
+export interface Predictable extends KernelShape {
   name: string;
   kernelClass: KernelClass | 'view';
   flops: number;
   memoryAccessBytes: number;
-  /** see gemmWidth */
-  gemmWidth?: number;
 }
 
 export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction {
@@ -107,7 +131,7 @@ export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction
   const fit = k === 'view' ? undefined : fitOf(p, k);
   if (k === 'view' || !fit)
     return { name: l.name, kernelClass: k, predictedMs: 0, bound: 'none', attainableGflops: 0, attainableGbps: 0 };
-  const t = terms(p, fit, l.flops, l.memoryAccessBytes, l.gemmWidth);
+  const t = terms(p, fit, l.flops, l.memoryAccessBytes, l);
   const roof = Math.max(t.compute, t.memory);
   const bound: Bound = t.overhead > roof ? 'overhead' : t.compute >= t.memory ? 'compute' : 'memory';
   // the roof the layer can reach at its intensity: min(compute roof, intensity × bandwidth roof)
@@ -130,7 +154,7 @@ export function predictLayer(p: MachineProfile, l: Predictable): LayerPrediction
 export function predictModel(p: MachineProfile, layers: LayerCost[], ioBytes: number): ModelPrediction {
   const preds = layers.map((l) => {
     const k = kernelClass(l);
-    return predictLayer(p, { ...l, kernelClass: k, gemmWidth: gemmWidth(l, k) });
+    return predictLayer(p, { ...l, kernelClass: k, gemmWidth: gemmWidth(l, k), plain: runsPlain(l, p.nchwcBlock) });
   });
   const fixed = p.runOverheadMs + ioBytes / p.ioGbps / 1e6;
   return { predictedMs: fixed + preds.reduce((a, x) => a + x.predictedMs, 0), layers: preds };
