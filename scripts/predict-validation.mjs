@@ -121,6 +121,27 @@ const line = (label, s) =>
 for (const [family] of families) line(family, summary(rows.filter((r) => r.family === family)));
 const all = summary(rows);
 line('all', all);
+// per layer: how well the predicted time shares match the measured ones (bench --per-layer)
+const perLayerModels = ['shufflenet-v1-g3-1.0x', 'shufflenet-v2-1.0x', 'mobilenet-v2-1.0x'];
+const shareErrors = [];
+console.log('\nper layer (time share of each deploy-view layer, predicted against measured):');
+for (const name of perLayerModels) {
+  const graph = nc.graphOf((await nc.resolveModels([name]))[0]);
+  const r = await nc.bench(
+    { kind: 'graph', graph },
+    { runs, warmup: 5, perLayer: true, predict: { profile, file: 'validation' } },
+  );
+  const layers = r.perLayer.layers.filter((l) => l.category !== 'view');
+  const predTotal = layers.reduce((a, l) => a + l.predictedMs, 0);
+  const errs = layers.map((l) => Math.abs(l.predictedMs / predTotal - l.timeShare));
+  shareErrors.push(...errs);
+  console.log(
+    `  ${name.padEnd(24)} ${layers.length} layers: median |share error| ${(100 * median(errs)).toFixed(2)} ` +
+      `points (median layer share ${(100 * median(layers.map((l) => l.timeShare))).toFixed(2)}%)`,
+  );
+}
+console.log(`  all: median |share error| ${(100 * median(shareErrors)).toFixed(2)} percentage points`);
+
 const ok = all.within >= 0.9 && all.rho >= 0.95;
 console.log(
   `\ntarget: at least 90% within ±10% and Spearman at least 0.95: ${ok ? 'PASS' : 'FAIL'} ` +

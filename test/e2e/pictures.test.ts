@@ -224,6 +224,25 @@ describe('HTML pages in a real browser', () => {
     }
   });
 
+  it('vega loads only for pictures: a text report never requires it', () => {
+    // a preload that lists every module the CLI requires
+    const log = join(dir, 'modules.log');
+    const hook = join(dir, 'hook.cjs');
+    writeFileSync(
+      hook,
+      `const M = require('node:module'); const fs = require('node:fs'); const load = M._load;
+       M._load = function (r, ...a) { fs.appendFileSync(${JSON.stringify(log)}, r + '\\n'); return load.call(this, r, ...a); };`,
+    );
+    const run = (args: string[]) => {
+      writeFileSync(log, '');
+      const r = cli(args, { env: { NODE_OPTIONS: `--require ${hook}` } });
+      expect(r.code).toBe(0);
+      return readFileSync(log, 'utf8');
+    };
+    expect(run(['report', 'shufflenet-v2-0.5x'])).not.toMatch(/vega/);
+    expect(run(['report', 'shufflenet-v2-0.5x', '--format', 'svg'])).toMatch(/vendor\/vega-lite\.cjs/);
+  });
+
   it('svg: one chart per invocation, chosen with --chart; it parses and has its marks', async () => {
     const file = make('layers.svg', ['report', 'shufflenet-v2-0.5x', '--format', 'svg', '--chart', 'operators']);
     const copy = join(dir, 'copy.svg');
