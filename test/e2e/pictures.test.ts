@@ -230,8 +230,11 @@ describe('HTML pages in a real browser', () => {
     const hook = join(dir, 'hook.cjs');
     writeFileSync(
       hook,
-      `const M = require('node:module'); const fs = require('node:fs'); const load = M._load;
-       M._load = function (r, ...a) { fs.appendFileSync(${JSON.stringify(log)}, r + '\\n'); return load.call(this, r, ...a); };`,
+      [
+        "const M = require('node:module'); const fs = require('node:fs'); const load = M._load;",
+        `M._load = function (r, ...a) { fs.appendFileSync(${JSON.stringify(log)}, r + '\\n');`,
+        'return load.call(this, r, ...a); };',
+      ].join('\n'),
     );
     const run = (args: string[]) => {
       writeFileSync(log, '');
