@@ -137,7 +137,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   for (const cls of KERNEL_CLASSES) {
     const samples: Sample[] = layers.filter((l) => l.cls === cls);
     if (samples.length < 3) continue;
-    const fit = fitClass(profile, samples, cls === 'depthwise');
+    const fit = fitClass(profile, samples);
     profile.classes[cls] = fit;
     for (const s of samples) errors.push(Math.abs(predictSample(profile, fit, s) / s.ms - 1));
   }

@@ -67,14 +67,12 @@ export const predictSample = (p: MachineProfile, fit: ClassFit, s: Sample): numb
 };
 
 /** Fit one class to its samples against the machine's roofline (`p.classes` is not read). */
-export function fitClass(p: MachineProfile, samples: Sample[], depthwise = false): ClassFit {
+export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
   const gemm = samples.every((s) => s.gemmWidth !== undefined);
-  // blocked and unblocked depthwise convolutions both among the samples: their ratio is fitted
-  // (onnxruntime's unblocked depthwise path is a grouped GEMM, an order of magnitude slower; for
-  // dense and pointwise convolutions the calibration and the guideline networks disagree on any
-  // difference, so none is modelled)
+  // convolutions with and without onnxruntime's blocked layout both among the samples: their
+  // ratio is fitted (1 where there is no difference)
   const plains = samples.filter((s) => s.plain).length;
-  const mixed = depthwise && plains >= 2 && samples.length - plains >= 2;
+  const mixed = plains >= 2 && samples.length - plains >= 2;
   // efficiencies stay in (0, 1] of the peak and (0, MAX_MEMORY_EFFICIENCY] of the measured bandwidth
   const asFit = (x: number[]): ClassFit => ({
     overheadMs: Math.exp(x[0]),

@@ -35,15 +35,15 @@ const nonNegative = z.number().nonnegative();
  *                      bytes / (bandwidth(bytes) · memoryEfficiency))
  * where w is the layer's GEMM width (the smaller of its inner dimension and its output channels per
  * group): narrow GEMMs (a grouped 1x1 convolution with few channels per group) run further below
- * the peak. Classes that are not GEMMs have no halfWidth. A depthwise convolution onnxruntime runs
- * without its blocked NCHWc layout has its compute efficiency multiplied by plainFactor.
+ * the peak. Classes that are not GEMMs have no halfWidth. A convolution onnxruntime runs without
+ * its blocked NCHWc layout has its compute efficiency multiplied by plainFactor.
  */
 const classFit = z.strictObject({
   overheadMs: nonNegative,
   computeEfficiency: positive,
   memoryEfficiency: positive,
   halfWidth: nonNegative.optional(),
-  /** depthwise only: compute efficiency without onnxruntime's blocked layout, relative to with it */
+  /** convolutions: compute efficiency without onnxruntime's blocked layout, relative to with it */
   plainFactor: positive.optional(),
   /** layers the class was fitted on */
   samples: z.number().int().nonnegative(),
