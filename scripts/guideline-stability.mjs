@@ -1,5 +1,5 @@
 // Do the guideline verdicts survive this machine's noise? (`npm run bench -- stability`)
-// Runs `guidelines` at its default settings (20 timed runs per network, 3 warm-up) N times in a
+// Runs `guidelines` at its default settings (40 timed runs per network, 3 warm-up) N times in a
 // row (NETCOST_STABILITY_RUNS, default 20) and counts how often each guideline gets its most
 // common verdict. Target: at least 19 of 20. Exit 1 when a guideline misses it.
 import { fileURLToPath } from 'node:url';

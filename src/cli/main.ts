@@ -260,7 +260,7 @@ export function program(argv: string[] = []): Command {
     .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o, argv.slice(1)));
 
-  predictOptions(timingOptions(p.command('guidelines'), '20, 5 with --quick', '3, 1 with --quick'))
+  predictOptions(timingOptions(p.command('guidelines'), '40, 5 with --quick', '3, 1 with --quick'))
     .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
     .option('--quick', 'a first look: fewer runs')

@@ -342,7 +342,7 @@ export async function runGuidelines(
   ids: GuidelineId[],
   opts: GuidelineOptions = {},
 ): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
-  const runs = opts.runs ?? 20;
+  const runs = opts.runs ?? 40;
   const warmup = opts.warmup ?? 3;
   const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
   const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);

@@ -39,7 +39,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
   });
   const { runs, warmup, threads, optLevel } = parseRunFlags(
     o,
-    o.quick ? { runs: 5, warmup: 1 } : { runs: 20, warmup: 3 },
+    o.quick ? { runs: 5, warmup: 1 } : { runs: 40, warmup: 3 },
   );
   const predict = await parsePredict(o);
   const show = async (r: GuidelinesReport) =>
