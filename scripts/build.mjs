@@ -7,7 +7,7 @@
 //   loader saves 10-16% of a report's wall time; a patch that kept commander from loading
 //   node:child_process saved 2% on top of it and was dropped). Large dependencies that only some commands
 //   need (zod and yaml for spec files, onnx-proto for ONNX, picomatch, cli-progress, vega and
-//   vega-lite for pictures, env-paths for machine profiles) are bundled
+//   vega-lite for pictures) are bundled
 //   apart in dist/vendor/ and loaded on first use.
 // - dist/builtins.json: every built-in spec validated and built in both views, read at start-up
 //   instead of parsing YAML while it holds the very text of the files on disk.
@@ -49,7 +49,7 @@ await build({
 });
 
 // vendor bundles for the command line
-const VENDOR = ['zod', 'yaml', 'onnx-proto', 'picomatch', 'cli-progress', 'vega', 'vega-lite', 'env-paths'];
+const VENDOR = ['zod', 'yaml', 'onnx-proto', 'picomatch', 'cli-progress', 'vega', 'vega-lite'];
 const vendorFile = (p) => `vendor/${p.replace(/[^a-z0-9]+/gi, '-')}.cjs`;
 for (const p of VENDOR) {
   await build({
