@@ -36,7 +36,7 @@ export function readProfile(path: string | undefined): MachineProfile {
   } catch (e) {
     if (path === undefined)
       throw new UsageError(
-        `no machine profile at ${file}: run 'netcost calibrate' once on this machine (about a minute), ` +
+        `no machine profile at ${file}: run 'netcost calibrate' once on this machine (about 15 s), ` +
           'or give one made elsewhere with --profile FILE',
         { cause: e },
       );

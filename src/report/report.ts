@@ -211,19 +211,26 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
     `${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ` +
     `${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
   const section = (title: string, body: string) => (md ? ['', `#### ${title}`, '', body] : ['', `${title}:`, body]);
+  // with a prediction, the header says which machine and what the total is made of
+  const machine = prediction ? predictionLines(prediction) : [];
   const parts = md
     ? [
         `### ${r.model}`,
         '',
         `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`,
+        ...machine.flatMap((x) => ['', x]),
         '',
         table('layer', rows),
       ]
-    : [`${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`, '', table('layer', rows)];
+    : [
+        `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`,
+        ...machine,
+        '',
+        table('layer', rows),
+      ];
   if (stages) parts.push(...section('By stage', table('layer', stages)));
   parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));
   parts.push(...section('By category', table('category', breakdownRows(r, 'byCategory'), false)));
-  const extra = prediction ? predictionLines(prediction) : [];
-  parts.push('', summary, ...memoryLines(r), ...extra, '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
+  parts.push('', summary, ...memoryLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
   return `${parts.join('\n')}\n`;
 }
