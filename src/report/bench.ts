@@ -5,6 +5,9 @@ import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
 const p1 = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** predicted against measured, signed; '-' where nothing was measured */
+const predError = (predicted: number | undefined, measured: number) =>
+  predicted === undefined || measured <= 0 ? '-' : `${predicted >= measured ? '+' : ''}${p1(predicted / measured - 1)}`;
 
 export function benchHeader(r: BenchResult): string[] {
   const e = r.env;
@@ -92,7 +95,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     'MAC %',
     'GFLOP/s',
     'GB/s',
-    ...(r.prediction ? ['pred (us)', 'bound', 'eff'] : []),
+    ...(r.prediction ? ['pred (us)', 'pred err', 'bound', 'eff'] : []),
   ];
   const rows = timingsAtDepth(pl?.layers ?? [], depth).map((l) => [
     l.name,
@@ -107,7 +110,12 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     fixed(l.gflops, 1),
     fixed(l.gbps, 1),
     ...(r.prediction
-      ? [(1000 * (l.predictedMs ?? 0)).toFixed(1), l.bound ?? '', l.efficiency ? p1(l.efficiency) : '-']
+      ? [
+          (1000 * (l.predictedMs ?? 0)).toFixed(1),
+          predError(l.predictedMs, l.measuredMs),
+          l.bound ?? '',
+          l.efficiency ? p1(l.efficiency) : '-',
+        ]
       : []),
   ]);
   if (format === 'csv') {
@@ -157,7 +165,14 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
             'conv+bn+relu kernel counts for the group):',
       table(head, rows, align),
     );
-    const ch = ['category', 'time (ms)', 'time %', 'MAdds %', 'MAC %', ...(r.prediction ? ['predicted (ms)'] : [])];
+    const ch = [
+      'category',
+      'time (ms)',
+      'time %',
+      'MAdds %',
+      'MAC %',
+      ...(r.prediction ? ['predicted (ms)', 'error'] : []),
+    ];
     parts.push(
       '',
       md ? '#### Time by op category\n' : 'Time by op category (as ShuffleNet V2, Figure 2):',
@@ -169,7 +184,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
           p1(c.timeShare),
           p1(c.maddsShare),
           p1(c.memoryAccessShare),
-          ...(r.prediction ? [fixed(c.predictedMs ?? 0, 3)] : []),
+          ...(r.prediction ? [fixed(c.predictedMs ?? 0, 3), predError(c.predictedMs, c.measuredMs)] : []),
         ]),
       ),
     );
