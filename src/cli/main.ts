@@ -153,7 +153,7 @@ export function program(argv: string[] = []): Command {
     .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
     .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
 
-  p.command('annotate')
+  predictOptions(p.command('annotate'))
     .description("copy an ONNX file with each node's costs in it (doc_string; metadata at IR >= 10), for graph viewers")
     .argument('<model.onnx>', 'an .onnx file')
     .requiredOption('-o, --output <file.onnx>', 'where to write the annotated copy')

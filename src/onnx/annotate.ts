@@ -9,6 +9,7 @@
 import type { CostReport, LayerCost } from '../cost/analyze.ts';
 import { ownerOf } from '../graph/names.ts';
 import { ShapeError } from '../ops/op.ts';
+import type { PredictedReport } from '../predict/attach.ts';
 import { assignNodeNames } from './node-names.ts';
 import { onnx } from './proto.ts';
 
@@ -99,6 +100,14 @@ const MARK = 'netcost: ';
 const n0 = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const pct = (x: number, t: number) => (t > 0 ? `${((100 * x) / t).toFixed(1)}%` : '0%');
 
+/** With a machine profile (`--predict`): the layer's predicted time and what bounds it. */
+function predicted(l: LayerCost, r: CostReport): string {
+  const machine = (r as Partial<PredictedReport>).prediction?.machine.cpu;
+  if (typeof l.predictedMs !== 'number' || machine === undefined) return '';
+  if (l.bound === 'fused') return `; runs inside layer ${String(l.fusedInto ?? 'a neighbour')}'s kernel on ${machine}`;
+  return `; predicted ${(1000 * l.predictedMs).toFixed(1)} us on ${machine} (${String(l.bound)}-bound)`;
+}
+
 /** A node's annotation: the cost of the layer it is, or what became of it. */
 function describe(
   name: string,
@@ -119,10 +128,17 @@ function describe(
     `${MARK}${typeof l.foreignOp === 'string' ? l.foreignOp : l.op} (${l.category}): params ${n0(l.params)}, ` +
     `MAdds ${n0(l.madds)} (${pct(l.madds, t.madds)} of the model), ` +
     `FLOPs ${n0(l.flops)}, MAC ${n0(l.memoryAccess)} elements = ${n0(l.memoryAccessBytes)} bytes at ${r.dtype} ` +
-    `(${pct(l.memoryAccess, t.memoryAccess)}), intensity ${l.intensity.toFixed(2)} FLOP/B${rule}${unknown}`;
+    `(${pct(l.memoryAccess, t.memoryAccess)}), intensity ${l.intensity.toFixed(2)} FLOP/B${rule}${unknown}` +
+    predicted(l, r);
   return {
     doc,
     props: [
+      ...(typeof l.predictedMs === 'number'
+        ? [
+            ['netcost.predictedMs', String(l.predictedMs)] as [string, string],
+            ['netcost.bound', String(l.bound)] as [string, string],
+          ]
+        : []),
       ['netcost.op', l.op],
       ['netcost.params', String(l.params)],
       ['netcost.madds', String(l.madds)],
@@ -195,7 +211,18 @@ export function annotateOnnx(bytes: Uint8Array, r: CostReport, version: string):
     memoryAccessBytes: t.memoryAccessBytes,
   };
   const meta: [string, string][] = [
-    ['netcost.totals', JSON.stringify({ ...totals, dtype: r.dtype, view: r.view, layers: t.layers })],
+    [
+      'netcost.totals',
+      JSON.stringify({
+        ...totals,
+        dtype: r.dtype,
+        view: r.view,
+        layers: t.layers,
+        ...((r as Partial<PredictedReport>).prediction
+          ? { predictedMs: (r as PredictedReport).totals.predictedMs }
+          : {}),
+      }),
+    ],
     ['netcost.annotated', `costs by netcost ${version}; each node's doc_string holds its own`],
   ];
   return concat([

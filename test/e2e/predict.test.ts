@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers.ts';
 
@@ -108,6 +109,22 @@ describe('calibrate and --predict', () => {
       j.perLayer.layers.reduce((a: number, l: { predictedMs: number }) => a + l.predictedMs, 0),
       9,
     );
+  });
+
+  it("annotate --predict writes each node's predicted time and bound, and the total, into the file", () => {
+    const out = join(cache, 'annotated.onnx');
+    const onnxFile = join(cache, 'v2.onnx');
+    expect(cli(['export', 'shufflenet-v2-0.5x', '-o', onnxFile]).code).toBe(0);
+    const r = cli(['annotate', onnxFile, '-o', out, '--predict'], { env });
+    expect(r.code).toBe(0);
+    const m = onnxProto.onnx.ModelProto.decode(readFileSync(out));
+    const conv = m.graph?.node?.find((n) => n.name === 'conv1.conv');
+    expect(conv?.docString).toMatch(/; predicted \d+\.\d us on .* \((compute|memory|overhead)-bound\)$/);
+    const bn = m.graph?.node?.find((n) => n.name === 'conv1.bn');
+    expect(bn?.docString).toMatch(/; runs inside layer conv1's kernel on /);
+    const totals = JSON.parse(m.metadataProps?.find((p) => p.key === 'netcost.totals')?.value ?? '{}');
+    const report = JSON.parse(cli(['report', onnxFile, '--predict', '--format', 'json'], { env }).stdout);
+    expect(totals.predictedMs).toBe(report.totals.predictedMs);
   });
 
   it('guidelines --costs-only --predict answers in milliseconds with the bound of each row', () => {

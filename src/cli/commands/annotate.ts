@@ -3,14 +3,15 @@ import { UsageError } from '../../errors.ts';
 import { annotateOnnx } from '../../onnx/annotate.ts';
 import { importOnnx } from '../../onnx/import.ts';
 import { resolveSource } from '../../pipeline.ts';
+import type { MachineProfile } from '../../predict/machine.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
-import { parseDtype, parseInputs, parseRules } from '../options.ts';
+import { type PredictFlags, parseDtype, parseInputs, parsePredict, parseRules } from '../options.ts';
 
 declare const VERSION: string;
 export const netcostVersion = () => (typeof VERSION === 'string' ? VERSION : '');
 
-export interface AnnotateFlags {
+export interface AnnotateFlags extends PredictFlags {
   output: string;
   input?: string[];
   dtype: string;
@@ -19,14 +20,18 @@ export interface AnnotateFlags {
 }
 
 /** The file's own bytes with every node's costs in its doc_string (and metadata, IR >= 10). */
-export function annotatedBytes(
+export async function annotatedBytes(
   bytes: Uint8Array,
   file: string,
-  opts: Parameters<typeof importOnnx>[1] & { dtype?: string },
+  opts: Parameters<typeof importOnnx>[1] & { dtype?: string; predict?: { profile: MachineProfile; file: string } },
 ) {
   const r = importOnnx(bytes, opts);
   for (const w of r.warnings) say(`warning: ${file}: ${w}`);
-  const report = analyze(r.graph, parseDtype(opts.dtype ?? 'fp32'));
+  let report = analyze(r.graph, parseDtype(opts.dtype ?? 'fp32'));
+  if (opts.predict) {
+    const { withPrediction } = await import('../../predict/attach.ts');
+    report = withPrediction(report, r.graph, opts.predict.profile, opts.predict.file);
+  }
   return { bytes: annotateOnnx(bytes, report, netcostVersion()), report };
 }
 
@@ -38,12 +43,13 @@ export async function annotateCommand(model: string, o: AnnotateFlags): Promise<
     );
   }
   const rules = await parseRules(o.rules);
-  const out = annotatedBytes(src.bytes, src.file, {
+  const out = await annotatedBytes(src.bytes, src.file, {
     file: src.file,
     inputs: parseInputs(o.input),
     strict: o.strict,
     rules,
     dtype: o.dtype,
+    predict: await parsePredict(o),
   });
   writeFileAtomic(o.output, out.bytes);
   say(

@@ -22,7 +22,7 @@ export async function exportCommand(model: string, o: ExportFlags): Promise<void
     throw new UsageError(`--seed '${o.seed}' is not a whole number of 0 or more`);
   const g = graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) });
   let bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
-  if (o.annotate) bytes = annotatedBytes(bytes, o.output, { file: o.output }).bytes;
+  if (o.annotate) bytes = (await annotatedBytes(bytes, o.output, { file: o.output })).bytes;
   writeFileAtomic(o.output, bytes);
   process.stderr.write(
     `netcost: wrote ${o.output} (${g.model}, ${g.view} view, ${g.layers.length} layers, ` +
