@@ -173,13 +173,18 @@ export function platformNote(def: GuidelineDef, rows: GuidelineRow[]): string | 
   const mix =
     `predicted time is ${(100 * mean('compute')).toFixed(0)}% compute-bound, ${(100 * mean('memory')).toFixed(0)}% ` +
     `memory-bound and ${(100 * mean('overhead')).toFixed(0)}% per-kernel overhead on average over the rows`;
-  if ((def.id === 'G1' || def.id === 'G2' || def.id === 'G4') && mean('memory') < 0.3)
+  if ((def.id === 'G1' || def.id === 'G2' || def.id === 'G4') && mean('memory') < 0.3) {
+    const why =
+      def.id === 'G4'
+        ? 'the element-wise work is predicted to cost what it does mostly as kernel time, not as memory traffic'
+        : 'a slowdown it predicts comes from narrow GEMMs (few channels per group or per side) running further ' +
+          'below the peak';
     return (
       `${def.id} on this machine: ${mix}. The paper explains the trend by memory access; the latency model ` +
-      'finds these layers compute-bound here, so MAC is not what limits them: a slowdown it predicts comes from ' +
-      'narrow GEMMs (few channels per group or per side) running further below the peak. That is a finding ' +
-      "about the platform, which is the paper's own point: measure on the target."
+      `finds these layers compute-bound here, so MAC is not what limits them: ${why}. That is a finding about ` +
+      "the platform, which is the paper's own point: measure on the target."
     );
+  }
   return `${def.id} on this machine: ${mix}.`;
 }
 
