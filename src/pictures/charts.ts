@@ -32,6 +32,17 @@ type Row = Record<string, string | number>;
 const WIDTH = 640;
 const BAR = 11;
 
+/** Horizontal bars, one per (item, series): items in their `order`, series side by side and coloured. */
+const barsOf = (item: string, x: string, xTitle: string) => ({
+  mark: { type: 'bar', tooltip: true },
+  encoding: {
+    y: { field: item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
+    yOffset: { field: 'series', type: 'nominal', sort: null },
+    x: { field: x, type: 'quantitative', title: xTitle },
+    color: { field: 'series', type: 'nominal', sort: null, title: null },
+  },
+});
+
 /**
  * Grouped horizontal bars: one bar per (item, series), items in the order given; with `group`, one
  * panel per group (a model's stages), in order.
@@ -44,13 +55,7 @@ function groupedBars(
 ): Chart {
   const items = new Set(rows.map((r) => r[o.item])).size;
   const bars = {
-    mark: { type: 'bar', tooltip: true },
-    encoding: {
-      y: { field: o.item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
-      yOffset: { field: 'series', type: 'nominal', sort: null },
-      x: { field: o.x, type: 'quantitative', title: o.xTitle },
-      color: { field: 'series', type: 'nominal', sort: null, title: null },
-    },
+    ...barsOf(o.item, o.x, o.xTitle),
     width: WIDTH,
     height: items === 0 ? 40 : { step: BAR },
   };
@@ -322,17 +327,7 @@ export function guidelineCharts(g: GuidelinesReport): Chart[] {
         facet: { field: 'panel', type: 'nominal', title: null, sort: null },
         columns: 3,
         resolve: { scale: { y: 'independent' } },
-        spec: {
-          width: 180,
-          height: { step: 30 },
-          mark: { type: 'bar', tooltip: true },
-          encoding: {
-            y: { field: 'row', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
-            yOffset: { field: 'series', type: 'nominal', sort: null },
-            x: { field: 'relative', type: 'quantitative', title: 'relative speed (x)' },
-            color: { field: 'series', type: 'nominal', sort: null, title: null },
-          },
-        },
+        spec: { width: 180, height: { step: 30 }, ...barsOf('row', 'relative', 'relative speed (x)') },
       } as TopLevelSpec,
     },
   ];
