@@ -32,6 +32,15 @@ type Row = Record<string, string | number>;
 const WIDTH = 640;
 const BAR = 11;
 
+/** A chart: its name, title, marks (one per data row) and the Vega-Lite spec around `body`. */
+const chart = (name: string, title: string, mark: Chart['mark'], marks: number, body: object): Chart => ({
+  name,
+  title,
+  marks,
+  mark,
+  spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, ...body } as TopLevelSpec,
+});
+
 /** Horizontal bars, one per (item, series): items in their `order`, series side by side and coloured. */
 const barsOf = (item: string, x: string, xTitle: string) => ({
   mark: { type: 'bar', tooltip: true },
@@ -60,32 +69,24 @@ function groupedBars(
     height: items === 0 ? 40 : { step: BAR },
   };
   const grouped = o.group && new Set(rows.map((r) => r.group)).size > 1;
-  return {
-    name,
-    title,
-    marks: rows.length,
-    mark: 'rect',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      data: { values: rows },
-      ...(grouped
-        ? {
-            facet: {
-              row: {
-                field: 'group',
-                type: 'nominal',
-                sort: { field: 'order', op: 'min' },
-                title: null,
-                header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
-              },
+  return chart(name, title, 'rect', rows.length, {
+    data: { values: rows },
+    ...(grouped
+      ? {
+          facet: {
+            row: {
+              field: 'group',
+              type: 'nominal',
+              sort: { field: 'order', op: 'min' },
+              title: null,
+              header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
             },
-            spec: bars,
-            resolve: { scale: { y: 'independent' } },
-          }
-        : bars),
-    } as TopLevelSpec,
-  };
+          },
+          spec: bars,
+          resolve: { scale: { y: 'independent' } },
+        }
+      : bars),
+  });
 }
 
 /** A layer's panel: its top-level group (a spec's stage, an ONNX file's module), or itself. */
@@ -198,19 +199,7 @@ function roofline(r: CostReport): Chart {
         color: { value: '#888' },
       },
     });
-  return {
-    name: 'roofline',
-    title,
-    marks: points.length,
-    mark: 'symbol',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title,
-      width: WIDTH,
-      height: 360,
-      layer: layers,
-    } as TopLevelSpec,
-  };
+  return chart('roofline', title, 'symbol', points.length, { width: WIDTH, height: 360, layer: layers });
 }
 
 export function compareCharts(c: CompareResult): Chart[] {
@@ -247,20 +236,12 @@ export function compareCharts(c: CompareResult): Chart[] {
     metrics.map(([series, f]) => ({ model: m.model, order, series, ratio: f(m, order) / (f(base, 0) || 1) })),
   );
   return [
-    {
-      name: 'latency',
-      title,
-      marks: lat ? 2 * points.length : points.length,
-      mark: 'symbol',
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title,
-        data: { values: points },
-        hconcat: lat
-          ? [scatter('madds', 'MAdds (M)'), scatter('mac', 'MAC (M elements)')]
-          : [scatter('madds', 'MAdds (M)')],
-      } as TopLevelSpec,
-    },
+    chart('latency', title, 'symbol', lat ? 2 * points.length : points.length, {
+      data: { values: points },
+      hconcat: lat
+        ? [scatter('madds', 'MAdds (M)'), scatter('mac', 'MAC (M elements)')]
+        : [scatter('madds', 'MAdds (M)')],
+    }),
     groupedBars('ratios', `ratios to the first model, ${base.model}`, ratios, {
       item: 'model',
       x: 'ratio',
@@ -315,21 +296,13 @@ export function guidelineCharts(g: GuidelinesReport): Chart[] {
   );
   const title = 'speed relative to the first row, per guideline and width: this machine beside the paper';
   return [
-    {
-      name: 'guidelines',
-      title,
-      marks: rows.length,
-      mark: 'rect',
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title,
-        data: { values: rows },
-        facet: { field: 'panel', type: 'nominal', title: null, sort: null },
-        columns: 3,
-        resolve: { scale: { y: 'independent' } },
-        spec: { width: 180, height: { step: 30 }, ...barsOf('row', 'relative', 'relative speed (x)') },
-      } as TopLevelSpec,
-    },
+    chart('guidelines', title, 'rect', rows.length, {
+      data: { values: rows },
+      facet: { field: 'panel', type: 'nominal', title: null, sort: null },
+      columns: 3,
+      resolve: { scale: { y: 'independent' } },
+      spec: { width: 180, height: { step: 30 }, ...barsOf('row', 'relative', 'relative speed (x)') },
+    }),
   ];
 }
 
