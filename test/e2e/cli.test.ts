@@ -368,7 +368,10 @@ describe('netcost guidelines', () => {
   it('measures with --quick and states a verdict per guideline', () => {
     const r = cli(['guidelines', 'G1', '--runs', '2', '--warmup', '0']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^G1: this CPU (confirms|partly confirms|does not show|contradicts)/m);
+    // two runs per network: the verdict may well be that the noise leaves it open
+    expect(r.stdout).toMatch(
+      /^G1: (this CPU (confirms|does not show|contradicts)|inconclusive at this noise: about \d+ runs per network)/m,
+    );
     expect(r.stdout).toMatch(/Eq\.1 bound/);
   });
   it('an unknown guideline is a usage error', () => {
