@@ -35,9 +35,17 @@ export type Source =
 /** Input shapes by input name; '*' is a shape given without a name (a model's only input). */
 export type InputShapes = Record<string, number[]>;
 
-export interface SourceOptions {
-  view?: View;
+/** How an ONNX file's inputs and symbolic sizes are bound (`--input`, `--dim`, `--loop-trips`). */
+export interface InputBinding {
   inputs?: InputShapes;
+  /** symbolic dimensions by name, wherever they appear */
+  dims?: Record<string, number>;
+  /** trips of a Loop whose trip count is known only at run time */
+  loopTrips?: number;
+}
+
+export interface SourceOptions extends InputBinding {
+  view?: View;
   /** ONNX: unknown ops are errors */
   strict?: boolean;
   /** ONNX: the user's cost rules (`--rules`) */
@@ -82,6 +90,9 @@ export async function resolveSource(arg: string): Promise<Source> {
 export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {
   const named = Object.keys(opts.inputs ?? {}).filter((k) => k !== '*');
   if (src.kind === 'spec') {
+    const dim = Object.keys(opts.dims ?? {})[0];
+    if (dim !== undefined)
+      throw new UsageError(`--dim ${dim}=...: named dimensions apply to ONNX files; a spec's input is --input NxCxHxW`);
     if (named.length)
       throw new UsageError(
         `--input ${named[0]}=...: named inputs apply to ONNX files; a spec has one input, give --input NxCxHxW`,
@@ -92,7 +103,8 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
     return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
   }
   const { importOnnx } = await import('./onnx/import.ts');
-  const r = importOnnx(src.bytes, { file: src.file, inputs: opts.inputs, strict: opts.strict, rules: opts.rules });
+  const { inputs, dims, loopTrips, strict, rules } = opts;
+  const r = importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, strict, rules });
   for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
   return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
 }

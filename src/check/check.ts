@@ -10,7 +10,7 @@ import { deployGraph } from '../graph/deploy.ts';
 import type { Graph, View } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
-import { type InputShapes, type Source, sourceGraph } from '../pipeline.ts';
+import { type InputBinding, type Source, sourceGraph } from '../pipeline.ts';
 import { withLock, writeFileAtomic } from '../util/fs.ts';
 import {
   type BaselineStore,
@@ -125,8 +125,8 @@ export interface CheckOptions {
     threads: number;
     onProgress?: (d: number, t: number, p: string) => void;
   };
-  /** shapes for ONNX inputs with symbolic dimensions */
-  inputs?: InputShapes;
+  /** shapes for ONNX inputs with symbolic dimensions, named dimensions, Loop trips */
+  binding?: InputBinding;
   /** the command that records the current numbers, for fix hints (the user's own, with --update) */
   updateCommand?: string;
   /** the views compared (default: both) */
@@ -169,7 +169,7 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
   const current = new Map<string, ModelBaseline>();
   const graphs = new Map<string, { graph: Graph; source: Source }>();
   for (const src of sources) {
-    const g = await sourceGraph(src, { inputs: opts.inputs, rules: opts.rules });
+    const g = await sourceGraph(src, { ...opts.binding, rules: opts.rules });
     const seen = graphs.get(g.model);
     if (seen && sourceId(seen.source) === sourceId(src)) continue;
     if (seen) {
@@ -187,11 +187,11 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
   let referenceName: string | undefined;
   if (opts.measure) {
     const { benchMany } = await import('../measure/bench.ts');
-    const refGraph = await sourceGraph(opts.measure.reference, { inputs: opts.inputs, rules: opts.rules });
+    const refGraph = await sourceGraph(opts.measure.reference, { ...opts.binding, rules: opts.rules });
     referenceName = refGraph.model;
     const target = (g: Graph, s: Source): BenchTarget =>
       s.kind === 'onnx'
-        ? { kind: 'onnx', file: s.file, bytes: s.bytes, inputShapes: opts.inputs, rules: opts.rules }
+        ? { kind: 'onnx', file: s.file, bytes: s.bytes, ...opts.binding, rules: opts.rules }
         : { kind: 'graph', graph: g };
     const rest = [...graphs.values()].filter((x) => x.graph.model !== refGraph.model);
     const { results } = await benchMany(

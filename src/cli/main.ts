@@ -49,6 +49,19 @@ function predictOptions(c: Command): Command {
     );
 }
 
+/** `--input`, `--dim` and `--loop-trips`, shared by the commands that read ONNX files. */
+function inputOptions(c: Command, input: string): Command {
+  return c
+    .option('--input <[name=]NxCxHxW>', input, collect, [] as string[])
+    .option(
+      '--dim <name=N>',
+      'ONNX: the size of a symbolic dimension, wherever it appears (repeatable): --dim batch=8 --dim seq=128',
+      collect,
+      [] as string[],
+    )
+    .option('--loop-trips <N>', 'ONNX: the trips of a Loop whose trip count is known only at run time');
+}
+
 function timingOptions(c: Command, runs: string, warmup: string, what = ''): Command {
   return c
     .option('--runs <N>', `timed runs per model${what} (default ${runs})`)
@@ -59,9 +72,7 @@ function timingOptions(c: Command, runs: string, warmup: string, what = ''): Com
 
 export function program(argv: string[] = []): Command {
   const p = new Command('netcost')
-    .description(
-      'What a convolutional network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.',
-    )
+    .description('What a neural network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.')
     .version(VERSION)
     // the option parser's mistakes are one line, like every other error
     .configureOutput({
@@ -79,16 +90,13 @@ export function program(argv: string[] = []): Command {
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (o) => (await import('./commands/list.ts')).list(o));
 
-  predictOptions(p.command('report'))
-    .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
-    .argument('<model>', 'built-in model name, spec file, or .onnx file')
-    .option(
-      '--input <[name=]NxCxHxW>',
-      "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, " +
-        'name=shape per input (repeatable)',
-      collect,
-      [] as string[],
-    )
+  inputOptions(
+    predictOptions(p.command('report'))
+      .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
+      .argument('<model>', 'built-in model name, spec file, or .onnx file'),
+    "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, " +
+      'name=shape per input (repeatable)',
+  )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error, not a warning')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know; see the README')
     .option(
@@ -96,7 +104,11 @@ export function program(argv: string[] = []): Command {
       'original (as defined: conv, BN, activation separate) | deploy (BN folded, activations fused)',
       'original',
     )
-    .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
+    .option(
+      '--dtype <dtype>',
+      'specs: bytes per element for MAC bytes: fp32 | fp16 | int8 (default fp32); ' +
+        "an ONNX file's tensors keep their own types",
+    )
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
     .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
     .option('--chart <name>', 'with --format svg: the chart to draw: layers | roofline | operators (default layers)')
@@ -110,19 +122,16 @@ export function program(argv: string[] = []): Command {
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
-  predictOptions(timingOptions(p.command('compare'), '30', '5', ' with --measure'))
-    .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
-    .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files')
-    .option(
-      '--input <[name=]NxCxHxW>',
-      'input shape for every model (repeatable for named ONNX inputs)',
-      collect,
-      [] as string[],
-    )
+  inputOptions(
+    predictOptions(timingOptions(p.command('compare'), '30', '5', ' with --measure'))
+      .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
+      .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files'),
+    'input shape for every model (repeatable for named ONNX inputs)',
+  )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--view <view>', 'original | deploy', 'original')
-    .option('--dtype <dtype>', 'fp32 | fp16 | int8', 'fp32')
+    .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types")
     .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
     .option('--chart <name>', 'with --format svg: the chart to draw: latency | ratios (default latency)')
     .option(
@@ -153,36 +162,36 @@ export function program(argv: string[] = []): Command {
     .addHelpText('after', '\nExample:\n  $ netcost export shufflenet-v2-1.0x -o shufflenet-v2-1.0x.onnx')
     .action(async (model, o) => (await import('./commands/export.ts')).exportCommand(model, o));
 
-  predictOptions(p.command('annotate'))
-    .description("copy an ONNX file with each node's costs in it (doc_string; metadata at IR >= 10), for graph viewers")
-    .argument('<model.onnx>', 'an .onnx file')
-    .requiredOption('-o, --output <file.onnx>', 'where to write the annotated copy')
+  inputOptions(
+    predictOptions(p.command('annotate'))
+      .description(
+        "copy an ONNX file with each node's costs in it (doc_string; metadata at IR >= 10), for graph viewers",
+      )
+      .argument('<model.onnx>', 'an .onnx file')
+      .requiredOption('-o, --output <file.onnx>', 'where to write the annotated copy'),
+    'shape for inputs with symbolic dimensions (repeatable)',
+  )
     .option(
-      '--input <[name=]NxCxHxW>',
-      'shape for inputs with symbolic dimensions (repeatable)',
-      collect,
-      [] as string[],
+      '--dtype <dtype>',
+      'specs: bytes per element for MAC bytes: fp32 | fp16 | int8 (default fp32); ' +
+        "an ONNX file's tensors keep their own types",
     )
-    .option('--dtype <dtype>', 'bytes per element for MAC bytes: fp32 | fp16 | int8', 'fp32')
     .option('--strict', 'an op netcost has no cost rule for is an error, not a warning')
     .option('--rules <file>', 'cost rules (YAML or JSON) for ops netcost does not know')
     .addHelpText('after', '\nExample:\n  $ netcost annotate model.onnx -o model.costs.onnx --rules rules.yaml')
     .action(async (model, o) => (await import('./commands/annotate.ts')).annotateCommand(model, o));
 
-  predictOptions(timingOptions(p.command('bench'), '50', '10'))
-    .description(
-      "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time " +
-        'per layer beside MAdds and MAC',
-    )
-    .argument('<model>', 'built-in model name, spec file, or .onnx file')
-    .option('--per-layer', 'profile kernels and attribute their time to layers')
-    .option('--view <view>', 'graph to export: original | deploy (onnxruntime fuses either way)', 'original')
-    .option(
-      '--input <[name=]NxCxHxW>',
-      'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)',
-      collect,
-      [] as string[],
-    )
+  inputOptions(
+    predictOptions(timingOptions(p.command('bench'), '50', '10'))
+      .description(
+        "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time " +
+          'per layer beside MAdds and MAC',
+      )
+      .argument('<model>', 'built-in model name, spec file, or .onnx file')
+      .option('--per-layer', 'profile kernels and attribute their time to layers')
+      .option('--view <view>', 'graph to export: original | deploy (onnxruntime fuses either way)', 'original'),
+    'input shape; for an ONNX file with symbolic dimensions, name=shape per input (repeatable)',
+  )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--format <format>', 'table | json | csv | md | html | svg (html and svg need --per-layer)', 'table')
@@ -215,19 +224,16 @@ export function program(argv: string[] = []): Command {
     )
     .action(async (o) => (await import('./commands/calibrate.ts')).calibrateCommand(o));
 
-  timingOptions(p.command('check'), '30', '5', ' with --measure')
-    .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
-    .argument(
-      '[models...]',
-      'models to check: spec files, .onnx files, built-in names or globs (default: the models of ' +
-        'netcost.config.json, or a `netcost` key in package.json)',
-    )
-    .option(
-      '--input <[name=]NxCxHxW>',
-      'shape for ONNX inputs with symbolic dimensions (repeatable)',
-      collect,
-      [] as string[],
-    )
+  inputOptions(
+    timingOptions(p.command('check'), '30', '5', ' with --measure')
+      .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
+      .argument(
+        '[models...]',
+        'models to check: spec files, .onnx files, built-in names or globs (default: the models of ' +
+          'netcost.config.json, or a `netcost` key in package.json)',
+      ),
+    'shape for ONNX inputs with symbolic dimensions (repeatable)',
+  )
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option(
       '--baseline <path>',

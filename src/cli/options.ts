@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
+import type { InputBinding } from '../pipeline.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { UNITS, type Units } from '../report/format.ts';
 import type { Format } from '../report/report.ts';
@@ -32,7 +33,19 @@ export const pictures = () => import('../pictures/pictures.ts');
 export const parseUnits = (v: string): Units => oneOf('--units', v, UNITS);
 export const parseView = (v: string): View =>
   oneOf('--view', v === 'spec' ? 'original' : v, ['original', 'deploy'] as const);
-export const parseDtype = (v: string): Dtype => oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);
+export const parseDtype = (v: string | undefined): Dtype =>
+  v === undefined ? 'fp32' : oneOf('--dtype', v, ['fp32', 'fp16', 'int8'] as const);
+
+/** `--dtype` sets every tensor's type of a spec; an ONNX file's tensors keep their own. */
+export function checkDtypeFor(sources: { kind: string; name: string }[], given: string | undefined): void {
+  const file = sources.find((s) => s.kind === 'onnx');
+  if (given !== undefined && file) {
+    throw new UsageError(
+      `--dtype ${given}: ${file.name} is an ONNX file, whose tensors keep their own element types (the report ` +
+        'gives each layer its precision); --dtype applies to specs',
+    );
+  }
+}
 export const parseShape = (v: string | undefined): Nchw | undefined =>
   v === undefined ? undefined : parseInput(v, '--input');
 
@@ -56,11 +69,44 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
   return out;
 }
 
+/** The flags that bind an ONNX file's inputs: `--input`, `--dim`, `--loop-trips`. */
+export interface InputFlags {
+  input?: string[];
+  dim?: string[];
+  loopTrips?: string;
+}
+
+/** Repeatable `--dim name=N`: a symbolic dimension's size, by its name. */
+export function parseDimFlags(values: string[] | undefined): Record<string, number> {
+  // names are data: a null-prototype object
+  const out: Record<string, number> = Object.create(null);
+  for (const v of values ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(v);
+    if (!m) throw new UsageError(`--dim: '${v}' is not name=N; write, for example, --dim batch=8`);
+    const n = parsePositiveInt(`--dim ${m[1]}`, m[2], 1, LIMITS.dimension);
+    if (Object.hasOwn(out, m[1])) throw new UsageError(`--dim: two sizes for '${m[1]}'`);
+    out[m[1]] = n;
+  }
+  return out;
+}
+
+export function parseInputFlags(o: InputFlags): InputBinding {
+  const dims = parseDimFlags(o.dim);
+  return {
+    inputs: parseInputs(o.input),
+    ...(Object.keys(dims).length ? { dims } : {}),
+    ...(o.loopTrips !== undefined
+      ? { loopTrips: parsePositiveInt('--loop-trips', o.loopTrips, 0, LIMITS.repeat) }
+      : {}),
+  };
+}
+
 /** commander helper: collect a repeatable option into an array */
 export const collect = (v: string, acc: string[]) => [...acc, v];
 
 export function parsePositiveInt(flag: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(v);
+  // decimal digits only: `0x10`, `1e3` and ` 8` are not counts
+  const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${flag} '${v}' is not a whole number from ${min} to ${fmtLimit(max)}`);
   }

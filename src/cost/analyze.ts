@@ -4,9 +4,11 @@
  * plus the weights the layer reads, plus elements of every output tensor; a pure view costs 0.
  */
 import { NetcostError } from '../errors.ts';
+import { bytesOf, DTYPE_BYTES, type Dtype, precisionOf } from '../graph/dtype.ts';
 import type { Graph, Layer, Shape, View } from '../graph/types.ts';
-import { type OpCategory, opCounts } from '../ops/index.ts';
+import { type OpCategory, type OpCounts, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
+import { type StoredParams, storedParams } from './stored.ts';
 import { type Summary, summary } from './summary.ts';
 
 /**
@@ -14,8 +16,8 @@ import { type Summary, summary } from './summary.ts';
  * called `original`; layers carry their group `path`; bench's `source` became `run`.
  */
 export const SCHEMA_VERSION = 2;
-export type Dtype = 'fp32' | 'fp16' | 'int8';
-export const DTYPE_BYTES: Record<Dtype, number> = { fp32: 4, fp16: 2, int8: 1 };
+export type { Dtype } from '../graph/dtype.ts';
+export { DTYPE_BYTES } from '../graph/dtype.ts';
 
 export interface Totals {
   params: number;
@@ -38,6 +40,10 @@ export interface LayerCost extends Totals {
   /** the groups enclosing the layer, outermost first */
   path: string[];
   fusedFrom?: string[];
+  /** imported files: the layer's precision (`int8`, `fp16`, `fp32->int8`) */
+  dtype?: string;
+  /** times it runs per inference when not once (a Loop body; 0: an If branch not counted); counts are per inference */
+  runs?: number;
   [attr: string]: unknown;
 }
 
@@ -56,8 +62,14 @@ export interface CostReport {
   file: string;
   input: Shape;
   view: View;
-  dtype: Dtype;
-  bytesPerElement: number;
+  /** the one element type of every tensor (specs), or `file`: each tensor at its own type (imported files) */
+  dtype: Dtype | 'file';
+  /** bytes per element of every tensor (specs only) */
+  bytesPerElement?: number;
+  /** imported files: layers by precision, most first */
+  precision?: { dtype: string; layers: number }[];
+  /** imported files: params as stored, against what the layers use (weights shared or aliased) */
+  params?: StoredParams;
   totals: Totals & { intensity: number; layers: number };
   layers: LayerCost[];
   groups: GroupCost[];
@@ -65,6 +77,8 @@ export interface CostReport {
   summary: Summary;
   /** what the analysis could not cost (ONNX ops without a rule), present only when there is something to say */
   warnings?: string[];
+  /** what reading the model decided (an If's branch, a Loop's trips), present only when there is something to say */
+  notes?: string[];
 }
 
 const zero = (): Totals => ({ params: 0, madds: 0, flops: 0, memoryAccess: 0, memoryAccessBytes: 0 });
@@ -81,22 +95,53 @@ export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flo
  * What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them;
  * `NonMaxSuppression (rule)` for an op costed by a user rule, `(no rule)` for one costed as 0.
  */
-export function opLabel(l: LayerCost): string {
+export function opName(l: LayerCost): string {
   if (typeof l.foreignOp === 'string') return `${l.foreignOp} (${l.op === 'custom' ? 'rule' : 'no rule'})`;
   return l.fusedFrom
     ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+')
     : l.op;
 }
 
+/** The op as a row shows it: with how often it runs when not once (a Loop body's `conv (x1,000)`). */
+export function opLabel(l: LayerCost): string {
+  const runs = l.runs === undefined ? '' : l.runs === 0 ? ' (not counted)' : ` (x${l.runs.toLocaleString('en-US')})`;
+  return `${opName(l)}${runs}`;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * Bytes of a typed layer's memory access: each input read and output written at its own element
+ * type, the weights read at their types (weighted by their elements: an int8 weight and its int32
+ * bias).
+ */
+function typedBytes(l: Layer, c: OpCounts, outputs: number[]): number {
+  const t = l.types as NonNullable<Layer['types']>;
+  const fallback = t.outputs[0] ?? 'fp32';
+  const reads = c.inputsRead.reduce((a, n, k) => a + bytesOf(n, t.inputs[k] ?? fallback), 0);
+  const writes = outputs.reduce((a, n, k) => a + bytesOf(n, t.outputs[k] ?? fallback), 0);
+  if (c.weightsRead === 0) return reads + writes;
+  const refs = (l.weights ?? []).filter((w) => !w.operand);
+  const learned = refs.filter((w) => w.param);
+  const basis = learned.length ? learned : refs;
+  const elements = sum(basis.map((w) => w.elements));
+  const perElement =
+    elements > 0 ? sum(basis.map((w) => bytesOf(w.elements, w.type))) / elements : bytesOf(1, fallback);
+  return reads + writes + Math.round(c.weightsRead * perElement);
+}
+
 export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
   const c = opCounts(l);
-  const memoryAccess = c.view ? 0 : c.inputsRead + c.weightsRead + l.outputShapes.reduce((a, s) => a + numel(s), 0);
+  const runs = l.runs ?? 1;
+  const outputs = l.outputShapes.map(numel);
+  const perRun = c.view ? 0 : sum(c.inputsRead) + c.weightsRead + sum(outputs);
+  const bytes = c.view ? 0 : l.types ? typedBytes(l, c, outputs) : perRun * bytesPerElement;
   const t: Totals = {
     params: c.params,
-    madds: c.madds,
-    flops: c.flops,
-    memoryAccess,
-    memoryAccessBytes: memoryAccess * bytesPerElement,
+    madds: c.madds * runs,
+    flops: c.flops * runs,
+    memoryAccess: perRun * runs,
+    memoryAccessBytes: bytes * runs,
   };
   return {
     name: l.name,
@@ -110,6 +155,8 @@ export function layerCost(l: Layer, bytesPerElement: number): LayerCost {
     ...l.attrs,
     path: l.path,
     ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+    ...(l.types ? { dtype: precisionOf({ ...l.types, weights: l.weights ?? [] }) } : {}),
+    ...(l.runs !== undefined && l.runs !== 1 ? { runs: l.runs } : {}),
   };
 }
 
@@ -129,7 +176,16 @@ function exact(g: Graph, t: Totals): void {
   }
 }
 
+/** Layers by precision, most first (imported files). */
+function precisionSummary(layers: LayerCost[]): { dtype: string; layers: number }[] | undefined {
+  const by = new Map<string, number>();
+  for (const l of layers) if (l.dtype !== undefined) by.set(l.dtype, (by.get(l.dtype) ?? 0) + 1);
+  if (by.size === 0) return undefined;
+  return [...by].map(([dtype, n]) => ({ dtype, layers: n })).sort((a, b) => b.layers - a.layers);
+}
+
 export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
+  const typed = g.layers.some((l) => l.types !== undefined);
   const bpe = DTYPE_BYTES[dtype];
   const layers = g.layers.map((l) => layerCost(l, bpe));
   const totals = zero();
@@ -147,18 +203,25 @@ export function analyze(g: Graph, dtype: Dtype = 'fp32'): CostReport {
     });
   }
   for (const gr of groups.values()) gr.intensity = intensity(gr);
+  // params as the file stores them: a tensor several layers read (or alias) counts once
+  const stored = typed ? storedParams(g.layers, layers) : undefined;
+  if (stored) totals.params = stored.stored;
   exact(g, totals);
+  const precision = precisionSummary(layers);
   return {
     schemaVersion: SCHEMA_VERSION,
     model: g.model,
     file: g.file,
     input: g.input.shape,
     view: g.view,
-    dtype,
-    bytesPerElement: bpe,
+    dtype: typed ? 'file' : dtype,
+    ...(typed ? {} : { bytesPerElement: bpe }),
+    ...(precision ? { precision } : {}),
+    ...(stored && stored.stored !== stored.layers ? { params: stored } : {}),
+    ...(g.notes?.length ? { notes: g.notes } : {}),
     totals: { ...totals, intensity: intensity(totals), layers: layers.length },
     layers,
     groups: [...groups.values()],
-    summary: summary(g, layers, totals.params, bpe),
+    summary: summary(g, layers, totals.params, typed ? undefined : bpe, stored?.bytes),
   };
 }

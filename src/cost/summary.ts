@@ -4,11 +4,12 @@
  * size and estimated total, plus the peak of live activations in execution order).
  */
 
-import type { Graph } from '../graph/types.ts';
+import { bytesOf } from '../graph/dtype.ts';
+import type { Graph, Layer } from '../graph/types.ts';
 import { opDef } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
 import type { LayerCost, Totals } from './analyze.ts';
-import { opLabel } from './analyze.ts';
+import { opName } from './analyze.ts';
 
 export interface Breakdown extends Totals {
   /** an op (`conv`, `NonMaxSuppression (rule)`) or a category (`pointwise-conv`) */
@@ -41,7 +42,7 @@ export function breakdown(layers: LayerCost[], key: (l: LayerCost) => string): B
   return [...out.values()].sort((a, b) => b.madds - a.madds || b.memoryAccess - a.memoryAccess);
 }
 
-/** Memory of one inference, in bytes at the report's dtype. */
+/** Memory of one inference, in bytes (at the report's dtype, or each tensor's own type for a file). */
 export interface MemorySummary {
   /** the learnable parameters */
   paramsBytes: number;
@@ -57,11 +58,25 @@ export interface MemorySummary {
   totalBytes: number;
 }
 
-export function memorySummary(g: Graph, params: number, bytesPerElement: number): MemorySummary {
+/** Bytes of output k of a layer: at its own type (a file), else at the report's bytes per element. */
+const outputBytes = (l: Layer, k: number, bpe: number | undefined): number =>
+  l.types?.outputs[k] !== undefined
+    ? bytesOf(numel(l.outputShapes[k]), l.types.outputs[k])
+    : numel(l.outputShapes[k]) * (bpe ?? 4);
+
+export function memorySummary(
+  g: Graph,
+  params: number,
+  bytesPerElement: number | undefined,
+  paramsBytes?: number,
+): MemorySummary {
   // a view (reshape, flatten) allocates nothing: its output is its input under another name
   const root = new Map<string, string>();
   const rootOf = (t: string) => root.get(t) ?? t;
-  const size = new Map<string, number>([[g.input.name, numel(g.input.shape)]]);
+  const inputType = g.input.type;
+  const inputBytes =
+    inputType !== undefined ? bytesOf(numel(g.input.shape), inputType) : numel(g.input.shape) * (bytesPerElement ?? 4);
+  const size = new Map<string, number>([[g.input.name, inputBytes]]);
   const lastRead = new Map<string, number>();
   let activations = 0;
   g.layers.forEach((l, i) => {
@@ -70,8 +85,9 @@ export function memorySummary(g: Graph, params: number, bytesPerElement: number)
     for (const [k, t] of l.outputs.entries()) {
       if (view) root.set(t, rootOf(l.inputs[0]));
       else {
-        size.set(t, numel(l.outputShapes[k]));
-        activations += numel(l.outputShapes[k]);
+        const b = outputBytes(l, k, bytesPerElement);
+        size.set(t, b);
+        activations += b;
       }
     }
   });
@@ -101,15 +117,14 @@ export function memorySummary(g: Graph, params: number, bytesPerElement: number)
     }
     for (const t of freeAt.get(i) ?? []) current -= size.get(t) ?? 0;
   });
-  const bpe = bytesPerElement;
-  const inputBytes = numel(g.input.shape) * bpe;
+  const pBytes = paramsBytes ?? params * (bytesPerElement ?? 4);
   return {
-    paramsBytes: params * bpe,
+    paramsBytes: pBytes,
     inputBytes,
-    activationBytes: activations * bpe,
-    peakActivationBytes: peak * bpe,
+    activationBytes: activations,
+    peakActivationBytes: peak,
     peakAt,
-    totalBytes: params * bpe + inputBytes + peak * bpe,
+    totalBytes: pBytes + inputBytes + peak,
   };
 }
 
@@ -119,10 +134,16 @@ export interface Summary {
   memory: MemorySummary;
 }
 
-export function summary(g: Graph, layers: LayerCost[], params: number, bytesPerElement: number): Summary {
+export function summary(
+  g: Graph,
+  layers: LayerCost[],
+  params: number,
+  bytesPerElement: number | undefined,
+  paramsBytes?: number,
+): Summary {
   return {
-    byOp: breakdown(layers, opLabel),
+    byOp: breakdown(layers, opName),
     byCategory: breakdown(layers, (l) => l.category),
-    memory: memorySummary(g, params, bytesPerElement),
+    memory: memorySummary(g, params, bytesPerElement, paramsBytes),
   };
 }

@@ -2,42 +2,59 @@
 import type { Activation } from '../ops/activation.ts';
 import type { OpCategory, ValueType } from '../ops/op.ts';
 import type { UnaryFn } from '../ops/unary.ts';
+import type { ElemType } from './dtype.ts';
 
 export type Shape = number[];
 export type Pair = [number, number];
+/** One value per spatial axis of a window op: 1 for a 1-D convolution, 2 for 2-D, 3 for 3-D. */
+export type Spatial = number[];
 /**
  * `original`: the graph as defined (a spec's conv, BN and activation as separate layers, an ONNX
  * file's nodes as written); `deploy`: BN folded into the conv before it and activations fused.
  */
 export type View = 'original' | 'deploy';
 
+/** A convolution of any spatial rank (the kernel's length): 1-D, 2-D (specs) or 3-D. */
 export interface ConvAttrs {
   outChannels: number;
-  kernel: Pair;
-  stride: Pair;
+  kernel: Spatial;
+  stride: Spatial;
   /** padding at the start of each spatial axis (and at the end, unless `padEnd` says otherwise) */
-  padding: Pair;
+  padding: Spatial;
   /** padding at the end of each axis when it differs from the start (imported ONNX models) */
-  padEnd?: Pair;
-  dilation: Pair;
+  padEnd?: Spatial;
+  dilation: Spatial;
   groups: number;
   bias: boolean;
   /** deploy view: a batch norm folded into this conv */
   foldedBn?: boolean;
   /** deploy view: an activation fused into this conv */
   act?: Activation;
+  /** an integer convolution (ConvInteger, QLinearConv): `requantize` when it writes int8 (QLinearConv) */
+  quantized?: 'integer' | 'requantize';
+  /** onnxruntime's FusedConv: a residual added (its second input) before the activation */
+  sum?: boolean;
+  /** onnxruntime's FusedConv: an activation netcost's specs do not have (LeakyRelu, Tanh...) */
+  fusedAct?: { name: string; flops: number };
 }
+/** Max or average pooling of any spatial rank (the kernel's length). */
 export interface PoolAttrs {
-  kernel: Pair;
-  stride: Pair;
-  padding: Pair;
-  padEnd?: Pair;
+  kernel: Spatial;
+  stride: Spatial;
+  padding: Spatial;
+  padEnd?: Spatial;
+  /** MaxPool's dilations (imported ONNX models; 1 when absent) */
+  dilation?: Spatial;
+  /** MaxPool also writes the index of each maximum (ONNX's optional second output) */
+  indices?: boolean;
   ceilMode: boolean;
   countIncludePad?: boolean;
 }
 export interface LinearAttrs {
   outFeatures: number;
   bias: boolean;
+  /** an int8 product requantized to int8 (QGemm) */
+  quantized?: 'requantize';
 }
 export interface ShuffleAttrs {
   groups: number;
@@ -48,16 +65,53 @@ export interface SplitAttrs {
 }
 export interface ConcatAttrs {
   axis?: number;
+  /** stack: the inputs gain a new axis at `axis` first (ConcatFromSequence's new_axis) */
+  newAxis?: boolean;
+  /** elements of constant inputs that are learned (a class token), as stored */
+  learned?: number;
 }
 export type NoAttrs = Record<string, never>;
-export interface ConvTransposeAttrs extends ConvAttrs {
-  outputPadding: Pair;
+/** A residual join; `quantized` for an int8 sum requantized (QLinearAdd) */
+export interface AddAttrs {
+  quantized?: 'requantize';
 }
-/** MatMul; `bShape` when B is a constant (a weight) */
+export interface ConvTransposeAttrs extends ConvAttrs {
+  outputPadding: Spatial;
+}
+/**
+ * MatMul (and Gemm, onnxruntime's FusedMatMul): `bShape` when B is a constant (a weight), the
+ * operands' last two axes swapped when transposed, `biasShape` for a Gemm's C.
+ */
 export interface MatMulAttrs {
   bShape?: Shape;
+  transA?: boolean;
+  transB?: boolean;
+  /** a Gemm's constant C */
+  biasShape?: Shape;
+  /** a Gemm's C computed at run time: the layer's last input */
+  biasInput?: boolean;
+  /** an integer product (MatMulInteger, QLinearMatMul): `requantize` when it writes int8 (QLinearMatMul) */
+  quantized?: 'integer' | 'requantize';
 }
-export type EltwiseFn = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'equal';
+export type EltwiseFn =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'max'
+  | 'min'
+  | 'mod'
+  | 'fmod'
+  | 'equal'
+  | 'less'
+  | 'lessorequal'
+  | 'greater'
+  | 'greaterorequal'
+  | 'and'
+  | 'or'
+  | 'xor'
+  | 'prelu';
 /**
  * Broadcasting binary op. Constant operands are folded into attrs (their shapes); a constant of
  * more than one element is a learned parameter.
@@ -65,11 +119,75 @@ export type EltwiseFn = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 
 export interface EltwiseAttrs {
   fn: EltwiseFn;
   constShapes: Shape[];
+  /**
+   * elements of the constant operands that are learned (imported files: stored weights; default:
+   * those of more than one element)
+   */
+  learned?: number;
+  /** an int8 op requantizing its result (QLinearAdd, QLinearMul) */
+  quantized?: 'requantize';
 }
 export interface UnaryAttrs {
   fn: UnaryFn;
   /** cast: the element type cast to */
   to?: ValueType;
+}
+/** Layer normalization over the axes from `axis` (see src/ops/layernorm.ts). */
+export interface NormAttrs {
+  axis: number;
+  /** RMS normalisation: no mean subtracted (SimplifiedLayerNormalization) */
+  rms?: boolean;
+  scale: boolean;
+  shift: boolean;
+  /** SkipLayerNormalization: a residual input added first (its second input), and a bias with it */
+  skip?: boolean;
+  skipBias?: boolean;
+}
+/** GELU, exact (erf) or tanh-approximated, with onnxruntime's BiasGelu bias of this shape */
+export interface GeluAttrs {
+  approximate: 'none' | 'tanh';
+  bias?: Shape;
+}
+/** Einsum over its operands (constants among them); `learned`: elements of learned constant operands */
+export interface EinsumAttrs {
+  equation: string;
+  learned?: number;
+}
+/**
+ * onnxruntime's Attention (`projection`: the packed weight [in, q+k+v] and the three widths) and
+ * MultiHeadAttention (query, key, value; or packed QKV or KV)
+ */
+export interface AttentionAttrs {
+  heads: number;
+  projection?: { weight: Shape; sizes: [number, number, number] };
+  /** elements of the bias added to the projections */
+  bias?: number;
+  packed?: 'qkv' | 'kv';
+  /** keys cached from earlier steps (past_key), attended to besides the current ones */
+  past?: number;
+}
+/** ScatterND (`elements` false) or ScatterElements along `axis` */
+export interface ScatterAttrs {
+  elements: boolean;
+  axis?: number;
+  reduction: 'none' | 'add' | 'mul' | 'max' | 'min';
+}
+/**
+ * QuantizeLinear (float -> int8), DequantizeLinear (int8 -> float), DynamicQuantizeLinear;
+ * `scaleShapes`: the scale's and zero point's shapes when they are weights (not operands)
+ */
+export interface QuantizeAttrs {
+  fn: 'quantize' | 'dequantize' | 'dynamic';
+  axis: number;
+  scaleShapes: Shape[];
+  /** the integer type quantized to (its range saturates) */
+  to?: ElemType;
+}
+/** What a Loop or Scan writes out of its subgraph: per-iteration outputs stacked over the trips */
+export interface ControlAttrs {
+  kind: 'Loop' | 'Scan';
+  trips: number;
+  outputShapes: Shape[];
 }
 export interface SoftmaxAttrs {
   axis: number;
@@ -109,6 +227,8 @@ export interface ShapeAttrs {
 export interface GatherAttrs {
   axis: number;
   indicesShape?: Shape;
+  /** the data is a learned table (an embedding): its elements are params, the rows picked are weights read */
+  table?: boolean;
 }
 /** Broadcast the input to `shape` */
 export interface ExpandAttrs {
@@ -130,6 +250,8 @@ export interface RangeAttrs {
 /** select(cond, x, y) with broadcasting; constant operands as in eltwise */
 export interface WhereAttrs {
   constShapes: Shape[];
+  /** elements of the constant operands that are learned */
+  learned?: number;
 }
 /** An op netcost cannot cost: counted as 0, listed in warnings. `foreignOp` is the file's op type. */
 export interface UnknownAttrs {
@@ -163,7 +285,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   shuffle: ShuffleAttrs;
   split: SplitAttrs;
   concat: ConcatAttrs;
-  add: NoAttrs;
+  add: AddAttrs;
   convtranspose: ConvTransposeAttrs;
   matmul: MatMulAttrs;
   eltwise: EltwiseAttrs;
@@ -182,6 +304,13 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   fill: FillAttrs;
   range: RangeAttrs;
   where: WhereAttrs;
+  layernorm: NormAttrs;
+  gelu: GeluAttrs;
+  einsum: EinsumAttrs;
+  attention: AttentionAttrs;
+  scatter: ScatterAttrs;
+  quantize: QuantizeAttrs;
+  control: ControlAttrs;
   custom: CustomAttrs;
   unknown: UnknownAttrs;
 }
@@ -200,8 +329,38 @@ export interface LayerOf<K extends OpKind> {
   outputs: string[];
   inputShapes: Shape[];
   outputShapes: Shape[];
-  /** deploy view: the original-view layers this layer stands for (conv, bn, activation) */
+  /**
+   * the original-view layers this layer stands for: deploy view's conv, BN and activation; an
+   * imported file's fused patterns (a decomposed layer norm, GELU's erf form, a QDQ convolution)
+   */
   fusedFrom?: string[];
+  /** times the layer runs per inference: a Loop body's trip count (default 1); 0 in an If branch not counted */
+  runs?: number;
+  /** imported ONNX: the element type of each tensor read and written (absent: every tensor at the report's dtype) */
+  types?: { inputs: ElemType[]; outputs: ElemType[] };
+  /** imported ONNX: the constant tensors the layer reads (weights, biases, scalars), in input order */
+  weights?: WeightRef[];
+}
+
+/** A constant tensor a layer reads, and the stored tensors of the file it comes from. */
+export interface WeightRef {
+  /**
+   * the file's stored tensors (initializers, Constant nodes) it is, through ops that only
+   * rearrange, retype or broadcast (Identity, Reshape, Transpose, Cast, DequantizeLinear, Expand),
+   * or that it is computed from; each with its elements
+   */
+  sources: { key: string; elements: number }[];
+  /** elements the layer reads */
+  elements: number;
+  /** element type as the layer reads it, and as the file stores it (int8 under a DequantizeLinear) */
+  type: ElemType;
+  storedType: ElemType;
+  /** the layer's op counts it as learned parameters */
+  param: boolean;
+  /** also one of the layer's inputs (a constant row concatenated to data), read as an input, not a weight */
+  operand?: boolean;
+  /** its value, when it is one element (an epsilon, GELU's 0.5) */
+  scalar?: number;
 }
 export type Layer = { [K in OpKind]: LayerOf<K> }[OpKind];
 
@@ -219,9 +378,12 @@ export interface Graph {
   /** the file the model came from (a spec file or an ONNX file) */
   file: string;
   view: View;
-  input: { name: string; shape: Shape };
+  /** the (first) input and output; `type` for an imported file's */
+  input: { name: string; shape: Shape; type?: ElemType };
   output: { name: string; shape: Shape };
   layers: Layer[];
   /** every group some layer's path names, parents before children */
   groups: Group[];
+  /** what reading the model decided that a reader of its report should know (an If's branch, a Loop's trips) */
+  notes?: string[];
 }

@@ -5,6 +5,7 @@
 
 import { analyze, type LayerCost, opLabel, SCHEMA_VERSION, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
+import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { LIMITS } from '../limits.ts';
 import { exportOnnx } from '../onnx/export.ts';
@@ -12,6 +13,7 @@ import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
 import { encodeModel } from '../onnx/model-proto.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
+import type { InputBinding } from '../pipeline.ts';
 import { predictBench } from '../predict/attach.ts';
 import type { KernelClass, MachineProfile } from '../predict/machine.ts';
 import { gemmWidth, kernelClass } from '../predict/predict.ts';
@@ -40,19 +42,18 @@ export interface BenchOptions {
 /** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file (imported for its costs). */
 export type BenchTarget =
   | { kind: 'graph'; graph: Graph }
-  | {
+  | ({
       kind: 'onnx';
       file: string;
       bytes: Uint8Array;
-      inputShapes?: Record<string, number[]>;
       strict?: boolean;
       rules?: CostRules;
-    };
+    } & InputBinding);
 
 interface Prepared {
   graph: Graph;
   bytes: Uint8Array;
-  inputs: { name: string; shape: number[] }[];
+  inputs: { name: string; shape: number[]; type?: ElemType }[];
   what: string;
   warnings: string[];
 }
@@ -71,8 +72,8 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
   }
   const { importOnnx } = await import('../onnx/import.ts');
   const { withNodeNames } = await import('../onnx/node-names.ts');
-  const { file, inputShapes: inputs, strict, rules } = target;
-  const r = importOnnx(target.bytes, { file, inputs, strict, rules });
+  const { file, inputs, dims, loopTrips, strict, rules } = target;
+  const r = importOnnx(target.bytes, { file, inputs, dims, loopTrips, strict, rules });
   return {
     graph: r.graph,
     bytes: withNodeNames(target.bytes),

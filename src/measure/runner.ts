@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
+import type { ElemType } from '../graph/dtype.ts';
 import type { TraceEvent } from './profile.ts';
 
 /** The first line of an error's message (onnxruntime's can run to pages). */
@@ -50,6 +51,59 @@ function inputData(n: number): Float32Array {
   return a;
 }
 
+/** float32 bits -> float16 bits (round toward zero; inputs are in [-1, 1)). */
+function toHalf(x: number): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer)[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exp = ((u >>> 23) & 0xff) - 127 + 15;
+  if (exp <= 0) return sign;
+  return sign | (exp << 10) | ((u >>> 13) & 0x3ff);
+}
+
+/** An input tensor of the input's element type: pseudo-random in [-1, 1) for floats, small values otherwise. */
+function inputTensor(o: Ort, type: ElemType | undefined, shape: number[]): Tensor {
+  const data = inputData(shape.reduce((a, b) => a * b, 1));
+  switch (type) {
+    case 'fp16':
+      return new o.Tensor('float16', Uint16Array.from(data, toHalf), shape);
+    case 'fp64':
+      return new o.Tensor('float64', Float64Array.from(data), shape);
+    case 'int64':
+      return new o.Tensor(
+        'int64',
+        BigInt64Array.from(data, (v) => BigInt(Math.floor((v + 1) * 2))),
+        shape,
+      );
+    case 'int32':
+      return new o.Tensor(
+        'int32',
+        Int32Array.from(data, (v) => Math.floor((v + 1) * 2)),
+        shape,
+      );
+    case 'int8':
+      return new o.Tensor(
+        'int8',
+        Int8Array.from(data, (v) => Math.floor(v * 100)),
+        shape,
+      );
+    case 'uint8':
+      return new o.Tensor(
+        'uint8',
+        Uint8Array.from(data, (v) => Math.floor((v + 1) * 100)),
+        shape,
+      );
+    case 'bool':
+      return new o.Tensor(
+        'bool',
+        Uint8Array.from(data, (v) => (v > 0 ? 1 : 0)),
+        shape,
+      );
+    default:
+      return new o.Tensor('float32', data, shape);
+  }
+}
+
 /** One session with its inputs ready, timed one run at a time. */
 export class Runner {
   private constructor(
@@ -62,7 +116,7 @@ export class Runner {
 
   static async open(
     model: Uint8Array,
-    inputs: { name: string; shape: number[] }[],
+    inputs: { name: string; shape: number[]; type?: ElemType }[],
     opts: SessionOptions,
     what: string,
   ): Promise<Runner> {
@@ -89,8 +143,7 @@ export class Runner {
       throw new NetcostError(`${what}: onnxruntime cannot load the model: ${firstLine(e)}`, 2, { cause: e });
     }
     const feeds: Record<string, Tensor> = {};
-    for (const i of inputs)
-      feeds[i.name] = new o.Tensor('float32', inputData(i.shape.reduce((a, b) => a * b, 1)), i.shape);
+    for (const i of inputs) feeds[i.name] = inputTensor(o, i.type, i.shape);
     return new Runner(session, feeds, profileDir, what);
   }
 

@@ -108,6 +108,18 @@ function predicted(l: LayerCost, r: CostReport): string {
   return `; predicted ${(1000 * l.predictedMs).toFixed(1)} us on ${machine} (${String(l.bound)}-bound)`;
 }
 
+const fusedMembers = new WeakMap<CostReport, Map<string, LayerCost>>();
+/** Each node a fused layer stands for, with that layer. */
+function partOf(r: CostReport): Map<string, LayerCost> {
+  let m = fusedMembers.get(r);
+  if (!m) {
+    m = new Map();
+    for (const l of r.layers) for (const f of l.fusedFrom ?? []) if (f !== l.name) m.set(f, l);
+    fusedMembers.set(r, m);
+  }
+  return m;
+}
+
 /** A node's annotation: the cost of the layer it is, or what became of it. */
 function describe(
   name: string,
@@ -116,10 +128,24 @@ function describe(
 ): { doc: string; props: [string, string][] } {
   const l = layers.get(name);
   if (!l) {
-    const owner = layers.get(ownerOf(name));
-    return owner
-      ? { doc: `${MARK}part of layer ${owner.name}, which carries its cost`, props: [['netcost.layer', owner.name]] }
-      : { doc: `${MARK}a constant (shape arithmetic folded when the model loads): no cost at run time`, props: [] };
+    // a node of a fused pattern (a decomposed layer norm, a QDQ convolution), or a netcost helper node
+    const owner = partOf(r).get(name) ?? layers.get(ownerOf(name));
+    if (owner) {
+      return {
+        doc: `${MARK}part of layer ${owner.name}, which carries its cost`,
+        props: [['netcost.layer', owner.name]],
+      };
+    }
+    const group = r.groups.find((g) => g.name === name && ['if', 'loop', 'scan'].includes(g.kind));
+    if (group) {
+      return {
+        doc:
+          `${MARK}${group.kind} whose subgraph's ${group.layers} layers carry its cost: MAdds ${n0(group.madds)}, ` +
+          `FLOPs ${n0(group.flops)}, MAC ${n0(group.memoryAccess)} elements (counted per inference)`,
+        props: [['netcost.madds', String(group.madds)]],
+      };
+    }
+    return { doc: `${MARK}a constant (shape arithmetic folded when the model loads): no cost at run time`, props: [] };
   }
   const t = r.totals;
   const rule = typeof l.rule === 'string' ? `; costed by the user rule ${l.rule}` : '';
@@ -127,7 +153,8 @@ function describe(
   const doc =
     `${MARK}${typeof l.foreignOp === 'string' ? l.foreignOp : l.op} (${l.category}): params ${n0(l.params)}, ` +
     `MAdds ${n0(l.madds)} (${pct(l.madds, t.madds)} of the model), ` +
-    `FLOPs ${n0(l.flops)}, MAC ${n0(l.memoryAccess)} elements = ${n0(l.memoryAccessBytes)} bytes at ${r.dtype} ` +
+    `FLOPs ${n0(l.flops)}, MAC ${n0(l.memoryAccess)} elements = ${n0(l.memoryAccessBytes)} bytes at ` +
+    `${l.dtype ?? r.dtype} ` +
     `(${pct(l.memoryAccess, t.memoryAccess)}), intensity ${l.intensity.toFixed(2)} FLOP/B${rule}${unknown}` +
     predicted(l, r);
   return {

@@ -1,43 +1,112 @@
 /**
  * The graph's inputs with their shapes: fixed dimensions from the file, symbolic ones from
- * `--input name=NxCxHxW` (or `--input NxCxHxW` for a model's only input). Initializers listed as
- * inputs (older exporters do) are weights, not inputs.
+ * `--dim name=N` (a named dimension, wherever it appears) or `--input name=NxCxHxW` (a whole
+ * input; `--input NxCxHxW` for a model's only input). Initializers listed as inputs (older
+ * exporters do) are weights, not inputs. A flag that names nothing in the model is an error that
+ * lists what the model has.
  */
+import { type ElemType, elemTypeOf } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
 import { long, type ValueInfoProto as ValueInfo } from './proto.ts';
 
 /** Shapes the user gave, by input name; `*` is a shape given without a name. */
 export type GivenShapes = Record<string, number[]>;
 
+type Dim = { dimValue?: unknown; dimParam?: string | null };
+
+const fixed = (d: Dim) => d.dimValue != null && long(d.dimValue) > 0;
+
+/** A declared shape with its symbolic dimensions bound by `--dim`; undefined while any is unknown. */
+export function declaredDims(
+  dims: Dim[] | null | undefined,
+  bound: Record<string, number> | undefined,
+): Shape | undefined {
+  if (!dims) return undefined;
+  const out: number[] = [];
+  for (const d of dims) {
+    if (fixed(d)) out.push(long(d.dimValue));
+    else if (d.dimParam && bound && Object.hasOwn(bound, d.dimParam)) out.push(bound[d.dimParam]);
+    else return undefined;
+  }
+  return out;
+}
+
+/** Every symbolic dimension name the values declare. */
+export function dimParams(values: ValueInfo[]): Set<string> {
+  const out = new Set<string>();
+  for (const v of values) for (const d of v.type?.tensorType?.shape?.dim ?? []) if (d.dimParam) out.add(d.dimParam);
+  return out;
+}
+
+const listed = (names: Iterable<string>) => {
+  const all = [...names].map((n) => `'${n}'`);
+  return all.length ? all.join(', ') : 'none';
+};
+
 export function bindInputs(
   declared: ValueInfo[],
   given: GivenShapes | undefined,
+  dims: Record<string, number> | undefined,
   fail: (message: string) => never,
-): { name: string; shape: Shape }[] {
+  /** the model's other values (outputs, value_info), where a `--dim` may also appear */
+  others: ValueInfo[] = [],
+): { name: string; shape: Shape; type: ElemType }[] {
   if (declared.length === 0) fail('the graph has no inputs');
+  const names = declared.map((i) => i.name ?? '');
+  for (const k of Object.keys(given ?? {})) {
+    if (k === '*' && declared.length > 1) {
+      fail(`the model has ${declared.length} inputs (${listed(names)}); name the one you mean: --input name=NxCxHxW`);
+    }
+    if (k !== '*' && !names.includes(k))
+      fail(`--input ${k}=...: the model has no input '${k}'; its inputs: ${listed(names)}`);
+  }
+  const params = dimParams([...declared, ...others]);
+  for (const k of Object.keys(dims ?? {})) {
+    if (!params.has(k)) {
+      fail(`--dim ${k}=...: no dimension of the model is named '${k}'; its symbolic dimensions: ${listed(params)}`);
+    }
+  }
   return declared.map((i) => {
     const name = i.name ?? '';
-    const dims = i.type?.tensorType?.shape?.dim ?? [];
-    const fixed = (d: (typeof dims)[number]) => d.dimValue != null && long(d.dimValue) > 0;
+    const type = elemTypeOf(i.type?.tensorType?.elemType);
+    const ds: Dim[] = i.type?.tensorType?.shape?.dim ?? [];
     const asked = given && Object.hasOwn(given, name) ? given[name] : declared.length === 1 ? given?.['*'] : undefined;
     if (asked) {
-      if (dims.length && asked.length !== dims.length) {
-        fail(`input '${name}' has rank ${dims.length}; --input gave ${asked.length} dimensions (${asked.join('x')})`);
+      if (ds.length && asked.length !== ds.length) {
+        fail(`input '${name}' has rank ${ds.length}; --input gave ${asked.length} dimensions (${asked.join('x')})`);
       }
-      for (const [k, d] of dims.entries()) {
+      for (const [k, d] of ds.entries()) {
         if (fixed(d) && long(d.dimValue) !== asked[k]) {
           fail(`input '${name}' has dimension ${k} fixed to ${long(d.dimValue)}; --input gave ${asked[k]}`);
         }
       }
-      return { name, shape: [...asked] };
+      return { name, shape: [...asked], type };
     }
-    if (dims.length === 0 || !dims.every(fixed)) {
-      const shown = dims.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
+    const shape = ds.length ? declaredDims(ds, dims) : undefined;
+    if (!shape) {
+      const shown = ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
+      const unbound = ds.filter((d) => !fixed(d) && d.dimParam && !(dims && Object.hasOwn(dims, d.dimParam)));
+      const symbolic = [...new Set(unbound.map((d) => `--dim ${d.dimParam}=N`))];
+      const named = symbolic.length ? `, or size its named dimensions: ${symbolic.join(' ')}` : '';
       fail(
-        `input '${name}' has a symbolic or unknown dimension (${shown || 'no shape'}); ` +
-          `give its shape with --input ${declared.length > 1 ? `${name}=` : ''}NxCxHxW`,
+        `input '${name}' has a symbolic or unknown dimension (${shown || 'no shape'}); give its shape with ` +
+          `--input ${declared.length > 1 ? `${name}=` : ''}NxCxHxW${named}`,
       );
     }
-    return { name, shape: dims.map((d) => long(d.dimValue)) };
+    return { name, shape: shape as Shape, type };
   });
+}
+
+/** Shapes (fully known) and element types the file declares for its tensors. */
+export function declaredInfo(
+  lists: ValueInfo[][],
+  dims: Record<string, number> | undefined,
+  into = new Map<string, { shape?: Shape; type: ElemType }>(),
+): Map<string, { shape?: Shape; type: ElemType }> {
+  for (const v of lists.flat()) {
+    const t = v.type?.tensorType;
+    const shape = declaredDims(t?.shape?.dim, dims);
+    into.set(v.name ?? '', { ...(shape ? { shape } : {}), type: elemTypeOf(t?.elemType) });
+  }
+  return into;
 }

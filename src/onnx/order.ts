@@ -10,6 +10,8 @@ export function topologicalOrder(
   names: string[],
   known: (tensor: string) => boolean,
   fail: (message: string) => never,
+  /** a node's inputs, explicit and implicit (the outer tensors its subgraphs read) */
+  inputsOf: (n: NodeProto) => string[] = (n) => n.input ?? [],
 ): number[] {
   const producer = new Map<string, number>();
   for (const [i, n] of nodes.entries()) {
@@ -29,7 +31,7 @@ export function topologicalOrder(
   const waitingOn = new Array<number>(nodes.length).fill(0);
   const readers = new Map<number, number[]>();
   for (const [i, n] of nodes.entries()) {
-    for (const x of new Set(n.input ?? [])) {
+    for (const x of new Set(inputsOf(n))) {
       if (!x || known(x)) continue;
       const p = producer.get(x);
       if (p === undefined) {

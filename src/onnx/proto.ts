@@ -3,6 +3,7 @@
  * on demand: weights are never read, only their dims) and node attributes.
  */
 import onnxProto from 'onnx-proto';
+import { type ElemType, elemTypeOf } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
 import { checkShape, numel, ShapeError, type Tensor, type ValueType } from '../ops/op.ts';
 
@@ -83,9 +84,10 @@ function typedValues(t: TensorProto, dataType: number): number[] {
   }
 }
 
-/** A constant tensor of the file: its dims now, its values when someone asks. */
+/** A constant tensor of the file: its dims and element type now, its values when someone asks. */
 export interface Constant {
   dims: Shape;
+  type: ElemType;
   value(): Tensor;
 }
 
@@ -108,6 +110,7 @@ export function constantOf(t: TensorProto): Constant {
   let memo: Tensor | undefined;
   return {
     dims,
+    type: elemTypeOf(dataType),
     value() {
       if (memo) return memo;
       const data = t.rawData?.length ? rawValues(t, dataType) : typedValues(t, dataType);
@@ -169,6 +172,7 @@ export function constantNodeValue(node: NodeProto): Constant {
   if (t) return constantOf(t);
   const fixed = (dims: Shape, type: ValueType, data: number[]): Constant => ({
     dims,
+    type: type === 'float' ? 'fp32' : 'int64',
     value: () => ({ dims, type, data }),
   });
   if (a.has('value_float')) return fixed([], 'float', [a.float('value_float', 0)]);

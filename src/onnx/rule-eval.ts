@@ -16,7 +16,8 @@ export interface CostRule {
   madds?: Expr;
   flops?: Expr;
   reads?: Expr;
-  outputs?: Expr[][];
+  /** output shapes: per output, one expression per dimension; `same`: the first data input's shape */
+  outputs?: Expr[][] | 'same';
   override?: boolean;
   /** `<file>: <op>`, for messages and the layers it costs */
   origin: string;

@@ -29,8 +29,11 @@ const ruleSchema = z.strictObject({
   flops: expr.optional(),
   /** input elements read (default: every element of every input) */
   reads: expr.optional(),
-  /** the output shapes, one list of dimension expressions per output (default: the model's value infos) */
-  outputs: z.array(z.array(expr).min(1)).min(1).optional(),
+  /**
+   * the output shapes, one list of dimension expressions per output (default: the model's value
+   * infos), or `same`: every output has the first data input's shape
+   */
+  outputs: z.union([z.literal('same'), z.array(z.array(expr).min(1)).min(1)]).optional(),
   override: z.boolean().optional(),
 });
 const fileSchema = z.strictObject({ rules: z.array(ruleSchema).min(1).max(1000) });
@@ -103,7 +106,7 @@ export function loadRules(file: string): CostRules {
       const v = spec[field];
       if (v !== undefined) checkExpression(v, `${where}.${field}`, true);
     }
-    for (const [o, dims] of (spec.outputs ?? []).entries()) {
+    for (const [o, dims] of (spec.outputs === 'same' ? [] : (spec.outputs ?? [])).entries()) {
       for (const [d, v] of dims.entries()) checkExpression(v, `${where}.outputs[${o}][${d}]`, false);
     }
     rules.set(key, { ...spec, origin: `${file}: ${key}` });

@@ -4,9 +4,16 @@ import { type OpDef, ShapeError } from './op.ts';
 import { generate, offset, strides, unravel } from './tensor.ts';
 
 export const concat: OpDef<ConcatAttrs> = {
-  rule: 'no arithmetic; reads every input, writes the output',
-  infer(inputs, a) {
-    if (inputs.length < 1) throw new ShapeError('concat needs at least one input');
+  rule: 'no arithmetic; reads every input, writes the output; a learned constant input (a class token) is params',
+  infer(given, a) {
+    if (given.length < 1) throw new ShapeError('concat needs at least one input');
+    // stacking: each input gains an axis of 1 at `axis`, then they concatenate along it
+    const inputs = a.newAxis
+      ? given.map((s) => {
+          const at = normAxis(a.axis ?? 1, s.length + 1);
+          return [...s.slice(0, at), 1, ...s.slice(at)];
+        })
+      : given;
     const [first] = inputs;
     const axis = normAxis(a.axis ?? 1, first.length);
     for (const s of inputs) {
@@ -20,7 +27,8 @@ export const concat: OpDef<ConcatAttrs> = {
     out[axis] = inputs.reduce((c, s) => c + s[axis], 0);
     return [out];
   },
-  params: () => 0,
+  params: (a) => a.learned ?? 0,
+  weightsRead: () => 0,
   madds: () => 0,
   flops: () => 0,
   category: () => 'data-movement',

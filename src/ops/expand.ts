@@ -15,6 +15,7 @@ export const expand: OpDef<ExpandAttrs> = {
   onnx({ name, attrs: a, inputs, outputs }, e) {
     e.node('Expand', name, [inputs[0], e.int64s(helperName(name, ROLE.shape), a.shape)], outputs);
   },
+  sameData: () => true,
   evaluate([x], _a, [out]) {
     const v = x.value();
     const at = broadcastIndex(v.dims, out);

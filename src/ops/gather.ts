@@ -12,17 +12,22 @@ function operands(inputs: Shape[], a: GatherAttrs): [Shape, Shape] {
 }
 
 export const gather: OpDef<GatherAttrs> = {
-  rule: 'no arithmetic; reads the indices and the elements it picks, writes them',
+  rule:
+    'no arithmetic; reads the indices and the elements it picks, writes them; a learned table (an embedding) is ' +
+    'params, and the rows picked are the weights read',
   infer(inputs, a) {
     const [data, idx] = operands(inputs, a);
     if (data.length < 1) throw new ShapeError('gather needs data of rank 1 or more');
     const axis = normAxis(a.axis, data.length);
     return [[...data.slice(0, axis), ...idx, ...data.slice(axis + 1)]];
   },
-  params: () => 0,
+  params: (a, [data]) => (a.table ? numel(data) : 0),
+  weightsRead: (a, _i, [y]) => (a.table ? numel(y) : 0),
   madds: () => 0,
   flops: () => 0,
-  inputsRead: (a, inputs, [y]) => numel(y) + numel(operands(inputs, a)[1]),
+  // constant indices are read with the data they pick
+  inputsRead: (a, inputs, [y]) =>
+    a.indicesShape ? [numel(y) + numel(a.indicesShape)] : [a.table ? 0 : numel(y), numel(inputs[1])],
   category: () => 'data-movement',
   onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node('Gather', name, inputs, outputs, { axis: a.axis }),
   evaluate([data, indices], a, [out]) {

@@ -2,24 +2,31 @@
 import type { Layer, OpKind, Shape } from '../graph/types.ts';
 import { ACTIVATION_NAMES, type Activation, activation } from './activation.ts';
 import { add } from './add.ts';
+import { attention } from './attention.ts';
 import { batchnorm } from './batchnorm.ts';
 import { concat } from './concat.ts';
+import { control } from './control.ts';
 import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
 import { custom } from './custom.ts';
+import { einsum } from './einsum.ts';
 import { eltwise } from './eltwise.ts';
 import { expand } from './expand.ts';
 import { fill, range } from './fill.ts';
 import { flatten } from './flatten.ts';
 import { gather } from './gather.ts';
+import { gelu } from './gelu.ts';
+import { layernorm } from './layernorm.ts';
 import { linear } from './linear.ts';
 import { matmul } from './matmul.ts';
 import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
 import { avgpool, gap, maxpool } from './pool.ts';
+import { quantize } from './quantize.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
+import { scatter } from './scatter.ts';
 import { shape, size } from './shape.ts';
 import { shuffle } from './shuffle.ts';
 import { slice } from './slice.ts';
@@ -63,6 +70,13 @@ export const OPS: OpTable = {
   fill,
   range,
   where,
+  layernorm,
+  gelu,
+  einsum,
+  attention,
+  scatter,
+  quantize,
+  control,
   custom,
   unknown,
 };
@@ -90,7 +104,8 @@ export interface OpCounts {
   madds: number;
   flops: number;
   weightsRead: number;
-  inputsRead: number;
+  /** elements read of each input */
+  inputsRead: number[];
   view: boolean;
   category: OpCategory;
 }
@@ -104,7 +119,7 @@ export function opCounts(layer: Layer): OpCounts {
     madds: d.madds(...args),
     flops: d.flops(...args),
     weightsRead: d.weightsRead ? d.weightsRead(...args) : params,
-    inputsRead: d.inputsRead ? d.inputsRead(...args) : layer.inputShapes.reduce((a, s) => a + numel(s), 0),
+    inputsRead: d.inputsRead ? d.inputsRead(...args) : layer.inputShapes.map(numel),
     view: d.view === true,
     category: d.category(...args),
   };

@@ -1,5 +1,6 @@
 /** Fully connected layer on [N, F] (ONNX Gemm with a constant B). */
 import type { LinearAttrs } from '../graph/types.ts';
+import { REQUANTIZE_FLOPS } from './matmul.ts';
 import { expectRank, numel, type OpDef } from './op.ts';
 
 export const linear: OpDef<LinearAttrs> = {
@@ -10,7 +11,8 @@ export const linear: OpDef<LinearAttrs> = {
   },
   params: (a, [x]) => x[1] * a.outFeatures + (a.bias ? a.outFeatures : 0),
   madds: (a, [x]) => x[0] * x[1] * a.outFeatures,
-  flops: (a, i, [y]) => 2 * linear.madds(a, i, [y]) + (a.bias ? numel(y) : 0),
+  flops: (a, i, [y]) =>
+    2 * linear.madds(a, i, [y]) + (a.bias ? numel(y) : 0) + (a.quantized ? REQUANTIZE_FLOPS * numel(y) : 0),
   category: () => 'linear',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
     const f = inputShapes[0][1];

@@ -3,14 +3,22 @@ import type { MatMulAttrs, Shape } from '../graph/types.ts';
 import { broadcast } from './broadcast.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
+const swapLast = (s: Shape): Shape => (s.length >= 2 ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+
+/** A and B as multiplied (transposes applied); a Gemm's C, when it is an input, is not an operand. */
 function operands(inputs: Shape[], a: MatMulAttrs): [Shape, Shape] {
-  const shapes = a.bShape ? [inputs[0], a.bShape] : inputs;
+  const shapes = a.bShape ? [inputs[0], a.bShape] : inputs.slice(0, a.biasInput ? -1 : undefined);
   if (shapes.length !== 2) throw new ShapeError(`matmul takes two operands, got ${shapes.length}`);
-  return [shapes[0], shapes[1]];
+  return [a.transA ? swapLast(shapes[0]) : shapes[0], a.transB ? swapLast(shapes[1]) : shapes[1]];
 }
 
+/** Requantizing an int32 accumulator to int8: scale, round, add the zero point. */
+export const REQUANTIZE_FLOPS = 3;
+
 export const matmul: OpDef<MatMulAttrs> = {
-  rule: 'MAdds batch·M·K·N; FLOPs 2 per multiply-add; params the elements of B when B is a constant (a weight)',
+  rule:
+    'MAdds batch·M·K·N; FLOPs 2 per multiply-add (+1 per output element for a Gemm bias, +3 to requantize an ' +
+    'int8 product); params the elements of B (and C) when they are constants (weights)',
   infer(inputs, a) {
     let [x, y] = operands(inputs, a);
     const xv = x.length === 1,
@@ -25,14 +33,19 @@ export const matmul: OpDef<MatMulAttrs> = {
       );
     const batch = broadcast([x.slice(0, -2), y.slice(0, -2)]);
     const out = [...batch, ...(xv ? [] : [x[x.length - 2]]), ...(yv ? [] : [y[y.length - 1]])];
+    if (a.biasShape) broadcast([out, a.biasShape]);
+    if (a.biasInput) broadcast([out, inputs[inputs.length - 1]]);
     return [out];
   },
-  params: (a) => (a.bShape ? numel(a.bShape) : 0),
+  params: (a) => (a.bShape ? numel(a.bShape) : 0) + (a.biasShape ? numel(a.biasShape) : 0),
   madds(a, inputs, [out]) {
     const [x] = operands(inputs, a);
     return numel(out) * x[x.length - 1];
   },
-  flops: (a, i, o) => 2 * matmul.madds(a, i, o),
+  flops: (a, i, o) =>
+    2 * matmul.madds(a, i, o) +
+    (a.biasShape || a.biasInput ? numel(o[0]) : 0) +
+    (a.quantized === 'requantize' ? REQUANTIZE_FLOPS * numel(o[0]) : 0),
   category: () => 'linear',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
     const ins = a.bShape

@@ -85,8 +85,8 @@ export interface OpDef<A> {
   flops(attrs: A, inputs: Shape[], outputs: Shape[]): number;
   /** Weight elements read per inference (default: params). */
   weightsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number;
-  /** Input elements read (default: all of every input; a slice reads only what it copies). */
-  inputsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number;
+  /** Elements read of each input (default: all of every input; a slice reads only what it copies). */
+  inputsRead?(attrs: A, inputs: Shape[], outputs: Shape[]): number[];
   /** A pure view (reshape/flatten): reads and writes nothing. */
   view?: boolean;
   category(attrs: A, inputs: Shape[], outputs: Shape[]): OpCategory;
@@ -100,6 +100,11 @@ export interface OpDef<A> {
   evaluate?(inputs: Operand[], attrs: A, outputs: Shape[]): Tensor[];
   /** The value depends on the inputs' shapes only (Shape, Size): it folds whatever the input. */
   shapeOnly?: boolean;
+  /**
+   * The output holds the first input's elements, rearranged, retyped or broadcast (Reshape,
+   * Transpose, Cast, DequantizeLinear, Expand): a folded weight stays the stored tensor it came from.
+   */
+  sameData?(attrs: A): boolean;
 }
 
 export type OpTable = { [K in OpKind]: OpDef<OpAttrs[K]> };
@@ -154,10 +159,31 @@ export function windowOut(size: number, k: number, s: number, p0: number, d: num
   return out;
 }
 
-/** ONNX `pads` for a 2-D window op: [top, left, bottom, right]. */
-export const onnxPads = (padding: [number, number], padEnd?: [number, number]): number[] => [
-  padding[0],
-  padding[1],
-  (padEnd ?? padding)[0],
-  (padEnd ?? padding)[1],
-];
+/** ONNX `pads` for a window op: every axis's start, then every axis's end ([top, left, bottom, right] in 2-D). */
+export const onnxPads = (padding: number[], padEnd?: number[]): number[] => [...padding, ...(padEnd ?? padding)];
+
+/** The product of a window's sizes: kh·kw in 2-D, kd·kh·kw in 3-D. */
+export const volume = (k: number[]): number => k.reduce((a, b) => a * b, 1);
+
+/** A window op's input: N, C and one spatial axis per kernel axis. */
+export function expectWindowInput(inputs: Shape[], spatial: number, what: string): Shape {
+  if (inputs.length !== 1) throw new ShapeError(`${what} takes one input, got ${inputs.length}`);
+  const s = inputs[0];
+  if (s.length !== spatial + 2) {
+    const want =
+      spatial === 1 ? 'NxCxL' : spatial === 2 ? 'NxCxHxW' : spatial === 3 ? 'NxCxDxHxW' : `rank ${spatial + 2}`;
+    throw new ShapeError(`a ${spatial}-D ${what} expects an ${want} input, got [${s.join(', ')}]`);
+  }
+  return s;
+}
+
+/** Output sizes of a window op along each spatial axis of input `x`. */
+export function windowSizes(
+  x: Shape,
+  a: { kernel: number[]; stride: number[]; padding: number[]; padEnd?: number[]; dilation?: number[] },
+  ceil: boolean,
+): number[] {
+  return a.kernel.map((k, i) =>
+    windowOut(x[2 + i], k, a.stride[i], a.padding[i], a.dilation?.[i] ?? 1, ceil, a.padEnd?.[i]),
+  );
+}

@@ -1,14 +1,15 @@
-/** 2-D pooling: max, average, and global average. */
+/** Pooling of spatial rank 1, 2 or 3: max, average, and global average. */
 import type { NoAttrs, PoolAttrs } from '../graph/types.ts';
 import {
   type EmitArgs,
-  expectRank,
+  expectWindowInput,
   numel,
   type OnnxEmitter,
   type OpDef,
   onnxPads,
   ShapeError,
-  windowOut,
+  volume,
+  windowSizes,
 } from './op.ts';
 
 function emitPool(opType: string, { name, attrs: a, inputs, outputs }: EmitArgs<PoolAttrs>, e: OnnxEmitter): void {
@@ -16,6 +17,7 @@ function emitPool(opType: string, { name, attrs: a, inputs, outputs }: EmitArgs<
     kernel_shape: a.kernel,
     strides: a.stride,
     pads: onnxPads(a.padding, a.padEnd),
+    ...(a.dilation ? { dilations: a.dilation } : {}),
     ceil_mode: a.ceilMode ? 1 : 0,
     // PyTorch's AvgPool2d default count_include_pad=True
     ...(opType === 'AveragePool' ? { count_include_pad: a.countIncludePad === false ? 0 : 1 } : {}),
@@ -23,47 +25,48 @@ function emitPool(opType: string, { name, attrs: a, inputs, outputs }: EmitArgs<
 }
 
 function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
-  const [n, c, h, w] = expectRank(inputs, 4, what);
-  const ho = windowOut(h, a.kernel[0], a.stride[0], a.padding[0], 1, a.ceilMode, a.padEnd?.[0]);
-  const wo = windowOut(w, a.kernel[1], a.stride[1], a.padding[1], 1, a.ceilMode, a.padEnd?.[1]);
-  if (ho < 1 || wo < 1)
+  const x = expectWindowInput(inputs, a.kernel.length, what);
+  const sizes = windowSizes(x, a, a.ceilMode);
+  if (sizes.some((s) => s < 1))
     throw new ShapeError(
-      `a ${a.kernel.join('x')} window does not fit a ${h}x${w} input; use a larger input or a smaller kernel`,
+      `a ${a.kernel.join('x')} window does not fit a ${x.slice(2).join('x')} input; use a larger input or a ` +
+        'smaller kernel',
     );
-  if (
-    Math.max(a.padding[0], a.padEnd?.[0] ?? 0) * 2 > a.kernel[0] ||
-    Math.max(a.padding[1], a.padEnd?.[1] ?? 0) * 2 > a.kernel[1]
-  ) {
+  const span = (i: number) => (a.dilation?.[i] ?? 1) * (a.kernel[i] - 1) + 1;
+  if (a.kernel.some((_, i) => Math.max(a.padding[i], a.padEnd?.[i] ?? 0) * 2 > span(i))) {
     throw new ShapeError(`padding ${a.padding.join('x')} is more than half the ${a.kernel.join('x')} window`);
   }
-  return [[n, c, ho, wo]];
+  const y = [x[0], x[1], ...sizes];
+  return a.indices ? [y, [...y]] : [y];
 }
 
 export const maxpool: OpDef<PoolAttrs> = {
-  rule: 'FLOPs k·k−1 comparisons per output element',
+  rule: 'FLOPs k−1 comparisons per output element, k the window volume (kh·kw in 2-D)',
   infer: (i, a) => inferPool(i, a, 'maxpool'),
   params: () => 0,
   madds: () => 0,
-  flops: (a, _i, [y]) => numel(y) * (a.kernel[0] * a.kernel[1] - 1),
+  flops: (a, _i, [y]) => numel(y) * (volume(a.kernel) - 1),
   category: () => 'pooling',
   onnx: (args, e) => emitPool('MaxPool', args, e),
 };
 
 export const avgpool: OpDef<PoolAttrs> = {
-  rule: 'FLOPs k·k per output element (k·k−1 adds and one scale)',
+  rule: 'FLOPs k per output element (k−1 adds and one scale), k the window volume',
   infer: (i, a) => inferPool(i, a, 'avgpool'),
   params: () => 0,
   madds: () => 0,
-  flops: (a, _i, [y]) => numel(y) * a.kernel[0] * a.kernel[1],
+  flops: (a, _i, [y]) => numel(y) * volume(a.kernel),
   category: () => 'pooling',
   onnx: (args, e) => emitPool('AveragePool', args, e),
 };
 
 export const gap: OpDef<NoAttrs> = {
-  rule: 'FLOPs 1 per input element (H·W−1 adds and one scale per channel)',
+  rule: 'FLOPs 1 per input element (H·W−1 adds and one scale per channel; D·H·W in 3-D)',
   infer(inputs) {
-    const [n, c] = expectRank(inputs, 4, 'gap');
-    return [[n, c, 1, 1]];
+    if (inputs.length !== 1) throw new ShapeError(`gap takes one input, got ${inputs.length}`);
+    const x = inputs[0];
+    if (x.length < 3) throw new ShapeError(`gap expects an NxCx... input with a spatial axis, got [${x.join(', ')}]`);
+    return [[x[0], x[1], ...x.slice(2).map(() => 1)]];
   },
   params: () => 0,
   madds: () => 0,

@@ -55,7 +55,7 @@ export const slice: OpDef<SliceAttrs> = {
   params: () => 0,
   madds: () => 0,
   flops: () => 0,
-  inputsRead: (_a, _i, [y]) => numel(y),
+  inputsRead: (_a, _i, [y]) => [numel(y)],
   category: () => 'data-movement',
   onnx: ({ name, attrs: a, inputs, outputs }, e) =>
     e.node(

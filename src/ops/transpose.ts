@@ -22,6 +22,7 @@ export const transpose: OpDef<TransposeAttrs> = {
   category: () => 'data-movement',
   onnx: ({ name, attrs, inputs, outputs }, e) =>
     e.node('Transpose', name, inputs, outputs, attrs.perm.length ? { perm: attrs.perm } : {}),
+  sameData: () => true,
   evaluate([x], a, [out]) {
     const perm = permOf(a, out.length);
     return [

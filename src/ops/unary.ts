@@ -13,6 +13,10 @@ interface UnaryInfo {
   words?: string;
   /** the function itself, for folding constants */
   at?: (x: number) => number;
+  /** the output holds the input's elements unchanged (a copy, a retyping) */
+  same?: boolean;
+  /** the output is boolean */
+  bool?: boolean;
 }
 
 const erf = (x: number) => {
@@ -42,10 +46,14 @@ export const UNARY = {
   selu: { onnx: 'Selu', flops: 4, words: 'exp, subtract, two multiplies' },
   softplus: { onnx: 'Softplus', flops: 3, words: 'exp, add, log' },
   mish: { onnx: 'Mish', flops: 6, words: 'softplus, tanh, multiply' },
-  gelu: { onnx: 'Gelu', flops: 8, words: 'the tanh approximation' },
-  cast: { onnx: 'Cast', flops: 0, words: 'a copy' },
-  identity: { onnx: 'Identity', flops: 0, words: 'a copy', at: (x) => x },
-  dropout: { onnx: 'Dropout', flops: 0, words: 'the identity at inference', at: (x) => x },
+  quickgelu: { onnx: 'QuickGelu', flops: 6, words: 'x·sigmoid(αx): scale, sigmoid 4, multiply' },
+  sign: { onnx: 'Sign', flops: 1, at: Math.sign },
+  round: { onnx: 'Round', flops: 1, at: (x) => (x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)) },
+  isnan: { onnx: 'IsNaN', flops: 1, bool: true, at: (x) => (Number.isNaN(x) ? 1 : 0) },
+  not: { onnx: 'Not', flops: 1, bool: true, at: (x) => (x ? 0 : 1) },
+  cast: { onnx: 'Cast', flops: 0, words: 'a copy', same: true },
+  identity: { onnx: 'Identity', flops: 0, words: 'a copy', at: (x) => x, same: true },
+  dropout: { onnx: 'Dropout', flops: 0, words: 'the identity at inference', at: (x) => x, same: true },
 } as const satisfies Record<string, UnaryInfo>;
 
 export type UnaryFn = keyof typeof UNARY;
@@ -56,12 +64,17 @@ const perElement = (Object.entries(UNARY) as [UnaryFn, UnaryInfo][])
 
 export const unary: OpDef<UnaryAttrs> = {
   rule: `FLOPs per element: ${perElement}; reads the input, writes the output (0 FLOPs: data movement)`,
-  infer: (inputs, a) => [expectAnyRank(inputs, a.fn)],
+  infer: (inputs, a) => {
+    const x = expectAnyRank(inputs, a.fn);
+    // Dropout's optional mask output has the input's shape
+    return a.fn === 'dropout' ? [x, [...x]] : [x];
+  },
   params: () => 0,
   madds: () => 0,
   flops: (a, _i, [y]) => UNARY[a.fn].flops * numel(y),
   category: (a) => (UNARY[a.fn].flops === 0 ? 'data-movement' : 'elementwise'),
   onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node(UNARY[a.fn].onnx, name, inputs, outputs),
+  sameData: (a) => (UNARY[a.fn] as UnaryInfo).same === true,
   evaluate([x], a, [out]) {
     const v = x.value();
     if (a.fn === 'cast') {
@@ -71,7 +84,7 @@ export const unary: OpDef<UnaryAttrs> = {
     }
     const info: UnaryInfo = UNARY[a.fn];
     const at = info.at ?? unsupported(a.fn);
-    return [generate(out, v.type, (i) => at(v.data[i]))];
+    return [generate(out, info.bool ? 'bool' : v.type, (i) => at(v.data[i]))];
   },
 };
 

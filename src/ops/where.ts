@@ -8,7 +8,7 @@ import { broadcastIndex, generate } from './tensor.ts';
 export const where: OpDef<WhereAttrs> = {
   rule: 'FLOPs 1 per output element (a select); reads every operand, constants included, writes the output',
   infer: (inputs, a) => [broadcast([...inputs, ...a.constShapes])],
-  params: () => 0,
+  params: (a) => a.learned ?? 0,
   weightsRead: (a) => a.constShapes.map(numel).reduce((x, y) => x + y, 0),
   madds: () => 0,
   flops: (_a, _i, [y]) => numel(y),

@@ -226,7 +226,8 @@ export function renderCompare(
   ]);
   const notes = [
     `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the ` +
-      `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ${res.dtype}; ` +
+      `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ` +
+      `${res.dtype === 'file' ? "each ONNX tensor's own type" : res.dtype}; ` +
       `view ${res.view}.`,
     `stage cells: MAdds / MAC (elements); category cells: share of the model's MAdds / MAC; top-level layers and ` +
       `conv groups (conv1, conv5, pool, fc...) are in ` +

@@ -30,6 +30,13 @@ const GENERAL = {
     'intermediate tensors are not memory traffic',
 };
 
+/** The element size bytes are counted at. */
+const bytesAt = (r: CostReport): string =>
+  r.dtype === 'file'
+    ? "each tensor at its own element type in the file (int8 1 B, fp16 2 B, fp32 4 B, int32 4 B; a layer's dtype " +
+      "is its weights' type, else its input's)"
+    : `at ${r.dtype} (${r.bytesPerElement} B per element)`;
+
 /** Ops in first-seen order of the report's layers. */
 const opsOf = (r: CostReport): OpKind[] => [...new Set(r.layers.map((l) => l.op as OpKind))];
 
@@ -38,7 +45,7 @@ export function legend(r: CostReport): string[] {
     `params: ${GENERAL.params}.`,
     `MAdds: ${GENERAL.madds}. M = 10^6.`,
     `FLOPs: ${GENERAL.flops} (below).`,
-    `MAC: ${GENERAL.mac}. K el = 10^3 elements; KB = 1024 bytes at ${r.dtype} (${r.bytesPerElement} B per element).`,
+    `MAC: ${GENERAL.mac}. K el = 10^3 elements; KiB = 1024 bytes, ${bytesAt(r)}.`,
     `FLOP/B: ${GENERAL.intensity}. MAdds % and MAC %: share of the model total.`,
     `view ${r.view}: ${GENERAL[r.view]}${r.view === 'original' ? ' (--view deploy folds them)' : ''}.`,
     'The rule of each op in this report:',

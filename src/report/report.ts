@@ -18,6 +18,43 @@ export interface Row extends Totals {
   /** with --predict */
   predictedMs?: number;
   bound?: string;
+  /** an imported file's layer precision */
+  dtype?: string;
+}
+
+/** The element types a report's bytes are at: the spec's one type, or each tensor's own (a file's). */
+export function dtypeLabel(r: CostReport): string {
+  if (r.dtype !== 'file') return r.dtype;
+  const kinds = (r.precision ?? []).map((p) => `${p.dtype} ${p.layers}`).join(', ');
+  return `per tensor${kinds ? ` (layers: ${kinds})` : ''}`;
+}
+
+/** Does the report mix precisions (a quantized model's float ends), so that rows show theirs? */
+const mixed = (r: CostReport) => (r.precision?.length ?? 0) > 1;
+
+/** Why the params total differs from the layers' sum, and what reading the model decided. */
+export function noteLines(r: CostReport): string[] {
+  const out: string[] = [];
+  const p = r.params;
+  if (p) {
+    const shared = p.shared
+      .slice(0, 3)
+      .map(
+        (s) =>
+          `${s.tensor} (${int(s.elements)} elements, read ${s.uses} times: ${s.layers.join(', ')}` +
+          `${s.uses > s.layers.length ? ', ...' : ''})`,
+      )
+      .join('; ');
+    const more = p.shared.length > 3 ? `; ${p.shared.length - 3} more` : '';
+    out.push(
+      `params: the file stores ${int(p.stored)}; its layers use ${int(p.layers)} (${int(p.layers - p.stored)} more), ` +
+        `because ${p.shared.length} stored tensor${p.shared.length === 1 ? ' is' : 's are'} read by more than one ` +
+        `layer or aliased (torch writes one initializer for equal constants): ${shared}${more}. The total counts ` +
+        'each stored tensor once; each row, what its layer uses.',
+    );
+  }
+  for (const n of r.notes ?? []) out.push(`note: ${n}`);
+  return out;
 }
 
 /** The prediction fields `withPrediction` puts on a layer, when present. */
@@ -29,6 +66,7 @@ const predicted = (l: LayerCost): Pick<Row, 'predictedMs' | 'bound'> =>
 const layerRow = (l: LayerCost): Row => ({
   name: l.name,
   op: opLabel(l),
+  ...(l.dtype !== undefined ? { dtype: l.dtype } : {}),
   outputShape: (l.outputShapes ?? [l.outputShape]).map(shape).join(' + '),
   params: l.params,
   madds: l.madds,
@@ -84,12 +122,13 @@ export function rowsAtDepth(r: CostReport, depth: number): Row[] {
 }
 
 /** The columns of every report table, counts in the chosen units. */
-function head(first: string, u: Units, withPrediction: boolean): string[] {
+function head(first: string, u: Units, withPrediction: boolean, withDtype = false): string[] {
   const breakdown = first === 'operator' || first === 'category';
   return [
     first,
     breakdown ? 'layers' : 'op',
     breakdown ? '' : 'output',
+    ...(withDtype ? ['dtype'] : []),
     ...costHead(u),
     'MAdds %',
     'MAC %',
@@ -97,11 +136,12 @@ function head(first: string, u: Units, withPrediction: boolean): string[] {
   ];
 }
 
-function cells(row: Row, t: Totals, u: Units, withPrediction: boolean): string[] {
+function cells(row: Row, t: Totals, u: Units, withPrediction: boolean, withDtype = false): string[] {
   return [
     row.name,
     row.op,
     row.outputShape,
+    ...(withDtype ? [row.dtype ?? ''] : []),
     ...costCells(row, u),
     pct(row.madds, t.madds),
     pct(row.memoryAccess, t.memoryAccess),
@@ -153,7 +193,8 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
 function memoryLines(r: CostReport): string[] {
   const m = r.summary.memory;
   return [
-    `memory at ${r.dtype}: params ${mib(m.paramsBytes)}, input ${mib(m.inputBytes)}, ` +
+    `memory at ${r.dtype === 'file' ? "each tensor's own type" : r.dtype}: params ${mib(m.paramsBytes)}, ` +
+      `input ${mib(m.inputBytes)}, ` +
       `all activations ${mib(m.activationBytes)} (every layer output kept), ` +
       `peak live activations ${mib(m.peakActivationBytes)} (at ${m.peakAt}, each tensor freed after its last ` +
       `reader), ` +
@@ -194,13 +235,14 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   }
   const md = format === 'md';
   const prediction = (r as Partial<PredictedReport>).prediction;
-  const align = (first: string, wp: boolean) =>
-    head(first, units, wp).map((_, i, h) => (i < 3 || (wp && i === h.length - 1) ? 'l' : 'r') as 'l' | 'r');
   const table = (first: string, rs: Row[], total = true) => {
     const wp = prediction !== undefined && total;
-    const body = [...rs, ...(total ? [totalRow(r)] : [])].map((x) => cells(x, r.totals, units, wp));
-    const h = head(first, units, wp);
-    return md ? mdTable(h, body, align(first, wp)) : textTable(h, body, align(first, wp));
+    const wd = first === 'layer' && mixed(r);
+    const body = [...rs, ...(total ? [totalRow(r)] : [])].map((x) => cells(x, r.totals, units, wp, wd));
+    const h = head(first, units, wp, wd);
+    const left = 3 + (wd ? 1 : 0);
+    const align = h.map((_, i) => (i < left || (wp && i === h.length - 1) ? 'l' : 'r') as 'l' | 'r');
+    return md ? mdTable(h, body, align) : textTable(h, body, align);
   };
   // the by-stage table, unless the rows are already stages or the model has no top-level groups
   const top = rowsAtDepth(r, 1);
@@ -209,7 +251,7 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   const summary =
     `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ` +
     `${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ` +
-    `${r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
+    `${r.dtype === 'file' ? "each tensor's own type" : r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`;
   const section = (title: string, body: string) => (md ? ['', `#### ${title}`, '', body] : ['', `${title}:`, body]);
   // with a prediction, the header says which machine and what the total is made of
   const machine = prediction ? predictionLines(prediction) : [];
@@ -217,13 +259,13 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
     ? [
         `### ${r.model}`,
         '',
-        `Input ${shape(r.input)}, view ${r.view}, dtype ${r.dtype}, from \`${r.file}\`.`,
+        `Input ${shape(r.input)}, view ${r.view}, dtype ${dtypeLabel(r)}, from \`${r.file}\`.`,
         ...machine.flatMap((x) => ['', x]),
         '',
         table('layer', rows),
       ]
     : [
-        `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${r.dtype}  (${r.file})`,
+        `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${dtypeLabel(r)}  (${r.file})`,
         ...machine,
         '',
         table('layer', rows),
@@ -231,6 +273,6 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   if (stages) parts.push(...section('By stage', table('layer', stages)));
   parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));
   parts.push(...section('By category', table('category', breakdownRows(r, 'byCategory'), false)));
-  parts.push('', summary, ...memoryLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
+  parts.push('', summary, ...memoryLines(r), ...noteLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
   return `${parts.join('\n')}\n`;
 }

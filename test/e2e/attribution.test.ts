@@ -54,7 +54,7 @@ describe('attribution of fused kernels by dataflow', () => {
   ])('PaddleOCR %s: all kernel time attributed', async (file, shape) => {
     const bytes = readFileSync(new URL(OCR + file, import.meta.url));
     const r = await bench(
-      { kind: 'onnx', file, bytes, inputShapes: { '*': shape } },
+      { kind: 'onnx', file, bytes, inputs: { '*': shape } },
       { runs: 2, warmup: 1, perLayer: true },
     );
     expect(r.perLayer!.unattributed).toEqual([]);

@@ -401,6 +401,39 @@ describe('netcost report model.onnx', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/input 'x' has a symbolic or unknown dimension .*; give its shape with --input NxCxHxW/);
   });
+  it('--input naming no input of the model, --dim naming no dimension: one line listing what the model has', () => {
+    const r = cli(['report', cls, '--input', 'input=1x3x48x192']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/--input input=\.\.\.: the model has no input 'input'; its inputs: 'x'$/);
+    const d = cli(['report', cls, '--dim', 'batch=1']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(
+      /--dim batch=\.\.\.: no dimension of the model is named 'batch'; its symbolic dimensions: 'p2o\.Dynamic/,
+    );
+  });
+  it('--dim sizes named dimensions; --dtype is for specs, not ONNX files', () => {
+    const dims = [
+      '--dim',
+      'p2o.DynamicDimension.0=1',
+      '--dim',
+      'p2o.DynamicDimension.1=48',
+      '--dim',
+      'p2o.DynamicDimension.2=192',
+    ];
+    const r = cli(['report', cls, ...dims, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.input).toEqual([1, 3, 48, 192]);
+    expect(j.dtype).toBe('file');
+    expect(j.precision).toEqual([{ dtype: 'fp32', layers: j.layers.length }]);
+    const t = cli(['report', cls, ...dims, '--dtype', 'fp16']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--dtype fp16: .* is an ONNX file, whose tensors keep their own element types/);
+    expect(cli(['report', 'shufflenet-v2-0.5x', '--dim', 'batch=2']).stderr).toMatch(
+      /named dimensions apply to ONNX files/,
+    );
+    expect(cli(['report', cls, '--dim', 'x=0x10']).stderr).toMatch(/--dim x '0x10' is not a whole number/);
+  });
   it('a named --input for a spec model is a usage error', () => {
     const r = cli(['report', 'shufflenet-v2-0.5x', '--input', 'x=1x3x64x64']);
     expect(r.code).toBe(2);

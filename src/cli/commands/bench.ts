@@ -3,10 +3,11 @@ import { type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderBench } from '../../report/bench.ts';
 import {
+  type InputFlags,
   isPicture,
   type PredictFlags,
   parseAnyFormat,
-  parseInputs,
+  parseInputFlags,
   parsePositiveInt,
   parsePredict,
   parseRules,
@@ -19,14 +20,13 @@ import {
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface BenchFlags extends RunFlags, PredictFlags {
+export interface BenchFlags extends RunFlags, PredictFlags, InputFlags {
   chart?: string;
   output?: string;
   units: string;
   depth?: string;
   perLayer?: boolean;
   view: string;
-  input?: string[];
   format: string;
   strict?: boolean;
   rules?: string;
@@ -37,7 +37,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   if (isPicture(format) && !o.perLayer)
     throw new UsageError(`bench --format ${format} draws per-layer time: add --per-layer`);
   const view = parseView(o.view);
-  const inputs = parseInputs(o.input);
+  const binding = parseInputFlags(o);
   const depth = o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth);
   const rules = await parseRules(o.rules);
   const predict = await parsePredict(o);
@@ -45,8 +45,8 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
   const src = await resolveSource(model);
   const target: BenchTarget =
     src.kind === 'onnx'
-      ? { kind: 'onnx', file: src.file, bytes: src.bytes, inputShapes: inputs, strict: o.strict, rules }
-      : { kind: 'graph', graph: await sourceGraph(src, { view, inputs }) };
+      ? { kind: 'onnx', file: src.file, bytes: src.bytes, ...binding, strict: o.strict, rules }
+      : { kind: 'graph', graph: await sourceGraph(src, { view, ...binding }) };
   const bar = await progressBar(`bench ${model}`);
   try {
     const r = await bench(target, { ...opts, onProgress: bar.update });

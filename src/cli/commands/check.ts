@@ -5,9 +5,10 @@ import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
 import { say } from '../../util/text.ts';
 import {
+  type InputFlags,
   isPicture,
   parseAnyFormat,
-  parseInputs,
+  parseInputFlags,
   parseRules,
   parseRunFlags,
   pictures,
@@ -16,7 +17,7 @@ import {
 import { emit } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
 
-export interface CheckFlags extends RunFlags {
+export interface CheckFlags extends RunFlags, InputFlags {
   baseline?: string;
   update?: boolean;
   init?: boolean;
@@ -26,7 +27,6 @@ export interface CheckFlags extends RunFlags {
   output?: string;
   measure?: boolean;
   reference?: string;
-  input?: string[];
   rules?: string;
 }
 
@@ -70,7 +70,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     );
   }
   const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
-  const inputs = o.input?.length ? parseInputs(o.input) : parseInputs(configInputs(config?.input));
+  const binding = parseInputFlags({ ...o, input: o.input?.length ? o.input : configInputs(config?.input) });
   const rules = await parseRules(o.rules ?? config?.rules);
   const sources = await resolveSources(config ? config.models : models);
   const baseline = o.baseline ?? config?.baseline ?? DEFAULT_BASELINE;
@@ -91,7 +91,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
       tolerances,
       explicit: !config,
       measure,
-      inputs,
+      binding,
       rules,
       views: config?.views,
       updateCommand: updateCommand(['check', ...argv]),

@@ -10,11 +10,13 @@ import {
 } from '../../report/compare.ts';
 import { say } from '../../util/text.ts';
 import {
+  checkDtypeFor,
+  type InputFlags,
   isPicture,
   type PredictFlags,
   parseAnyFormat,
   parseDtype,
-  parseInputs,
+  parseInputFlags,
   parsePredict,
   parseRules,
   parseRunFlags,
@@ -26,13 +28,12 @@ import {
 import { emit } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface CompareFlags extends RunFlags, PredictFlags {
+export interface CompareFlags extends InputFlags, RunFlags, PredictFlags {
   chart?: string;
   output?: string;
   units: string;
-  input?: string[];
   view: string;
-  dtype: string;
+  dtype?: string;
   format: string;
   measure?: boolean;
   strict?: boolean;
@@ -42,14 +43,15 @@ export interface CompareFlags extends RunFlags, PredictFlags {
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
-  const inputs = parseInputs(o.input);
+  const binding = parseInputFlags(o);
   const rules = await parseRules(o.rules);
   const format = parseAnyFormat(o.format);
   const sources = await resolveSources(models);
+  checkDtypeFor(sources, o.dtype);
   const warn = (w: string) => say(`warning: ${w}`);
   const graphs: Graph[] = [];
   for (const s of sources)
-    graphs.push(await sourceGraph(s, { view, inputs, strict: o.strict, rules, onWarning: warn }));
+    graphs.push(await sourceGraph(s, { view, ...binding, strict: o.strict, rules, onWarning: warn }));
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   if (o.measure) {
@@ -60,7 +62,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       // ONNX files are timed as they are (their own weights and nodes), specs through their export
       const targets = sources.map((s, i) =>
         s.kind === 'onnx'
-          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, inputShapes: inputs, strict: o.strict, rules }
+          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding, strict: o.strict, rules }
           : graphs[i],
       );
       measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));

@@ -3,11 +3,13 @@ import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { renderReport } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
 import {
+  checkDtypeFor,
+  type InputFlags,
   isPicture,
   type PredictFlags,
   parseAnyFormat,
   parseDtype,
-  parseInputs,
+  parseInputFlags,
   parsePositiveInt,
   parsePredict,
   parseRules,
@@ -17,13 +19,12 @@ import {
 } from '../options.ts';
 import { emit } from '../output.ts';
 
-export interface ReportFlags extends PredictFlags {
+export interface ReportFlags extends PredictFlags, InputFlags {
   chart?: string;
   output?: string;
   units: string;
-  input?: string[];
   view: string;
-  dtype: string;
+  dtype?: string;
   depth?: string;
   format: string;
   strict?: boolean;
@@ -33,13 +34,14 @@ export interface ReportFlags extends PredictFlags {
 export async function report(model: string, o: ReportFlags): Promise<void> {
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
-  const inputs = parseInputs(o.input);
+  const binding = parseInputFlags(o);
   const rules = await parseRules(o.rules);
   const format = parseAnyFormat(o.format);
   const depth = o.depth === undefined ? Infinity : parsePositiveInt('--depth', o.depth);
   const src = await resolveSource(model);
+  checkDtypeFor([src], o.dtype);
   const warnings: string[] = [];
-  const g = await sourceGraph(src, { view, inputs, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
+  const g = await sourceGraph(src, { view, ...binding, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
   for (const w of warnings) say(`warning: ${w}`);
   const predict = await parsePredict(o);
   let r = analyze(g, dtype);

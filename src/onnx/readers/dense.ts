@@ -1,63 +1,136 @@
 /** Conv, ConvTranspose, Gemm and MatMul: the ops with multiply-adds. */
-import type { Pair } from '../../graph/types.ts';
+import type { ConvTransposeAttrs, Spatial } from '../../graph/types.ts';
+import { broadcast } from '../../ops/broadcast.ts';
 import { ShapeError } from '../../ops/op.ts';
 import type { NodeView } from './reader.ts';
-import { type Built, built, input, operands, type ReaderEntries, shapeOf } from './reader.ts';
-import { pair, windowAttrs } from './window.ts';
+import { type Built, built, input, isLearned, operands, type ReaderEntries, shapeOf } from './reader.ts';
+import { kernelOf, perAxis, windowAttrs } from './window.ts';
 
-function convolution(n: NodeView): Built | undefined {
-  const w = input(n, 1, 'the weight');
+/** Where a convolution node keeps its weight and bias (QLinearConv: 3 and 8). */
+export interface ConvSlots {
+  weight: number;
+  bias?: number;
+  transposed?: boolean;
+}
+
+function convolution(n: NodeView): Built {
+  return convolutionAt(n, { weight: 1, bias: 2, transposed: n.opType === 'ConvTranspose' });
+}
+
+/** A convolution whose weight and bias are at the given input slots. */
+export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
+  const w = input(n, slots.weight, 'the weight');
   if (!w.isConst) throw new ShapeError('the weight must be a constant (initializer or Constant node)');
-  if (w.shape.length < 3) {
-    throw new ShapeError(`the weight has shape [${w.shape.join(', ')}]; a convolution weight has rank 3 or more`);
+  if (w.shape.length < 3 || w.shape.length > 5) {
+    throw new ShapeError(
+      `the weight has shape [${w.shape.join(', ')}]; netcost reads convolutions of 1, 2 and 3 spatial axes ` +
+        '(a weight of rank 3 to 5)',
+    );
   }
-  if (w.shape.length !== 4) return undefined; // 1-D and 3-D convolutions: no rule yet
   const x = shapeOf(n);
-  if (x.length !== 4) {
-    throw new ShapeError(`the input has shape [${x.join(', ')}]; a 2-D convolution takes an NxCxHxW input`);
-  }
-  const kernel: Pair = [w.shape[2], w.shape[3]];
+  const kernel = kernelOf(n.attrs, w.shape, n.opType);
   const groups = n.attrs.int('group', 1);
   if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0) {
     throw new ShapeError(`group ${groups} does not divide the input's ${x[1]} channels`);
   }
-  const cin = n.opType === 'Conv' ? w.shape[1] * groups : w.shape[0];
+  const transposed = slots.transposed === true;
+  const cin = transposed ? w.shape[0] : w.shape[1] * groups;
   if (cin !== x[1]) {
     throw new ShapeError(
       `the weight [${w.shape.join(', ')}] with group ${groups} takes ${cin} input channels; the input has ${x[1]}`,
     );
   }
-  const cout = n.opType === 'Conv' ? w.shape[0] : w.shape[1] * groups;
-  const b = n.inputs[2];
+  const cout = transposed ? w.shape[1] * groups : w.shape[0];
+  const b = slots.bias === undefined ? undefined : n.inputs[slots.bias];
   if (b && b.shape.reduce((p, q) => p * q, 1) !== cout) {
     throw new ShapeError(`the bias has shape [${b.shape.join(', ')}]; it needs ${cout} values, one per output channel`);
   }
-  const geo = windowAttrs(n.attrs, x, kernel);
-  const bias = !!n.inputs[2];
-  if (n.opType === 'Conv') return built('conv', { outChannels: w.shape[0], kernel, groups, bias, ...geo }, [0]);
-  const outputPadding = pair(n.attrs.ints('output_padding'), 0);
-  return built('convtranspose', { outChannels: w.shape[1] * groups, kernel, groups, bias, ...geo, outputPadding }, [0]);
+  const geo = windowAttrs(n.attrs, x, kernel, { transposed });
+  const bias = b !== undefined;
+  if (b && !b.isConst) throw new ShapeError('the bias must be a constant (initializer or Constant node)');
+  const weights = bias ? [slots.weight, slots.bias as number] : [slots.weight];
+  if (!transposed) return built('conv', { outChannels: cout, kernel, groups, bias, ...geo }, [0], weights);
+  const outputPadding = perAxis(n.attrs, 'output_padding', kernel.length, 0);
+  const attrs = { outChannels: cout, kernel, groups, bias, ...geo, outputPadding };
+  return built('convtranspose', { ...attrs, ...transposedPads(n, x, attrs) }, [0], weights);
 }
 
-function gemm(n: NodeView): Built | undefined {
+/**
+ * ConvTranspose's pads when `output_shape` or a SAME auto_pad sets them (ONNX's rule): the total
+ * padding that gives the asked output size, split with the odd one at the end (SAME_UPPER) or start.
+ */
+function transposedPads(n: NodeView, x: number[], a: ConvTransposeAttrs): { padding?: Spatial; padEnd?: Spatial } {
+  const rank = a.kernel.length;
+  const auto = n.attrs.str('auto_pad', 'NOTSET');
+  const asked = n.attrs.ints('output_shape')?.slice(-rank);
+  const same = auto === 'SAME_UPPER' || auto === 'SAME_LOWER';
+  if (!asked?.length && !same) return {};
+  const out = asked?.length ? asked : x.slice(2).map((s, i) => s * a.stride[i]);
+  if (out.length !== rank) throw new ShapeError(`output_shape [${out.join(', ')}] does not have ${rank} spatial sizes`);
+  const total = a.kernel.map(
+    (k, i) => a.stride[i] * (x[2 + i] - 1) + a.outputPadding[i] + (k - 1) * a.dilation[i] + 1 - out[i],
+  );
+  if (total.some((t) => t < 0)) {
+    throw new ShapeError(`output_shape [${out.join(', ')}] is larger than this transposed convolution can give`);
+  }
+  const half = total.map((t) => Math.floor(t / 2));
+  const upper = auto !== 'SAME_LOWER';
+  const padding = total.map((t, i) => (upper ? half[i] : t - half[i]));
+  const padEnd = total.map((t, i) => t - padding[i]);
+  return { padding, ...(padEnd.join() !== padding.join() ? { padEnd } : { padEnd: undefined }) };
+}
+
+/** Gemm: a fully connected layer when B is a constant and A is not transposed, else a matrix product. */
+function gemm(n: NodeView): Built {
   const b = input(n, 1, 'B');
   const x = shapeOf(n, 0, 'A');
-  if (b.isConst && b.shape.length !== 2)
-    throw new ShapeError(`B has shape [${b.shape.join(', ')}]; Gemm needs a 2-D B`);
+  if (b.shape.length !== 2) throw new ShapeError(`B has shape [${b.shape.join(', ')}]; Gemm needs a 2-D B`);
   if (x.length !== 2) throw new ShapeError(`A has shape [${x.join(', ')}]; Gemm needs a 2-D A (flatten first)`);
-  if (!b.isConst || n.attrs.int('transA', 0) !== 0) return undefined;
+  const transA = n.attrs.int('transA', 0) === 1;
   const transB = n.attrs.int('transB', 0) === 1;
-  if ((transB ? b.shape[1] : b.shape[0]) !== x[1]) {
+  const k = transA ? x[0] : x[1];
+  if ((transB ? b.shape[1] : b.shape[0]) !== k) {
     throw new ShapeError(
-      `A [${x.join(', ')}] and B [${b.shape.join(', ')}]${transB ? ' (transposed)' : ''} do not multiply`,
+      `A [${x.join(', ')}]${transA ? ' (transposed)' : ''} and ` +
+        `B [${b.shape.join(', ')}]${transB ? ' (transposed)' : ''} ` +
+        'do not multiply',
     );
   }
-  return built('linear', { outFeatures: transB ? b.shape[0] : b.shape[1], bias: !!n.inputs[2] }, [0]);
+  const c = n.inputs[2];
+  const cols = transB ? b.shape[0] : b.shape[1];
+  if (c && c.shape.reduce((p, q) => p * q, 1) !== cols && c.shape.length > 0) {
+    // a C of M x N (or broadcast from it) is an operand, not a bias per output column
+    broadcast([[transA ? x[1] : x[0], cols], c.shape]);
+  }
+  const params = [1, ...(c ? [2] : [])].filter((k) => isLearned(n.inputs[k]));
+  if (b.isConst && !n.folding && !transA && (!c || c.isConst)) {
+    return built('linear', { outFeatures: cols, bias: !!c }, [0], params);
+  }
+  const consts = [1, 2].filter((k) => n.inputs[k]?.isConst && !n.folding);
+  return built(
+    'matmul',
+    {
+      ...(transA ? { transA } : {}),
+      ...(transB ? { transB } : {}),
+      ...(consts.includes(1) ? { bShape: b.shape } : {}),
+      ...(c ? (consts.includes(2) ? { biasShape: c.shape } : { biasInput: true }) : {}),
+    },
+    [0, 1, 2].filter((k) => n.inputs[k] && !consts.includes(k)),
+    params,
+  );
 }
 
+/** MatMul, and onnxruntime's FusedMatMul (transposes and a scale folded in). */
 function matmul(n: NodeView): Built {
   const b = input(n, 1, 'B');
-  return b.isConst && !n.folding ? built('matmul', { bShape: b.shape }, [0]) : built('matmul', {}, operands(n));
+  const trans = {
+    ...(n.attrs.int('transA', 0) === 1 ? { transA: true } : {}),
+    ...(n.attrs.int('transB', 0) === 1 ? { transB: true } : {}),
+  };
+  if (b.isConst && !n.folding) {
+    return built('matmul', { ...trans, bShape: b.shape }, [0], isLearned(b) ? [1] : []);
+  }
+  return built('matmul', trans, operands(n));
 }
 
 export const DENSE: ReaderEntries = [

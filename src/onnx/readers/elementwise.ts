@@ -1,8 +1,11 @@
 /** Element-wise ops: batch norm, activations, Clip, the unary functions, binary arithmetic, Where, Softmax. */
+
+import { elemTypeOf } from '../../graph/dtype.ts';
 import type { EltwiseFn } from '../../graph/types.ts';
 import { ACTIVATIONS, type Activation } from '../../ops/activation.ts';
 import { broadcast } from '../../ops/broadcast.ts';
-import { ShapeError } from '../../ops/op.ts';
+import { FNS } from '../../ops/eltwise.ts';
+import { numel, ShapeError } from '../../ops/op.ts';
 import { UNARY, type UnaryFn } from '../../ops/unary.ts';
 import { valueTypeOf } from '../proto.ts';
 import {
@@ -11,6 +14,7 @@ import {
   constShapes,
   expectInputs,
   input,
+  isLearned,
   type NodeView,
   operands,
   optionalConstant,
@@ -27,7 +31,8 @@ function batchnorm(n: NodeView): Built {
     if (s.reduce((p, q) => p * q, 1) !== c)
       throw new ShapeError(`${what} has shape [${s.join(', ')}]; it needs ${c} values`);
   }
-  return built('bn', {}, [0]);
+  // the scale and shift are learned; the running mean and variance are buffers
+  return built('bn', {}, [0], [1, 2]);
 }
 
 /** Clip(0, 6) is relu6; any other bounds are the unary clip. */
@@ -42,17 +47,27 @@ const activations = (Object.entries(ACTIVATIONS) as [Activation, (typeof ACTIVAT
   .filter(([, a]) => a.onnx.op !== 'Clip')
   .map(([act, a]) => [a.onnx.op, once(() => built(act, {}, [0]))] as const);
 
+function unaryOf(fn: UnaryFn, n: NodeView): Built {
+  if (fn === 'cast') {
+    const to = n.attrs.int('to', 1);
+    return built('unary', { fn, to: valueTypeOf(to) }, [0], [], [elemTypeOf(to)]);
+  }
+  const info = UNARY[fn] as { bool?: boolean };
+  // Dropout's optional second output is its mask
+  return built('unary', { fn }, [0], [], info.bool ? ['bool'] : fn === 'dropout' ? [undefined, 'bool'] : undefined);
+}
+
 const unaries = (Object.entries(UNARY) as [UnaryFn, (typeof UNARY)[UnaryFn]][])
   .filter(([, u]) => u.onnx !== 'Clip')
-  .map(
-    ([fn, u]) =>
-      [
-        u.onnx,
-        once((n) => built('unary', fn === 'cast' ? { fn, to: valueTypeOf(n.attrs.int('to', 1)) } : { fn }, [0])),
-      ] as const,
-  );
+  .map(([fn, u]) => [u.onnx, once((n) => unaryOf(fn, n))] as const);
 
-function binary(n: NodeView): Built {
+/** The elements of constant operands that are learned weights. */
+const learnedElements = (n: NodeView, slots: number[]): number =>
+  n.inputs.reduce((a, x, k) => a + (!slots.includes(k) && isLearned(x) ? numel(x?.shape ?? []) : 0), 0);
+const learnedSlots = (n: NodeView, slots: number[]): number[] =>
+  n.inputs.flatMap((x, k) => (!slots.includes(k) && isLearned(x) ? [k] : []));
+
+export function binary(n: NodeView): Built {
   const variadic = n.opType === 'Sum' || n.opType === 'Max' || n.opType === 'Min';
   expectInputs(n, variadic ? 1 : 2, variadic ? Number.POSITIVE_INFINITY : 2);
   const slots = operands(n);
@@ -69,8 +84,17 @@ function binary(n: NodeView): Built {
     return built('add', {}, slots);
   }
   broadcast([...shapes, ...consts]);
-  const fn = (n.opType === 'Sum' ? 'add' : n.opType.toLowerCase()) as EltwiseFn;
-  return built('eltwise', { fn, constShapes: consts }, slots);
+  const fn = eltwiseFn(n);
+  const attrs = { fn, constShapes: consts, learned: learnedElements(n, slots) };
+  return built('eltwise', attrs, slots, learnedSlots(n, slots), FNS[fn].bool ? ['bool'] : undefined);
+}
+
+function eltwiseFn(n: NodeView): EltwiseFn {
+  if (n.opType === 'Sum') return 'add';
+  if (n.opType === 'Mod') return n.attrs.int('fmod', 0) === 1 ? 'fmod' : 'mod';
+  const fn = n.opType.toLowerCase();
+  if (!Object.hasOwn(FNS, fn)) throw new ShapeError(`internal: ${n.opType} is not an element-wise function`);
+  return fn as EltwiseFn;
 }
 
 function where(n: NodeView): Built {
@@ -78,7 +102,10 @@ function where(n: NodeView): Built {
   const slots = operands(n);
   const consts = constShapes(n, slots);
   broadcast([...slots.map((k) => n.inputs[k]?.shape ?? []), ...consts]);
-  return built('where', { constShapes: consts }, slots);
+  const attrs = { constShapes: consts, learned: learnedElements(n, slots) };
+  // the output has the type of the values chosen from (inputs 2 and 3), not of the condition
+  const type = n.inputs[1]?.type ?? n.inputs[2]?.type;
+  return built('where', attrs, slots, learnedSlots(n, slots), [type]);
 }
 
 const softmax = (defaultAxis: number) => (n: NodeView) =>
@@ -95,7 +122,26 @@ export const ELEMENTWISE: ReaderEntries = [
     ],
   ],
   ...unaries,
-  ...['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Equal'].map((op) => [op, once(binary)] as const),
+  ...[
+    'Add',
+    'Sub',
+    'Mul',
+    'Div',
+    'Pow',
+    'Max',
+    'Min',
+    'Sum',
+    'Mod',
+    'PRelu',
+    'Equal',
+    'Less',
+    'LessOrEqual',
+    'Greater',
+    'GreaterOrEqual',
+    'And',
+    'Or',
+    'Xor',
+  ].map((op) => [op, once(binary)] as const),
   ['Where', once(where)],
   ...['Softmax', 'LogSoftmax'].map(
     (op) =>

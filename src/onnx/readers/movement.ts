@@ -4,15 +4,24 @@ import { normAxis } from '../../ops/concat.ts';
 import { numel } from '../../ops/op.ts';
 import { resizeOutShape } from '../../ops/resize.ts';
 import { defaultSplitSizes } from '../../ops/split.ts';
-import { type Built, built, constant, type NodeView, optionalConstant, type ReaderEntries, shapeOf } from './reader.ts';
+import {
+  type Built,
+  built,
+  constant,
+  isLearned,
+  type NodeView,
+  optionalConstant,
+  type ReaderEntries,
+  shapeOf,
+} from './reader.ts';
 
 /** Every given input is concatenated, constants included (a learned token, a constant row). */
-const concat = (n: NodeView) =>
-  built(
-    'concat',
-    { axis: n.attrs.int('axis', 1) },
-    n.inputs.flatMap((x, k) => (x ? [k] : [])),
-  );
+export function concat(n: NodeView): Built {
+  const slots = n.inputs.flatMap((x, k) => (x ? [k] : []));
+  const learned = n.folding ? [] : slots.filter((k) => isLearned(n.inputs[k]));
+  const elements = learned.reduce((a, k) => a + (n.inputs[k]?.stored.reduce((p, t) => p + t.elements, 0) ?? 0), 0);
+  return built('concat', { axis: n.attrs.int('axis', 1), ...(elements ? { learned: elements } : {}) }, slots, learned);
+}
 
 const split = (sizes: (n: NodeView) => number[] | undefined) => (n: NodeView) => {
   const x = shapeOf(n);

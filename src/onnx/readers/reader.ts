@@ -6,15 +6,20 @@
  * implementation keeps `Squeeze_1`, `Squeeze_13`): the importer picks the newest at or below the
  * model's opset.
  */
+import type { ElemType } from '../../graph/dtype.ts';
 import type { OpAttrs, OpKind, Shape } from '../../graph/types.ts';
 import { ShapeError, type Tensor } from '../../ops/op.ts';
 import type { Attrs } from '../proto.ts';
+import type { StoredTensor } from '../scope.ts';
 
 export interface InputView {
   name: string;
   shape: Shape;
+  type: ElemType;
   /** an initializer, a Constant node, or folded shape arithmetic */
   isConst: boolean;
+  /** a constant's stored origin: the file's weight-like tensors it derives from (see scope.ts) */
+  stored: readonly StoredTensor[];
   /** the value of a constant input (throws for a data input) */
   value(): Tensor;
 }
@@ -27,6 +32,8 @@ export interface NodeView {
   outputCount: number;
   /** every input is a constant: the node folds, so constant operands are operands, not weights */
   folding: boolean;
+  /** the opset of the node's domain */
+  opset: number;
 }
 
 export interface Built<K extends OpKind = OpKind> {
@@ -34,6 +41,13 @@ export interface Built<K extends OpKind = OpKind> {
   attrs: OpAttrs[K];
   /** the input slots that are the layer's inputs, in order */
   inputs: number[];
+  /**
+   * the constant slots the op counts as learned parameters (its `params` is their elements):
+   * params are totalled once per stored tensor however many layers read it
+   */
+  params: number[];
+  /** each output's element type where it is not the first input's (Shape: int64; QuantizeLinear: int8) */
+  outputTypes?: (ElemType | undefined)[];
 }
 
 export type Reader = (n: NodeView) => Built | undefined;
@@ -45,11 +59,13 @@ export interface VersionedReader {
 /** ONNX op type -> its readers, oldest first */
 export type ReaderEntries = readonly (readonly [string, readonly VersionedReader[]])[];
 
-export const built = <K extends OpKind>(op: K, attrs: OpAttrs[K], inputs: number[]): Built => ({
-  op,
-  attrs,
-  inputs,
-});
+export const built = <K extends OpKind>(
+  op: K,
+  attrs: OpAttrs[K],
+  inputs: number[],
+  params: number[] = [],
+  outputTypes?: (ElemType | undefined)[],
+): Built => ({ op, attrs, inputs, params, ...(outputTypes ? { outputTypes } : {}) });
 
 /** The node has between `min` and `max` inputs (empty optional slots count as given positions). */
 export function expectInputs(n: NodeView, min: number, max = min): void {
@@ -88,3 +104,21 @@ export const constShapes = (n: NodeView, slots: number[]): Shape[] =>
 
 /** The data input's shape (slot 0). */
 export const shapeOf = (n: NodeView, k = 0, what = 'the data input'): Shape => input(n, k, what).shape;
+
+/**
+ * A constant operand that is a learned parameter: a floating-point (or quantized) tensor of more
+ * than one element that the file stores, or derives from stored ones (an attention mask computed
+ * from shapes is not one).
+ */
+export const isLearned = (v: InputView | undefined): boolean =>
+  !!v?.isConst && v.stored.length > 0 && v.shape.reduce((a, b) => a * b, 1) > 1;
+
+/**
+ * A node read through some of its inputs, as another op's reader sees them (a QLinearAdd is an Add
+ * of its inputs 1 and 4; the scales and zero points between them are not operands): the slots the
+ * result names are mapped back to the node's.
+ */
+export function through(n: NodeView, slots: number[], read: Reader, opType = n.opType): Built | undefined {
+  const b = read({ ...n, opType, inputs: slots.map((k) => n.inputs[k]) });
+  return b && { ...b, inputs: b.inputs.map((k) => slots[k]), params: b.params.map((k) => slots[k]) };
+}

@@ -2,6 +2,8 @@
  * Shape ops: the reshape family (Reshape, Squeeze, Unsqueeze, Flatten), Shape and Size, Gather,
  * Expand, ConstantOfShape and Range. Their target rules live in the op modules; readers decode.
  */
+
+import { elemTypeOf } from '../../graph/dtype.ts';
 import { numel, ShapeError } from '../../ops/op.ts';
 import { flattenShape, reshapeTarget, squeezeShape, unsqueezeShape } from '../../ops/reshape.ts';
 import { constantOf } from '../proto.ts';
@@ -10,6 +12,7 @@ import {
   built,
   constant,
   input,
+  isLearned,
   type NodeView,
   optionalConstant,
   type ReaderEntries,
@@ -36,15 +39,20 @@ function flatten(n: NodeView): Built {
   return built('reshape', { shape: flattenShape(x, axis) }, [0]);
 }
 
+const INT64: ['int64'] = ['int64'];
+
 function shape15(n: NodeView): Built {
   const start = n.attrs.has('start') ? { start: n.attrs.int('start', 0) } : {};
-  return built('shape', { ...start, ...(n.attrs.has('end') ? { end: n.attrs.int('end', 0) } : {}) }, [0]);
+  return built('shape', { ...start, ...(n.attrs.has('end') ? { end: n.attrs.int('end', 0) } : {}) }, [0], [], INT64);
 }
 
 function gather(n: NodeView): Built {
   const axis = n.attrs.int('axis', 0);
+  const data = input(n, 0, 'the data');
   const indices = input(n, 1, 'the indices');
   if (indices.isConst && !n.folding) return built('gather', { axis, indicesShape: indices.shape }, [0]);
+  // a learned table looked up by run-time indices: an embedding
+  if (isLearned(data) && !n.folding) return built('gather', { axis, table: true }, [0, 1], [0]);
   return built('gather', { axis }, [0, 1]);
 }
 
@@ -55,13 +63,15 @@ function constantOfShape(n: NodeView): Built {
   const t = n.attrs.tensor('value');
   const c = t ? constantOf(t).value() : undefined;
   if (c && numel(c.dims) !== 1) throw new ShapeError(`value has ${numel(c.dims)} elements; ConstantOfShape needs one`);
-  return built('fill', { shape, value: c ? c.data[0] : 0, type: c?.type ?? 'float' }, []);
+  const type = t ? elemTypeOf(t.dataType) : 'fp32';
+  return built('fill', { shape, value: c ? c.data[0] : 0, type: c?.type ?? 'float' }, [], [], [type]);
 }
 
 function range(n: NodeView): Built | undefined {
   if (![0, 1, 2].every((k) => n.inputs[k]?.isConst)) return undefined; // a run-time length: no rule
   const [start, limit, delta] = ['start', 'limit', 'delta'].map((w, k) => constant(n, k, w));
-  return built('range', { start: start.data[0], limit: limit.data[0], delta: delta.data[0], type: start.type }, []);
+  const attrs = { start: start.data[0], limit: limit.data[0], delta: delta.data[0], type: start.type };
+  return built('range', attrs, [], [], [input(n, 0, 'start').type]);
 }
 
 export const SHAPE: ReaderEntries = [
@@ -90,11 +100,11 @@ export const SHAPE: ReaderEntries = [
   [
     'Shape',
     [
-      { since: 1, read: () => built('shape', {}, [0]) },
+      { since: 1, read: () => built('shape', {}, [0], [], INT64) },
       { since: 15, read: shape15 },
     ],
   ],
-  ['Size', [{ since: 1, read: () => built('size', {}, [0]) }]],
+  ['Size', [{ since: 1, read: () => built('size', {}, [0], [], INT64) }]],
   ['Gather', [{ since: 1, read: gather }]],
   ['Expand', [{ since: 8, read: expand }]],
   ['ConstantOfShape', [{ since: 9, read: constantOfShape }]],

@@ -1,0 +1,63 @@
+/** onnxruntime's attention ops (domain com.microsoft): Attention and MultiHeadAttention. */
+import type { AttentionAttrs } from '../../graph/types.ts';
+import { ShapeError } from '../../ops/op.ts';
+import { type Built, built, input, isLearned, type NodeView, type ReaderEntries } from './reader.ts';
+
+const heads = (n: NodeView): number => {
+  const h = n.attrs.int('num_heads', 0);
+  if (!Number.isInteger(h) || h < 1) throw new ShapeError(`num_heads ${h} must be a whole number from 1`);
+  return h;
+};
+
+const elements = (n: NodeView, k: number) => n.inputs[k]?.shape.reduce((p, q) => p * q, 1) ?? 0;
+
+/** Keys cached from earlier steps: a past tensor [2, B, N, P, H] (Attention) or past_key [B, N, P, H]. */
+const pastLength = (n: NodeView, k: number, axis: number): number => n.inputs[k]?.shape[axis] ?? 0;
+
+/** Attention(input, weights [in, q+k+v], bias, mask_index, past, attention_bias, ...). */
+function packedAttention(n: NodeView): Built {
+  const w = input(n, 1, 'the weights');
+  if (!w.isConst || w.shape.length !== 2) {
+    throw new ShapeError(`the weights must be a constant [in, q+k+v], got [${w.shape.join(', ')}]`);
+  }
+  const given = n.attrs.ints('qkv_hidden_sizes');
+  const third = w.shape[1] / 3;
+  const sizes = (given?.length ? given : [third, third, third]) as [number, number, number];
+  if (sizes.length !== 3 || sizes.reduce((a, b) => a + b, 0) !== w.shape[1] || !sizes.every(Number.isInteger)) {
+    throw new ShapeError(`qkv_hidden_sizes [${sizes.join(', ')}] do not split the weights' ${w.shape[1]} columns`);
+  }
+  if (n.inputs[2] && elements(n, 2) !== w.shape[1]) throw new ShapeError('the bias does not have q+k+v values');
+  const attrs: AttentionAttrs = {
+    heads: heads(n),
+    projection: { weight: w.shape, sizes },
+    ...(n.inputs[2] ? { bias: elements(n, 2) } : {}),
+    ...(pastLength(n, 4, 3) ? { past: pastLength(n, 4, 3) } : {}),
+  };
+  return built(
+    'attention',
+    attrs,
+    [0],
+    [1, 2].filter((k) => isLearned(n.inputs[k])),
+  );
+}
+
+/** MultiHeadAttention(query, key, value, bias, key_padding_mask, attention_bias, past_key, past_value, ...). */
+function multiHead(n: NodeView): Built {
+  const q = input(n, 0, 'the query');
+  const k = n.inputs[1];
+  const packed = q.shape.length === 5 ? 'qkv' : k?.shape.length === 5 ? 'kv' : undefined;
+  const attrs: AttentionAttrs = {
+    heads: heads(n),
+    ...(packed ? { packed } : {}),
+    ...(n.inputs[3] ? { bias: elements(n, 3) } : {}),
+    ...(pastLength(n, 6, 2) ? { past: pastLength(n, 6, 2) } : {}),
+  };
+  const slots = packed === 'qkv' ? [0] : packed === 'kv' ? [0, 1] : [0, 1, 2];
+  for (const s of slots) input(n, s, ['the query', 'the key', 'the value'][s]);
+  return built('attention', attrs, slots, isLearned(n.inputs[3]) ? [3] : []);
+}
+
+export const ATTENTION: ReaderEntries = [
+  ['Attention', [{ since: 1, read: packedAttention }]],
+  ['MultiHeadAttention', [{ since: 1, read: multiHead }]],
+];
