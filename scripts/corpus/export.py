@@ -11,6 +11,7 @@ same. Everything else stays in eval mode (BN uses its running statistics).
 """
 import json
 import os
+import resource
 import sys
 import time
 
@@ -72,9 +73,14 @@ def export(name, opset, out_dir):
     return path, shape
 
 
+# an export that needs more memory than this fails with MemoryError instead of taking the machine down
+MEMORY_LIMIT = 16 << 30
+
+
 def main():
     out_dir, opset, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     os.makedirs(out_dir, exist_ok=True)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     torch.set_num_threads(1)
     for name in names:
         t0 = time.time()
@@ -84,6 +90,8 @@ def main():
             rec.update(ok=True, file=path, input=shape)
         except TooLarge as e:
             rec.update(ok=False, skipped=str(e))
+        except MemoryError:
+            rec.update(ok=False, error=f'MemoryError: torch needs more than {MEMORY_LIMIT >> 30} GiB to export it')
         except Exception as e:  # noqa: BLE001 - one line per model, the run goes on
             rec.update(ok=False, error=f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'[:400])
         rec['seconds'] = round(time.time() - t0, 1)
