@@ -12,6 +12,8 @@ export {
   SCHEMA_VERSION,
   type Totals,
 } from './cost/analyze.ts';
+export { kernelsOfOptimized, keyOf as kernelKey } from './engine/kernel.ts';
+export { plannedKernels } from './engine/ort/index.ts';
 export { NetcostError, SpecError, UsageError } from './errors.ts';
 export { buildGraph } from './graph/build.ts';
 export { deployGraph } from './graph/deploy.ts';

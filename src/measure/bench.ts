@@ -76,7 +76,7 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
   const r = importOnnx(target.bytes, { file, inputs, dims, loopTrips, strict, rules });
   return {
     graph: r.graph,
-    bytes: withNodeNames(target.bytes),
+    bytes: withNodeNames(target.bytes, r.inputs),
     inputs: r.inputs,
     what: target.file,
     warnings: r.warnings,

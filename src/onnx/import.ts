@@ -56,6 +56,8 @@ export interface ImportResult {
   constant(tensor: string): Tensor | undefined;
   /** the shape netcost gives a tensor of the main graph, computed or constant */
   shapeOf(tensor: string): Shape | undefined;
+  /** a tensor of the main graph: its element type, and whether it is a constant (known before run time) */
+  tensorOf(tensor: string): { shape: Shape; type: ElemType; constant: boolean } | undefined;
 }
 
 /** The newest default-domain opset ONNX has defined (ONNX 1.18); readers cover every op change up to it. */
@@ -169,6 +171,10 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
     nodes: nodes.length,
     constant: (t) => scope.get(t)?.constant?.value(),
     shapeOf: (t) => scope.get(t)?.shape,
+    tensorOf: (t) => {
+      const i = scope.get(t);
+      return i && { shape: i.shape, type: i.type, constant: i.constant !== undefined };
+    },
   };
 }
 

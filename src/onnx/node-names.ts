@@ -23,11 +23,26 @@ export function assignNodeNames(nodes: NamedNode[]): string[] {
   });
 }
 
-/** The model with every node named as the importer names it (for profiling). */
-export function withNodeNames(bytes: Uint8Array): Uint8Array {
+/**
+ * The model as netcost runs it: every node named as the importer names it (so profiled kernels join
+ * layers), and the inputs' symbolic dimensions fixed to the shapes they are bound to (so the engine
+ * optimises, and folds shape arithmetic, for the shapes netcost costs).
+ */
+export function withNodeNames(bytes: Uint8Array, inputs: { name: string; shape: number[] }[] = []): Uint8Array {
   const m = onnx.ModelProto.decode(bytes);
   const nodes = m.graph?.node ?? [];
   const names = assignNodeNames(nodes);
   for (const [i, n] of nodes.entries()) n.name = names[i];
+  const shapes = new Map(inputs.map((i) => [i.name, i.shape]));
+  for (const v of m.graph?.input ?? []) {
+    const shape = shapes.get(v.name ?? '');
+    const dims = v.type?.tensorType?.shape?.dim;
+    if (shape && dims && dims.length === shape.length) {
+      for (const [k, d] of dims.entries()) {
+        d.dimValue = shape[k];
+        d.dimParam = undefined;
+      }
+    }
+  }
   return onnx.ModelProto.encode(m).finish();
 }

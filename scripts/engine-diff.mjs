@@ -1,0 +1,66 @@
+// The kernels netcost reproduces for a model against those onnxruntime runs (its optimized graph),
+// as multisets of op@anchor keys: what only one side has. A development tool for the engine rules
+// (src/engine/ort); test/e2e/engine.test.ts holds them to zero disagreements.
+//
+//   node scripts/engine-diff.mjs <model | spec | file.onnx> [--input NxCxHxW] [--level all] [--block 16]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ort = require('onnxruntime-node');
+const lib = await import('../dist/index.js');
+const args = process.argv.slice(2);
+const flag = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
+const name = args[0];
+const level = flag('--level', 'all');
+const block = Number(flag('--block', '16'));
+const input = flag('--input', undefined);
+
+const models = name.endsWith('.onnx')
+  ? [{ name, raw: readFileSync(name) }]
+  : (await lib.resolveModels([name])).map((m) => ({ name: m.name, raw: lib.exportOnnx(lib.graphOf(m, {})) }));
+let disagreements = 0;
+for (const m of models) disagreements += await diff(m.name, m.raw);
+process.exitCode = disagreements === 0 ? 0 : 1;
+
+async function diff(name, raw) {
+  const inputs = input ? { '*': input.split('x').map(Number) } : {};
+  // the file as netcost runs it: its nodes named, its inputs' shapes fixed
+  const bytes = lib.withNodeNames(raw, lib.importOnnx(raw, { file: name, inputs }).inputs);
+  const imported = lib.importOnnx(bytes, { file: name });
+  const dir = mkdtempSync(join(tmpdir(), 'netcost-engine-'));
+  try {
+    const file = join(dir, 'optimized.onnx');
+    await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: level,
+      intraOpNumThreads: 1,
+      optimizedModelFilePath: file,
+      logSeverityLevel: 3,
+    });
+    const original = (t) => imported.tensorOf(t) !== undefined;
+    const theirs = lib.kernelsOfOptimized(readFileSync(file), original, imported);
+    const ours = lib.plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level, block });
+    const count = (ks) => {
+      const m = new Map();
+      for (const k of ks) m.set(lib.kernelKey(k), (m.get(lib.kernelKey(k)) ?? 0) + 1);
+      return m;
+    };
+    const a = count(ours);
+    const b = count(theirs);
+    const only = (x, y) => [...x].flatMap(([k, v]) => (v > (y.get(k) ?? 0) ? [`${k} x${v - (y.get(k) ?? 0)}`] : []));
+    const mine = only(a, b);
+    const ortOnly = only(b, a);
+    const uncertain = ours.filter((k) => k.uncertain).length;
+    console.log(
+      `${name}: ${ours.length} kernels reproduced (${uncertain} uncertain), ` +
+        `${theirs.length} run by onnxruntime ${level}`,
+    );
+    for (const k of mine) console.log(`  netcost only:     ${k}`);
+    for (const k of ortOnly) console.log(`  onnxruntime only: ${k}`);
+    return mine.length + ortOnly.length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

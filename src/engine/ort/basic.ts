@@ -1,0 +1,193 @@
+/**
+ * onnxruntime's basic optimisations (level 1) that change which kernels run: nodes that pass data
+ * through are removed (Identity, Dropout, a Cast to the same type, an Expand to the same shape), a
+ * Pad joins the convolution or pooling after it, a BatchNormalization, Mul or Add of per-channel
+ * constants after a convolution folds into it, and a MatMul followed by the Add of a bias becomes
+ * one Gemm.
+ */
+import { Edges, type ENode, type EngineGraph, intsAttr, isConstant, strAttr } from '../graph.ts';
+import { bypass, fuse } from '../rewrite.ts';
+import { constantValues } from './constants.ts';
+
+const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
+
+/**
+ * Identity; Dropout in inference (training_mode absent or a constant false, its mask unread); Cast
+ * to its input's type; Expand to its input's shape.
+ */
+function eliminations(g: EngineGraph): void {
+  const e = new Edges(g);
+  const inference = (n: ENode) =>
+    (!n.inputs[2] || constantValues(g, n.inputs[2])?.[0] === 0) && n.outputs.slice(1).every((o) => e.uses(o) === 0);
+  for (const n of [...g.nodes]) {
+    if (n.domain !== '') continue;
+    const x = g.tensors.get(n.inputs[0]);
+    const y = g.tensors.get(n.outputs[0]);
+    const same =
+      n.op === 'Identity' ||
+      (n.op === 'Dropout' && inference(n)) ||
+      (n.op === 'Cast' && x !== undefined && y !== undefined && x.type === y.type) ||
+      (n.op === 'Expand' && x?.shape !== undefined && x.shape.join() === y?.shape?.join());
+    if (same) bypass(g, n);
+  }
+}
+
+/**
+ * A Pad of zeros (constant mode) of the spatial axes only, read only by a Conv, MaxPool or
+ * AveragePool with explicit pads: the pads join the reader's (onnxruntime's PadFusion).
+ */
+function padFusion(g: EngineGraph): void {
+  const e = new Edges(g);
+  for (const pad of [...g.nodes]) {
+    if (
+      pad.op !== 'Pad' ||
+      pad.domain !== '' ||
+      strAttr(pad, 'mode', 'constant') !== 'constant' ||
+      pad.inputs.length > 3
+    )
+      continue;
+    const next = e.sole(pad.outputs[0]);
+    const pads = constantValues(g, pad.inputs[1]) ?? intsAttr(pad, 'pads');
+    const value = pad.inputs[2] ? constantValues(g, pad.inputs[2]) : [0];
+    if (next?.domain !== '' || !['Conv', 'MaxPool', 'AveragePool'].includes(next.op) || next.outputs.length > 1)
+      continue;
+    const own = intsAttr(next, 'pads');
+    if (!pads || value?.length !== 1 || value[0] !== 0 || !own || strAttr(next, 'auto_pad', 'NOTSET') !== 'NOTSET')
+      continue;
+    const r = pads.length / 2;
+    if (pads[0] !== 0 || pads[1] !== 0 || pads[r] !== 0 || pads[r + 1] !== 0 || pads.some((p) => p < 0)) continue;
+    const k = own.length / 2;
+    next.attrs.set(
+      'pads',
+      own.map((p, i) => p + (i < k ? pads[2 + i] : pads[r + 2 + i - k])),
+    );
+    next.inputs[0] = pad.inputs[0];
+    next.covers = [...pad.covers, ...next.covers];
+    g.nodes.splice(g.nodes.indexOf(pad), 1);
+  }
+}
+
+/**
+ * A constant a convolution's weights or bias absorb (onnxruntime's ConvMulFusion, ConvAddFusion):
+ * the Mul's or Add's second input, of shape [C, 1, ...] (one rank below the weights, C output
+ * channels), or a scalar for a Mul.
+ */
+function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
+  const t = next.inputs[1];
+  const s = g.tensors.get(t)?.shape;
+  const w = g.tensors.get(conv.inputs[1])?.shape;
+  if (!isConstant(g, t) || !s || !w || next.inputs[0] !== conv.outputs[0]) return false;
+  if (next.op === 'Mul' && s.length === 0) return true;
+  return s.length === w.length - 1 && s[0] === w[0] && s.slice(1).every((d) => d === 1);
+}
+
+/** Conv (constant weights) followed by its only reader, a BatchNormalization, Mul or Add of constants. */
+function convFolds(g: EngineGraph): void {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const e = new Edges(g);
+    for (const conv of g.nodes) {
+      if (conv.op !== 'Conv' || conv.domain !== '' || !isConstant(g, conv.inputs[1])) continue;
+      if (conv.inputs[2] && !isConstant(g, conv.inputs[2])) continue;
+      const next = e.sole(conv.outputs[0]);
+      if (next?.domain !== '') continue;
+      const channels = g.tensors.get(conv.inputs[1])?.shape?.[0] ?? 0;
+      const ok =
+        (next.op === 'BatchNormalization' &&
+          next.outputs.length === 1 &&
+          next.inputs.slice(1).every((x) => isConstant(g, x))) ||
+        ((next.op === 'Mul' || next.op === 'Add') && next.inputs.length === 2 && perChannel(g, next, conv));
+      if (!ok) continue;
+      const bias = conv.inputs[2] || `${conv.name}#bias`;
+      if (!g.tensors.has(bias))
+        g.tensors.set(bias, { shape: [channels], type: 'fp32', constant: true, initializer: true });
+      const inputs = [conv.inputs[0], conv.inputs[1], ...(next.op === 'Mul' && !conv.inputs[2] ? [] : [bias])];
+      fuse(g, [conv, next], {
+        op: 'Conv',
+        domain: '',
+        inputs,
+        outputs: next.outputs,
+        attrs: conv.attrs,
+        name: conv.name,
+      });
+      changed = true;
+      break;
+    }
+  }
+}
+
+/**
+ * A MatMul read only by an Add of a bias: one Gemm (onnxruntime's MatMulAddFusion). The second input
+ * must be a matrix and the bias a vector of its columns (or, for a 2-D first input, a row, a column
+ * or a whole matrix); a first input of another rank is reshaped to a matrix around the Gemm, except
+ * where it comes from attention's Softmax-MatMul-Transpose-Reshape (that MatMul is the projection
+ * attention fusions keep).
+ */
+function matMulAdd(g: EngineGraph): void {
+  const e = new Edges(g);
+  for (const mm of [...g.nodes]) {
+    if (mm.op !== 'MatMul' || mm.domain !== '') continue;
+    const add = e.sole(mm.outputs[0]);
+    if (add?.op !== 'Add' || add.domain !== '' || add.inputs.length !== 2) continue;
+    const [a, b] = mm.inputs.map((t) => g.tensors.get(t));
+    const type = a?.type;
+    if (!a?.shape || !b?.shape || b.shape.length !== 2 || (type !== 'fp32' && type !== 'fp16')) continue;
+    if (g.tensors.get(add.inputs[0])?.type !== type) continue;
+    const bias = add.inputs[add.inputs[0] === mm.outputs[0] ? 1 : 0];
+    const bs = g.tensors.get(bias)?.shape;
+    const n = b.shape[1];
+    const reshape = a.shape.length !== 2;
+    if (reshape && attentionProjection(e, mm)) continue;
+    const ok =
+      (bs?.length === 1 && bs[0] === n) ||
+      (!reshape &&
+        bs?.length === 2 &&
+        (bs[0] === 1 || bs[0] === a.shape[0]) &&
+        (bs[1] === n || (bs[0] !== 1 && bs[1] === 1)));
+    if (!ok) continue;
+    const name = `${mm.name}/MatMulAddFusion`;
+    if (!reshape) {
+      fuse(g, [mm, add], { op: 'Gemm', domain: '', inputs: [...mm.inputs, bias], outputs: add.outputs, name });
+      continue;
+    }
+    const m = numel(a.shape.slice(0, -1));
+    const x2 = `${name}#input`;
+    const y2 = `${name}#output`;
+    g.tensors.set(x2, { shape: [m, b.shape[0]], type, constant: false });
+    g.tensors.set(y2, { shape: [m, n], type, constant: false });
+    const gemm = fuse(g, [mm, add], { op: 'Gemm', domain: '', inputs: [x2, mm.inputs[1], bias], outputs: [y2], name });
+    const at = g.nodes.indexOf(gemm);
+    const node = (nm: string, i: string, o: string) => ({
+      name: nm,
+      op: 'Reshape',
+      domain: '',
+      inputs: [i],
+      outputs: [o],
+      attrs: new Map(),
+      covers: [],
+    });
+    g.nodes.splice(
+      at,
+      1,
+      node('gemm_input_reshape', mm.inputs[0], x2),
+      gemm,
+      node('gemm_output_reshape', y2, add.outputs[0]),
+    );
+  }
+}
+
+/** A MatMul whose input is attention's Softmax -> MatMul -> Transpose -> Reshape. */
+function attentionProjection(e: Edges, mm: ENode): boolean {
+  const reshape = e.producer.get(mm.inputs[0]);
+  const transpose = reshape?.op === 'Reshape' ? e.producer.get(reshape.inputs[0]) : undefined;
+  const av = transpose?.op === 'Transpose' ? e.producer.get(transpose.inputs[0]) : undefined;
+  return av?.op === 'MatMul' && e.producer.get(av.inputs[0])?.op === 'Softmax';
+}
+
+export function level1(g: EngineGraph): void {
+  eliminations(g);
+  padFusion(g);
+  convFolds(g);
+  matMulAdd(g);
+}

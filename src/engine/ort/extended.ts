@@ -1,0 +1,91 @@
+/**
+ * onnxruntime's extended optimisations (level 2) on the CPU, in its order: an activation after a
+ * convolution fuses into it (FusedConv); GELU and layer norm become one kernel each; parts cut from
+ * one tensor become one Split; transposes and scales fold into MatMuls (FusedMatMul); a bias Add
+ * joins the Gelu after it and a residual Add the layer norm after it; x·sigmoid(x) becomes
+ * QuickGelu.
+ */
+import { Edges, type EngineGraph, isConstant } from '../graph.ts';
+import { fuse } from '../rewrite.ts';
+import { isScalarConstant } from './constants.ts';
+import { matMulScale, matMulTranspose } from './matmul.ts';
+import { gatherSliceToSplit } from './split.ts';
+import { biasGelu, gelu, layerNorm, skipLayerNorm } from './transformer.ts';
+
+const MS = 'com.microsoft';
+
+/** Activations onnxruntime fuses into a convolution (Clip only with constant bounds). */
+const CONV_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'Clip']);
+
+function convActivation(g: EngineGraph): void {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const e = new Edges(g);
+    for (const conv of g.nodes) {
+      if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') continue;
+      const act = e.sole(conv.outputs[0]);
+      if (act?.domain !== '' || !CONV_ACTIVATIONS.has(act.op)) continue;
+      if (act.op === 'Clip' && !act.inputs.slice(1).every((x) => !x || isConstant(g, x))) continue;
+      const attrs = new Map(conv.attrs);
+      attrs.set('activation', act.op);
+      fuse(g, [conv, act], {
+        op: 'FusedConv',
+        domain: MS,
+        inputs: conv.inputs,
+        outputs: act.outputs,
+        attrs,
+        name: conv.name,
+      });
+      changed = true;
+      break;
+    }
+  }
+}
+
+/** x · Sigmoid(x) (SiLU), or x · Sigmoid(alpha · x): QuickGelu, named after the last Mul. */
+function quickGelu(g: EngineGraph): void {
+  for (const sig of [...g.nodes]) {
+    if (sig.op !== 'Sigmoid' || sig.domain !== '' || !g.nodes.includes(sig)) continue;
+    const e = new Edges(g);
+    const mul = e.sole(sig.outputs[0]);
+    const scale = e.producer.get(sig.inputs[0]);
+    const scaled =
+      scale?.op === 'Mul' &&
+      scale.domain === '' &&
+      e.sole(scale.outputs[0]) === sig &&
+      isScalarConstant(g, scale.inputs[1]);
+    const x = scaled ? scale.inputs[0] : sig.inputs[0];
+    if (mul?.op !== 'Mul' || mul.domain !== '' || !mul.inputs.includes(x)) continue;
+    const name = `${mul.name}/QuickGeluFusion/`;
+    fuse(g, [...(scaled ? [scale] : []), sig, mul], {
+      op: 'QuickGelu',
+      domain: MS,
+      inputs: [x],
+      outputs: mul.outputs,
+      name,
+    });
+  }
+}
+
+/** The graph's nodes as a string: a pass changed the graph when it changed this. */
+const signature = (g: EngineGraph) => g.nodes.map((n) => `${n.op}:${n.name}:${n.inputs.join()}`).join('|');
+
+/** onnxruntime runs its level-2 passes again while one changes the graph (up to 10 rounds). */
+const ROUNDS = 10;
+
+export function level2(g: EngineGraph): void {
+  for (let round = 0; round < ROUNDS; round++) {
+    const before = signature(g);
+    convActivation(g);
+    gelu(g);
+    layerNorm(g);
+    gatherSliceToSplit(g);
+    matMulTranspose(g);
+    biasGelu(g);
+    skipLayerNorm(g);
+    quickGelu(g);
+    matMulScale(g);
+    if (signature(g) === before) return;
+  }
+}

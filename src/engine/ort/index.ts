@@ -1,0 +1,67 @@
+/**
+ * The kernels onnxruntime's CPU execution provider runs for a model: its graph optimisations
+ * reproduced level by level (basic, extended, layout), so that a machine profile made elsewhere
+ * predicts the kernels that machine's onnxruntime will run. Rules are keyed by onnxruntime
+ * version; the profile records what calibration saw on its machine (the NCHWc block size).
+ */
+import type { ImportResult } from '../../onnx/import.ts';
+import { type EngineGraph, engineGraph } from '../graph.ts';
+import { anchorOf, type Kernel, kindOf } from '../kernel.ts';
+import { level1 } from './basic.ts';
+import { level2 } from './extended.ts';
+import { inlineFunctions } from './inline.ts';
+import { level3 } from './layout.ts';
+import { movableTransposes } from './transpose.ts';
+
+export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface EngineRules {
+  /** onnxruntime's version the rules reproduce */
+  onnxruntime: string;
+  level: OptLevel;
+  /** channels per block of the NCHWc layout on the target (0: no blocked layout, as on ARM) */
+  block: number;
+}
+
+const LEVELS: OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** Ops whose subgraphs run kernels of their own, which these rules do not plan. */
+const CONTROL = new Set(['If', 'Loop', 'Scan']);
+
+/**
+ * A model these rules do not reproduce at all: quantized (onnxruntime fuses QDQ groups into int8
+ * kernels and moves them to its NHWC layout) or half precision (it runs most ops in fp32 between
+ * Casts it inserts).
+ */
+function unreproduced(g: EngineGraph): boolean {
+  const quantized = g.nodes.some((n) => /Quantize|^QLinear|Integer$/.test(n.op));
+  const half = [...g.tensors.values()].some((t) => t.type === 'fp16' || t.type === 'bf16');
+  return quantized || half;
+}
+
+/**
+ * The kernels a model runs as, with the original nodes each stands for. A kernel is `uncertain`
+ * where the engine may run something these rules do not reproduce: where onnxruntime's transpose
+ * optimizer may push or cancel a Transpose (the Transpose and the nodes after it), a control-flow
+ * node (its subgraphs' kernels), and every kernel of a quantized or half-precision model.
+ */
+export function plannedKernels(bytes: Uint8Array, imported: ImportResult, rules: EngineRules): Kernel[] {
+  const g = engineGraph(bytes, imported);
+  inlineFunctions(g);
+  const level = LEVELS.indexOf(rules.level);
+  if (level >= 1) level1(g);
+  if (level >= 2) level2(g);
+  if (level >= 3) level3(g, rules.block);
+  const original = (t: string) => imported.tensorOf(t) !== undefined;
+  const movable = level >= 1 ? movableTransposes(g) : [];
+  const near = new Set(movable.flatMap((t) => [t, ...g.nodes.filter((n) => n.inputs.includes(t.outputs[0]))]));
+  const whole = unreproduced(g);
+  for (const n of g.nodes) if (whole || CONTROL.has(n.op)) near.add(n);
+  return g.nodes.map((n) => ({
+    kind: kindOf(n),
+    anchor: anchorOf(n, original, n.originalOutput),
+    covers: n.covers,
+    node: n,
+    ...(near.has(n) ? { uncertain: true } : {}),
+  }));
+}

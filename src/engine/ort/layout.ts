@@ -1,0 +1,416 @@
+/**
+ * onnxruntime's layout optimisation (level 3) on x86: convolutions and pooling move to its blocked
+ * channel layout (NCHWc, channels in blocks of 8 with AVX2, 16 with AVX-512), with ReorderInput and
+ * ReorderOutput kernels where blocked and plain tensors meet. Element-wise Add, Mul, Concat,
+ * Relu, Sigmoid, Tanh, HardSigmoid, QuickGelu and Gelu run on blocked tensors when all their inputs
+ * are blocked; an Add can fold into the convolution that feeds it (a residual), and Relu, Sigmoid,
+ * Tanh or HardSwish into its convolution. The rules follow onnxruntime's NchwcTransformer
+ * (onnxruntime/core/optimizer/nchwc_transformer.cc) and what onnxruntime 1.30 was seen to do.
+ */
+import { Edges, type ENode, type EngineGraph, intAttr, intsAttr, isConstant, strAttr } from '../graph.ts';
+import { NCHWC } from '../kernel.ts';
+import { fuse } from '../rewrite.ts';
+
+/**
+ * Channel counts a blocked convolution pads to whole blocks go in steps of this many (observed on
+ * onnxruntime 1.30: a dense convolution of 36 input channels runs blocked with blocks of 8, one of
+ * 50 does not; likewise a depthwise one of 60 and of 50 channels).
+ */
+const CHANNEL_STEP = 4;
+
+/** Element-wise functions that run on blocked tensors (with com.microsoft's QuickGelu and Gelu). */
+const BLOCKED_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSigmoid']);
+/** Those a blocked convolution takes as its activation. */
+const FUSED_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh']);
+
+/** A blocked tensor standing for an original one. */
+interface Blocked {
+  /** the node writing the blocked tensor */
+  node: ENode;
+  tensor: string;
+  /** readers of the original tensor when it became blocked (+1 for a graph output) */
+  startingUses: number;
+  /** readers still wanting the plain tensor */
+  remaining: number;
+  channels: number;
+}
+
+class Nchwc {
+  readonly blocked = new Map<string, Blocked>();
+  readonly reordered = new Map<string, string>();
+  readonly removed = new Set<ENode>();
+  readonly added: { after: ENode | undefined; node: ENode }[] = [];
+  constructor(
+    readonly g: EngineGraph,
+    readonly e: Edges,
+    readonly block: number,
+  ) {}
+
+  shape = (t: string) => this.g.tensors.get(t)?.shape;
+
+  /** the plain tensor's readers: nodes, and the graph output */
+  uses = (t: string) => this.e.uses(t);
+
+  /** Make `out` (an original tensor) the blocked output of `node`. */
+  createBlocked(_original: ENode, node: ENode, out: string, channels: number): void {
+    const tensor = `${out}#nchwc`;
+    node.outputs = [tensor, ...node.outputs.slice(1)];
+    this.g.tensors.set(tensor, {
+      ...(this.g.tensors.get(out) ?? { type: 'fp32', constant: false }),
+      blockedChannels: channels,
+    });
+    const uses = this.uses(out);
+    this.blocked.set(out, { node, tensor, startingUses: uses, remaining: uses, channels });
+  }
+
+  /** `out`, written by a node that is being removed, is the same blocked tensor as `b` (a fusion). */
+  fuseBlocked(out: string, b: Blocked): void {
+    const uses = this.uses(out);
+    this.blocked.set(out, {
+      node: b.node,
+      tensor: b.tensor,
+      startingUses: uses,
+      remaining: uses,
+      channels: b.channels,
+    });
+  }
+
+  /** The blocked form of input `t` of `at`: an existing one (its plain use counted off), or a ReorderInput. */
+  blockedInput(at: ENode, t: string): string {
+    const b = this.blocked.get(t);
+    if (b) {
+      b.remaining--;
+      return b.tensor;
+    }
+    const known = this.reordered.get(t);
+    if (known) return known;
+    const tensor = `${t}#reorder`;
+    this.reordered.set(t, tensor);
+    this.g.tensors.set(tensor, { ...(this.g.tensors.get(t) ?? { type: 'fp32', constant: false }) });
+    this.add(at, {
+      name: `ReorderInput@${t}`,
+      op: 'ReorderInput',
+      domain: NCHWC,
+      inputs: [t],
+      outputs: [tensor],
+      attrs: new Map(),
+      covers: [],
+    });
+    return tensor;
+  }
+
+  /** Add a node right before `before` (in graph order). */
+  add(before: ENode | undefined, node: ENode): void {
+    this.added.push({ after: before, node });
+  }
+
+  replace(old: ENode, node: ENode): void {
+    this.removed.add(old);
+    this.add(old, node);
+  }
+
+  conv(n: ENode): void {
+    const w = this.g.tensors.get(n.inputs[1]);
+    if (!isConstant(this.g, n.inputs[1]) || w?.type !== 'fp32' || w.shape?.length !== 4) return;
+    const [out, inPerGroup] = w.shape;
+    const group = intAttr(n, 'group', 1);
+    let reorderInput = true;
+    if (group > 1) {
+      // a depthwise convolution's channels are padded to whole blocks (in steps of CHANNEL_STEP); a
+      // grouped one needs whole blocks of channels per group
+      const depthwise = inPerGroup === 1 && out === group;
+      if (depthwise ? out % CHANNEL_STEP !== 0 : inPerGroup % this.block !== 0 || (out / group) % this.block !== 0)
+        return;
+    } else if (inPerGroup < this.block) {
+      reorderInput = false; // reads the plain input directly
+    } else if (inPerGroup % CHANNEL_STEP !== 0) return;
+    const b = n.inputs[2];
+    if (b && (!isConstant(this.g, b) || this.shape(b)?.length !== 1 || this.shape(b)?.[0] !== out)) return;
+    const original = n.outputs[0];
+    const attrs = new Map(n.attrs);
+    const node: ENode = { ...n, name: `${original}_nchwc`, op: 'Conv', domain: NCHWC, inputs: [...n.inputs], attrs };
+    if (reorderInput) node.inputs[0] = this.blockedInput(n, n.inputs[0]);
+    this.replace(n, node);
+    this.createBlocked(n, node, original, out);
+    node.originalOutput = original;
+  }
+
+  pool(n: ENode): void {
+    if (n.outputs.length > 1) return;
+    const x = this.g.tensors.get(n.inputs[0]);
+    if (x?.type !== 'fp32' || x.shape?.length !== 4 || x.shape[1] % this.block !== 0) return;
+    const original = n.outputs[0];
+    const node: ENode = {
+      ...n,
+      name: `${original}_nchwc`,
+      domain: NCHWC,
+      inputs: [...n.inputs],
+      attrs: new Map(n.attrs),
+    };
+    node.inputs[0] = this.blockedInput(n, n.inputs[0]);
+    this.replace(n, node);
+    this.createBlocked(n, node, original, x.shape[1]);
+    node.originalOutput = original;
+  }
+
+  binary(n: ENode, add: boolean): void {
+    const ins = n.inputs.map((t) => this.blocked.get(t));
+    if (ins.some((b) => !b)) return;
+    const bs = ins as Blocked[];
+    if (bs.some((b) => b.channels !== bs[0].channels)) return;
+    const s0 = this.shape(n.inputs[0])?.join();
+    if (!n.inputs.every((t) => this.shape(t)?.join() === s0)) return; // broadcasting: left plain here
+    n.inputs = bs.map((b) => {
+      b.remaining--;
+      return b.tensor;
+    });
+    if (add && n.inputs.length === 2) {
+      for (const k of [0, 1]) {
+        const conv = bs[k].node;
+        const free = conv.inputs.length < 4 && bs[k].startingUses === 1 && !conv.attrs.has('activation');
+        if (conv.op === 'Conv' && conv.domain === NCHWC && free) {
+          // the other input becomes the convolution's accumulator (its fourth input; the bias may be empty)
+          conv.inputs = [conv.inputs[0], conv.inputs[1], conv.inputs[2] ?? '', bs[k ^ 1].tensor];
+          conv.covers = [...conv.covers, ...n.covers];
+          this.fuseBlocked(n.outputs[0], bs[k]);
+          this.removed.add(n);
+          return;
+        }
+      }
+    }
+    this.createBlocked(n, n, n.outputs[0], bs[0].channels);
+  }
+
+  concat(n: ENode): void {
+    if (intAttr(n, 'axis', 0) !== 1) return;
+    const bs = n.inputs.map((t) => this.blocked.get(t));
+    if (bs.some((b) => !b || b.channels % this.block !== 0)) return;
+    n.inputs = (bs as Blocked[]).map((b) => {
+      b.remaining--;
+      return b.tensor;
+    });
+    this.createBlocked(
+      n,
+      n,
+      n.outputs[0],
+      (bs as Blocked[]).reduce((a, b) => a + b.channels, 0),
+    );
+  }
+
+  /** A blocked convolution with no activation yet, whose blocked output `b` can take one. */
+  private fusable(b: Blocked, uses: number): boolean {
+    const conv = b.node;
+    return conv.op === 'Conv' && conv.domain === NCHWC && b.startingUses === uses && !conv.attrs.has('activation');
+  }
+
+  /** An element-wise function on a blocked tensor: fused into the convolution that writes it, or run blocked. */
+  activation(n: ENode): void {
+    const b = this.blocked.get(n.inputs[0]);
+    if (!b) return;
+    if (n.op === 'HardSigmoid' && this.hardSwish(n, b)) return;
+    n.inputs = [b.tensor];
+    b.remaining--;
+    const conv = b.node;
+    if (FUSED_ACTIVATIONS.has(n.op) && n.domain === '' && this.fusable(b, 1)) {
+      conv.attrs.set('activation', n.op);
+      conv.covers = [...conv.covers, ...n.covers];
+      this.fuseBlocked(n.outputs[0], b);
+      this.removed.add(n);
+    } else this.createBlocked(n, n, n.outputs[0], b.channels);
+  }
+
+  /**
+   * x · HardSigmoid(x) with alpha 1/6 and beta 1/2 (HardSwish, as its function body is inlined)
+   * right after a blocked convolution that writes x for these two alone: the convolution's activation.
+   */
+  hardSwish(h: ENode, b: Blocked): boolean {
+    const near = (k: string, v: number) => {
+      const a = h.attrs.get(k);
+      return Math.abs((typeof a === 'object' && 'f' in a ? a.f : k === 'alpha' ? 0.2 : 0.5) - v) < 1e-6;
+    };
+    const mul = this.e.sole(h.outputs[0]);
+    const x = h.inputs[0];
+    const ok = mul?.op === 'Mul' && mul.domain === '' && mul.inputs.includes(x) && mul.inputs.includes(h.outputs[0]);
+    if (!ok || !near('alpha', 1 / 6) || !near('beta', 0.5) || !this.fusable(b, 2)) return false;
+    b.node.attrs.set('activation', 'HardSwish');
+    b.node.covers = [...b.node.covers, ...h.covers, ...mul.covers];
+    b.remaining -= 2;
+    this.fuseBlocked(mul.outputs[0], b);
+    this.removed.add(h);
+    this.removed.add(mul);
+    return true;
+  }
+
+  batchNorm(n: ENode): void {
+    if (n.outputs.length > 1) return;
+    const b = this.blocked.get(n.inputs[0]);
+    if (!b || !n.inputs.slice(1).every((t) => isConstant(this.g, t) && this.shape(t)?.join() === String(b.channels)))
+      return;
+    const original = n.outputs[0];
+    const node: ENode = {
+      ...n,
+      name: `${original}_bn_nchwc`,
+      op: 'Conv',
+      domain: NCHWC,
+      inputs: [b.tensor],
+      attrs: new Map(),
+    };
+    b.remaining--;
+    this.replace(n, node);
+    this.createBlocked(n, node, original, b.channels);
+    node.originalOutput = original;
+  }
+
+  transpose(n: ENode): void {
+    const b = this.blocked.get(n.inputs[0]);
+    if (!b || intsAttr(n, 'perm')?.join() !== '0,2,3,1') return;
+    b.remaining--;
+    const attrs = new Map([['channels_last', 1] as [string, number]]);
+    this.replace(n, {
+      ...n,
+      name: `ReorderOutput@${n.outputs[0]}`,
+      op: 'ReorderOutput',
+      domain: NCHWC,
+      inputs: [b.tensor],
+      attrs,
+    });
+  }
+
+  /**
+   * Resize or Upsample by whole factors of the spatial axes (from scales or sizes): nearest with
+   * asymmetric coordinates and floor rounding, or linear with asymmetric, half_pixel or
+   * align_corners coordinates.
+   */
+  resize(n: ENode): void {
+    const b = this.blocked.get(n.inputs[0]);
+    const x = this.shape(n.inputs[0]);
+    const y = this.shape(n.outputs[0]);
+    if (!b || !x || !y || x[0] !== y[0] || x[1] !== y[1] || !y.every((d, i) => d % x[i] === 0)) return;
+    const mode = strAttr(n, 'mode', 'nearest');
+    if (n.op === 'Resize') {
+      const coords = strAttr(n, 'coordinate_transformation_mode', 'half_pixel');
+      const nearest =
+        mode === 'nearest' && coords === 'asymmetric' && strAttr(n, 'nearest_mode', 'round_prefer_floor') === 'floor';
+      const linear = mode === 'linear' && ['asymmetric', 'half_pixel', 'align_corners'].includes(coords);
+      if (!nearest && !linear) return;
+    } else if (mode !== 'nearest') return;
+    const original = n.outputs[0];
+    const attrs = new Map([['mode', mode] as [string, string]]);
+    const node: ENode = { ...n, name: `${original}_nchwc`, op: 'Upsample', domain: NCHWC, inputs: [b.tensor], attrs };
+    b.remaining--;
+    this.replace(n, node);
+    this.createBlocked(n, node, original, b.channels);
+    node.originalOutput = original;
+  }
+
+  /** A node all of whose computed inputs are blocked (or that reads only graph inputs and constants). */
+  inputsBlocked(n: ENode): boolean {
+    return n.inputs.length > 0 && n.inputs.every((t) => !t || !this.e.producer.has(t) || this.blocked.has(t));
+  }
+
+  transform(n: ENode): void {
+    if (this.removed.has(n)) return;
+    const fused = n.domain === 'com.microsoft' && n.op === 'FusedConv' && !(n.inputs.length > 3 && n.inputs[3]);
+    if ((n.domain === '' && n.op === 'Conv') || fused) this.conv(n);
+    else if (n.domain === '' && (n.op === 'MaxPool' || n.op === 'AveragePool')) this.pool(n);
+    else if (!this.inputsBlocked(n)) return;
+    else if (n.domain === 'com.microsoft' && (n.op === 'QuickGelu' || n.op === 'Gelu')) this.activation(n);
+    else if (n.domain !== '') return;
+    else if (n.op === 'Add' || n.op === 'Sum') this.binary(n, true);
+    else if (n.op === 'Mul') this.binary(n, false);
+    else if (n.op === 'Concat') this.concat(n);
+    else if (BLOCKED_ACTIVATIONS.has(n.op)) this.activation(n);
+    else if (n.op === 'BatchNormalization') this.batchNorm(n);
+    else if (n.op === 'Transpose') this.transpose(n);
+    else if (n.op === 'Resize' || n.op === 'Upsample') this.resize(n);
+    else if (n.op === 'GlobalAveragePool' || n.op === 'GlobalMaxPool') this.pool(n);
+  }
+
+  finalize(): void {
+    for (const [original, b] of this.blocked) {
+      if (b.remaining <= 0) continue;
+      const attrs = new Map([['channels', b.channels] as [string, number]]);
+      this.add(undefined, {
+        name: `ReorderOutput@${original}`,
+        op: 'ReorderOutput',
+        domain: NCHWC,
+        inputs: [b.tensor],
+        outputs: [original],
+        attrs,
+        covers: [],
+      });
+    }
+    const before = new Map<ENode | undefined, ENode[]>();
+    for (const a of this.added) before.set(a.after, [...(before.get(a.after) ?? []), a.node]);
+    const nodes: ENode[] = [];
+    for (const n of this.g.nodes) {
+      nodes.push(...(before.get(n) ?? []));
+      if (!this.removed.has(n)) nodes.push(n);
+    }
+    nodes.push(...(before.get(undefined) ?? []));
+    this.g.nodes = nodes;
+  }
+}
+
+/** Activations a plain convolution takes with a residual Add (ConvAddActivationFusion). */
+const ADD_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'Clip']);
+
+/**
+ * A plain convolution (one the layout pass left, with a bias) whose only reader is an Add of two
+ * equal 4-D tensors takes the Add's other input as an accumulator, and the activation after it
+ * (onnxruntime's ConvAddActivationFusion).
+ */
+function convAddActivation(g: EngineGraph): void {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const e = new Edges(g);
+    for (const conv of g.nodes) {
+      if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') continue;
+      const add = e.sole(conv.outputs[0]);
+      if (add?.op !== 'Add' || add.domain !== '' || add.inputs.length !== 2) continue;
+      const shapes = add.inputs.map((t) => g.tensors.get(t)?.shape);
+      if (!shapes.every((s) => s?.length === 4 && s.join() === shapes[0]?.join())) continue;
+      // the first producer of the Add's inputs that is a single-use, biased, plain convolution
+      const target = add.inputs
+        .map((t) => e.producer.get(t))
+        .find((p) => p?.op === 'Conv' && p.domain === '' && p.inputs.length === 3 && e.uses(p.outputs[0]) === 1);
+      if (!target) continue;
+      const other = add.inputs.find((t) => t !== target.outputs[0]) as string;
+      const next = e.sole(add.outputs[0]);
+      const act =
+        next &&
+        next.domain === '' &&
+        ADD_ACTIVATIONS.has(next.op) &&
+        (next.op !== 'Clip' || next.inputs.slice(1).every((x) => !x || isConstant(g, x)))
+          ? next
+          : undefined;
+      const attrs = new Map(target.attrs);
+      if (act) attrs.set('activation', act.op);
+      const chain = [target, add, ...(act ? [act] : [])];
+      fuse(g, chain, {
+        op: 'FusedConv',
+        domain: 'com.microsoft',
+        inputs: [...target.inputs, other],
+        outputs: (act ?? add).outputs,
+        attrs,
+        name: target.name,
+      });
+      changed = true;
+      break;
+    }
+  }
+}
+
+/**
+ * NCHWc with channel blocks of `block` (0: the machine has no blocked layout), then the residual
+ * fusion of plain convolutions.
+ */
+export function level3(g: EngineGraph, block: number): void {
+  if (block > 1) {
+    const t = new Nchwc(g, new Edges(g), block);
+    for (const n of [...g.nodes]) t.transform(n);
+    t.finalize();
+  }
+  convAddActivation(g);
+}

@@ -1,0 +1,140 @@
+/**
+ * onnxruntime's transformer fusions on the CPU (level 2): the erf form of GELU becomes one Gelu, the
+ * decomposed layer norm one LayerNormalization, a residual Add feeding only a layer norm one
+ * SkipLayerNormalization, a bias Add before Gelu one BiasGelu, and Gathers or Slices that cut one
+ * tensor into contiguous parts one Split.
+ */
+import { Edges, type ENode, type EngineGraph, intAttr, intsAttr, isConstant } from '../graph.ts';
+import { fuse } from '../rewrite.ts';
+import { constantValues, isScalarConstant } from './constants.ts';
+
+const MS = 'com.microsoft';
+const FLOATS = new Set(['fp32', 'fp16', 'fp64']);
+
+const isOp = (n: ENode | undefined, op: string, domain = ''): n is ENode => n?.op === op && n.domain === domain;
+const floats = (g: EngineGraph, n: ENode) => n.inputs.every((t) => !t || FLOATS.has(g.tensors.get(t)?.type ?? ''));
+/** the input of a binary node that is not `t` */
+const other = (n: ENode, t: string) => n.inputs[n.inputs[0] === t ? 1 : 0];
+
+/** x/sqrt(2) -> Erf -> +1 -> times x -> times 1/2 (or x times 1/2 first): Gelu. */
+function gelu(g: EngineGraph): void {
+  for (const div of [...g.nodes]) {
+    const e = new Edges(g);
+    if (!isOp(div, 'Div') || !g.nodes.includes(div) || !floats(g, div)) continue;
+    const x = div.inputs[0];
+    if (!isScalarConstant(g, div.inputs[1], Math.SQRT2)) continue;
+    const erf = e.sole(div.outputs[0]);
+    const add = isOp(erf, 'Erf') ? e.sole(erf.outputs[0]) : undefined;
+    if (!isOp(add, 'Add') || !isScalarConstant(g, other(add, erf?.outputs[0] ?? ''), 1)) continue;
+    const mul = e.consumers.get(add.outputs[0])?.[0];
+    if (!isOp(mul, 'Mul') || e.uses(add.outputs[0]) !== 1) continue;
+    const m = other(mul, add.outputs[0]);
+    const half = e.producer.get(m);
+    let chain: ENode[];
+    if (m === x) {
+      // (x * (1 + erf)) * 0.5
+      const last = e.sole(mul.outputs[0]);
+      if (!isOp(last, 'Mul') || !isScalarConstant(g, other(last, mul.outputs[0]), 0.5)) continue;
+      chain = [div, erf as ENode, add, mul, last];
+    } else if (
+      isOp(half, 'Mul') &&
+      e.uses(m) === 1 &&
+      half.inputs.includes(x) &&
+      isScalarConstant(g, other(half, x), 0.5)
+    ) {
+      chain = [div, erf as ENode, add, half, mul];
+    } else continue;
+    const out = chain[chain.length - 1].outputs;
+    fuse(g, chain, { op: 'Gelu', domain: MS, inputs: [x], outputs: out, name: 'Gelu' });
+  }
+}
+
+/** mean over the last axis of a tensor of `rank`, kept */
+function reducesLastAxis(g: EngineGraph, n: ENode, rank: number): boolean {
+  if (!isOp(n, 'ReduceMean') || intAttr(n, 'keepdims', 1) !== 1) return false;
+  const axes = intsAttr(n, 'axes') ?? (n.inputs[1] ? constantValues(g, n.inputs[1]) : undefined);
+  return axes?.length === 1 && (axes[0] === -1 || axes[0] === rank - 1);
+}
+
+/** ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta: LayerNormalization. */
+function layerNorm(g: EngineGraph): void {
+  for (const mean of [...g.nodes]) {
+    if (!g.nodes.includes(mean) || mean.op !== 'ReduceMean') continue;
+    const e = new Edges(g);
+    const x = mean.inputs[0];
+    const shape = g.tensors.get(x)?.shape;
+    if (!shape || !reducesLastAxis(g, mean, shape.length) || !floats(g, mean)) continue;
+    const sub = e.sole(mean.outputs[0]);
+    if (!isOp(sub, 'Sub') || sub.inputs[0] !== x || sub.inputs[1] !== mean.outputs[0]) continue;
+    const readers = e.consumers.get(sub.outputs[0]) ?? [];
+    const pow = readers.find((n) => isOp(n, 'Pow'));
+    const div = readers.find((n) => isOp(n, 'Div'));
+    if (!pow || !div || readers.length !== 2 || !isScalarConstant(g, pow.inputs[1], 2)) continue;
+    const mean2 = e.sole(pow.outputs[0]);
+    const eps = mean2 && reducesLastAxis(g, mean2, shape.length) ? e.sole(mean2.outputs[0]) : undefined;
+    const sqrt =
+      isOp(eps, 'Add') && isScalarConstant(g, other(eps, mean2?.outputs[0] ?? '')) ? e.sole(eps.outputs[0]) : undefined;
+    if (!isOp(sqrt, 'Sqrt') || e.sole(sqrt.outputs[0]) !== div || div.inputs[0] !== sub.outputs[0]) continue;
+    const mul = e.sole(div.outputs[0]);
+    const addB = isOp(mul, 'Mul') ? e.sole(mul.outputs[0]) : undefined;
+    if (!isOp(mul, 'Mul') || !isOp(addB, 'Add')) continue;
+    const gamma = other(mul, div.outputs[0]);
+    const beta = other(addB, mul.outputs[0]);
+    const last = shape[shape.length - 1];
+    const vector = (t: string) => isConstant(g, t) && g.tensors.get(t)?.shape?.reduce((a, b) => a * b, 1) === last;
+    if (!vector(gamma) || !vector(beta)) continue;
+    const chain = [mean, sub, pow, mean2 as ENode, eps as ENode, sqrt, div, mul, addB];
+    fuse(g, chain, {
+      op: 'LayerNormalization',
+      domain: '',
+      inputs: [x, gamma, beta],
+      outputs: addB.outputs,
+      name: `${mul.name}/LayerNormFusion/`,
+    });
+  }
+}
+
+/** Add of two equal 3-D tensors read only by a LayerNormalization: SkipLayerNormalization. */
+function skipLayerNorm(g: EngineGraph): void {
+  for (const ln of [...g.nodes]) {
+    if (!isOp(ln, 'LayerNormalization') || ln.outputs.length !== 1) continue;
+    const e = new Edges(g);
+    const add = e.producer.get(ln.inputs[0]);
+    if (!isOp(add, 'Add') || e.sole(add.outputs[0]) !== ln || !floats(g, add)) continue;
+    const shapes = add.inputs.map((t) => g.tensors.get(t)?.shape?.join());
+    if (g.tensors.get(add.inputs[0])?.shape?.length !== 3 || shapes[0] !== shapes[1]) continue;
+    if (!ln.inputs.slice(1).every((t) => !t || g.tensors.get(t)?.shape?.length === 1)) continue;
+    const inputs = [...add.inputs, ...ln.inputs.slice(1)];
+    fuse(g, [add, ln], {
+      op: 'SkipLayerNormalization',
+      domain: MS,
+      inputs,
+      outputs: ln.outputs,
+      name: 'SkipLayerNormalization',
+    });
+  }
+}
+
+/** Add of a constant vector read only by Gelu: BiasGelu. */
+function biasGelu(g: EngineGraph): void {
+  for (const gl of [...g.nodes]) {
+    if (!isOp(gl, 'Gelu', MS)) continue;
+    const e = new Edges(g);
+    const add = e.producer.get(gl.inputs[0]);
+    if (!isOp(add, 'Add') || e.sole(add.outputs[0]) !== gl) continue;
+    const x = add.inputs.find((t) => !isConstant(g, t));
+    const b = x === undefined ? undefined : other(add, x);
+    const xs = x === undefined ? undefined : g.tensors.get(x)?.shape;
+    const bs = b === undefined ? undefined : g.tensors.get(b)?.shape;
+    if (!xs || !bs || !isConstant(g, b) || bs.length !== 1 || bs[0] !== xs[xs.length - 1]) continue;
+    fuse(g, [add, gl], {
+      op: 'BiasGelu',
+      domain: MS,
+      inputs: [x as string, b as string],
+      outputs: gl.outputs,
+      name: 'BiasGelu',
+    });
+  }
+}
+
+export { biasGelu, gelu, layerNorm, skipLayerNorm };

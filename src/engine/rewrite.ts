@@ -1,0 +1,50 @@
+/** Rewriting an engine graph: removing a pass-through node, fusing a chain of nodes into one. */
+import type { AttrValue, ENode, EngineGraph } from './graph.ts';
+
+/** Every reader of tensor `from` reads `to` instead. */
+export function rename(g: EngineGraph, from: string, to: string): void {
+  for (const n of g.nodes) n.inputs = n.inputs.map((x) => (x === from ? to : x));
+}
+
+/**
+ * Remove a node that passes its first input through (Identity, Dropout): its readers read the
+ * input. A node whose output is a graph output stays (the engine keeps the name).
+ */
+export function bypass(g: EngineGraph, n: ENode): boolean {
+  if (n.outputs.some((o) => g.outputs.has(o))) return false;
+  rename(g, n.outputs[0], n.inputs[0]);
+  g.nodes.splice(g.nodes.indexOf(n), 1);
+  return true;
+}
+
+/**
+ * Replace `chain` (in graph order) by one node doing all their work, placed where the last of them
+ * was: it covers every original node they covered.
+ */
+export function fuse(
+  g: EngineGraph,
+  chain: ENode[],
+  node: {
+    op: string;
+    domain: string;
+    inputs: string[];
+    outputs: string[];
+    attrs?: Map<string, AttrValue>;
+    name?: string;
+  },
+): ENode {
+  const at = Math.max(...chain.map((c) => g.nodes.indexOf(c)));
+  const fused: ENode = {
+    name: node.name ?? chain[chain.length - 1].name,
+    op: node.op,
+    domain: node.domain,
+    inputs: node.inputs,
+    outputs: node.outputs,
+    attrs: node.attrs ?? new Map(),
+    covers: [...new Set(chain.flatMap((c) => c.covers))],
+  };
+  g.nodes[at] = fused;
+  const gone = new Set(chain);
+  g.nodes = g.nodes.filter((n) => !gone.has(n));
+  return fused;
+}
