@@ -41,11 +41,21 @@ export {
   type SourceOptions,
   sourceGraph,
 } from './pipeline.ts';
-export { type PredictedReport, type PredictionSummary, predictGraph, withPrediction } from './predict/attach.ts';
-export { type CalibrateOptions, calibrate } from './predict/calibrate.ts';
-export { KERNEL_CLASSES, type KernelClass, type MachineProfile, machineProfileSchema } from './predict/machine.ts';
-export { type Bound, kernelClass, type LayerPrediction, predictModel } from './predict/predict.ts';
+export {
+  type Predictable,
+  type PredictedReport,
+  type PredictionSummary,
+  predict,
+  withPrediction,
+} from './predict/attach.ts';
+export { type CalibrateOptions, type CalibrationSample, calibrate, calibrationRun } from './predict/calibrate.ts';
+export { probeWarning, profileWarnings } from './predict/check.ts';
+export { KERNEL_CLASSES, type KernelClass } from './predict/classes.ts';
+export { type MachineProfile, machineProfileSchema } from './predict/machine.ts';
+export type { Bound, KernelPrediction, LayerPrediction, ModelPrediction } from './predict/model.ts';
+export { type PlannedKernel, planKernels } from './predict/plan.ts';
 export { defaultProfilePath, profileJsonSchema, readProfile, writeProfile } from './predict/store.ts';
+export { type Calibration, calibrationModels, memoryProbe, speedProbe } from './predict/sweep.ts';
 export { type CompareResult, compareResult, renderCompare } from './report/compare.ts';
 export { conventionsMarkdown, legend } from './report/legend.ts';
 export { type Format, type Row, renderReport, rowsAtDepth } from './report/report.ts';

@@ -45,7 +45,10 @@ function predictOptions(c: Command): Command {
     .option('--predict', "predicted latency from this machine's profile (make one with: netcost calibrate)")
     .option(
       '--profile <file>',
-      'predict from this machine profile instead (one calibrated elsewhere); implies --predict',
+      'predict from this machine profile instead (one calibrated elsewhere); implies --predict. ' +
+        'compare takes several: one predicted column per machine',
+      collect,
+      [] as string[],
     );
 }
 
@@ -208,11 +211,16 @@ export function program(argv: string[] = []): Command {
 
   p.command('calibrate')
     .description(
-      'measure this machine for --predict: peak compute, bandwidth by working-set size, and a latency model per ' +
-        'kernel class fitted to micro-benchmarks in onnxruntime (about 15 s here, --quick about 5 s; at most a minute)',
+      'measure this machine for --predict: the kernels onnxruntime runs for 68 micro-benchmark models, ' +
+        'profiled one by one in three rounds, and a latency model per kernel class fitted to them with each ' +
+        "parameter's uncertainty (about 45 s here, --quick about 5 s)",
     )
-    .option('--quick', 'fewer and shorter micro-benchmarks (a rougher fit)')
-    .option('--threads <N>', 'onnxruntime intra-op threads, as bench will use them', '1')
+    .option('--quick', 'fewer models, one round (a rougher fit)')
+    .option(
+      '--threads <N>',
+      'onnxruntime intra-op threads, as the runs predicted will use them (a profile per count)',
+      '1',
+    )
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
     .option('-o, --output <file>', 'write the profile here instead of the default (your cache folder)')
     .option('--format <format>', 'summary on standard output: table | json | csv | md', 'table')

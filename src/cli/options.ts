@@ -156,15 +156,30 @@ export async function parseRules(file: string | undefined): Promise<CostRules | 
 
 export interface PredictFlags {
   predict?: boolean;
-  profile?: string;
+  profile?: string[];
+}
+
+export interface ProfileArg {
+  profile: MachineProfile;
+  file: string;
 }
 
 /**
  * `--predict` (the machine profile in the user's cache folder) or `--profile FILE` (implies
- * --predict): the profile, validated, and its file; undefined when neither is given.
+ * --predict; repeatable where the command compares machines): the profiles, validated, with their
+ * files; empty when neither is given.
  */
-export async function parsePredict(o: PredictFlags): Promise<{ profile: MachineProfile; file: string } | undefined> {
-  if (!o.predict && o.profile === undefined) return undefined;
+export async function parseProfiles(o: PredictFlags): Promise<ProfileArg[]> {
+  const files = o.profile ?? [];
+  if (!o.predict && files.length === 0) return [];
   const { defaultProfilePath, readProfile } = await import('../predict/store.ts');
-  return { profile: readProfile(o.profile), file: o.profile ?? defaultProfilePath() };
+  if (files.length === 0) return [{ profile: readProfile(undefined), file: defaultProfilePath() }];
+  return files.map((f) => ({ profile: readProfile(f), file: f }));
+}
+
+/** `--predict` or one `--profile FILE`: the profile, or undefined when neither is given. */
+export async function parsePredict(o: PredictFlags): Promise<ProfileArg | undefined> {
+  if ((o.profile?.length ?? 0) > 1)
+    throw new UsageError(`--profile: give one machine profile here (compare takes several, one column per machine)`);
+  return (await parseProfiles(o))[0];
 }

@@ -12,29 +12,15 @@ import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/runner.ts';
 import { relativeSpread, spearman } from '../measure/stats.ts';
-import { predictGraph } from '../predict/attach.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
+import { platformNote, predictRows } from './predicted.ts';
+import type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
 
-export type GuidelineId = 'G1' | 'G2' | 'G3' | 'G4';
+export { platformNote, predictRows } from './predicted.ts';
+export type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
+
 export const GUIDELINE_IDS: GuidelineId[] = ['G1', 'G2', 'G3', 'G4'];
-
-interface RowDef {
-  key: string;
-  label: string;
-  paper: [number, number, number];
-}
-export interface GuidelineDef {
-  id: GuidelineId;
-  table: string;
-  claim: string;
-  file: string;
-  platform: string;
-  widths: [string, string, string];
-  rows: RowDef[];
-  /** the row whose speed, relative to the first row, sums up the paper's point */
-  keyRow: string;
-}
 
 export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G1: {
@@ -103,30 +89,6 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
 
 export const variantName = (g: GuidelineId, row: string, w: number) => `${g.toLowerCase()}-${row}-w${w + 1}`;
 
-export interface GuidelineRow {
-  row: string;
-  label: string;
-  width: string;
-  model: string;
-  input: number[];
-  madds: number;
-  memoryAccess: number;
-  /** G1 only: the Eq. 1 lower bound on MAC, summed over the network's convolutions */
-  macLowerBound?: number;
-  imagesPerSecond?: number;
-  medianMs?: number;
-  cv?: number;
-  /** speed relative to the first row at the same width */
-  relative?: number;
-  paperImagesPerSecond: number;
-  paperRelative: number;
-  /** with a machine profile: predicted latency, speed relative to the first row, and what bounds it */
-  predictedMs?: number;
-  predictedRelative?: number;
-  /** shares of the predicted layer time bound by compute, by memory, and by per-kernel overhead */
-  boundShares?: { compute: number; memory: number; overhead: number };
-}
-
 export interface GuidelineResult {
   id: GuidelineId;
   table: string;
@@ -140,52 +102,6 @@ export interface GuidelineResult {
   verdict?: string;
   /** with a machine profile: what the latency model says about this machine and the guideline */
   platformNote?: string;
-}
-
-/** Predicted latency and bounds for each row (the graphs per width, rows in the same order). */
-export function predictRows(def: GuidelineDef, graphs: Graph[][], rows: GuidelineRow[], p: MachineProfile): void {
-  graphs.forEach((perWidth, w) => {
-    const wr = rows.filter((r) => r.width === def.widths[w]);
-    perWidth.forEach((g, i) => {
-      const { predictedMs, units } = predictGraph(p, g);
-      const by = (b: string) => units.filter((u) => u.bound === b).reduce((a, u) => a + u.predictedMs, 0);
-      const total = units.reduce((a, u) => a + u.predictedMs, 0) || 1;
-      wr[i].predictedMs = predictedMs;
-      wr[i].boundShares = {
-        compute: by('compute') / total,
-        memory: by('memory') / total,
-        overhead: by('overhead') / total,
-      };
-    });
-    for (const r of wr) r.predictedRelative = (wr[0].predictedMs ?? NaN) / (r.predictedMs ?? NaN);
-  });
-}
-
-/**
- * What the latency model says about the guideline on this machine: G1 and G2 argue from memory
- * access, which explains nothing where the networks' layers are compute-bound (their working sets
- * in cache); G3 argues from per-kernel overhead.
- */
-export function platformNote(def: GuidelineDef, rows: GuidelineRow[]): string | undefined {
-  const shares = rows.map((r) => r.boundShares).filter((b) => b !== undefined);
-  if (shares.length === 0) return undefined;
-  const mean = (k: 'compute' | 'memory' | 'overhead') => shares.reduce((a, b) => a + b[k], 0) / shares.length;
-  const mix =
-    `predicted time is ${(100 * mean('compute')).toFixed(0)}% compute-bound, ${(100 * mean('memory')).toFixed(0)}% ` +
-    `memory-bound and ${(100 * mean('overhead')).toFixed(0)}% per-kernel overhead on average over the rows`;
-  if ((def.id === 'G1' || def.id === 'G2' || def.id === 'G4') && mean('memory') < 0.3) {
-    const why =
-      def.id === 'G4'
-        ? 'the element-wise work is predicted to cost what it does mostly as kernel time, not as memory traffic'
-        : 'a slowdown it predicts comes from narrow GEMMs (few channels per group or per side) running further ' +
-          'below the peak';
-    return (
-      `${def.id} on this machine: ${mix}. The paper explains the trend by memory access; the latency model ` +
-      `finds these layers compute-bound here, so MAC is not what limits them: ${why}. That is a finding about ` +
-      "the platform, which is the paper's own point: measure on the target."
-    );
-  }
-  return `${def.id} on this machine: ${mix}.`;
 }
 
 /** The networks of one guideline with their cost-model numbers (no timing). */

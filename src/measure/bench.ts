@@ -9,14 +9,10 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { LIMITS } from '../limits.ts';
 import { exportOnnx } from '../onnx/export.ts';
-import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
-import { encodeModel } from '../onnx/model-proto.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
 import type { InputBinding } from '../pipeline.ts';
-import { predictBench } from '../predict/attach.ts';
-import type { KernelClass, MachineProfile } from '../predict/machine.ts';
-import { gemmWidth, kernelClass } from '../predict/predict.ts';
+import { identityModel } from './backend.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
@@ -34,8 +30,6 @@ export interface BenchOptions {
   threads?: number;
   optLevel?: OptLevel;
   perLayer?: boolean;
-  /** predict beside the measurement from this machine profile (and the file it came from) */
-  predict?: { profile: MachineProfile; file: string };
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -87,9 +81,6 @@ export interface LayerTiming {
   name: string;
   op: string;
   category: OpCategory;
-  /** the kernel class the latency model uses (finer than the category), and a GEMM's width */
-  kernelClass: KernelClass | 'view';
-  gemmWidth?: number;
   /** spec-view layers this unit stands for (a fused conv+bn+relu lists all three) */
   fusedFrom?: string[];
   madds: number;
@@ -109,10 +100,9 @@ export interface LayerTiming {
   gflops: number;
   gbps: number;
   kernels: string[];
-  /** with --predict: the latency model's time, bound, and achieved GFLOP/s over the attainable */
+  /** with --predict (joined by the command): the latency model's time for the layer and what bounds it */
   predictedMs?: number;
   bound?: string;
-  efficiency?: number;
 }
 
 export interface CategoryTiming {
@@ -162,25 +152,18 @@ export interface BenchResult {
   /** deploy-view totals of the cost model (what the engine runs) */
   totals: Totals;
   perLayer?: PerLayer;
-  /** with --predict: the latency model's whole-model time and its error against the median */
-  prediction?: { predictedMs: number; error: number; machine: string; profile: string };
+  /** with --predict (joined by the command): the latency model's time, its interval, its error against the median */
+  prediction?: {
+    predictedMs: number;
+    lowMs: number;
+    highMs: number;
+    error: number;
+    machine: string;
+    profile: string;
+    /** what the prediction rests on, and where the profile and this run differ */
+    notes: string[];
+  };
   warnings: string[];
-}
-
-/** A one-element Identity model: timing it measures the harness, not a network. */
-function identityModel(): Uint8Array {
-  const vi = { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } };
-  return encodeModel({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'netcost',
-    graph: {
-      name: 'identity',
-      node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }],
-      input: [vi],
-      output: [{ ...vi, name: 'y' }],
-    },
-  });
 }
 
 const share = (x: number, t: number) => (t > 0 ? x / t : 0);
@@ -292,7 +275,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     ...(perLayer ? { perLayer } : {}),
     warnings,
   };
-  return opts.predict ? predictBench(result, dep, opts.predict.profile, opts.predict.file) : result;
+  return result;
 }
 
 function perLayerReport(
@@ -316,8 +299,6 @@ function perLayerReport(
       name: c.name,
       op: opLabel(c),
       category: c.category,
-      kernelClass: kernelClass(c),
-      ...(gemmWidth(c, kernelClass(c)) !== undefined ? { gemmWidth: gemmWidth(c, kernelClass(c)) } : {}),
       ...(c.fusedFrom ? { fusedFrom: c.fusedFrom } : {}),
       madds: c.madds,
       flops: c.flops,

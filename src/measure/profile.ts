@@ -51,6 +51,36 @@ export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: K
   return { kernels: order.map((n) => ({ ...acc.get(n)!, us: acc.get(n)!.us / spans.length })), runs: spans.length };
 }
 
+/** A kernel's median time per run. */
+export interface TraceKernel {
+  node: string;
+  opType: string;
+  us: number;
+}
+
+/** Each kernel's median time per run (summed within a run) over the trace's last `runs` runs, in execution order. */
+export function kernelMedians(events: TraceEvent[], runs: number): TraceKernel[] {
+  const spans = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .sort((a, b) => a.ts - b.ts)
+    .slice(-runs);
+  const perRun = new Map<string, { opType: string; us: number[] }>();
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+    const run = spans.findIndex((s) => e.ts >= s.ts && e.ts <= s.ts + s.dur);
+    if (run < 0) continue;
+    const node = e.name.slice(0, -'_kernel_time'.length);
+    const k = perRun.get(node) ?? { opType: e.args?.op_name ?? '?', us: new Array(spans.length).fill(0) };
+    k.us[run] += e.dur;
+    perRun.set(node, k);
+  }
+  const mid = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: mid(k.us) }));
+}
+
 /**
  * Names a kernel may stand for, most specific first: the node name itself, then without the
  * suffixes onnxruntime adds (`_nchwc` for its blocked layout, `/MatMulAddFusion` and the like for

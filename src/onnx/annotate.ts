@@ -104,8 +104,9 @@ const pct = (x: number, t: number) => (t > 0 ? `${((100 * x) / t).toFixed(1)}%` 
 function predicted(l: LayerCost, r: CostReport): string {
   const machine = (r as Partial<PredictedReport>).prediction?.machine.cpu;
   if (typeof l.predictedMs !== 'number' || machine === undefined) return '';
-  if (l.bound === 'fused') return `; runs inside layer ${String(l.fusedInto ?? 'a neighbour')}'s kernel on ${machine}`;
-  return `; predicted ${(1000 * l.predictedMs).toFixed(1)} us on ${machine} (${String(l.bound)}-bound)`;
+  if (l.bound === 'none') return `; runs no kernel of its own on ${machine}`;
+  const bound = l.bound === 'balanced' ? 'compute and memory alike' : `${String(l.bound)}-bound`;
+  return `; predicted ${(1000 * l.predictedMs).toFixed(1)} us on ${machine} (${bound})`;
 }
 
 const fusedMembers = new WeakMap<CostReport, Map<string, LayerCost>>();

@@ -203,7 +203,7 @@ function roofline(r: CostReport): Chart {
 }
 
 export function compareCharts(c: CompareResult): Chart[] {
-  const lat = c.measured?.latencies.map((l) => l.latency.medianMs) ?? c.predicted?.predictedMs;
+  const lat = c.measured?.latencies.map((l) => l.latency.medianMs) ?? c.predicted?.[0]?.predictedMs;
   const what = c.measured ? 'measured latency (ms)' : 'predicted latency (ms)';
   const points = c.models.map((m, i) => ({
     model: m.model,

@@ -88,7 +88,7 @@ export function reportPicture(r: CostReport, format: PictureFormat, chart?: stri
 
 export function comparePicture(c: CompareResult, format: PictureFormat, chart?: string): Promise<string> {
   const lat = c.measured?.latencies;
-  const pred = c.predicted?.predictedMs;
+  const pred = c.predicted?.[0]?.predictedMs;
   const table: Table = {
     title: 'Models',
     head: ['model', 'input', 'params', 'MAdds', 'FLOPs', 'MAC (el)', 'layers']

@@ -1,31 +1,73 @@
 /**
- * `--predict`: a cost report with predicted time beside the counts. The prediction runs on the
- * deploy view in fp32 (what onnxruntime runs, whatever view or dtype the report counts); a report
- * in the original view gets each unit's time on the unit's own layer and marks the layers folded
- * into it as `fused`.
+ * `--predict`: predicted time beside the counts. A model is predicted from the kernels the engine
+ * runs for it (plan.ts) as netcost exports or reads it; a report gets each layer's share of those
+ * kernels, its bound, and a summary of the machine and of what the prediction rests on.
  */
-import { analyze, type CostReport, type LayerCost } from '../cost/analyze.ts';
-import { deployGraph } from '../graph/deploy.ts';
+import type { CostReport, LayerCost } from '../cost/analyze.ts';
 import type { Graph } from '../graph/types.ts';
-import type { BenchResult } from '../measure/bench.ts';
-import { numel } from '../ops/op.ts';
+import { exportOnnx } from '../onnx/export.ts';
+import { importOnnx } from '../onnx/import.ts';
+import { withNodeNames } from '../onnx/node-names.ts';
+import type { InputBinding } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
-import { type Bound, type LayerPrediction, predictLayer, predictModel } from './predict.ts';
+import { type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
+import { planKernels } from './plan.ts';
+
+/** What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input binding. */
+export type Predictable =
+  | { kind: 'graph'; graph: Graph }
+  | ({ kind: 'onnx'; file: string; bytes: Uint8Array } & InputBinding);
+
+const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** The prediction for a model on the profile's machine. */
+export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
+  let bytes: Uint8Array;
+  let file: string;
+  if (src.kind === 'graph') {
+    bytes = exportOnnx(src.graph);
+    file = src.graph.file || src.graph.model;
+  } else {
+    const first = importOnnx(src.bytes, {
+      file: src.file,
+      inputs: src.inputs,
+      dims: src.dims,
+      loopTrips: src.loopTrips,
+    });
+    bytes = withNodeNames(src.bytes, first.inputs);
+    file = src.file;
+  }
+  const imported = importOnnx(bytes, { file, loopTrips: src.kind === 'onnx' ? src.loopTrips : undefined });
+  const rules = {
+    onnxruntime: p.machine.onnxruntime,
+    level: p.machine.graphOptimizationLevel,
+    block: p.engine.nchwcBlock,
+  };
+  const planned = planKernels(bytes, imported, rules);
+  const g = imported.graph;
+  const ioBytes = 4 * (numel(g.input.shape) + numel(g.output.shape));
+  return predictKernels(p, planned, ioBytes);
+}
 
 export interface LayerPredictionFields {
   predictedMs: number;
-  /** what bounds the layer; `fused` when onnxruntime runs it inside another layer's kernel */
-  bound: Bound | 'fused';
-  attainableGflops: number;
-  attainableGbps: number;
-  /** the deploy-view layer whose kernel runs this one */
-  fusedInto?: string;
+  /** what bounds the layer's kernels; `none` for a layer no kernel runs (a view, an eliminated node) */
+  bound: Bound | 'none';
+  computeMs: number;
+  memoryMs: number;
+  overheadMs: number;
 }
 
 export interface PredictionSummary {
   predictedMs: number;
-  /** the layers' share of it (the rest: the run's fixed cost and copying input and output) */
+  /** the interval of the prediction over the bootstrap of the profile's fits (10th, 90th percentile) */
+  lowMs: number;
+  highMs: number;
+  /** the kernels' share of it (the rest: the run's fixed cost and copying input and output) */
   layersMs: number;
+  kernels: number;
+  /** share of the kernels' time where netcost's rules cannot tell what the engine runs */
+  uncertainShare: number;
   runOverheadMs: number;
   machine: MachineProfile['machine'];
   peakGflops: number;
@@ -35,6 +77,8 @@ export interface PredictionSummary {
   balancePoint: number;
   /** the profile file the prediction came from */
   profile: string;
+  /** what the prediction rests on that the reader should know (borrowed classes, uncertain kernels) */
+  notes: string[];
 }
 
 export type PredictedReport = CostReport & {
@@ -43,87 +87,66 @@ export type PredictedReport = CostReport & {
   layers: (LayerCost & LayerPredictionFields)[];
 };
 
-/** Predictions for the deploy-view units of a graph (in any view). */
-export function predictGraph(
-  p: MachineProfile,
-  g: Graph,
-): { predictedMs: number; layersMs: number; units: LayerPrediction[] } {
-  const dep = g.view === 'deploy' ? g : deployGraph(g);
-  const r = analyze(dep, 'fp32');
-  const m = predictModel(p, r.layers, 4 * (numel(dep.input.shape) + numel(dep.output.shape)));
-  return { predictedMs: m.predictedMs, layersMs: m.layers.reduce((a, l) => a + l.predictedMs, 0), units: m.layers };
+/** What a prediction rests on, in words. */
+export function predictionNotes(m: ModelPrediction): string[] {
+  const notes = m.borrowed.map(
+    ({ cls, as }) => `no ${cls} kernels were calibrated: ${cls} kernels are priced as ${as} (calibrate again)`,
+  );
+  if (m.uncertainShare > 0)
+    notes.push(
+      `${(100 * m.uncertainShare).toFixed(1)}% of the predicted kernel time is in kernels netcost's engine rules ` +
+        'cannot ' +
+        'place (transposes onnxruntime may move, int8 or fp16 kernels, control flow): priced as the model has them',
+    );
+  return notes;
 }
 
-export function withPrediction(r: CostReport, g: Graph, p: MachineProfile, profileFile: string): PredictedReport {
-  const dep = g.view === 'deploy' ? g : deployGraph(g);
-  const { predictedMs, layersMs, units } = predictGraph(p, dep);
-  // a unit's time goes on its first layer (the conv of conv+bn+relu); the others ran inside it
-  const own = new Map<string, LayerPrediction>();
-  const fusedInto = new Map<string, string>();
-  const byUnit = new Map(units.map((u) => [u.name, u]));
-  for (const l of dep.layers) {
-    const u = byUnit.get(l.name) as LayerPrediction;
-    const [first, ...rest] = l.fusedFrom ?? [l.name];
-    own.set(r.view === 'deploy' ? l.name : first, u);
-    if (r.view !== 'deploy') for (const f of rest) fusedInto.set(f, l.name);
-  }
-  const layers = r.layers.map((l) => {
-    const u = own.get(l.name);
-    const fields: LayerPredictionFields = u
-      ? {
-          predictedMs: u.predictedMs,
-          bound: u.bound,
-          attainableGflops: u.attainableGflops,
-          attainableGbps: u.attainableGbps,
-        }
-      : {
-          predictedMs: 0,
-          bound: 'fused',
-          attainableGflops: 0,
-          attainableGbps: 0,
-          ...(fusedInto.has(l.name) ? { fusedInto: fusedInto.get(l.name) } : {}),
-        };
-    return { ...l, ...fields };
-  });
-  const bw = p.roofline.bandwidth;
+export function summaryOf(p: MachineProfile, m: ModelPrediction, profileFile: string): PredictionSummary {
+  const bw = p.bandwidth;
+  return {
+    predictedMs: m.predictedMs,
+    lowMs: m.lowMs,
+    highMs: m.highMs,
+    layersMs: m.kernelsMs,
+    kernels: m.kernels.length,
+    uncertainShare: m.uncertainShare,
+    runOverheadMs: p.runOverheadMs,
+    machine: p.machine,
+    peakGflops: p.peakGflops,
+    memoryGbps: bw[bw.length - 1].gbps,
+    cacheGbps: bw[0].gbps,
+    balancePoint: balancePoint(p),
+    profile: profileFile,
+    notes: predictionNotes(m),
+  };
+}
+
+/**
+ * A layer's prediction: its own share of the kernels, with those of the layers it stands for (a
+ * deploy-view unit: its conv, batch norm and activation).
+ */
+export function layerFields(m: ModelPrediction, l: { name: string; fusedFrom?: string[] }): LayerPredictionFields {
+  const byName = new Map(m.layers.map((x) => [x.name, x]));
+  const parts = [...new Set([l.name, ...(l.fusedFrom ?? [])])].map((n) => byName.get(n)).filter((x) => x !== undefined);
+  if (parts.length === 0) return { predictedMs: 0, bound: 'none', computeMs: 0, memoryMs: 0, overheadMs: 0 };
+  const sum = (k: 'predictedMs' | 'computeMs' | 'memoryMs' | 'overheadMs') => parts.reduce((a, x) => a + x[k], 0);
+  const t = { computeMs: sum('computeMs'), memoryMs: sum('memoryMs'), overheadMs: sum('overheadMs') };
+  return { predictedMs: sum('predictedMs'), bound: boundOf(t), ...t };
+}
+
+/** A cost report with each layer's predicted share of the kernels that serve it. */
+export function withPrediction(
+  r: CostReport,
+  src: Predictable,
+  p: MachineProfile,
+  profileFile: string,
+): PredictedReport {
+  const m = predict(p, src);
+  const layers = r.layers.map((l) => ({ ...l, ...layerFields(m, l) }));
   return {
     ...r,
-    totals: { ...r.totals, predictedMs },
+    totals: { ...r.totals, predictedMs: m.predictedMs },
     layers,
-    prediction: {
-      predictedMs,
-      layersMs,
-      runOverheadMs: p.runOverheadMs,
-      machine: p.machine,
-      peakGflops: p.roofline.peakGflops,
-      memoryGbps: bw[bw.length - 1].gbps,
-      cacheGbps: bw[0].gbps,
-      balancePoint: balancePoint(p),
-      profile: profileFile,
-    },
+    prediction: summaryOf(p, m, profileFile),
   };
-}
-
-/** `bench --predict`: predicted beside measured, for the model, each layer and each category. */
-export function predictBench(r: BenchResult, g: Graph, p: MachineProfile, profileFile: string): BenchResult {
-  // the per-layer rows are the deploy view's units, as predictGraph's are: one prediction for both
-  const { predictedMs, units } = predictGraph(p, g);
-  const byName = new Map(units.map((u) => [u.name, u]));
-  const prediction = {
-    predictedMs,
-    error: r.latency.medianMs > 0 ? predictedMs / r.latency.medianMs - 1 : 0,
-    machine: p.machine.cpu,
-    profile: profileFile,
-  };
-  if (!r.perLayer) return { ...r, prediction };
-  const layers = r.perLayer.layers.map((l) => {
-    const u = byName.get(l.name) ?? predictLayer(p, l);
-    const efficiency = u.attainableGflops > 0 ? l.gflops / u.attainableGflops : 0;
-    return { ...l, predictedMs: u.predictedMs, bound: u.bound, efficiency };
-  });
-  const categories = r.perLayer.categories.map((c) => ({
-    ...c,
-    predictedMs: layers.filter((l) => l.category === c.category).reduce((a, l) => a + l.predictedMs, 0),
-  }));
-  return { ...r, prediction, perLayer: { ...r.perLayer, layers, categories } };
 }

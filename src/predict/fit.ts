@@ -1,59 +1,10 @@
 /**
- * Fitting one kernel class's latency model to measured layers: overhead, compute efficiency and
- * memory efficiency, chosen to minimise the squared log error (a relative error, so small layers
- * weigh as much as large ones). Nelder-Mead over the logarithms of the three parameters.
+ * Fitting the latency model: each kernel class's parameters by non-negative least squares on
+ * relative error (a small kernel weighs as much as a large one), with bootstrap resamples for their
+ * uncertainty; the bandwidth curve from the element-wise sweep; and how profiled kernel times add
+ * up to an unprofiled run.
  */
 import { quantile } from '../measure/stats.ts';
-import type { ClassFit, MachineProfile } from './machine.ts';
-import { terms } from './predict.ts';
-
-const logistic = (x: number) => 1 / (1 + Math.exp(-x));
-/**
- * The bandwidth roof comes from ReLU chains; a kernel that reuses data in cache (a pooling window,
- * a convolution's input rows) may move its counted bytes faster, up to this factor.
- */
-const MAX_MEMORY_EFFICIENCY = 4;
-/** weight of the prior on the efficiencies, against the sum of squared log errors */
-const PRIOR_WEIGHT = 0.05;
-
-export interface Sample {
-  flops: number;
-  bytes: number;
-  ms: number;
-  gemmWidth?: number;
-  /** a convolution that ran without onnxruntime's blocked layout */
-  plain?: boolean;
-}
-
-/** Minimise f from x0 (Nelder-Mead, standard coefficients). */
-export function nelderMead(f: (x: number[]) => number, x0: number[], step = 1, iterations = 400): number[] {
-  const n = x0.length;
-  let simplex = [x0, ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, y: f(x) }));
-  const at = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
-  for (let it = 0; it < iterations; it++) {
-    simplex.sort((a, b) => a.y - b.y);
-    const worst = simplex[n];
-    const centroid = x0.map((_, i) => simplex.slice(0, n).reduce((s, p) => s + p.x[i], 0) / n);
-    const reflect = at(centroid, worst.x, -1);
-    const yr = f(reflect);
-    if (yr < simplex[0].y) {
-      const expand = at(centroid, worst.x, -2);
-      const ye = f(expand);
-      simplex[n] = ye < yr ? { x: expand, y: ye } : { x: reflect, y: yr };
-    } else if (yr < simplex[n - 1].y) {
-      simplex[n] = { x: reflect, y: yr };
-    } else {
-      const contract = at(centroid, worst.x, 0.5);
-      const yc = f(contract);
-      if (yc < worst.y) simplex[n] = { x: contract, y: yc };
-      else {
-        const best = simplex[0].x;
-        simplex = simplex.map((p, i) => (i === 0 ? p : { x: at(best, p.x, 0.5), y: f(at(best, p.x, 0.5)) }));
-      }
-    }
-  }
-  return simplex.sort((a, b) => a.y - b.y)[0].x;
-}
 
 export const median = (xs: number[]): number =>
   quantile(
@@ -61,63 +12,14 @@ export const median = (xs: number[]): number =>
     0.5,
   );
 
-export const predictSample = (p: MachineProfile, fit: ClassFit, s: Sample): number => {
-  const t = terms(p, fit, s.flops, s.bytes, s);
-  return t.overhead + Math.max(t.compute, t.memory);
-};
-
-/** Fit one class to its samples against the machine's roofline (`p.classes` is not read). */
-export function fitClass(p: MachineProfile, samples: Sample[]): ClassFit {
-  const gemm = samples.every((s) => s.gemmWidth !== undefined);
-  // convolutions with and without onnxruntime's blocked layout both among the samples: their
-  // ratio is fitted (1 where there is no difference)
-  const plains = samples.filter((s) => s.plain).length;
-  const mixed = plains >= 2 && samples.length - plains >= 2;
-  // efficiencies stay in (0, 1] of the peak and (0, MAX_MEMORY_EFFICIENCY] of the measured bandwidth
-  const asFit = (x: number[]): ClassFit => ({
-    overheadMs: Math.exp(x[0]),
-    computeEfficiency: logistic(x[1]),
-    memoryEfficiency: MAX_MEMORY_EFFICIENCY * logistic(x[2]),
-    ...(gemm ? { halfWidth: Math.exp(x[3]) } : {}),
-    ...(mixed ? { plainFactor: 2 * logistic(x[gemm ? 4 : 3]) } : {}),
-    samples: samples.length,
-    medianAbsError: 0,
-  });
-  // a weak pull toward compute efficiency 1/2 and memory efficiency 1, for a class whose layers
-  // leave one term undetermined (all compute-bound, say): it stays plausible instead of drifting
-  const prior = [0, -Math.log(MAX_MEMORY_EFFICIENCY - 1)];
-  const loss = (x: number[]) => {
-    const fit = asFit(x);
-    const data = samples.reduce((a, s) => a + Math.log(predictSample(p, fit, s) / s.ms) ** 2, 0);
-    return data + PRIOR_WEIGHT * ((x[1] - prior[0]) ** 2 + (x[2] - prior[1]) ** 2);
-  };
-  const minMs = Math.min(...samples.map((s) => s.ms));
-  // start: half the smallest layer's time as overhead, the roofline at half efficiency
-  // a GEMM class starts at half speed for 4-wide GEMMs
-  const start = [Math.log(minMs / 2), ...prior, ...(gemm ? [Math.log(4)] : []), ...(mixed ? [0] : [])];
-  const best = asFit(nelderMead(loss, start, 1, 800));
-  return {
-    ...best,
-    medianAbsError: median(samples.map((s) => Math.abs(predictSample(p, best, s) / s.ms - 1))),
-  };
-}
-
-/** One calibration network as a whole: median less the harness, its kernels' sum and count, its I/O bytes. */
-export interface Whole {
-  ms: number;
-  kernelMs: number;
-  kernels: number;
-  ioBytes: number;
-  overheadMs: number;
-}
-
-/** Weighted least squares: the x minimising sum w (row·x - y)^2 (normal equations, Gauss-Jordan). */
-export function leastSquares(rows: number[][], y: number[], w: number[]): number[] {
+/** Weighted least squares: the x minimising sum w (row·x - y)^2 (+ ridge·diag), by Gauss-Jordan. */
+export function leastSquares(rows: number[][], y: number[], w: number[], ridge = 0): number[] {
   const n = rows[0].length;
   const a = Array.from({ length: n }, (_, i) => [
     ...Array.from({ length: n }, (_, j) => rows.reduce((s, r, k) => s + w[k] * r[i] * r[j], 0)),
     rows.reduce((s, r, k) => s + w[k] * r[i] * y[k], 0),
   ]);
+  for (let i = 0; i < n; i++) a[i][i] *= 1 + ridge;
   for (let c = 0; c < n; c++) {
     const p = a.slice(c).reduce((best, r, i) => (Math.abs(r[c]) > Math.abs(a[best][c]) ? c + i : best), c);
     [a[c], a[p]] = [a[p], a[c]];
@@ -131,24 +33,124 @@ export function leastSquares(rows: number[][], y: number[], w: number[]): number
   return a.map((r, i) => r[n] / r[i]);
 }
 
+/** a little ridge keeps nearly collinear features (FLOPs and FLOPs/width at one width) from trading off */
+const RIDGE = 1e-4;
+
+/**
+ * Non-negative least squares on relative error over the features in `active` (indices into each
+ * row): the best of the fits on every subset whose coefficients all come out non-negative (exact
+ * for the few features a class has). Returns a coefficient per row entry (0 off `active`).
+ */
+export function nnlsRelative(rows: number[][], ms: number[], active: number[]): number[] {
+  return nnls(
+    rows,
+    ms,
+    active,
+    ms.map((t) => 1 / (t * t)),
+  );
+}
+
+/** Non-negative weighted least squares over the features in `active` (see nnlsRelative). */
+export function nnls(rows: number[][], ms: number[], active: number[], w: number[]): number[] {
+  let best: { x: number[]; loss: number } | undefined;
+  for (let mask = 1; mask < 1 << active.length; mask++) {
+    const cols = active.filter((_, i) => mask & (1 << i));
+    const sub = rows.map((r) => cols.map((c) => r[c]));
+    if (sub.every((r) => r.every((v) => v === 0))) continue;
+    const coef = leastSquares(sub, ms, w, RIDGE);
+    if (coef.some((v) => !(v >= 0))) continue;
+    const x = new Array(rows[0].length).fill(0);
+    cols.forEach((c, i) => {
+      x[c] = coef[i];
+    });
+    const loss = rows.reduce((s, r, k) => s + w[k] * (r.reduce((a, v, j) => a + v * x[j], 0) - ms[k]) ** 2, 0);
+    if (!best || loss < best.loss) best = { x, loss };
+  }
+  return best?.x ?? new Array(rows[0].length).fill(0);
+}
+
+/** mulberry32: a seeded generator, so that one set of samples always gives the same bootstrap. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ClassFitResult {
+  /** coefficients in feature order */
+  params: number[];
+  /** bootstrap draws of the coefficients */
+  draws: number[][];
+  /** median |predicted / measured - 1| over the samples */
+  medianAbsError: number;
+}
+
+export const dot = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + v * b[i], 0);
+
+/** Fit one class: NNLS on all samples, and on `draws` bootstrap resamples of them. */
+export function fitClass(rows: number[][], ms: number[], active: number[], draws = 40): ClassFitResult {
+  const params = nnlsRelative(rows, ms, active);
+  const next = rng(0x5eed ^ rows.length);
+  const boot: number[][] = [];
+  for (let b = 0; b < draws; b++) {
+    const pick = rows.map(() => Math.floor(next() * rows.length));
+    boot.push(
+      nnlsRelative(
+        pick.map((i) => rows[i]),
+        pick.map((i) => ms[i]),
+        active,
+      ),
+    );
+  }
+  const medianAbsError = median(rows.map((r, k) => Math.abs(dot(r, params) / ms[k] - 1)));
+  return { params, draws: boot, medianAbsError };
+}
+
+/** One calibration model as a whole: median less the harness, its kernels' sum and count, its I/O bytes. */
+export interface Whole {
+  ms: number;
+  kernelMs: number;
+  kernels: number;
+  ioBytes: number;
+}
+
 /**
  * How deflated kernel times (the profiler's cost per kernel taken off) relate to an unprofiled run:
- * ms = kernelScale · kernelMs + ioBytes / ioGbps, a run also copying its input and output. Least
- * squares on relative error; without a positive copying term, the scale alone.
+ * ms = kernelScale · kernelMs + ioBytes / ioGbps, a run also copying its input and output between
+ * the caller and the engine. The scale is the median ratio over the models whose input and output
+ * are small beside their work; the copy rate comes from the rest of the time of the models whose
+ * input and output are large (median).
  */
 export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number } {
-  const w = ws.map((x) => 1 / x.ms ** 2);
-  const y = ws.map((x) => x.ms);
-  const [a, b] = leastSquares(
-    ws.map((x) => [x.kernelMs, x.ioBytes]),
-    y,
-    w,
-  );
-  if (a > 0 && b > 0) return { kernelScale: a, ioGbps: 1 / b / 1e6 };
-  const [scale] = leastSquares(
-    ws.map((x) => [x.kernelMs]),
-    y,
-    w,
-  );
-  return { kernelScale: scale, ioGbps: Number.MAX_VALUE };
+  const byIo = [...ws].sort((a, b) => a.ioBytes / a.ms - b.ioBytes / b.ms);
+  const small = byIo.slice(0, Math.max(1, Math.ceil(byIo.length / 2)));
+  const kernelScale = median(small.map((w) => w.ms / w.kernelMs));
+  const large = byIo.slice(-Math.max(1, Math.floor(byIo.length / 4)));
+  const rates = large
+    .map((w) => ({ io: w.ioBytes, rest: w.ms - kernelScale * w.kernelMs }))
+    .filter((r) => r.rest > 0)
+    .map((r) => r.io / r.rest / 1e6);
+  return { kernelScale, ioGbps: rates.length ? median(rates) : Number.MAX_VALUE };
+}
+
+/**
+ * GB/s by working set from copies of growing size (each sample: bytes moved and ms). A kernel's
+ * time is a fixed cost plus its traffic over the bandwidth; the fixed cost comes from the two
+ * smallest sizes, and each size's bandwidth is its traffic over the rest of its time. The curve is
+ * made non-increasing (a larger working set never moves faster).
+ */
+export function bandwidthCurve(samples: { bytes: number; ms: number }[]): { bytes: number; gbps: number }[] {
+  const bySize = new Map<number, number[]>();
+  for (const s of samples) bySize.set(s.bytes, [...(bySize.get(s.bytes) ?? []), s.ms]);
+  const pts = [...bySize].map(([bytes, ms]) => ({ bytes, ms: median(ms) })).sort((a, b) => a.bytes - b.bytes);
+  const [a, b] = pts;
+  const fixed = b ? Math.min(Math.max(0, (a.ms * b.bytes - b.ms * a.bytes) / (b.bytes - a.bytes)), 0.9 * a.ms) : 0;
+  const raw = pts.map((p) => ({ bytes: p.bytes, gbps: p.bytes / Math.max(p.ms - fixed, 0.1 * p.ms) / 1e6 }));
+  for (let i = raw.length - 2; i >= 0; i--) raw[i].gbps = Math.max(raw[i].gbps, raw[i + 1].gbps);
+  return raw;
 }

@@ -1,53 +1,32 @@
 /**
- * The machine profile `netcost calibrate` writes and `--predict` reads: the roofline of one
- * machine under onnxruntime (peak compute, bandwidth by working-set size) and a fitted latency
- * model per kernel class. One home for its shape: the zod schema below, from which the committed
- * JSON Schema (configs/schema/machine-profile.schema.json) is generated.
+ * The machine profile `netcost calibrate` writes and `--predict` reads: one machine under one
+ * onnxruntime configuration (threads, optimisation level), as calibration measured it: the engine's
+ * layout (NCHWc block), the bandwidth by working set, a speed probe, and a fitted latency model per
+ * kernel class with each parameter's uncertainty. One home for its shape: the zod schema below,
+ * from which the committed JSON Schema (configs/schema/machine-profile.schema.json) is generated.
  */
 import { z } from 'zod';
+import { KERNEL_CLASSES, PARAMS } from './classes.ts';
 
-export const PROFILE_VERSION = 1;
-
-/**
- * What a layer's kernel is, finer than its op category where onnxruntime's kernels differ: a
- * grouped pointwise convolution is not a dense one, and a concat is not a channel shuffle.
- */
-export const KERNEL_CLASSES = [
-  'conv',
-  'pointwise',
-  'grouped-pointwise',
-  'depthwise',
-  'linear',
-  'pooling',
-  'elementwise',
-  'concat',
-  'shuffle',
-  'split-slice',
-  'data-movement',
-] as const;
-export type KernelClass = (typeof KERNEL_CLASSES)[number];
+export const PROFILE_VERSION = 2;
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
+const paramSet = z.strictObject(
+  Object.fromEntries(PARAMS.map((p) => [p, nonNegative])) as Record<(typeof PARAMS)[number], typeof nonNegative>,
+);
 
-/**
- * t = overheadMs + max(FLOPs / (peak · computeEfficiency · w / (w + halfWidth)),
- *                      bytes / (bandwidth(bytes) · memoryEfficiency))
- * where w is the layer's GEMM width (the smaller of its inner dimension and its output channels per
- * group): narrow GEMMs (a grouped 1x1 convolution with few channels per group) run further below
- * the peak. Classes that are not GEMMs have no halfWidth. A convolution onnxruntime runs without
- * its blocked NCHWc layout has its compute efficiency multiplied by plainFactor.
- */
+/** See classes.ts: time = overhead + compute·work + narrow·work/width + memory·(bytes / bandwidth(bytes)). */
 const classFit = z.strictObject({
-  overheadMs: nonNegative,
-  computeEfficiency: positive,
-  memoryEfficiency: positive,
-  halfWidth: nonNegative.optional(),
-  /** convolutions: compute efficiency without onnxruntime's blocked layout, relative to with it */
-  plainFactor: positive.optional(),
-  /** layers the class was fitted on */
-  samples: z.number().int().nonnegative(),
-  /** median |predicted - measured| / measured over those layers */
+  params: paramSet,
+  /** the 10th and 90th percentiles of each parameter over bootstrap resamples of the kernels */
+  lo: paramSet,
+  hi: paramSet,
+  /** bootstrap draws of the parameters (in `params` order): prediction intervals come from them */
+  draws: z.array(z.array(nonNegative).length(PARAMS.length)).max(64),
+  /** kernels the class was fitted on */
+  samples: z.number().int().positive(),
+  /** median |predicted / measured - 1| over those kernels */
   medianAbsError: nonNegative,
 });
 export type ClassFit = z.infer<typeof classFit>;
@@ -65,36 +44,49 @@ export const machineProfileSchema = z.strictObject({
     threads: z.number().int().positive(),
     graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']),
   }),
-  roofline: z.strictObject({
-    /** the highest GFLOP/s a dense convolution or GEMM reached */
-    peakGflops: positive,
-    /** GB/s by working-set size (bytes a layer reads and writes), increasing sizes */
-    bandwidth: z
-      .array(z.strictObject({ bytes: positive, gbps: positive }))
-      .min(1)
-      .refine((a) => a.every((p, i) => i === 0 || p.bytes > a[i - 1].bytes), 'sizes must increase'),
+  /** what calibration saw of the engine: its NCHWc channel block (0: none) and the kernel kinds it ran */
+  engine: z.strictObject({
+    nchwcBlock: z.number().int().nonnegative(),
+    kinds: z.array(z.string()),
   }),
-  /** channels per block of onnxruntime's NCHWc layout as calibration saw it (8 for AVX2, 16 for AVX-512; 0: none) */
-  nchwcBlock: z.number().int().nonnegative(),
+  /** the highest GFLOP/s a convolution or GEMM reached (the roofline's peak, for reports) */
+  peakGflops: positive,
+  /** GB/s by working-set size (bytes a kernel reads and writes), increasing sizes */
+  bandwidth: z
+    .array(z.strictObject({ bytes: positive, gbps: positive }))
+    .min(2)
+    .refine((a) => a.every((p, i) => i === 0 || p.bytes > a[i - 1].bytes), 'sizes must increase'),
+  /**
+   * fixed models timed beside every calibration model: a compute-bound one (two 3x3 convolutions)
+   * and a memory-bound one (ReLUs over 4 MiB), their medians, and how far the machine drifted
+   * from the first third of the calibration to the last (the larger of the two)
+   */
+  probe: z.strictObject({ ms: positive, memoryMs: positive, drift: z.number() }),
   /** a run's fixed cost (the harness around a one-element model) */
   runOverheadMs: nonNegative,
-  /** whole-model time = runOverheadMs + the layers' times + (input and output bytes) / ioGbps */
+  /** whole-model time = runOverheadMs + the kernels' times + (input and output bytes) / ioGbps */
   ioGbps: positive,
-  /**
-   * how calibration turned the profiler's kernel times into unprofiled layer times:
-   * layer ms = kernelScale · (kernel ms - perKernelMs · kernels)
-   */
+  /** profiled kernel time -> unprofiled: ms = kernelScale · (kernel ms - perKernelMs) */
   profiler: z.strictObject({ kernelScale: positive, perKernelMs: nonNegative }),
   classes: z.partialRecord(z.enum(KERNEL_CLASSES), classFit),
-  /** how well the fit explains the calibration layers, all classes together */
-  fit: z.strictObject({ layers: z.number().int().nonnegative(), medianAbsError: nonNegative }),
-  calibration: z.strictObject({ seconds: nonNegative, networks: z.number().int().nonnegative(), quick: z.boolean() }),
+  /**
+   * what a kernel pays beyond its class's time for touching the caller's buffers: ms per MiB read
+   * from a model input and written to a model output (a fresh output buffer faults its pages in)
+   */
+  edges: z.strictObject({ inputMsPerMiB: nonNegative, outputMsPerMiB: nonNegative }),
+  /** how well the model explains the calibration kernels, all classes together */
+  fit: z.strictObject({ kernels: z.number().int().nonnegative(), medianAbsError: nonNegative }),
+  calibration: z.strictObject({
+    seconds: nonNegative,
+    models: z.number().int().nonnegative(),
+    quick: z.boolean(),
+  }),
 });
 export type MachineProfile = z.infer<typeof machineProfileSchema>;
 
 /** The bandwidth at a working set of `bytes`: log-linear between the measured sizes, flat beyond. */
-export function bandwidthAt(p: MachineProfile, bytes: number): number {
-  const pts = p.roofline.bandwidth;
+export function bandwidthAt(p: Pick<MachineProfile, 'bandwidth'>, bytes: number): number {
+  const pts = p.bandwidth;
   if (bytes <= pts[0].bytes) return pts[0].gbps;
   const last = pts[pts.length - 1];
   if (bytes >= last.bytes) return last.gbps;
@@ -105,6 +97,5 @@ export function bandwidthAt(p: MachineProfile, bytes: number): number {
   return a.gbps + f * (b.gbps - a.gbps);
 }
 
-/** The roofline's ridge: FLOP per byte above which the peak, not bandwidth, bounds a layer. */
-export const balancePoint = (p: MachineProfile): number =>
-  p.roofline.peakGflops / p.roofline.bandwidth[p.roofline.bandwidth.length - 1].gbps;
+/** The roofline's ridge: FLOP per byte above which the peak, not bandwidth, bounds a kernel. */
+export const balancePoint = (p: MachineProfile): number => p.peakGflops / p.bandwidth[p.bandwidth.length - 1].gbps;

@@ -28,8 +28,10 @@ export function benchHeader(r: BenchResult): string[] {
       `${p1(l.cv)}; harness overhead ${fixed(r.overheadMs, 3)} ms per run (included)`,
     ...(r.prediction
       ? [
-          `predicted ${fixed(r.prediction.predictedMs, 3)} ms from the machine profile (${r.prediction.profile}): ` +
+          `predicted ${fixed(r.prediction.predictedMs, 3)} ms (${fixed(r.prediction.lowMs, 3)}-` +
+            `${fixed(r.prediction.highMs, 3)}) from the machine profile (${r.prediction.profile}): ` +
             `${r.prediction.error >= 0 ? '+' : ''}${p1(r.prediction.error)} against the measured median`,
+          ...r.prediction.notes.map((n) => `note: ${n}`),
         ]
       : []),
     ...r.warnings.map((w) => `warning: ${w}`),
@@ -53,7 +55,7 @@ export function timingsAtDepth(layers: LayerTiming[], depth: number): LayerTimin
     const row = byGroup.get(g);
     if (!row) {
       const fresh = { ...l, name: g, op: '[group]', path: l.path.slice(0, depth), kernels: [...l.kernels] };
-      if (l.bound !== undefined) Object.assign(fresh, { bound: '', efficiency: undefined });
+      if (l.bound !== undefined) Object.assign(fresh, { bound: '' });
       byGroup.set(g, fresh);
       out.push(fresh);
       continue;
@@ -95,7 +97,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     'MAC %',
     'GFLOP/s',
     'GB/s',
-    ...(r.prediction ? ['pred (us)', 'pred err', 'bound', 'eff'] : []),
+    ...(r.prediction ? ['pred (us)', 'pred err', 'bound'] : []),
   ];
   const rows = timingsAtDepth(pl?.layers ?? [], depth).map((l) => [
     l.name,
@@ -110,12 +112,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
     fixed(l.gflops, 1),
     fixed(l.gbps, 1),
     ...(r.prediction
-      ? [
-          (1000 * (l.predictedMs ?? 0)).toFixed(1),
-          predError(l.predictedMs, l.measuredMs),
-          l.bound ?? '',
-          l.efficiency ? p1(l.efficiency) : '-',
-        ]
+      ? [(1000 * (l.predictedMs ?? 0)).toFixed(1), predError(l.predictedMs, l.measuredMs), l.bound ?? '']
       : []),
   ]);
   if (format === 'csv') {

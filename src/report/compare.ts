@@ -17,12 +17,16 @@ export interface CompareMeasurement {
   warnings: string[];
 }
 
-/** Latency predicted from a machine profile for every compared model (`--predict`). */
+/** Latency predicted from one machine profile for every compared model (`--predict`, each `--profile`). */
 export interface ComparePrediction {
   machine: string;
+  threads: number;
   profile: string;
   /** per model, in the order compared */
   predictedMs: number[];
+  /** per model: the prediction's interval over the profile's bootstrap (10th, 90th percentile) */
+  lowMs: number[];
+  highMs: number[];
   /** with --measure: rank correlation of predicted with measured latency */
   spearmanMeasured?: number;
 }
@@ -32,7 +36,8 @@ export interface CompareResult {
   view: string;
   dtype: string;
   measured?: CompareMeasurement;
-  predicted?: ComparePrediction;
+  /** one per machine profile */
+  predicted?: ComparePrediction[];
   models: {
     model: string;
     file: string;
@@ -72,18 +77,19 @@ export function measurement(
 export function compareResult(
   reports: CostReport[],
   measured?: CompareMeasurement,
-  predicted?: ComparePrediction,
+  predicted?: ComparePrediction[],
 ): CompareResult {
-  const withRank =
-    predicted && measured
+  const withRank = predicted?.map((p) =>
+    measured
       ? {
-          ...predicted,
+          ...p,
           spearmanMeasured: spearman(
-            predicted.predictedMs,
+            p.predictedMs,
             measured.latencies.map((l) => l.latency.medianMs),
           ),
         }
-      : predicted;
+      : p,
+  );
   return {
     schemaVersion: SCHEMA_VERSION,
     view: reports[0].view,
@@ -115,10 +121,12 @@ export function renderCompare(
   format: Format,
   measured?: CompareMeasurement,
   units: Units = 'auto',
-  predicted?: ComparePrediction,
+  predicted?: ComparePrediction[],
 ): string {
   const res = compareResult(reports, measured, predicted);
-  const pred = res.predicted;
+  const preds = res.predicted ?? [];
+  // machines are columns A, B, ... when there are several
+  const tag = (k: number) => (preds.length > 1 ? ` ${String.fromCharCode(65 + k)}` : '');
   if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
   const base = reports[0].totals;
   const lat = measured?.latencies;
@@ -131,7 +139,7 @@ export function renderCompare(
     'MAC x',
     'layers',
     ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : []),
-    ...(pred ? ['predicted (ms)', 'predicted x', ...(lat ? ['error'] : [])] : []),
+    ...preds.flatMap((_, k) => [`predicted${tag(k)} (ms)`, `predicted${tag(k)} x`, ...(lat ? [`error${tag(k)}`] : [])]),
   ];
   const rows = reports.map((r, i) => {
     const t = r.totals;
@@ -150,13 +158,11 @@ export function renderCompare(
             ratio(lat[i].latency.medianMs, lat[0].latency.medianMs),
           ]
         : []),
-      ...(pred
-        ? [
-            fixed(pred.predictedMs[i], 3),
-            ratio(pred.predictedMs[i], pred.predictedMs[0]),
-            ...(lat ? [pct(pred.predictedMs[i] - lat[i].latency.medianMs, lat[i].latency.medianMs)] : []),
-          ]
-        : []),
+      ...preds.flatMap((pred) => [
+        fixed(pred.predictedMs[i], 3),
+        ratio(pred.predictedMs[i], pred.predictedMs[0]),
+        ...(lat ? [pct(pred.predictedMs[i] - lat[i].latency.medianMs, lat[i].latency.medianMs)] : []),
+      ]),
     ];
   });
   if (format === 'csv') {
@@ -181,7 +187,7 @@ export function renderCompare(
       (l, i) =>
         l +
         (lat ? `,${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}` : '') +
-        (pred ? `,${pred.predictedMs[i]}` : ''),
+        preds.map((pred) => `,${pred.predictedMs[i]}`).join(''),
     );
     const csvHead = [
       'model',
@@ -197,7 +203,7 @@ export function renderCompare(
       'memoryAccessRatio',
       'layers',
       ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : []),
-      ...(pred ? ['predictedMs'] : []),
+      ...preds.map((_, k) => `predictedMs${tag(k).trim()}`),
     ];
     return `${[csvLine(csvHead), ...withLat].join('\n')}\n`;
   }
@@ -245,11 +251,12 @@ export function renderCompare(
       ...measured.warnings.map((w) => `warning: ${w}`),
     );
   }
-  if (pred) {
+  for (const [k, pred] of preds.entries()) {
     const order = pred.predictedMs.map((_, i) => i).sort((a, b) => pred.predictedMs[a] - pred.predictedMs[b]);
     notes.push(
-      `predicted for ${pred.machine} from ${pred.profile}, without running anything; fastest first: ` +
-        `${order.map((i) => reports[i].model).join(' < ')}.` +
+      `predicted${tag(k)} for ${pred.machine}, ${pred.threads} thread${pred.threads === 1 ? '' : 's'} ` +
+        `(${pred.profile}), ` +
+        `without running anything; fastest first: ${order.map((i) => reports[i].model).join(' < ')}.` +
         (pred.spearmanMeasured !== undefined
           ? ` Rank correlation of predicted with measured latency: ${corr(pred.spearmanMeasured)}.`
           : ''),

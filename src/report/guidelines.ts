@@ -41,7 +41,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
       'relative',
       'paper images/s',
       'paper relative',
-      ...(hasPred ? ['predicted ms', 'pred relative', 'bound (compute/memory/overhead)'] : []),
+      ...(hasPred ? ['predicted ms', 'pred relative', 'bound % (compute/memory/balanced/overhead)'] : []),
     ];
     const rows = g.rows.map((x) => [
       x.label,
@@ -59,7 +59,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
             opt(x.predictedMs, 2),
             x.predictedRelative === undefined ? '-' : `${fixed(x.predictedRelative)}x`,
             x.boundShares
-              ? ['compute', 'memory', 'overhead']
+              ? ['compute', 'memory', 'balanced', 'overhead']
                   .map((k) => (100 * (x.boundShares as Record<string, number>)[k]).toFixed(0))
                   .join('/')
               : '-',

@@ -1,55 +1,75 @@
-/** A machine profile as a table: the machine, its roofline, and the fitted model per kernel class. */
-import { balancePoint, KERNEL_CLASSES, type MachineProfile } from '../predict/machine.ts';
+/** A machine profile as a table: the machine, its bandwidth curve, and the fitted model per kernel class. */
+import { KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
+import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
 import { bytes, csvLine, fixed, mdTable } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
 
 /** One line about the machine a prediction is for, for report headers. */
 export function machineLine(p: MachineProfile): string {
-  const bw = p.roofline.bandwidth;
+  const bw = p.bandwidth;
   return (
-    `machine: ${p.machine.cpu}, ${p.machine.threads} thread(s), onnxruntime ${p.machine.onnxruntime}; ` +
-    `peak ${fixed(p.roofline.peakGflops, 1)} GFLOP/s, ${fixed(bw[bw.length - 1].gbps, 1)} GB/s from memory ` +
-    `(${fixed(bw[0].gbps, 1)} GB/s in cache), balance point ${fixed(balancePoint(p), 1)} FLOP/B`
+    `machine: ${p.machine.cpu}, ${p.machine.threads} thread(s), onnxruntime ${p.machine.onnxruntime}, ` +
+    `NCHWc block ${p.engine.nchwcBlock || 'none'}; peak ${fixed(p.peakGflops, 1)} GFLOP/s, ` +
+    `${fixed(bw[bw.length - 1].gbps, 1)} GB/s from memory (${fixed(bw[0].gbps, 1)} GB/s in cache), ` +
+    `balance point ${fixed(balancePoint(p), 1)} FLOP/B`
   );
 }
 
+/** Classes whose compute term is per output element, not per FLOP. */
+const PER_ELEMENT = new Set<KernelClass>(['elementwise', 'activation', 'normalization', 'reduction']);
+
+/** A class's parameters as a reader takes them: overhead in us, speed, narrow-GEMM half width, memory efficiency. */
+function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
+  const x = f[which];
+  return {
+    overheadUs: 1000 * x.overhead,
+    // ms per GFLOP (per M elements) -> GFLOP/s (M elements/s, in G)
+    speed: x.compute > 0 ? 1000 / x.compute : undefined,
+    halfWidth: x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
+    memoryEfficiency: x.memory > 0 ? 1 / x.memory : undefined,
+    unit: PER_ELEMENT.has(k) ? 'Gel/s' : 'GFLOP/s',
+  };
+}
+
+const range = (v: number | undefined, lo: number | undefined, hi: number | undefined, digits = 1) =>
+  v === undefined
+    ? ''
+    : `${fixed(v, digits)} [${fixed(Math.min(lo ?? v, hi ?? v), digits)}-${fixed(Math.max(lo ?? v, hi ?? v), digits)}]`;
+
 export function renderProfile(p: MachineProfile, format: Format, writtenTo?: string): string {
   if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
-  const head = ['class', 'layers', 'overhead us', 'compute eff', 'memory eff', 'median abs err'];
-  const rows = KERNEL_CLASSES.flatMap((k) => {
-    const f = p.classes[k];
-    return f
-      ? [
-          [
-            k,
-            String(f.samples),
-            fixed(f.overheadMs * 1000, 1),
-            fixed(f.computeEfficiency),
-            fixed(f.memoryEfficiency),
-            `${fixed(100 * f.medianAbsError, 1)}%`,
-          ],
-        ]
-      : [];
+  const head = ['class', 'kernels', 'overhead us', 'speed', 'narrow half-width', 'memory eff', 'median abs err'];
+  const fitted = KERNEL_CLASSES.flatMap((k) => (p.classes[k] ? [[k, p.classes[k]] as [KernelClass, ClassFit]] : []));
+  const rows = fitted.map(([k, f]) => {
+    const [v, lo, hi] = (['params', 'lo', 'hi'] as const).map((w) => readable(k, f, w));
+    return [
+      k,
+      String(f.samples),
+      range(v.overheadUs, lo.overheadUs, hi.overheadUs),
+      v.speed === undefined ? '' : `${range(v.speed, hi.speed, lo.speed)} ${v.unit}`,
+      range(v.halfWidth, lo.halfWidth, hi.halfWidth),
+      range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency, 2),
+      `${fixed(100 * f.medianAbsError, 1)}%`,
+    ];
   });
   const bwHead = ['working set', 'GB/s'];
-  const bwRows = p.roofline.bandwidth.map((b) => [bytes(b.bytes), fixed(b.gbps, 1)]);
+  const bwRows = p.bandwidth.map((b) => [bytes(b.bytes), fixed(b.gbps, 1)]);
   const summary = [
     machineLine(p),
-    `fit: ${p.fit.layers} calibration layers, median abs error ${fixed(100 * p.fit.medianAbsError, 1)}%; ` +
-      `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; ${p.calibration.networks} networks in ` +
+    `fit: ${p.fit.kernels} calibration kernels, median abs error ${fixed(100 * p.fit.medianAbsError, 1)}%; ` +
+      `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; speed probe ${fixed(p.probe.ms, 3)} ms ` +
+      `(drift ${fixed(100 * p.probe.drift, 1)}% during calibration); ${p.calibration.models} models in ` +
       `${fixed(p.calibration.seconds, 1)} s${p.calibration.quick ? ' (--quick)' : ''}`,
+    'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels',
     ...(writtenTo ? [`written to ${writtenTo}`] : []),
   ];
   if (format === 'md') return `${summary.join('\n\n')}\n\n${mdTable(bwHead, bwRows)}\n${mdTable(head, rows)}`;
   if (format === 'csv') {
-    const fields = ['class', 'layers', 'overhead_ms', 'compute_eff', 'memory_eff', 'median_abs_err'];
-    const lines = KERNEL_CLASSES.flatMap((k) => {
-      const f = p.classes[k];
-      return f
-        ? [csvLine([k, f.samples, f.overheadMs, f.computeEfficiency, f.memoryEfficiency, f.medianAbsError])]
-        : [];
-    });
+    const fields = ['class', 'kernels', 'overhead_ms', 'compute_ms_per_unit', 'narrow', 'memory', 'median_abs_err'];
+    const lines = fitted.map(([k, f]) =>
+      csvLine([k, f.samples, f.params.overhead, f.params.compute, f.params.narrow, f.params.memory, f.medianAbsError]),
+    );
     return `${[csvLine(fields), ...lines].join('\n')}\n`;
   }
   return `${summary.join('\n')}\n\n${textTable(bwHead, bwRows)}\n${textTable(head, rows)}`;

@@ -59,9 +59,7 @@ export function noteLines(r: CostReport): string[] {
 
 /** The prediction fields `withPrediction` puts on a layer, when present. */
 const predicted = (l: LayerCost): Pick<Row, 'predictedMs' | 'bound'> =>
-  typeof l.predictedMs === 'number'
-    ? { predictedMs: l.predictedMs, bound: l.fusedInto ? `fused: ${l.fusedInto}` : String(l.bound) }
-    : {};
+  typeof l.predictedMs === 'number' ? { predictedMs: l.predictedMs, bound: String(l.bound) } : {};
 
 const layerRow = (l: LayerCost): Row => ({
   name: l.name,
@@ -167,13 +165,16 @@ function totalRow(r: CostReport): Row {
 function predictionLines(p: PredictionSummary): string[] {
   const fixedCost = p.predictedMs - p.layersMs;
   return [
-    `predicted ${fixed(p.predictedMs, 3)} ms per run on ${p.machine.cpu} (${p.machine.threads} thread` +
-      `${p.machine.threads === 1 ? '' : 's'}, onnxruntime ${p.machine.onnxruntime}): ` +
-      `layers ${fixed(p.layersMs, 3)} ms + ${fixed(fixedCost, 3)} ms per run (harness, copying input and ` +
-      `output); profile ${p.profile}`,
+    `predicted ${fixed(p.predictedMs, 3)} ms per run (${fixed(p.lowMs, 3)}-${fixed(p.highMs, 3)} over the ` +
+      `profile's uncertainty) on ${p.machine.cpu} (${p.machine.threads} thread${p.machine.threads === 1 ? '' : 's'}, ` +
+      `onnxruntime ${p.machine.onnxruntime}): ${p.kernels} kernels ${fixed(p.layersMs, 3)} ms + ` +
+      `${fixed(fixedCost, 3)} ms per run (harness, copying input and output); profile ${p.profile}`,
     `roofline: peak ${fixed(p.peakGflops, 1)} GFLOP/s, ${fixed(p.memoryGbps, 1)} GB/s from memory ` +
-      `(${fixed(p.cacheGbps, 1)} GB/s in cache), balance point ${fixed(p.balancePoint, 1)} FLOP/B: below it a ` +
-      'layer is memory-bound; bound = the largest term of the model (compute, memory, or the per-kernel overhead)',
+      `(${fixed(p.cacheGbps, 1)} GB/s in cache), balance point ${fixed(p.balancePoint, 1)} FLOP/B; a layer's time is ` +
+      'its share of the kernels onnxruntime runs for it; bound: compute or memory when that term is at least ' +
+      'twice the ' +
+      'other, balanced otherwise, overhead when neither reaches the per-kernel cost',
+    ...p.notes.map((n) => `note: ${n}`),
   ];
 }
 

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kernelsOfOptimized, keyOf } from '../../src/engine/kernel.ts';
 import { plannedKernels } from '../../src/engine/ort/index.ts';
-import { nchwcBlock, optimizedGraph } from '../../src/measure/onnxruntime.ts';
+import { onnxruntime } from '../../src/measure/backend.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { withNodeNames } from '../../src/onnx/node-names.ts';
 import { graphOf } from '../../src/pipeline.ts';
+import { calibrationModels } from '../../src/predict/sweep.ts';
 import { builtinModels, resolveModel, resolveModels } from '../../src/spec/load.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
 import { ROOT } from '../helpers.ts';
@@ -20,7 +21,7 @@ import { halfModel, quantizedModel } from '../quantized-models.ts';
 
 let block = 0;
 beforeAll(async () => {
-  block = await nchwcBlock();
+  block = await onnxruntime.layoutBlock();
 });
 
 interface Comparison {
@@ -35,7 +36,7 @@ async function compare(raw: Uint8Array, inputs: Record<string, number[]> = {}): 
   const bytes = withNodeNames(raw, importOnnx(raw, { file: 'm.onnx', inputs }).inputs);
   const imported = importOnnx(bytes, { file: 'm.onnx' });
   const original = (t: string) => imported.tensorOf(t) !== undefined;
-  const theirs = kernelsOfOptimized(await optimizedGraph(bytes, 'all'), original, imported);
+  const theirs = kernelsOfOptimized(await onnxruntime.optimizedGraph(bytes, 'all'), original, imported);
   const ours = plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level: 'all', block });
   const count = (ks: { kind: string; anchor: string }[]) => {
     const m = new Map<string, number>();
@@ -70,6 +71,10 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
         expect(await disagreements(exportOnnx(graphOf(m))), m.name).toEqual([]);
       }
     }
+  });
+  it('every calibration model (calibration joins kernels by key: it fits on what onnxruntime ran)', async () => {
+    for (const m of calibrationModels(false))
+      expect(await disagreements(m.bytes, { [m.input.name]: m.input.shape }), m.name).toEqual([]);
   });
   it.each(FUSION_MODELS.map((m) => [m.name, m]))('the %s test model', async (_n, m) => {
     expect(await disagreements(m.bytes())).toEqual([]);

@@ -18,10 +18,8 @@ import { testProfile } from '../profiles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcost-pictures-'));
 
-/** a hand-written machine profile, every class the built-ins use */
-const fit = { overheadMs: 0.005, computeEfficiency: 0.6 };
-const profile = testProfile({ fit });
-profile.classes = { ...profile.classes, depthwise: profile.classes.conv, elementwise: profile.classes.conv };
+/** a hand-written machine profile, every kernel class */
+const profile = testProfile({ params: { overhead: 0.005, compute: 16 } });
 const profileFile = join(dir, 'profile.json');
 writeFileSync(profileFile, JSON.stringify(profile));
 

@@ -1,105 +1,175 @@
-/** The latency model's mechanics against hand-computed values; no timing. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+/** The latency model's mechanics against hand-computed values and synthetic data with a known answer; no timing. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guidelineNetworks, predictRows } from '../../src/guidelines/guidelines.ts';
-
-import { fitClass, leastSquares, nelderMead, predictSample, wholeModelFit } from '../../src/predict/fit.ts';
-import { bandwidthAt, type MachineProfile, machineProfileSchema } from '../../src/predict/machine.ts';
-import { predictLayer } from '../../src/predict/predict.ts';
+import type { KernelWork } from '../../src/engine/work.ts';
+import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
+import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
+import { featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
+import { bandwidthCurve, dot, fitClass, leastSquares, nnlsRelative, wholeModelFit } from '../../src/predict/fit.ts';
+import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts';
+import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.ts';
+import type { PlannedKernel } from '../../src/predict/plan.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
 import { testProfile } from '../profiles.ts';
 
 const profile = testProfile();
-const fit = profile.classes.conv as NonNullable<MachineProfile['classes']['conv']>;
+const bw = (b: number) => bandwidthAt(profile, b);
 
-describe('roofline prediction', () => {
+const kernel = (
+  cls: PlannedKernel['cls'],
+  work: Partial<KernelWork>,
+  over: Partial<PlannedKernel> = {},
+): PlannedKernel => ({
+  key: `${cls}@k`,
+  kind: cls,
+  node: 'k',
+  op: 'Conv',
+  cls,
+  work: { flops: 0, bytes: 0, weightBytes: 0, reuseBytes: 0, elements: 0, blocked: true, ...work },
+  layers: [{ name: 'L', share: 1 }],
+  uncertain: false,
+  edge: { input: 0, output: 0 },
+  ...over,
+});
+
+describe('the kernel model', () => {
   it('interpolates bandwidth log-linearly between the calibrated sizes, flat beyond', () => {
-    expect(bandwidthAt(profile, 1e6)).toBeCloseTo(55, 9); // halfway in log: (100 + 10) / 2
-    expect(bandwidthAt(profile, 10)).toBe(100);
-    expect(bandwidthAt(profile, 1e12)).toBe(10);
+    expect(bw(1e6)).toBeCloseTo(55, 9); // halfway in log: (100 + 10) / 2
+    expect(bw(10)).toBe(100);
+    expect(bw(1e12)).toBe(10);
   });
 
-  it('a compute-heavy layer: overhead + FLOPs / (peak x efficiency)', () => {
-    const p = predictLayer(profile, { name: 'c', kernelClass: 'pointwise', flops: 1e8, memoryAccessBytes: 1e6 });
-    // compute 1e8 / 50e9 s = 2 ms; memory 1e6 / 55e9 s = 0.018 ms; overhead 0.01 ms
-    expect(p.predictedMs).toBeCloseTo(0.01 + 2, 9);
-    expect(p.bound).toBe('compute');
-    expect(p.attainableGflops).toBeCloseTo(50, 9); // intensity 100 FLOP/B x 55 GB/s is above the 50 roof
+  it('a convolution: overhead + compute (10 ms per GFLOP) + bytes over the bandwidth at its working set', () => {
+    const k = predictKernel(profile, kernel('conv', { flops: 1e8, bytes: 1e6 }), bw);
+    // overhead 0.01 ms; compute 0.1 GFLOP x 10 = 1 ms; memory 1e6 B / 55 GB/s = 0.01818 ms
+    expect(k.overheadMs).toBeCloseTo(0.01, 12);
+    expect(k.computeMs).toBeCloseTo(1, 12);
+    expect(k.memoryMs).toBeCloseTo((1e6 / 55e9) * 1e3, 12);
+    expect(k.ms).toBeCloseTo(0.01 + 1 + 1e6 / 55e6, 12);
+    expect(k.bound).toBe('compute');
   });
 
-  it('a layer below the balance point is memory-bound', () => {
-    const p = predictLayer(profile, { name: 'm', kernelClass: 'pointwise', flops: 1e6, memoryAccessBytes: 1e8 });
-    // bandwidth at 1e8 B: 100 - 90 * 5/6 = 25 GB/s -> 4 ms; compute 0.02 ms
-    expect(p.predictedMs).toBeCloseTo(0.01 + 4, 9);
-    expect(p.bound).toBe('memory');
-    expect(p.attainableGbps).toBeCloseTo(25, 9);
-    expect(p.attainableGflops).toBeCloseTo(0.25, 9); // intensity 0.01 FLOP/B x 25 GB/s
-  });
-
-  it('a tiny layer is overhead-bound; a view costs nothing; a narrow GEMM runs below the peak', () => {
-    expect(predictLayer(profile, { name: 't', kernelClass: 'conv', flops: 100, memoryAccessBytes: 100 }).bound).toBe(
-      'overhead',
+  it('a narrow GEMM pays narrow/width per GFLOP on top; element-wise kernels count elements, not FLOPs', () => {
+    const p = testProfile({ classes: { gemm: { narrow: 80 } } });
+    const gemm = (m: number) => kernel('gemm', { flops: 1e8, gemm: { m, n: 512, k: 512, batch: 1 } });
+    expect(predictKernel(p, gemm(8), bw).computeMs).toBeCloseTo(0.1 * (10 + 80 / 8), 12);
+    expect(predictKernel(p, gemm(512), bw).computeMs).toBeCloseTo(0.1 * (10 + 80 / 512), 12);
+    const add = predictKernel(
+      profile,
+      kernel('elementwise', { flops: 1e9, elements: 2e6, bytes: 0 }, { op: 'Add' }),
+      bw,
     );
-    expect(predictLayer(profile, { name: 'v', kernelClass: 'view', flops: 0, memoryAccessBytes: 0 }).predictedMs).toBe(
-      0,
-    );
-    const narrowFit = { ...profile, classes: { pointwise: { ...fit, halfWidth: 8 } } };
-    const wide = predictLayer(narrowFit, { name: 'w', kernelClass: 'pointwise', flops: 1e8, memoryAccessBytes: 1e3 });
-    const narrow = predictLayer(narrowFit, {
-      name: 'n',
-      kernelClass: 'pointwise',
-      flops: 1e8,
-      memoryAccessBytes: 1e3,
-      gemmWidth: 8,
-    });
-    // width 8 against a half-width of 8: half the compute roof, twice the compute time
-    expect(narrow.predictedMs - 0.01).toBeCloseTo(2 * (wide.predictedMs - 0.01), 9);
+    expect(add.computeMs).toBeCloseTo(2 * 10, 12); // 2 M elements x 10 ms per M elements
   });
 
-  it("a class calibration did not cover borrows its neighbour's fit", () => {
-    const p = predictLayer(profile, { name: 'l', kernelClass: 'linear', flops: 1e8, memoryAccessBytes: 1e6 });
-    expect(p.predictedMs).toBeCloseTo(2.01, 9); // linear -> pointwise
+  it('bound: a term twice the other wins, else balanced; overhead when it exceeds both', () => {
+    expect(boundOf({ overheadMs: 0, computeMs: 2, memoryMs: 1 })).toBe('compute');
+    expect(boundOf({ overheadMs: 0, computeMs: 1.9, memoryMs: 1 })).toBe('balanced');
+    expect(boundOf({ overheadMs: 0, computeMs: 1, memoryMs: 2.5 })).toBe('memory');
+    expect(boundOf({ overheadMs: 3, computeMs: 1, memoryMs: 1 })).toBe('overhead');
   });
 
-  it("G2's networks: at fixed FLOPs, predictions rise with the group count as memory access does", async () => {
-    // a machine with a high peak, so that these layers are memory-bound
-    const memoryBound = { ...profile, roofline: { ...profile.roofline, peakGflops: 1e6 } };
-    const { def, graphs, rows } = await guidelineNetworks('G2');
-    predictRows(def, graphs, rows, memoryBound);
-    for (const width of def.widths) {
-      const wr = rows.filter((r) => r.width === width);
-      const ms = wr.map((r) => r.predictedMs as number);
-      for (let i = 1; i < ms.length; i++) {
-        expect(wr[i].memoryAccess).toBeGreaterThan(wr[i - 1].memoryAccess);
-        expect(ms[i]).toBeGreaterThan(ms[i - 1]);
-      }
-      expect(wr.every((r) => (r.boundShares?.memory ?? 0) > 0.99)).toBe(true);
-    }
+  it('a class calibration did not fit borrows a related one, and says so', () => {
+    const p = testProfile();
+    delete p.classes.gemv;
+    const m = predictKernels(p, [kernel('gemv', { flops: 1e6, gemm: { m: 1, n: 1000, k: 1000, batch: 1 } })], 0);
+    expect(m.kernels[0].pricedAs).toBe('gemm');
+    expect(m.borrowed).toEqual([{ cls: 'gemv', as: 'gemm' }]);
+  });
+
+  it("a model: its kernels' sum, the run's fixed cost, the copy of input and output; layers get shares", () => {
+    const ks = [
+      kernel(
+        'conv',
+        { flops: 1e8 },
+        {
+          layers: [
+            { name: 'a', share: 0.75 },
+            { name: 'b', share: 0.25 },
+          ],
+        },
+      ),
+      kernel('reorder', { bytes: 1e5 }, { key: 'r', layers: [{ name: 'b', share: 1 }] }),
+    ];
+    const m = predictKernels(profile, ks, 5e6);
+    const sum = m.kernels[0].ms + m.kernels[1].ms;
+    expect(m.kernelsMs).toBeCloseTo(sum, 12);
+    expect(m.predictedMs).toBeCloseTo(sum + 0.05 + (5e6 / 5e9) * 1e3, 12);
+    const a = m.layers.find((l) => l.name === 'a');
+    const b = m.layers.find((l) => l.name === 'b');
+    expect(a?.predictedMs).toBeCloseTo(0.75 * m.kernels[0].ms, 12);
+    expect(b?.predictedMs).toBeCloseTo(0.25 * m.kernels[0].ms + m.kernels[1].ms, 12);
+    expect(m.lowMs).toBeLessThanOrEqual(m.predictedMs);
+    expect(m.highMs).toBeGreaterThanOrEqual(m.predictedMs);
   });
 });
 
 describe('fitting', () => {
-  it('Nelder-Mead finds the minimum of a quadratic bowl', () => {
-    const x = nelderMead((v) => (v[0] - 3) ** 2 + 2 * (v[1] + 1) ** 2, [0, 0]);
-    expect(x[0]).toBeCloseTo(3, 4);
-    expect(x[1]).toBeCloseTo(-1, 4);
+  /** samples of a class generated by known parameters over varied work, width and traffic */
+  function synthetic(truth: number[], noise = 0) {
+    let seed = 7;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const rows: number[][] = [];
+    const ms: number[] = [];
+    for (const flops of [1e5, 1e6, 1e7, 1e8, 1e9])
+      for (const width of [4, 16, 64, 256])
+        for (const bytes of [1e4, 1e6, 1e8]) {
+          const work = {
+            flops,
+            bytes,
+            weightBytes: 0,
+            reuseBytes: 0,
+            elements: bytes / 8 + width * 100,
+            blocked: true,
+          };
+          const x = featuresOf(
+            'conv',
+            { ...work, activation: 'Clip', gemm: { m: 1e4, n: width, k: 4 * width, batch: 1 } },
+            bw,
+          );
+          rows.push(x);
+          ms.push(dot(x, truth) * (1 + noise * (2 * rand() - 1)));
+        }
+    return { rows, ms };
+  }
+  // overhead, compute, narrow, activation, memory
+  const truth = [0.02, 6, 40, 0.3, 0.8];
+  const active = paramsOf('conv').map((p) => PARAMS.indexOf(p));
+
+  it('recovers the parameters that generated its samples', () => {
+    const { rows, ms } = synthetic(truth);
+    const x = nnlsRelative(rows, ms, active);
+    // within the fit's small ridge (1e-4 of the normal equations' diagonal)
+    for (const [i, t] of truth.entries()) expect(Math.abs(x[i] / t - 1), PARAMS[i]).toBeLessThan(1e-3);
   });
 
-  it('recovers a class fit from layers generated by it', () => {
-    const truth = { overheadMs: 0.02, computeEfficiency: 0.6, memoryEfficiency: 0.8, samples: 0, medianAbsError: 0 };
-    const samples = [1e5, 1e6, 1e7, 1e8, 1e9].flatMap((flops) =>
-      [1e4, 1e6, 1e8].map((bytes) => ({ flops, bytes, ms: predictSample(profile, truth, { flops, bytes, ms: 0 }) })),
-    );
-    const f = fitClass(profile, samples);
-    expect(f.medianAbsError).toBeLessThan(0.01);
-    expect(f.overheadMs).toBeCloseTo(0.02, 3);
-    expect(f.computeEfficiency).toBeCloseTo(0.6, 2);
-    expect(f.memoryEfficiency).toBeCloseTo(0.8, 2);
+  it('with 5% noise: close to the truth, and the bootstrap interval holds it', () => {
+    const { rows, ms } = synthetic(truth, 0.05);
+    const f = fitClass(rows, ms, active, 40);
+    const q = (k: number, at: number) =>
+      f.draws.map((d) => d[k]).sort((a, b) => a - b)[Math.round(at * (f.draws.length - 1))];
+    for (const [i, t] of truth.entries()) {
+      expect(Math.abs(f.params[i] / t - 1), PARAMS[i]).toBeLessThan(0.15);
+      expect(q(i, 0.02), PARAMS[i]).toBeLessThanOrEqual(t * 1.05);
+      expect(q(i, 0.98), PARAMS[i]).toBeGreaterThanOrEqual(t * 0.95);
+    }
+    expect(f.medianAbsError).toBeLessThan(0.05);
   });
 
-  it('least squares solves an exact system, and the whole-model fit recovers scale and copy bandwidth', () => {
+  it('keeps parameters non-negative: a term the data does not show is 0, not negative', () => {
+    const { rows, ms } = synthetic([0.02, 6, 0, 0, 0]);
+    const x = nnlsRelative(rows, ms, active);
+    expect(x.every((v) => v >= 0)).toBe(true);
+    expect(Math.abs(x[0] / 0.02 - 1)).toBeLessThan(1e-3);
+    expect(Math.abs(x[1] / 6 - 1)).toBeLessThan(1e-3);
+  });
+
+  it('least squares solves an exact system; the whole-model fit recovers scale and copy rate', () => {
     const x = leastSquares(
       [
         [1, 2],
@@ -111,16 +181,45 @@ describe('fitting', () => {
     );
     expect(x[0]).toBeCloseTo(1, 9);
     expect(x[1]).toBeCloseTo(2, 9);
-    // ms = 0.9 x kernels + bytes / 4 GB/s
+    // ms = 0.9 x kernels + bytes / 4 GB/s: four models small in input and output, two large
     const ws = [
-      [1, 1e6],
-      [5, 1e5],
-      [2, 8e6],
-      [10, 4e6],
-    ].map(([k, io]) => ({ kernelMs: k, ioBytes: io, ms: 0.9 * k + io / 4e6, kernels: 1, overheadMs: 0 }));
+      [1, 1e3],
+      [5, 2e3],
+      [2, 1e3],
+      [10, 4e3],
+      [3, 8e7],
+      [6, 4e7],
+    ].map(([k, io]) => ({ kernelMs: k, ioBytes: io, ms: 0.9 * k + io / 4e6, kernels: 1 }));
     const w = wholeModelFit(ws);
-    expect(w.kernelScale).toBeCloseTo(0.9, 9);
-    expect(w.ioGbps).toBeCloseTo(4, 6);
+    expect(w.kernelScale).toBeCloseTo(0.9, 3);
+    expect(w.ioGbps).toBeCloseTo(4, 1);
+  });
+
+  it('the bandwidth curve: copies with a fixed cost give back the bandwidth at each size', () => {
+    const truthGbps = [40, 40, 20, 10];
+    const sizes = [1e4, 1e5, 1e7, 1e8];
+    const samples = sizes.map((bytes, i) => ({ bytes, ms: 0.002 + bytes / truthGbps[i] / 1e6 }));
+    const curve = bandwidthCurve(samples);
+    for (const [i, p] of curve.entries()) expect(p.gbps).toBeCloseTo(truthGbps[i], 6);
+  });
+});
+
+describe('guideline notes from the terms', () => {
+  it('G2 on a machine whose GEMMs slow down when narrow: the note puts the slowdown on narrow GEMMs', async () => {
+    const narrow = testProfile({
+      params: { memory: 0, overhead: 0 },
+      classes: { conv: { narrow: 200 }, 'conv-grouped': { narrow: 200 }, 'conv-plain': { narrow: 200 } },
+    });
+    const { def, graphs, rows } = await guidelineNetworks('G2');
+    predictRows(def, graphs, rows, narrow);
+    expect(platformNote(def, rows)).toMatch(/the difference is narrow GEMMs running below the peak/);
+  });
+
+  it('G2 on a machine where only memory traffic costs: the note puts it on memory traffic (MAC)', async () => {
+    const memory = testProfile({ params: { overhead: 0, compute: 0, narrow: 0, memory: 1 } });
+    const { def, graphs, rows } = await guidelineNetworks('G2');
+    predictRows(def, graphs, rows, memory);
+    expect(platformNote(def, rows)).toMatch(/the difference is memory traffic \(MAC, G1\/G2\/G4\)/);
   });
 });
 
@@ -133,18 +232,44 @@ describe('machine profiles', () => {
   };
 
   it('reads a valid profile and rejects broken ones with one line naming the file and field', () => {
-    expect(readProfile(write('ok.json', JSON.stringify(profile))).roofline.peakGflops).toBe(100);
+    expect(readProfile(write('ok.json', JSON.stringify(profile))).peakGflops).toBe(100);
     expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not JSON/);
-    expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 9 })))).toThrow(
-      /not a netcost machine profile of version 1.*run 'netcost calibrate' again/,
+    expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 1 })))).toThrow(
+      /not a netcost machine profile of version 2.*run 'netcost calibrate' again/,
     );
-    const broken = { ...profile, roofline: { ...profile.roofline, peakGflops: -1 } };
-    expect(() => readProfile(write('f.json', JSON.stringify(broken)))).toThrow(/f\.json: field roofline\.peakGflops/);
+    expect(() => readProfile(write('f.json', JSON.stringify({ ...profile, peakGflops: -1 })))).toThrow(
+      /f\.json: field peakGflops/,
+    );
     expect(() => readProfile(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read/);
   });
 
-  it('the committed JSON Schema is the one the zod schema exports', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('says where the profile and the run differ: threads, level, onnxruntime, CPU; and the speed probe', () => {
+    const w = profileWarnings(profile, 'p.json', {
+      threads: 2,
+      optLevel: 'basic',
+      onnxruntime: '1.29.1',
+      cpu: 'other',
+    });
+    expect(w).toEqual([
+      'p.json: the profile was made with threads 1, this run uses 2; its predictions are for 1',
+      'p.json: the profile was made with optimisation level all, this run uses basic; its predictions are for all',
+      'p.json: the profile was made with onnxruntime 1.30.0, this run uses 1.29.1; its predictions are for 1.30.0',
+      'p.json: the profile is of another CPU (test CPU); this one is other: the prediction is for that machine',
+    ]);
+    expect(
+      profileWarnings(profile, 'p.json', { threads: 1, optLevel: 'all', onnxruntime: '1.30.2', cpu: 'test CPU' }),
+    ).toEqual([]);
+    // 3% and 2.5%: within the tolerance
+    expect(probeWarning(profile, 'p.json', { ms: 1.55, memoryMs: 4.1 })).toBeUndefined();
+    expect(probeWarning(profile, 'p.json', { ms: 1.8, memoryMs: 4 })).toMatch(
+      /this machine computes 20% slower \(probe 1\.800 ms, then 1\.500 ms\) now than when it was calibrated/,
+    );
+    expect(probeWarning(profile, 'p.json', { ms: 1.2, memoryMs: 5 })).toMatch(
+      /computes 20% faster .* and moves memory 25% slower/,
+    );
+  });
+
+  it('the committed JSON Schema is the one the zod schema exports', () => {
     const committed = JSON.parse(
       readFileSync(new URL('../../configs/schema/machine-profile.schema.json', import.meta.url), 'utf8'),
     );

@@ -36,7 +36,8 @@ export async function annotatedBytes(
   let report = analyze(r.graph);
   if (opts.predict) {
     const { withPrediction } = await import('../../predict/attach.ts');
-    report = withPrediction(report, r.graph, opts.predict.profile, opts.predict.file);
+    const src = { kind: 'onnx' as const, file, bytes, inputs: opts.inputs, dims: opts.dims, loopTrips: opts.loopTrips };
+    report = withPrediction(report, src, opts.predict.profile, opts.predict.file);
   }
   return { bytes: annotateOnnx(bytes, report, netcostVersion()), report };
 }

@@ -15,7 +15,7 @@ export interface CalibrateFlags extends Pick<RunFlags, 'threads' | 'optLevel'> {
 export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
   const format = parseFormat(o.format);
   const { threads, optLevel } = parseRunFlags(o, { runs: 1, warmup: 0 });
-  const bar = await progressBar('calibrate', 'networks');
+  const bar = await progressBar('calibrate', 'models');
   let profile: MachineProfile;
   try {
     profile = await calibrate({ quick: o.quick === true, threads, optLevel, onProgress: bar.update });

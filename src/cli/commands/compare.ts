@@ -17,7 +17,7 @@ import {
   parseAnyFormat,
   parseDtype,
   parseInputFlags,
-  parsePredict,
+  parseProfiles,
   parseRules,
   parseRunFlags,
   parseUnits,
@@ -54,8 +54,8 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     graphs.push(await sourceGraph(s, { view, ...binding, strict: o.strict, rules, onWarning: warn }));
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
+  const runOpts = o.measure ? parseRunFlags(o, { runs: 30, warmup: 5 }) : undefined;
   if (o.measure) {
-    const runOpts = parseRunFlags(o, { runs: 30, warmup: 5 });
     const { benchMany } = await import('../../measure/bench.ts');
     const bar = await progressBar('measure');
     try {
@@ -70,15 +70,29 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       bar.stop();
     }
   }
-  const predict = await parsePredict(o);
-  let predicted: ComparePrediction | undefined;
-  if (predict) {
-    const { predictGraph } = await import('../../predict/attach.ts');
-    predicted = {
-      machine: predict.profile.machine.cpu,
-      profile: predict.file,
-      predictedMs: graphs.map((g) => predictGraph(predict.profile, g).predictedMs),
-    };
+  const profiles = await parseProfiles(o);
+  let predicted: ComparePrediction[] | undefined;
+  if (profiles.length > 0) {
+    const { predict } = await import('../../predict/attach.ts');
+    const { profileWarnings } = await import('../../predict/check.ts');
+    const run = o.measure ? { threads: runOpts?.threads, optLevel: runOpts?.optLevel } : {};
+    for (const p of profiles) for (const w of profileWarnings(p.profile, p.file, run)) say(`warning: ${w}`);
+    const what = sources.map((s, i) =>
+      s.kind === 'onnx'
+        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding }
+        : { kind: 'graph' as const, graph: graphs[i] },
+    );
+    predicted = profiles.map(({ profile, file }) => {
+      const ms = what.map((w) => predict(profile, w));
+      return {
+        machine: profile.machine.cpu,
+        threads: profile.machine.threads,
+        profile: file,
+        predictedMs: ms.map((m) => m.predictedMs),
+        lowMs: ms.map((m) => m.lowMs),
+        highMs: ms.map((m) => m.highMs),
+      };
+    });
   }
   if (isPicture(format)) {
     const c = compareResult(reports, measured, predicted);

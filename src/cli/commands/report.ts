@@ -45,7 +45,16 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   for (const w of warnings) say(`warning: ${w}`);
   const predict = await parsePredict(o);
   let r = analyze(g, dtype);
-  if (predict) r = (await import('../../predict/attach.ts')).withPrediction(r, g, predict.profile, predict.file);
+  if (predict) {
+    const { withPrediction } = await import('../../predict/attach.ts');
+    const { profileWarnings } = await import('../../predict/check.ts');
+    for (const w of profileWarnings(predict.profile, predict.file, {})) warnings.push(w);
+    const what =
+      src.kind === 'onnx'
+        ? { kind: 'onnx' as const, file: src.file, bytes: src.bytes, ...binding }
+        : { kind: 'graph' as const, graph: g };
+    r = withPrediction(r, what, predict.profile, predict.file);
+  }
   if (isPicture(format)) return emit(await (await pictures()).reportPicture(r, format, o.chart), format, o.output);
   emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth, parseUnits(o.units)), format, o.output);
 }

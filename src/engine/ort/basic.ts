@@ -120,9 +120,8 @@ function convFolds(g: EngineGraph): void {
 /**
  * A MatMul read only by an Add of a bias: one Gemm (onnxruntime's MatMulAddFusion). The second input
  * must be a matrix and the bias a vector of its columns (or, for a 2-D first input, a row, a column
- * or a whole matrix); a first input of another rank is reshaped to a matrix around the Gemm, except
- * where it comes from attention's Softmax-MatMul-Transpose-Reshape (that MatMul is the projection
- * attention fusions keep).
+ * or a whole matrix); a first input of another rank is reshaped to a matrix around the Gemm (by the
+ * Reshape that made it, when that Reshape feeds the MatMul alone).
  */
 function matMulAdd(g: EngineGraph): void {
   const e = new Edges(g);
@@ -138,7 +137,6 @@ function matMulAdd(g: EngineGraph): void {
     const bs = g.tensors.get(bias)?.shape;
     const n = b.shape[1];
     const reshape = a.shape.length !== 2;
-    if (reshape && attentionProjection(e, mm)) continue;
     const ok =
       (bs?.length === 1 && bs[0] === n) ||
       (!reshape &&
@@ -156,33 +154,29 @@ function matMulAdd(g: EngineGraph): void {
     const y2 = `${name}#output`;
     g.tensors.set(x2, { shape: [m, b.shape[0]], type, constant: false });
     g.tensors.set(y2, { shape: [m, n], type, constant: false });
+    // an input that a Reshape alone reads is reshaped to the matrix by that Reshape, renamed
+    const prior = e.producer.get(mm.inputs[0]);
+    const reuse = prior?.op === 'Reshape' && prior.domain === '' && e.sole(prior.outputs[0]) === mm ? prior : undefined;
     const gemm = fuse(g, [mm, add], { op: 'Gemm', domain: '', inputs: [x2, mm.inputs[1], bias], outputs: [y2], name });
-    const at = g.nodes.indexOf(gemm);
-    const node = (nm: string, i: string, o: string) => ({
+    const node = (nm: string, i: string, o: string, covers: string[] = []) => ({
       name: nm,
       op: 'Reshape',
       domain: '',
       inputs: [i],
       outputs: [o],
       attrs: new Map(),
-      covers: [],
+      covers,
     });
+    if (reuse) g.nodes[g.nodes.indexOf(reuse)] = node(`${reuse.name}_new_reshape`, reuse.inputs[0], x2, reuse.covers);
+    const at = g.nodes.indexOf(gemm);
     g.nodes.splice(
       at,
       1,
-      node('gemm_input_reshape', mm.inputs[0], x2),
+      ...(reuse ? [] : [node('gemm_input_reshape', mm.inputs[0], x2)]),
       gemm,
       node('gemm_output_reshape', y2, add.outputs[0]),
     );
   }
-}
-
-/** A MatMul whose input is attention's Softmax -> MatMul -> Transpose -> Reshape. */
-function attentionProjection(e: Edges, mm: ENode): boolean {
-  const reshape = e.producer.get(mm.inputs[0]);
-  const transpose = reshape?.op === 'Reshape' ? e.producer.get(reshape.inputs[0]) : undefined;
-  const av = transpose?.op === 'Transpose' ? e.producer.get(transpose.inputs[0]) : undefined;
-  return av?.op === 'MatMul' && e.producer.get(av.inputs[0])?.op === 'Softmax';
 }
 
 export function level1(g: EngineGraph): void {

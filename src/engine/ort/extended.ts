@@ -1,6 +1,7 @@
 /**
  * onnxruntime's extended optimisations (level 2) on the CPU, in its order: an activation after a
- * convolution fuses into it (FusedConv); GELU and layer norm become one kernel each; parts cut from
+ * Gemm or a convolution fuses into it (FusedGemm, FusedConv); GELU and layer norm become one
+ * kernel each; parts cut from
  * one tensor become one Split; transposes and scales fold into MatMuls (FusedMatMul); a bias Add
  * joins the Gelu after it and a residual Add the layer norm after it; x·sigmoid(x) becomes
  * QuickGelu.
@@ -43,6 +44,40 @@ function convActivation(g: EngineGraph): void {
   }
 }
 
+/** Activations onnxruntime fuses into a Gemm (FusedGemm). */
+const GEMM_ACTIVATIONS = new Set([
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'LeakyRelu',
+  'HardSigmoid',
+  'Elu',
+  'Selu',
+  'Softplus',
+  'Softsign',
+  'ThresholdedRelu',
+]);
+
+/** A float Gemm whose only reader is an activation: FusedGemm. */
+function gemmActivation(g: EngineGraph): void {
+  const e = new Edges(g);
+  for (const gemm of [...g.nodes]) {
+    if (gemm.op !== 'Gemm' || gemm.domain !== '' || g.tensors.get(gemm.inputs[0])?.type !== 'fp32') continue;
+    const act = e.sole(gemm.outputs[0]);
+    if (act?.domain !== '' || !GEMM_ACTIVATIONS.has(act.op)) continue;
+    const attrs = new Map(gemm.attrs);
+    attrs.set('activation', act.op);
+    fuse(g, [gemm, act], {
+      op: 'FusedGemm',
+      domain: MS,
+      inputs: gemm.inputs,
+      outputs: act.outputs,
+      attrs,
+      name: gemm.name,
+    });
+  }
+}
+
 /** x · Sigmoid(x) (SiLU), or x · Sigmoid(alpha · x): QuickGelu, named after the last Mul. */
 function quickGelu(g: EngineGraph): void {
   for (const sig of [...g.nodes]) {
@@ -77,6 +112,7 @@ const ROUNDS = 10;
 export function level2(g: EngineGraph): void {
   for (let round = 0; round < ROUNDS; round++) {
     const before = signature(g);
+    gemmActivation(g);
     convActivation(g);
     gelu(g);
     layerNorm(g);

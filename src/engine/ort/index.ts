@@ -46,6 +46,15 @@ function unreproduced(g: EngineGraph): boolean {
  * node (its subgraphs' kernels), and every kernel of a quantized or half-precision model.
  */
 export function plannedKernels(bytes: Uint8Array, imported: ImportResult, rules: EngineRules): Kernel[] {
+  return enginePlan(bytes, imported, rules).kernels;
+}
+
+/** The kernels, with the engine graph they are nodes of (its tensors: shapes, types, layouts). */
+export function enginePlan(
+  bytes: Uint8Array,
+  imported: ImportResult,
+  rules: EngineRules,
+): { kernels: Kernel[]; graph: EngineGraph } {
   const g = engineGraph(bytes, imported);
   inlineFunctions(g);
   const level = LEVELS.indexOf(rules.level);
@@ -57,11 +66,12 @@ export function plannedKernels(bytes: Uint8Array, imported: ImportResult, rules:
   const near = new Set(movable.flatMap((t) => [t, ...g.nodes.filter((n) => n.inputs.includes(t.outputs[0]))]));
   const whole = unreproduced(g);
   for (const n of g.nodes) if (whole || CONTROL.has(n.op)) near.add(n);
-  return g.nodes.map((n) => ({
+  const kernels = g.nodes.map((n) => ({
     kind: kindOf(n),
     anchor: anchorOf(n, original, n.originalOutput),
     covers: n.covers,
     node: n,
     ...(near.has(n) ? { uncertain: true } : {}),
   }));
+  return { kernels, graph: g };
 }

@@ -1,0 +1,170 @@
+/**
+ * The execution backend netcost measures with, as an interface (open a model, time runs of it,
+ * profile runs into kernel times, give the graph the engine runs and its layout block), and
+ * onnxruntime, its one implementation. Nothing here knows of predictions: callers join kernel
+ * times to whatever they model, by the kernels' node names.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NetcostError } from '../errors.ts';
+import type { ElemType } from '../graph/dtype.ts';
+import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
+import { encodeModel } from '../onnx/model-proto.ts';
+import { kernelMedians, type TraceKernel } from './profile.ts';
+import { type OptLevel, ort, Runner, timeInterleaved } from './runner.ts';
+
+export interface ModelInput {
+  bytes: Uint8Array;
+  inputs: { name: string; shape: number[]; type?: ElemType }[];
+  /** what to call the model in messages */
+  what: string;
+}
+
+export interface RunOptions {
+  threads: number;
+  optLevel: OptLevel;
+  warmup: number;
+  runs: number;
+}
+
+/** Profiled runs of a model: its kernels' median times, the graph the engine ran, the runs' wall times. */
+export interface KernelTrace {
+  kernels: TraceKernel[];
+  optimized: Uint8Array | undefined;
+  runsMs: number[];
+}
+
+export interface Backend {
+  readonly name: string;
+  version(): Promise<string>;
+  /** `runs` timed runs of each model, interleaved; milliseconds per model */
+  time(models: ModelInput[], opts: RunOptions): Promise<number[][]>;
+  profile(model: ModelInput, opts: RunOptions): Promise<KernelTrace>;
+  /** the graph the engine runs for a model at an optimisation level */
+  optimizedGraph(model: Uint8Array, level: OptLevel, threads?: number): Promise<Uint8Array>;
+  /** channels per block of the engine's blocked layout here (0: none) */
+  layoutBlock(): Promise<number>;
+}
+
+/** The graph onnxruntime runs for a model at an optimisation level (its optimized graph, as an ONNX file). */
+export async function optimizedGraph(model: Uint8Array, level: OptLevel, threads = 1): Promise<Uint8Array> {
+  const o = await ort();
+  const dir = mkdtempSync(join(tmpdir(), 'netcost-optimized-'));
+  try {
+    const file = join(dir, 'optimized.onnx');
+    try {
+      const s = await o.InferenceSession.create(model, {
+        graphOptimizationLevel: level,
+        intraOpNumThreads: threads,
+        optimizedModelFilePath: file,
+        logSeverityLevel: 3,
+      });
+      await s.release();
+    } catch (e) {
+      throw new NetcostError(`onnxruntime cannot load the model: ${String((e as Error).message).split('\n')[0]}`);
+    }
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Channels per group of the probe's grouped convolutions: the smallest that runs blocked is the block. */
+const PROBE_GROUP_WIDTHS = [4, 8, 16];
+
+/** A model of grouped 1x1 convolutions over 32 channels, 4, 8 and 16 channels per group. */
+function probeModel(): Uint8Array {
+  const C = 32;
+  const vi = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: [1, C, 4, 4].map((d) => ({ dimValue: d })) } } },
+  });
+  const convs = PROBE_GROUP_WIDTHS.map((w) => ({
+    opType: 'Conv',
+    name: `g${w}`,
+    input: ['x', `w${w}`],
+    output: [`y${w}`],
+    attribute: [{ name: 'group', type: 2, i: C / w }],
+  }));
+  return encodeModel({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'netcost',
+    graph: {
+      name: 'nchwc-probe',
+      node: convs,
+      initializer: PROBE_GROUP_WIDTHS.map((w) => ({
+        name: `w${w}`,
+        dims: [C, w, 1, 1],
+        dataType: 1,
+        rawData: new Uint8Array(4 * C * w),
+      })),
+      input: [vi('x')],
+      output: PROBE_GROUP_WIDTHS.map((w) => vi(`y${w}`)),
+    },
+  });
+}
+
+let block: number | undefined;
+
+/**
+ * Channels per block of onnxruntime's NCHWc layout here (8 with AVX2, 16 with AVX-512; 0 without
+ * the layout): the smallest channels-per-group of a grouped convolution it runs blocked.
+ */
+async function nchwcBlock(): Promise<number> {
+  if (block !== undefined) return block;
+  const { onnx } = await import('../onnx/proto.ts');
+  const g = onnx.ModelProto.decode(await optimizedGraph(probeModel(), 'all')).graph;
+  const blocked = (g?.node ?? [])
+    .filter((n) => n.domain === 'com.microsoft.nchwc' && n.opType === 'Conv')
+    .map((n) => PROBE_GROUP_WIDTHS.find((w) => (n.name ?? '').startsWith(`y${w}_`)) ?? 0)
+    .filter((w) => w > 0);
+  block = blocked.length ? Math.min(...blocked) : 0;
+  return block;
+}
+
+/** A one-element Identity model: timing it measures the harness, not a network. */
+export function identityModel(): Uint8Array {
+  const vi = { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } };
+  return encodeModel({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'netcost',
+    graph: {
+      name: 'identity',
+      node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }],
+      input: [vi],
+      output: [{ ...vi, name: 'y' }],
+    },
+  });
+}
+
+export const onnxruntime: Backend = {
+  name: 'onnxruntime',
+  async version() {
+    const o = await ort();
+    return o.env.versions?.node ?? o.env.versions?.common ?? 'unknown';
+  },
+  async time(models, opts) {
+    const runners: Runner[] = [];
+    try {
+      for (const m of models) runners.push(await Runner.open(m.bytes, m.inputs, opts, m.what));
+      return await timeInterleaved(runners, opts.warmup, opts.runs);
+    } finally {
+      for (const r of runners) await r.close();
+    }
+  },
+  async profile(model, opts) {
+    const r = await Runner.open(model.bytes, model.inputs, { ...opts, profile: true }, model.what);
+    try {
+      const [runsMs] = await timeInterleaved([r], opts.warmup, opts.runs);
+      const { events, optimized } = r.endProfiling();
+      return { kernels: kernelMedians(events, opts.runs), optimized, runsMs };
+    } finally {
+      await r.close();
+    }
+  },
+  optimizedGraph,
+  layoutBlock: nchwcBlock,
+};

@@ -1,0 +1,195 @@
+/**
+ * Predicted time from a machine profile: per kernel, its class's linear model over its features
+ * (overhead + compute + memory, see classes.ts); per layer, the shares of the kernels serving it;
+ * per model, the kernels' sum plus the run's fixed cost and the copy of its input and output, with
+ * an interval from the bootstrap draws of every class's parameters.
+ */
+import { quantile } from '../measure/stats.ts';
+import { type Bandwidth, featuresOf, type KernelClass, PARAMS } from './classes.ts';
+import { dot } from './fit.ts';
+import { bandwidthAt, type ClassFit, type MachineProfile } from './machine.ts';
+import type { PlannedKernel } from './plan.ts';
+
+/**
+ * What bounds a kernel: a term that exceeds the other by BOUND_MARGIN, else `balanced`; `overhead`
+ * when neither term reaches the fixed cost.
+ */
+export type Bound = 'compute' | 'memory' | 'balanced' | 'overhead';
+export const BOUND_MARGIN = 2;
+
+export interface Terms {
+  overheadMs: number;
+  /** compute time, with the narrow-GEMM penalty */
+  computeMs: number;
+  memoryMs: number;
+}
+
+export const boundOf = (t: Terms): Bound =>
+  t.overheadMs > t.computeMs + t.memoryMs
+    ? 'overhead'
+    : t.computeMs >= BOUND_MARGIN * t.memoryMs
+      ? 'compute'
+      : t.memoryMs >= BOUND_MARGIN * t.computeMs
+        ? 'memory'
+        : 'balanced';
+
+export interface KernelPrediction extends Terms {
+  /** the part of computeMs a GEMM loses to its narrowness (0 for other kernels) */
+  narrowMs: number;
+  key: string;
+  node: string;
+  op: string;
+  cls: KernelClass;
+  /** the class whose fit priced it (another one when calibration had none for its own) */
+  pricedAs: KernelClass;
+  ms: number;
+  bound: Bound;
+  layers: { name: string; share: number }[];
+  uncertain: boolean;
+}
+
+export interface LayerPrediction extends Terms {
+  name: string;
+  predictedMs: number;
+  bound: Bound;
+  /** the kernels serving it (their keys) */
+  kernels: string[];
+}
+
+export interface ModelPrediction {
+  predictedMs: number;
+  /** 10th and 90th percentiles over the bootstrap draws of the class fits */
+  lowMs: number;
+  highMs: number;
+  kernelsMs: number;
+  runOverheadMs: number;
+  ioMs: number;
+  kernels: KernelPrediction[];
+  layers: LayerPrediction[];
+  /** share of the kernels' time in kernels netcost's rules cannot place (see plan.ts) */
+  uncertainShare: number;
+  /** classes calibration did not fit, with the class that priced them instead */
+  borrowed: { cls: KernelClass; as: KernelClass }[];
+}
+
+/** The class a class borrows from when calibration fitted none of its kernels. */
+const FALLBACK: Record<KernelClass, KernelClass[]> = {
+  conv: ['conv-plain', 'gemm'],
+  'conv-depthwise': ['conv-plain-depthwise', 'pool'],
+  'conv-grouped': ['conv', 'conv-plain'],
+  'conv-plain': ['conv', 'gemm'],
+  'conv-plain-depthwise': ['conv-depthwise', 'pool'],
+  gemm: ['conv-plain', 'conv'],
+  gemv: ['gemm', 'conv-plain'],
+  pool: ['pool-plain', 'conv-depthwise'],
+  'pool-plain': ['pool', 'conv-plain-depthwise'],
+  elementwise: ['activation', 'data-movement'],
+  activation: ['elementwise', 'normalization'],
+  normalization: ['activation', 'reduction'],
+  reduction: ['normalization', 'elementwise'],
+  reorder: ['data-movement', 'elementwise'],
+  transpose: ['data-movement', 'reorder'],
+  'data-movement': ['reorder', 'elementwise'],
+  view: ['data-movement', 'elementwise'],
+};
+
+function fitFor(p: MachineProfile, c: KernelClass): { fit: ClassFit; as: KernelClass } | undefined {
+  for (const as of [c, ...FALLBACK[c]]) {
+    const fit = p.classes[as];
+    if (fit) return { fit, as };
+  }
+  return undefined;
+}
+
+const paramVector = (f: ClassFit) => PARAMS.map((k) => f.params[k]);
+
+export function predictKernel(p: MachineProfile, k: PlannedKernel, bandwidth: Bandwidth): KernelPrediction {
+  const found = fitFor(p, k.cls);
+  const x = featuresOf(found?.as ?? k.cls, k.work, bandwidth);
+  const theta = found ? paramVector(found.fit) : PARAMS.map(() => 0);
+  const edgeMs = (k.edge.input * p.edges.inputMsPerMiB + k.edge.output * p.edges.outputMsPerMiB) / 2 ** 20;
+  const term = (p: (typeof PARAMS)[number]) => x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
+  const t: Terms = {
+    overheadMs: term('overhead'),
+    computeMs: term('compute') + term('narrow') + term('activation'),
+    memoryMs: term('memory') + edgeMs,
+  };
+  return {
+    narrowMs: term('narrow'),
+    key: k.key,
+    node: k.node,
+    op: k.op,
+    cls: k.cls,
+    pricedAs: found?.as ?? k.cls,
+    ...t,
+    ms: t.overheadMs + t.computeMs + t.memoryMs,
+    bound: boundOf(t),
+    layers: k.layers,
+    uncertain: k.uncertain,
+  };
+}
+
+function byLayer(kernels: KernelPrediction[]): LayerPrediction[] {
+  const by = new Map<string, LayerPrediction>();
+  for (const k of kernels)
+    for (const { name, share } of k.layers) {
+      const l = by.get(name) ?? {
+        name,
+        predictedMs: 0,
+        overheadMs: 0,
+        computeMs: 0,
+        memoryMs: 0,
+        bound: 'overhead',
+        kernels: [],
+      };
+      l.predictedMs += share * k.ms;
+      l.overheadMs += share * k.overheadMs;
+      l.computeMs += share * k.computeMs;
+      l.memoryMs += share * k.memoryMs;
+      l.kernels.push(k.key);
+      by.set(name, l);
+    }
+  return [...by.values()].map((l) => ({ ...l, bound: boundOf(l) }));
+}
+
+/** A model's predicted time from its planned kernels; `ioBytes`: its input and output tensors. */
+export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBytes: number): ModelPrediction {
+  const bandwidth: Bandwidth = (b) => bandwidthAt(p, b);
+  const kernels = planned.map((k) => predictKernel(p, k, bandwidth));
+  const kernelsMs = kernels.reduce((a, k) => a + k.ms, 0);
+  const ioMs = ioBytes / p.ioGbps / 1e6;
+  const fixed = p.runOverheadMs + ioMs;
+  // the same kernels priced with each bootstrap draw of every class's parameters
+  const draws = Math.min(...Object.values(p.classes).map((f) => f.draws.length));
+  const totals: number[] = [];
+  for (let b = 0; Number.isFinite(draws) && b < draws; b++) {
+    let sum = 0;
+    for (const [i, k] of planned.entries()) {
+      const fit = p.classes[kernels[i].pricedAs];
+      const memory = PARAMS.indexOf('memory');
+      const edgeMs =
+        kernels[i].memoryMs -
+        (fit ? featuresOf(kernels[i].pricedAs, k.work, bandwidth)[memory] * fit.params.memory : 0);
+      sum += (fit ? dot(featuresOf(kernels[i].pricedAs, k.work, bandwidth), fit.draws[b]) : 0) + edgeMs;
+    }
+    totals.push(sum + fixed);
+  }
+  totals.sort((a, b) => a - b);
+  const predictedMs = kernelsMs + fixed;
+  const uncertainMs = kernels.filter((k) => k.uncertain).reduce((a, k) => a + k.ms, 0);
+  const borrowed = [...new Map(kernels.filter((k) => k.pricedAs !== k.cls).map((k) => [k.cls, k.pricedAs]))].map(
+    ([cls, as]) => ({ cls, as }),
+  );
+  return {
+    predictedMs,
+    lowMs: totals.length ? Math.min(predictedMs, quantile(totals, 0.1)) : predictedMs,
+    highMs: totals.length ? Math.max(predictedMs, quantile(totals, 0.9)) : predictedMs,
+    kernelsMs,
+    runOverheadMs: p.runOverheadMs,
+    ioMs,
+    kernels,
+    layers: byLayer(kernels),
+    uncertainShare: kernelsMs > 0 ? uncertainMs / kernelsMs : 0,
+    borrowed,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The kernels a model runs as on a machine (netcost's reproduction of onnxruntime's graph
+ * optimisations, at the profile's NCHWc block and optimisation level), each with the work it does,
+ * its class, and the layers it serves: a fused kernel serves every layer it stands for (its time
+ * split by their FLOPs), a kernel the engine added (a layout reorder, a reshape around a Gemm) the
+ * nearest layer it feeds or is fed by.
+ */
+import { analyze, type LayerCost } from '../cost/analyze.ts';
+import { type ENode, type EngineGraph, isConstant } from '../engine/graph.ts';
+import type { Kernel } from '../engine/kernel.ts';
+import { enginePlan, type OptLevel } from '../engine/ort/index.ts';
+import { type KernelWork, kernelWork, tensorBytes } from '../engine/work.ts';
+import { ownerOf } from '../graph/names.ts';
+import type { ImportResult } from '../onnx/import.ts';
+import { classOf, type KernelClass } from './classes.ts';
+
+export interface PlannedKernel {
+  /** the kernel's join key with a measured kernel (kind@anchor) */
+  key: string;
+  kind: string;
+  /** the engine node's name as netcost's reproduction names it */
+  node: string;
+  op: string;
+  cls: KernelClass;
+  work: KernelWork;
+  /** the layers it serves, with the share of its time each gets (shares add up to 1) */
+  layers: { name: string; share: number }[];
+  /** netcost's rules cannot tell what the engine runs here */
+  uncertain: boolean;
+  /** bytes it reads from the model's inputs and writes to its outputs (the caller's buffers, not the engine's) */
+  edge: { input: number; output: number };
+}
+
+export interface Rules {
+  onnxruntime: string;
+  level: OptLevel;
+  block: number;
+}
+
+/** Each original node's layer: its own, the pattern layer it was fused into, or its owner (netcost's exports). */
+function layerIndex(layers: LayerCost[]): (node: string) => LayerCost | undefined {
+  const by = new Map<string, LayerCost>();
+  for (const l of layers) {
+    by.set(l.name, l);
+    for (const f of l.fusedFrom ?? []) if (!by.has(f)) by.set(f, l);
+  }
+  return (node) => by.get(node) ?? by.get(ownerOf(node));
+}
+
+/** The layers of the nearest kernels with layers: the ones it feeds first, else the ones feeding it. */
+function neighbourLayers(g: EngineGraph, n: ENode, own: Map<ENode, string[]>): string[] {
+  const consumers = (x: ENode) => g.nodes.filter((c) => c.inputs.some((t) => x.outputs.includes(t)));
+  const producers = (x: ENode) => g.nodes.filter((p) => p.outputs.some((t) => x.inputs.includes(t)));
+  for (const step of [consumers, producers]) {
+    const seen = new Set<ENode>([n]);
+    let frontier = step(n);
+    while (frontier.length > 0) {
+      const hit = frontier.find((x) => (own.get(x) ?? []).length > 0);
+      if (hit) return own.get(hit) as string[];
+      for (const x of frontier) seen.add(x);
+      frontier = frontier.flatMap(step).filter((x) => !seen.has(x));
+    }
+  }
+  return [];
+}
+
+/** The kernels of an ONNX model (its bytes and netcost's import of them) under `rules`. */
+export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Rules): PlannedKernel[] {
+  const { kernels, graph } = enginePlan(bytes, imported, rules);
+  const costs = analyze(imported.graph).layers;
+  const layerOf = layerIndex(costs);
+  const own = new Map<ENode, string[]>();
+  const kernelsOf = new Map<string, number>();
+  for (const k of kernels) {
+    const names = [...new Set(k.covers.map((c) => layerOf(c)?.name).filter((x): x is string => x !== undefined))];
+    own.set(k.node, names);
+    for (const l of names) kernelsOf.set(l, (kernelsOf.get(l) ?? 0) + 1);
+  }
+  const flops = new Map(costs.map((l) => [l.name, l.flops]));
+  const sumBytes = (ts: string[]) => ts.reduce((a, t) => a + tensorBytes(graph, t, rules.block), 0);
+  // the weights a kernel's come back to after a run: every weight the model reads
+  const weights = new Set(kernels.flatMap((k) => k.node.inputs.filter((t) => t && isConstant(graph, t))));
+  const reuseBytes = sumBytes([...weights]);
+  return kernels.map((k: Kernel) => {
+    const names = own.get(k.node) ?? [];
+    // a layer split across kernels (rare: a pattern netcost fuses and the engine does not) shares its FLOPs
+    const f = names.reduce((a, l) => a + (flops.get(l) ?? 0) / (kernelsOf.get(l) ?? 1), 0);
+    const work = { ...kernelWork(graph, k.node, f, rules.block), reuseBytes };
+    const serves = names.length > 0 ? names : neighbourLayers(graph, k.node, own);
+    const total = serves.reduce((a, l) => a + (flops.get(l) ?? 0), 0);
+    const layers = serves.map((name) => ({
+      name,
+      share: total > 0 ? (flops.get(name) ?? 0) / total : 1 / serves.length,
+    }));
+    return {
+      key: `${k.kind}@${k.anchor}`,
+      kind: k.kind,
+      node: k.node.name,
+      op: k.node.op,
+      cls: classOf(k.node.op, work),
+      work,
+      layers,
+      uncertain: k.uncertain === true,
+      edge: {
+        input: sumBytes(k.node.inputs.filter((t) => graph.inputs.has(t))),
+        output: sumBytes(k.node.outputs.filter((t) => graph.outputs.has(t))),
+      },
+    };
+  });
+}
