@@ -213,7 +213,7 @@ export function program(argv: string[] = []): Command {
     .description(
       'measure this machine for --predict: the kernels onnxruntime runs for 68 micro-benchmark models, ' +
         'profiled one by one in three rounds, and a latency model per kernel class fitted to them with each ' +
-        "parameter's uncertainty (about 45 s here, --quick about 5 s)",
+        "parameter's uncertainty (about 50 s here, --quick about 5 s)",
     )
     .option('--quick', 'fewer models, one round (a rougher fit)')
     .option(
