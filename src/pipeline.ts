@@ -1,6 +1,8 @@
 /**
  * The one-way pipeline as single calls: model spec (or ONNX file) -> graph -> (deploy view) -> costs.
  */
+
+import { resolve } from 'node:path';
 import { analyze, type CostReport, type Dtype } from './cost/analyze.ts';
 import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
@@ -59,12 +61,21 @@ const ONNX_FILE = /\.onnx$/i;
 /** Resolve model arguments: `.onnx` files, then everything `resolveModels` understands. */
 export async function resolveSources(args: string[]): Promise<Source[]> {
   const out: Source[] = [];
-  for (const arg of args) {
+  // a model named twice (a glob overlapping a name, a file listed again) is one model
+  const seen = new Set<string>();
+  const add = (key: string, src: Source) => {
+    if (!seen.has(key)) out.push(src);
+    seen.add(key);
+  };
+  for (const arg of new Set(args)) {
     if (ONNX_FILE.test(arg)) {
+      if (seen.has(`onnx:${resolve(arg)}`)) continue;
       // protobuf caps a model at 2 GiB
-      out.push({ kind: 'onnx', name: arg, file: arg, bytes: readUserFile(arg, 'ONNX file', 2 ** 31 - 1) });
+      const bytes = readUserFile(arg, 'ONNX file', 2 ** 31 - 1);
+      add(`onnx:${resolve(arg)}`, { kind: 'onnx', name: arg, file: arg, bytes });
     } else {
-      out.push(...(await resolveModels([arg])).map((spec) => ({ kind: 'spec' as const, name: spec.name, spec })));
+      for (const spec of await resolveModels([arg]))
+        add(`spec:${spec.file}#${spec.name}`, { kind: 'spec', name: spec.name, spec });
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { CostReport } from '../cost/analyze.ts';
 import { NetcostError } from '../errors.ts';
 import { readUserFile } from '../util/fs.ts';
+import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
 
 /** 2: the `spec` view is called `original`. Version 1 files are still read (and rewritten as 2 by --update). */
@@ -178,11 +179,10 @@ const fixWith = (update: string) => `restore it from git, or regenerate it with 
 
 function parseJson(file: string, fix: string): unknown {
   const text = readUserFile(file, 'baseline', 1 << 30).toString('utf8'); // a regular file: never a FIFO
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw invalid(file, e as Error, fix);
-  }
+  return parseJsonText(
+    text,
+    (problem) => new NetcostError(`${file}: not a valid netcost baseline: ${problem}; ${fix}`, 2),
+  );
 }
 
 /** Read a baseline location; a missing one holds no model yet. */

@@ -1,28 +1,44 @@
 /**
- * A user's project config for `netcost check`, found with lilconfig from the current folder up:
+ * A user's project config for `netcost check`, found from the current folder up to the home folder:
  * `netcost.config.json`, `netcost.config.yaml` (or `.yml`), or a `netcost` key in package.json.
+ * Two of them in one folder are an error (which one counts would be a guess). Each is read as every
+ * user file is (a regular file, size-capped) and its errors quote positions, never contents.
  * Paths in it are relative to the file that holds it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { lilconfig } from 'lilconfig';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
-import { NetcostError, UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../util/fs.ts';
+import { UsageError } from '../errors.ts';
+import { closest } from '../util/closest.ts';
+import { readUserFile, writeFileAtomic } from '../util/fs.ts';
+import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
 import { METRICS, VIEWS } from './baseline.ts';
 
 export const CONFIG_FILE = 'netcost.config.json';
 export const DEFAULT_BASELINE = 'netcost-baselines';
+const PLACES = ['package.json', CONFIG_FILE, 'netcost.config.yaml', 'netcost.config.yml'];
+const MAX_CONFIG_BYTES = 4 << 20;
+/** entries of `models` (each may be a glob) and the length of one */
+const MAX_MODELS = 1000;
+const MAX_ENTRY = 1024;
 
+const tolerance = z.number().min(0).max(1e6).optional();
 const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  models: z.array(z.string().min(1)).min(1),
+  models: z.array(z.string().min(1).max(MAX_ENTRY)).min(1).max(MAX_MODELS),
   /** input shapes: `NxCxHxW` for every model's only input, or name -> shape for named ONNX inputs */
-  input: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+  // name -> shape as pairs: input names are data (a record would drop an input named __proto__)
+  input: z
+    .preprocess(
+      (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : v),
+      z.union([z.string(), z.array(z.tuple([z.string(), z.string()]))]),
+    )
+    .optional(),
   baseline: z.string().min(1).optional(),
-  tolerances: z.partialRecord(z.enum([...METRICS, 'latency']), z.number().min(0)).optional(),
+  tolerances: z.strictObject(Object.fromEntries([...METRICS, 'latency'].map((m) => [m, tolerance]))).optional(),
   views: z.array(z.enum(VIEWS)).min(1).optional(),
   rules: z.string().min(1).optional(),
 });
@@ -41,25 +57,54 @@ const fromConfig = (dir: string, p: string) => {
 };
 const isPath = (m: string) => /[\\/]|\.(ya?ml|json|onnx)(#.*)?$/i.test(m);
 
-export async function findConfig(from = process.cwd()): Promise<ProjectConfig | undefined> {
-  const yaml = (_: string, text: string) => parseYaml(text, { maxAliasCount: 100 });
-  let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;
+/** The config files of one folder: its netcost.config.* files, and package.json when it has a `netcost` key. */
+function configsIn(dir: string): { file: string; config: unknown }[] {
+  const out: { file: string; config: unknown }[] = [];
+  for (const place of PLACES) {
+    const path = join(dir, place);
+    if (!lstatSync(path, { throwIfNoEntry: false })) continue;
+    const shown = relative(process.cwd(), path) || path;
+    const text = readUserFile(shown, 'netcost config', MAX_CONFIG_BYTES).toString('utf8');
+    const config = place.endsWith('.json') ? parseJsonConfig(shown, text) : parseYamlConfig(shown, text);
+    if (place !== 'package.json') out.push({ file: shown, config });
+    else if (config !== null && typeof config === 'object' && Object.hasOwn(config, 'netcost'))
+      out.push({ file: `${shown} (key "netcost")`, config: (config as { netcost: unknown }).netcost });
+  }
+  return out;
+}
+
+const parseJsonConfig = (file: string, text: string) =>
+  parseJsonText(text, (problem) => new UsageError(`${file}: ${problem}; fix the JSON there`));
+
+function parseYamlConfig(file: string, text: string): unknown {
   try {
-    found = await lilconfig('netcost', {
-      searchPlaces: ['package.json', CONFIG_FILE, 'netcost.config.yaml', 'netcost.config.yml'],
-      loaders: { '.yaml': yaml, '.yml': yaml },
-    }).search(from);
+    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
   } catch (e) {
-    throw new NetcostError(`netcost config: ${(e as Error).message.split('\n')[0]}`, 2);
+    const where =
+      e instanceof YAMLError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    const why = e instanceof YAMLError ? e.code.toLowerCase().replaceAll('_', ' ') : 'aliases expand too far';
+    throw new UsageError(`${file}: not valid YAML${where} (${why}); fix the YAML there`);
   }
-  if (!found) return undefined;
-  const file = relative(process.cwd(), found.filepath) || found.filepath;
-  const r = configSchema.safeParse(found.config ?? {});
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new NetcostError(`${file}: ${formatPath(i.path) || '(top level)'}: ${i.message}`, 2);
+}
+
+/** The config that applies in `from`: the nearest folder's, up to the home folder or the root. */
+export async function findConfig(from = process.cwd()): Promise<ProjectConfig | undefined> {
+  const home = homedir();
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const found = configsIn(dir);
+    if (found.length > 1) {
+      throw new UsageError(
+        `two netcost configs in one folder: ${found.map((f) => f.file).join(' and ')}; keep one of them`,
+      );
+    }
+    if (found.length === 1) return validated(found[0].file, found[0].config, dir);
+    if (dir === home || dirname(dir) === dir) return undefined;
   }
-  const dir = dirname(found.filepath);
+}
+
+function validated(file: string, raw: unknown, dir: string): ProjectConfig {
+  const r = configSchema.safeParse(raw ?? {});
+  if (!r.success) throw new UsageError(`${file}: ${configProblem(r.error.issues[0])}`);
   const c = r.data;
   return {
     ...c,
@@ -70,14 +115,34 @@ export async function findConfig(from = process.cwd()): Promise<ProjectConfig | 
   };
 }
 
+/** One zod issue as the user's fix: a misspelled key gets the nearest known one. */
+function configProblem(i: z.core.$ZodIssue): string {
+  const at = formatPath(i.path);
+  if (i.code === 'unrecognized_keys') {
+    const known = i.path.length === 0 ? Object.keys(configSchema.shape) : [...METRICS, 'latency'];
+    const key = i.keys[0];
+    const near = closest(key, known, 1);
+    return (
+      `${at ? `${at}: ` : ''}unknown key ${JSON.stringify(key)}; ` +
+      (near.length ? `did you mean '${near[0]}'?` : `the keys are ${known.join(', ')}`)
+    );
+  }
+  return `${at || '(top level)'}: ${i.message}`;
+}
+
 /** `netcost check --init <models...>`: a config naming these models, in the current folder. */
 export function initConfig(models: string[]): string {
   if (models.length === 0) {
     throw new UsageError('--init needs the models to check: netcost check --init my-net.yaml model.onnx');
   }
   const file = resolve(CONFIG_FILE);
-  if (existsSync(file))
-    throw new UsageError(`${CONFIG_FILE} exists already; edit it, or remove it and run --init again`);
+  const here = configsIn(process.cwd());
+  if (here.length) {
+    throw new UsageError(
+      `${here[0].file} is this folder's netcost config already; edit it, or remove it and run --init again`,
+    );
+  }
+  if (existsSync(file)) throw new UsageError(`${CONFIG_FILE} exists already; remove it and run --init again`);
   const config: ProjectConfigFile = { models, baseline: DEFAULT_BASELINE };
   writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
   return CONFIG_FILE;

@@ -9,6 +9,7 @@ import envPaths from 'env-paths';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { readUserFile, writeFileAtomic } from '../util/fs.ts';
+import { parseJsonText } from '../util/json.ts';
 import { type MachineProfile, machineProfileSchema, PROFILE_VERSION } from './machine.ts';
 
 /** The profile `calibrate` writes and `--predict` reads when no `--profile` is given. */
@@ -42,12 +43,10 @@ export function readProfile(path: string | undefined): MachineProfile {
       );
     throw e;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not JSON (${(e as Error).message}); give a profile 'netcost calibrate' wrote`);
-  }
+  const json = parseJsonText(
+    text,
+    (problem) => new UsageError(`${file}: ${problem}; give a profile 'netcost calibrate' wrote`),
+  );
   const version = (json as { netcostProfile?: unknown } | null)?.netcostProfile;
   if (version !== PROFILE_VERSION)
     throw new UsageError(

@@ -148,6 +148,8 @@ export async function builtinModels(): Promise<ModelSpec[]> {
 const GLOB = /[*?[\]{}]/;
 const SPEC_FILE = /\.(ya?ml|json)$/i;
 
+const MAX_MODEL_ARG = 1024;
+
 /**
  * Resolve command-line model arguments, in order: a spec file path (optionally `#variant`),
  * a glob over built-in names (`'shufflenet-v1-g*-1.0x'`), or a built-in name.
@@ -155,6 +157,11 @@ const SPEC_FILE = /\.(ya?ml|json)$/i;
 export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
   const out: ModelSpec[] = [];
   for (const arg of args) {
+    if (arg.length > MAX_MODEL_ARG) {
+      throw new UsageError(
+        `a model argument of ${arg.length} characters; names, paths and globs are at most ${MAX_MODEL_ARG}`,
+      );
+    }
     const [path, variant] = arg.split('#') as [string, string | undefined];
     if (/\.onnx$/i.test(path)) {
       throw new UsageError(

@@ -6,6 +6,7 @@ import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SpecError } from '../errors.ts';
 import { readUserFile } from '../util/fs.ts';
+import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
 import { ENTRY_OPS, specFileSchema } from './schema.ts';
 import type { SpecFile } from './types.ts';
@@ -35,11 +36,7 @@ function valueAt(data: unknown, path: PropertyKey[]): unknown {
 export function parseSpecText(text: string, file: string): SpecFile {
   let data: unknown;
   if (/\.json$/i.test(file)) {
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new SpecError(`${file}: not valid JSON: ${(e as Error).message}`);
-    }
+    data = parseJsonText(text, (problem) => new SpecError(`${file}: ${problem}; fix the JSON there`));
   } else {
     const doc = parseDocument(text, { prettyErrors: true });
     const err = doc.errors[0];

@@ -21,7 +21,8 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { resolveModel } from '../../src/spec/load.ts';
-import { type CliResult, cli, ROOT } from '../helpers.ts';
+import { cli, ROOT } from '../helpers.ts';
+import { expectClean, snapshot } from '../hostile-kit.ts';
 import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcost-hostile-'));
@@ -33,29 +34,6 @@ const file = (name: string, content: string | Uint8Array) => {
 const spec = (name: string, layers: string, extra = '') =>
   file(name, `name: ${JSON.stringify(name.replace(/\.\w+$/, ''))}\ninput: [1, 3, 8, 8]\n${extra}layers:\n${layers}\n`);
 
-/** A snapshot of every file under the project and the temp folder (path -> content), to prove nothing else changed. */
-function snapshot(roots: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      if (f === 'node_modules' || f === '.git' || f === 'dist') continue;
-      const p = join(d, f);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) out.set(p, readFileSync(p, 'utf8'));
-    }
-  };
-  for (const r of roots) walk(r);
-  return out;
-}
-
-/** One clean error: exit 2, one line, no stack trace, the pattern. */
-function expectClean(r: CliResult, pattern: RegExp): void {
-  expect(r.code, `${r.stderr}${r.stdout.slice(0, 300)}`).toBe(2);
-  expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
-  expect(r.stderr).toMatch(pattern);
-}
 const run = (args: string[]) => cli(args, { cwd: dir, timeoutMs: 10_000 });
 
 const conv = (x: string, y: string, w: string, attrs: NodeSpec['attrs'] = {}): NodeSpec => ({

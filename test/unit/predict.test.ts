@@ -233,7 +233,7 @@ describe('machine profiles', () => {
 
   it('reads a valid profile and rejects broken ones with one line naming the file and field', () => {
     expect(readProfile(write('ok.json', JSON.stringify(profile))).peakGflops).toBe(100);
-    expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not JSON/);
+    expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not valid JSON at line 1, column 2/);
     expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 1 })))).toThrow(
       /not a netcost machine profile of version 2.*run 'netcost calibrate' again/,
     );

@@ -106,7 +106,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
 }
 
 /** The config's `input` as --input values. */
-function configInputs(input: string | Record<string, string> | undefined): string[] {
+function configInputs(input: string | [string, string][] | undefined): string[] {
   if (input === undefined) return [];
-  return typeof input === 'string' ? [input] : Object.entries(input).map(([k, v]) => `${k}=${v}`);
+  return typeof input === 'string' ? [input] : input.map(([k, v]) => `${k}=${v}`);
 }
