@@ -29,6 +29,8 @@ export interface TensorSpec {
   values?: number[];
   /** raw bytes as given, whatever the dims say */
   raw?: Uint8Array;
+  /** float32 values stored as float_data (not raw_data), as given, whatever the dims say */
+  floatData?: number[];
 }
 
 export interface GraphSpec {
@@ -72,6 +74,7 @@ function rawOf(type: TypeName, values: number[]): Uint8Array {
 
 function tensor(t: TensorSpec) {
   const n = t.dims.reduce((a, b) => a * b, 1);
+  if (t.floatData) return { name: t.name, dims: t.dims, dataType: 1, floatData: t.floatData };
   if (t.ints) {
     return {
       name: t.name,

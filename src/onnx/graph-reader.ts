@@ -208,7 +208,9 @@ function lazyValues(def: OpDef<unknown>, operands: Operand[], attrs: unknown, sh
       memo = (def.evaluate as NonNullable<OpDef<unknown>['evaluate']>)(operands, attrs, shapes);
       return memo;
     } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(`computing its value: ${e.message}`);
+      // said once, at the node that asked, however deep the chain of folded values
+      if (e instanceof ShapeError && !e.message.startsWith('computing its value'))
+        throw new ShapeError(`computing its value: ${e.message}`);
       throw e;
     }
   };

@@ -12,6 +12,7 @@ import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
 import { numel, ShapeError, type Tensor } from '../ops/op.ts';
+import { withFoldBudget } from '../ops/tensor.ts';
 import { readControl } from './control.ts';
 import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts';
 import { bindInputs, declaredInfo } from './inputs.ts';
@@ -81,6 +82,10 @@ function opsetsOf(m: ModelProto, fail: (msg: string) => never): Map<string, numb
 }
 
 export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult {
+  return withFoldBudget(() => importBudgeted(bytes, opts));
+}
+
+function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   const file = opts.file;
   const fail = (msg: string): never => {
     throw new ImportError(`${file}: ${msg}`);

@@ -66,6 +66,25 @@ function rawValues(t: TensorProto, dataType: number): number[] {
   return kind.read(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer);
 }
 
+/** The typed field an element type's values are stored in (when not in raw_data), and how many it holds. */
+function typedField(t: TensorProto, dataType: number): { field: string; count: number } | undefined {
+  switch (dataType) {
+    case DT.FLOAT:
+      return { field: 'float_data', count: t.floatData?.length ?? 0 };
+    case DT.DOUBLE:
+      return { field: 'double_data', count: t.doubleData?.length ?? 0 };
+    case DT.INT64:
+      return { field: 'int64_data', count: t.int64Data?.length ?? 0 };
+    case DT.UINT64:
+    case DT.UINT32:
+      return { field: 'uint64_data', count: t.uint64Data?.length ?? 0 };
+    case DT.STRING:
+      return { field: 'string_data', count: t.stringData?.length ?? 0 };
+    default:
+      return RAW.has(dataType) ? { field: 'int32_data', count: t.int32Data?.length ?? 0 } : undefined;
+  }
+}
+
 function typedValues(t: TensorProto, dataType: number): number[] {
   switch (dataType) {
     case DT.FLOAT:
@@ -105,6 +124,15 @@ export function constantOf(t: TensorProto): Constant {
     throw new ShapeError(
       `tensor ${name}holds ${t.rawData.length} bytes of data for dims [${dims.join(', ')}] (${numel(dims) * bytes} ` +
         `expected)`,
+    );
+  }
+  const external = t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0;
+  const stored = t.rawData?.length ? undefined : typedField(t, dataType);
+  // a tensor's params are what the file stores: dims with fewer values would count weights that do not exist
+  if (!external && stored && stored.count !== numel(dims)) {
+    throw new ShapeError(
+      `tensor ${name}has dims [${dims.join(', ')}] (${numel(dims)} values) but its ${stored.field} holds ` +
+        `${stored.count === 0 ? 'none' : stored.count}; a tensor stores every value its dims declare`,
     );
   }
   let memo: Tensor | undefined;

@@ -43,8 +43,9 @@ export const reduce: OpDef<ReduceAttrs> = {
     const f = {
       mean: (ys: number[]) => ys.reduce((p, q) => p + q, 0) / ys.length,
       sum: (ys: number[]) => ys.reduce((p, q) => p + q, 0),
-      max: (ys: number[]) => Math.max(...ys),
-      min: (ys: number[]) => Math.min(...ys),
+      // a loop, not a spread: a reduction over 2^18 elements would overflow the call stack
+      max: (ys: number[]) => ys.reduce((p, q) => Math.max(p, q), Number.NEGATIVE_INFINITY),
+      min: (ys: number[]) => ys.reduce((p, q) => Math.min(p, q), Number.POSITIVE_INFINITY),
       prod: (ys: number[]) => ys.reduce((p, q) => p * q, 1),
     }[a.fn];
     return [generate(out, v.type, (i) => f(acc[i]))];

@@ -42,9 +42,44 @@ export function broadcastIndex(from: Shape, out: Shape): (flat: number) => numbe
 /** Fold limit: a constant bigger than this is not shape arithmetic and is not computed. */
 export const MAX_FOLDED_ELEMENTS = 1 << 22;
 
+/**
+ * Folding's budget for one model: the elements computed across the whole graph and the time spent
+ * computing them, so that a small file cannot chain many tensors of the allowed size into minutes
+ * and gigabytes. The importer runs under it.
+ */
+export const FOLD_BUDGET = { elements: 1 << 24, ms: 5000 };
+const budget = { elements: Number.POSITIVE_INFINITY, ms: Number.POSITIVE_INFINITY };
+
+/** Run `f` (an import) under a fresh budget; outside it nothing is charged against a limit. */
+export function withFoldBudget<T>(f: () => T): T {
+  budget.elements = FOLD_BUDGET.elements;
+  budget.ms = FOLD_BUDGET.ms;
+  try {
+    return f();
+  } finally {
+    budget.elements = Number.POSITIVE_INFINITY;
+    budget.ms = Number.POSITIVE_INFINITY;
+  }
+}
+
+const overBudget = (what: string) =>
+  new ShapeError(
+    `folding constants would ${what} across the graph (the budget for shape arithmetic); this graph ` +
+      'computes large constants, which no exporter writes',
+  );
+
+function charge(elements: number, ms = 0): void {
+  budget.elements -= elements;
+  budget.ms -= ms;
+  if (budget.elements < 0)
+    throw overBudget(`compute more than ${FOLD_BUDGET.elements.toLocaleString('en-US')} elements`);
+  if (budget.ms < 0) throw overBudget(`take more than ${FOLD_BUDGET.ms / 1000} s`);
+}
+
 export function tensor(dims: Shape, type: ValueType, data: number[]): Tensor {
   if (data.length !== numel(dims))
     throw new ShapeError(`internal: ${data.length} values for dims [${dims.join(', ')}]`);
+  charge(data.length);
   return { dims, type, data };
 }
 
@@ -54,7 +89,11 @@ export function generate(dims: Shape, type: ValueType, at: (flat: number) => num
   if (n > MAX_FOLDED_ELEMENTS) {
     throw new ShapeError(`a constant of ${n} elements is too large to compute (limit ${MAX_FOLDED_ELEMENTS})`);
   }
-  return { dims, type, data: Array.from({ length: n }, (_, i) => at(i)) };
+  charge(n);
+  const start = performance.now();
+  const data = Array.from({ length: n }, (_, i) => at(i));
+  charge(0, performance.now() - start);
+  return { dims, type, data };
 }
 
 /** Flat offset of a multi-index under the given strides. */
