@@ -6,14 +6,23 @@
  * from which the committed JSON Schema (configs/schema/machine-profile.schema.json) is generated.
  */
 import { z } from 'zod';
-import { KERNEL_CLASSES, PARAMS } from './classes.ts';
+import { LIMITS } from '../limits.ts';
+import { KERNEL_CLASSES, type KernelClass, PARAMS } from './classes.ts';
 
 export const PROFILE_VERSION = 2;
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
+/**
+ * Every number within what a machine can be (a microcontroller to a data-centre accelerator), so
+ * that a hand-edited profile cannot make a prediction infinite, NaN or zero: a coefficient in ms per
+ * unit of work at most 10^6, a rate from 10^-3 to 10^7 of its unit.
+ */
+const range = (min: number, max: number) => z.number().min(min).max(max);
+const rate = range(1e-3, 1e7);
+const coefficient = range(0, 1e6);
+const count = z.number().int().nonnegative().max(1e9);
+const text = z.string().max(256);
 const paramSet = z.strictObject(
-  Object.fromEntries(PARAMS.map((p) => [p, nonNegative])) as Record<(typeof PARAMS)[number], typeof nonNegative>,
+  Object.fromEntries(PARAMS.map((p) => [p, coefficient])) as Record<(typeof PARAMS)[number], typeof coefficient>,
 );
 
 /** See classes.ts: time = overhead + compute·work + narrow·work/width + memory·(bytes / bandwidth(bytes)). */
@@ -23,62 +32,69 @@ const classFit = z.strictObject({
   lo: paramSet,
   hi: paramSet,
   /** bootstrap draws of the parameters (in `params` order): prediction intervals come from them */
-  draws: z.array(z.array(nonNegative).length(PARAMS.length)).max(64),
+  draws: z.array(z.array(coefficient).length(PARAMS.length)).max(64),
   /** kernels the class was fitted on */
-  samples: z.number().int().positive(),
+  samples: count.positive(),
   /** median |predicted / measured - 1| over those kernels */
-  medianAbsError: nonNegative,
+  medianAbsError: coefficient,
 });
 export type ClassFit = z.infer<typeof classFit>;
 
 export const machineProfileSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: text.optional(),
   netcostProfile: z.literal(PROFILE_VERSION),
-  created: z.string(),
+  created: text,
   machine: z.strictObject({
-    cpu: z.string(),
-    cores: z.number().int().positive(),
-    platform: z.string(),
-    node: z.string(),
-    onnxruntime: z.string(),
-    threads: z.number().int().positive(),
+    cpu: text,
+    cores: z.number().int().positive().max(1e5),
+    platform: text,
+    node: text,
+    onnxruntime: text,
+    threads: z.number().int().positive().max(LIMITS.threads),
     graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']),
   }),
   /** what calibration saw of the engine: its NCHWc channel block (0: none) and the kernel kinds it ran */
   engine: z.strictObject({
-    nchwcBlock: z.number().int().nonnegative(),
-    kinds: z.array(z.string()),
+    nchwcBlock: z.number().int().nonnegative().max(1024),
+    kinds: z.array(text).max(1000),
   }),
   /** the highest GFLOP/s a convolution or GEMM reached (the roofline's peak, for reports) */
-  peakGflops: positive,
+  peakGflops: rate,
   /** GB/s by working-set size (bytes a kernel reads and writes), increasing sizes */
   bandwidth: z
-    .array(z.strictObject({ bytes: positive, gbps: positive }))
+    .array(z.strictObject({ bytes: range(1, 2 ** 60), gbps: rate }))
     .min(2)
+    .max(64)
     .refine((a) => a.every((p, i) => i === 0 || p.bytes > a[i - 1].bytes), 'sizes must increase'),
   /**
    * fixed models timed beside every calibration model: a compute-bound one (two 3x3 convolutions)
    * and a memory-bound one (ReLUs over 4 MiB), their medians, and how far the machine drifted
    * from the first third of the calibration to the last (the larger of the two)
    */
-  probe: z.strictObject({ ms: positive, memoryMs: positive, drift: z.number() }),
+  probe: z.strictObject({ ms: rate, memoryMs: rate, drift: range(-10, 10) }),
   /** a run's fixed cost (the harness around a one-element model) */
-  runOverheadMs: nonNegative,
+  runOverheadMs: coefficient,
   /** whole-model time = runOverheadMs + the kernels' times + (input and output bytes) / ioGbps */
-  ioGbps: positive,
+  ioGbps: rate,
   /** profiled kernel time -> unprofiled: ms = kernelScale · (kernel ms - perKernelMs) */
-  profiler: z.strictObject({ kernelScale: positive, perKernelMs: nonNegative }),
-  classes: z.partialRecord(z.enum(KERNEL_CLASSES), classFit),
+  profiler: z.strictObject({ kernelScale: range(1e-3, 1e3), perKernelMs: coefficient }),
+  // an object of optional keys, not a record: a record would drop a key named __proto__ silently
+  classes: z.strictObject(
+    Object.fromEntries(KERNEL_CLASSES.map((c) => [c, classFit.optional()])) as Record<
+      KernelClass,
+      z.ZodOptional<typeof classFit>
+    >,
+  ),
   /**
    * what a kernel pays beyond its class's time for touching the caller's buffers: ms per MiB read
    * from a model input and written to a model output (a fresh output buffer faults its pages in)
    */
-  edges: z.strictObject({ inputMsPerMiB: nonNegative, outputMsPerMiB: nonNegative }),
+  edges: z.strictObject({ inputMsPerMiB: coefficient, outputMsPerMiB: coefficient }),
   /** how well the model explains the calibration kernels, all classes together */
-  fit: z.strictObject({ kernels: z.number().int().nonnegative(), medianAbsError: nonNegative }),
+  fit: z.strictObject({ kernels: count, medianAbsError: coefficient }),
   calibration: z.strictObject({
-    seconds: nonNegative,
-    models: z.number().int().nonnegative(),
+    seconds: coefficient,
+    models: count,
     quick: z.boolean(),
   }),
 });

@@ -5,7 +5,7 @@
  * an interval from the bootstrap draws of every class's parameters.
  */
 import { quantile } from '../measure/stats.ts';
-import { type Bandwidth, featuresOf, type KernelClass, PARAMS } from './classes.ts';
+import { type Bandwidth, featuresOf, KERNEL_CLASSES, type KernelClass, PARAMS } from './classes.ts';
 import { dot } from './fit.ts';
 import { bandwidthAt, type ClassFit, type MachineProfile } from './machine.ts';
 import type { PlannedKernel } from './plan.ts';
@@ -100,6 +100,10 @@ function fitFor(p: MachineProfile, c: KernelClass): { fit: ClassFit; as: KernelC
   }
   return undefined;
 }
+
+/** Kernel classes the profile cannot price: no fit of their own nor of a class they borrow from. */
+export const unpricedClasses = (p: MachineProfile): KernelClass[] =>
+  KERNEL_CLASSES.filter((c) => fitFor(p, c) === undefined);
 
 const paramVector = (f: ClassFit) => PARAMS.map((k) => f.params[k]);
 

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.ts';
 import { readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { type MachineProfile, machineProfileSchema, PROFILE_VERSION } from './machine.ts';
+import { unpricedClasses } from './model.ts';
 
 /** The profile `calibrate` writes and `--predict` reads when no `--profile` is given. */
 export const defaultProfilePath = (): string => join(envPaths('netcost', { suffix: '' }).cache, 'machine-profile.json');
@@ -37,7 +38,7 @@ export function readProfile(path: string | undefined): MachineProfile {
   } catch (e) {
     if (path === undefined)
       throw new UsageError(
-        `no machine profile at ${file}: run 'netcost calibrate' once on this machine (about 15 s), ` +
+        `no machine profile at ${file}: run 'netcost calibrate' once on this machine (about 50 s; --quick 5 s), ` +
           'or give one made elsewhere with --profile FILE',
         { cause: e },
       );
@@ -58,6 +59,13 @@ export function readProfile(path: string | undefined): MachineProfile {
     const issue = r.error.issues[0];
     throw new UsageError(
       `${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}; run 'netcost calibrate' again`,
+    );
+  }
+  const unpriced = unpricedClasses(r.data);
+  if (unpriced.length) {
+    throw new UsageError(
+      `${file}: field classes: no fit for ${unpriced.map((c) => `'${c}'`).join(', ')} nor for a class it may borrow ` +
+        "from, so its kernels would be predicted at 0 ms; run 'netcost calibrate' again",
     );
   }
   return r.data;
