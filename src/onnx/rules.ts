@@ -12,8 +12,9 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { NetcostError } from '../errors.ts';
 import { OP_CATEGORIES } from '../ops/op.ts';
-import { ExprError, evaluate } from '../spec/expr.ts';
+import { ExprError, parseExpression, variablesOf } from '../spec/expr.ts';
 import { readUserFile } from '../util/fs.ts';
+import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
 import { knowsOp } from './readers/index.ts';
 import { type CostRule, type CostRules, ruleKey } from './rule-eval.ts';
@@ -46,49 +47,62 @@ const allowed = (name: string, withOutputs: boolean): boolean => {
   return !!m && (withOutputs || !m[1].startsWith('out')) && TENSOR_FIELDS.includes(m[2]);
 };
 
-/** Check an expression when the rules load: its names, then its syntax on stand-in values. */
+/**
+ * Check an expression when the rules load: its syntax and functions (parsing), and each name it
+ * uses. Values are the node's, known only when a node is costed: no stand-in values are tried, so
+ * `in0.numel // (in0.h - 1)` loads, and a division by zero is an error at the node that causes it.
+ */
 function checkExpression(value: string | number, where: string, withOutputs: boolean): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) throw new NetcostError(`${where}: ${value} is not a count >= 0`, 2);
     return;
   }
-  const names = value.match(/[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g) ?? [];
-  const functions = new Set(['min', 'max', 'floor', 'ceil', 'round', 'abs', 'roundTo', 'divisible']);
-  const scope: Record<string, number | number[]> = Object.create(null);
-  for (const n of names) {
-    if (functions.has(n)) continue;
+  let names: Map<string, boolean>;
+  try {
+    names = variablesOf(parseExpression(value));
+  } catch (e) {
+    if (e instanceof ExprError) throw new NetcostError(`${where}: ${e.message}`, 2);
+    throw e;
+  }
+  for (const [n, indexed] of names) {
+    const outs = withOutputs ? ', out0 (out), out1...' : '';
     if (!allowed(n, withOutputs)) {
-      const outs = withOutputs ? ', out0 (out), out1...' : '';
       throw new NetcostError(
         `${where}: unknown name '${n}' in '${value}'; use in0, in1...${outs} with .n .c .h .w .rank .numel .dims[i], ` +
           'or attr.<name>',
         2,
       );
     }
-    // an attribute is a number or a list: the expression's own use (an index after it) says which
-    const indexed = new RegExp(`${n.replace(/\./g, '\\.')}\\s*\\[`).test(value);
-    scope[n] = n.endsWith('.dims') || (n.startsWith('attr.') && indexed) ? [1, 1, 1, 1, 1, 1, 1, 1] : 1;
+    const list = n.endsWith('.dims');
+    if (!n.startsWith('attr.') && list !== indexed) {
+      throw new NetcostError(
+        `${where}: '${n}' in '${value}' is ${list ? 'a list; index it: .dims[i]' : 'a number; it has no index'}`,
+        2,
+      );
+    }
+  }
+}
+
+/** The rules file's data: JSON, or YAML whose every error (a duplicate key, an unclosed bracket) is refused. */
+function parseRulesText(file: string, text: string): unknown {
+  if (/\.json$/i.test(file)) return parseJsonText(text, (problem) => new NetcostError(`${file}: ${problem}`, 2));
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+    throw new NetcostError(`${file}: not valid YAML${at} (${err.code.toLowerCase().replaceAll('_', ' ')})`, 2);
   }
   try {
-    evaluate(value, scope);
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    if (e instanceof ExprError) throw new NetcostError(`${where}: ${e.message}`, 2);
-    throw e;
+    throw new NetcostError(`${file}: YAML aliases expand too far (${(e as Error).message}); write the values out`, 2);
   }
 }
 
 /** Read and validate a rules file (YAML or JSON): one clean error naming the rule on any problem. */
 export function loadRules(file: string): CostRules {
   const text = readUserFile(file, 'rules file', 4 << 20).toString('utf8');
-  let data: unknown;
-  try {
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parseDocument(text).toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new NetcostError(
-      `${file}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
-      2,
-    );
-  }
+  const data = parseRulesText(file, text);
   const r = fileSchema.safeParse(data);
   if (!r.success) {
     const i = r.error.issues[0];

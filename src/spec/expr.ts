@@ -95,8 +95,19 @@ function tokenize(src: string): Tok[] {
   return out;
 }
 
-/** Evaluate one expression (without the `${}`) in a scope of numeric variables. */
-export function evaluate(src: string, scope: Scope): number {
+/** An expression parsed: evaluated many times (a spec's repeats, a rule per node) without parsing again. */
+export type Expr =
+  | { k: 'num'; v: number }
+  | { k: 'var'; name: string; index?: Expr }
+  | { k: 'call'; fn: string; args: Expr[] }
+  | { k: 'unary'; op: string; x: Expr }
+  | { k: 'binary'; op: string; l: Expr; r: Expr }
+  | { k: 'cond'; c: Expr; a: Expr; b: Expr };
+
+const COMPARISONS = ['==', '!=', '<', '<=', '>', '>='];
+
+/** Parse one expression (without the `${}`): syntax and function names are checked here, values later. */
+export function parseExpression(src: string): Expr {
   if (src.length > MAX_EXPRESSION_LENGTH) {
     throw new ExprError(
       `an expression of ${src.length} characters is longer than the ${MAX_EXPRESSION_LENGTH} allowed`,
@@ -116,133 +127,62 @@ export function evaluate(src: string, scope: Scope): number {
       depth--;
     }
   };
-  const peek = () => toks[p];
-  const isOp = (v: string) => toks[p]?.t === 'op' && toks[p].v === v;
+  const isOp = (...vs: string[]) => {
+    const t = toks[p];
+    return t?.t === 'op' && vs.includes(t.v);
+  };
   const expect = (v: string) => {
     if (!isOp(v)) throw new ExprError(`expected '${v}' in expression '${src}'`);
     p++;
   };
-  const truthy = (x: number) => x !== 0 && !Number.isNaN(x);
-
-  function ternary(): number {
-    return nested(ternary1);
-  }
-  function ternary1(): number {
-    const c = or();
-    if (isOp('?')) {
+  const takeOp = () => (toks[p++] as { t: 'op'; v: string }).v;
+  /** a left-associative level: operands from `next`, joined by `ops` */
+  const level = (ops: string[], next: () => Expr) => (): Expr => {
+    let l = next();
+    while (isOp(...ops)) {
+      const op = takeOp();
+      l = { k: 'binary', op, l, r: next() };
+    }
+    return l;
+  };
+  const ternary = (): Expr =>
+    nested(() => {
+      const c = or();
+      if (!isOp('?')) return c;
       p++;
       const a = ternary();
       expect(':');
-      const b = ternary();
-      return truthy(c) ? a : b;
-    }
-    return c;
-  }
-  function or(): number {
-    let l = and();
-    while (isOp('||')) {
-      p++;
-      const r = and();
-      l = truthy(l) || truthy(r) ? 1 : 0;
-    }
-    return l;
-  }
-  function and(): number {
-    let l = cmp();
-    while (isOp('&&')) {
-      p++;
-      const r = cmp();
-      l = truthy(l) && truthy(r) ? 1 : 0;
-    }
-    return l;
-  }
-  function cmp(): number {
-    let l = add();
-    for (;;) {
-      const t = peek();
-      if (t?.t !== 'op' || !['==', '!=', '<', '<=', '>', '>='].includes(t.v)) return l;
-      p++;
-      const r = add();
-      switch (t.v) {
-        case '==':
-          l = l === r ? 1 : 0;
-          break;
-        case '!=':
-          l = l !== r ? 1 : 0;
-          break;
-        case '<':
-          l = l < r ? 1 : 0;
-          break;
-        case '<=':
-          l = l <= r ? 1 : 0;
-          break;
-        case '>':
-          l = l > r ? 1 : 0;
-          break;
-        default:
-          l = l >= r ? 1 : 0;
+      return { k: 'cond', c, a, b: ternary() };
+    });
+  const unary = (): Expr =>
+    nested(() => {
+      if (isOp('-', '+', '!')) {
+        const op = takeOp();
+        return { k: 'unary', op, x: unary() };
       }
-    }
-  }
-  function add(): number {
-    let l = mul();
-    while (isOp('+') || isOp('-')) {
-      const o = toks[p++].v;
-      const r = mul();
-      l = o === '+' ? l + r : l - r;
-    }
-    return l;
-  }
-  function mul(): number {
-    let l = unary();
-    while (isOp('*') || isOp('/') || isOp('//') || isOp('%')) {
-      const o = toks[p++].v;
-      const r = unary();
-      if ((o === '/' || o === '//' || o === '%') && r === 0)
-        throw new ExprError(`division by zero in expression '${src}'`);
-      l = o === '*' ? l * r : o === '/' ? l / r : o === '//' ? Math.floor(l / r) : l % r;
-    }
-    return l;
-  }
-  function unary(): number {
-    return nested(unary1);
-  }
-  function unary1(): number {
-    if (isOp('-')) {
+      const b = atom();
+      if (!isOp('**')) return b;
       p++;
-      return -unary();
-    }
-    if (isOp('+')) {
-      p++;
-      return unary();
-    }
-    if (isOp('!')) {
-      p++;
-      return truthy(unary()) ? 0 : 1;
-    }
-    return power();
-  }
-  function power(): number {
-    const b = atom();
-    if (isOp('**')) {
-      p++;
-      return b ** unary();
-    }
-    return b;
-  }
-  function atom(): number {
+      return { k: 'binary', op: '**', l: b, r: unary() };
+    });
+  const mul = level(['*', '/', '//', '%'], unary);
+  const add = level(['+', '-'], mul);
+  const cmp = level(COMPARISONS, add);
+  const and = level(['&&'], cmp);
+  const or = level(['||'], and);
+
+  function atom(): Expr {
     const t = toks[p++];
     if (!t) throw new ExprError(`unexpected end of expression '${src}'`);
-    if (t.t === 'num') return t.v;
+    if (t.t === 'num') return { k: 'num', v: t.v };
     if (t.t === 'id') {
       if (isOp('(')) {
         p++;
-        const fn = Object.hasOwn(FUNCTIONS, t.v) ? FUNCTIONS[t.v] : undefined;
-        if (!fn)
+        if (!Object.hasOwn(FUNCTIONS, t.v))
           throw new ExprError(
             `unknown function '${t.v}' in expression '${src}' (known: ${Object.keys(FUNCTIONS).join(', ')})`,
           );
-        const args: number[] = [];
+        const args: Expr[] = [];
         if (!isOp(')')) {
           args.push(ternary());
           while (isOp(',')) {
@@ -251,22 +191,13 @@ export function evaluate(src: string, scope: Scope): number {
           }
         }
         expect(')');
-        return fn(...args);
+        return { k: 'call', fn: t.v, args };
       }
-      if (!Object.hasOwn(scope, t.v)) {
-        const known = Object.keys(scope).sort().join(', ');
-        throw new ExprError(`unknown variable '${t.v}' in expression '${src}' (defined here: ${known || 'none'})`);
-      }
-      const v = scope[t.v];
-      if (typeof v === 'number') return v;
-      if (!isOp('[')) throw new ExprError(`'${t.v}' is a list in expression '${src}'; index it: ${t.v}[0]`);
+      if (!isOp('[')) return { k: 'var', name: t.v };
       p++;
-      const k = ternary();
+      const index = ternary();
       expect(']');
-      if (!Number.isInteger(k) || k < 0 || k >= v.length) {
-        throw new ExprError(`index ${k} of '${t.v}' (${v.length} values) in expression '${src}'`);
-      }
-      return v[k];
+      return { k: 'var', name: t.v, index };
     }
     if (t.v === '(') {
       const v = ternary();
@@ -276,9 +207,124 @@ export function evaluate(src: string, scope: Scope): number {
     throw new ExprError(`unexpected '${t.v}' in expression '${src}'`);
   }
 
-  const v = ternary();
+  const e = ternary();
   if (p !== toks.length) throw new ExprError(`unexpected '${(toks[p] as Tok).v}' in expression '${src}'`);
-  return v;
+  return e;
+}
+
+/** The variables an expression names, each with whether it is indexed (a list) or not (a number). */
+export function variablesOf(e: Expr, out = new Map<string, boolean>()): Map<string, boolean> {
+  switch (e.k) {
+    case 'num':
+      break;
+    case 'var':
+      out.set(e.name, e.index !== undefined || out.get(e.name) === true);
+      if (e.index) variablesOf(e.index, out);
+      break;
+    case 'call':
+      for (const a of e.args) variablesOf(a, out);
+      break;
+    case 'unary':
+      variablesOf(e.x, out);
+      break;
+    case 'binary':
+      variablesOf(e.l, out);
+      variablesOf(e.r, out);
+      break;
+    case 'cond':
+      for (const x of [e.c, e.a, e.b]) variablesOf(x, out);
+  }
+  return out;
+}
+
+const truthy = (x: number) => x !== 0 && !Number.isNaN(x);
+
+/**
+ * An expression's value in a scope. `a ? b : c`, `&&` and `||` evaluate only the side they need,
+ * so `attr.k == 0 ? 0 : 10 / attr.k` is 0 when k is 0, not a division by zero.
+ */
+export function evaluateExpr(e: Expr, scope: Scope, src: string): number {
+  const ev = (x: Expr): number => evaluateExpr(x, scope, src);
+  switch (e.k) {
+    case 'num':
+      return e.v;
+    case 'var': {
+      if (!Object.hasOwn(scope, e.name)) {
+        const known = Object.keys(scope).sort().join(', ');
+        throw new ExprError(`unknown variable '${e.name}' in expression '${src}' (defined here: ${known || 'none'})`);
+      }
+      const v = scope[e.name];
+      if (e.index === undefined) {
+        if (typeof v === 'number') return v;
+        throw new ExprError(`'${e.name}' is a list in expression '${src}'; index it: ${e.name}[0]`);
+      }
+      if (typeof v === 'number') throw new ExprError(`'${e.name}' is a number in expression '${src}'; it has no index`);
+      const k = ev(e.index);
+      if (!Number.isInteger(k) || k < 0 || k >= v.length) {
+        throw new ExprError(`index ${k} of '${e.name}' (${v.length} values) in expression '${src}'`);
+      }
+      return v[k];
+    }
+    case 'call':
+      return FUNCTIONS[e.fn](...e.args.map(ev));
+    case 'unary': {
+      const x = ev(e.x);
+      return e.op === '-' ? -x : e.op === '+' ? x : truthy(x) ? 0 : 1;
+    }
+    case 'cond':
+      return truthy(ev(e.c)) ? ev(e.a) : ev(e.b);
+    case 'binary':
+      if (e.op === '&&') return truthy(ev(e.l)) && truthy(ev(e.r)) ? 1 : 0;
+      if (e.op === '||') return truthy(ev(e.l)) || truthy(ev(e.r)) ? 1 : 0;
+      return binary(e.op, ev(e.l), ev(e.r), src);
+  }
+}
+
+function binary(op: string, l: number, r: number, src: string): number {
+  if ((op === '/' || op === '//' || op === '%') && r === 0)
+    throw new ExprError(`division by zero in expression '${src}'`);
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '//':
+      return Math.floor(l / r);
+    case '%':
+      return l % r;
+    case '**':
+      return l ** r;
+    case '==':
+      return l === r ? 1 : 0;
+    case '!=':
+      return l !== r ? 1 : 0;
+    case '<':
+      return l < r ? 1 : 0;
+    case '<=':
+      return l <= r ? 1 : 0;
+    case '>':
+      return l > r ? 1 : 0;
+    default:
+      return l >= r ? 1 : 0;
+  }
+}
+
+/** Parsed expressions by source: a spec's repeats and a rule's nodes evaluate the same text many times. */
+const parsed = new Map<string, Expr>();
+
+/** Evaluate one expression (without the `${}`) in a scope of numeric variables. */
+export function evaluate(src: string, scope: Scope): number {
+  let e = parsed.get(src);
+  if (!e) {
+    e = parseExpression(src);
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(src, e);
+  }
+  return evaluateExpr(e, scope, src);
 }
 
 /** A numeric spec value: a number, `$var` or `${expr}`. */

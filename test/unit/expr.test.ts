@@ -17,6 +17,18 @@ describe('expression language', () => {
     expect(evaluate('stride == 1 && inC == out', { stride: 1, inC: 24, out: 24 })).toBe(1);
     expect(evaluate('!(g > 1) || 0', { g: 3 })).toBe(0);
   });
+  it('evaluates only the side of ?:, && and || it needs', () => {
+    expect(evaluate('k == 0 ? 0 : 10 / k', { k: 0 })).toBe(0);
+    expect(evaluate('k == 0 ? 0 : 10 / k', { k: 4 })).toBe(2.5);
+    expect(evaluate('k != 0 && 10 / k > 1', { k: 0 })).toBe(0);
+    expect(evaluate('k == 0 || 10 / k > 1', { k: 0 })).toBe(1);
+    // the side not taken may even name what the scope lacks
+    expect(evaluate('1 ? 2 : missing', {})).toBe(2);
+    expect(() => evaluate('k != 0 || 10 / k', { k: 0 })).toThrow(/division by zero/);
+  });
+  it('reads numbers with exponents', () => {
+    expect(evaluate('1e3 + 2.5E-1', {})).toBe(1000.25);
+  });
   it('has the functions specs need', () => {
     expect(evaluate('max(1, 2, 3) + min(4, 5)', {})).toBe(7);
     expect(evaluate('roundTo(100, 8)', {})).toBe(104); // 12.5 rounds up

@@ -100,7 +100,7 @@ describe('rules are validated when they load: one clean error naming the rule', 
     [
       'a function that is not the language',
       'op: Foo\ncategory: elementwise\nflops: valueOf(1)',
-      /unknown name 'valueOf'/,
+      /unknown function 'valueOf'/,
     ],
     [
       'a syntax error',
@@ -120,6 +120,25 @@ describe('rules are validated when they load: one clean error naming the rule', 
     ],
     ['an unknown field', 'op: Foo\ncategory: view\nflop: 3', /rules\[0\]: Unrecognized key: "flop"/],
   ])('%s', (_, yaml, pattern) => bad(yaml, pattern));
+  it('a duplicate YAML key is refused, not read as the last value', () => {
+    expect(() => loadRules(rulesFile('rules:\n  - op: Foo\n    category: view\n    op: Bar\n'))).toThrow(
+      /rules\d+\.yaml: not valid YAML at line 4, column 5 \(duplicate key\)/,
+    );
+  });
+  it('an unclosed flow mapping is refused', () => {
+    expect(() => loadRules(rulesFile('rules:\n  - { op: Foo, category: view\n'))).toThrow(/not valid YAML at line/);
+  });
+  it('a list used as a number, or a number indexed, is refused at load', () => {
+    bad('op: Foo\ncategory: view\nflops: in0.dims * 2', /'in0\.dims' in 'in0\.dims \* 2' is a list/);
+    bad('op: Foo\ncategory: view\nflops: in0.c[0]', /'in0\.c' in 'in0\.c\[0\]' is a number/);
+  });
+  it.each([
+    ['a divisor that is 0 only for some shapes', 'in0.numel // (in0.h - 1)'],
+    ['a guarded division', 'attr.k == 0 ? 0 : 10 / attr.k'],
+    ['a number with an exponent', '1e3 * in0.numel'],
+  ])('%s loads: values are checked on the node, not on stand-ins', (_, flops) => {
+    expect(loadRules(rule(`op: Foo\ncategory: view\nflops: "${flops}"`)).get('Foo')?.flops).toBe(flops);
+  });
   it('two rules for one op', () => {
     expect(() =>
       loadRules(rulesFile('rules:\n  - { op: Foo, category: view }\n  - { op: Foo, category: view }\n')),
