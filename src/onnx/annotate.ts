@@ -96,6 +96,7 @@ const NODE_METADATA = 9;
 /** Node metadata_props came with IR version 10 (ONNX 1.16). */
 const NODE_METADATA_IR = 10;
 const MARK = 'netcost: ';
+const isNetcostKey = (key: string) => key.startsWith('netcost.');
 
 const n0 = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const pct = (x: number, t: number) => (t > 0 ? `${((100 * x) / t).toFixed(1)}%` : '0%');
@@ -179,13 +180,15 @@ function describe(
   };
 }
 
-/** A doc string with netcost's old annotation removed and the new one appended. */
-function mergeDoc(old: string, ours: string): string {
-  const kept = old
-    .split('\n\n')
-    .filter((part) => !part.startsWith(MARK))
-    .join('\n\n');
-  return kept ? `${kept}\n\n${ours}` : ours;
+/**
+ * A doc string with netcost's annotation appended. An earlier one is replaced only where netcost
+ * wrote it: the last paragraph, in a file netcost annotated before; a user's own paragraph that
+ * happens to start with "netcost: " is theirs and stays.
+ */
+function mergeDoc(old: string, ours: string, annotatedBefore: boolean): string {
+  const parts = old === '' ? [] : old.split('\n\n');
+  if (annotatedBefore && parts.at(-1)?.startsWith(MARK)) parts.pop();
+  return [...parts, ours].join('\n\n');
 }
 
 /**
@@ -206,12 +209,15 @@ export function annotateOnnx(bytes: Uint8Array, r: CostReport, version: string):
     const own = fields(bytes, s, e);
     const old = own.find((x) => x.field === NODE_DOC && x.body);
     const { doc, props } = describe(names[index++], layers, r);
-    const keep = own.filter((x) => x.field !== NODE_DOC && !(x.field === NODE_METADATA && isOurs(x, () => true)));
+    // the node's own metadata stays; netcost's keys from an earlier annotation are replaced
+    const keep = own.filter((x) => x.field !== NODE_DOC && !(x.field === NODE_METADATA && isOurs(x, isNetcostKey)));
     const payload = concat([
       ...keep.map((x) => bytes.subarray(x.start, x.end)),
       lengthDelimited(
         NODE_DOC,
-        enc.encode(mergeDoc(old ? dec.decode(bytes.subarray(...(old.body as [number, number]))) : '', doc)),
+        enc.encode(
+          mergeDoc(old ? dec.decode(bytes.subarray(...(old.body as [number, number]))) : '', doc, annotatedBefore),
+        ),
       ),
       ...(ir >= NODE_METADATA_IR ? props.map(([k, v]) => stringEntry(NODE_METADATA, k, v)) : []),
     ]);
@@ -223,6 +229,7 @@ export function annotateOnnx(bytes: Uint8Array, r: CostReport, version: string):
     const key = fields(bytes, ...x.body).find((k) => k.field === 1 && k.body);
     return !!key && ours(dec.decode(bytes.subarray(...(key.body as [number, number]))));
   };
+  const annotatedBefore = top.some((f) => f.field === MODEL_METADATA && isOurs(f, (k) => k === 'netcost.annotated'));
   const graph = (f: Field): Uint8Array => {
     const [s, e] = f.body as [number, number];
     const parts = fields(bytes, s, e).map((x) =>

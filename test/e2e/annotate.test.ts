@@ -110,4 +110,71 @@ describe('netcost annotate', () => {
       /annotate takes an \.onnx file; for a spec, run `netcost export shufflenet-v2-0\.5x -o FILE --annotate`/,
     );
   });
+
+  describe("the user's own node metadata and doc paragraphs are kept", () => {
+    const varint = (n: number): number[] => (n < 128 ? [n] : [(n % 128) | 128, ...varint(Math.floor(n / 128))]);
+    const ld = (field: number, body: Uint8Array) =>
+      Buffer.concat([Buffer.from([field * 8 + 2, ...varint(body.length)]), body]);
+    const str = (s: string) => Buffer.from(s, 'utf8');
+    const entry = (k: string, v: string) => ld(9, Buffer.concat([ld(1, str(k)), ld(2, str(v))]));
+    /** A one-Relu model whose node also holds `extra` (raw fields), at this IR version. */
+    function model(irVersion: number, extra: Buffer): Uint8Array {
+      const bytes = onnxModel({
+        nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'act' }],
+        inputs: [{ name: 'x', dims: [1, 3, 4, 4] }],
+        outputs: ['y'],
+        irVersion,
+      });
+      const top = fields(bytes);
+      const g = top.find((f) => f.field === 7) as { start: number; end: number; body: [number, number] };
+      const parts = fields(bytes, ...g.body).map((f) =>
+        f.field === 1 && f.body
+          ? ld(1, Buffer.concat([bytes.subarray(...f.body), extra]))
+          : bytes.subarray(f.start, f.end),
+      );
+      const graph = ld(7, Buffer.concat(parts));
+      return Buffer.concat(top.map((f) => (f.field === 7 ? graph : bytes.subarray(f.start, f.end))));
+    }
+    const nodeOf = (bytes: Uint8Array) => {
+      const g = fields(bytes).find((f) => f.field === 7)?.body as [number, number];
+      const n = fields(bytes, ...g).find((f) => f.field === 1)?.body as [number, number];
+      return fields(bytes, ...n).map((f) => ({
+        field: f.field,
+        text: f.body ? Buffer.from(bytes.subarray(...f.body)) : null,
+      }));
+    };
+    const annotateTwice = (bytes: Uint8Array) => {
+      const rep = analyze(importOnnx(bytes, { file: 'm.onnx' }).graph);
+      const once = annotateOnnx(bytes, rep, 'test');
+      return [once, annotateOnnx(once, rep, 'test')];
+    };
+
+    it.each([9, 10])('metadata_props the node had (IR %i) survive annotation, twice', (ir) => {
+      const mine = entry('author', 'me');
+      const [once, twice] = annotateTwice(model(ir, mine));
+      for (const out of [once, twice]) {
+        const props = nodeOf(out).filter((f) => f.field === 9);
+        expect(props.some((f) => f.text?.equals(mine.subarray(2)))).toBe(true);
+        // ours (op, params, madds, flops, memoryAccess and the two shares) come once, however many
+        // times the file is annotated, and only where the IR version has node metadata
+        expect(props.length).toBe(ir >= 10 ? 1 + 7 : 1);
+      }
+      expect(Buffer.from(twice).equals(Buffer.from(once))).toBe(true);
+    });
+
+    it('a doc paragraph of the user starting with "netcost: " stays; ours is replaced, not repeated', () => {
+      const doc = 'netcost: keep this note of mine\n\nanother paragraph';
+      const [once, twice] = annotateTwice(model(8, ld(6, str(doc))));
+      for (const out of [once, twice]) {
+        const text =
+          nodeOf(out)
+            .find((f) => f.field === 6)
+            ?.text?.toString('utf8') ?? '';
+        const paragraphs = text.split('\n\n');
+        expect(paragraphs.slice(0, 2)).toEqual(['netcost: keep this note of mine', 'another paragraph']);
+        expect(paragraphs).toHaveLength(3);
+        expect(paragraphs[2]).toMatch(/^netcost: relu \(elementwise\): params 0/);
+      }
+    });
+  });
 });
