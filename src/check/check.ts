@@ -2,7 +2,7 @@
  * `check`: current costs against committed baselines. Exact by default; per-metric tolerances
  * (percent) are opt-in. Added and removed models and layers are findings of their own.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyze, SCHEMA_VERSION } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
@@ -11,7 +11,7 @@ import type { Graph, View } from '../graph/types.ts';
 import type { BenchTarget } from '../measure/bench.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import { type InputBinding, type Source, sourceGraph } from '../pipeline.ts';
-import { withLock, writeFileAtomic } from '../util/fs.ts';
+import { ensureFolder, withLock, writeFileAtomic } from '../util/fs.ts';
 import {
   type BaselineStore,
   baselineFile,
@@ -156,7 +156,7 @@ export interface CheckResult {
 export async function check(sources: Source[], opts: CheckOptions): Promise<CheckResult> {
   if (!opts.update) return checkUnlocked(sources, opts);
   // an update reads, merges and writes the baseline: one at a time, or a second run's models are lost
-  mkdirSync(dirname(resolve(opts.baseline)), { recursive: true });
+  ensureFolder(dirname(resolve(opts.baseline)));
   return withLock(opts.baseline, () => checkUnlocked(sources, opts));
 }
 
@@ -273,11 +273,11 @@ function writeBaselines(store: BaselineStore, current: Map<string, ModelBaseline
   if (store.kind === 'file') {
     const merged = new Map(explicit ? store.models : []);
     for (const [k, v] of current) merged.set(k, v);
-    mkdirSync(dirname(store.path), { recursive: true });
-    writeFileAtomic(store.path, serializeFile([...merged.values()]));
+    ensureFolder(dirname(store.path));
+    writeFileAtomic(store.path, serializeFile([...merged.values()]), { replacesInput: true });
     return [store.path];
   }
-  mkdirSync(store.path, { recursive: true });
+  ensureFolder(store.path);
   const removed = explicit ? [] : [...store.models.keys()].filter((name) => !current.has(name));
   const total = current.size + removed.length;
   try {
@@ -285,7 +285,7 @@ function writeBaselines(store: BaselineStore, current: Map<string, ModelBaseline
       const file = baselineFile(store.path, name);
       const text = `${serializeModel(b)}\n`;
       if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
-      writeFileAtomic(file, text);
+      writeFileAtomic(file, text, { replacesInput: true });
       written.push(file);
     }
     for (const name of removed) {

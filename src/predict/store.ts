@@ -3,12 +3,11 @@
  * equivalents on macOS and Windows, by env-paths), so that `--predict` works after one
  * `netcost calibrate`; `--profile FILE` reads one made anywhere (on a target board, say).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
-import { readUserFile, writeFileAtomic } from '../util/fs.ts';
+import { ensureFolder, readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { type MachineProfile, machineProfileSchema, PROFILE_VERSION } from './machine.ts';
 import { unpricedClasses } from './model.ts';
@@ -20,11 +19,7 @@ export const defaultProfilePath = (): string => join(envPaths('netcost', { suffi
 export const profileJsonSchema = (): unknown => z.toJSONSchema(machineProfileSchema, { target: 'draft-2020-12' });
 
 export function writeProfile(p: MachineProfile, path = defaultProfilePath()): string {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch {
-    // writeFileAtomic names the folder in its message
-  }
+  ensureFolder(dirname(path));
   writeFileAtomic(path, `${JSON.stringify(p, null, 2)}\n`);
   return path;
 }

@@ -2,11 +2,30 @@
  * Files from and for the user. Reading: only regular files (never a FIFO, a device or a folder),
  * and never more than a size no model reaches. Writing: whole or not at all (a temporary file
  * beside the target's real path, then rename), except through a character device such as
- * /dev/null, which is written as it is; a FIFO, a socket or a folder is refused.
+ * /dev/null, which is written as it is; a FIFO, a socket or a folder is refused, and so is a file
+ * this process read as input (`report m.onnx -o m.onnx` would replace the model with its report).
+ * A temporary file left by a killed run is removed by the next write to the same target.
  */
-import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+
+/** The files read as input in this process, by identity (device and inode: links and symlinks alike). */
+const inputs = new Map<string, string>();
+const identity = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
 
 const reason = (e: unknown) => {
   const code = (e as NodeJS.ErrnoException).code;
@@ -24,6 +43,7 @@ export function readUserFile(path: string, what: string, maxBytes: number): Buff
       );
     }
     size = st.size;
+    inputs.set(identity(st), path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${path}: cannot read the ${what} (${reason(e)})`);
@@ -45,7 +65,12 @@ const writeError = (path: string, e: unknown) =>
     { cause: e },
   );
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export interface WriteOptions {
+  /** the target may be a file this process read (a baseline being updated) */
+  replacesInput?: boolean;
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
   let target = path;
   try {
     const st = statSync(path);
@@ -56,11 +81,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (!st.isFile()) {
       throw new UsageError(`${path}: is ${st.isDirectory() ? 'a folder' : 'a FIFO or socket'}; give a file to write`);
     }
+    const read = inputs.get(identity(st));
+    if (read !== undefined && !opts.replacesInput) {
+      throw new UsageError(
+        `${path}: is ${read === path ? 'an input of this command' : `the input ${read}`}; writing there would ` +
+          'replace it: give another output file',
+      );
+    }
     target = realpathSync(path); // a symlink: replace the file it points to, keep the link
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(path, e);
   }
+  removeOrphans(target);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, data, { flag: 'wx' });
@@ -71,12 +104,69 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Temporary files of `target` left by runs that no longer exist (killed mid-write). */
+function removeOrphans(target: string): void {
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return; // the write itself will say what is wrong with the folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    const p = join(dirname(target), name);
+    if (lstatSync(p, { throwIfNoEntry: false })?.isFile()) rmSync(p, { force: true });
+  }
+}
+
+/** A folder to write into, made if missing; a read-only or blocked path is one clear error. */
+export function ensureFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    throw new UsageError(
+      `${path}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
+        'check that its parent is a writable folder',
+      { cause: e },
+    );
+  }
+}
+
+/** Where a path really is: symlinks resolved (a dangling one to the file it will create). */
+function realTarget(path: string): string {
+  let p = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync(p);
+    } catch {
+      const st = lstatSync(p, { throwIfNoEntry: false });
+      if (!st?.isSymbolicLink()) break;
+      p = resolve(dirname(p), readlinkSync(p));
+    }
+  }
+  try {
+    return join(realpathSync(dirname(p)), basename(p));
+  } catch {
+    return p;
+  }
+}
+
 /**
  * Run `f` holding `<path>.lock`: concurrent runs writing one baseline are serialised, the second
  * fails cleanly. A lock left by a process that no longer runs is taken over.
  */
 export async function withLock<T>(path: string, f: () => Promise<T>): Promise<T> {
-  const lock = `${path}.lock`;
+  // keyed by where the file really is: a symlink and its target take one lock
+  const lock = `${realTarget(path)}.lock`;
+  const st = lstatSync(lock, { throwIfNoEntry: false });
+  if (st && !st.isFile()) {
+    throw new UsageError(
+      `${lock}: is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a lock netcost wrote; remove it`,
+    );
+  }
   const take = () => {
     const fd = openSync(lock, 'wx');
     writeFileSync(fd, String(process.pid));
@@ -86,7 +176,12 @@ export async function withLock<T>(path: string, f: () => Promise<T>): Promise<T>
     take();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(lock, e);
-    const text = readFileSync(lock, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(lock, 'utf8');
+    } catch (e2) {
+      throw writeError(lock, e2);
+    }
     const holder = Number(text);
     // an empty lock was created a moment ago and its pid is being written: it is live
     if (text.trim() === '' || !Number.isInteger(holder) || holder <= 0 || alive(holder)) {
