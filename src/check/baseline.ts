@@ -34,42 +34,44 @@ export interface ModelBaseline {
   latency?: { reference: string; ratio: number; threads: number };
 }
 
-const counts = z.strictObject({ params: z.number(), madds: z.number(), flops: z.number(), memoryAccess: z.number() });
-const view = z.strictObject({
-  totals: counts,
-  layers: z.array(
-    z.strictObject({
-      name: z.string(),
-      params: z.number(),
-      madds: z.number(),
-      flops: z.number(),
-      memoryAccess: z.number(),
-    }),
-  ),
-});
+/** a count as netcost writes it: a whole number >= 0 (a hand-edited -5 or 1.5 is no baseline) */
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const counts = z.strictObject({ params: count, madds: count, flops: count, memoryAccess: count });
+const view = z.strictObject({ totals: counts, layers: z.array(z.strictObject({ name: z.string(), ...counts.shape })) });
 const modelFields = {
   model: z.string(),
   file: z.string(),
-  input: z.array(z.number()),
-  latency: z.strictObject({ reference: z.string(), ratio: z.number().positive(), threads: z.number() }).optional(),
+  input: z.array(z.number().int().positive()),
+  latency: z
+    .strictObject({
+      reference: z.string(),
+      ratio: z.number().positive().max(1e9),
+      threads: z.number().int().positive(),
+    })
+    .optional(),
 };
-/** A model's baseline as each schema version writes it; version 1 called the original view `spec`. */
-const models = {
-  1: z
-    .strictObject({ ...modelFields, views: z.strictObject({ spec: view, deploy: view }) })
-    .transform(({ views, ...m }) => ({ ...m, views: { original: views.spec, deploy: views.deploy } })),
-  2: z.strictObject({ ...modelFields, views: z.strictObject({ original: view, deploy: view }) }),
+const VIEWS_OF = {
+  1: z.strictObject({ spec: view, deploy: view }).transform((v) => ({ original: v.spec, deploy: v.deploy })),
+  2: z.strictObject({ original: view, deploy: view }),
 };
-type Version = keyof typeof models;
+type Version = keyof typeof VIEWS_OF;
+/** A model's entry; in a per-model file it also carries the schema version (and nothing else). */
+const modelSchema = (version: Version, inFile: boolean) =>
+  z.strictObject({
+    ...(inFile ? { schemaVersion: z.literal(version) } : {}),
+    ...modelFields,
+    views: VIEWS_OF[version],
+  });
 
-/** Validate a per-model file (`single: false`) or a single file of all models, by its own schemaVersion. */
 function parseBaseline(data: unknown, single: boolean) {
   const v = z.object({ schemaVersion: z.union([z.literal(1), z.literal(BASELINE_VERSION)]) }).safeParse(data);
   if (!v.success) return v;
-  const model = models[v.data.schemaVersion as Version];
+  const version = v.data.schemaVersion as Version;
   return single
-    ? z.strictObject({ schemaVersion: z.number(), models: z.array(model) }).safeParse(data)
-    : z.object({ schemaVersion: z.number() }).and(model).safeParse(data);
+    ? z
+        .strictObject({ schemaVersion: z.literal(version), models: z.array(modelSchema(version, false)) })
+        .safeParse(data)
+    : modelSchema(version, true).safeParse(data);
 }
 
 /** The four compared metrics of a layer or total, and nothing else. */

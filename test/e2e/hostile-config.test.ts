@@ -133,3 +133,37 @@ describe('which config counts', () => {
     expect(JSON.parse(r.stdout).findings).toEqual([{ kind: 'model-added', model: 'shufflenet-v2-0.5x' }]);
   });
 });
+
+describe('baselines as netcost writes them, and flags as numbers are written', () => {
+  const record = (base: string) => {
+    const r = run(['check', 'shufflenet-v2-0.5x', '--baseline', base, '--update']);
+    expect(r.code, r.stderr).toBe(0);
+    return join(base, 'shufflenet-v2-0.5x.json');
+  };
+  it.each([
+    ['an unknown top-level key', (t: string) => t.replace('{\n', '{\n  "extra": 1,\n'), /Unrecognized key: "extra"/],
+    ['a count of -5', (t: string) => t.replace(/"params":\d+/, '"params":-5'), /params: Too small/],
+    ['a count of 1.5', (t: string) => t.replace(/"madds":\d+/, '"madds":1.5'), /madds: Invalid input: expected int/],
+  ])('%s is no baseline', (_, edit, pattern) => {
+    const base = join(dir, `bl-${_.replace(/\W/g, '')}`);
+    const f = record(base);
+    writeFileSync(f, edit(readFileSync(f, 'utf8')));
+    expectClean(run(['check', 'shufflenet-v2-0.5x', '--baseline', base]), pattern);
+  });
+
+  it('export --seed above 2^32 - 1 is refused, not wrapped to another seed', () => {
+    expectClean(
+      run(['export', 'shufflenet-v2-0.5x', '--seed', '4294967297', '-o', join(dir, 's.onnx')]),
+      /--seed '4294967297' is not a whole number from 0 to 4,294,967,295/,
+    );
+  });
+
+  it.each([
+    ['--runs', '0x10'],
+    ['--runs', '1e3'],
+    ['--warmup', ' 8'],
+    ['--threads', '+2'],
+  ])('bench %s %j is not a count', (flag, v) =>
+    expectClean(run(['bench', 'shufflenet-v2-0.5x', flag, v]), /is not a whole number from/),
+  );
+});

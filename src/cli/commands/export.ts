@@ -1,9 +1,8 @@
-import { UsageError } from '../../errors.ts';
 import { exportOnnx } from '../../onnx/export.ts';
 import { graphOf } from '../../pipeline.ts';
 import { resolveModel } from '../../spec/load.ts';
 import { writeFileAtomic } from '../../util/fs.ts';
-import { parseShape, parseView } from '../options.ts';
+import { parsePositiveInt, parseShape, parseView } from '../options.ts';
 import { annotatedBytes } from './annotate.ts';
 
 declare const VERSION: string;
@@ -17,9 +16,8 @@ export interface ExportFlags {
 }
 
 export async function exportCommand(model: string, o: ExportFlags): Promise<void> {
-  const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new UsageError(`--seed '${o.seed}' is not a whole number of 0 or more`);
+  // the generator's state is 32 bits: a larger seed would wrap while the metadata records it as typed
+  const seed = parsePositiveInt('--seed', o.seed, 0, 2 ** 32 - 1);
   const g = graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) });
   let bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
   if (o.annotate) bytes = (await annotatedBytes(bytes, o.output, { file: o.output })).bytes;
