@@ -1,5 +1,6 @@
 /** Reporters for `bench` results. */
 import type { BenchResult, LayerTiming } from '../measure/bench.ts';
+import { mdText } from '../util/text.ts';
 import { corr, count, csvLine, fixed, mdTable, type Units, unitHead } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -149,7 +150,7 @@ export function renderBench(r: BenchResult, format: Format, units: Units = 'auto
   const table = (h: string[], rs: string[][], align?: ('l' | 'r')[]) =>
     md ? mdTable(h, rs, align) : textTable(h, rs, align);
   const parts: string[] = md
-    ? [`### netcost bench: ${r.model}`, '', ...benchHeader(r).map((x) => `- ${x}`)]
+    ? [`### netcost bench: ${mdText(r.model)}`, '', ...benchHeader(r).map((x) => `- ${mdText(x)}`)]
     : benchHeader(r);
   if (pl) {
     const align = head.map((_, i) => (i < 2 ? 'l' : 'r') as 'l' | 'r');

@@ -1,5 +1,6 @@
 /** Reporters for `check`: a diff a reviewer reads in ten seconds, and a PR-comment summary. */
 import type { CheckResult, Finding } from '../check/check.ts';
+import { mdCode, mdText } from '../util/text.ts';
 import { int, mdTable } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -69,7 +70,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function renderCheck(r: CheckResult, format: Format): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const md = format === 'md';
-  const code = (s: string) => (md ? `\`${s}\`` : s);
+  const code = (s: string) => (md ? mdCode(s) : s);
+  const names = (xs: string[]) => (md ? xs.map(mdText) : xs).join(', ');
   // a model without a baseline is said in words, not as a table row of dashes
   const fresh = r.findings.filter((f) => f.kind === 'model-added').map((f) => f.model);
   const diff: CheckResult = { ...r, findings: r.findings.filter((f) => f.kind !== 'model-added') };
@@ -92,7 +94,7 @@ export function renderCheck(r: CheckResult, format: Format): string {
       : [
           n ? `${plural(n, 'change')} in ${plural(models, 'model')} against ${code(r.baseline)}` : '',
           fresh.length && !r.updated.length ? `${plural(fresh.length, 'model')} without a baseline` : '',
-          fresh.length && r.updated.length ? `recorded ${plural(fresh.length, 'new model')} (${fresh.join(', ')})` : '',
+          fresh.length && r.updated.length ? `recorded ${plural(fresh.length, 'new model')} (${names(fresh)})` : '',
           matching > 0 ? `${matching} matching` : '',
         ]
           .filter(Boolean)
@@ -114,15 +116,14 @@ export function renderCheck(r: CheckResult, format: Format): string {
   if (fresh.length && !r.updated.length) {
     lines.push(
       '',
-      `No baseline yet for ${fresh.join(', ')} in ${code(r.baseline)}; record it with ${code(r.updateCommand)}.`,
+      `No baseline yet for ${names(fresh)} in ${code(r.baseline)}; record it with ${code(r.updateCommand)}.`,
     );
   }
   if (n && !r.updated.length) {
     lines.push('', `If the change is intended, run ${code(r.updateCommand)} and commit the baseline.`);
   }
   if (r.updated.length) {
-    const shown =
-      r.updated.slice(0, 5).join(', ') + (r.updated.length > 5 ? `, ... (${r.updated.length - 5} more)` : '');
+    const shown = names(r.updated.slice(0, 5)) + (r.updated.length > 5 ? `, ... (${r.updated.length - 5} more)` : '');
     lines.push(`${md ? '\n' : ''}updated ${plural(r.updated.length, 'baseline file')}: ${shown}`);
   }
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { type CostReport, SCHEMA_VERSION } from '../cost/analyze.ts';
 import type { LatencyOf } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import { spearman } from '../measure/stats.ts';
+import { mdText } from '../util/text.ts';
 import { corr, costCells, costHead, count, csvLine, fixed, mdTable, pct, ratio, shape, type Units } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -266,7 +267,7 @@ export function renderCompare(
     const parts = ['### netcost compare', '', mdTable(head, rows)];
     if (stageNames.length) parts.push('', '#### By stage: MAdds / MAC (elements)', '', mdTable(sHead, sRows));
     parts.push('', '#### By category: share of MAdds / MAC', '', mdTable(cHead, cRows));
-    parts.push('', ...notes.map((x) => `- ${x}`));
+    parts.push('', ...notes.map((x) => `- ${mdText(x)}`));
     return `${parts.join('\n')}\n`;
   }
   const parts = [

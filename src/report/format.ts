@@ -1,6 +1,6 @@
 /** Number and shape formatting shared by every reporter. */
 import type { Shape } from '../graph/types.ts';
-import { printable } from '../util/text.ts';
+import { mdText } from '../util/text.ts';
 
 /** Whole number with thousands separators (without Intl, whose first use costs ~20 ms). */
 export function int(n: number): string {
@@ -81,7 +81,7 @@ export const csvLine = (fields: (string | number)[]): string => fields.map(csvFi
 /** Markdown table. */
 export function mdTable(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
   const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
-  const esc = (s: string) => printable(s).replace(/\|/g, '\\|');
+  const esc = mdText;
   return [
     `| ${head.map(esc).join(' | ')} |`,
     `|${a.map((x) => (x === 'l' ? ' --- ' : ' ---: ')).join('|')}|`,

@@ -1,6 +1,7 @@
 /** Reporter for `guidelines`. */
 import type { GuidelineResult } from '../guidelines/guidelines.ts';
 import type { MeasureEnv } from '../measure/env.ts';
+import { mdText } from '../util/text.ts';
 import { fixed, mdTable, mega } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -25,7 +26,7 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
       `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
       `network (rows of one width timed interleaved). Paper speeds are its ${'own platform'} figures; compare the ` +
       `relative columns, not the absolute ones.`;
-    parts.push(md ? `_${line}_` : line);
+    parts.push(md ? `_${mdText(line)}_` : line);
   }
   for (const g of r.results) {
     const hasBound = g.rows.some((x) => x.macLowerBound !== undefined);
@@ -70,14 +71,14 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
     const title = `${g.id} (paper ${g.table}, paper figures from ${g.platform}): ${g.claim}`;
     parts.push(
       '',
-      md ? `### ${title}` : title,
+      md ? `### ${mdText(title)}` : title,
       ...(md ? [''] : []),
       md ? mdTable(head, rows, align) : textTable(head, rows, align),
     );
-    if (g.verdict) parts.push('', md ? `**${g.verdict}**` : g.verdict);
-    if (g.platformNote) parts.push('', g.platformNote);
+    if (g.verdict) parts.push('', md ? `**${mdText(g.verdict)}**` : g.verdict);
+    if (g.platformNote) parts.push('', md ? mdText(g.platformNote) : g.platformNote);
   }
-  if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${w}`));
+  if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${md ? mdText(w) : w}`));
   parts.push(
     '',
     'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +

@@ -1,6 +1,7 @@
 /** A machine profile as a table: the machine, its bandwidth curve, and the fitted model per kernel class. */
 import { KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
 import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
+import { mdText } from '../util/text.ts';
 import { bytes, csvLine, fixed, mdTable } from './format.ts';
 import type { Format } from './report.ts';
 import { textTable } from './table.ts';
@@ -64,7 +65,8 @@ export function renderProfile(p: MachineProfile, format: Format, writtenTo?: str
     'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels',
     ...(writtenTo ? [`written to ${writtenTo}`] : []),
   ];
-  if (format === 'md') return `${summary.join('\n\n')}\n\n${mdTable(bwHead, bwRows)}\n${mdTable(head, rows)}`;
+  if (format === 'md')
+    return `${summary.map(mdText).join('\n\n')}\n\n${mdTable(bwHead, bwRows)}\n${mdTable(head, rows)}`;
   if (format === 'csv') {
     const fields = ['class', 'kernels', 'overhead_ms', 'compute_ms_per_unit', 'narrow', 'memory', 'median_abs_err'];
     const lines = fitted.map(([k, f]) =>

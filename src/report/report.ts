@@ -1,6 +1,7 @@
 /** `netcost report`: one model's per-layer costs as a table, JSON, CSV or Markdown. */
 import { type CostReport, intensity, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
 import type { PredictedReport, PredictionSummary } from '../predict/attach.ts';
+import { mdCode, mdText } from '../util/text.ts';
 import { costCells, costHead, csvLine, fixed, int, mdTable, mega, pct, shape, type Units } from './format.ts';
 import { legend } from './legend.ts';
 import { textTable } from './table.ts';
@@ -258,10 +259,10 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   const machine = prediction ? predictionLines(prediction) : [];
   const parts = md
     ? [
-        `### ${r.model}`,
+        `### ${mdText(r.model)}`,
         '',
-        `Input ${shape(r.input)}, view ${r.view}, dtype ${dtypeLabel(r)}, from \`${r.file}\`.`,
-        ...machine.flatMap((x) => ['', x]),
+        `Input ${shape(r.input)}, view ${r.view}, dtype ${dtypeLabel(r)}, from ${mdCode(r.file)}.`,
+        ...machine.flatMap((x) => ['', mdText(x)]),
         '',
         table('layer', rows),
       ]
@@ -274,6 +275,13 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   if (stages) parts.push(...section('By stage', table('layer', stages)));
   parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));
   parts.push(...section('By category', table('category', breakdownRows(r, 'byCategory'), false)));
-  parts.push('', summary, ...memoryLines(r), ...noteLines(r), '', ...legend(r).map((x) => (md ? `- ${x}` : x)));
+  // in Markdown every line of words is text: the names in notes (shared tensors, machines) render as written
+  const words = (x: string) => (md ? mdText(x) : x);
+  parts.push(
+    '',
+    ...[summary, ...memoryLines(r), ...noteLines(r)].map(words),
+    '',
+    ...legend(r).map((x) => (md ? `- ${mdText(x)}` : x)),
+  );
   return `${parts.join('\n')}\n`;
 }
