@@ -1,6 +1,7 @@
 /** netcost's programmatic API: the CLI is a thin layer over these calls. */
 
 export { type CheckOptions, type CheckResult, check, type Finding } from './check/check.ts';
+export { findConfig, type ProjectConfig } from './check/project.ts';
 export {
   analyze,
   type CostReport,
@@ -27,9 +28,11 @@ export {
   runGuidelines,
 } from './guidelines/guidelines.ts';
 export { type BenchOptions, type BenchResult, type BenchTarget, bench, benchMany } from './measure/bench.ts';
+export { annotateOnnx } from './onnx/annotate.ts';
 export { type ExportOptions, exportOnnx } from './onnx/export.ts';
 export { type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';
 export { withNodeNames } from './onnx/node-names.ts';
+export { loadRules } from './onnx/rules.ts';
 export { OPS } from './ops/index.ts';
 export {
   type CostOptions,
