@@ -9,6 +9,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import type { TraceEvent } from './profile.ts';
+import { aliasUnsafeNames, unalias, unaliasGraph } from './trace-names.ts';
 
 /** The first line of an error's message (onnxruntime's can run to pages). */
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
@@ -112,6 +113,8 @@ export class Runner {
     readonly feeds: Readonly<Record<string, Tensor>>,
     private readonly profileDir: string | undefined,
     private readonly what: string,
+    /** real names of the aliases a profiled model runs with (see trace-names.ts) */
+    private readonly aliases: readonly string[] = [],
   ) {}
 
   static async open(
@@ -122,9 +125,10 @@ export class Runner {
   ): Promise<Runner> {
     const o = await ort();
     const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'netcost-profile-')) : undefined;
+    const aliased = profileDir ? aliasUnsafeNames(model) : { bytes: model, names: [] };
     let session: InferenceSession;
     try {
-      session = await o.InferenceSession.create(model, {
+      session = await o.InferenceSession.create(aliased.bytes, {
         intraOpNumThreads: opts.threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
@@ -144,7 +148,7 @@ export class Runner {
     }
     const feeds: Record<string, Tensor> = {};
     for (const i of inputs) feeds[i.name] = inputTensor(o, i.type, i.shape);
-    return new Runner(session, feeds, profileDir, what);
+    return new Runner(session, feeds, profileDir, what, aliased.names);
   }
 
   /** One inference; returns its wall time in milliseconds. */
@@ -173,11 +177,14 @@ export class Runner {
       this.session.endProfiling();
       const files = readdirSync(this.profileDir).filter((f) => f.endsWith('.json'));
       const optimizedFile = join(this.profileDir, OPTIMIZED);
-      const optimized = existsSync(optimizedFile) ? readFileSync(optimizedFile) : undefined;
+      const written = existsSync(optimizedFile) ? readFileSync(optimizedFile) : undefined;
+      const optimized = written && unaliasGraph(written, this.aliases);
       if (files.length === 0) throw new NetcostError('onnxruntime wrote no profiler trace');
       const trace = join(this.profileDir, files.sort().at(-1) as string);
       try {
-        return { events: JSON.parse(readFileSync(trace, 'utf8')) as TraceEvent[], optimized };
+        const events = JSON.parse(readFileSync(trace, 'utf8')) as TraceEvent[];
+        for (const e of events) e.name = unalias(e.name, this.aliases);
+        return { events, optimized };
       } catch (e) {
         throw new NetcostError(`${this.what}: onnxruntime's profiler trace cannot be read (${firstLine(e)})`, 2, {
           cause: e,

@@ -81,3 +81,38 @@ describe('hostile names render as text', () => {
     expect(JSON.parse(r.stdout).layers.map((l: { name: string }) => l.name)).toEqual(NAMES.map(layerName));
   });
 });
+
+describe('names onnxruntime writes unescaped into its profiler trace', () => {
+  // a Conv, its bias Add and Relu fuse into one kernel named after them; quotes, backslashes and a
+  // control character in node and tensor names would make the trace unreadable JSON
+  const quoted = file(
+    'quoted.onnx',
+    onnxModel({
+      nodes: [
+        {
+          op: 'Conv',
+          name: 'c"onv',
+          inputs: ['x', 'w'],
+          outputs: ['t"1'],
+          attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+        },
+        { op: 'Relu', name: 'r\\elu', inputs: ['t"1'], outputs: ['t\\2'] },
+        { op: 'Sigmoid', name: 'sig\u0001', inputs: ['t\\2'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'w', dims: [16, 3, 3, 3] }],
+      inputs: [{ name: 'x', dims: [1, 3, 16, 16] }],
+      outputs: ['y'],
+    }),
+  );
+  it('bench --per-layer times every layer under its own name, all kernel time attributed', () => {
+    const r = run(['bench', quoted, '--per-layer', '--runs', '3', '--warmup', '1', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout).perLayer;
+    // the deploy view, as the engine runs it: the Relu is fused into the convolution's layer
+    expect(p.layers.map((l: { name: string }) => l.name)).toEqual(['c"onv', 'sig\u0001']);
+    expect(p.attributedShare).toBe(1);
+    expect(p.layers.every((l: { measuredMs: number }) => l.measuredMs > 0)).toBe(true);
+    // the blocked kernel is named after its output tensor, with a suffix: the real name comes back in it
+    expect(p.layers[0].kernels.join(' ')).toContain('t\\2_nchwc');
+  });
+});
