@@ -27,7 +27,7 @@ const hostileString = fc.oneof(
     weight: 2,
   },
   {
-    arbitrary: fc.constantFrom('*'.repeat(2000), '{a,b}'.repeat(300), '!(a|b)'.repeat(200), '[' + 'a-z'.repeat(400)),
+    arbitrary: fc.constantFrom('*'.repeat(2000), '{a,b}'.repeat(300), '!(a|b)'.repeat(200), `[${'a-z'.repeat(400)}`),
     weight: 1,
   },
   { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
@@ -111,7 +111,7 @@ const expr = fc.oneof(
       'in0.dims',
       'valueOf()',
       '1/0',
-      '('.repeat(200) + '1' + ')'.repeat(200),
+      `${'('.repeat(200)}1${')'.repeat(200)}`,
     ),
     weight: 2,
   },

@@ -6,8 +6,9 @@
 import { NetcostError } from '../errors.ts';
 import { bytesOf, DTYPE_BYTES, type Dtype, precisionOf } from '../graph/dtype.ts';
 import type { Graph, Layer, Shape, View } from '../graph/types.ts';
-import { type OpCategory, type OpCounts, opCounts } from '../ops/index.ts';
+import { type OpCounts, opCounts } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
+import { intensity, type LayerCost, type Totals } from './layer.ts';
 import { type StoredParams, storedParams } from './stored.ts';
 import { type Summary, summary } from './summary.ts';
 
@@ -18,34 +19,7 @@ import { type Summary, summary } from './summary.ts';
 export const SCHEMA_VERSION = 2;
 export type { Dtype } from '../graph/dtype.ts';
 export { DTYPE_BYTES } from '../graph/dtype.ts';
-
-export interface Totals {
-  params: number;
-  madds: number;
-  flops: number;
-  memoryAccess: number;
-  memoryAccessBytes: number;
-}
-
-export interface LayerCost extends Totals {
-  name: string;
-  op: string;
-  category: OpCategory;
-  inputShapes: Shape[];
-  outputShape: Shape;
-  /** only for ops with several outputs (split) */
-  outputShapes?: Shape[];
-  /** FLOPs per byte of memory access (0 for a view) */
-  intensity: number;
-  /** the groups enclosing the layer, outermost first */
-  path: string[];
-  fusedFrom?: string[];
-  /** imported files: the layer's precision (`int8`, `fp16`, `fp32->int8`) */
-  dtype?: string;
-  /** times it runs per inference when not once (a Loop body; 0: an If branch not counted); counts are per inference */
-  runs?: number;
-  [attr: string]: unknown;
-}
+export { intensity, type LayerCost, opLabel, type Totals } from './layer.ts';
 
 export interface GroupCost extends Totals {
   name: string;
@@ -88,24 +62,6 @@ function addTo(t: Totals, c: Totals): void {
   t.flops += c.flops;
   t.memoryAccess += c.memoryAccess;
   t.memoryAccessBytes += c.memoryAccessBytes;
-}
-export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flops / t.memoryAccessBytes : 0);
-
-/**
- * What a layer runs, as shown in tables: `conv+bn+relu` for a deploy-view layer that fused them;
- * `NonMaxSuppression (rule)` for an op costed by a user rule, `(no rule)` for one costed as 0.
- */
-export function opName(l: LayerCost): string {
-  if (typeof l.foreignOp === 'string') return `${l.foreignOp} (${l.op === 'custom' ? 'rule' : 'no rule'})`;
-  return l.fusedFrom
-    ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+')
-    : l.op;
-}
-
-/** The op as a row shows it: with how often it runs when not once (a Loop body's `conv (x1,000)`). */
-export function opLabel(l: LayerCost): string {
-  const runs = l.runs === undefined ? '' : l.runs === 0 ? ' (not counted)' : ` (x${l.runs.toLocaleString('en-US')})`;
-  return `${opName(l)}${runs}`;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

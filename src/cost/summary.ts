@@ -8,8 +8,7 @@ import { bytesOf } from '../graph/dtype.ts';
 import type { Graph, Layer } from '../graph/types.ts';
 import { opDef } from '../ops/index.ts';
 import { numel } from '../ops/op.ts';
-import type { LayerCost, Totals } from './analyze.ts';
-import { opName } from './analyze.ts';
+import { type LayerCost, opName, type Totals } from './layer.ts';
 
 export interface Breakdown extends Totals {
   /** an op (`conv`, `NonMaxSuppression (rule)`) or a category (`pointwise-conv`) */

@@ -1,8 +1,7 @@
 /** The layer graph every later stage reads: a topologically ordered list of layers over named tensors. */
-import type { Activation } from '../ops/activation.ts';
-import type { OpCategory, ValueType } from '../ops/op.ts';
-import type { UnaryFn } from '../ops/unary.ts';
+
 import type { ElemType } from './dtype.ts';
+import type { Activation, OpCategory, UnaryFn, ValueType } from './kinds.ts';
 
 export type Shape = number[];
 export type Pair = [number, number];

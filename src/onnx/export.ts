@@ -3,14 +3,9 @@
  * onnx-proto's types out of the library's public declarations.
  */
 import type { Graph } from '../graph/types.ts';
-import { encodeModel, toModelProto } from './model-proto.ts';
+import { type ExportOptions, encodeModel, toModelProto } from './model-proto.ts';
 
-export interface ExportOptions {
-  seed?: number;
-  /** Add every layer's output as a graph output (for checking shapes against onnxruntime). */
-  exposeAll?: boolean;
-  producerVersion?: string;
-}
+export type { ExportOptions } from './model-proto.ts';
 
 /** Graph -> ONNX bytes. */
 export function exportOnnx(g: Graph, opts: ExportOptions = {}): Uint8Array {

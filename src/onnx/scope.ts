@@ -5,14 +5,26 @@
  */
 import type { ElemType } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
-import { ShapeError } from '../ops/op.ts';
+import { ShapeError, type Tensor } from '../ops/op.ts';
 import type { Constant } from './proto.ts';
-import type { InputView } from './readers/reader.ts';
 
 /**
  * A tensor the file stores (an initializer or a Constant node's value) that could be a weight:
  * more than one element, of a numeric type other than int64 (which holds shapes and indices).
  */
+/** A node's input as readers see it: its shape and type, and for a constant its value and stored origin. */
+export interface InputView {
+  name: string;
+  shape: Shape;
+  type: ElemType;
+  /** an initializer, a Constant node, or folded shape arithmetic */
+  isConst: boolean;
+  /** a constant's stored origin: the file's weight-like tensors it derives from (see scope.ts) */
+  stored: readonly StoredTensor[];
+  /** the value of a constant input (throws for a data input) */
+  value(): Tensor;
+}
+
 export interface StoredTensor {
   key: string;
   elements: number;

@@ -7,8 +7,8 @@
 import type { Layer } from '../graph/types.ts';
 import { inferShapes } from '../ops/index.ts';
 import { numel, ShapeError } from '../ops/op.ts';
-import type { Frame, ReadContext } from './graph-reader.ts';
 import { Attrs, type NodeProto } from './proto.ts';
+import type { Frame, ReadContext } from './read-context.ts';
 import type { TensorInfo } from './scope.ts';
 
 export const SEQUENCE_OPS = new Set([

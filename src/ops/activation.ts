@@ -3,6 +3,7 @@
  * deploy view's fusion and the ONNX reader and writer all derive.
  */
 
+import type { Activation } from '../graph/kinds.ts';
 import { helperName, ROLE } from '../graph/names.ts';
 import type { NoAttrs } from '../graph/types.ts';
 import { expectAnyRank, numel, type OnnxEmitter, type OpDef } from './op.ts';
@@ -21,10 +22,9 @@ export const ACTIVATIONS = {
   relu6: { flops: 2, words: 'max, min', onnx: { op: 'Clip', min: 0, max: 6 } },
   hardswish: { flops: 5, words: 'add 3, max, min, multiply by x, multiply by 1/6', onnx: { op: 'HardSwish' } },
   sigmoid: { flops: 4, words: 'negate, exp, add, divide', onnx: { op: 'Sigmoid' } },
-} as const satisfies Record<string, ActivationInfo>;
+} as const satisfies Record<Activation, ActivationInfo>;
 
-export type Activation = keyof typeof ACTIVATIONS;
-export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as [Activation, ...Activation[]];
+export { ACTIVATION_NAMES, type Activation } from '../graph/kinds.ts';
 export const isActivation = (op: string): op is Activation => Object.hasOwn(ACTIVATIONS, op);
 
 export function activation(kind: Activation): OpDef<NoAttrs> {

@@ -12,6 +12,8 @@
  *   the layer reads) plus elements written. Computed once for every op in src/cost/analyze.ts
  *   from `weightsRead`; pure views cost nothing.
  */
+
+import type { OpCategory, ValueType } from '../graph/kinds.ts';
 import type { OpAttrs, OpKind, Shape } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 
@@ -43,18 +45,7 @@ export interface EmitArgs<A> {
   outputShapes: Shape[];
 }
 
-/** Coarse op classes, as ShuffleNet V2's Figure 2 breaks down run time. */
-export const OP_CATEGORIES = [
-  'conv',
-  'pointwise-conv',
-  'depthwise-conv',
-  'linear',
-  'elementwise',
-  'data-movement',
-  'pooling',
-  'view',
-] as const;
-export type OpCategory = (typeof OP_CATEGORIES)[number];
+export { OP_CATEGORIES, type OpCategory, type ValueType } from '../graph/kinds.ts';
 
 /** A constant tensor's value, as constant folding computes it (int64 extremes become ±2^63). */
 export interface Tensor {
@@ -62,8 +53,6 @@ export interface Tensor {
   type: ValueType;
   data: number[];
 }
-/** Element types as folding needs them: integer division truncates, casts to int truncate. */
-export type ValueType = 'float' | 'int' | 'bool';
 
 /** An input of `evaluate`: its shape, and its value when it is a constant (computed on first use). */
 export interface Operand {

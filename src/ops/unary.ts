@@ -2,6 +2,7 @@
  * Element-wise ops of imported models without an op of their own. The table is the one home of
  * each function's FLOPs per element, its ONNX op type, and its value for constant folding.
  */
+import type { UnaryFn } from '../graph/kinds.ts';
 import type { UnaryAttrs } from '../graph/types.ts';
 import { expectAnyRank, numel, type OpDef, ShapeError } from './op.ts';
 import { generate } from './tensor.ts';
@@ -54,9 +55,9 @@ export const UNARY = {
   cast: { onnx: 'Cast', flops: 0, words: 'a copy', same: true },
   identity: { onnx: 'Identity', flops: 0, words: 'a copy', at: (x) => x, same: true },
   dropout: { onnx: 'Dropout', flops: 0, words: 'the identity at inference', at: (x) => x, same: true },
-} as const satisfies Record<string, UnaryInfo>;
+} as const satisfies Record<UnaryFn, UnaryInfo>;
 
-export type UnaryFn = keyof typeof UNARY;
+export type { UnaryFn } from '../graph/kinds.ts';
 
 const perElement = (Object.entries(UNARY) as [UnaryFn, UnaryInfo][])
   .map(([fn, u]) => `${fn} ${u.flops}${u.words ? ` (${u.words})` : ''}`)

@@ -10,19 +10,9 @@ import type { ElemType } from '../../graph/dtype.ts';
 import type { OpAttrs, OpKind, Shape } from '../../graph/types.ts';
 import { ShapeError, type Tensor } from '../../ops/op.ts';
 import type { Attrs } from '../proto.ts';
-import type { StoredTensor } from '../scope.ts';
+import type { InputView } from '../scope.ts';
 
-export interface InputView {
-  name: string;
-  shape: Shape;
-  type: ElemType;
-  /** an initializer, a Constant node, or folded shape arithmetic */
-  isConst: boolean;
-  /** a constant's stored origin: the file's weight-like tensors it derives from (see scope.ts) */
-  stored: readonly StoredTensor[];
-  /** the value of a constant input (throws for a data input) */
-  value(): Tensor;
-}
+export type { InputView } from '../scope.ts';
 
 export interface NodeView {
   opType: string;
