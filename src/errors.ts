@@ -3,10 +3,13 @@
  * or layer, and the fix, plus the process exit code. The CLI catches these in exactly one place
  * (src/cli/main.ts) and prints the message without a stack trace. Anything else is a bug.
  */
+import { printable } from './util/text.ts';
+
 export class NetcostError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 2, options?: { cause?: unknown }) {
-    super(message, options);
+    // one line by construction: a name from a file may hold a newline or a terminal escape
+    super(printable(message), options);
     this.name = 'NetcostError';
     this.exitCode = exitCode;
   }

@@ -8,14 +8,8 @@ import onnxProto from 'onnx-proto';
 import type { Graph, Shape } from '../graph/types.ts';
 import { emitOnnx, type OnnxEmitter } from '../ops/index.ts';
 import type { OnnxAttr } from '../ops/op.ts';
+import type { ExportOptions } from './export-options.ts';
 import { IR_VERSION, META, OPSET, structureMetadata } from './metadata.ts';
-
-export interface ExportOptions {
-  seed?: number;
-  /** Add every layer's output as a graph output (for checking shapes against onnxruntime). */
-  exposeAll?: boolean;
-  producerVersion?: string;
-}
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
