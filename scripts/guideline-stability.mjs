@@ -12,26 +12,27 @@ const n = Number(process.env.NETCOST_STABILITY_RUNS ?? 20);
 const kind = (v) =>
   /inconclusive/.test(v)
     ? 'inconclusive'
-    : /partly confirms/.test(v)
-      ? 'partly confirms'
+    : /does not show/.test(v)
+      ? 'does not show'
       : /confirms/.test(v)
         ? 'confirms'
-        : /does not show/.test(v)
-          ? 'does not show'
-          : /contradicts/.test(v)
-            ? 'contradicts'
-            : v;
+        : /contradicts/.test(v)
+          ? 'contradicts'
+          : v;
+/** a guideline and its construction (G3 is built two ways) */
+const label = (r) => `${r.id}${r.construction ? ` (${r.construction})` : ''}`;
 
-const tally = new Map(nc.GUIDELINE_IDS.map((id) => [id, new Map()]));
+const tally = new Map();
 const t0 = performance.now();
 for (let i = 0; i < n; i++) {
   const { results } = await nc.runGuidelines(nc.GUIDELINE_IDS, {});
   for (const r of results) {
     const k = kind(r.verdict);
-    const m = tally.get(r.id);
+    if (!tally.has(label(r))) tally.set(label(r), new Map());
+    const m = tally.get(label(r));
     m.set(k, (m.get(k) ?? 0) + 1);
   }
-  process.stderr.write(`run ${i + 1}/${n}: ${results.map((r) => `${r.id} ${kind(r.verdict)}`).join(', ')}\n`);
+  process.stderr.write(`run ${i + 1}/${n}: ${results.map((r) => `${label(r)} ${kind(r.verdict)}`).join(', ')}\n`);
 }
 console.log(
   `\n${n} runs of \`netcost guidelines\` at the defaults in ${((performance.now() - t0) / 60000).toFixed(1)} min`,

@@ -15,6 +15,7 @@ import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
 import { platformNote, predictRows } from './predicted.ts';
+import { MIN_ROUNDS, relativeSpeed, type TrendTest, trendTest } from './trend.ts';
 import type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
 
 export { platformNote, predictRows } from './predicted.ts';
@@ -26,6 +27,8 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G1: {
     id: 'G1',
     keyRow: '1to12',
+    expected: [3, 2, 1, 0],
+    hypothesis: 'speed falls as c1:c2 leaves 1:1',
     table: 'Table 1',
     file: 'g1.yaml',
     platform: 'ARM (Snapdragon 810, single thread)',
@@ -41,6 +44,8 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G2: {
     id: 'G2',
     keyRow: 'g8',
+    expected: [3, 2, 1, 0],
+    hypothesis: 'speed falls as g rises',
     table: 'Table 2',
     file: 'g2.yaml',
     platform: 'ARM (Snapdragon 810, single thread)',
@@ -56,8 +61,13 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G3: {
     id: 'G3',
     keyRow: '4parallel',
+    // fewer fragments run faster, and fragments in parallel cost more than as many in series:
+    // 1 > 2 in series > 4 in series = 2 in parallel > 4 in parallel
+    expected: [4, 3, 2, 2, 0],
+    hypothesis: 'speed falls with more fragments, more in parallel than in series',
     table: 'Table 3',
     file: 'g3.yaml',
+    alternative: { file: 'g3-aligned.yaml', construction: 'channels in multiples of 8', prefix: 'g3a' },
     platform: 'ARM (Snapdragon 810, single thread)',
     claim:
       'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
@@ -73,6 +83,8 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   G4: {
     id: 'G4',
     keyRow: 'none',
+    expected: [0, 1, 1, 2],
+    hypothesis: 'removing ReLU and shortcut speeds a block up',
     table: 'Table 4',
     file: 'g4.yaml',
     platform: 'ARM (Snapdragon 810, single thread)',
@@ -87,18 +99,23 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
   },
 };
 
-export const variantName = (g: GuidelineId, row: string, w: number) => `${g.toLowerCase()}-${row}-w${w + 1}`;
+export const variantName = (prefix: string, row: string, w: number) => `${prefix}-${row}-w${w + 1}`;
 
 export interface GuidelineResult {
   id: GuidelineId;
+  /** which construction of the rows, when the guideline has two (G3) */
+  construction?: string;
   table: string;
   claim: string;
+  hypothesis: string;
   platform: string;
   rows: GuidelineRow[];
-  /** Spearman rank correlation of measured and paper speeds over the rows, per width */
+  /** the hypothesis tested against chance, with its uncertainty over the timed rounds */
+  trend?: TrendTest;
+  /** the key row's speed relative to the first row, per width, with its 90% interval over rounds */
+  effect?: { value: number; low: number; high: number }[];
+  /** for comparison only: Spearman rank correlation of measured and paper speeds over the rows, per width */
   agreement?: number[];
-  /** how far the machine's noise could move the mean agreement (bootstrap over the timed runs) */
-  interval?: AgreementInterval;
   verdict?: string;
   /** with a machine profile: what the latency model says about this machine and the guideline */
   platformNote?: string;
@@ -107,15 +124,20 @@ export interface GuidelineResult {
 /** The networks of one guideline with their cost-model numbers (no timing). */
 export async function guidelineNetworks(
   id: GuidelineId,
+  /** the guideline's alternative construction (G3's), instead of its first */
+  alternative = false,
 ): Promise<{ def: GuidelineDef; graphs: Graph[][]; rows: GuidelineRow[] }> {
   const def = GUIDELINES[id];
-  const all = await resolveModels([join(packageRoot(), 'configs', 'guidelines', def.file)]);
+  const alt = alternative ? def.alternative : undefined;
+  if (alternative && !alt) throw new Error(`internal: ${id} has one construction`);
+  const prefix = alt?.prefix ?? id.toLowerCase();
+  const all = await resolveModels([join(packageRoot(), 'configs', 'guidelines', alt?.file ?? def.file)]);
   const graphs: Graph[][] = [];
   const rows: GuidelineRow[] = [];
   def.widths.forEach((width, w) => {
     const perWidth = def.rows.map((r) => {
-      const m = all.find((x) => x.name === variantName(id, r.key, w));
-      if (!m) throw new Error(`internal: ${def.file} has no variant ${variantName(id, r.key, w)}`);
+      const m = all.find((x) => x.name === variantName(prefix, r.key, w));
+      if (!m) throw new Error(`internal: ${alt?.file ?? def.file} has no variant ${variantName(prefix, r.key, w)}`);
       return m;
     });
     const built = perWidth.map((m) => buildGraph(m));
@@ -149,104 +171,44 @@ export async function guidelineNetworks(
   return { def, graphs, rows };
 }
 
-/** How sure the agreement is: a bootstrap over the timed runs. */
-export interface AgreementInterval {
-  /** 5th and 95th percentile of the mean rank correlation over resampled runs */
-  low: number;
-  high: number;
-  /** timed runs per network behind it */
-  runs: number;
-}
+const two = (x: number) => x.toFixed(2);
+const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
-/**
- * Resample each network's timed runs with replacement (seeded, so a verdict is reproducible from
- * its samples), recompute the medians, the rank correlation with the paper per width and their
- * mean: the spread of that mean is how much the machine's noise could move the verdict.
- * `samples[w][k]` are network k's runs at width w; `paper[w][k]` the paper's speed.
- */
-export function bootstrapAgreement(
-  samples: number[][][],
-  paper: number[][],
-  rounds = 1000,
-  seed = 1,
-): AgreementInterval {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b);
-    const m = v.length >> 1;
-    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-  };
-  const means: number[] = [];
-  for (let b = 0; b < rounds; b++) {
-    const perWidth = samples.map((nets, w) => {
-      const speeds = nets.map((runs) => 1 / median(runs.map(() => runs[Math.floor(rand() * runs.length)])));
-      return spearman(speeds, paper[w]);
-    });
-    const valid = perWidth.filter((x) => !Number.isNaN(x));
-    means.push(valid.reduce((a, x) => a + x, 0) / (valid.length || 1));
-  }
-  means.sort((a, b) => a - b);
-  const at = (q: number) => means[Math.min(means.length - 1, Math.floor(q * means.length))];
-  return { low: at(0.05), high: at(0.95), runs: Math.min(...samples.flat().map((r) => r.length)) };
-}
-
-/** One sentence: does this CPU confirm the paper's trend, and how strongly. */
+/** One sentence: what the test says of the guideline's own hypothesis here, and how large the effect is. */
 export function verdict(
   def: GuidelineDef,
-  rows: GuidelineRow[],
-  agreement: number[],
-  interval?: AgreementInterval,
+  t: TrendTest,
+  effect: GuidelineResult['effect'],
+  construction?: string,
 ): string {
-  const valid = agreement.filter((x) => !Number.isNaN(x));
-  const mean = valid.reduce((a, b) => a + b, 0) / (valid.length || 1);
-  const lastKey = def.keyRow;
-  const slow = rows.filter((r) => r.row === lastKey);
-  const ours = slow.map((r) => (r.relative ?? NaN).toFixed(2)).join('/');
-  const theirs = slow.map((r) => r.paperRelative.toFixed(2)).join('/');
-  const label = def.rows.find((r) => r.key === lastKey)!.label;
-  const off = agreement
-    .map((x, i) => [x, i] as const)
-    .filter(([x]) => !(x >= 0.3))
-    .map(([x, i]) => `${def.widths[i]} (${Number.isNaN(x) ? 'no order' : x.toFixed(2)})`);
-  const disagree = off.length && mean >= 0.3 ? `; the order departs from the paper's at ${off.join(', ')}` : '';
-  const sure = interval
-    ? ` (90% interval ${interval.low.toFixed(2)} to ${interval.high.toFixed(2)}, resampling the timed runs)`
-    : '';
-  const strength =
-    `mean rank correlation with the paper's speeds ${mean.toFixed(2)} over ${valid.length} widths${sure}; ` +
-    `${label} runs at ${ours} of the first row here, ${theirs} in the paper${disagree}`;
-  // with an interval, a verdict is given only when the noise cannot move it across a threshold
-  if (interval && crosses(interval)) {
-    // the interval narrows as 1/sqrt(runs): enough runs bring its edge on the threshold's side past it
-    const threshold = Math.abs(mean - 0.3) <= Math.abs(mean + 0.3) ? 0.3 : -0.3;
-    const margin = Math.max(0.05, Math.abs(mean - threshold));
-    const reach = mean >= threshold ? mean - interval.low : interval.high - mean;
-    const needed = Math.min(10_000, Math.max(interval.runs + 1, Math.ceil(interval.runs * (reach / margin) ** 2)));
-    return `${def.id}: inconclusive at this noise: about ${needed} runs per network would settle it (${strength}).`;
+  const label = def.rows.find((r) => r.key === def.keyRow)?.label ?? def.keyRow;
+  const key = def.rows.findIndex((r) => r.key === def.keyRow);
+  const ours = (effect ?? []).map((e) => `${two(e.value)} [${two(e.low)}-${two(e.high)}]`).join(' / ');
+  const theirs = def.widths.map((_, w) => two(def.rows[key].paper[w] / def.rows[0].paper[w])).join(' / ');
+  const test =
+    `rank correlation with the expected order ${two(t.statistic)} over ${t.perWidth.length} widths ` +
+    `(90% interval ${two(t.low)} to ${two(t.high)} resampling ${t.rounds} rounds), ${pText(t.p)} against ` +
+    `no trend${t.pReverse <= t.level ? ` (reversed: ${pText(t.pReverse)})` : ''} at level ${t.level}, the same ` +
+    `decision in ${Math.round(100 * t.stable)}% of resamples; a fixed order of the rows would match this well by ` +
+    `chance in ${Math.round(100 * t.pOrder)}%; ${label} runs at ${ours} of the first row here, ` +
+    `${theirs} in the paper`;
+  const who = `${def.id}${construction ? ` (${construction})` : ''}`;
+  const claim = `(${def.hypothesis})`;
+  switch (t.verdict) {
+    case 'confirms':
+      return `${who}: this CPU confirms the guideline ${claim}: ${test}.`;
+    case 'contradicts':
+      return `${who}: this CPU contradicts the guideline ${claim}: the order is reversed: ${test}.`;
+    case 'does not show':
+      return `${who}: this CPU does not show the guideline's trend ${claim}: ${test}.`;
+    default:
+      return t.rounds < MIN_ROUNDS
+        ? `${who}: inconclusive ${claim}: ${t.rounds} round${t.rounds === 1 ? '' : 's'} of runs cannot tell the ` +
+            `trend from the noise (${MIN_ROUNDS * 5} or more --runs; the default is 40): ${test}.`
+        : `${who}: inconclusive at this noise ${claim}: resampling the rounds moves the decision; more --runs ` +
+            `narrow it: ${test}.`;
   }
-  // with an interval, the categories are the ones it separates: confirms (all of it at or above
-  // 0.3), contradicts (at or below -0.3), does not show (between); 0.7, which no interval guards,
-  // only qualifies a confirmation
-  if (interval) {
-    if (interval.low >= 0.3) {
-      const weakly = mean < 0.7 ? ', more weakly than the paper' : '';
-      return `${def.id}: this CPU confirms the paper's trend${weakly} (${strength}).`;
-    }
-    if (interval.high < -0.3) return `${def.id}: this CPU contradicts the paper: the order is reversed (${strength}).`;
-    return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
-  }
-  if (mean >= 0.7) return `${def.id}: this CPU confirms the paper's trend (${strength}).`;
-  if (mean >= 0.3) return `${def.id}: this CPU partly confirms the paper's trend (${strength}).`;
-  if (mean > -0.3) return `${def.id}: this CPU does not show the paper's trend (${strength}).`;
-  return `${def.id}: this CPU contradicts the paper: the order is reversed (${strength}).`;
 }
-
-/** The interval straddles a verdict threshold (0.3 or -0.3). */
-const crosses = (i: AgreementInterval) => (i.low < 0.3 && i.high >= 0.3) || (i.low < -0.3 && i.high >= -0.3);
 
 export interface GuidelineOptions {
   runs?: number;
@@ -265,15 +227,24 @@ export async function runGuidelines(
 ): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
   const runs = opts.runs ?? 40;
   const warmup = opts.warmup ?? 3;
-  const nets = await Promise.all(ids.map((id) => guidelineNetworks(id)));
+  // every construction of every guideline asked (G3 has two)
+  const nets = (
+    await Promise.all(
+      ids.map(async (id) => [
+        { ...(await guidelineNetworks(id)), construction: undefined as string | undefined },
+        ...(GUIDELINES[id].alternative
+          ? [{ ...(await guidelineNetworks(id, true)), construction: GUIDELINES[id].alternative?.construction }]
+          : []),
+      ]),
+    )
+  ).flat();
   const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);
   const total = networks * runs;
   let offset = 0;
   let env: MeasureEnv | undefined;
-  const warnings: string[] = [];
   const noisy: string[] = [];
   const results: GuidelineResult[] = [];
-  for (const { def, graphs, rows } of nets) {
+  for (const { def, graphs, rows, construction } of nets) {
     const agreement: number[] = [];
     const samples: number[][][] = [];
     for (let w = 0; w < graphs.length; w++) {
@@ -307,30 +278,57 @@ export async function runGuidelines(
         ),
       );
     }
-    const interval = bootstrapAgreement(
+    const trend = trendTest(samples, def.expected);
+    const effect = relativeSpeed(
       samples,
-      def.widths.map((_, w) => def.rows.map((r) => r.paper[w])),
+      def.rows.findIndex((r) => r.key === def.keyRow),
     );
-    const { id, table, claim, platform } = def;
     if (opts.predict) predictRows(def, graphs, rows, opts.predict);
     const note = platformNote(def, rows);
     results.push({
-      id,
-      table,
-      claim,
-      platform,
+      id: def.id,
+      ...(construction ? { construction } : {}),
+      table: def.table,
+      claim: def.claim,
+      hypothesis: def.hypothesis,
+      platform: def.platform,
       rows,
+      trend,
+      effect,
       agreement,
-      interval,
-      verdict: verdict(def, rows, agreement, interval),
+      verdict: verdict(def, trend, effect, construction),
       ...(note ? { platformNote: note } : {}),
     });
   }
-  if (noisy.length)
-    warnings.push(
-      `${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median ` +
-        `(this machine is noisy; more --runs help): ${noisy.join(', ')}`,
-    );
+  compareConstructions(results);
+  const warnings = noisy.length
+    ? [
+        `${noisy.length} of ${networks} networks had a p10-p90 spread above ${100 * NOISY_SPREAD}% of their median ` +
+          `(this machine is noisy; more --runs help): ${noisy.join(', ')}`,
+      ]
+    : [];
   opts.onProgress?.(total, total, 'done');
   return { results, env, warnings };
+}
+
+/**
+ * A guideline built two ways (G3: its 2-fragment-series rows at 45/91/181 channels, which
+ * onnxruntime runs without its blocked layout, and at multiples of 8): which effect is which.
+ */
+function compareConstructions(results: GuidelineResult[]): void {
+  for (const alt of results.filter((r) => r.construction)) {
+    const first = results.find((r) => r.id === alt.id && !r.construction);
+    if (!first?.trend || !alt.trend) continue;
+    const same = first.trend.verdict === alt.trend.verdict;
+    alt.platformNote = [
+      alt.platformNote,
+      same
+        ? `Both constructions give "${alt.trend.verdict}": the blocked layout does not decide the verdict here.`
+        : `The constructions differ ("${first.trend.verdict}" as first built, "${alt.trend.verdict}" with ` +
+          'channels in multiples of 8): the difference is the layout (channel counts onnxruntime runs without ' +
+          'its blocked kernels), not fragmentation; this construction is the one that measures fragmentation.',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
 }

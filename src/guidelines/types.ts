@@ -16,6 +16,12 @@ export interface GuidelineDef {
   rows: RowDef[];
   /** the row whose speed, relative to the first row, sums up the paper's point */
   keyRow: string;
+  /** the guideline's hypothesis: each row's expected speed rank (higher is faster; equal ranks tie) */
+  expected: number[];
+  /** the hypothesis in words */
+  hypothesis: string;
+  /** a second construction of the same rows (a spec file whose variants are named like this one's) */
+  alternative?: { file: string; construction: string; prefix: string };
 }
 
 export interface GuidelineRow {

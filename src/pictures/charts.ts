@@ -291,7 +291,7 @@ export function guidelineCharts(g: GuidelinesReport): Chart[] {
         ...(x.relative !== undefined ? [{ series: 'measured', relative: x.relative }] : []),
         { series: 'paper', relative: x.paperRelative },
         ...(x.predictedRelative !== undefined ? [{ series: 'predicted', relative: x.predictedRelative }] : []),
-      ].map((s) => ({ ...s, panel: `${res.id} ${x.width}`, row: x.label, order })),
+      ].map((s) => ({ ...s, panel: `${res.id}${res.construction ? ' (x8)' : ''} ${x.width}`, row: x.label, order })),
     ),
   );
   const title = 'speed relative to the first row, per guideline and width: this machine beside the paper';

@@ -164,7 +164,7 @@ export function guidelinesPicture(g: GuidelinesReport, format: PictureFormat, ch
     head: ['guideline', 'row', 'width', 'MAdds', 'MAC (el)', 'images/s', 'relative', 'paper relative', 'predicted'],
     rows: g.results.flatMap((res) =>
       res.rows.map((x) => [
-        txt(res.id),
+        txt(`${res.id}${res.construction ? ` (${res.construction})` : ''}`),
         txt(x.label),
         txt(x.width),
         num(x.madds),

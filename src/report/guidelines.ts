@@ -68,7 +68,9 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
         : []),
     ]);
     const align = head.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
-    const title = `${g.id} (paper ${g.table}, paper figures from ${g.platform}): ${g.claim}`;
+    const built = g.construction ? `, built with ${g.construction}` : '';
+    const title =
+      `${g.id} (paper ${g.table}${built}; paper figures from ${g.platform}): ${g.claim}; ` + `tested: ${g.hypothesis}`;
     parts.push(
       '',
       md ? `### ${mdText(title)}` : title,
@@ -82,7 +84,10 @@ export function renderGuidelines(r: GuidelinesReport, format: Format): string {
   parts.push(
     '',
     'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +
-      "elements; relative: speed / the first row's speed at the same width.",
+      "elements; relative: speed / the first row's speed at the same width. A verdict tests the guideline's own " +
+      'order of the rows: Spearman of the speeds with it per width, averaged; p from the exact permutation ' +
+      'distribution with no trend; its stability from resampling whole interleaved rounds. The paper rows are ' +
+      'shown for comparison.',
   );
   return `${parts.join('\n').replace(/^\n/, '')}\n`;
 }

@@ -3,13 +3,7 @@
  * Timings are not tested.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  bootstrapAgreement,
-  GUIDELINE_IDS,
-  GUIDELINES,
-  guidelineNetworks,
-  verdict,
-} from '../../src/guidelines/guidelines.ts';
+import { GUIDELINE_IDS, guidelineNetworks } from '../../src/guidelines/guidelines.ts';
 
 const hw = 56 * 56;
 
@@ -84,71 +78,20 @@ describe('MAC of the guideline networks against closed forms', () => {
   });
 });
 
-/** G2 rows at the three widths with the given relative speeds. */
-const rows = (rel: number[]) =>
-  GUIDELINES.G2.rows.flatMap((r, i) =>
-    [0, 1, 2].map((w) => ({
-      row: r.key,
-      relative: rel[i],
-      paperRelative: r.paper[w] / GUIDELINES.G2.rows[0].paper[w],
-    })),
-  ) as never;
-
-describe('verdicts', () => {
-  it('say plainly when the CPU agrees, partly agrees or disagrees', () => {
-    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 1, 0.8])).toMatch(
-      new RegExp(
-        String.raw`^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 0\.93 ` +
-          String.raw`over 3 widths; g = 8 runs at 0\.70/0\.70/0\.70`,
-      ),
-    );
-    expect(verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), [1, 0.8, -0.4])).toMatch(
-      /partly confirms.*departs from the paper's at x4 \(-0\.40\)/,
-    );
-    expect(verdict(GUIDELINES.G2, rows([1, 1.1, 1.2, 1.3]), [-1, -0.8, -1])).toMatch(/contradicts the paper/);
-    expect(verdict(GUIDELINES.G2, rows([1, 1, 1, 1]), [0, 0.2, -0.1])).toMatch(/does not show the paper's trend/);
-  });
-});
-
-describe('verdicts that survive noise', () => {
-  const paper = [[40, 35, 32.9, 27.8]];
-  /** four networks' runs around the given medians, spread by `noise` (deterministic) */
-  const runsAround = (medians: number[], noise: number, n = 20) =>
-    medians.map((m, k) => Array.from({ length: n }, (_, i) => m * (1 + noise * Math.sin(7 * i + k))));
-  it('clear differences give a tight interval and a verdict', () => {
-    const interval = bootstrapAgreement([runsAround([1, 1.2, 1.4, 1.6], 0.02)], paper);
-    expect(interval.low).toBe(1);
-    expect(interval.high).toBe(1);
-    expect(interval.runs).toBe(20);
-    expect(verdict(GUIDELINES.G2, rows([1, 0.83, 0.71, 0.63]), [1], interval)).toMatch(
-      new RegExp(
-        String.raw`^G2: this CPU confirms the paper's trend \(mean rank correlation with the paper's speeds 1\.00 ` +
-          String.raw`over 1 widths \(90% interval 1\.00 to 1\.00, resampling the timed runs\)`,
-      ),
-    );
-  });
-  it('differences within the noise: inconclusive, with the runs that would settle it', () => {
-    const interval = bootstrapAgreement([runsAround([1, 1.01, 1.02, 1.03], 0.3)], paper);
-    expect(interval.low).toBeLessThan(0.3);
-    expect(interval.high).toBeGreaterThan(0.3);
-    const said = verdict(GUIDELINES.G2, rows([1, 0.99, 0.98, 0.97]), [0.4], interval);
-    expect(said).toMatch(/^G2: inconclusive at this noise: about \d+ runs per network would settle it \(/);
-    // more runs than were timed
-    expect(Number(/about (\d+) runs/.exec(said)?.[1])).toBeGreaterThan(20);
-  });
-  it('with an interval, confirms when all of it is at or above 0.3, whatever the mean', () => {
-    const at = (low: number, high: number) => ({ low, high, runs: 20 });
-    const g = (agreement: number[], i: ReturnType<typeof at>) =>
-      verdict(GUIDELINES.G2, rows([1, 0.9, 0.8, 0.7]), agreement, i);
-    expect(g([0.9], at(0.75, 1))).toMatch(/^G2: this CPU confirms the paper's trend \(/);
-    // a mean of 0.6 is no longer 'partly confirms': the interval says the trend is there
-    expect(g([0.6], at(0.4, 0.8))).toMatch(/^G2: this CPU confirms the paper's trend, more weakly than the paper \(/);
-    expect(g([0.1], at(-0.2, 0.25))).toMatch(/^G2: this CPU does not show the paper's trend/);
-    expect(g([-0.8], at(-1, -0.5))).toMatch(/^G2: this CPU contradicts the paper/);
-    expect(g([0.35], at(0.1, 0.6))).toMatch(/^G2: inconclusive at this noise/);
-  });
-  it('is reproducible from its samples', () => {
-    const s = [runsAround([1, 1.01, 1.02, 1.03], 0.3)];
-    expect(bootstrapAgreement(s, paper)).toEqual(bootstrapAgreement(s, paper));
+describe("G3's second construction: channels in multiples of 8", () => {
+  it('holds MAdds exactly across the rows of each width, with every channel count a multiple of 8', async () => {
+    const { def, rows, graphs } = await guidelineNetworks('G3', true);
+    for (const w of def.widths) {
+      const m = rows.filter((r) => r.width === w).map((r) => r.madds);
+      expect(new Set(m).size, w).toBe(1);
+    }
+    expect(rows.filter((r) => r.row === '1frag').map((r) => r.madds)).toEqual([
+      10 * hw * 64 * 64,
+      10 * hw * 128 * 128,
+      10 * hw * 256 * 256,
+    ]);
+    for (const g of graphs.flat()) {
+      for (const l of g.layers) for (const s of l.outputShapes) expect(s[1] % 8, `${g.model} ${l.name}`).toBe(0);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { UsageError } from '../../errors.ts';
 import {
   GUIDELINE_IDS,
+  GUIDELINES,
   type GuidelineId,
   guidelineNetworks,
   platformNote,
@@ -47,15 +48,22 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       ? emit(await (await pictures()).guidelinesPicture(r, format, o.chart), format, o.output)
       : emit(renderGuidelines(r, format), format, o.output);
   if (o.costsOnly) {
+    const constructions = ids.flatMap((id) => [
+      { id, alternative: false },
+      ...(GUIDELINES[id].alternative ? [{ id, alternative: true }] : []),
+    ]);
     const results = await Promise.all(
-      ids.map(async (id) => {
-        const { def, graphs, rows } = await guidelineNetworks(id);
+      constructions.map(async ({ id, alternative }) => {
+        const { def, graphs, rows } = await guidelineNetworks(id, alternative);
         if (predict) predictRows(def, graphs, rows, predict.profile);
         const note = platformNote(def, rows);
+        const construction = alternative ? def.alternative?.construction : undefined;
         return {
           id,
+          ...(construction ? { construction } : {}),
           table: def.table,
           claim: def.claim,
+          hypothesis: def.hypothesis,
           platform: def.platform,
           rows,
           ...(note ? { platformNote: note } : {}),
