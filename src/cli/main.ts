@@ -275,9 +275,13 @@ export function program(argv: string[] = []): Command {
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o, argv.slice(1)));
 
   predictOptions(timingOptions(p.command('guidelines'), '40, 5 with --quick', '3, 1 with --quick'))
-    .description("re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU and say whether each holds here")
+    .description(
+      "re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU (G3 also with channels in multiples of 8) " +
+        "and test each guideline's order of its rows against chance: confirms, contradicts, does not show, or " +
+        'inconclusive at this noise',
+    )
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
-    .option('--quick', 'a first look: fewer runs')
+    .option('--quick', 'a first look: 5 runs, one round, too few for a verdict')
     .option('--costs-only', "print the networks' MAdds and MAC without timing them")
     .option('--format <format>', 'table | json | md | html | svg', 'table')
     .option('--chart <name>', 'with --format svg: the chart to draw: guidelines (default guidelines)')
