@@ -3,7 +3,7 @@
  * here, once: a NetcostError prints one line and exits with its code (2 for user mistakes); any
  * other error is a bug and keeps its stack.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { NetcostError } from '../errors.ts';
 import { say } from '../util/text.ts';
 import { collect } from './options.ts';
@@ -73,6 +73,13 @@ function timingOptions(c: Command, runs: string, warmup: string, what = ''): Com
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all');
 }
 
+function describeOption(o: Option): string {
+  const d = o.defaultValue as unknown;
+  const shown =
+    o.defaultValueDescription ?? (d === undefined || d === false || Array.isArray(d) ? undefined : String(d));
+  return shown === undefined ? o.description : `${o.description} (default: ${shown})`;
+}
+
 export function program(argv: string[] = []): Command {
   const p = new Command('netcost')
     .description('What a neural network really costs: params, multiply-adds, FLOPs and memory access (MAC) per layer.')
@@ -83,6 +90,8 @@ export function program(argv: string[] = []): Command {
         write(`netcost: ${str.replace(/^error: /, '').trim()} (netcost --help shows usage)\n`),
     })
     .addHelpText('after', EXAMPLES)
+    // defaults as a user types them: 1, table (not "1", "table"), and none shown for a repeatable flag
+    .configureHelp({ optionDescription: describeOption })
     .exitOverride();
 
   p.command('list')

@@ -18,6 +18,15 @@ describe('netcost --help', () => {
     expect(r.code).toBe(0);
     for (const c of ['list', 'report', 'compare', 'schema']) expect(r.stdout).toMatch(new RegExp(`\\$ netcost ${c}`));
   });
+  it.each(['report', 'compare', 'bench', 'check', 'guidelines', 'calibrate', 'export', 'annotate', 'list'])(
+    '%s --help shows defaults as typed: no quotes, none for a repeatable flag',
+    (c) => {
+      const r = cli([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/\(default: (\[\]|")/);
+      if (['report', 'compare', 'list'].includes(c)) expect(r.stdout).toMatch(/\(default: table\)/);
+    },
+  );
 });
 
 describe('netcost list', () => {
