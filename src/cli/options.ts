@@ -30,7 +30,8 @@ export const isPicture = (f: AnyFormat): f is 'html' | 'svg' => f === 'html' || 
 /** The pictures module (vega and vega-lite), loaded only when a picture is asked for. */
 export const pictures = () => import('../pictures/pictures.ts');
 /** `--view`: `original` or `deploy`; `spec`, its name before schema version 2, still works. */
-export const parseUnits = (v: string): Units => oneOf('--units', v, UNITS);
+/** `--units`: k for K (SI's own spelling of kilo); m stays refused, being milli. */
+export const parseUnits = (v: string): Units => oneOf('--units', v === 'k' ? 'K' : v === 'g' ? 'G' : v, UNITS);
 export const parseView = (v: string): View =>
   oneOf('--view', v === 'spec' ? 'original' : v, ['original', 'deploy'] as const);
 export const parseDtype = (v: string | undefined): Dtype =>

@@ -23,10 +23,18 @@ export const UNITS = ['auto', '1', 'K', 'M', 'G'] as const;
 export type Units = (typeof UNITS)[number];
 const SCALE = { K: 1e3, M: 1e6, G: 1e9 } as const;
 
-/** A count: `8.13M`, `884.7K`, `320` (auto), or in one fixed unit. */
+/** At least three significant digits, never an exponent: 0.00513, 12.3, 1.50, 4,096. */
+function significant(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 100) return Math.round(v).toLocaleString('en-US');
+  return v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(a))));
+}
+
+/** A count: `8.13M`, `884.7K`, `320` (auto), or in one fixed unit (`--units M`: 2.06, 0.00513). */
 export function count(n: number, u: Units = 'auto'): string {
   if (u === '1') return int(n);
-  if (u !== 'auto') return (n / SCALE[u]).toFixed(3);
+  if (u !== 'auto') return significant(n / SCALE[u]);
   const a = Math.abs(n);
   if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;

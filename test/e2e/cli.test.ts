@@ -46,6 +46,13 @@ describe('netcost list', () => {
     expect(models.find((m) => m.name === 'shufflenet-v2-1.0x')?.params).toBe(2_278_604);
     expect(cli(['list']).stdout).toMatch(/shufflenet-v2-0\.5x\s+1,366,792\s+40\.48/);
   });
+  it('--units G keeps three significant digits (40.48 M MAdds is 0.0405 G), and k is K', () => {
+    const madds = 40.48e6;
+    expect(cli(['list', '--units', 'G']).stdout).toMatch(
+      new RegExp(`shufflenet-v2-0\\.5x\\s+1,366,792\\s+${(madds / 1e9).toPrecision(3).replace('.', '\\.')}\\s`),
+    );
+    expect(cli(['list', '--units', 'k']).stdout).toBe(cli(['list', '--units', 'K']).stdout);
+  });
 });
 
 describe('netcost report', () => {
