@@ -5,6 +5,7 @@
 import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { SpecError } from '../errors.ts';
+import { closest } from '../util/closest.ts';
 import { readUserFile } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
@@ -24,6 +25,25 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined)
     return `${at}: missing; expected ${issue.expected}`;
   return `${at}: ${issue.message}`;
+}
+
+/**
+ * A required key missing beside an unknown one close to it (`kernal: 3` where `kernel` is needed):
+ * one mistake, said as one, instead of a missing field and an unknown one.
+ */
+function misspelling(issues: z.core.$ZodIssue[], data: unknown): string | undefined {
+  for (const u of issues) {
+    if (u.code !== 'unrecognized_keys') continue;
+    const missing = issues
+      .filter((i) => i.path.length === u.path.length + 1 && u.path.every((k, n) => i.path[n] === k))
+      .map((i) => i.path.at(-1))
+      .filter((k): k is string => typeof k === 'string' && valueAt(data, [...u.path, k]) === undefined);
+    for (const key of u.keys) {
+      const [near] = closest(key, missing, 1);
+      if (near) return `${formatPath(u.path) || '(top level)'}: '${key}' is not a field; did you mean '${near}'?`;
+    }
+  }
+  return undefined;
 }
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
@@ -61,6 +81,8 @@ export function parseSpecText(text: string, file: string): SpecFile {
   checkNesting(data, file);
   const r = specFileSchema.safeParse(data);
   if (!r.success) {
+    const misspelled = misspelling(r.error.issues, data);
+    if (misspelled) throw new SpecError(`${file}: ${misspelled}`);
     const [first] = r.error.issues;
     const more =
       r.error.issues.length > 1

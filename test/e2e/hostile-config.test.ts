@@ -102,6 +102,16 @@ describe('keys: misspelled, prototype names, duplicates', () => {
   });
 });
 
+describe('errors name the config file', () => {
+  it('an unknown model in the config', () => {
+    const p = project('unknown-model', { 'netcost.config.json': json({ models: ['shufflenet-v2-0.5'] }) });
+    expectClean(
+      run(['check'], p),
+      /^netcost: netcost\.config\.json: models: unknown model 'shufflenet-v2-0\.5'; did you mean 'shufflenet-v2-0\.5x'/,
+    );
+  });
+});
+
 describe('which config counts', () => {
   it('package.json with a netcost key and a netcost.config.json in one folder: an error naming both', () => {
     const p = project('two', {

@@ -17,6 +17,16 @@ const fails = (yaml: string, pattern: RegExp) => {
 };
 
 describe('spec errors', () => {
+  it('a misspelled required field is one mistake, named with the field it should be', () =>
+    fails(
+      'name: x\ninput: [1, 3, 8, 8]\nlayers: [ { op: conv, out: 8, kernal: 3 } ]\n',
+      /^net\.yaml: layers\[0\]: 'kernal' is not a field; did you mean 'kernel'\?$/,
+    ));
+  it('a misspelled top-level field too', () =>
+    fails(
+      'name: x\ninput: [1, 3, 8, 8]\nlayerz: [ { op: relu } ]\n',
+      /^net\.yaml: \(top level\): 'layerz' is not a field; did you mean 'layers'\?$/,
+    ));
   it('an unknown block lists the defined ones', () =>
     fails(
       'name: x\nblocks: { a: { layers: [ { op: relu } ] } }\nlayers: [ { op: block, use: b } ]\n',

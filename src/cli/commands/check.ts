@@ -1,6 +1,6 @@
 import { type CheckOptions, check, parseTolerances } from '../../check/check.ts';
 import { DEFAULT_BASELINE, findConfig, initConfig } from '../../check/project.ts';
-import { UsageError } from '../../errors.ts';
+import { NetcostError, UsageError } from '../../errors.ts';
 import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { renderCheck } from '../../report/check.ts';
 import { say } from '../../util/text.ts';
@@ -72,7 +72,11 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
   const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
   const binding = parseInputFlags({ ...o, input: o.input?.length ? o.input : configInputs(config?.input) });
   const rules = await parseRules(o.rules ?? config?.rules);
-  const sources = await resolveSources(config ? config.models : models);
+  const sources = await resolveSources(config ? config.models : models).catch((e: unknown) => {
+    // a model the config names: the error says which file to fix
+    if (config && e instanceof NetcostError) throw new UsageError(`${config.file}: models: ${e.message}`, { cause: e });
+    throw e;
+  });
   const baseline = o.baseline ?? config?.baseline ?? DEFAULT_BASELINE;
   let measure: CheckOptions['measure'];
   let bar: ProgressBar | undefined;
