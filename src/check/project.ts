@@ -55,7 +55,7 @@ const fromConfig = (dir: string, p: string) => {
   const abs = isAbsolute(p) ? p : join(dir, p);
   return relative(process.cwd(), abs) || '.';
 };
-const isPath = (m: string) => /[\\/]|\.(ya?ml|json|onnx)(#.*)?$/i.test(m);
+const isPath = (m: string) => !m.startsWith('builtin:') && /[\\/]|\.(ya?ml|json|onnx)(#.*)?$/i.test(m);
 
 /** The config files of one folder: its netcost.config.* files, and package.json when it has a `netcost` key. */
 function configsIn(dir: string): { file: string; config: unknown }[] {

@@ -13,7 +13,7 @@ Examples:
   $ netcost list
   $ netcost report shufflenet-v2-1.0x --depth 2
   $ netcost report shufflenet-v2-1.0x --view deploy --format json > costs.json
-  $ netcost report configs/examples/resnext-unit.yaml
+  $ netcost report builtin:examples/resnext-unit
   $ netcost report model.onnx --input x=1x3x224x224
   $ netcost compare 'shufflenet-v1-g*-1.0x'
   $ netcost compare shufflenet-v2-1.0x mobilenet-v2-1.0x --input 1x3x160x160 --format md
@@ -26,7 +26,7 @@ Examples:
   $ netcost guidelines --quick
   $ netcost schema > netcost.schema.json
   $ netcost calibrate && netcost report shufflenet-v2-1.0x --predict
-  $ netcost compare configs/guidelines/g2.yaml --predict
+  $ netcost compare builtin:guidelines/g2 --predict
   $ netcost report shufflenet-v2-1.0x --format html -o report.html
   $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --format svg --chart latency -o latency.svg
 

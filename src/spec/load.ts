@@ -149,6 +149,24 @@ const GLOB = /[*?[\]{}]/;
 const SPEC_FILE = /\.(ya?ml|json)$/i;
 
 const MAX_MODEL_ARG = 1024;
+const BUILTIN = 'builtin:';
+
+/**
+ * `builtin:guidelines/g2` is the package's `configs/guidelines/g2.yaml`, wherever netcost is
+ * installed: the spec files it ships are addressable from a user's project without a path.
+ */
+function builtinSpecPath(arg: string): string {
+  const rel = arg.slice(BUILTIN.length);
+  const root = join(packageRoot(), 'configs');
+  const file = resolve(root, SPEC_FILE.test(rel) ? rel : `${rel}.yaml`);
+  if (!/^[\w./-]+$/.test(rel) || relative(root, file).startsWith('..') || !existsSync(file)) {
+    const shipped = readdirSync(join(root, 'guidelines'))
+      .map((f) => `builtin:guidelines/${f.replace(SPEC_FILE, '')}`)
+      .concat(readdirSync(join(root, 'examples')).map((f) => `builtin:examples/${f.replace(SPEC_FILE, '')}`));
+    throw new UsageError(`${arg}: netcost ships no such spec; it ships ${shipped.join(', ')}`);
+  }
+  return relative(process.cwd(), file) || file;
+}
 
 /**
  * Resolve command-line model arguments, in order: a spec file path (optionally `#variant`),
@@ -162,7 +180,8 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
         `a model argument of ${arg.length} characters; names, paths and globs are at most ${MAX_MODEL_ARG}`,
       );
     }
-    const [path, variant] = arg.split('#') as [string, string | undefined];
+    const [given, variant] = arg.split('#') as [string, string | undefined];
+    const path = given.startsWith(BUILTIN) ? builtinSpecPath(given) : given;
     if (/\.onnx$/i.test(path)) {
       throw new UsageError(
         `${path} is an ONNX file; this command takes a netcost model (a spec file or a built-in name). ` +

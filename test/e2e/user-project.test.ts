@@ -44,6 +44,20 @@ describe('netcost in a project of its own', () => {
     expect(r.stderr).toMatch(/no models to check and no netcost config here; start one with `netcost check --init/);
   });
 
+  it("the spec files netcost ships are addressable without a path: --help's examples run as printed", () => {
+    const help = netcost('--help').stdout;
+    for (const example of ['compare builtin:guidelines/g2', 'report builtin:examples/resnext-unit']) {
+      expect(help).toContain(`$ netcost ${example}`);
+      const r = netcost(example);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    // the ResNeXt unit's pointwise convolutions take 93.4% of its multiply-adds (ShuffleNet V1, section 3.1)
+    expect(netcost('report builtin:examples/resnext-unit').stdout).toMatch(/pointwise-conv .* 93\.4%/);
+    expect(netcost('report builtin:../package').stderr).toMatch(
+      /netcost ships no such spec; it ships builtin:guidelines\/g1/,
+    );
+  });
+
   it('init, record, change a group count: exit 1 with the changed rows; the hint, pasted, records it', () => {
     writeFileSync(join(project, 'tiny.yaml'), spec(2));
     expect(netcost('check --init tiny.yaml').status).toBe(0);
