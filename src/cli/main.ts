@@ -122,6 +122,11 @@ export function program(argv: string[] = []): Command {
         "an ONNX file's tensors keep their own types",
     )
     .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
+    .option(
+      '--sort <column>',
+      'table, md and csv rows largest first by params | madds | flops | mac | bytes | intensity | predicted',
+    )
+    .option('--top <N>', 'table, md and csv: only the first N rows (after --sort); totals still count every layer')
     .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
     .option('--chart <name>', 'with --format svg: the chart to draw: layers | roofline | operators (default layers)')
     .addHelpText(

@@ -13,7 +13,7 @@ import type { Format } from '../report/report.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
 import { say } from '../util/text.ts';
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} '${value}' is not one of ${allowed.join(', ')}`);
 }

@@ -204,9 +204,37 @@ function memoryLines(r: CostReport): string[] {
   ];
 }
 
-export function renderReport(r: CostReport, format: Format, depth = Infinity, units: Units = 'auto'): string {
+/** Columns the per-layer rows can be sorted by (largest first), as `--sort` names them. */
+export const SORT_KEYS = {
+  params: (x: Row) => x.params,
+  madds: (x: Row) => x.madds,
+  flops: (x: Row) => x.flops,
+  mac: (x: Row) => x.memoryAccess,
+  bytes: (x: Row) => x.memoryAccessBytes,
+  intensity: (x: Row) => x.intensity,
+  predicted: (x: Row) => x.predictedMs ?? 0,
+} as const;
+export type SortKey = keyof typeof SORT_KEYS;
+
+/** Which rows a table shows: sorted by a column (largest first, graph order among equals) and the first N. */
+export interface RowChoice {
+  sort?: SortKey;
+  top?: number;
+}
+
+export function renderReport(
+  r: CostReport,
+  format: Format,
+  depth = Infinity,
+  units: Units = 'auto',
+  choice: RowChoice = {},
+): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
-  const rows = rowsAtDepth(r, depth);
+  const all = rowsAtDepth(r, depth);
+  const key = choice.sort ? SORT_KEYS[choice.sort] : undefined;
+  const sorted = key ? [...all].sort((a, b) => key(b) - key(a)) : all;
+  const rows = choice.top === undefined ? sorted : sorted.slice(0, choice.top);
+  const hidden = all.length - rows.length;
   if (format === 'csv') {
     const predictedCsv = (r as Partial<PredictedReport>).prediction !== undefined;
     const csvHead = ['model', 'name', 'op', 'output', 'params', 'madds', 'flops', 'memoryAccess', 'memoryAccessBytes'];
@@ -257,6 +285,10 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
   const section = (title: string, body: string) => (md ? ['', `#### ${title}`, '', body] : ['', `${title}:`, body]);
   // with a prediction, the header says which machine and what the total is made of
   const machine = prediction ? predictionLines(prediction) : [];
+  const shown = choice.sort ? `the ${rows.length} largest by ${choice.sort}` : `the first ${rows.length}`;
+  const more = hidden
+    ? [`${md ? '\n' : ''}... ${hidden} more rows (${shown} shown); the total counts every layer`]
+    : [];
   const parts = md
     ? [
         `### ${mdText(r.model)}`,
@@ -265,12 +297,14 @@ export function renderReport(r: CostReport, format: Format, depth = Infinity, un
         ...machine.flatMap((x) => ['', mdText(x)]),
         '',
         table('layer', rows),
+        ...more,
       ]
     : [
         `${r.model}  input ${shape(r.input)}  view ${r.view}  dtype ${dtypeLabel(r)}  (${r.file})`,
         ...machine,
         '',
         table('layer', rows),
+        ...more,
       ];
   if (stages) parts.push(...section('By stage', table('layer', stages)));
   parts.push(...section('By operator', table('operator', breakdownRows(r, 'byOp'), false)));

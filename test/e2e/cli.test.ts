@@ -172,6 +172,25 @@ describe('netcost report', () => {
   });
 });
 
+describe('netcost report --sort and --top', () => {
+  it('rows largest first by the column, the first N of them; the total still counts every layer', () => {
+    const all = JSON.parse(cli(['report', 'shufflenet-v2-1.0x', '--format', 'json']).stdout) as {
+      layers: { name: string; madds: number }[];
+      totals: { madds: number };
+    };
+    const largest = [...all.layers].sort((a, b) => b.madds - a.madds).slice(0, 3);
+    const csv = cli(['report', 'shufflenet-v2-1.0x', '--sort', 'madds', '--top', '3', '--format', 'csv']).stdout;
+    const lines = csv.trim().split('\n');
+    expect(lines.slice(1, 4).map((l) => l.split(',')[1])).toEqual(largest.map((l) => l.name));
+    expect(lines.at(-1)).toContain(`,${all.totals.madds},`);
+    const table = cli(['report', 'shufflenet-v2-1.0x', '--sort', 'madds', '--top', '3']).stdout;
+    expect(table).toContain(`... ${all.layers.length - 3} more rows (the 3 largest by madds shown)`);
+    expect(cli(['report', 'shufflenet-v2-1.0x', '--sort', 'speed']).stderr).toMatch(
+      /--sort 'speed' is not one of params/,
+    );
+  });
+});
+
 describe('netcost compare', () => {
   it('expands a glob to the V1 group counts, with ratios to the first model and a stage breakdown', () => {
     const r = cli(['compare', 'shufflenet-v1-g*-1.0x']);

@@ -1,11 +1,12 @@
 import { analyze } from '../../cost/analyze.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
-import { renderReport } from '../../report/report.ts';
+import { renderReport, SORT_KEYS, type SortKey } from '../../report/report.ts';
 import { say } from '../../util/text.ts';
 import {
   checkDtypeFor,
   type InputFlags,
   isPicture,
+  oneOf,
   type PredictFlags,
   parseAnyFormat,
   parseDtype,
@@ -29,6 +30,8 @@ export interface ReportFlags extends PredictFlags, InputFlags {
   format: string;
   strict?: boolean;
   rules?: string;
+  sort?: string;
+  top?: string;
 }
 
 export async function report(model: string, o: ReportFlags): Promise<void> {
@@ -56,5 +59,10 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
     r = withPrediction(r, what, predict.profile, predict.file);
   }
   if (isPicture(format)) return emit(await (await pictures()).reportPicture(r, format, o.chart), format, o.output);
-  emit(renderReport(warnings.length ? { ...r, warnings } : r, format, depth, parseUnits(o.units)), format, o.output);
+  const choice = {
+    ...(o.sort !== undefined ? { sort: oneOf('--sort', o.sort, Object.keys(SORT_KEYS) as SortKey[]) } : {}),
+    ...(o.top !== undefined ? { top: parsePositiveInt('--top', o.top) } : {}),
+  };
+  const out = warnings.length ? { ...r, warnings } : r;
+  emit(renderReport(out, format, depth, parseUnits(o.units), choice), format, o.output);
 }
