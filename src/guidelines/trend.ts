@@ -12,6 +12,7 @@
  *   whole rounds): how often the test's decision survives is how sure the verdict is.
  */
 import { spearman } from '../measure/stats.ts';
+import { lcg } from '../util/random.ts';
 
 /** The test's level: a decision needs p at most this. */
 export const LEVEL = 0.05;
@@ -51,6 +52,17 @@ const median = (xs: number[]) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The q-th quantile of sorted values (the lower of two). */
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/**
+ * One bootstrap draw of `rounds` whole rounds (with replacement), as the runs of a network they
+ * hold: the same draw serves every network of a width, whose rounds shared the machine's drift.
+ */
+function drawRounds(rand: () => number, rounds: number, block: number): (runs: number[]) => number[] {
+  const picked = Array.from({ length: rounds }, () => Math.floor(rand() * rounds));
+  return (runs) => picked.flatMap((r) => runs.slice(r * block, r * block + block));
+}
 
 function permutations(n: number): number[][] {
   if (n <= 1) return [[0]];
@@ -119,19 +131,14 @@ export function trendTest(samples: number[][][], expected: number[], block = 5, 
   );
   const { p, pReverse } = pValues(point.t, nullDist);
   const decision = decide(p, pReverse);
-  // whole rounds: the same draw of round indices for every network of a width
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const rand = lcg(seed);
   const rounds = Math.min(...samples.flat().map((r) => Math.ceil(r.length / block)));
   const ts: number[] = [];
   let same = 0;
   for (let b = 0; b < draws; b++) {
     const speeds = samples.map((nets) => {
-      const picked = Array.from({ length: rounds }, () => Math.floor(rand() * rounds));
-      return nets.map((runs) => 1 / median(picked.flatMap((r) => runs.slice(r * block, r * block + block))));
+      const pick = drawRounds(rand, rounds, block);
+      return nets.map((runs) => 1 / median(pick(runs)));
     });
     const t = statistic(speeds, expected).t;
     ts.push(t);
@@ -139,7 +146,6 @@ export function trendTest(samples: number[][][], expected: number[], block = 5, 
     if (decide(q.p, q.pReverse) === decision) same++;
   }
   ts.sort((a, b) => a - b);
-  const at = (q: number) => ts[Math.min(ts.length - 1, Math.floor(q * ts.length))];
   const stable = same / draws;
   const verdict: TrendVerdict =
     stable < STABLE || rounds < MIN_ROUNDS
@@ -156,8 +162,8 @@ export function trendTest(samples: number[][][], expected: number[], block = 5, 
     pReverse,
     pOrder: pValues(point.t, oneWidth).p,
     level: LEVEL,
-    low: at(0.05),
-    high: at(0.95),
+    low: percentile(ts, 0.05),
+    high: percentile(ts, 0.95),
     stable,
     rounds,
     verdict,
@@ -172,20 +178,13 @@ export function relativeSpeed(
   draws = 1000,
   seed = 2,
 ): { value: number; low: number; high: number }[] {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const rand = lcg(seed);
   return samples.map((nets) => {
     const ratio = (pick: (runs: number[]) => number[]) => median(pick(nets[0])) / median(pick(nets[row]));
     const rounds = Math.min(...nets.map((r) => Math.ceil(r.length / block)));
     const rs: number[] = [];
-    for (let b = 0; b < draws; b++) {
-      const picked = Array.from({ length: rounds }, () => Math.floor(rand() * rounds));
-      rs.push(ratio((runs) => picked.flatMap((r) => runs.slice(r * block, r * block + block))));
-    }
+    for (let b = 0; b < draws; b++) rs.push(ratio(drawRounds(rand, rounds, block)));
     rs.sort((a, b) => a - b);
-    return { value: ratio((r) => r), low: rs[Math.floor(0.05 * draws)], high: rs[Math.floor(0.95 * draws)] };
+    return { value: ratio((r) => r), low: percentile(rs, 0.05), high: percentile(rs, 0.95) };
   });
 }

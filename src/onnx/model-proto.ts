@@ -8,6 +8,7 @@ import onnxProto from 'onnx-proto';
 import type { Graph, Shape } from '../graph/types.ts';
 import { emitOnnx, type OnnxEmitter } from '../ops/index.ts';
 import type { OnnxAttr } from '../ops/op.ts';
+import { mulberry32 } from '../util/random.ts';
 import type { ExportOptions } from './export-options.ts';
 import { IR_VERSION, META, OPSET, structureMetadata } from './metadata.ts';
 
@@ -21,17 +22,6 @@ function hash(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
-}
-/** mulberry32: small, fast, good enough for weights that only need to be deterministic */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const numel = (d: number[]) => d.reduce((a, b) => a * b, 1);
@@ -59,7 +49,7 @@ export function toModelProto(g: Graph, opts: ExportOptions = {}): onnxProto.onnx
   const inits: onnxProto.onnx.ITensorProto[] = [];
   const e: OnnxEmitter = {
     weight(name, dims, fanIn) {
-      const r = rng(hash(name, seed));
+      const r = mulberry32(hash(name, seed));
       const a = Math.sqrt(3 / Math.max(1, fanIn));
       const data = new Float32Array(numel(dims));
       for (let i = 0; i < data.length; i++) data[i] = (2 * r() - 1) * a;

@@ -5,6 +5,7 @@
  * up to an unprofiled run.
  */
 import { quantile } from '../measure/stats.ts';
+import { mulberry32 } from '../util/random.ts';
 
 export const median = (xs: number[]): number =>
   quantile(
@@ -69,18 +70,6 @@ export function nnls(rows: number[][], ms: number[], active: number[], w: number
   return best?.x ?? new Array(rows[0].length).fill(0);
 }
 
-/** mulberry32: a seeded generator, so that one set of samples always gives the same bootstrap. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface ClassFitResult {
   /** coefficients in feature order */
   params: number[];
@@ -95,7 +84,7 @@ export const dot = (a: number[], b: number[]): number => a.reduce((s, v, i) => s
 /** Fit one class: NNLS on all samples, and on `draws` bootstrap resamples of them. */
 export function fitClass(rows: number[][], ms: number[], active: number[], draws = 40): ClassFitResult {
   const params = nnlsRelative(rows, ms, active);
-  const next = rng(0x5eed ^ rows.length);
+  const next = mulberry32(0x5eed ^ rows.length);
   const boot: number[][] = [];
   for (let b = 0; b < draws; b++) {
     const pick = rows.map(() => Math.floor(next() * rows.length));

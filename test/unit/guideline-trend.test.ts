@@ -6,17 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { GUIDELINE_IDS, GUIDELINES } from '../../src/guidelines/guidelines.ts';
 import { LEVEL, nullDistribution, pValues, trendTest } from '../../src/guidelines/trend.ts';
+import { mulberry32 } from '../../src/util/random.ts';
 
-/** mulberry32, and normals by Box-Muller */
+/** uniforms (mulberry32), and normals by Box-Muller */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const u = mulberry32(seed);
   return { u, normal: () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()) };
 }
 

@@ -1,0 +1,22 @@
+/** Seeded pseudo-random numbers in [0, 1): the same seed, the same sequence on every machine. */
+
+/** mulberry32: small, fast, good enough for deterministic weights and bootstrap draws. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A linear congruential generator (Numerical Recipes' constants): the guideline bootstrap's draws. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
