@@ -164,6 +164,10 @@ export class Edges {
 export const isConstant = (g: EngineGraph, t: string | undefined): boolean =>
   t !== undefined && t !== '' && g.tensors.get(t)?.constant === true;
 
+/** A node fusion may absorb as an activation: any but a Clip whose bounds are not constant. */
+export const constantBounds = (g: EngineGraph, n: ENode): boolean =>
+  n.op !== 'Clip' || n.inputs.slice(1).every((x) => !x || isConstant(g, x));
+
 export const intAttr = (n: ENode, k: string, d: number): number => {
   const v = n.attrs.get(k);
   return typeof v === 'number' ? v : d;

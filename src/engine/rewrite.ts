@@ -1,5 +1,16 @@
 /** Rewriting an engine graph: removing a pass-through node, fusing a chain of nodes into one. */
-import type { AttrValue, ENode, EngineGraph } from './graph.ts';
+import { type AttrValue, Edges, type ENode, type EngineGraph } from './graph.ts';
+
+/**
+ * Offer each node to `rewrite` in graph order; after a rewrite, start over on the changed graph
+ * (with fresh edges), until a whole pass rewrites nothing: how onnxruntime's fusions reach a fixpoint.
+ */
+export function untilStable(g: EngineGraph, rewrite: (n: ENode, e: Edges) => boolean): void {
+  for (let changed = true; changed; ) {
+    const e = new Edges(g);
+    changed = g.nodes.some((n) => rewrite(n, e));
+  }
+}
 
 /** Every reader of tensor `from` reads `to` instead. */
 export function rename(g: EngineGraph, from: string, to: string): void {

@@ -6,7 +6,7 @@
  * one Gemm.
  */
 import { Edges, type ENode, type EngineGraph, intsAttr, isConstant, strAttr } from '../graph.ts';
-import { bypass, fuse } from '../rewrite.ts';
+import { bypass, fuse, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
 
 const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
@@ -83,38 +83,32 @@ function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
 
 /** Conv (constant weights) followed by its only reader, a BatchNormalization, Mul or Add of constants. */
 function convFolds(g: EngineGraph): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    const e = new Edges(g);
-    for (const conv of g.nodes) {
-      if (conv.op !== 'Conv' || conv.domain !== '' || !isConstant(g, conv.inputs[1])) continue;
-      if (conv.inputs[2] && !isConstant(g, conv.inputs[2])) continue;
-      const next = e.sole(conv.outputs[0]);
-      if (next?.domain !== '') continue;
-      const channels = g.tensors.get(conv.inputs[1])?.shape?.[0] ?? 0;
-      const ok =
-        (next.op === 'BatchNormalization' &&
-          next.outputs.length === 1 &&
-          next.inputs.slice(1).every((x) => isConstant(g, x))) ||
-        ((next.op === 'Mul' || next.op === 'Add') && next.inputs.length === 2 && perChannel(g, next, conv));
-      if (!ok) continue;
-      const bias = conv.inputs[2] || `${conv.name}#bias`;
-      if (!g.tensors.has(bias))
-        g.tensors.set(bias, { shape: [channels], type: 'fp32', constant: true, initializer: true });
-      const inputs = [conv.inputs[0], conv.inputs[1], ...(next.op === 'Mul' && !conv.inputs[2] ? [] : [bias])];
-      fuse(g, [conv, next], {
-        op: 'Conv',
-        domain: '',
-        inputs,
-        outputs: next.outputs,
-        attrs: conv.attrs,
-        name: conv.name,
-      });
-      changed = true;
-      break;
-    }
-  }
+  untilStable(g, (conv, e) => {
+    if (conv.op !== 'Conv' || conv.domain !== '' || !isConstant(g, conv.inputs[1])) return false;
+    if (conv.inputs[2] && !isConstant(g, conv.inputs[2])) return false;
+    const next = e.sole(conv.outputs[0]);
+    if (next?.domain !== '') return false;
+    const channels = g.tensors.get(conv.inputs[1])?.shape?.[0] ?? 0;
+    const ok =
+      (next.op === 'BatchNormalization' &&
+        next.outputs.length === 1 &&
+        next.inputs.slice(1).every((x) => isConstant(g, x))) ||
+      ((next.op === 'Mul' || next.op === 'Add') && next.inputs.length === 2 && perChannel(g, next, conv));
+    if (!ok) return false;
+    const bias = conv.inputs[2] || `${conv.name}#bias`;
+    if (!g.tensors.has(bias))
+      g.tensors.set(bias, { shape: [channels], type: 'fp32', constant: true, initializer: true });
+    const inputs = [conv.inputs[0], conv.inputs[1], ...(next.op === 'Mul' && !conv.inputs[2] ? [] : [bias])];
+    fuse(g, [conv, next], {
+      op: 'Conv',
+      domain: '',
+      inputs,
+      outputs: next.outputs,
+      attrs: conv.attrs,
+      name: conv.name,
+    });
+    return true;
+  });
 }
 
 /**

@@ -3,8 +3,8 @@
  * with a bias whose only reader is a residual Add takes the Add's other input as an accumulator,
  * and the activation after it.
  */
-import { Edges, type EngineGraph, isConstant } from '../graph.ts';
-import { fuse } from '../rewrite.ts';
+import { constantBounds, type EngineGraph } from '../graph.ts';
+import { fuse, untilStable } from '../rewrite.ts';
 
 /** Activations a plain convolution takes with a residual Add (ConvAddActivationFusion). */
 const ADD_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'Clip']);
@@ -15,43 +15,32 @@ const ADD_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSi
  * (onnxruntime's ConvAddActivationFusion).
  */
 export function convAddActivation(g: EngineGraph): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    const e = new Edges(g);
-    for (const conv of g.nodes) {
-      if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') continue;
-      const add = e.sole(conv.outputs[0]);
-      if (add?.op !== 'Add' || add.domain !== '' || add.inputs.length !== 2) continue;
-      const shapes = add.inputs.map((t) => g.tensors.get(t)?.shape);
-      if (!shapes.every((s) => s?.length === 4 && s.join() === shapes[0]?.join())) continue;
-      // the first producer of the Add's inputs that is a single-use, biased, plain convolution
-      const target = add.inputs
-        .map((t) => e.producer.get(t))
-        .find((p) => p?.op === 'Conv' && p.domain === '' && p.inputs.length === 3 && e.uses(p.outputs[0]) === 1);
-      if (!target) continue;
-      const other = add.inputs.find((t) => t !== target.outputs[0]) as string;
-      const next = e.sole(add.outputs[0]);
-      const act =
-        next &&
-        next.domain === '' &&
-        ADD_ACTIVATIONS.has(next.op) &&
-        (next.op !== 'Clip' || next.inputs.slice(1).every((x) => !x || isConstant(g, x)))
-          ? next
-          : undefined;
-      const attrs = new Map(target.attrs);
-      if (act) attrs.set('activation', act.op);
-      const chain = [target, add, ...(act ? [act] : [])];
-      fuse(g, chain, {
-        op: 'FusedConv',
-        domain: 'com.microsoft',
-        inputs: [...target.inputs, other],
-        outputs: (act ?? add).outputs,
-        attrs,
-        name: target.name,
-      });
-      changed = true;
-      break;
-    }
-  }
+  untilStable(g, (conv, e) => {
+    if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') return false;
+    const add = e.sole(conv.outputs[0]);
+    if (add?.op !== 'Add' || add.domain !== '' || add.inputs.length !== 2) return false;
+    const shapes = add.inputs.map((t) => g.tensors.get(t)?.shape);
+    if (!shapes.every((s) => s?.length === 4 && s.join() === shapes[0]?.join())) return false;
+    // the first producer of the Add's inputs that is a single-use, biased, plain convolution
+    const target = add.inputs
+      .map((t) => e.producer.get(t))
+      .find((p) => p?.op === 'Conv' && p.domain === '' && p.inputs.length === 3 && e.uses(p.outputs[0]) === 1);
+    if (!target) return false;
+    const other = add.inputs.find((t) => t !== target.outputs[0]) as string;
+    const next = e.sole(add.outputs[0]);
+    const act =
+      next && next.domain === '' && ADD_ACTIVATIONS.has(next.op) && constantBounds(g, next) ? next : undefined;
+    const attrs = new Map(target.attrs);
+    if (act) attrs.set('activation', act.op);
+    const chain = [target, add, ...(act ? [act] : [])];
+    fuse(g, chain, {
+      op: 'FusedConv',
+      domain: 'com.microsoft',
+      inputs: [...target.inputs, other],
+      outputs: (act ?? add).outputs,
+      attrs,
+      name: target.name,
+    });
+    return true;
+  });
 }

@@ -6,8 +6,8 @@
  * joins the Gelu after it and a residual Add the layer norm after it; x·sigmoid(x) becomes
  * QuickGelu.
  */
-import { Edges, type EngineGraph, isConstant } from '../graph.ts';
-import { fuse } from '../rewrite.ts';
+import { constantBounds, Edges, type EngineGraph } from '../graph.ts';
+import { fuse, untilStable } from '../rewrite.ts';
 import { isScalarConstant } from './constants.ts';
 import { matMulScale, matMulTranspose } from './matmul.ts';
 import { gatherSliceToSplit } from './split.ts';
@@ -19,29 +19,23 @@ const MS = 'com.microsoft';
 const CONV_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'Clip']);
 
 function convActivation(g: EngineGraph): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    const e = new Edges(g);
-    for (const conv of g.nodes) {
-      if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') continue;
-      const act = e.sole(conv.outputs[0]);
-      if (act?.domain !== '' || !CONV_ACTIVATIONS.has(act.op)) continue;
-      if (act.op === 'Clip' && !act.inputs.slice(1).every((x) => !x || isConstant(g, x))) continue;
-      const attrs = new Map(conv.attrs);
-      attrs.set('activation', act.op);
-      fuse(g, [conv, act], {
-        op: 'FusedConv',
-        domain: MS,
-        inputs: conv.inputs,
-        outputs: act.outputs,
-        attrs,
-        name: conv.name,
-      });
-      changed = true;
-      break;
-    }
-  }
+  untilStable(g, (conv, e) => {
+    if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') return false;
+    const act = e.sole(conv.outputs[0]);
+    if (act?.domain !== '' || !CONV_ACTIVATIONS.has(act.op)) return false;
+    if (!constantBounds(g, act)) return false;
+    const attrs = new Map(conv.attrs);
+    attrs.set('activation', act.op);
+    fuse(g, [conv, act], {
+      op: 'FusedConv',
+      domain: MS,
+      inputs: conv.inputs,
+      outputs: act.outputs,
+      attrs,
+      name: conv.name,
+    });
+    return true;
+  });
 }
 
 /** Activations onnxruntime fuses into a Gemm (FusedGemm). */
