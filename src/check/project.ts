@@ -8,13 +8,13 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
 import { readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
+import { parseYamlText } from '../util/yaml.ts';
 import { METRICS, VIEWS } from './baseline.ts';
 
 export const CONFIG_FILE = 'netcost.config.json';
@@ -76,16 +76,8 @@ function configsIn(dir: string): { file: string; config: unknown }[] {
 const parseJsonConfig = (file: string, text: string) =>
   parseJsonText(text, (problem) => new UsageError(`${file}: ${problem}; fix the JSON there`));
 
-function parseYamlConfig(file: string, text: string): unknown {
-  try {
-    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
-  } catch (e) {
-    const where =
-      e instanceof YAMLError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    const why = e instanceof YAMLError ? e.code.toLowerCase().replaceAll('_', ' ') : 'aliases expand too far';
-    throw new UsageError(`${file}: not valid YAML${where} (${why}); fix the YAML there`);
-  }
-}
+const parseYamlConfig = (file: string, text: string) =>
+  parseYamlText(text, (problem) => new UsageError(`${file}: ${problem}; fix the YAML there`));
 
 /** The config that applies in `from`: the nearest folder's, up to the home folder or the root. */
 export async function findConfig(from = process.cwd()): Promise<ProjectConfig | undefined> {

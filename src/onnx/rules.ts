@@ -8,7 +8,6 @@
  * output tensors, each with `.n .c .h .w` (dimensions 0-3), `.rank`, `.numel` and `.dims[i]`;
  * `attr.<name>` is an int or float attribute, or a list of them (`attr.kernel_shape[0]`).
  */
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { NetcostError } from '../errors.ts';
 import { OP_CATEGORIES } from '../ops/op.ts';
@@ -16,6 +15,7 @@ import { ExprError, parseExpression, variablesOf } from '../spec/expr.ts';
 import { readUserFile } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
+import { parseYamlText } from '../util/yaml.ts';
 import { knowsOp } from './readers/index.ts';
 import { type CostRule, type CostRules, ruleKey } from './rule-eval.ts';
 
@@ -85,18 +85,8 @@ function checkExpression(value: string | number, where: string, withOutputs: boo
 
 /** The rules file's data: JSON, or YAML whose every error (a duplicate key, an unclosed bracket) is refused. */
 function parseRulesText(file: string, text: string): unknown {
-  if (/\.json$/i.test(file)) return parseJsonText(text, (problem) => new NetcostError(`${file}: ${problem}`, 2));
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-    throw new NetcostError(`${file}: not valid YAML${at} (${err.code.toLowerCase().replaceAll('_', ' ')})`, 2);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new NetcostError(`${file}: YAML aliases expand too far (${(e as Error).message}); write the values out`, 2);
-  }
+  const fail = (problem: string) => new NetcostError(`${file}: ${problem}`, 2);
+  return /\.json$/i.test(file) ? parseJsonText(text, fail) : parseYamlText(text, fail);
 }
 
 /** Read and validate a rules file (YAML or JSON): one clean error naming the rule on any problem. */
