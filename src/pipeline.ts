@@ -60,25 +60,22 @@ const ONNX_FILE = /\.onnx$/i;
 
 /** Resolve model arguments: `.onnx` files, then everything `resolveModels` understands. */
 export async function resolveSources(args: string[]): Promise<Source[]> {
-  const out: Source[] = [];
   // a model named twice (a glob overlapping a name, a file listed again) is one model
-  const seen = new Set<string>();
-  const add = (key: string, src: Source) => {
-    if (!seen.has(key)) out.push(src);
-    seen.add(key);
-  };
+  const found = new Map<string, Source>();
   for (const arg of new Set(args)) {
     if (ONNX_FILE.test(arg)) {
-      if (seen.has(`onnx:${resolve(arg)}`)) continue;
+      const key = `onnx:${resolve(arg)}`;
       // protobuf caps a model at 2 GiB
-      const bytes = readUserFile(arg, 'ONNX file', 2 ** 31 - 1);
-      add(`onnx:${resolve(arg)}`, { kind: 'onnx', name: arg, file: arg, bytes });
+      if (!found.has(key))
+        found.set(key, { kind: 'onnx', name: arg, file: arg, bytes: readUserFile(arg, 'ONNX file', 2 ** 31 - 1) });
     } else {
-      for (const spec of await resolveModels([arg]))
-        add(`spec:${spec.file}#${spec.name}`, { kind: 'spec', name: spec.name, spec });
+      for (const spec of await resolveModels([arg])) {
+        const key = `spec:${spec.file}#${spec.name}`;
+        if (!found.has(key)) found.set(key, { kind: 'spec', name: spec.name, spec });
+      }
     }
   }
-  return out;
+  return [...found.values()];
 }
 
 /** Resolve an argument that must name exactly one model. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type CliResult, cli } from './helpers.ts';
+import type { NodeSpec, TensorSpec } from './onnx-models.ts';
 
 export function hostileKit(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), `netcost-${prefix}-`));
@@ -13,8 +14,24 @@ export function hostileKit(prefix: string) {
     return p;
   };
   const run = (args: string[], cwd = dir) => cli(args, { cwd, timeoutMs: 10_000 });
-  return { dir, file, run };
+  /** a spec file of the given layers (YAML lines), named after the file */
+  const spec = (name: string, layers: string, extra = '') =>
+    file(
+      name,
+      `name: ${JSON.stringify(name.replace(/\.\w+$/, ''))}\ninput: [1, 3, 8, 8]\n${extra}layers:\n${layers}\n`,
+    );
+  return { dir, file, run, spec };
 }
+
+/** A 3x3 Conv node, a weight of some dims, and the 1x3x8x8 input most hostile models read. */
+export const conv = (x: string, y: string, w: string, attrs: NodeSpec['attrs'] = {}): NodeSpec => ({
+  op: 'Conv',
+  inputs: [x, w],
+  outputs: [y],
+  attrs: { kernel_shape: [3, 3], ...attrs },
+});
+export const weight = (name: string, dims: number[]): TensorSpec => ({ name, dims });
+export const x8 = [{ name: 'x', dims: [1, 3, 8, 8] }];
 
 /** A snapshot of every file under the roots (path -> content), to prove nothing else changed. */
 export function snapshot(roots: string[]): Map<string, string> {

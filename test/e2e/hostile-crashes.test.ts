@@ -1,33 +1,17 @@
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * Hostile input (continued): malformed files and specs end in one clear line, blow-ups end early,
+ * and names stay safe on a terminal. Same rules as hostile.test.ts.
+ */
+import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { resolveModel } from '../../src/spec/load.ts';
-import { cli } from '../helpers.ts';
-import { expectClean } from '../hostile-kit.ts';
+import { conv, expectClean, hostileKit, weight, x8 } from '../hostile-kit.ts';
 import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'netcost-hostile-'));
-const file = (name: string, content: string | Uint8Array) => {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-};
-const spec = (name: string, layers: string, extra = '') =>
-  file(name, `name: ${JSON.stringify(name.replace(/\.\w+$/, ''))}\ninput: [1, 3, 8, 8]\n${extra}layers:\n${layers}\n`);
-
-const run = (args: string[]) => cli(args, { cwd: dir, timeoutMs: 10_000 });
-
-const conv = (x: string, y: string, w: string, attrs: NodeSpec['attrs'] = {}): NodeSpec => ({
-  op: 'Conv',
-  inputs: [x, w],
-  outputs: [y],
-  attrs: { kernel_shape: [3, 3], ...attrs },
-});
-const weight = (name: string, dims: number[]): TensorSpec => ({ name, dims });
-const x8 = [{ name: 'x', dims: [1, 3, 8, 8] }];
+const { dir, file, run, spec } = hostileKit('hostile-crashes');
 
 const oneNode = (name: string, node: NodeSpec, initializers: TensorSpec[] = [], opset = 17) =>
   file(name, onnxModel({ nodes: [node], initializers, inputs: x8, outputs: node.outputs, opset }));

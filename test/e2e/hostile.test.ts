@@ -8,39 +8,19 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT } from '../helpers.ts';
-import { expectClean, snapshot } from '../hostile-kit.ts';
-import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { ROOT } from '../helpers.ts';
+import { conv, expectClean, hostileKit, snapshot, weight, x8 } from '../hostile-kit.ts';
+import { onnxModel } from '../onnx-models.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'netcost-hostile-'));
-const file = (name: string, content: string | Uint8Array) => {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-};
-const spec = (name: string, layers: string, extra = '') =>
-  file(name, `name: ${JSON.stringify(name.replace(/\.\w+$/, ''))}\ninput: [1, 3, 8, 8]\n${extra}layers:\n${layers}\n`);
-
-const run = (args: string[]) => cli(args, { cwd: dir, timeoutMs: 10_000 });
-
-const conv = (x: string, y: string, w: string, attrs: NodeSpec['attrs'] = {}): NodeSpec => ({
-  op: 'Conv',
-  inputs: [x, w],
-  outputs: [y],
-  attrs: { kernel_shape: [3, 3], ...attrs },
-});
-const weight = (name: string, dims: number[]): TensorSpec => ({ name, dims });
-const x8 = [{ name: 'x', dims: [1, 3, 8, 8] }];
+const { dir, file, run, spec } = hostileKit('hostile');
 
 describe('names are never paths', () => {
   it.each([
