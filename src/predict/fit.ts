@@ -6,6 +6,7 @@
  */
 import { quantile } from '../measure/stats.ts';
 import { mulberry32 } from '../util/random.ts';
+import { RATE } from './machine.ts';
 
 export const median = (xs: number[]): number =>
   quantile(
@@ -124,7 +125,9 @@ export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: numbe
     .map((w) => ({ io: w.ioBytes, rest: w.ms - kernelScale * w.kernelMs }))
     .filter((r) => r.rest > 0)
     .map((r) => r.io / r.rest / 1e6);
-  return { kernelScale, ioGbps: rates.length ? median(rates) : Number.MAX_VALUE };
+  // no model left time for copying (or almost none): copies are as fast as a profile's rates go
+  const ioGbps = rates.length ? median(rates) : RATE.max;
+  return { kernelScale, ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)) };
 }
 
 /**

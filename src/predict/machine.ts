@@ -17,7 +17,9 @@ export const PROFILE_VERSION = 2;
  * unit of work at most 10^6, a rate from 10^-3 to 10^7 of its unit.
  */
 const range = (min: number, max: number) => z.number().min(min).max(max);
-const rate = range(1e-3, 1e7);
+/** the rates a profile may hold (GFLOP/s, GB/s): calibration's fits are kept inside them */
+export const RATE = { min: 1e-3, max: 1e7 } as const;
+const rate = range(RATE.min, RATE.max);
 const coefficient = range(0, 1e6);
 const count = z.number().int().nonnegative().max(1e9);
 const text = z.string().max(256);

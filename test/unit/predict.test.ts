@@ -195,6 +195,15 @@ describe('fitting', () => {
     expect(w.ioGbps).toBeCloseTo(4, 1);
   });
 
+  it('with no time left for copying, the copy rate is the highest a profile holds (10^7 GB/s), not infinity', () => {
+    // every model runs in exactly its kernels' time: nothing left to attribute to input and output
+    const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, ioBytes: 1e6 * k, ms: k, kernels: 1 }));
+    const w = wholeModelFit(ws);
+    expect(w.kernelScale).toBe(1);
+    expect(w.ioGbps).toBe(1e7);
+    expect(machineProfileSchema.shape.ioGbps.safeParse(w.ioGbps).success).toBe(true);
+  });
+
   it('the bandwidth curve: copies with a fixed cost give back the bandwidth at each size', () => {
     const truthGbps = [40, 40, 20, 10];
     const sizes = [1e4, 1e5, 1e7, 1e8];
