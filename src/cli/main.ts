@@ -73,6 +73,22 @@ function timingOptions(c: Command, runs: string, warmup: string, what = ''): Com
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all');
 }
 
+/**
+ * The output flags of every command that reports, declared once: the format (one writer each), the
+ * file, and what the tables show. `file` is false where -o means something else (calibrate).
+ */
+function outputOptions(c: Command, file = true): Command {
+  c.option('--format <format>', 'table | tree | md | csv | json | html | svg', 'table');
+  if (file) c.option('-o, --output <file>', 'write to this file (atomically) instead of standard output');
+  return c
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
+    .option('--depth <N>', 'fold rows deeper than N into their group (1 = stages, 2 = units); tree: levels shown')
+    .option('--sort <column>', "the main table's rows largest first by a number column (params, madds, mac, ...)")
+    .option('--top <N>', "only the main table's first N rows (after --sort); totals still count every row")
+    .option('--columns <names>', 'add optional columns (report: kernel,stride,groups,dtype)', collect, [] as string[])
+    .option('--chart <name>', 'with --format svg: the chart to draw (default: the first; a wrong name lists them)');
+}
+
 function describeOption(o: Option): string {
   const d = o.defaultValue as unknown;
   const shown =
@@ -94,16 +110,13 @@ export function program(argv: string[] = []): Command {
     .configureHelp({ optionDescription: describeOption })
     .exitOverride();
 
-  p.command('list')
+  outputOptions(p.command('list'))
     .description('list the built-in models with their params and MAdds')
-    .option('--format <format>', 'table | json | csv | md', 'table')
     .addHelpText('after', '\nExample:\n  $ netcost list --format md')
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
-    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (o) => (await import('./commands/list.ts')).list(o));
 
   inputOptions(
-    predictOptions(p.command('report'))
+    predictOptions(outputOptions(p.command('report')))
       .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
       .argument('<model>', 'built-in model name, spec file, or .onnx file'),
     "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, " +
@@ -121,26 +134,16 @@ export function program(argv: string[] = []): Command {
       'specs: bytes per element for MAC bytes: fp32 | fp16 | int8 (default fp32); ' +
         "an ONNX file's tensors keep their own types",
     )
-    .option('--depth <N>', 'collapse rows to groups at depth N (1 = stages, 2 = units)')
-    .option(
-      '--sort <column>',
-      'table, md and csv rows largest first by params | madds | flops | mac | bytes | intensity | predicted',
-    )
-    .option('--top <N>', 'table, md and csv: only the first N rows (after --sort); totals still count every layer')
-    .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
-    .option('--chart <name>', 'with --format svg: the chart to draw: layers | roofline | operators (default layers)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost report shufflenet-v2-1.0x\n  $ netcost report shufflenet-v1-g3-1.0x --depth 1 ' +
         '--format md\n  $ netcost report my-net.yaml --view deploy --dtype fp16 --format json\n  $ netcost report ' +
         'model.onnx --input x=1x3x224x224',
     )
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
-    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 
   inputOptions(
-    predictOptions(timingOptions(p.command('compare'), '30', '5', ' with --measure'))
+    predictOptions(timingOptions(outputOptions(p.command('compare')), '30', '5', ' with --measure'))
       .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
       .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files'),
     'input shape for every model (repeatable for named ONNX inputs)',
@@ -149,8 +152,6 @@ export function program(argv: string[] = []): Command {
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--view <view>', 'original | deploy', 'original')
     .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types")
-    .option('--format <format>', 'table | json | csv | md | html (a self-contained page with charts) | svg', 'table')
-    .option('--chart <name>', 'with --format svg: the chart to draw: latency | ratios (default latency)')
     .option(
       '--measure',
       'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC',
@@ -160,8 +161,6 @@ export function program(argv: string[] = []): Command {
       "\nExamples:\n  $ netcost compare 'shufflenet-v1-g*-1.0x'\n  $ netcost compare 'shufflenet-v2-[0-9]*' " +
         "--format md\n  $ netcost compare 'shufflenet-v1-g*-1.0x' --measure --runs 50",
     )
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
-    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 
   p.command('export')
@@ -199,7 +198,7 @@ export function program(argv: string[] = []): Command {
     .action(async (model, o) => (await import('./commands/annotate.ts')).annotateCommand(model, o));
 
   inputOptions(
-    predictOptions(timingOptions(p.command('bench'), '50', '10'))
+    predictOptions(timingOptions(outputOptions(p.command('bench')), '50', '10'))
       .description(
         "time a model in onnxruntime-node on this CPU: latency statistics, and with --per-layer the profiler's time " +
           'per layer beside MAdds and MAC',
@@ -211,19 +210,14 @@ export function program(argv: string[] = []): Command {
   )
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
-    .option('--format <format>', 'table | json | csv | md | html | svg (html and svg need --per-layer)', 'table')
-    .option('--chart <name>', 'with --format svg: the chart to draw: layers | categories (default layers)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost bench shufflenet-v2-1.0x\n  $ netcost bench shufflenet-v1-g3-1.0x --per-layer ' +
         '--runs 100\n  $ netcost bench model.onnx --input x=1x3x224x224 --per-layer --format json',
     )
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
-    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
-    .option('--depth <N>', 'with --per-layer: collapse rows to groups at depth N (1 = stages, 2 = units)')
     .action(async (model, o) => (await import('./commands/bench.ts')).benchCommand(model, o));
 
-  p.command('calibrate')
+  outputOptions(p.command('calibrate'), false)
     .description(
       'measure this machine for --predict: the kernels onnxruntime runs for 68 micro-benchmark models, ' +
         'profiled one by one in three rounds, and a latency model per kernel class fitted to them with each ' +
@@ -237,7 +231,6 @@ export function program(argv: string[] = []): Command {
     )
     .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all')
     .option('-o, --output <file>', 'write the profile here instead of the default (your cache folder)')
-    .option('--format <format>', 'summary on standard output: table | json | csv | md', 'table')
     .addHelpText(
       'after',
       `\nThe profile is JSON (schema: configs/schema/machine-profile.schema.json). report, compare, bench and ` +
@@ -247,7 +240,7 @@ export function program(argv: string[] = []): Command {
     .action(async (o) => (await import('./commands/calibrate.ts')).calibrateCommand(o));
 
   inputOptions(
-    timingOptions(p.command('check'), '30', '5', ' with --measure')
+    timingOptions(outputOptions(p.command('check')), '30', '5', ' with --measure')
       .description('compare cost numbers with committed baselines: exit 0 when all match, 1 on any change, 2 on errors')
       .argument(
         '[models...]',
@@ -273,8 +266,6 @@ export function program(argv: string[] = []): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .option('--format <format>', 'table | md (a pull-request comment) | json | html | svg', 'table')
-    .option('--chart <name>', 'with --format svg: the chart to draw: changes (default changes)')
     .option(
       '--measure',
       'also gate latency relative to a reference model timed in the same run (default tolerance 10%)',
@@ -285,10 +276,9 @@ export function program(argv: string[] = []): Command {
       "\nExamples:\n  $ netcost check\n  $ netcost check 'shufflenet-v2-*' --format md\n  $ netcost check " +
         'my-net.yaml --baseline baselines/ --tolerance madds=1 --tolerance memoryAccess=2\n  $ netcost check --update',
     )
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (models, o) => (await import('./commands/check.ts')).checkCommand(models, o, argv.slice(1)));
 
-  predictOptions(timingOptions(p.command('guidelines'), '40, 5 with --quick', '3, 1 with --quick'))
+  predictOptions(timingOptions(outputOptions(p.command('guidelines')), '40, 5 with --quick', '3, 1 with --quick'))
     .description(
       "re-run ShuffleNet V2's guideline experiments G1-G4 on this CPU (G3 also with channels in multiples of 8) " +
         "and test each guideline's order of its rows against chance: confirms, contradicts, does not show, or " +
@@ -297,13 +287,10 @@ export function program(argv: string[] = []): Command {
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
     .option('--quick', 'a first look: 5 runs, one round, too few for a verdict')
     .option('--costs-only', "print the networks' MAdds and MAC without timing them")
-    .option('--format <format>', 'table | json | md | html | svg', 'table')
-    .option('--chart <name>', 'with --format svg: the chart to draw: guidelines (default guidelines)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md',
     )
-    .option('-o, --output <file>', 'write to this file (atomically) instead of standard output')
     .action(async (ids, o) => (await import('./commands/guidelines.ts')).guidelinesCommand(ids, o));
 
   p.command('schema')

@@ -9,7 +9,8 @@ import type { CostRules } from '../onnx/rule-eval.ts';
 import type { InputBinding } from '../pipeline.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { UNITS, type Units } from '../report/format.ts';
-import type { Format } from '../report/report.ts';
+import type { WriteOptions } from '../result/layout.ts';
+import { FORMATS, type Format } from '../result/write.ts';
 import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
 import { say } from '../util/text.ts';
 
@@ -18,17 +19,43 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
   throw new UsageError(`${flag} '${value}' is not one of ${allowed.join(', ')}`);
 }
 
-export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
-export const parseFormat = (v: string, allowed: readonly Format[] = FORMATS): Format => oneOf('--format', v, allowed);
+/** The output flags every reporting command shares, declared once in main.ts (outputOptions). */
+export interface OutputFlags {
+  format: string;
+  output?: string;
+  units?: string;
+  depth?: string;
+  sort?: string;
+  top?: string;
+  columns?: string[];
+  chart?: string;
+}
 
-/** `--format` of the commands that also draw: a text format, or html / svg (see src/pictures). */
-export type AnyFormat = Format | 'html' | 'svg';
-export const parseAnyFormat = (v: string, text: readonly Format[] = FORMATS): AnyFormat =>
-  oneOf('--format', v, [...text, 'html', 'svg'] as const);
-export const isPicture = (f: AnyFormat): f is 'html' | 'svg' => f === 'html' || f === 'svg';
+export interface Output {
+  format: Format;
+  file?: string;
+  options: Partial<WriteOptions>;
+}
 
-/** The pictures module (vega and vega-lite), loaded only when a picture is asked for. */
-export const pictures = () => import('../pictures/pictures.ts');
+/** The output flags, checked: `--sort` and `--columns` names are checked against the document when it is written. */
+export function parseOutput(o: OutputFlags): Output {
+  const format = oneOf('--format', o.format, FORMATS);
+  if (o.chart !== undefined && format !== 'svg')
+    throw new UsageError(`--chart ${o.chart}: it picks the chart of --format svg; html draws them all`);
+  return {
+    format,
+    ...(o.output !== undefined ? { file: o.output } : {}),
+    options: {
+      units: parseUnits(o.units ?? 'auto'),
+      depth: o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth),
+      ...(o.sort !== undefined ? { sort: o.sort } : {}),
+      ...(o.top !== undefined ? { top: parsePositiveInt('--top', o.top) } : {}),
+      ...(o.columns?.length ? { columns: o.columns.flatMap((c) => c.split(',')).filter(Boolean) } : {}),
+      ...(o.chart !== undefined ? { chart: o.chart } : {}),
+    },
+  };
+}
+
 /** `--view`: `original` or `deploy`; `spec`, its name before schema version 2, still works. */
 /** `--units`: k for K (SI's own spelling of kilo); m stays refused, being milli. */
 export const parseUnits = (v: string): Units => oneOf('--units', v === 'k' ? 'K' : v === 'g' ? 'G' : v, UNITS);

@@ -101,6 +101,15 @@ export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
 
 export const variantName = (prefix: string, row: string, w: number) => `${prefix}-${row}-w${w + 1}`;
 
+/** What `netcost guidelines` returns: each guideline's rows and verdict, on which machine, after how many runs. */
+export interface GuidelinesReport {
+  schemaVersion: number;
+  env?: MeasureEnv;
+  runs: number;
+  results: GuidelineResult[];
+  warnings: string[];
+}
+
 export interface GuidelineResult {
   id: GuidelineId;
   /** which construction of the rows, when the guideline has two (G3) */

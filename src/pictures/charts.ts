@@ -6,29 +6,14 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CheckResult } from '../check/check.ts';
 import type { CostReport } from '../cost/analyze.ts';
+import type { GuidelinesReport } from '../guidelines/guidelines.ts';
 import type { BenchResult } from '../measure/bench.ts';
 import type { PredictedReport } from '../predict/attach.ts';
-import type { CompareResult } from '../report/compare.ts';
-import type { GuidelinesReport } from '../report/guidelines.ts';
+import type { CompareResult } from '../report/compare-result.ts';
+import { type Row, rowsAtDepth } from '../report/rows.ts';
+import type { Chart } from '../result/document.ts';
 
-export interface Chart {
-  name: string;
-  title: string;
-  spec: TopLevelSpec;
-  /** marks drawn: one per data row */
-  marks: number;
-  mark: 'rect' | 'symbol';
-}
-
-export const CHARTS = {
-  report: ['layers', 'roofline', 'operators'],
-  compare: ['latency', 'ratios'],
-  bench: ['layers', 'categories'],
-  guidelines: ['guidelines'],
-  check: ['changes'],
-} as const;
-
-type Row = Record<string, string | number>;
+type Datum = Record<string, string | number>;
 const WIDTH = 640;
 const BAR = 11;
 
@@ -43,8 +28,13 @@ const chart = (name: string, title: string, mark: Chart['mark'], marks: number, 
 
 /** Horizontal bars, one per (item, series): items in their `order`, series side by side and coloured. */
 const barsOf = (item: string, x: string, xTitle: string) => ({
-  mark: { type: 'bar', tooltip: true },
+  mark: { type: 'bar' },
   encoding: {
+    tooltip: [
+      { field: item, title: item },
+      { field: 'series', title: 'series' },
+      { field: x, title: xTitle, format: '.3~r' },
+    ],
     y: { field: item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
     yOffset: { field: 'series', type: 'nominal', sort: null },
     x: { field: x, type: 'quantitative', title: xTitle },
@@ -59,7 +49,7 @@ const barsOf = (item: string, x: string, xTitle: string) => ({
 function groupedBars(
   name: string,
   title: string,
-  rows: Row[],
+  rows: Datum[],
   o: { item: string; x: string; xTitle: string; group?: boolean },
 ): Chart {
   const items = new Set(rows.map((r) => r[o.item])).size;
@@ -95,17 +85,20 @@ const groupOf = (l: { name: string; path: string[] }) => l.path[0] ?? l.name;
 const percent = (x: number) => 100 * x;
 const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).prediction;
 
-export function reportCharts(r: CostReport): Chart[] {
+export function reportCharts(r: CostReport, depth = Infinity): Chart[] {
   const pred = predictedOf(r);
   const layersMs = pred?.layersMs ?? 0;
-  const layerRows = r.layers.flatMap((l, order) =>
+  // at --depth N a group's bar stands for its layers; its panel is its top-level group
+  const groupOfRow = (x: Row) =>
+    x.layer ? groupOf(x.layer) : (r.layers.find((l) => l.path.includes(x.name))?.path[0] ?? x.name);
+  const layerRows = rowsAtDepth(r, depth).flatMap((l, order) =>
     [
       { series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
       { series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
       ...(pred && typeof l.predictedMs === 'number'
         ? [{ series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
         : []),
-    ].map((x) => ({ ...x, layer: l.name, order, group: groupOf(l) })),
+    ].map((x) => ({ ...x, layer: l.name, order, group: groupOfRow(l) })),
   );
   const ops = r.summary.byOp.flatMap((b, order) => [
     { op: b.name, order, series: 'MAdds', share: percent(b.madds / (r.totals.madds || 1)) },
@@ -170,8 +163,14 @@ function roofline(r: CostReport): Chart {
   const layers: unknown[] = [
     {
       data: { values: points },
-      mark: { type: 'point', filled: true, size: 40, tooltip: true },
+      mark: { type: 'point', filled: true, size: 40 },
       encoding: {
+        tooltip: [
+          { field: 'layer', title: 'layer' },
+          { field: 'intensity', title: 'FLOP/B', format: '.3~f' },
+          { field: 'y', title: yTitle, format: '.4~s' },
+          { field: 'bound', title: pred ? 'bound' : 'category' },
+        ],
         x,
         y: { field: 'y', type: 'quantitative', scale: { type: 'log' }, title: yTitle },
         color: { field: 'bound', type: 'nominal', title: pred ? 'bound' : 'category' },
@@ -202,29 +201,53 @@ function roofline(r: CostReport): Chart {
   return chart('roofline', title, 'symbol', points.length, { width: WIDTH, height: 360, layer: layers });
 }
 
+/**
+ * Latency against MAdds and against MAC (a row of two panels per latency: measured, then each
+ * machine's prediction), ratios to the first model, and with both measured and predicted, the
+ * prediction against the measurement with its p10-p90 interval.
+ */
 export function compareCharts(c: CompareResult): Chart[] {
-  const lat = c.measured?.latencies.map((l) => l.latency.medianMs) ?? c.predicted?.[0]?.predictedMs;
-  const what = c.measured ? 'measured latency (ms)' : 'predicted latency (ms)';
-  const points = c.models.map((m, i) => ({
-    model: m.model,
-    madds: m.totals.madds / 1e6,
-    mac: m.totals.memoryAccess / 1e6,
-    ...(lat ? { latency: lat[i] } : {}),
-  }));
-  const y = lat ? { field: 'latency', type: 'quantitative', title: what } : undefined;
-  const scatter = (field: string, title: string) => ({
+  const series: [string, number[]][] = [
+    ...(c.measured ? [['measured', c.measured.latencies.map((l) => l.latency.medianMs)] as [string, number[]]] : []),
+    ...(c.predicted ?? []).map((p, k, all): [string, number[]] => [
+      `predicted${all.length > 1 ? ` ${String.fromCharCode(65 + k)}` : ''} (${p.machine})`,
+      p.predictedMs,
+    ]),
+  ];
+  const lat = series[0]?.[1];
+  const scatter = (field: string, title: string, latency: [string, number[]] | undefined) => ({
     width: WIDTH / 2 - 20,
-    height: 300,
+    height: 260,
+    data: {
+      values: c.models.map((m, i) => ({
+        model: m.model,
+        madds: m.totals.madds / 1e6,
+        mac: m.totals.memoryAccess / 1e6,
+        ...(latency ? { latency: latency[1][i] } : {}),
+      })),
+    },
     mark: { type: 'point', filled: true, size: 60, tooltip: true },
     encoding: {
       x: { field, type: 'quantitative', title, scale: { zero: false } },
-      y: y ?? { field: 'mac', type: 'quantitative', title: 'MAC (M elements)', scale: { zero: false } },
+      y: latency
+        ? { field: 'latency', type: 'quantitative', title: `${latency[0]} latency (ms)` }
+        : { field: 'mac', type: 'quantitative', title: 'MAC (M elements)', scale: { zero: false } },
       color: { field: 'model', type: 'nominal', title: null },
     },
   });
   const title = lat
-    ? `${what} against MAdds and against MAC (ShuffleNet V2, Figure 1 c/d)`
+    ? `latency against MAdds and against MAC (ShuffleNet V2, Figure 1 c/d): ${series.map((x) => x[0]).join('; ')}`
     : 'MAC against MAdds (--measure or --predict plots latency against each)';
+  const rows = lat
+    ? series.map((x) => ({ hconcat: [scatter('madds', 'MAdds (M)', x), scatter('mac', 'MAC (M elements)', x)] }))
+    : [{ hconcat: [scatter('madds', 'MAdds (M)', undefined)] }];
+  const charts = [
+    chart('latency', title, 'symbol', lat ? 2 * series.length * c.models.length : c.models.length, {
+      vconcat: rows,
+    }),
+  ];
+  const p = c.predicted?.[0];
+  if (c.measured && p) charts.push(predictionChart(c, p));
   const base = c.models[0];
   const metrics: [string, (m: CompareResult['models'][number], i: number) => number][] = [
     ['params', (m) => m.totals.params],
@@ -236,18 +259,58 @@ export function compareCharts(c: CompareResult): Chart[] {
     metrics.map(([series, f]) => ({ model: m.model, order, series, ratio: f(m, order) / (f(base, 0) || 1) })),
   );
   return [
-    chart('latency', title, 'symbol', lat ? 2 * points.length : points.length, {
-      data: { values: points },
-      hconcat: lat
-        ? [scatter('madds', 'MAdds (M)'), scatter('mac', 'MAC (M elements)')]
-        : [scatter('madds', 'MAdds (M)')],
-    }),
+    ...charts,
     groupedBars('ratios', `ratios to the first model, ${base.model}`, ratios, {
       item: 'model',
       x: 'ratio',
       xTitle: `ratio to ${base.model} (x)`,
     }),
   ];
+}
+
+/** Predicted against measured latency, each model with its prediction's p10-p90, and the line where they agree. */
+function predictionChart(c: CompareResult, p: NonNullable<CompareResult['predicted']>[number]): Chart {
+  const measured = c.measured?.latencies.map((l) => l.latency.medianMs) ?? [];
+  const values = c.models.map((m, i) => ({
+    model: m.model,
+    measured: measured[i],
+    predicted: p.predictedMs[i],
+    low: p.lowMs[i],
+    high: p.highMs[i],
+    error: `${(100 * (p.predictedMs[i] / measured[i] - 1)).toFixed(1)}%`,
+  }));
+  const top = Math.max(...values.flatMap((v) => [v.measured, v.high])) * 1.05;
+  const x = { field: 'measured', type: 'quantitative', title: 'measured latency (ms)', scale: { domain: [0, top] } };
+  return chart('prediction', `predicted (${p.machine}) against measured latency`, 'symbol', values.length, {
+    width: WIDTH,
+    height: 360,
+    layer: [
+      {
+        data: {
+          values: [
+            { measured: 0, predicted: 0 },
+            { measured: top, predicted: top },
+          ],
+        },
+        mark: { type: 'line', color: '#888', strokeDash: [4, 3] },
+        encoding: { x, y: { field: 'predicted', type: 'quantitative' } },
+      },
+      {
+        data: { values },
+        mark: { type: 'rule' },
+        encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: { field: 'model' } },
+      },
+      {
+        data: { values },
+        mark: { type: 'point', filled: true, size: 60, tooltip: true },
+        encoding: {
+          x,
+          y: { field: 'predicted', type: 'quantitative', title: 'predicted latency (ms)', scale: { domain: [0, top] } },
+          color: { field: 'model', type: 'nominal', title: null },
+        },
+      },
+    ],
+  });
 }
 
 export function benchCharts(b: BenchResult): Chart[] {

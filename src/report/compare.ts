@@ -1,284 +1,176 @@
-/** `netcost compare`: totals of several models side by side, ratios to the first, per-stage breakdown. */
-import { type CostReport, SCHEMA_VERSION } from '../cost/analyze.ts';
-import type { LatencyOf } from '../measure/bench.ts';
-import type { MeasureEnv } from '../measure/env.ts';
-import { spearman } from '../measure/stats.ts';
-import { mdText } from '../util/text.ts';
-import { corr, costCells, costHead, count, csvLine, fixed, mdTable, pct, ratio, shape, type Units } from './format.ts';
-import type { Format } from './report.ts';
-import { textTable } from './table.ts';
+/** `netcost compare` as a document: totals side by side, ratios, latency measured and predicted, stages, categories. */
+import { compareCharts } from '../pictures/charts.ts';
+import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
+import type { CompareResult } from './compare-result.ts';
+import { corr, fixed, shape } from './format.ts';
 
-/** Latency measured for every compared model in one interleaved run. */
-export interface CompareMeasurement {
-  env: MeasureEnv;
-  latencies: LatencyOf[];
-  /** Spearman rank correlation over the compared models */
-  spearmanMadds: number;
-  spearmanMemoryAccess: number;
-  warnings: string[];
-}
+const ratio = (x: number, base: number) => (base > 0 ? x / base : null);
 
-/** Latency predicted from one machine profile for every compared model (`--predict`, each `--profile`). */
-export interface ComparePrediction {
-  machine: string;
-  threads: number;
-  profile: string;
-  /** per model, in the order compared */
-  predictedMs: number[];
-  /** per model: the prediction's interval over the profile's bootstrap (10th, 90th percentile) */
-  lowMs: number[];
-  highMs: number[];
-  /** with --measure: rank correlation of predicted with measured latency */
-  spearmanMeasured?: number;
-}
-
-export interface CompareResult {
-  schemaVersion: number;
-  view: string;
-  dtype: string;
-  measured?: CompareMeasurement;
-  /** one per machine profile */
-  predicted?: ComparePrediction[];
-  models: {
-    model: string;
-    file: string;
-    input: number[];
-    totals: CostReport['totals'];
-    stages: {
-      name: string;
-      params: number;
-      madds: number;
-      flops: number;
-      memoryAccess: number;
-      memoryAccessBytes: number;
-    }[];
-  }[];
-}
-
-export function measurement(
-  reports: CostReport[],
-  m: { results: LatencyOf[]; env: MeasureEnv; warnings: string[] },
-): CompareMeasurement {
-  const lat = m.results.map((r) => r.latency.medianMs);
-  return {
-    env: m.env,
-    latencies: m.results,
-    spearmanMadds: spearman(
-      lat,
-      reports.map((r) => r.totals.madds),
-    ),
-    spearmanMemoryAccess: spearman(
-      lat,
-      reports.map((r) => r.totals.memoryAccess),
-    ),
-    warnings: m.warnings,
-  };
-}
-
-export function compareResult(
-  reports: CostReport[],
-  measured?: CompareMeasurement,
-  predicted?: ComparePrediction[],
-): CompareResult {
-  const withRank = predicted?.map((p) =>
-    measured
-      ? {
-          ...p,
-          spearmanMeasured: spearman(
-            p.predictedMs,
-            measured.latencies.map((l) => l.latency.medianMs),
-          ),
-        }
-      : p,
-  );
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    view: reports[0].view,
-    dtype: reports[0].dtype,
-    ...(measured ? { measured } : {}),
-    ...(withRank ? { predicted: withRank } : {}),
-    models: reports.map((r) => ({
-      model: r.model,
-      file: r.file,
-      input: r.input,
-      totals: r.totals,
-      summary: r.summary,
-      stages: r.groups
-        .filter((g) => g.depth === 1 && g.kind !== 'conv')
-        .map(({ name, params, madds, flops, memoryAccess, memoryAccessBytes }) => ({
-          name,
-          params,
-          madds,
-          flops,
-          memoryAccess,
-          memoryAccessBytes,
-        })),
-    })),
-  };
-}
-
-export function renderCompare(
-  reports: CostReport[],
-  format: Format,
-  measured?: CompareMeasurement,
-  units: Units = 'auto',
-  predicted?: ComparePrediction[],
-): string {
-  const res = compareResult(reports, measured, predicted);
-  const preds = res.predicted ?? [];
+/** The models table: costs, ratios to the first model, latency measured (p10-p90) and each machine's prediction. */
+function modelsTable(c: CompareResult): TableSection {
+  const preds = c.predicted ?? [];
   // machines are columns A, B, ... when there are several
-  const tag = (k: number) => (preds.length > 1 ? ` ${String.fromCharCode(65 + k)}` : '');
-  if (format === 'json') return `${JSON.stringify(res, null, 2)}\n`;
-  const base = reports[0].totals;
-  const lat = measured?.latencies;
-  const head = [
-    'model',
-    'input',
-    ...costHead(units),
-    'params x',
-    'MAdds x',
-    'MAC x',
-    'layers',
-    ...(lat ? ['latency (ms)', 'p10-p90 (ms)', 'latency x'] : []),
-    ...preds.flatMap((_, k) => [`predicted${tag(k)} (ms)`, `predicted${tag(k)} x`, ...(lat ? [`error${tag(k)}`] : [])]),
+  const tag = (k: number) => (preds.length > 1 ? String.fromCharCode(65 + k) : '');
+  const lat = c.measured?.latencies;
+  const base = c.models[0].totals;
+  const columns: Column[] = [
+    text('model'),
+    text('input'),
+    num('params', 'params', 'int'),
+    num('madds', 'MAdds', 'count', { scaled: true }),
+    num('flops', 'FLOPs', 'count', { scaled: true }),
+    num('memoryAccess', 'MAC (el)', 'count', { scaled: true, alias: 'mac' }),
+    num('memoryAccessBytes', 'MAC (bytes)', 'bytes', { alias: 'bytes' }),
+    num('intensity', 'FLOP/B', 'fixed'),
+    num('paramsRatio', 'params x', 'ratio'),
+    num('maddsRatio', 'MAdds x', 'ratio'),
+    num('memoryAccessRatio', 'MAC x', 'ratio'),
+    num('layers', 'layers', 'int'),
+    ...(lat
+      ? [
+          num('medianMs', 'latency (ms)', 'fixed', { digits: 3, alias: 'latency' }),
+          text('p10p90', 'p10-p90 (ms)', { only: 'display' }),
+          num('p10Ms', 'p10Ms', 'fixed', { only: 'csv' }),
+          num('p90Ms', 'p90Ms', 'fixed', { only: 'csv' }),
+          num('latencyRatio', 'latency x', 'ratio'),
+        ]
+      : []),
+    ...preds.flatMap((_, k) => {
+      const t = tag(k) ? ` ${tag(k)}` : '';
+      return [
+        num(`predictedMs${tag(k)}`, `predicted${t} (ms)`, 'fixed', { digits: 3, alias: `predicted${tag(k)}` }),
+        text(`predictedRange${tag(k)}`, `p10-p90${t} (ms)`, { only: 'display' }),
+        num(`predictedRatio${tag(k)}`, `predicted${t} x`, 'ratio'),
+        ...(lat ? [num(`error${tag(k)}`, `error${t}`, 'signed')] : []),
+      ];
+    }),
   ];
-  const rows = reports.map((r, i) => {
-    const t = r.totals;
+  const rows = c.models.map((m, i): Cell[] => {
+    const t = m.totals;
+    const l = lat?.[i].latency;
     return [
-      r.model,
-      shape(r.input),
-      ...costCells(t, units),
+      m.model,
+      shape(m.input),
+      t.params,
+      t.madds,
+      t.flops,
+      t.memoryAccess,
+      t.memoryAccessBytes,
+      t.intensity,
       ratio(t.params, base.params),
       ratio(t.madds, base.madds),
       ratio(t.memoryAccess, base.memoryAccess),
-      String(t.layers),
-      ...(lat
+      t.layers,
+      ...(l && lat
         ? [
-            fixed(lat[i].latency.medianMs, 3),
-            `${fixed(lat[i].latency.p10Ms, 2)}-${fixed(lat[i].latency.p90Ms, 2)}`,
-            ratio(lat[i].latency.medianMs, lat[0].latency.medianMs),
+            l.medianMs,
+            `${fixed(l.p10Ms)}-${fixed(l.p90Ms)}`,
+            l.p10Ms,
+            l.p90Ms,
+            ratio(l.medianMs, lat[0].latency.medianMs),
           ]
         : []),
-      ...preds.flatMap((pred) => [
-        fixed(pred.predictedMs[i], 3),
-        ratio(pred.predictedMs[i], pred.predictedMs[0]),
-        ...(lat ? [pct(pred.predictedMs[i] - lat[i].latency.medianMs, lat[i].latency.medianMs)] : []),
+      ...preds.flatMap((p) => [
+        p.predictedMs[i],
+        `${fixed(p.lowMs[i])}-${fixed(p.highMs[i])}`,
+        ratio(p.predictedMs[i], p.predictedMs[0]),
+        ...(l ? [p.predictedMs[i] / l.medianMs - 1] : []),
       ]),
     ];
   });
-  if (format === 'csv') {
-    const lines = reports.map((r) => {
-      const t = r.totals;
-      return csvLine([
-        r.model,
-        shape(r.input),
-        t.params,
-        t.madds,
-        t.flops,
-        t.memoryAccess,
-        t.memoryAccessBytes,
-        t.intensity.toFixed(4),
-        (t.params / base.params).toFixed(4),
-        (t.madds / base.madds).toFixed(4),
-        (t.memoryAccess / base.memoryAccess).toFixed(4),
-        t.layers,
-      ]);
-    });
-    const withLat = lines.map(
-      (l, i) =>
-        l +
-        (lat ? `,${lat[i].latency.medianMs},${lat[i].latency.p10Ms},${lat[i].latency.p90Ms}` : '') +
-        preds.map((pred) => `,${pred.predictedMs[i]}`).join(''),
-    );
-    const csvHead = [
-      'model',
-      'input',
-      'params',
-      'madds',
-      'flops',
-      'memoryAccess',
-      'memoryAccessBytes',
-      'intensity',
-      'paramsRatio',
-      'maddsRatio',
-      'memoryAccessRatio',
-      'layers',
-      ...(lat ? ['medianMs', 'p10Ms', 'p90Ms'] : []),
-      ...preds.map((_, k) => `predictedMs${tag(k).trim()}`),
-    ];
-    return `${[csvLine(csvHead), ...withLat].join('\n')}\n`;
-  }
-  // per-stage breakdown: stages in first-seen order across models
-  const stageNames: string[] = [];
-  for (const m of res.models) for (const s of m.stages) if (!stageNames.includes(s.name)) stageNames.push(s.name);
-  const sHead = ['stage', ...res.models.map((m) => m.model)];
-  const sRows = stageNames.map((n) => [
-    n,
-    ...res.models.map((m) => {
-      const s = m.stages.find((x) => x.name === n);
-      return s ? `${count(s.madds, units)} / ${count(s.memoryAccess, units)}` : '-';
-    }),
-  ]);
-  // what kind of work each model's cost is: the V1/V2 papers' argument in one table
-  const categories: string[] = [];
-  for (const r of reports)
-    for (const b of r.summary.byCategory) if (!categories.includes(b.name)) categories.push(b.name);
-  const cHead = ['category', ...reports.map((r) => r.model)];
-  const cRows = categories.map((c) => [
-    c,
-    ...reports.map((r) => {
-      const b = r.summary.byCategory.find((x) => x.name === c);
-      return b ? `${pct(b.madds, r.totals.madds)} / ${pct(b.memoryAccess, r.totals.memoryAccess)}` : '-';
-    }),
-  ]);
+  return { kind: 'table', id: 'models', label: 'Models', primary: true, columns, rows };
+}
+
+/** Stages in first-seen order across models; a cell is a stage's MAdds / MAC. */
+function stagesTable(c: CompareResult): TableSection | undefined {
+  const names: string[] = [];
+  for (const m of c.models) for (const s of m.stages) if (!names.includes(s.name)) names.push(s.name);
+  if (names.length === 0) return undefined;
+  return {
+    kind: 'table',
+    id: 'stages',
+    title: 'By stage, MAdds / MAC (elements)',
+    columns: [text('stage'), ...c.models.map((m, i) => num(`model${i}`, m.model, 'pair'))],
+    rows: names.map((n) => [
+      n,
+      ...c.models.map((m): Cell => {
+        const s = m.stages.find((x) => x.name === n);
+        return s ? [s.madds, s.memoryAccess] : null;
+      }),
+    ]),
+  };
+}
+
+/** What kind of work each model's cost is: the V1/V2 papers' argument in one table. */
+function categoriesTable(c: CompareResult): TableSection {
+  const names: string[] = [];
+  for (const m of c.models) for (const b of m.summary.byCategory) if (!names.includes(b.name)) names.push(b.name);
+  return {
+    kind: 'table',
+    id: 'categories',
+    title: 'By category, share of MAdds / MAC',
+    columns: [text('category'), ...c.models.map((m, i) => num(`model${i}`, m.model, 'sharePair'))],
+    rows: names.map((n) => [
+      n,
+      ...c.models.map((m): Cell => {
+        const b = m.summary.byCategory.find((x) => x.name === n);
+        return b ? [b.madds / (m.totals.madds || 1), b.memoryAccess / (m.totals.memoryAccess || 1)] : null;
+      }),
+    ]),
+  };
+}
+
+function noteLines(c: CompareResult): string[] {
+  const first = c.models[0].model;
   const notes = [
-    `ratios (x) are to the first model, ${reports[0].model}. MAdds: multiply-adds of conv and linear layers (the ` +
-      `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), MiB at ` +
-      `${res.dtype === 'file' ? "each ONNX tensor's own type" : res.dtype}; ` +
-      `view ${res.view}.`,
-    `stage cells: MAdds / MAC (elements); category cells: share of the model's MAdds / MAC; top-level layers and ` +
-      `conv groups (conv1, conv5, pool, fc...) are in ` +
-      `the totals only.`,
+    `ratios (x) are to the first model, ${first}. MAdds: multiply-adds of conv and linear layers (the ` +
+      `papers' "FLOPs"); MAC: memory access cost in elements (reads incl. weights + writes), bytes at ` +
+      `${c.dtype === 'file' ? "each ONNX tensor's own type" : c.dtype}; view ${c.view}.`,
+    "stage cells: MAdds / MAC (elements); category cells: share of the model's MAdds / MAC; top-level layers and " +
+      'conv groups (conv1, conv5, pool, fc...) are in the totals only.',
   ];
-  if (measured) {
-    const e = measured.env;
+  const m = c.measured;
+  if (m) {
+    const e = m.env;
     notes.push(
       `latency: onnxruntime ${e.onnxruntime} on ${e.cpu}, ${e.threads} intra-op ` +
         `thread${e.threads === 1 ? '' : 's'}, graph optimisation '${e.graphOptimizationLevel}'; median of ` +
-        `${measured.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so ` +
-        `drift hits every model alike.`,
-      `rank correlation (Spearman) over these ${reports.length} models: latency vs MAdds ` +
-        `${corr(measured.spearmanMadds)}, latency vs MAC ${corr(measured.spearmanMemoryAccess)}.`,
-      ...measured.warnings.map((w) => `warning: ${w}`),
+        `${m.latencies[0].latency.runs} runs per model, timed in interleaved rounds of 5 runs each so ` +
+        'drift hits every model alike.',
+      `rank correlation (Spearman) over these ${c.models.length} models: latency vs MAdds ` +
+        `${corr(m.spearmanMadds)}, latency vs MAC ${corr(m.spearmanMemoryAccess)}.`,
     );
   }
-  for (const [k, pred] of preds.entries()) {
-    const order = pred.predictedMs.map((_, i) => i).sort((a, b) => pred.predictedMs[a] - pred.predictedMs[b]);
+  const preds = c.predicted ?? [];
+  for (const [k, p] of preds.entries()) {
+    const tag = preds.length > 1 ? ` ${String.fromCharCode(65 + k)}` : '';
+    const order = p.predictedMs.map((_, i) => i).sort((a, b) => p.predictedMs[a] - p.predictedMs[b]);
     notes.push(
-      `predicted${tag(k)} for ${pred.machine}, ${pred.threads} thread${pred.threads === 1 ? '' : 's'} ` +
-        `(${pred.profile}), ` +
-        `without running anything; fastest first: ${order.map((i) => reports[i].model).join(' < ')}.` +
-        (pred.spearmanMeasured !== undefined
-          ? ` Rank correlation of predicted with measured latency: ${corr(pred.spearmanMeasured)}.`
+      `predicted${tag} for ${p.machine}, ${p.threads} thread${p.threads === 1 ? '' : 's'} (${p.profile}), ` +
+        `without running anything; p10-p90 over the profile's uncertainty; fastest first: ` +
+        `${order.map((i) => c.models[i].model).join(' < ')}.` +
+        (p.spearmanMeasured !== undefined
+          ? ` Rank correlation of predicted with measured latency: ${corr(p.spearmanMeasured)}.`
           : ''),
     );
   }
-  if (format === 'md') {
-    const parts = ['### netcost compare', '', mdTable(head, rows)];
-    if (stageNames.length) parts.push('', '#### By stage: MAdds / MAC (elements)', '', mdTable(sHead, sRows));
-    parts.push('', '#### By category: share of MAdds / MAC', '', mdTable(cHead, cRows));
-    parts.push('', ...notes.map((x) => `- ${mdText(x)}`));
-    return `${parts.join('\n')}\n`;
-  }
-  const parts = [
-    textTable(
-      head,
-      rows,
-      head.map((_, i) => (i < 2 ? 'l' : 'r')),
-    ),
-  ];
-  if (stageNames.length) parts.push('', 'By stage, MAdds / MAC (elements):', textTable(sHead, sRows));
-  parts.push('', 'By category, share of MAdds / MAC:', textTable(cHead, cRows));
-  parts.push('', ...notes);
-  return `${parts.join('\n')}\n`;
+  return notes;
+}
+
+export function compareDocument(c: CompareResult): Document {
+  const stages = stagesTable(c);
+  const warnings = c.measured?.warnings ?? [];
+  return {
+    title: `netcost compare: ${c.models.length} models`,
+    head: [],
+    sections: [
+      modelsTable(c),
+      ...(stages ? [stages] : []),
+      categoriesTable(c),
+      lines('notes', noteLines(c), 'list', 'Notes'),
+      ...(warnings.length ? [lines('warnings', warnings, 'warning', 'Warnings')] : []),
+    ],
+    data: c,
+    charts: () => compareCharts(c),
+  };
 }

@@ -9,9 +9,6 @@ export function int(n: number): string {
 }
 /** n / 10^6 with `d` decimals */
 export const mega = (n: number, d = 2): string => (n / 1e6).toFixed(d);
-export const pct = (part: number, whole: number, d = 1): string =>
-  whole > 0 ? `${((100 * part) / whole).toFixed(d)}%` : '-';
-export const ratio = (x: number, base: number): string => (base > 0 ? `${(x / base).toFixed(2)}x` : '-');
 export const shape = (s: Shape): string => s.join('x');
 export const fixed = (n: number, d = 2): string => n.toFixed(d);
 
@@ -50,34 +47,6 @@ export function bytes(n: number): string {
   if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
   return `${Math.round(n)} B`;
 }
-
-/** The cost columns every table shares: params, MAdds, FLOPs, MAC (elements and bytes), FLOP/B. */
-export const costHead = (u: Units): string[] => [
-  'params',
-  unitHead('MAdds', u),
-  unitHead('FLOPs', u),
-  unitHead('MAC (el)', u),
-  'MAC (bytes)',
-  'FLOP/B',
-];
-export const costCells = (
-  c: {
-    params: number;
-    madds: number;
-    flops: number;
-    memoryAccess: number;
-    memoryAccessBytes: number;
-    intensity: number;
-  },
-  u: Units,
-): string[] => [
-  int(c.params),
-  count(c.madds, u),
-  count(c.flops, u),
-  count(c.memoryAccess, u),
-  bytes(c.memoryAccessBytes),
-  fixed(c.intensity),
-];
 
 /** CSV field quoting (RFC 4180); a fraction is rounded to 6 significant digits (JSON keeps full precision). */
 export function csvField(v: string | number): string {

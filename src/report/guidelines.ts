@@ -1,93 +1,114 @@
-/** Reporter for `guidelines`. */
-import type { GuidelineResult } from '../guidelines/guidelines.ts';
-import type { MeasureEnv } from '../measure/env.ts';
-import { mdText } from '../util/text.ts';
-import { fixed, mdTable, mega } from './format.ts';
-import type { Format } from './report.ts';
-import { textTable } from './table.ts';
+/** `netcost guidelines` as a document: per guideline, its rows against the paper's and its verdict. */
+import type { GuidelineResult, GuidelinesReport } from '../guidelines/guidelines.ts';
+import { guidelineCharts } from '../pictures/charts.ts';
+import {
+  type Cell,
+  type Column,
+  type Document,
+  lines,
+  num,
+  type Section,
+  type TableSection,
+  text,
+} from '../result/document.ts';
 
-export interface GuidelinesReport {
-  schemaVersion: number;
-  env?: MeasureEnv;
-  runs: number;
-  results: GuidelineResult[];
-  warnings: string[];
-}
+const BOUNDS = ['compute', 'memory', 'balanced', 'overhead'] as const;
 
-const opt = (x: number | undefined, d: number) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
-
-export function renderGuidelines(r: GuidelinesReport, format: Format): string {
-  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
-  const md = format === 'md';
-  const parts: string[] = [];
-  if (r.env) {
-    const line =
-      `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ` +
-      `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
-      `network (rows of one width timed interleaved). Paper speeds are its ${'own platform'} figures; compare the ` +
-      `relative columns, not the absolute ones.`;
-    parts.push(md ? `_${mdText(line)}_` : line);
-  }
-  for (const g of r.results) {
-    const hasBound = g.rows.some((x) => x.macLowerBound !== undefined);
-    const hasPred = g.rows.some((x) => x.predictedMs !== undefined);
-    const head = [
-      'row',
-      'width',
-      'input',
-      'MAdds (M)',
-      'MAC (M el)',
-      ...(hasBound ? ['Eq.1 bound (M el)'] : []),
-      'images/s',
-      'relative',
-      'paper images/s',
-      'paper relative',
-      ...(hasPred ? ['predicted ms', 'pred relative', 'bound % (compute/memory/balanced/overhead)'] : []),
-    ];
-    const rows = g.rows.map((x) => [
+/** The rows of some guidelines (one, or all of them for CSV) in one table. */
+function rowsTable(gs: GuidelineResult[]): Omit<TableSection, 'id'> {
+  const hasBound = gs.some((g) => g.rows.some((x) => x.macLowerBound !== undefined));
+  const hasPred = gs.some((g) => g.rows.some((x) => x.predictedMs !== undefined));
+  const mega = (key: string, title: string) => num(key, title, 'fixed', { digits: 2 });
+  const columns: Column[] = [
+    text('guideline', 'guideline', { only: 'csv' }),
+    text('row'),
+    text('width'),
+    text('input'),
+    mega('maddsM', 'MAdds (M)'),
+    mega('memoryAccessM', 'MAC (M el)'),
+    ...(hasBound ? [mega('macLowerBoundM', 'Eq.1 bound (M el)')] : []),
+    num('imagesPerSecond', 'images/s', 'fixed', { digits: 1 }),
+    num('relative', 'relative', 'ratio'),
+    num('paperImagesPerSecond', 'paper images/s', 'fixed', { digits: 1 }),
+    num('paperRelative', 'paper relative', 'ratio'),
+    ...(hasPred
+      ? [
+          num('predictedMs', 'predicted ms', 'fixed'),
+          num('predictedRelative', 'pred relative', 'ratio'),
+          text('bounds', 'bound % (compute/memory/balanced/overhead)'),
+        ]
+      : []),
+  ];
+  const rows = gs.flatMap((g) =>
+    g.rows.map((x): Cell[] => [
+      `${g.id}${g.construction ? ` (${g.construction})` : ''}`,
       x.label,
       x.width,
       x.input.join('x'),
-      mega(x.madds),
-      mega(x.memoryAccess),
-      ...(hasBound ? [mega(x.macLowerBound ?? 0)] : []),
-      opt(x.imagesPerSecond, 1),
-      x.relative === undefined ? '-' : `${fixed(x.relative)}x`,
-      fixed(x.paperImagesPerSecond, 1),
-      `${fixed(x.paperRelative)}x`,
+      x.madds / 1e6,
+      x.memoryAccess / 1e6,
+      ...(hasBound ? [x.macLowerBound === undefined ? null : x.macLowerBound / 1e6] : []),
+      x.imagesPerSecond ?? null,
+      x.relative ?? null,
+      x.paperImagesPerSecond,
+      x.paperRelative,
       ...(hasPred
         ? [
-            opt(x.predictedMs, 2),
-            x.predictedRelative === undefined ? '-' : `${fixed(x.predictedRelative)}x`,
+            x.predictedMs ?? null,
+            x.predictedRelative ?? null,
             x.boundShares
-              ? ['compute', 'memory', 'balanced', 'overhead']
-                  .map((k) => (100 * (x.boundShares as Record<string, number>)[k]).toFixed(0))
-                  .join('/')
-              : '-',
+              ? BOUNDS.map((k) => (100 * (x.boundShares as Record<string, number>)[k]).toFixed(0)).join('/')
+              : null,
           ]
         : []),
-    ]);
-    const align = head.map((_, i) => (i < 3 ? 'l' : 'r') as 'l' | 'r');
-    const built = g.construction ? `, built with ${g.construction}` : '';
-    const title =
-      `${g.id} (paper ${g.table}${built}; paper figures from ${g.platform}): ${g.claim}; ` + `tested: ${g.hypothesis}`;
-    parts.push(
-      '',
-      md ? `### ${mdText(title)}` : title,
-      ...(md ? [''] : []),
-      md ? mdTable(head, rows, align) : textTable(head, rows, align),
-    );
-    if (g.verdict) parts.push('', md ? `**${mdText(g.verdict)}**` : g.verdict);
-    if (g.platformNote) parts.push('', md ? mdText(g.platformNote) : g.platformNote);
-  }
-  if (r.warnings.length) parts.push('', ...r.warnings.map((w) => `warning: ${md ? mdText(w) : w}`));
-  parts.push(
-    '',
-    'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +
-      "elements; relative: speed / the first row's speed at the same width. A verdict tests the guideline's own " +
-      'order of the rows: Spearman of the speeds with it per width, averaged; p from the exact permutation ' +
-      'distribution with no trend; its stability from resampling whole interleaved rounds. The paper rows are ' +
-      'shown for comparison.',
+    ]),
   );
-  return `${parts.join('\n').replace(/^\n/, '')}\n`;
+  return { kind: 'table', columns, rows };
+}
+
+function guidelineSections(g: GuidelineResult): Section[] {
+  const id = `${g.id}${g.construction ? '-aligned' : ''}`.toLowerCase();
+  const built = g.construction ? `, built with ${g.construction}` : '';
+  return [
+    {
+      ...rowsTable([g]),
+      id,
+      title:
+        `${g.id} (paper ${g.table}${built}; paper figures from ${g.platform}): ${g.claim}; ` +
+        `tested: ${g.hypothesis}`,
+    },
+    ...(g.verdict ? [lines(`${id}-verdict`, [g.verdict], 'strong')] : []),
+    ...(g.platformNote ? [lines(`${id}-note`, [g.platformNote])] : []),
+  ];
+}
+
+export function guidelinesDocument(r: GuidelinesReport): Document {
+  const head = r.env
+    ? [
+        `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ` +
+          `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
+          'network (rows of one width timed interleaved). Paper speeds are its own platform figures; compare the ' +
+          'relative columns, not the absolute ones.',
+      ]
+    : [];
+  // every row of every guideline in one table: what CSV writes and --sort / --top apply to
+  const all: TableSection = { ...rowsTable(r.results), id: 'rows', primary: true, csvOnly: true };
+  const sections: Section[] = [all, ...r.results.flatMap(guidelineSections)];
+  if (r.warnings.length) sections.push(lines('warnings', r.warnings, 'warning', 'Warnings'));
+  sections.push(
+    lines('legend', [
+      'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +
+        "elements; relative: speed / the first row's speed at the same width. A verdict tests the guideline's own " +
+        'order of the rows: Spearman of the speeds with it per width, averaged; p from the exact permutation ' +
+        'distribution with no trend; its stability from resampling whole interleaved rounds. The paper rows are ' +
+        'shown for comparison.',
+    ]),
+  );
+  return {
+    title: "netcost guidelines: ShuffleNet V2's G1-G4 on this machine",
+    head,
+    sections,
+    data: r,
+    charts: () => guidelineCharts(r),
+  };
 }

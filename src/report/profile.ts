@@ -1,10 +1,8 @@
 /** A machine profile as a table: the machine, its bandwidth curve, and the fitted model per kernel class. */
 import { KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
 import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
-import { mdText } from '../util/text.ts';
-import { bytes, csvLine, fixed, mdTable } from './format.ts';
-import type { Format } from './report.ts';
-import { textTable } from './table.ts';
+import { type Document, num, text } from '../result/document.ts';
+import { fixed } from './format.ts';
 
 /** One line about the machine a prediction is for, for report headers. */
 export function machineLine(p: MachineProfile): string {
@@ -38,41 +36,66 @@ const range = (v: number | undefined, lo: number | undefined, hi: number | undef
     ? ''
     : `${fixed(v, digits)} [${fixed(Math.min(lo ?? v, hi ?? v), digits)}-${fixed(Math.max(lo ?? v, hi ?? v), digits)}]`;
 
-export function renderProfile(p: MachineProfile, format: Format, writtenTo?: string): string {
-  if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
-  const head = ['class', 'kernels', 'overhead us', 'speed', 'narrow half-width', 'memory eff', 'median abs err'];
+/** A machine profile as a document; `writtenTo`, where calibrate wrote it. */
+export function profileDocument(p: MachineProfile, writtenTo?: string): Document {
   const fitted = KERNEL_CLASSES.flatMap((k) => (p.classes[k] ? [[k, p.classes[k]] as [KernelClass, ClassFit]] : []));
   const rows = fitted.map(([k, f]) => {
     const [v, lo, hi] = (['params', 'lo', 'hi'] as const).map((w) => readable(k, f, w));
     return [
       k,
-      String(f.samples),
+      f.samples,
       range(v.overheadUs, lo.overheadUs, hi.overheadUs),
       v.speed === undefined ? '' : `${range(v.speed, hi.speed, lo.speed)} ${v.unit}`,
       range(v.halfWidth, lo.halfWidth, hi.halfWidth),
       range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency, 2),
-      `${fixed(100 * f.medianAbsError, 1)}%`,
+      f.params.overhead,
+      f.params.compute,
+      f.params.narrow,
+      f.params.memory,
+      f.medianAbsError,
     ];
   });
-  const bwHead = ['working set', 'GB/s'];
-  const bwRows = p.bandwidth.map((b) => [bytes(b.bytes), fixed(b.gbps, 1)]);
-  const summary = [
-    machineLine(p),
-    `fit: ${p.fit.kernels} calibration kernels, median abs error ${fixed(100 * p.fit.medianAbsError, 1)}%; ` +
-      `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; speed probe ${fixed(p.probe.ms, 3)} ms ` +
-      `(drift ${fixed(100 * p.probe.drift, 1)}% during calibration); ${p.calibration.models} models in ` +
-      `${fixed(p.calibration.seconds, 1)} s${p.calibration.quick ? ' (--quick)' : ''}`,
-    'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels',
-    ...(writtenTo ? [`written to ${writtenTo}`] : []),
-  ];
-  if (format === 'md')
-    return `${summary.map(mdText).join('\n\n')}\n\n${mdTable(bwHead, bwRows)}\n${mdTable(head, rows)}`;
-  if (format === 'csv') {
-    const fields = ['class', 'kernels', 'overhead_ms', 'compute_ms_per_unit', 'narrow', 'memory', 'median_abs_err'];
-    const lines = fitted.map(([k, f]) =>
-      csvLine([k, f.samples, f.params.overhead, f.params.compute, f.params.narrow, f.params.memory, f.medianAbsError]),
-    );
-    return `${[csvLine(fields), ...lines].join('\n')}\n`;
-  }
-  return `${summary.join('\n')}\n\n${textTable(bwHead, bwRows)}\n${textTable(head, rows)}`;
+  const raw = (key: string) => num(key, key, 'fixed', { only: 'csv' });
+  return {
+    title: `netcost machine profile: ${p.machine.cpu}`,
+    head: [
+      machineLine(p),
+      `fit: ${p.fit.kernels} calibration kernels, median abs error ${fixed(100 * p.fit.medianAbsError, 1)}%; ` +
+        `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; speed probe ${fixed(p.probe.ms, 3)} ms ` +
+        `(drift ${fixed(100 * p.probe.drift, 1)}% during calibration); ${p.calibration.models} models in ` +
+        `${fixed(p.calibration.seconds, 1)} s${p.calibration.quick ? ' (--quick)' : ''}`,
+      'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels',
+      ...(writtenTo ? [`written to ${writtenTo}`] : []),
+    ],
+    sections: [
+      {
+        kind: 'table',
+        id: 'bandwidth',
+        title: 'Bandwidth by working set',
+        columns: [num('bytes', 'working set', 'bytes'), num('gbps', 'GB/s', 'fixed', { digits: 1 })],
+        rows: p.bandwidth.map((b) => [b.bytes, b.gbps]),
+      },
+      {
+        kind: 'table',
+        id: 'classes',
+        title: 'Kernel classes',
+        primary: true,
+        columns: [
+          text('class'),
+          num('kernels', 'kernels', 'int'),
+          text('overhead', 'overhead us', { only: 'display' }),
+          text('speed', 'speed', { only: 'display' }),
+          text('halfWidth', 'narrow half-width', { only: 'display' }),
+          text('memoryEff', 'memory eff', { only: 'display' }),
+          raw('overhead_ms'),
+          raw('compute_ms_per_unit'),
+          raw('narrow'),
+          raw('memory'),
+          num('median_abs_err', 'median abs err', 'share'),
+        ],
+        rows,
+      },
+    ],
+    data: p,
+  };
 }

@@ -33,12 +33,3 @@ export const mdText = (s: string): string =>
     .replace(/>/g, '&gt;')
     .replace(/:\/\//g, '\\://')
     .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`);
-
-/** A name as a Markdown code span: fenced by more backticks than it holds, so it cannot close the span early. */
-export function mdCode(s: string): string {
-  const text = printable(s);
-  const run = (text.match(/`+/g) ?? []).reduce((a, m) => Math.max(a, m.length), 0);
-  const fence = '`'.repeat(run + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}

@@ -170,10 +170,10 @@ describe('check against a baseline', () => {
   it('--format md is a pull-request comment', () => {
     writeFileSync(file, spec(2));
     run('--update');
-    expect(run('--format', 'md').stdout).toMatch(/### netcost check\n\n\*\*PASS\*\*/);
+    expect(run('--format', 'md').stdout).toMatch(/^### netcost check: PASS\n\nnetcost check: 1 model matches/);
     writeFileSync(file, spec(4));
     const md = run('--format', 'md').stdout;
-    expect(md).toMatch(/\*\*FAIL\*\*: 16 changes in 1 model/);
+    expect(md).toMatch(/^### netcost check: FAIL\n\nnetcost check: 16 changes in 1 model/);
     expect(md).toMatch(/\| tiny \| original \| pw\.conv \| madds \| 4,096 \| 2,048 \| -50\.00% \|/);
   });
 

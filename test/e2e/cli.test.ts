@@ -139,7 +139,9 @@ describe('netcost report', () => {
     expect(t).toMatch(/MAC: memory access cost/);
     expect(t).toMatch(/By stage:/);
     const md = cli(['report', 'shufflenet-v1-g3-1.0x', '--format', 'md', '--depth', '2']).stdout;
-    expect(md).toMatch(/^### shufflenet-v1-g3-1\.0x/);
+    expect(md).toMatch(/^### netcost report: shufflenet-v1-g3-1\.0x/);
+    expect(md).toMatch(/^#### By stage$/m);
+    expect(md).toMatch(/^- MAdds: multiply-adds/m);
     // brackets are escaped in Markdown (a name must not open a link); rendered, the cell reads [repeat]
     expect(md).toMatch(/\| stage3\.unit8 \| \\\[repeat\\\] \|/);
   });
@@ -186,7 +188,7 @@ describe('netcost report --sort and --top', () => {
     const table = cli(['report', 'shufflenet-v2-1.0x', '--sort', 'madds', '--top', '3']).stdout;
     expect(table).toContain(`... ${all.layers.length - 3} more rows (the 3 largest by madds shown)`);
     expect(cli(['report', 'shufflenet-v2-1.0x', '--sort', 'speed']).stderr).toMatch(
-      /--sort 'speed' is not one of params/,
+      /--sort speed: the table has no such number column; choose one of params, madds, flops, mac, bytes/,
     );
   });
 });
@@ -292,7 +294,7 @@ describe('errors: one line, exit code 2, no stack trace', () => {
   it('a bad --format', () =>
     expectError(
       ['report', 'shufflenet-v2-1.0x', '--format', 'xml'],
-      /--format 'xml' is not one of table, json, csv, md/,
+      /--format 'xml' is not one of table, tree, md, csv, json, html, svg/,
     ));
   it('an unknown flag is a usage error', () => {
     expect(cli(['report', 'shufflenet-v2-1.0x', '--bogus']).code).toBe(2);

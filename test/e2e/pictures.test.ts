@@ -4,62 +4,22 @@
  * tables sort on a click, screenshots are not blank, nothing overflows at 1280 or 400 px; SVG output
  * parses and has its marks. NETCOST_SCREENSHOTS=1 also writes the README's screenshots.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ES module of the build scripts, without type declarations
-import { chromiumPath } from '../../scripts/chromium.mjs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dir, json, make, open as openIn, useBrowser } from '../browser-kit.ts';
 import { cli, ROOT } from '../helpers.ts';
 import { onnxModel } from '../onnx-models.ts';
 import { testProfile } from '../profiles.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'netcost-pictures-'));
 
 /** a hand-written machine profile, every kernel class */
 const profile = testProfile({ params: { overhead: 0.005, compute: 16 } });
 const profileFile = join(dir, 'profile.json');
 writeFileSync(profileFile, JSON.stringify(profile));
 
-/** Run a command that writes HTML or SVG to a file; returns the file and the JSON of the same run. */
-function make(name: string, args: string[], expectCode = 0): string {
-  const file = join(dir, name);
-  const r = cli([...args, '-o', file], { timeoutMs: 120_000 });
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(expectCode);
-  return file;
-}
-const json = (file: string) =>
-  JSON.parse(
-    (/<script type="application\/json" id="netcost-data">(.*?)<\/script>/s.exec(readFileSync(file, 'utf8')) ?? [])[1],
-  );
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Open a file with the network watched: every request but the file's own is a failure. */
-async function open(file: string, width = 1280): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  const url = pathToFileURL(file).href;
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (r.url() !== url) requests.push(r.url());
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, errors, requests };
-}
+const browser = useBrowser();
+const open = (file: string, width = 1280) => openIn(browser(), file, width);
 
 /** Marks each chart draws, by the mark type its figure declares. */
 const marksDrawn = (page: Page) =>
@@ -73,9 +33,10 @@ const marksDrawn = (page: Page) =>
 
 const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
+/** The first chart shown open (a tall one starts folded) is drawn: its screenshot is far from a blank one. */
 async function notBlank(page: Page): Promise<void> {
-  const shot = await page.locator('figure').first().screenshot();
-  const blank = await browser.newPage({ viewport: { width: 400, height: 300 } });
+  const shot = await page.locator('details[open] figure').first().screenshot();
+  const blank = await browser().newPage({ viewport: { width: 400, height: 300 } });
   await blank.setContent('<body style="margin:0;background:#fff"></body>');
   const empty = await blank.screenshot();
   await blank.close();
@@ -166,19 +127,20 @@ describe('HTML pages in a real browser', () => {
       expect(await overflows(page)).toBe(false);
       await notBlank(page);
 
-      // sort by the second numeric column: ascending, then descending
-      const numeric = await page.$$eval('table.sortable tbody tr:first-child td', (tds) =>
-        tds.map((td) => td.hasAttribute('data-sort')),
-      );
+      // sort the first table by its first numeric column: ascending, then descending
+      const table = page.locator('table.sortable').first();
+      const numeric = await table
+        .locator('tbody tr:first-child td')
+        .evaluateAll((tds) => tds.map((td) => td.hasAttribute('data-sort')));
       const col = numeric.indexOf(true);
       const column = () =>
-        page.$$eval(`table.sortable tbody tr td:nth-child(${col + 1})`, (tds) =>
-          tds.map((td) => Number(td.getAttribute('data-sort'))),
-        );
-      await page.click(`table.sortable thead th:nth-child(${col + 1})`);
+        table
+          .locator(`tbody tr td:nth-child(${col + 1})`)
+          .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-sort'))));
+      await table.locator(`thead th:nth-child(${col + 1})`).click();
       const up = await column();
       expect(up).toEqual([...up].sort((a, b) => a - b));
-      await page.click(`table.sortable thead th:nth-child(${col + 1})`);
+      await table.locator(`thead th:nth-child(${col + 1})`).click();
       const down = await column();
       expect(down).toEqual([...up].sort((a, b) => b - a));
 
@@ -260,9 +222,9 @@ describe('HTML pages in a real browser', () => {
     }
     const bad = cli(['report', 'shufflenet-v2-0.5x', '--format', 'svg', '--chart', 'pie']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--chart pie: report draws layers, roofline, operators; choose one of them/);
-    const noLayers = cli(['bench', 'shufflenet-v2-0.5x', '--format', 'html']);
+    expect(bad.stderr).toMatch(/--chart pie: this output draws layers, roofline, operators; choose one/);
+    const noLayers = cli(['bench', 'shufflenet-v2-0.5x', '--runs', '3', '--warmup', '1', '--format', 'svg']);
     expect(noLayers.code).toBe(2);
-    expect(noLayers.stderr).toMatch(/add --per-layer/);
+    expect(noLayers.stderr).toMatch(/bench draws per-layer time: add --per-layer/);
   });
 });

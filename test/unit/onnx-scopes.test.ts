@@ -8,7 +8,9 @@ import { analyze } from '../../src/cost/analyze.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
-import { renderReport, rowsAtDepth } from '../../src/report/report.ts';
+import { reportDocument } from '../../src/report/report.ts';
+import { rowsAtDepth } from '../../src/report/rows.ts';
+import { render } from '../../src/result/write.ts';
 import { resolveModel } from '../../src/spec/load.ts';
 import { type NodeSpec, onnxModel } from '../onnx-models.ts';
 
@@ -96,12 +98,12 @@ describe('groups from scope names', () => {
     expect(r.groups.every((g) => g.kind === 'scope')).toBe(true);
   });
 
-  it('flat names give one honest level: no groups, no by-stage table', () => {
+  it('flat names give one honest level: no groups, no by-stage table', async () => {
     const flat = PYTORCH.map((_, i) => `node_${i}`);
     const r = analyze(importOnnx(named(flat), { file: 'flat.onnx' }).graph);
     expect(r.groups).toEqual([]);
     expect(rowsAtDepth(r, 1)).toHaveLength(r.layers.length);
-    expect(renderReport(r, 'table', Infinity)).not.toMatch(/By stage/);
+    expect(await render(reportDocument(r), 'table')).not.toMatch(/By stage/);
   });
 });
 

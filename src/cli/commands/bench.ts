@@ -1,34 +1,25 @@
-import { UsageError } from '../../errors.ts';
 import { type BenchResult, type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
-import { renderBench } from '../../report/bench.ts';
+import { benchDocument } from '../../report/bench.ts';
 import {
   type InputFlags,
-  isPicture,
+  type OutputFlags,
   type PredictFlags,
   type ProfileArg,
-  parseAnyFormat,
   parseInputFlags,
-  parsePositiveInt,
+  parseOutput,
   parsePredict,
   parseRules,
   parseRunFlags,
-  parseUnits,
   parseView,
-  pictures,
   type RunFlags,
 } from '../options.ts';
-import { emit } from '../output.ts';
+import { show } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface BenchFlags extends RunFlags, PredictFlags, InputFlags {
-  chart?: string;
-  output?: string;
-  units: string;
-  depth?: string;
+export interface BenchFlags extends RunFlags, PredictFlags, InputFlags, OutputFlags {
   perLayer?: boolean;
   view: string;
-  format: string;
   strict?: boolean;
   rules?: string;
 }
@@ -65,12 +56,9 @@ async function joinPrediction(
 }
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
-  const format = parseAnyFormat(o.format);
-  if (isPicture(format) && !o.perLayer)
-    throw new UsageError(`bench --format ${format} draws per-layer time: add --per-layer`);
+  const out = parseOutput(o);
   const view = parseView(o.view);
   const binding = parseInputFlags(o);
-  const depth = o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth);
   const rules = await parseRules(o.rules);
   const predict = await parsePredict(o);
   const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };
@@ -84,8 +72,7 @@ export async function benchCommand(model: string, o: BenchFlags): Promise<void> 
     let r = await bench(target, { ...opts, onProgress: bar.update });
     bar.stop();
     if (predict) r = await joinPrediction(r, target, predict, opts);
-    if (isPicture(format)) return emit(await (await pictures()).benchPicture(r, format, o.chart), format, o.output);
-    emit(renderBench(r, format, parseUnits(o.units), depth), format, o.output);
+    await show(benchDocument(r), out);
   } finally {
     bar.stop();
   }

@@ -1,19 +1,18 @@
 import { calibrate } from '../../predict/calibrate.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
 import { writeProfile } from '../../predict/store.ts';
-import { renderProfile } from '../../report/profile.ts';
-import { parseFormat, parseRunFlags, type RunFlags } from '../options.ts';
-import { emit } from '../output.ts';
+import { profileDocument } from '../../report/profile.ts';
+import { type OutputFlags, parseOutput, parseRunFlags, type RunFlags } from '../options.ts';
+import { show } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface CalibrateFlags extends Pick<RunFlags, 'threads' | 'optLevel'> {
-  output?: string;
+export interface CalibrateFlags extends Pick<RunFlags, 'threads' | 'optLevel'>, OutputFlags {
   quick?: boolean;
-  format: string;
 }
 
 export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
-  const format = parseFormat(o.format);
+  // -o names the profile; the summary goes to standard output
+  const out = parseOutput({ ...o, output: undefined });
   const { threads, optLevel } = parseRunFlags(o, { runs: 1, warmup: 0 });
   const bar = await progressBar('calibrate', 'models');
   let profile: MachineProfile;
@@ -23,5 +22,5 @@ export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
     bar.stop();
   }
   const path = writeProfile(profile, o.output);
-  emit(renderProfile(profile, format, path), format);
+  await show(profileDocument(profile, path), out);
 }

@@ -2,29 +2,25 @@ import { type CheckOptions, check, parseTolerances } from '../../check/check.ts'
 import { DEFAULT_BASELINE, findConfig, initConfig } from '../../check/project.ts';
 import { NetcostError, UsageError } from '../../errors.ts';
 import { resolveSource, resolveSources } from '../../pipeline.ts';
-import { renderCheck } from '../../report/check.ts';
+import { checkDocument } from '../../report/check.ts';
 import { say } from '../../util/text.ts';
 import {
   type InputFlags,
-  isPicture,
-  parseAnyFormat,
+  type OutputFlags,
   parseInputFlags,
+  parseOutput,
   parseRules,
   parseRunFlags,
-  pictures,
   type RunFlags,
 } from '../options.ts';
-import { emit } from '../output.ts';
+import { show } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
 
-export interface CheckFlags extends RunFlags, InputFlags {
+export interface CheckFlags extends RunFlags, InputFlags, OutputFlags {
   baseline?: string;
   update?: boolean;
   init?: boolean;
   tolerance: string[];
-  format: string;
-  chart?: string;
-  output?: string;
   measure?: boolean;
   reference?: string;
   rules?: string;
@@ -32,6 +28,9 @@ export interface CheckFlags extends RunFlags, InputFlags {
 
 /** A shell word as the user would type it. */
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The output flags (each with a value), which say how to show a check, not what to record. */
+const OUTPUT_FLAGS = ['--format', '-o', '--output', '--units', '--depth', '--sort', '--top', '--columns', '--chart'];
 
 /**
  * The command that records the current numbers: the user's own command line, without output
@@ -42,18 +41,18 @@ function updateCommand(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--update') continue;
-    if (a === '--format' || a === '-o' || a === '--output') {
+    if (OUTPUT_FLAGS.includes(a)) {
       i++;
       continue;
     }
-    if (/^--(format|output)=/.test(a)) continue;
+    if (OUTPUT_FLAGS.some((f) => a.startsWith(`${f}=`))) continue;
     out.push(quote(a));
   }
   return `netcost ${[...out, '--update'].join(' ')}`;
 }
 
 export async function checkCommand(models: string[], o: CheckFlags, argv: string[]): Promise<void> {
-  const format = parseAnyFormat(o.format, ['table', 'md', 'json']);
+  const out = parseOutput(o);
   if (o.init) {
     const file = initConfig(models);
     say(
@@ -101,8 +100,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
       updateCommand: updateCommand(['check', ...argv]),
     });
     bar?.stop();
-    if (isPicture(format)) emit(await (await pictures()).checkPicture(r, format, o.chart), format, o.output);
-    else emit(renderCheck(r, format), format, o.output);
+    await show(checkDocument(r), out);
     process.exitCode = r.ok ? 0 : 1;
   } finally {
     bar?.stop();

@@ -1,40 +1,34 @@
 import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
 import { resolveSources, sourceGraph } from '../../pipeline.ts';
+import { compareDocument } from '../../report/compare.ts';
 import {
   type CompareMeasurement,
   type ComparePrediction,
   compareResult,
   measurement,
-  renderCompare,
-} from '../../report/compare.ts';
+} from '../../report/compare-result.ts';
 import { say } from '../../util/text.ts';
 import {
   checkDtypeFor,
   type InputFlags,
-  isPicture,
+  type OutputFlags,
   type PredictFlags,
-  parseAnyFormat,
   parseDtype,
   parseInputFlags,
+  parseOutput,
   parseProfiles,
   parseRules,
   parseRunFlags,
-  parseUnits,
   parseView,
-  pictures,
   type RunFlags,
 } from '../options.ts';
-import { emit } from '../output.ts';
+import { show } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface CompareFlags extends InputFlags, RunFlags, PredictFlags {
-  chart?: string;
-  output?: string;
-  units: string;
+export interface CompareFlags extends InputFlags, RunFlags, PredictFlags, OutputFlags {
   view: string;
   dtype?: string;
-  format: string;
   measure?: boolean;
   strict?: boolean;
   rules?: string;
@@ -45,7 +39,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
   const dtype = parseDtype(o.dtype);
   const binding = parseInputFlags(o);
   const rules = await parseRules(o.rules);
-  const format = parseAnyFormat(o.format);
+  const out = parseOutput(o);
   const sources = await resolveSources(models);
   checkDtypeFor(sources, o.dtype);
   const warn = (w: string) => say(`warning: ${w}`);
@@ -94,9 +88,5 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       };
     });
   }
-  if (isPicture(format)) {
-    const c = compareResult(reports, measured, predicted);
-    return emit(await (await pictures()).comparePicture(c, format, o.chart), format, o.output);
-  }
-  emit(renderCompare(reports, format, measured, parseUnits(o.units), predicted), format, o.output);
+  await show(compareDocument(compareResult(reports, measured, predicted)), out);
 }

@@ -4,34 +4,31 @@ import {
   GUIDELINE_IDS,
   GUIDELINES,
   type GuidelineId,
+  type GuidelinesReport,
   guidelineNetworks,
   platformNote,
   predictRows,
   runGuidelines,
 } from '../../guidelines/guidelines.ts';
-import { type GuidelinesReport, renderGuidelines } from '../../report/guidelines.ts';
+import { guidelinesDocument } from '../../report/guidelines.ts';
 import {
-  isPicture,
+  type OutputFlags,
   type PredictFlags,
-  parseAnyFormat,
+  parseOutput,
   parsePredict,
   parseRunFlags,
-  pictures,
   type RunFlags,
 } from '../options.ts';
-import { emit } from '../output.ts';
+import { show as showDocument } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-export interface GuidelineFlags extends RunFlags, PredictFlags {
-  output?: string;
+export interface GuidelineFlags extends RunFlags, PredictFlags, OutputFlags {
   quick?: boolean;
   costsOnly?: boolean;
-  chart?: string;
-  format: string;
 }
 
 export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
-  const format = parseAnyFormat(o.format, ['table', 'json', 'md']);
+  const out = parseOutput(o);
   const ids = (which.length ? which : GUIDELINE_IDS).map((w) => {
     const id = w.toUpperCase();
     if (!(GUIDELINE_IDS as string[]).includes(id))
@@ -43,10 +40,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
     o.quick ? { runs: 5, warmup: 1 } : { runs: 40, warmup: 3 },
   );
   const predict = await parsePredict(o);
-  const show = async (r: GuidelinesReport) =>
-    isPicture(format)
-      ? emit(await (await pictures()).guidelinesPicture(r, format, o.chart), format, o.output)
-      : emit(renderGuidelines(r, format), format, o.output);
+  const show = (r: GuidelinesReport) => showDocument(guidelinesDocument(r), out);
   if (o.costsOnly) {
     const constructions = ids.flatMap((id) => [
       { id, alternative: false },

@@ -1,0 +1,108 @@
+/**
+ * What a table shows under the output options, for every writer alike: the columns (`--columns`
+ * adds optional ones), the rows at `--depth` (a tree cut flat, or kept as a tree), and for the
+ * primary table `--sort` and `--top`, with a line saying what was left out.
+ */
+import { UsageError } from '../errors.ts';
+import type { Units } from '../report/format.ts';
+import { sortValue } from './cells.ts';
+import type { Cell, Column, Document, TableSection } from './document.ts';
+
+export interface WriteOptions {
+  units: Units;
+  /** rows deeper than this fold into their group (Infinity: every layer) */
+  depth: number;
+  /** the primary table's rows, largest first by this column */
+  sort?: string;
+  /** the primary table's first N rows */
+  top?: number;
+  /** optional columns to show */
+  columns?: string[];
+  /** the chart of `--format svg` */
+  chart?: string;
+}
+
+export const DEFAULT_OPTIONS: WriteOptions = { units: 'auto', depth: Infinity };
+
+export interface Laid {
+  columns: Column[];
+  rows: Cell[][];
+  /** each row's tree level when the table is a tree shown as one */
+  level?: number[];
+  group?: boolean[];
+  total?: Cell[];
+  /** `... 120 more rows (...)` */
+  more?: string;
+}
+
+const shows = (c: Column, o: WriteOptions, csv: boolean) =>
+  c.only !== (csv ? 'display' : 'csv') && (!c.optional || (o.columns ?? []).includes(c.key));
+
+/** The rows a tree shows: flat, each group at the cut standing for its members; or every level down to it. */
+function cut(t: TableSection, depth: number, asTree: boolean): number[] {
+  const idx = t.rows.map((_, i) => i);
+  const tree = t.tree;
+  if (!tree) return idx;
+  if (asTree) return idx.filter((i) => tree.level[i] < depth);
+  return idx.filter((i) => (tree.group[i] ? tree.level[i] === depth - 1 : tree.level[i] < depth));
+}
+
+/** `--sort` names a numeric column by its key or alias; the error lists those of this table. */
+function sortColumn(t: TableSection, name: string): number {
+  const sortable = t.columns.filter((c) => c.kind !== 'text' && c.only !== 'csv');
+  const i = t.columns.findIndex((c) => c.kind !== 'text' && c.only !== 'csv' && (c.key === name || c.alias === name));
+  if (i < 0)
+    throw new UsageError(
+      `--sort ${name}: the table has no such number column; choose one of ` +
+        sortable.map((c) => c.alias ?? c.key).join(', '),
+    );
+  return i;
+}
+
+export function layout(t: TableSection, o: WriteOptions, how: { csv?: boolean; tree?: boolean } = {}): Laid {
+  const keep = t.columns.map((c) => shows(c, o, how.csv ?? false));
+  const pick = (r: Cell[]) => r.filter((_, i) => keep[i]);
+  const asTree = (how.tree ?? false) && t.tree !== undefined && !(t.primary && (o.sort || o.top));
+  let idx = cut(t, o.depth, asTree);
+  const all = idx.length;
+  let more: string | undefined;
+  if (t.primary && o.sort !== undefined) {
+    const k = sortColumn(t, o.sort);
+    const key = (i: number) => sortValue(t.rows[i][k]) ?? Number.NEGATIVE_INFINITY;
+    idx = [...idx].sort((a, b) => key(b) - key(a));
+  }
+  if (t.primary && o.top !== undefined && o.top < idx.length) {
+    idx = idx.slice(0, o.top);
+    const shown = o.sort ? `the ${idx.length} largest by ${o.sort}` : `the first ${idx.length}`;
+    more = `... ${all - idx.length} more rows (${shown} shown)${t.total ? '; the total counts every row' : ''}`;
+  }
+  return {
+    columns: t.columns.filter((_, i) => keep[i]),
+    rows: idx.map((i) => pick(t.rows[i])),
+    ...(asTree && t.tree ? { level: idx.map((i) => t.tree!.level[i]), group: idx.map((i) => t.tree!.group[i]) } : {}),
+    ...(t.total ? { total: pick(t.total) } : {}),
+    ...(more ? { more } : {}),
+  };
+}
+
+/** The options a document cannot honour are errors, before anything is written. */
+export function checkOptions(doc: Document, o: WriteOptions): void {
+  const primary = doc.sections.find((s): s is TableSection => s.kind === 'table' && s.primary === true);
+  for (const [flag, given] of [
+    ['--sort', o.sort !== undefined],
+    ['--top', o.top !== undefined],
+    ['--columns', (o.columns ?? []).length > 0],
+  ] as const)
+    if (given && !primary) throw new UsageError(`${flag}: this output has no table of rows to apply it to`);
+  if (primary && o.sort !== undefined) sortColumn(primary, o.sort);
+  const optional = primary?.columns.filter((c) => c.optional).map((c) => c.key) ?? [];
+  for (const name of o.columns ?? [])
+    if (!optional.includes(name))
+      throw new UsageError(
+        `--columns ${name}: not a column this table can add; choose from ${optional.join(', ') || '(none here)'}`,
+      );
+}
+
+/** The sections a document shows at these options (a by-stage table says nothing new at --depth 1). */
+export const shownSections = (doc: Document, o: WriteOptions) =>
+  doc.sections.filter((s) => !(s.kind === 'table' && (s.redundantAtDepth === o.depth || s.csvOnly)));

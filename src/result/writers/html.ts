@@ -1,0 +1,111 @@
+/**
+ * `--format html`: the fullest view, one self-contained page. Every section the text shows, in its
+ * order, each a `<section data-section>`; every chart as inline SVG whose marks carry a tooltip
+ * (a `<title>`); tree tables as collapsible groups opened down to `--depth`; tables sortable by a
+ * click; the command's JSON inline. It opens from file:// and makes no request of any kind.
+ */
+import { toSvg } from '../../pictures/render.ts';
+import { cellText, columnTitle, sortValue } from '../cells.ts';
+import type { Chart, Document, Section } from '../document.ts';
+import { layout, shownSections, type WriteOptions } from '../layout.ts';
+import { SCRIPT, STYLE } from './html-assets.ts';
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** JSON inside a script element: `<` escaped so no name can close the element. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** A chart taller than this starts folded: its heading opens it. */
+const TALL_PX = 1200;
+
+function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
+  const t = layout(s, o, { tree: true });
+  const head = t.columns.map((c) => `<th scope="col">${esc(columnTitle(c, o.units))}</th>`).join('');
+  const cell = (v: Parameters<typeof cellText>[0], k: number) => {
+    const n = sortValue(v);
+    const sort = n !== undefined && Number.isFinite(n) ? ` data-sort="${n}"` : '';
+    return `<td${sort}>${esc(cellText(v, t.columns[k], o.units))}</td>`;
+  };
+  const row = (r: Parameters<typeof cellText>[0][], i: number) => {
+    if (!t.level) return `<tr>${r.map(cell).join('')}</tr>`;
+    const level = t.level[i];
+    const group = t.group?.[i] ?? false;
+    // open down to --depth: a group at the cut starts folded, rows below it hidden
+    const folded = group && level >= o.depth - 1;
+    const hidden = level >= o.depth;
+    const toggle = group
+      ? `<button class="fold" aria-expanded="${!folded}" title="fold or unfold this group">` +
+        `${folded ? '+' : '-'}</button>`
+      : '';
+    const name = esc(cellText(r[0], t.columns[0], o.units));
+    const first = `<td style="padding-left:${8 + 14 * level}px">${toggle}${name}</td>`;
+    return (
+      `<tr data-level="${level}"${group ? ' class="group"' : ''}${hidden ? ' hidden' : ''}>` +
+      `${first}${r
+        .slice(1)
+        .map((v, k) => cell(v, k + 1))
+        .join('')}</tr>`
+    );
+  };
+  const total = t.total ? `<tfoot><tr>${t.total.map(cell).join('')}</tr></tfoot>` : '';
+  const notes = [...(t.more ? [t.more] : []), ...(s.notes ?? [])].map((n) => `<p class="note">${esc(n)}</p>`);
+  return (
+    `<div class="table-wrap"><table class="sortable${t.level ? ' tree' : ''}"><thead><tr>${head}</tr></thead>` +
+    `<tbody>\n${t.rows.map(row).join('\n')}\n</tbody>${total}</table></div>${notes.join('')}`
+  );
+}
+
+function sectionHtml(s: Section, o: WriteOptions): string {
+  const title = s.title ?? (s.kind === 'table' ? s.label : undefined);
+  const h = title ? `<h2>${esc(title)}</h2>` : '';
+  let body: string;
+  if (s.kind === 'table') body = tableHtml(s, o);
+  else if (s.style === 'list') body = `<ul>${s.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+  else if (s.style === 'warning')
+    body = s.lines.map((l) => `<p class="warning"><strong>warning:</strong> ${esc(l)}</p>`).join('\n');
+  else if (s.style === 'strong')
+    body = s.lines.map((l) => `<p class="verdict"><strong>${esc(l)}</strong></p>`).join('');
+  else body = s.lines.map((l) => `<p>${esc(l)}</p>`).join('\n');
+  return `<section data-section="${esc(s.id)}" data-kind="${s.kind}">${h}\n${body}</section>`;
+}
+
+async function chartHtml(c: Chart): Promise<string> {
+  const svg = await toSvg(c.spec);
+  const height = Number(/height="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 0);
+  return (
+    `<details class="chart"${height > TALL_PX ? '' : ' open'}><summary>${esc(c.title)}` +
+    `${height > TALL_PX ? ` (${Math.round(height)} px tall: open to see it)` : ''}</summary>` +
+    `<figure data-chart="${esc(c.name)}" data-marks="${c.marks}" data-mark="${esc(c.mark)}">${svg}</figure></details>`
+  );
+}
+
+export async function write(doc: Document, o: WriteOptions): Promise<string> {
+  const charts: string[] = [];
+  for (const c of doc.charts?.(o) ?? []) charts.push(await chartHtml(c));
+  const sections = shownSections(doc, o).map((s) => sectionHtml(s, o));
+  // the main table first, then the charts, then the rest: what a reader scans before what they study
+  const [first, ...rest] = sections;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+  content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${esc(doc.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${esc(doc.title)}</h1>
+${doc.head.map((m) => `<p class="meta">${esc(m)}</p>`).join('\n')}
+${first ?? ''}
+${charts.length ? `<section data-section="charts"><h2>Charts</h2>\n${charts.join('\n')}</section>` : ''}
+${rest.join('\n')}
+</main>
+<script type="application/json" id="netcost-data">${scriptJson(doc.data)}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}

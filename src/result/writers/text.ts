@@ -1,0 +1,32 @@
+/**
+ * `--format table` (and, with `asTree`, `--format tree`): the terminal's view. Each section under a
+ * `title:` line; a tree table shows every level down to `--depth`, names indented as torchinfo does.
+ */
+import { textTable } from '../../report/table.ts';
+import { alignOf, cellText, columnTitle } from '../cells.ts';
+import type { Document, Section } from '../document.ts';
+import { layout, shownSections, type WriteOptions } from '../layout.ts';
+
+function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
+  const out = ['', ...(s.title ? [`${s.title}:`] : [])];
+  if (s.kind === 'lines') {
+    const prefix = s.style === 'warning' ? 'warning: ' : '';
+    return [...out, ...s.lines.map((l) => prefix + l)];
+  }
+  const t = layout(s, o, { tree: asTree });
+  const indent = (text: string, i: number) => (t.level ? '  '.repeat(t.level[i]) + text : text);
+  const rows = [...t.rows, ...(t.total ? [t.total] : [])].map((r, i) =>
+    r.map((v, k) =>
+      k === 0 && i < t.rows.length ? indent(cellText(v, t.columns[0], o.units), i) : cellText(v, t.columns[k], o.units),
+    ),
+  );
+  const head = t.columns.map((c) => columnTitle(c, o.units));
+  return [...out, textTable(head, rows, t.columns.map(alignOf)), ...(t.more ? [t.more] : []), ...(s.notes ?? [])];
+}
+
+export function writeText(doc: Document, o: WriteOptions, asTree = false): string {
+  const parts = [...doc.head, ...shownSections(doc, o).flatMap((s) => sectionLines(s, o, asTree))];
+  return `${parts.join('\n').replace(/^\n/, '')}\n`;
+}
+
+export const write = (doc: Document, o: WriteOptions): string => writeText(doc, o);
