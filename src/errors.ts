@@ -23,10 +23,33 @@ export class SpecError extends NetcostError {
   }
 }
 
-/** Bad command-line usage: unknown model, malformed flag value (exit 2). */
+/** A bad argument: a model, an option's value or an options field, from the command line or a library call (exit 2). */
 export class UsageError extends NetcostError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 2, options);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * A model argument that names nothing: no built-in of that name or glob, no such spec file or
+ * variant, or a file of the wrong kind for the call (exit 2). `model` is the argument as given.
+ */
+export class ModelNotFoundError extends UsageError {
+  readonly model: string;
+  constructor(model: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelNotFoundError';
+    this.model = model;
+  }
+}
+
+/** A file netcost cannot read as what it should be: missing, too large, a FIFO, malformed (exit 2). */
+export class InputFileError extends UsageError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InputFileError';
+    this.file = file;
   }
 }

@@ -15,7 +15,7 @@ export {
 } from './cost/analyze.ts';
 export { kernelsOfOptimized, keyOf as kernelKey } from './engine/kernel.ts';
 export { plannedKernels } from './engine/ort/index.ts';
-export { NetcostError, SpecError, UsageError } from './errors.ts';
+export { InputFileError, ModelNotFoundError, NetcostError, SpecError, UsageError } from './errors.ts';
 export { buildGraph } from './graph/build.ts';
 export { deployGraph } from './graph/deploy.ts';
 export type * from './graph/types.ts';
@@ -30,7 +30,7 @@ export {
 export { type BenchOptions, type BenchResult, type BenchTarget, bench, benchMany } from './measure/bench.ts';
 export { annotateOnnx } from './onnx/annotate.ts';
 export { type ExportOptions, exportOnnx } from './onnx/export.ts';
-export { type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';
+export { ImportError, type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';
 export { withNodeNames } from './onnx/node-names.ts';
 export { loadRules } from './onnx/rules.ts';
 export { OPS } from './ops/index.ts';

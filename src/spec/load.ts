@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SpecError, UsageError } from '../errors.ts';
+import { ModelNotFoundError, SpecError, UsageError } from '../errors.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import { closest } from '../util/closest.ts';
 import { ExprError, evalValue } from './expr.ts';
@@ -163,7 +163,7 @@ function builtinSpecPath(arg: string): string {
     const shipped = readdirSync(join(root, 'guidelines'))
       .map((f) => `builtin:guidelines/${f.replace(SPEC_FILE, '')}`)
       .concat(readdirSync(join(root, 'examples')).map((f) => `builtin:examples/${f.replace(SPEC_FILE, '')}`));
-    throw new UsageError(`${arg}: netcost ships no such spec; it ships ${shipped.join(', ')}`);
+    throw new ModelNotFoundError(arg, `${arg}: netcost ships no such spec; it ships ${shipped.join(', ')}`);
   }
   return relative(process.cwd(), file) || file;
 }
@@ -183,9 +183,10 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
     const [given, variant] = arg.split('#') as [string, string | undefined];
     const path = given.startsWith(BUILTIN) ? builtinSpecPath(given) : given;
     if (/\.onnx$/i.test(path)) {
-      throw new UsageError(
-        `${path} is an ONNX file; this command takes a netcost model (a spec file or a built-in name). ` +
-          'report, compare, bench, check and annotate read ONNX files',
+      throw new ModelNotFoundError(
+        arg,
+        `${path} is an ONNX file, not a netcost model spec: read it with resolveSource() and sourceGraph(), ` +
+          'as netcost report, compare, bench, check and annotate do',
       );
     }
     if (existsSync(path) && statSync(path).isDirectory()) {
@@ -194,7 +195,7 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
       );
     }
     if (SPEC_FILE.test(path) || (existsSync(path) && statSync(path).isFile())) {
-      if (!existsSync(path)) throw new UsageError(`${path}: no such spec file`);
+      if (!existsSync(path)) throw new ModelNotFoundError(arg, `${path}: no such spec file`);
       const { readSpecFile } = await import('./parse.ts');
       const file = relative(process.cwd(), resolve(path)) || path;
       const models = modelsOfSpec(readSpecFile(path), file);
@@ -203,7 +204,10 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
       } else {
         const m = models.find((x) => x.name === variant);
         if (!m)
-          throw new UsageError(`${path}: no variant '${variant}'; it defines ${models.map((x) => x.name).join(', ')}`);
+          throw new ModelNotFoundError(
+            arg,
+            `${path}: no variant '${variant}'; it defines ${models.map((x) => x.name).join(', ')}`,
+          );
         out.push(m);
       }
       continue;
@@ -213,7 +217,8 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
       const { default: picomatch } = await import('picomatch');
       const isMatch = picomatch(arg);
       const hits = all.filter((m) => isMatch(m.name));
-      if (hits.length === 0) throw new UsageError(`no built-in model matches '${arg}'; run 'netcost list' to see them`);
+      if (hits.length === 0)
+        throw new ModelNotFoundError(arg, `no built-in model matches '${arg}'; run 'netcost list' to see them`);
       out.push(...hits);
       continue;
     }
@@ -225,7 +230,8 @@ export async function resolveModels(args: string[]): Promise<ModelSpec[]> {
       );
       const also =
         "a model is a built-in name ('netcost list' shows them), a spec file (.yaml, .json) or an .onnx file";
-      throw new UsageError(
+      throw new ModelNotFoundError(
+        arg,
         near.length
           ? `unknown model '${arg}'; did you mean ${near.map((n) => `'${n}'`).join(', ')}? (${also})`
           : `unknown model '${arg}', and no built-in name is close to it; ${also}`,

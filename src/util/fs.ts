@@ -21,7 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { InputFileError, UsageError } from '../errors.ts';
 
 /** The files read as input in this process, by identity (device and inode: links and symlinks alike). */
 const inputs = new Map<string, string>();
@@ -38,23 +38,27 @@ export function readUserFile(path: string, what: string, maxBytes: number): Buff
   try {
     const st = statSync(path);
     if (!st.isFile()) {
-      throw new UsageError(
+      throw new InputFileError(
+        path,
         `${path}: not a regular file (${st.isDirectory() ? 'a folder' : 'a special file'}); give a ${what}`,
       );
     }
     size = st.size;
     inputs.set(identity(st), path);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read the ${what} (${reason(e)})`);
+    if (e instanceof InputFileError) throw e;
+    throw new InputFileError(path, `${path}: cannot read the ${what} (${reason(e)})`);
   }
   if (size > maxBytes) {
-    throw new UsageError(`${path}: ${size} bytes is larger than any ${what} netcost reads (limit ${maxBytes} bytes)`);
+    throw new InputFileError(
+      path,
+      `${path}: ${size} bytes is larger than any ${what} netcost reads (limit ${maxBytes} bytes)`,
+    );
   }
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UsageError(`${path}: cannot read the ${what} (${reason(e)})`);
+    throw new InputFileError(path, `${path}: cannot read the ${what} (${reason(e)})`);
   }
 }
 

@@ -76,6 +76,34 @@ describe('hostile names render as text', () => {
     expect(r.stdout).toContain('bidi\\u202eevil\\u202c');
   });
 
+  it('tree and csv: every name as itself, controls as escapes, CSV fields quoted as RFC 4180 says', () => {
+    const tree = run(['report', model, '--format', 'tree']);
+    expect(tree.code, tree.stderr).toBe(0);
+    expect(tree.stdout).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(tree.stdout).not.toContain(String.fromCharCode(27));
+    for (const n of NAMES) expect(tree.stdout).toContain(shown(n));
+    const csv = run(['report', model, '--format', 'csv']);
+    // the second field of each row, unquoted: "a|b|c" needs no quotes, a name with a comma or quote would
+    const names = csv.stdout
+      .trim()
+      .split('\n')
+      .slice(1, -1)
+      .map((l) => /^[^,]*,("(?:[^"]|"")*"|[^,]*),/.exec(l)?.[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+    expect(names).toEqual(NAMES.map(shown));
+  });
+
+  it('html: names are text in the page, never markup', () => {
+    const r = run(['report', model, '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    const page = r.stdout;
+    const html = (x: string) =>
+      x.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+    expect(page).not.toContain('<img');
+    for (const n of NAMES) expect(page).toContain(`${html(shown(n))}</td>`);
+    expect(page.match(/<script/g)).toHaveLength(2);
+    expect(page).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('json keeps every name exactly', () => {
     const r = run(['report', model, '--format', 'json']);
     expect(JSON.parse(r.stdout).layers.map((l: { name: string }) => l.name)).toEqual(NAMES.map(layerName));

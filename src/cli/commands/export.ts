@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.ts';
 import { exportOnnx } from '../../onnx/export.ts';
 import { graphOf } from '../../pipeline.ts';
 import { resolveModel } from '../../spec/load.ts';
@@ -18,6 +19,8 @@ export interface ExportFlags {
 export async function exportCommand(model: string, o: ExportFlags): Promise<void> {
   // the generator's state is 32 bits: a larger seed would wrap while the metadata records it as typed
   const seed = parsePositiveInt('--seed', o.seed, 0, 2 ** 32 - 1);
+  if (/\.onnx$/i.test(model))
+    throw new UsageError(`${model} is an ONNX file already; export writes netcost specs and built-ins as ONNX`);
   const g = graphOf(await resolveModel(model), { view: parseView(o.view), input: parseShape(o.input) });
   let bytes = exportOnnx(g, { seed, producerVersion: typeof VERSION === 'string' ? VERSION : '' });
   if (o.annotate) bytes = (await annotatedBytes(bytes, o.output, { file: o.output })).bytes;

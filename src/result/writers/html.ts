@@ -19,7 +19,9 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 const TALL_PX = 1200;
 
 function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
-  const t = layout(s, o, { tree: true });
+  // a tree keeps every level in the page, those below --depth folded; sorted or cut to --top, the rows are flat
+  const whole = s.tree !== undefined && !(s.primary && (o.sort !== undefined || o.top !== undefined));
+  const t = layout(s, whole ? { ...o, depth: Number.POSITIVE_INFINITY } : o, { tree: true });
   const head = t.columns.map((c) => `<th scope="col">${esc(columnTitle(c, o.units))}</th>`).join('');
   const cell = (v: Parameters<typeof cellText>[0], k: number) => {
     const n = sortValue(v);
