@@ -92,7 +92,7 @@ describe('netcost in a project of its own', () => {
     expect(r.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe('status=1\n');
     const md = readFileSync(join(project, 'netcost-check.md'), 'utf8');
-    expect(md).toMatch(/^### netcost check\n\n\*\*FAIL\*\*: /);
+    expect(md).toMatch(/^### netcost check: FAIL\n\nnetcost check: /);
     expect(md).toMatch(/\| tiny \| original \| pw\.conv \| madds \|/);
   });
 
@@ -118,6 +118,11 @@ describe('netcost in a project of its own', () => {
     expect(tsc.status).toBe(0);
     const run = sh('node out/example.mjs 2>&1');
     expect(run.status, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/^\d+ ### shufflenet-v2-1\.0x/);
+    expect(run.stdout).toMatch(/^\d+ ### netcost report: shufflenet-v2-1\.0x/);
+    // the ONNX file at 160x160: its five largest layers by MAdds, then the total
+    expect(run.stdout).toMatch(
+      /\nmodel,name,op,output,params,madds,[^\n]*\n(shufflenet-v2-1\.0x,[^\n]+\n){5}shufflenet-v2-1\.0x,total,/,
+    );
+    expect(run.stdout).toMatch(/no model shufflenet-v9: unknown model 'shufflenet-v9'/);
   });
 });

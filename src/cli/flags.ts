@@ -1,0 +1,64 @@
+/** The option groups several commands share, declared once, and how --help shows their defaults. */
+import type { Command, Option } from 'commander';
+import { collect } from './options.ts';
+
+/** `--predict` and `--profile`, shared by report, compare, bench and guidelines. */
+export function predictOptions(c: Command): Command {
+  return c
+    .option('--predict', "predicted latency from this machine's profile (make one with: netcost calibrate)")
+    .option(
+      '--profile <file>',
+      'predict from this machine profile instead (one calibrated elsewhere); implies --predict. ' +
+        'compare takes several: one predicted column per machine',
+      collect,
+      [] as string[],
+    );
+}
+
+/** `--input`, `--dim` and `--loop-trips`, shared by the commands that read ONNX files. */
+export function inputOptions(c: Command, input: string): Command {
+  return c
+    .option('--input <[name=]NxCxHxW>', input, collect, [] as string[])
+    .option(
+      '--dim <name=N>',
+      'ONNX: the size of a symbolic dimension, wherever it appears (repeatable): --dim batch=8 --dim seq=128',
+      collect,
+      [] as string[],
+    )
+    .option('--loop-trips <N>', 'ONNX: the trips of a Loop whose trip count is known only at run time');
+}
+
+/**
+ * The timing flags bench, compare --measure, check --measure and guidelines share. Defaults for
+ * runs and warm-up belong to each command (parseRunFlags); the help states them.
+ */
+export function timingOptions(c: Command, runs: string, warmup: string, what = ''): Command {
+  return c
+    .option('--runs <N>', `timed runs per model${what} (default ${runs})`)
+    .option('--warmup <N>', `warm-up runs per model${what} (default ${warmup})`)
+    .option('--threads <N>', `onnxruntime intra-op threads${what}; 1 keeps numbers stable`, '1')
+    .option('--opt-level <level>', 'onnxruntime graph optimisation: disabled | basic | extended | all', 'all');
+}
+
+/**
+ * The output flags of every command that reports, declared once: the format (one writer each), the
+ * file, and what the tables show. `file` is false where -o means something else (calibrate).
+ */
+export function outputOptions(c: Command, file = true): Command {
+  c.option('--format <format>', 'table|tree|md|csv|json|html|svg', 'table');
+  if (file) c.option('-o, --output <file>', 'write to this file (atomically) instead of standard output');
+  return c
+    .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
+    .option('--depth <N>', 'fold rows deeper than N into their group (1 = stages, 2 = units); tree: levels shown')
+    .option('--sort <column>', "the main table's rows largest first by a number column (params, madds, mac, ...)")
+    .option('--top <N>', "only the main table's first N rows (after --sort); totals still count every row")
+    .option('--columns <names>', 'add optional columns (report: kernel,stride,groups,dtype)', collect, [] as string[])
+    .option('--chart <name>', 'with --format svg: the chart to draw (default: the first; a wrong name lists them)');
+}
+
+export function describeOption(o: Option): string {
+  const d = o.defaultValue as unknown;
+  const shown =
+    o.defaultValueDescription ?? (d === undefined || d === false || Array.isArray(d) ? undefined : String(d));
+  return shown === undefined ? o.description : `${o.description} (default: ${shown})`;
+}

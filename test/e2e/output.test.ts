@@ -1,0 +1,91 @@
+/**
+ * The output options every command shares, checked against the JSON of the same run (the
+ * library's result, which no option shapes): --columns, --sort and --top on any command's main
+ * table, --format tree, and CSV and --units of any command.
+ */
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers.ts';
+
+const json = (args: string[]) => JSON.parse(cli([...args, '--format', 'json']).stdout);
+
+describe('--columns adds what a layer is: kernel, stride, groups, dtype', () => {
+  it("report --columns kernel,stride,groups: each conv's own attributes, blank for layers without them", () => {
+    const r = json(['report', 'shufflenet-v1-g3-1.0x']);
+    const csv = cli([
+      'report',
+      'shufflenet-v1-g3-1.0x',
+      '--columns',
+      'kernel,stride',
+      '--columns',
+      'groups',
+      '--format',
+      'csv',
+    ]);
+    const [head, ...rows] = csv.stdout.trim().split('\n');
+    const cols = head.split(',');
+    expect(cols.slice(0, 8)).toEqual(['model', 'name', 'op', 'output', 'kernel', 'stride', 'groups', 'params']);
+    const byName = new Map(rows.map((l) => [l.split(',')[1], l.split(',')]));
+    for (const l of r.layers) {
+      const row = byName.get(l.name) as string[];
+      expect(row[4], l.name).toBe(l.kernel ? l.kernel.join('x') : '');
+      expect(row[6], l.name).toBe(l.groups === undefined ? '' : String(l.groups));
+    }
+    // the paper's grouped 1x1 convolution: g = 3
+    expect(r.layers.some((l: { kernel?: number[]; groups?: number }) => l.kernel?.[0] === 1 && l.groups === 3)).toBe(
+      true,
+    );
+    const table = cli(['report', 'shufflenet-v1-g3-1.0x', '--columns', 'groups']).stdout.split('\n');
+    expect(table[2]).toMatch(/^layer\s+op\s+output\s+groups\s+params/);
+  });
+
+  it('a column the table cannot add is one line naming those it can', () => {
+    const r = cli(['report', 'shufflenet-v2-0.5x', '--columns', 'colour']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'netcost: --columns colour: not a column this table can add; choose from dtype, kernel, stride, groups',
+    );
+  });
+});
+
+describe('--sort and --top on any command', () => {
+  it('compare --sort mac --top 2: the two models with the most memory access, largest first', () => {
+    const all = json(['compare', 'shufflenet-v1-g*-1.0x']).models as {
+      model: string;
+      totals: { memoryAccess: number };
+    }[];
+    const largest = [...all].sort((a, b) => b.totals.memoryAccess - a.totals.memoryAccess).slice(0, 2);
+    const csv = cli(['compare', 'shufflenet-v1-g*-1.0x', '--sort', 'mac', '--top', '2', '--format', 'csv']).stdout;
+    expect(
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(largest.map((m) => m.model));
+    const table = cli(['compare', 'shufflenet-v1-g*-1.0x', '--sort', 'mac', '--top', '2']).stdout;
+    expect(table).toContain('... 3 more rows (the 2 largest by mac shown)');
+  });
+
+  it('list --sort madds --top 1: the built-in with the most multiply-adds', () => {
+    const models = json(['list']).models as { name: string; madds: number }[];
+    const top = [...models].sort((a, b) => b.madds - a.madds)[0];
+    const out = cli(['list', '--sort', 'madds', '--top', '1', '--format', 'csv']).stdout.trim().split('\n');
+    expect(out).toHaveLength(2);
+    expect(out[1].split(',')[0]).toBe(top.name);
+  });
+});
+
+describe('--format tree', () => {
+  it('shows every level down to --depth, each group with its totals and its members indented under it', () => {
+    const r = json(['report', 'shufflenet-v2-0.5x']);
+    const lines = cli(['report', 'shufflenet-v2-0.5x', '--format', 'tree', '--depth', '2']).stdout.split('\n');
+    const stage2 = r.groups.find((g: { name: string }) => g.name === 'stage2');
+    const at = lines.findIndex((l) => /^stage2\s+\[stage\]/.test(l));
+    expect(lines[at]).toContain(stage2.params.toLocaleString('en-US'));
+    // its four units, indented one level, then the next stage at the top level
+    expect(lines.slice(at + 1, at + 5).map((l) => /^ {2}(stage2\.unit\d)\s/.exec(l)?.[1])).toEqual(
+      [1, 2, 3, 4].map((i) => `stage2.unit${i}`),
+    );
+    expect(lines[at + 5]).toMatch(/^stage3\s+\[stage\]/);
+  });
+});
