@@ -4,7 +4,7 @@
  * workflow's commands run, and the README's library example compiled with `tsc --strict`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,21 +23,44 @@ layers:
   - { op: gap }
 `;
 
-beforeAll(() => {
-  // the e2e setup built dist/ from these sources; pack it as it is
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], {
-    cwd: ROOT,
+let installLog = '';
+
+/**
+ * The package as `npm pack` makes it (prepack: clean-package drops scripts and dev keys from
+ * package.json), made in a copy of its files: the e2e set-up built dist/, so the build that
+ * `prepare` would run is skipped, and the checkout's package.json is never rewritten under the
+ * other tests.
+ */
+function pack(): string {
+  const stage = mkdtempSync(join(tmpdir(), 'netcost-stage-'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  for (const f of [...pkg.files, 'package.json']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+  execFileSync('node', [join(ROOT, 'node_modules/clean-package/bin/main.js')], { cwd: stage });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], {
+    cwd: stage,
     encoding: 'utf8',
-  }).trim();
+  });
+  return out.trim().split('\n').at(-1) as string;
+}
+
+beforeAll(() => {
+  const tarball = pack();
   sh('npm init -y >/dev/null');
   const typescript = JSON.parse(readFileSync(join(ROOT, 'node_modules/typescript/package.json'), 'utf8')).version;
-  const r = sh(
-    `npm install --prefer-offline ./${tarball.split('\n').at(-1)} typescript@${typescript} @types/node 2>&1`,
-  );
+  const r = sh(`npm install --prefer-offline ./${tarball} typescript@${typescript} @types/node 2>&1`);
+  installLog = r.stdout;
   if (r.status !== 0) throw new Error(r.stdout);
 }, 600_000);
 
 describe('netcost in a project of its own', () => {
+  it("installs with no warning about netcost's own scripts: the packed package.json has none", () => {
+    expect(installLog).toContain('added');
+    expect(installLog).not.toMatch(/netcost@/);
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/netcost/package.json'), 'utf8'));
+    expect(installed.scripts).toBeUndefined();
+    expect(installed.bin).toEqual({ netcost: 'bin/netcost.cjs' });
+  });
+
   it('without a config or models, check says how to start', () => {
     const r = netcost('check');
     expect(r.status).toBe(2);
