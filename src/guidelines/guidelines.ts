@@ -14,90 +14,15 @@ import type { OptLevel } from '../measure/runner.ts';
 import { relativeSpread, spearman } from '../measure/stats.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
+import { GUIDELINES } from './defs.ts';
+import { combined, type EffectTest, effectTest } from './effects.ts';
 import { platformNote, predictRows } from './predicted.ts';
-import { MIN_ROUNDS, relativeSpeed, type TrendTest, trendTest } from './trend.ts';
+import { MIN_ROUNDS, relativeSpeed, type TrendTest, type TrendVerdict, trendTest } from './trend.ts';
 import type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
 
+export { GUIDELINE_IDS, GUIDELINES } from './defs.ts';
 export { platformNote, predictRows } from './predicted.ts';
 export type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
-
-export const GUIDELINE_IDS: GuidelineId[] = ['G1', 'G2', 'G3', 'G4'];
-
-export const GUIDELINES: Record<GuidelineId, GuidelineDef> = {
-  G1: {
-    id: 'G1',
-    keyRow: '1to12',
-    expected: [3, 2, 1, 0],
-    hypothesis: 'speed falls as c1:c2 leaves 1:1',
-    table: 'Table 1',
-    file: 'g1.yaml',
-    platform: 'ARM (Snapdragon 810, single thread)',
-    claim: 'equal channel width minimizes memory access cost: speed falls as c1:c2 moves away from 1:1',
-    widths: ['x1', 'x2', 'x4'],
-    rows: [
-      { key: '1to1', label: 'c1:c2 = 1:1', paper: [76.2, 21.7, 5.3] },
-      { key: '1to2', label: 'c1:c2 = 1:2', paper: [72.9, 20.5, 5.1] },
-      { key: '1to6', label: 'c1:c2 = 1:6', paper: [69.1, 17.9, 4.6] },
-      { key: '1to12', label: 'c1:c2 = 1:12', paper: [57.6, 15.1, 4.4] },
-    ],
-  },
-  G2: {
-    id: 'G2',
-    keyRow: 'g8',
-    expected: [3, 2, 1, 0],
-    hypothesis: 'speed falls as g rises',
-    table: 'Table 2',
-    file: 'g2.yaml',
-    platform: 'ARM (Snapdragon 810, single thread)',
-    claim: 'excessive group convolution increases MAC: at fixed MAdds, more groups run slower',
-    widths: ['x1', 'x2', 'x4'],
-    rows: [
-      { key: 'g1', label: 'g = 1', paper: [40.0, 10.2, 2.3] },
-      { key: 'g2', label: 'g = 2', paper: [35.0, 9.5, 2.2] },
-      { key: 'g4', label: 'g = 4', paper: [32.9, 8.7, 2.1] },
-      { key: 'g8', label: 'g = 8', paper: [27.8, 7.5, 1.8] },
-    ],
-  },
-  G3: {
-    id: 'G3',
-    keyRow: '4parallel',
-    // fewer fragments run faster, and fragments in parallel cost more than as many in series:
-    // 1 > 2 in series > 4 in series = 2 in parallel > 4 in parallel
-    expected: [4, 3, 2, 2, 0],
-    hypothesis: 'speed falls with more fragments, more in parallel than in series',
-    table: 'Table 3',
-    file: 'g3.yaml',
-    alternative: { file: 'g3-aligned.yaml', construction: 'channels in multiples of 8', prefix: 'g3a' },
-    platform: 'ARM (Snapdragon 810, single thread)',
-    claim:
-      'network fragmentation reduces parallelism: at fixed MAdds, more fragments (parallel most of all) run slower',
-    widths: ['c=64', 'c=128', 'c=256'],
-    rows: [
-      { key: '1frag', label: '1-fragment', paper: [40.2, 10.1, 2.3] },
-      { key: '2series', label: '2-fragment-series', paper: [38.6, 10.1, 2.2] },
-      { key: '4series', label: '4-fragment-series', paper: [38.4, 10.1, 2.3] },
-      { key: '2parallel', label: '2-fragment-parallel', paper: [33.4, 9.1, 2.2] },
-      { key: '4parallel', label: '4-fragment-parallel', paper: [35.0, 8.4, 2.1] },
-    ],
-  },
-  G4: {
-    id: 'G4',
-    keyRow: 'none',
-    expected: [0, 1, 1, 2],
-    hypothesis: 'removing ReLU and shortcut speeds a block up',
-    table: 'Table 4',
-    file: 'g4.yaml',
-    platform: 'ARM (Snapdragon 810, single thread)',
-    claim: 'element-wise operations are non-negligible: removing ReLU and shortcut speeds the block up at equal MAdds',
-    widths: ['c=32', 'c=64', 'c=128'],
-    rows: [
-      { key: 'relu-shortcut', label: 'ReLU + shortcut', paper: [56.7, 16.9, 5.0] },
-      { key: 'relu', label: 'ReLU only', paper: [61.9, 18.8, 5.2] },
-      { key: 'shortcut', label: 'shortcut only', paper: [57.3, 18.2, 5.1] },
-      { key: 'none', label: 'neither', paper: [66.3, 20.2, 5.4] },
-    ],
-  },
-};
 
 export const variantName = (prefix: string, row: string, w: number) => `${prefix}-${row}-w${w + 1}`;
 
@@ -121,6 +46,10 @@ export interface GuidelineResult {
   rows: GuidelineRow[];
   /** the hypothesis tested against chance, with its uncertainty over the timed rounds */
   trend?: TrendTest;
+  /** a guideline of several effects: each tested apart (the verdict combines them) */
+  effects?: EffectTest[];
+  /** the verdict's kind: the trend test's, or the effects' combined */
+  decision?: TrendVerdict;
   /** the key row's speed relative to the first row, per width, with its 90% interval over rounds */
   effect?: { value: number; low: number; high: number }[];
   /** for comparison only: Spearman rank correlation of measured and paper speeds over the rows, per width */
@@ -183,12 +112,22 @@ export async function guidelineNetworks(
 const two = (x: number) => x.toFixed(2);
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
-/** One sentence: what the test says of the guideline's own hypothesis here, and how large the effect is. */
+/** An effect in words: its verdict, its size with its interval, p both ways and its stability. */
+const effectText = (e: EffectTest) =>
+  `${e.label}: ${e.verdict} (the rows it should speed up run at ${two(e.ratio)}x [${two(e.low)}-${two(e.high)}] ` +
+  `of the others, ${pText(e.p)}${e.pReverse <= e.p ? `, reversed ${pText(e.pReverse)}` : ''}, the same decision ` +
+  `in ${Math.round(100 * e.stable)}% of resamples)`;
+
+/**
+ * One sentence: what the test says of the guideline's own hypothesis here, and how large the
+ * effect is; for a guideline of several effects, each effect's verdict first, the full order after.
+ */
 export function verdict(
   def: GuidelineDef,
   t: TrendTest,
   effect: GuidelineResult['effect'],
   construction?: string,
+  effects?: EffectTest[],
 ): string {
   const label = def.rows.find((r) => r.key === def.keyRow)?.label ?? def.keyRow;
   const key = def.rows.findIndex((r) => r.key === def.keyRow);
@@ -203,19 +142,23 @@ export function verdict(
     `${theirs} in the paper`;
   const who = `${def.id}${construction ? ` (${construction})` : ''}`;
   const claim = `(${def.hypothesis})`;
-  switch (t.verdict) {
+  const kind = effects ? combined(effects) : t.verdict;
+  const parts = effects ? `${effects.map(effectText).join('; ')}; the whole order: ${test}` : test;
+  switch (kind) {
     case 'confirms':
-      return `${who}: this CPU confirms the guideline ${claim}: ${test}.`;
+      return `${who}: this CPU confirms the guideline ${claim}: ${parts}.`;
+    case 'partly confirms':
+      return `${who}: this CPU partly confirms the guideline ${claim}: ${parts}.`;
     case 'contradicts':
-      return `${who}: this CPU contradicts the guideline ${claim}: the order is reversed: ${test}.`;
+      return `${who}: this CPU contradicts the guideline ${claim}: the order is reversed: ${parts}.`;
     case 'does not show':
-      return `${who}: this CPU does not show the guideline's trend ${claim}: ${test}.`;
+      return `${who}: this CPU does not show the guideline's trend ${claim}: ${parts}.`;
     default:
       return t.rounds < MIN_ROUNDS
         ? `${who}: inconclusive ${claim}: ${t.rounds} round${t.rounds === 1 ? '' : 's'} of runs cannot tell the ` +
-            `trend from the noise (${MIN_ROUNDS * 5} or more --runs; the default is 40): ${test}.`
+            `trend from the noise (${MIN_ROUNDS * 5} or more --runs; the default is 40): ${parts}.`
         : `${who}: inconclusive at this noise ${claim}: resampling the rounds moves the decision; more --runs ` +
-            `narrow it: ${test}.`;
+            `narrow it: ${parts}.`;
   }
 }
 
@@ -288,6 +231,13 @@ export async function runGuidelines(
       );
     }
     const trend = trendTest(samples, def.expected);
+    const effects = def.effects?.map((e) =>
+      effectTest(
+        samples,
+        def.rows.map((r) => r.key),
+        e,
+      ),
+    );
     const effect = relativeSpeed(
       samples,
       def.rows.findIndex((r) => r.key === def.keyRow),
@@ -303,9 +253,11 @@ export async function runGuidelines(
       platform: def.platform,
       rows,
       trend,
+      ...(effects ? { effects } : {}),
+      decision: effects ? combined(effects) : trend.verdict,
       effect,
       agreement,
-      verdict: verdict(def, trend, effect, construction),
+      verdict: verdict(def, trend, effect, construction, effects),
       ...(note ? { platformNote: note } : {}),
     });
   }
@@ -327,13 +279,13 @@ export async function runGuidelines(
 function compareConstructions(results: GuidelineResult[]): void {
   for (const alt of results.filter((r) => r.construction)) {
     const first = results.find((r) => r.id === alt.id && !r.construction);
-    if (!first?.trend || !alt.trend) continue;
-    const same = first.trend.verdict === alt.trend.verdict;
+    if (!first?.decision || !alt.decision) continue;
+    const same = first.decision === alt.decision;
     alt.platformNote = [
       alt.platformNote,
       same
-        ? `Both constructions give "${alt.trend.verdict}": the blocked layout does not decide the verdict here.`
-        : `The constructions differ ("${first.trend.verdict}" as first built, "${alt.trend.verdict}" with ` +
+        ? `Both constructions give "${alt.decision}": the blocked layout does not decide the verdict here.`
+        : `The constructions differ ("${first.decision}" as first built, "${alt.decision}" with ` +
           'channels in multiples of 8): the difference is the layout (channel counts onnxruntime runs without ' +
           'its blocked kernels), not fragmentation; this construction is the one that measures fragmentation.',
     ]

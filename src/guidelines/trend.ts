@@ -22,7 +22,8 @@ export const STABLE = 0.9;
 export const MIN_ROUNDS = 4;
 
 export type Decision = 'confirms' | 'contradicts' | 'none';
-export type TrendVerdict = 'confirms' | 'contradicts' | 'does not show' | 'inconclusive';
+/** A verdict; 'partly confirms' only for a guideline of several effects, some confirmed (effects.ts). */
+export type TrendVerdict = 'confirms' | 'partly confirms' | 'contradicts' | 'does not show' | 'inconclusive';
 
 export interface TrendTest {
   /** mean over widths of Spearman(measured speed, expected rank) */
@@ -46,20 +47,21 @@ export interface TrendTest {
   verdict: TrendVerdict;
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const v = [...xs].sort((a, b) => a - b);
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** The q-th quantile of sorted values (the lower of two). */
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+export const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /**
  * One bootstrap draw of `rounds` whole rounds (with replacement), as the runs of a network they
  * hold: the same draw serves every network of a width, whose rounds shared the machine's drift.
  */
-function drawRounds(rand: () => number, rounds: number, block: number): (runs: number[]) => number[] {
+export function drawRounds(rand: () => number, rounds: number, block: number): (runs: number[]) => number[] {
   const picked = Array.from({ length: rounds }, () => Math.floor(rand() * rounds));
   return (runs) => picked.flatMap((r) => runs.slice(r * block, r * block + block));
 }
@@ -107,7 +109,7 @@ export function pValues(t: number, nullDist: Map<number, number>): { p: number; 
   return { p, pReverse };
 }
 
-const decide = (p: number, pReverse: number): Decision =>
+export const decide = (p: number, pReverse: number): Decision =>
   p <= LEVEL ? 'confirms' : pReverse <= LEVEL ? 'contradicts' : 'none';
 
 /** The statistic of one set of speeds: per width, Spearman with the expected ranks; and their mean. */

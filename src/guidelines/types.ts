@@ -1,4 +1,6 @@
 /** The shapes of the guideline experiments: ids, definitions (paper rows and widths), result rows. */
+import type { EffectDef } from './effects.ts';
+
 export type GuidelineId = 'G1' | 'G2' | 'G3' | 'G4';
 
 interface RowDef {
@@ -20,6 +22,8 @@ export interface GuidelineDef {
   expected: number[];
   /** the hypothesis in words */
   hypothesis: string;
+  /** the effects the hypothesis names, when several (each tested apart: effects.ts) */
+  effects?: EffectDef[];
   /** a second construction of the same rows (a spec file whose variants are named like this one's) */
   alternative?: { file: string; construction: string; prefix: string };
 }
