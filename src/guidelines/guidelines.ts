@@ -114,9 +114,9 @@ const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** An effect in words: its verdict, its size with its interval, p both ways and its stability. */
 const effectText = (e: EffectTest) =>
-  `${e.label}: ${e.verdict} (the rows it should speed up run at ${two(e.ratio)}x [${two(e.low)}-${two(e.high)}] ` +
-  `of the others, ${pText(e.p)}${e.pReverse <= e.p ? `, reversed ${pText(e.pReverse)}` : ''}, the same decision ` +
-  `in ${Math.round(100 * e.stable)}% of resamples)`;
+  `${e.label}: ${e.verdict} (the rows expected faster run at ${two(e.ratio)}x [${two(e.low)}-${two(e.high)}] ` +
+  `the speed of the others, ${pText(e.p)}${e.pReverse <= e.p ? `, reversed ${pText(e.pReverse)}` : ''}, ` +
+  `the same decision in ${Math.round(100 * e.stable)}% of resamples)`;
 
 /**
  * One sentence: what the test says of the guideline's own hypothesis here, and how large the

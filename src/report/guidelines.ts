@@ -100,8 +100,9 @@ export function guidelinesDocument(r: GuidelinesReport): Document {
       'MAdds: multiply-adds (held fixed across the rows of a width, within rounding); MAC: memory access cost in ' +
         "elements; relative: speed / the first row's speed at the same width. A verdict tests the guideline's own " +
         'order of the rows: Spearman of the speeds with it per width, averaged; p from the exact permutation ' +
-        'distribution with no trend; its stability from resampling whole interleaved rounds. The paper rows are ' +
-        'shown for comparison.',
+        'distribution with no trend; its stability from resampling whole interleaved rounds. G3 and G4 name two ' +
+        'effects each, tested apart (log-speed contrasts within blocks of rows, every permutation within the ' +
+        'blocks, the same resampling); their verdict combines the two. The paper rows are shown for comparison.',
     ]),
   );
   return {

@@ -6,7 +6,7 @@
  */
 import { toSvg } from '../../pictures/render.ts';
 import { cellText, columnTitle, sortValue } from '../cells.ts';
-import type { Chart, Document, Section } from '../document.ts';
+import type { Cell, Chart, Document, Section } from '../document.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
 import { SCRIPT, STYLE } from './html-assets.ts';
 
@@ -23,12 +23,12 @@ function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
   const whole = s.tree !== undefined && !(s.primary && (o.sort !== undefined || o.top !== undefined));
   const t = layout(s, whole ? { ...o, depth: Number.POSITIVE_INFINITY } : o, { tree: true });
   const head = t.columns.map((c) => `<th scope="col">${esc(columnTitle(c, o.units))}</th>`).join('');
-  const cell = (v: Parameters<typeof cellText>[0], k: number) => {
+  const cell = (v: Cell, k: number) => {
     const n = sortValue(v);
     const sort = n !== undefined && Number.isFinite(n) ? ` data-sort="${n}"` : '';
     return `<td${sort}>${esc(cellText(v, t.columns[k], o.units))}</td>`;
   };
-  const row = (r: Parameters<typeof cellText>[0][], i: number) => {
+  const row = (r: Cell[], i: number) => {
     if (!t.level) return `<tr>${r.map(cell).join('')}</tr>`;
     const level = t.level[i];
     const group = t.group?.[i] ?? false;
@@ -41,13 +41,9 @@ function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
       : '';
     const name = esc(cellText(r[0], t.columns[0], o.units));
     const first = `<td style="padding-left:${8 + 14 * level}px">${toggle}${name}</td>`;
-    return (
-      `<tr data-level="${level}"${group ? ' class="group"' : ''}${hidden ? ' hidden' : ''}>` +
-      `${first}${r
-        .slice(1)
-        .map((v, k) => cell(v, k + 1))
-        .join('')}</tr>`
-    );
+    const rest = r.slice(1).map((v, k) => cell(v, k + 1));
+    const attrs = `data-level="${level}"${group ? ' class="group"' : ''}${hidden ? ' hidden' : ''}`;
+    return `<tr ${attrs}>${first}${rest.join('')}</tr>`;
   };
   const total = t.total ? `<tfoot><tr>${t.total.map(cell).join('')}</tr></tfoot>` : '';
   const notes = [...(t.more ? [t.more] : []), ...(s.notes ?? [])].map((n) => `<p class="note">${esc(n)}</p>`);
