@@ -100,10 +100,14 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
   if (src.kind === 'spec') {
     const dim = Object.keys(opts.dims ?? {})[0];
     if (dim !== undefined)
-      throw new UsageError(`--dim ${dim}=...: named dimensions apply to ONNX files; a spec's input is --input NxCxHxW`);
+      throw new UsageError(
+        `--dim ${dim}=... (dims.${dim}): ${src.name} is a spec, and named dimensions apply to ONNX files; a ` +
+          "spec's input is --input NxCxHxW (inputs['*'])",
+      );
     if (named.length)
       throw new UsageError(
-        `--input ${named[0]}=...: named inputs apply to ONNX files; a spec has one input, give --input NxCxHxW`,
+        `--input ${named[0]}=... (inputs.${named[0]}): ${src.name} is a spec, and named inputs apply to ONNX ` +
+          "files; a spec has one input: --input NxCxHxW (inputs['*'])",
       );
     const given = opts.inputs?.['*'];
     if (given && given.length !== 4)

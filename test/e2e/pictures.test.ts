@@ -126,6 +126,13 @@ describe('HTML pages in a real browser', () => {
       expect(Object.values(expected).every((n) => n > 0)).toBe(true);
       expect(await overflows(page)).toBe(false);
       await notBlank(page);
+      if (process.env.NETCOST_SCREENSHOTS && p.name.startsWith('report')) {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const out = join(ROOT, 'test', 'screenshots');
+        mkdirSync(out, { recursive: true });
+        await page.screenshot({ path: join(out, 'report.png') });
+        await page.locator('figure[data-chart="roofline"]').screenshot({ path: join(out, 'roofline.png') });
+      }
 
       // sort the first table by its first numeric column: ascending, then descending
       const table = page.locator('table.sortable').first();
@@ -146,14 +153,6 @@ describe('HTML pages in a real browser', () => {
 
       await page.setViewportSize({ width: 400, height: 900 });
       expect(await overflows(page)).toBe(false);
-      if (process.env.NETCOST_SCREENSHOTS && p.name.startsWith('report')) {
-        await page.setViewportSize({ width: 1280, height: 900 });
-        await page.evaluate(() => window.scrollTo(0, 0));
-        const out = join(ROOT, 'test', 'screenshots');
-        mkdirSync(out, { recursive: true });
-        await page.screenshot({ path: join(out, 'report.png') });
-        await page.locator('figure[data-chart="roofline"]').screenshot({ path: join(out, 'roofline.png') });
-      }
     } finally {
       await page.close();
     }

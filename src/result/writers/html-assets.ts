@@ -19,7 +19,9 @@ th, td { padding: 3px 8px; border-bottom: 1px solid var(--line); white-space: no
 th:first-child, td:first-child { text-align: left; position: sticky; left: 0; background: #fff; }
 th { background: var(--head); cursor: pointer; user-select: none; position: sticky; top: 0; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
+th.text, td.text { text-align: left; }
 tr.group td { font-weight: 600; }
+table.flat td:first-child { padding-left: 8px !important; }
 button.fold { font: inherit; width: 1.6em; margin-right: 4px; border: 1px solid var(--line); background: #fff; }
 button.fold { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
@@ -27,7 +29,7 @@ th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descendin
 
 /**
  * - Click a header: sort by its column (numbers by data-sort), again to reverse; a tree table
- *   sorted shows its rows flat, every level.
+ *   sorted shows its layers flat, unindented, without the group rows.
  * - Click a group's button: fold or unfold the rows below it.
  */
 export const SCRIPT = `
@@ -46,7 +48,11 @@ for (const table of document.querySelectorAll('table.sortable')) {
       const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       return dir === 'ascending' ? d : -d;
     });
-    if (table.classList.contains('tree')) for (const r of rows) r.hidden = r.classList.contains('group');
+    // a sorted tree is a flat list of its rows: groups hidden, names unindented
+    if (table.classList.contains('tree')) {
+      table.classList.add('flat');
+      for (const r of rows) r.hidden = r.classList.contains('group');
+    }
     table.tBodies[0].append(...rows);
   }));
 }

@@ -5,7 +5,7 @@
  * click; the command's JSON inline. It opens from file:// and makes no request of any kind.
  */
 import { toSvg } from '../../pictures/render.ts';
-import { cellText, columnTitle, sortValue } from '../cells.ts';
+import { alignOf, cellText, columnTitle, sortValue } from '../cells.ts';
 import type { Cell, Chart, Document, Section } from '../document.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
 import { SCRIPT, STYLE } from './html-assets.ts';
@@ -22,11 +22,13 @@ function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
   // a tree keeps every level in the page, those below --depth folded; sorted or cut to --top, the rows are flat
   const whole = s.tree !== undefined && !(s.primary && (o.sort !== undefined || o.top !== undefined));
   const t = layout(s, whole ? { ...o, depth: Number.POSITIVE_INFINITY } : o, { tree: true });
-  const head = t.columns.map((c) => `<th scope="col">${esc(columnTitle(c, o.units))}</th>`).join('');
+  // text columns read left-aligned, numbers right-aligned
+  const cls = (k: number) => (alignOf(t.columns[k]) === 'l' ? ' class="text"' : '');
+  const head = t.columns.map((c, k) => `<th scope="col"${cls(k)}>${esc(columnTitle(c, o.units))}</th>`).join('');
   const cell = (v: Cell, k: number) => {
     const n = sortValue(v);
     const sort = n !== undefined && Number.isFinite(n) ? ` data-sort="${n}"` : '';
-    return `<td${sort}>${esc(cellText(v, t.columns[k], o.units))}</td>`;
+    return `<td${cls(k)}${sort}>${esc(cellText(v, t.columns[k], o.units))}</td>`;
   };
   const row = (r: Cell[], i: number) => {
     if (!t.level) return `<tr>${r.map(cell).join('')}</tr>`;
