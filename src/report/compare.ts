@@ -1,6 +1,7 @@
 /** `netcost compare` as a document: totals side by side, ratios, latency measured and predicted, stages, categories. */
 import { compareCharts } from '../pictures/charts.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
+import { COUNT_COLUMNS, countCells } from './columns.ts';
 import type { CompareResult } from './compare-result.ts';
 import { corr, fixed, shape } from './format.ts';
 
@@ -16,12 +17,7 @@ function modelsTable(c: CompareResult): TableSection {
   const columns: Column[] = [
     text('model'),
     text('input'),
-    num('params', 'params', 'int'),
-    num('madds', 'MAdds', 'count', { scaled: true }),
-    num('flops', 'FLOPs', 'count', { scaled: true }),
-    num('memoryAccess', 'MAC (el)', 'count', { scaled: true, alias: 'mac' }),
-    num('memoryAccessBytes', 'MAC (bytes)', 'bytes', { alias: 'bytes' }),
-    num('intensity', 'FLOP/B', 'fixed'),
+    ...COUNT_COLUMNS,
     num('paramsRatio', 'params x', 'ratio'),
     num('maddsRatio', 'MAdds x', 'ratio'),
     num('memoryAccessRatio', 'MAC x', 'ratio'),
@@ -51,12 +47,7 @@ function modelsTable(c: CompareResult): TableSection {
     return [
       m.model,
       shape(m.input),
-      t.params,
-      t.madds,
-      t.flops,
-      t.memoryAccess,
-      t.memoryAccessBytes,
-      t.intensity,
+      ...countCells(t),
       ratio(t.params, base.params),
       ratio(t.madds, base.madds),
       ratio(t.memoryAccess, base.memoryAccess),
@@ -81,44 +72,45 @@ function modelsTable(c: CompareResult): TableSection {
   return { kind: 'table', id: 'models', label: 'Models', primary: true, columns, rows };
 }
 
-/** Stages in first-seen order across models; a cell is a stage's MAdds / MAC. */
-function stagesTable(c: CompareResult): TableSection | undefined {
-  const names: string[] = [];
-  for (const m of c.models) for (const s of m.stages) if (!names.includes(s.name)) names.push(s.name);
-  if (names.length === 0) return undefined;
+type Model = CompareResult['models'][number];
+
+/**
+ * One row per item (a stage, a category) in first-seen order across the models, one column per
+ * model: a pair of numbers, or empty where the model has no such item.
+ */
+function perModel(
+  c: CompareResult,
+  what: { id: string; title: string; first: string; kind: 'pair' | 'sharePair' },
+  items: (m: Model) => { name: string; pair: [number, number] }[],
+): TableSection {
+  const byModel = c.models.map((m) => new Map(items(m).map((x) => [x.name, x.pair])));
+  const names = [...new Set(byModel.flatMap((m) => [...m.keys()]))];
   return {
     kind: 'table',
-    id: 'stages',
-    title: 'By stage, MAdds / MAC (elements)',
-    columns: [text('stage'), ...c.models.map((m, i) => num(`model${i}`, m.model, 'pair'))],
-    rows: names.map((n) => [
-      n,
-      ...c.models.map((m): Cell => {
-        const s = m.stages.find((x) => x.name === n);
-        return s ? [s.madds, s.memoryAccess] : null;
-      }),
-    ]),
+    id: what.id,
+    title: what.title,
+    columns: [text(what.first), ...c.models.map((m, i) => num(`model${i}`, m.model, what.kind))],
+    rows: names.map((n): Cell[] => [n, ...byModel.map((m) => m.get(n) ?? null)]),
   };
 }
 
-/** What kind of work each model's cost is: the V1/V2 papers' argument in one table. */
-function categoriesTable(c: CompareResult): TableSection {
-  const names: string[] = [];
-  for (const m of c.models) for (const b of m.summary.byCategory) if (!names.includes(b.name)) names.push(b.name);
-  return {
-    kind: 'table',
-    id: 'categories',
-    title: 'By category, share of MAdds / MAC',
-    columns: [text('category'), ...c.models.map((m, i) => num(`model${i}`, m.model, 'sharePair'))],
-    rows: names.map((n) => [
-      n,
-      ...c.models.map((m): Cell => {
-        const b = m.summary.byCategory.find((x) => x.name === n);
-        return b ? [b.madds / (m.totals.madds || 1), b.memoryAccess / (m.totals.memoryAccess || 1)] : null;
-      }),
-    ]),
-  };
-}
+/** Each model's stages: MAdds / MAC. */
+const stagesTable = (c: CompareResult) =>
+  perModel(c, { id: 'stages', title: 'By stage, MAdds / MAC (elements)', first: 'stage', kind: 'pair' }, (m) =>
+    m.stages.map((s) => ({ name: s.name, pair: [s.madds, s.memoryAccess] })),
+  );
+
+/** What kind of work each model's cost is, as shares of its MAdds / MAC: the V1/V2 papers' argument in one table. */
+const categoriesTable = (c: CompareResult) =>
+  perModel(
+    c,
+    { id: 'categories', title: 'By category, share of MAdds / MAC', first: 'category', kind: 'sharePair' },
+    (m) =>
+      m.summary.byCategory.map((b) => ({
+        name: b.name,
+        pair: [b.madds / (m.totals.madds || 1), b.memoryAccess / (m.totals.memoryAccess || 1)],
+      })),
+  );
 
 function noteLines(c: CompareResult): string[] {
   const first = c.models[0].model;
@@ -165,7 +157,7 @@ export function compareDocument(c: CompareResult): Document {
     head: [],
     sections: [
       modelsTable(c),
-      ...(stages ? [stages] : []),
+      ...(stages.rows.length ? [stages] : []),
       categoriesTable(c),
       lines('notes', noteLines(c), 'list', 'Notes'),
       ...(warnings.length ? [lines('warnings', warnings, 'warning', 'Warnings')] : []),

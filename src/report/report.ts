@@ -6,6 +6,7 @@ import { type CostReport, intensity, type Totals } from '../cost/analyze.ts';
 import { reportCharts } from '../pictures/charts.ts';
 import type { PredictedReport, PredictionSummary } from '../predict/attach.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
+import { COUNT_COLUMNS, countCells } from './columns.ts';
 import { fixed, int, mega, shape } from './format.ts';
 import { legend } from './legend.ts';
 import { type Row, reportTree, rowsAtDepth } from './rows.ts';
@@ -77,24 +78,14 @@ function memoryLines(r: CostReport): string[] {
   ];
 }
 
-/** The cost columns every report table has: counts, MAC in elements and bytes, intensity, shares. */
+/** The cost columns of every report table: the counts, and each one's share of the model's MAdds and MAC. */
 const COSTS: Column[] = [
-  num('params', 'params', 'int'),
-  num('madds', 'MAdds', 'count', { scaled: true }),
-  num('flops', 'FLOPs', 'count', { scaled: true }),
-  num('memoryAccess', 'MAC (el)', 'count', { scaled: true, alias: 'mac' }),
-  num('memoryAccessBytes', 'MAC (bytes)', 'bytes', { alias: 'bytes' }),
-  num('intensity', 'FLOP/B', 'fixed'),
+  ...COUNT_COLUMNS,
   num('maddsShare', 'MAdds %', 'share'),
   num('memoryAccessShare', 'MAC %', 'share'),
 ];
 const costCells = (x: Totals & { intensity: number }, t: Totals): Cell[] => [
-  x.params,
-  x.madds,
-  x.flops,
-  x.memoryAccess,
-  x.memoryAccessBytes,
-  x.intensity,
+  ...countCells(x),
   x.madds / (t.madds || 1),
   x.memoryAccess / (t.memoryAccess || 1),
 ];
