@@ -10,7 +10,7 @@ import type { GuidelinesReport } from '../guidelines/guidelines.ts';
 import type { BenchResult } from '../measure/bench.ts';
 import type { PredictedReport } from '../predict/attach.ts';
 import type { CompareResult } from '../report/compare-result.ts';
-import { type Row, rowsAtDepth } from '../report/rows.ts';
+import { cutTree, reportTree } from '../report/rows.ts';
 import type { Chart } from '../result/document.ts';
 
 type Datum = Record<string, string | number>;
@@ -88,17 +88,15 @@ const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).predictio
 export function reportCharts(r: CostReport, depth = Infinity): Chart[] {
   const pred = predictedOf(r);
   const layersMs = pred?.layersMs ?? 0;
-  // at --depth N a group's bar stands for its layers; its panel is its top-level group
-  const groupOfRow = (x: Row) =>
-    x.layer ? groupOf(x.layer) : (r.layers.find((l) => l.path.includes(x.name))?.path[0] ?? x.name);
-  const layerRows = rowsAtDepth(r, depth).flatMap((l, order) =>
+  // at --depth N a group's bar stands for its layers; a bar's panel is its top-level group
+  const layerRows = cutTree(reportTree(r), depth).flatMap(({ row: l, top }, order) =>
     [
       { series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
       { series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
       ...(pred && typeof l.predictedMs === 'number'
         ? [{ series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
         : []),
-    ].map((x) => ({ ...x, layer: l.name, order, group: groupOfRow(l) })),
+    ].map((x) => ({ ...x, layer: l.name, order, group: top })),
   );
   const ops = r.summary.byOp.flatMap((b, order) => [
     { op: b.name, order, series: 'MAdds', share: percent(b.madds / (r.totals.madds || 1)) },

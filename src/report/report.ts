@@ -9,7 +9,7 @@ import { type Cell, type Column, type Document, lines, num, type TableSection, t
 import { COUNT_COLUMNS, countCells } from './columns.ts';
 import { fixed, int, mega, shape } from './format.ts';
 import { legend } from './legend.ts';
-import { type Row, reportTree, rowsAtDepth } from './rows.ts';
+import { cutTree, type Row, reportTree } from './rows.ts';
 
 /** The element types a report's bytes are at: the spec's one type, or each tensor's own (a file's). */
 export function dtypeLabel(r: CostReport): string {
@@ -171,7 +171,7 @@ export function reportDocument(r: CostReport, warnings: string[] = []): Document
   const predicted = prediction !== undefined;
   const tree = reportTree(r);
   const columns = layerColumns(r, predicted);
-  const stages = rowsAtDepth(r, 1);
+  const stages = cutTree(tree, 1).map((x) => x.row);
   const sections: Document['sections'] = [
     {
       kind: 'table',

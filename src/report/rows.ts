@@ -1,5 +1,6 @@
 /** A report's rows: its layers, its groups as subtotals, flat at a depth or as one tree. */
 import { type CostReport, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
+import { shownAtDepth } from '../result/layout.ts';
 import { shape } from './format.ts';
 
 /** A row of a report: a layer, or a group collapsed by --depth. */
@@ -43,7 +44,12 @@ export const layerRow = (l: LayerCost): Row => ({
 function groupRows(r: CostReport): Map<string, Row> {
   const out = new Map<string, Row>();
   const members = new Map<string, LayerCost[]>();
-  for (const l of r.layers) for (const g of l.path) members.set(g, [...(members.get(g) ?? []), l]);
+  for (const l of r.layers)
+    for (const g of l.path) {
+      const ls = members.get(g);
+      if (ls) ls.push(l);
+      else members.set(g, [l]);
+    }
   for (const g of r.groups) {
     const ls = members.get(g.name) ?? [];
     if (ls.length === 0) continue;
@@ -67,12 +73,21 @@ function groupRows(r: CostReport): Map<string, Row> {
   return out;
 }
 
+export interface ReportTree {
+  rows: Row[];
+  level: number[];
+  group: boolean[];
+  /** each row's top-level group (itself when it is one, or a top-level layer) */
+  top: string[];
+}
+
 /** Every group and layer in graph order, a group before its members: rows, their depth, and which are groups. */
-export function reportTree(r: CostReport): { rows: Row[]; level: number[]; group: boolean[] } {
+export function reportTree(r: CostReport): ReportTree {
   const groups = groupRows(r);
   const rows: Row[] = [];
   const level: number[] = [];
   const group: boolean[] = [];
+  const top: string[] = [];
   const emitted = new Set<string>();
   for (const l of r.layers) {
     // the layer's groups that have a row, outermost first; each opened once, where its first layer is
@@ -83,20 +98,23 @@ export function reportTree(r: CostReport): { rows: Row[]; level: number[]; group
       rows.push(groups.get(g) as Row);
       level.push(d);
       group.push(true);
+      top.push(chain[0]);
     });
     rows.push(layerRow(l));
     level.push(chain.length);
     group.push(false);
+    top.push(chain[0] ?? l.name);
   }
-  return { rows, level, group };
+  return { rows, level, group, top };
 }
+
+/** A tree's rows at a depth: each group at the cut stands for its members (depth Infinity: every layer). */
+export const cutTree = (t: ReportTree, depth: number): { row: Row; top: string }[] =>
+  t.rows.flatMap((row, i) => (shownAtDepth(t.level[i], t.group[i], depth) ? [{ row, top: t.top[i] }] : []));
 
 /**
  * Rows at a given depth: a layer deeper than `depth` is replaced by its enclosing group at that
  * depth (summed); depth 0 or Infinity keeps every layer.
  */
-export function rowsAtDepth(r: CostReport, depth: number): Row[] {
-  const t = reportTree(r);
-  const d = depth > 0 ? depth : Infinity;
-  return t.rows.filter((_, i) => (t.group[i] ? t.level[i] === d - 1 : t.level[i] < d));
-}
+export const rowsAtDepth = (r: CostReport, depth: number): Row[] =>
+  cutTree(reportTree(r), depth > 0 ? depth : Number.POSITIVE_INFINITY).map((x) => x.row);

@@ -38,13 +38,17 @@ export interface Laid {
 const shows = (c: Column, o: WriteOptions, csv: boolean) =>
   c.only !== (csv ? 'display' : 'csv') && (!c.optional || (o.columns ?? []).includes(c.key));
 
+/** Does a tree's row show, cut flat at `depth`: a group at the cut stands for its members, which do not. */
+export const shownAtDepth = (level: number, group: boolean, depth: number): boolean =>
+  group ? level === depth - 1 : level < depth;
+
 /** The rows a tree shows: flat, each group at the cut standing for its members; or every level down to it. */
 function cut(t: TableSection, depth: number, asTree: boolean): number[] {
   const idx = t.rows.map((_, i) => i);
   const tree = t.tree;
   if (!tree) return idx;
   if (asTree) return idx.filter((i) => tree.level[i] < depth);
-  return idx.filter((i) => (tree.group[i] ? tree.level[i] === depth - 1 : tree.level[i] < depth));
+  return idx.filter((i) => shownAtDepth(tree.level[i], tree.group[i], depth));
 }
 
 /** `--sort` names a numeric column by its key or alias; the error lists those of this table. */
