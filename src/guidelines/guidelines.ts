@@ -119,15 +119,16 @@ const effectText = (e: EffectTest) =>
   `the same decision in ${Math.round(100 * e.stable)}% of resamples)`;
 
 /**
- * One sentence: what the test says of the guideline's own hypothesis here, and how large the
- * effect is; for a guideline of several effects, each effect's verdict first, the full order after.
+ * One sentence: what the test says of the guideline's own hypothesis here (`kind`), and how large
+ * the effect is; for a guideline of several effects, each effect's verdict first, the full order after.
  */
 export function verdict(
   def: GuidelineDef,
   t: TrendTest,
   effect: GuidelineResult['effect'],
-  construction?: string,
-  effects?: EffectTest[],
+  construction: string | undefined,
+  effects: EffectTest[] | undefined,
+  kind: TrendVerdict,
 ): string {
   const label = def.rows.find((r) => r.key === def.keyRow)?.label ?? def.keyRow;
   const key = def.rows.findIndex((r) => r.key === def.keyRow);
@@ -142,7 +143,6 @@ export function verdict(
     `${theirs} in the paper`;
   const who = `${def.id}${construction ? ` (${construction})` : ''}`;
   const claim = `(${def.hypothesis})`;
-  const kind = effects ? combined(effects) : t.verdict;
   const parts = effects ? `${effects.map(effectText).join('; ')}; the whole order: ${test}` : test;
   switch (kind) {
     case 'confirms':
@@ -238,6 +238,8 @@ export async function runGuidelines(
         e,
       ),
     );
+    // the verdict's kind: the whole order's test, or for a guideline of several effects, theirs combined
+    const decision = effects ? combined(effects) : trend.verdict;
     const effect = relativeSpeed(
       samples,
       def.rows.findIndex((r) => r.key === def.keyRow),
@@ -254,10 +256,10 @@ export async function runGuidelines(
       rows,
       trend,
       ...(effects ? { effects } : {}),
-      decision: effects ? combined(effects) : trend.verdict,
+      decision,
       effect,
       agreement,
-      verdict: verdict(def, trend, effect, construction, effects),
+      verdict: verdict(def, trend, effect, construction, effects, decision),
       ...(note ? { platformNote: note } : {}),
     });
   }
