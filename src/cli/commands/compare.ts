@@ -23,7 +23,7 @@ import {
   parseView,
   type RunFlags,
 } from '../options.ts';
-import { show } from '../output.ts';
+import { sayWarnings, show } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface CompareFlags extends InputFlags, RunFlags, PredictFlags, OutputFlags {
@@ -70,7 +70,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     const { predict } = await import('../../predict/attach.ts');
     const { profileWarnings } = await import('../../predict/check.ts');
     const run = o.measure ? { threads: runOpts?.threads, optLevel: runOpts?.optLevel } : {};
-    for (const p of profiles) for (const w of profileWarnings(p.profile, p.file, run)) say(`warning: ${w}`);
+    for (const p of profiles) sayWarnings(profileWarnings(p.profile, p.file, run));
     const what = sources.map((s, i) =>
       s.kind === 'onnx'
         ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding }
