@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { benchDocument } from '../../src/report/bench.ts';
+import { render } from '../../src/result/write.ts';
 import { dir, make, open, useBrowser } from '../browser-kit.ts';
 import { cli } from '../helpers.ts';
 import { testProfile } from '../profiles.ts';
@@ -65,37 +67,51 @@ const CASES: [string, string[], number?][] = [
   ['report', ['report', 'shufflenet-v2-0.5x', ...PROFILE]],
   ['report --depth 2', ['report', 'shufflenet-v2-0.5x', '--depth', '2']],
   ['compare', ['compare', 'shufflenet-v1-g*-0.5x', ...PROFILE]],
-  ['bench', ['bench', 'shufflenet-v2-0.5x', '--input', '1x3x64x64', '--per-layer', '--runs', '3', '--warmup', '1']],
   ['guidelines', ['guidelines', 'G1', 'G3', '--costs-only', ...PROFILE]],
   ['check', ['check', 'shufflenet-v2-0.5x', '--baseline', join(dir, 'none.json')], 1],
 ];
+
+/** A page beside the text of the same result: every title a heading, every table there with its rows, every line. */
+async function counterparts(name: string, text: string, file: string): Promise<void> {
+  const t = readText(text);
+  const { page } = await open(browser(), file);
+  try {
+    const p = await readPage(page);
+    for (const title of t.titles) expect(p.headings, name).toContain(title);
+    // in order: the by-stage table has the per-layer table's columns
+    let from = 0;
+    for (const table of t.tables) {
+      const at = p.tables.findIndex((x, i) => i >= from && x.head.join('|') === table.head.join('|'));
+      expect(at, `${name}: table ${table.head.join(' ')}`).toBeGreaterThanOrEqual(0);
+      from = at + 1;
+      expect(p.tables[at]?.rows, `${name}: rows of ${table.head[0]}`).toBe(table.rows);
+    }
+    const visible = squash(p.text);
+    for (const line of t.lines) expect(visible, `${name}: a line`).toContain(squash(line));
+  } finally {
+    await page.close();
+  }
+}
 
 describe('every section of the text output has its counterpart in the page', () => {
   it.each(CASES)('%s', async (name, args, code = 0) => {
     const text = cli(args);
     expect(text.code, text.stderr).toBe(code);
-    const t = readText(text.stdout);
-    const file = make(`${name.replace(/\W+/g, '-')}.html`, [...args, '--format', 'html'], code);
-    const { page } = await open(browser(), file);
-    try {
-      const p = await readPage(page);
-      for (const title of t.titles) expect(p.headings, name).toContain(title);
-      // a bench reads different times in its two runs: its tables are matched by their columns only
-      // in order: the by-stage table has the per-layer table's columns
-      let from = 0;
-      for (const table of t.tables) {
-        const at = p.tables.findIndex((x, i) => i >= from && x.head.join('|') === table.head.join('|'));
-        expect(at, `${name}: table ${table.head.join(' ')}`).toBeGreaterThanOrEqual(0);
-        const same = p.tables[at];
-        from = at + 1;
-        if (!name.startsWith('bench')) expect(same?.rows, `${name}: rows of ${table.head[0]}`).toBe(table.rows);
-      }
-      const visible = squash(p.text);
-      for (const line of t.lines)
-        if (!name.startsWith('bench') || !/\d/.test(line)) expect(visible, `${name}: a line`).toContain(squash(line));
-    } finally {
-      await page.close();
-    }
+    await counterparts(
+      name,
+      text.stdout,
+      make(`${name.replace(/\W+/g, '-')}.html`, [...args, '--format', 'html'], code),
+    );
+  });
+
+  it('bench: the two formats of one measurement (two runs would time differently)', async () => {
+    const args = ['bench', 'shufflenet-v2-0.5x', '--input', '1x3x64x64', '--per-layer', '--runs', '3', '--warmup', '1'];
+    const r = cli([...args, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = benchDocument(JSON.parse(r.stdout));
+    const file = join(dir, 'bench.html');
+    writeFileSync(file, await render(doc, 'html'));
+    await counterparts('bench', await render(doc, 'table'), file);
   });
 });
 

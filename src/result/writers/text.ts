@@ -21,7 +21,9 @@ function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
     ),
   );
   const head = t.columns.map((c) => columnTitle(c, o.units));
-  return [...out, textTable(head, rows, t.columns.map(alignOf)), ...(t.more ? [t.more] : []), ...(s.notes ?? [])];
+  // what was left out belongs to the table; notes about it stand apart, so no note reads as a row
+  const notes = s.notes?.length ? ['', ...s.notes] : [];
+  return [...out, textTable(head, rows, t.columns.map(alignOf)), ...(t.more ? [t.more] : []), ...notes];
 }
 
 export function writeText(doc: Document, o: WriteOptions, asTree = false): string {
