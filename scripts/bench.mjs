@@ -9,7 +9,7 @@
 //   predict: the latency model against measured latency on networks calibration never ran
 //            (scripts/predict-validation.mjs; only when asked: `npm run bench -- predict`).
 //   stability: the guideline verdicts over 20 runs at the defaults (scripts/guideline-stability.mjs;
-//            about 20 minutes; only when asked: `npm run bench -- stability`).
+//            about 40 minutes; only when asked: `npm run bench -- stability`).
 //   import:  reading and analysing a 10 MB ONNX model (PaddleOCR's recognizer, 10.8 MB) takes
 //            well under a second (target: 0.5 s, in process, median of 10); `netcost report` of
 //            ViT-B/16 (350 MB, from `npm run corpus`) at most 1.5 s and 1.3x the file in memory.

@@ -198,6 +198,11 @@ function guidelinesCommand(p: Command): Command {
     )
     .argument('[guidelines...]', 'G1 G2 G3 G4 (default: all)')
     .option('--quick', 'a first look: 5 runs, one round, too few for a verdict')
+    .option(
+      '--max-runs <N>',
+      'while a verdict is inconclusive at this noise, time that guideline again, --runs more each pass, up to N ' +
+        'runs per network (default 3x --runs; = --runs: one pass)',
+    )
     .option('--costs-only', "print the networks' MAdds and MAC without timing them")
     .addHelpText(
       'after',

@@ -11,13 +11,14 @@ import type { Graph } from '../graph/types.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/runner.ts';
-import { relativeSpread, spearman } from '../measure/stats.ts';
+import { relativeSpread, spearman, summarize } from '../measure/stats.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
+import { decideAdaptively, type GuidelineTests } from './adaptive.ts';
 import { GUIDELINES } from './defs.ts';
-import { combined, type EffectTest, effectTest } from './effects.ts';
+import type { EffectTest } from './effects.ts';
 import { platformNote, predictRows } from './predicted.ts';
-import { MIN_ROUNDS, relativeSpeed, type TrendTest, type TrendVerdict, trendTest } from './trend.ts';
+import { MIN_ROUNDS, relativeSpeed, type TrendTest, type TrendVerdict } from './trend.ts';
 import type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
 
 export { GUIDELINE_IDS, GUIDELINES } from './defs.ts';
@@ -30,7 +31,10 @@ export const variantName = (prefix: string, row: string, w: number) => `${prefix
 export interface GuidelinesReport {
   schemaVersion: number;
   env?: MeasureEnv;
+  /** timed runs per network in a pass */
   runs: number;
+  /** the most a guideline whose verdict stayed open was timed, per network */
+  maxRuns?: number;
   results: GuidelineResult[];
   warnings: string[];
 }
@@ -39,6 +43,10 @@ export interface GuidelineResult {
   id: GuidelineId;
   /** which construction of the rows, when the guideline has two (G3) */
   construction?: string;
+  /** timed runs per network the verdict rests on */
+  runs?: number;
+  /** runs per network of each pass, when the first left the verdict inconclusive at this noise and more were timed */
+  passes?: number[];
   table: string;
   claim: string;
   hypothesis: string;
@@ -124,11 +132,11 @@ const effectText = (e: EffectTest) =>
  */
 export function verdict(
   def: GuidelineDef,
-  t: TrendTest,
+  { trend: t, effects, decision: kind }: GuidelineTests,
   effect: GuidelineResult['effect'],
   construction: string | undefined,
-  effects: EffectTest[] | undefined,
-  kind: TrendVerdict,
+  /** runs per network of each pass timed: more than one when the first left the verdict open */
+  passes: number[],
 ): string {
   const label = def.rows.find((r) => r.key === def.keyRow)?.label ?? def.keyRow;
   const key = def.rows.findIndex((r) => r.key === def.keyRow);
@@ -143,7 +151,13 @@ export function verdict(
     `${theirs} in the paper`;
   const who = `${def.id}${construction ? ` (${construction})` : ''}`;
   const claim = `(${def.hypothesis})`;
-  const parts = effects ? `${effects.map(effectText).join('; ')}; the whole order: ${test}` : test;
+  const taken = passes.reduce((a, b) => a + b, 0);
+  const again =
+    passes.length > 1
+      ? `; ${taken} runs per network in ${passes.length} passes (${passes.join(' + ')}): the first ` +
+        `${passes.length > 2 ? 'ones' : 'one'} left the verdict inconclusive at this noise`
+      : '';
+  const parts = `${effects ? `${effects.map(effectText).join('; ')}; the whole order: ${test}` : test}${again}`;
   switch (kind) {
     case 'confirms':
       return `${who}: this CPU confirms the guideline ${claim}: ${parts}.`;
@@ -158,12 +172,15 @@ export function verdict(
         ? `${who}: inconclusive ${claim}: ${t.rounds} round${t.rounds === 1 ? '' : 's'} of runs cannot tell the ` +
             `trend from the noise (${MIN_ROUNDS * 5} or more --runs; the default is 40): ${parts}.`
         : `${who}: inconclusive at this noise ${claim}: resampling the rounds moves the decision; more --runs ` +
-            `narrow it: ${parts}.`;
+            `(or --max-runs) narrow it: ${parts}.`;
   }
 }
 
 export interface GuidelineOptions {
+  /** timed runs per network in a pass (default 40) */
   runs?: number;
+  /** while a verdict is inconclusive at this noise, more passes up to this many runs per network (default 3x runs) */
+  maxRuns?: number;
   warmup?: number;
   threads?: number;
   optLevel?: OptLevel;
@@ -178,6 +195,7 @@ export async function runGuidelines(
   opts: GuidelineOptions = {},
 ): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
   const runs = opts.runs ?? 40;
+  const maxRuns = Math.max(runs, opts.maxRuns ?? 3 * runs);
   const warmup = opts.warmup ?? 3;
   // every construction of every guideline asked (G3 has two)
   const nets = (
@@ -191,55 +209,52 @@ export async function runGuidelines(
     )
   ).flat();
   const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);
-  const total = networks * runs;
-  let offset = 0;
+  // grows when a guideline is timed again
+  let total = networks * runs;
+  let done = 0;
   let env: MeasureEnv | undefined;
   const noisy: string[] = [];
   const results: GuidelineResult[] = [];
   for (const { def, graphs, rows, construction } of nets) {
-    const agreement: number[] = [];
-    const samples: number[][][] = [];
-    for (let w = 0; w < graphs.length; w++) {
-      const base = offset;
-      const m = await benchMany(graphs[w], {
-        runs,
-        warmup,
-        threads: opts.threads ?? 1,
-        optLevel: opts.optLevel,
-        onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
-      });
-      offset += graphs[w].length * runs;
-      samples.push(m.samples);
-      env = m.env;
-      noisy.push(
-        ...m.results
-          .filter((x) => relativeSpread(x.latency) > NOISY_SPREAD)
-          .map((x) => `${x.model} ${(100 * relativeSpread(x.latency)).toFixed(0)}%`),
-      );
+    const passes: number[] = [];
+    /** one pass: every width's networks timed interleaved, `n` runs each */
+    const measure = async (n: number) => {
+      if (passes.length) total += graphs.flat().length * n;
+      passes.push(n);
+      const out: number[][][] = [];
+      for (const [w, g] of graphs.entries()) {
+        const base = done;
+        const m = await benchMany(g, {
+          runs: n,
+          warmup,
+          threads: opts.threads ?? 1,
+          optLevel: opts.optLevel,
+          onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
+        });
+        done += g.length * n;
+        out.push(m.samples);
+        env = m.env;
+      }
+      return out;
+    };
+    const { samples, tests, runs: taken } = await decideAdaptively(def, measure, runs, maxRuns);
+    const agreement = samples.map((nets, w) => {
       const wr = rows.filter((r) => r.width === def.widths[w]);
-      m.results.forEach((res, i) => {
-        wr[i].medianMs = res.latency.medianMs;
-        wr[i].cv = res.latency.cv;
-        wr[i].imagesPerSecond = 1000 / res.latency.medianMs;
+      nets.forEach((times, i) => {
+        const latency = summarize(times);
+        if (relativeSpread(latency) > NOISY_SPREAD)
+          noisy.push(`${wr[i].model} ${(100 * relativeSpread(latency)).toFixed(0)}%`);
+        wr[i].medianMs = latency.medianMs;
+        wr[i].cv = latency.cv;
+        wr[i].imagesPerSecond = 1000 / latency.medianMs;
       });
       for (const r of wr) r.relative = (r.imagesPerSecond ?? NaN) / (wr[0].imagesPerSecond ?? NaN);
-      agreement.push(
-        spearman(
-          wr.map((r) => r.imagesPerSecond ?? NaN),
-          wr.map((r) => r.paperImagesPerSecond),
-        ),
+      return spearman(
+        wr.map((r) => r.imagesPerSecond ?? NaN),
+        wr.map((r) => r.paperImagesPerSecond),
       );
-    }
-    const trend = trendTest(samples, def.expected);
-    const effects = def.effects?.map((e) =>
-      effectTest(
-        samples,
-        def.rows.map((r) => r.key),
-        e,
-      ),
-    );
-    // the verdict's kind: the whole order's test, or for a guideline of several effects, theirs combined
-    const decision = effects ? combined(effects) : trend.verdict;
+    });
+    const { trend, effects, decision } = tests;
     const effect = relativeSpeed(
       samples,
       def.rows.findIndex((r) => r.key === def.keyRow),
@@ -249,6 +264,8 @@ export async function runGuidelines(
     results.push({
       id: def.id,
       ...(construction ? { construction } : {}),
+      runs: taken,
+      ...(passes.length > 1 ? { passes } : {}),
       table: def.table,
       claim: def.claim,
       hypothesis: def.hypothesis,
@@ -259,7 +276,7 @@ export async function runGuidelines(
       decision,
       effect,
       agreement,
-      verdict: verdict(def, trend, effect, construction, effects, decision),
+      verdict: verdict(def, tests, effect, construction, passes),
       ...(note ? { platformNote: note } : {}),
     });
   }

@@ -82,13 +82,22 @@ function guidelineSections(g: GuidelineResult): Section[] {
   ];
 }
 
+/** The guidelines timed again because their first pass left the verdict open, and on how many runs. */
+function again(r: GuidelinesReport): string {
+  const more = r.results.filter((g) => g.passes);
+  if (!more.length) return '';
+  const each = more.map((g) => `${g.id}${g.construction ? ` (${g.construction})` : ''} ${g.runs}`).join(', ');
+  const cap = r.maxRuns ? ` (up to ${r.maxRuns})` : '';
+  return `; timed again while a verdict was inconclusive at this noise${cap}: ${each}`;
+}
+
 export function guidelinesDocument(r: GuidelinesReport): Document {
   const head = r.env
     ? [
         `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ` +
           `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
-          'network (rows of one width timed interleaved). Paper speeds are its own platform figures; compare the ' +
-          'relative columns, not the absolute ones.',
+          `network${again(r)} (rows of one width timed interleaved). Paper speeds are its own platform figures; ` +
+          'compare the relative columns, not the absolute ones.',
       ]
     : [];
   // every row of every guideline in one table: what CSV writes and --sort / --top apply to

@@ -8,22 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GUIDELINES } from '../../src/guidelines/defs.ts';
 import { combined, type EffectTest, effectTest } from '../../src/guidelines/effects.ts';
 import { LEVEL } from '../../src/guidelines/trend.ts';
-import { mulberry32 } from '../../src/util/random.ts';
-
-/** Runs as `guidelines` times them: per width 8 rounds of 5 runs, a drift per round shared by all, noise per run. */
-function timings(times: number[][], seed: number, runNoise = 0.03, roundNoise = 0.1): number[][][] {
-  const u = mulberry32(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  return times.map((nets) => {
-    const out = nets.map(() => [] as number[]);
-    for (let round = 0; round < 8; round++) {
-      const drift = Math.exp(roundNoise * normal());
-      for (const [k, t] of nets.entries())
-        for (let i = 0; i < 5; i++) out[k].push(t * drift * Math.exp(runNoise * normal()));
-    }
-    return out;
-  });
-}
+import { timings } from '../synthetic-timings.ts';
 
 const SEEDS = 100;
 const G4 = GUIDELINES.G4;

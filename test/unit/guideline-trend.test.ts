@@ -7,30 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { GUIDELINE_IDS, GUIDELINES } from '../../src/guidelines/guidelines.ts';
 import { LEVEL, nullDistribution, pValues, trendTest } from '../../src/guidelines/trend.ts';
 import { mulberry32 } from '../../src/util/random.ts';
+import { timings } from '../synthetic-timings.ts';
 
-/** uniforms (mulberry32), and normals by Box-Muller */
-function rng(seed: number) {
-  const u = mulberry32(seed);
-  return { u, normal: () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()) };
-}
-
-/**
- * Timed runs as `guidelines` takes them: per width, 8 interleaved rounds of 5 runs per network;
- * each run is the network's time times a round's drift (shared by every network of the round) and
- * its own noise, both log-normal. Defaults: this machine's noise, 3% per run and 10% per round.
- */
-function timings(times: number[][], seed: number, runNoise = 0.03, roundNoise = 0.1): number[][][] {
-  const r = rng(seed);
-  return times.map((nets) => {
-    const out = nets.map(() => [] as number[]);
-    for (let round = 0; round < 8; round++) {
-      const drift = Math.exp(roundNoise * r.normal());
-      for (const [k, t] of nets.entries())
-        for (let i = 0; i < 5; i++) out[k].push(t * drift * Math.exp(runNoise * r.normal()));
-    }
-    return out;
-  });
-}
 /** per width, each row's time as the paper's speeds give it (1 / images per second) */
 const paperTimes = (id: (typeof GUIDELINE_IDS)[number], reversed = false) =>
   [0, 1, 2].map((w) => GUIDELINES[id].rows.map((r) => (reversed ? r.paper[w] : 1 / r.paper[w])));
@@ -88,8 +66,8 @@ describe.each(GUIDELINE_IDS)('%s verdicts on synthetic timings (100 seeds each)'
     const critical = Math.min(...[...three.keys()].filter((t) => pValues(t, three).p <= LEVEL));
     const chance = pValues(critical, nullDistribution(expected, 1)).p;
     const c = verdicts((s) => {
-      const r = rng(1000 + s);
-      const order = Array.from({ length: rows }, (_, i) => i).sort(() => r.u() - 0.5);
+      const u = mulberry32(1000 + s);
+      const order = Array.from({ length: rows }, (_, i) => i).sort(() => u() - 0.5);
       return timings(
         [0, 1, 2].map(() => order.map((k) => 1 + 0.1 * k)),
         s,

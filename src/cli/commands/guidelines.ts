@@ -10,11 +10,13 @@ import {
   predictRows,
   runGuidelines,
 } from '../../guidelines/guidelines.ts';
+import { LIMITS } from '../../limits.ts';
 import { guidelinesDocument } from '../../report/guidelines.ts';
 import {
   type OutputFlags,
   type PredictFlags,
   parseOutput,
+  parsePositiveInt,
   parsePredict,
   parseRunFlags,
   type RunFlags,
@@ -24,6 +26,7 @@ import { progressBar } from '../progress.ts';
 
 export interface GuidelineFlags extends RunFlags, PredictFlags, OutputFlags {
   quick?: boolean;
+  maxRuns?: string;
   costsOnly?: boolean;
 }
 
@@ -39,6 +42,8 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
     o,
     o.quick ? { runs: 5, warmup: 1 } : { runs: 40, warmup: 3 },
   );
+  // --quick times one round, too few to resample: no second pass could decide it
+  const maxRuns = o.quick ? runs : o.maxRuns === undefined ? 3 * runs : parseMaxRuns(o.maxRuns, runs);
   const predict = await parsePredict(o);
   const show = (r: GuidelinesReport) => showDocument(guidelinesDocument(r), out);
   if (o.costsOnly) {
@@ -70,6 +75,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
   try {
     const { results, env, warnings } = await runGuidelines(ids, {
       runs,
+      maxRuns,
       warmup,
       threads,
       optLevel,
@@ -77,8 +83,15 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       onProgress: bar.update,
     });
     bar.stop();
-    await show({ schemaVersion: SCHEMA_VERSION, env, runs, results, warnings });
+    await show({ schemaVersion: SCHEMA_VERSION, env, runs, maxRuns, results, warnings });
   } finally {
     bar.stop();
   }
+}
+
+/** `--max-runs N`: at least --runs (equal to it: one pass, never more). */
+function parseMaxRuns(v: string, runs: number): number {
+  const n = parsePositiveInt('--max-runs', v, 1, LIMITS.runs);
+  if (n < runs) throw new UsageError(`--max-runs ${n} is below --runs ${runs}; give at least ${runs}`);
+  return n;
 }
