@@ -209,51 +209,22 @@ export async function runGuidelines(
     )
   ).flat();
   const networks = nets.reduce((a, n) => a + n.graphs.flat().length, 0);
-  // grows when a guideline is timed again
-  let total = networks * runs;
-  let done = 0;
+  // the total grows when a guideline is timed again
+  const progress: Progress = { done: 0, total: networks * runs, report: opts.onProgress };
   let env: MeasureEnv | undefined;
   const noisy: string[] = [];
   const results: GuidelineResult[] = [];
   for (const { def, graphs, rows, construction } of nets) {
     const passes: number[] = [];
-    /** one pass: every width's networks timed interleaved, `n` runs each */
     const measure = async (n: number) => {
-      if (passes.length) total += graphs.flat().length * n;
+      if (passes.length) progress.total += graphs.flat().length * n;
       passes.push(n);
-      const out: number[][][] = [];
-      for (const [w, g] of graphs.entries()) {
-        const base = done;
-        const m = await benchMany(g, {
-          runs: n,
-          warmup,
-          threads: opts.threads ?? 1,
-          optLevel: opts.optLevel,
-          onProgress: (d, _t, p) => opts.onProgress?.(base + d, total, `${def.id} ${def.widths[w]} ${p}`),
-        });
-        done += g.length * n;
-        out.push(m.samples);
-        env = m.env;
-      }
-      return out;
+      const pass = await timePass(def, graphs, { ...opts, runs: n, warmup }, progress);
+      env = pass.env;
+      return pass.samples;
     };
     const { samples, tests, runs: taken } = await decideAdaptively(def, measure, runs, maxRuns);
-    const agreement = samples.map((nets, w) => {
-      const wr = rows.filter((r) => r.width === def.widths[w]);
-      nets.forEach((times, i) => {
-        const latency = summarize(times);
-        if (relativeSpread(latency) > NOISY_SPREAD)
-          noisy.push(`${wr[i].model} ${(100 * relativeSpread(latency)).toFixed(0)}%`);
-        wr[i].medianMs = latency.medianMs;
-        wr[i].cv = latency.cv;
-        wr[i].imagesPerSecond = 1000 / latency.medianMs;
-      });
-      for (const r of wr) r.relative = (r.imagesPerSecond ?? NaN) / (wr[0].imagesPerSecond ?? NaN);
-      return spearman(
-        wr.map((r) => r.imagesPerSecond ?? NaN),
-        wr.map((r) => r.paperImagesPerSecond),
-      );
-    });
+    const agreement = fillRows(def, rows, samples, noisy);
     const { trend, effects, decision } = tests;
     const effect = relativeSpeed(
       samples,
@@ -287,8 +258,64 @@ export async function runGuidelines(
           `(this machine is noisy; more --runs help): ${noisy.join(', ')}`,
       ]
     : [];
-  opts.onProgress?.(total, total, 'done');
+  opts.onProgress?.(progress.total, progress.total, 'done');
   return { results, env, warnings };
+}
+
+interface Progress {
+  done: number;
+  total: number;
+  report?: GuidelineOptions['onProgress'];
+}
+
+/** One pass over a guideline's networks: each width's rows timed interleaved, `opts.runs` runs each. */
+async function timePass(
+  def: GuidelineDef,
+  graphs: Graph[][],
+  opts: GuidelineOptions & { runs: number; warmup: number },
+  progress: Progress,
+): Promise<{ samples: number[][][]; env: MeasureEnv }> {
+  const samples: number[][][] = [];
+  let env: MeasureEnv | undefined;
+  for (const [w, g] of graphs.entries()) {
+    const base = progress.done;
+    const m = await benchMany(g, {
+      runs: opts.runs,
+      warmup: opts.warmup,
+      threads: opts.threads ?? 1,
+      optLevel: opts.optLevel,
+      onProgress: (d, _t, p) => progress.report?.(base + d, progress.total, `${def.id} ${def.widths[w]} ${p}`),
+    });
+    progress.done += g.length * opts.runs;
+    samples.push(m.samples);
+    env = m.env;
+  }
+  if (!env) throw new Error(`internal: ${def.id} has no widths`);
+  return { samples, env };
+}
+
+/**
+ * A guideline's rows from its timed runs (`samples[w][k]`): median, spread, speed and speed relative
+ * to the first row; networks whose spread is wide go to `noisy`. Returns, per width, the rank
+ * correlation of the speeds with the paper's (shown for comparison only).
+ */
+function fillRows(def: GuidelineDef, rows: GuidelineRow[], samples: number[][][], noisy: string[]): number[] {
+  return samples.map((nets, w) => {
+    const wr = rows.filter((r) => r.width === def.widths[w]);
+    nets.forEach((times, i) => {
+      const latency = summarize(times);
+      if (relativeSpread(latency) > NOISY_SPREAD)
+        noisy.push(`${wr[i].model} ${(100 * relativeSpread(latency)).toFixed(0)}%`);
+      wr[i].medianMs = latency.medianMs;
+      wr[i].cv = latency.cv;
+      wr[i].imagesPerSecond = 1000 / latency.medianMs;
+    });
+    for (const r of wr) r.relative = (r.imagesPerSecond ?? NaN) / (wr[0].imagesPerSecond ?? NaN);
+    return spearman(
+      wr.map((r) => r.imagesPerSecond ?? NaN),
+      wr.map((r) => r.paperImagesPerSecond),
+    );
+  });
 }
 
 /**

@@ -127,6 +127,11 @@ describe('netcost guidelines', () => {
     );
     expect(r.stdout).toMatch(/Eq\.1 bound/);
   });
+  it('--max-runs below --runs is a usage error, before anything is timed', () => {
+    const r = cli(['guidelines', 'G1', '--runs', '10', '--max-runs', '5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('netcost: --max-runs 5 is below --runs 10; give at least 10');
+  });
   it('an unknown guideline is a usage error', () => {
     const r = cli(['guidelines', 'G5']);
     expect(r.code).toBe(2);
