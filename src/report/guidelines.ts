@@ -86,7 +86,7 @@ function guidelineSections(g: GuidelineResult): Section[] {
 function again(r: GuidelinesReport): string {
   const more = r.results.filter((g) => g.passes);
   if (!more.length) return '';
-  const each = more.map((g) => `${g.id}${g.construction ? ` (${g.construction})` : ''} ${g.runs}`).join(', ');
+  const each = more.map((g) => `${g.id}${g.construction ? ` (${g.construction})` : ''} on ${g.runs}`).join(', ');
   const cap = r.maxRuns ? ` (up to ${r.maxRuns})` : '';
   return `; timed again while a verdict was inconclusive at this noise${cap}: ${each}`;
 }
@@ -96,7 +96,7 @@ export function guidelinesDocument(r: GuidelinesReport): Document {
     ? [
         `Measured on ${r.env.cpu} (${r.env.cores} cores) with onnxruntime ${r.env.onnxruntime}, ` +
           `${r.env.threads} intra-op thread${r.env.threads === 1 ? '' : 's'}, batch 1, median of ${r.runs} runs per ` +
-          `network${again(r)} (rows of one width timed interleaved). Paper speeds are its own platform figures; ` +
+          `network (rows of one width timed interleaved)${again(r)}. Paper speeds are its own platform figures; ` +
           'compare the relative columns, not the absolute ones.',
       ]
     : [];

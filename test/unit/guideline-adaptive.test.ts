@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { decideAdaptively, type GuidelineTests } from '../../src/guidelines/adaptive.ts';
 import { GUIDELINES } from '../../src/guidelines/defs.ts';
-import { verdict } from '../../src/guidelines/guidelines.ts';
+import { type GuidelineResult, verdict } from '../../src/guidelines/guidelines.ts';
 import { LEVEL } from '../../src/guidelines/trend.ts';
 import type { GuidelineId } from '../../src/guidelines/types.ts';
+import { guidelinesDocument } from '../../src/report/guidelines.ts';
 import { timer } from '../synthetic-timings.ts';
 
 const SEEDS = 100;
@@ -118,6 +119,43 @@ describe('the verdict says when it was timed again', () => {
     expect(text).toMatch(/^G3: this CPU partly confirms the guideline/);
     expect(text).toMatch(
       /; 80 runs per network in 2 passes \(40 \+ 40\): the first one left the verdict inconclusive at this noise\.$/,
+    );
+  });
+});
+
+describe("the report's head says which guidelines were timed again", () => {
+  const env = {
+    cpu: 'CPU',
+    cores: 2,
+    memoryGiB: 8,
+    node: 'v20',
+    onnxruntime: '1.30.0',
+    threads: 1,
+    graphOptimizationLevel: 'all',
+    platform: 'linux',
+  };
+  const result = (id: 'G1' | 'G3', runs: number, construction?: string): GuidelineResult => ({
+    id,
+    ...(construction ? { construction } : {}),
+    runs,
+    ...(runs > 40 ? { passes: Array(runs / 40).fill(40) } : {}),
+    table: 'Table',
+    claim: 'claim',
+    hypothesis: 'hypothesis',
+    platform: 'ARM',
+    rows: [],
+  });
+  const head = (results: GuidelineResult[]) =>
+    guidelinesDocument({ schemaVersion: 2, env, runs: 40, maxRuns: 120, results, warnings: [] }).head?.join(' ');
+  it('none: the runs of a pass only', () => {
+    expect(head([result('G1', 40)])).toMatch(
+      /median of 40 runs per network \(rows of one width timed interleaved\)\. /,
+    );
+  });
+  it('one: named with its runs, and the cap', () => {
+    expect(head([result('G1', 40), result('G3', 80, 'channels in multiples of 8')])).toContain(
+      'median of 40 runs per network (rows of one width timed interleaved); timed again while a verdict was ' +
+        'inconclusive at this noise (up to 120): G3 (channels in multiples of 8) on 80. ',
     );
   });
 });
