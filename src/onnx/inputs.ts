@@ -55,15 +55,21 @@ export function bindInputs(
   const names = declared.map((i) => i.name ?? '');
   for (const k of Object.keys(given ?? {})) {
     if (k === '*' && declared.length > 1) {
-      fail(`the model has ${declared.length} inputs (${listed(names)}); name the one you mean: --input name=NxCxHxW`);
+      fail(
+        `the model has ${declared.length} inputs (${listed(names)}); name the one you mean: --input name=NxCxHxW ` +
+          '(inputs.name)',
+      );
     }
     if (k !== '*' && !names.includes(k))
-      fail(`--input ${k}=...: the model has no input '${k}'; its inputs: ${listed(names)}`);
+      fail(`--input ${k}=... (inputs.${k}): the model has no input '${k}'; its inputs: ${listed(names)}`);
   }
   const params = dimParams([...declared, ...others]);
   for (const k of Object.keys(dims ?? {})) {
     if (!params.has(k)) {
-      fail(`--dim ${k}=...: no dimension of the model is named '${k}'; its symbolic dimensions: ${listed(params)}`);
+      fail(
+        `--dim ${k}=... (dims.${k}): no dimension of the model is named '${k}'; its symbolic dimensions: ` +
+          listed(params),
+      );
     }
   }
   return declared.map((i) => {
@@ -86,11 +92,11 @@ export function bindInputs(
     if (!shape) {
       const shown = ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
       const unbound = ds.filter((d) => !fixed(d) && d.dimParam && !(dims && Object.hasOwn(dims, d.dimParam)));
-      const symbolic = [...new Set(unbound.map((d) => `--dim ${d.dimParam}=N`))];
-      const named = symbolic.length ? `, or size its named dimensions: ${symbolic.join(' ')}` : '';
+      const symbolic = [...new Set(unbound.map((d) => `--dim ${d.dimParam}=N (dims.${d.dimParam})`))];
+      const named = symbolic.length ? `, or size its named dimensions: ${symbolic.join(', ')}` : '';
       fail(
         `input '${name}' has a symbolic or unknown dimension (${shown || 'no shape'}); give its shape with ` +
-          `--input ${declared.length > 1 ? `${name}=` : ''}NxCxHxW${named}`,
+          `--input ${declared.length > 1 ? `${name}=NxCxHxW (inputs.${name})` : "NxCxHxW (inputs['*'])"}${named}`,
       );
     }
     return { name, shape: shape as Shape, type };

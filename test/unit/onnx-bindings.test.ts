@@ -71,18 +71,19 @@ describe('--input and --dim', () => {
 
   it('an input or dimension that names nothing in the model is an error listing what it has', () => {
     expect(() => importOnnx(model, { file: 'm.onnx', inputs: { x: [1, 2, 64] }, dims: { batch: 1, seq: 2 } })).toThrow(
-      /^m\.onnx: --input x=\.\.\.: the model has no input 'x'; its inputs: 'tokens', 'mask'$/,
+      /^m\.onnx: --input x=\.\.\. \(inputs\.x\): the model has no input 'x'; its inputs: 'tokens', 'mask'$/,
     );
     expect(() => importOnnx(model, { file: 'm.onnx', dims: { batch: 1, sequence: 2 } })).toThrow(
-      /^m\.onnx: --dim sequence=\.\.\.: no dimension of the model is named 'sequence'; its symbolic dimensions: 'b/,
+      /^m\.onnx: --dim sequence=\.\.\. \(dims\.sequence\): no dimension of the model is named 'sequence'; its symbolic/,
     );
     expect(() => importOnnx(model, { file: 'm.onnx', inputs: { '*': [1, 2, 64] } })).toThrow(
-      /the model has 2 inputs \('tokens', 'mask'\); name the one you mean: --input name=NxCxHxW/,
+      /the model has 2 inputs \('tokens', 'mask'\); name the one you mean: --input name=NxCxHxW \(inputs\.name\)$/,
     );
     expect(() => importOnnx(model, { file: 'm.onnx', dims: { batch: 1 } })).toThrow(
       new RegExp(
         String.raw`input 'tokens' has a symbolic or unknown dimension \(batch x seq x 64\); ` +
-          'give its shape with --input tokens=NxCxHxW, or size its named dimensions: --dim seq=N$',
+          String.raw`give its shape with --input tokens=NxCxHxW \(inputs\.tokens\), or size its named dimensions: ` +
+          String.raw`--dim seq=N \(dims\.seq\)$`,
       ),
     );
   });
