@@ -8,12 +8,10 @@
  * not of one look, is what test/unit/guideline-adaptive.test.ts holds to the level.
  */
 
+import { ROUND_RUNS as BLOCK } from '../measure/runner.ts';
 import { combined, type EffectTest, effectTest } from './effects.ts';
 import { MIN_ROUNDS, type TrendTest, type TrendVerdict, trendTest } from './trend.ts';
 import type { GuidelineDef } from './types.ts';
-
-/** Timed runs per round of each network (runner.ts's interleaving block). */
-export const BLOCK = 5;
 
 export interface GuidelineTests {
   trend: TrendTest;
@@ -37,7 +35,8 @@ const open = (t: GuidelineTests) => t.decision === 'inconclusive' && t.trend.rou
 /**
  * Time `runs` runs per network (`measure` returns them as `[width][row][run]`), test, and while the
  * verdict is inconclusive at this noise time another `runs` (at most `maxRuns` in all) and test on
- * everything timed. Returns the samples, the tests on them, and how many runs per network it took.
+ * everything timed. Returns the samples, the tests on them, how many runs per network they hold, and
+ * the runs of each pass timed.
  */
 export async function decideAdaptively(
   def: GuidelineDef,
@@ -45,19 +44,20 @@ export async function decideAdaptively(
   runs: number,
   maxRuns: number,
   draws = 1000,
-): Promise<{ samples: number[][][]; tests: GuidelineTests; runs: number }> {
+): Promise<{ samples: number[][][]; tests: GuidelineTests; runs: number; passes: number[] }> {
+  const passes = [runs];
   let samples = await measure(runs);
-  let taken = runs;
   let tests = testGuideline(def, samples, draws);
-  while (open(tests) && taken < maxRuns) {
+  // a pass's last round is short when --runs is not a multiple of BLOCK: it is dropped before the
+  // next pass joins, so that every resampled round stays one stretch of time shared by the width's networks
+  const whole = (r: number[]) => r.slice(0, r.length - (r.length % BLOCK));
+  for (let taken = runs; open(tests) && taken < maxRuns; ) {
     const step = Math.min(runs, maxRuns - taken);
     const more = await measure(step);
-    // a pass's last round is short when --runs is not a multiple of BLOCK: it is dropped, so that
-    // every resampled round stays one stretch of time shared by the width's networks
-    const whole = (r: number[]) => r.slice(0, r.length - (r.length % BLOCK));
     samples = samples.map((nets, w) => nets.map((r, k) => [...whole(r), ...more[w][k]]));
+    passes.push(step);
     taken += step;
     tests = testGuideline(def, samples, draws);
   }
-  return { samples, tests, runs: samples[0][0].length };
+  return { samples, tests, runs: samples[0][0].length, passes };
 }

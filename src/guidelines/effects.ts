@@ -12,6 +12,7 @@
  *   the statistic over every permutation within every block, enumerated exactly.
  * - Its stability is the trend test's: bootstrap draws of whole interleaved rounds.
  */
+import { ROUND_RUNS } from '../measure/runner.ts';
 import { lcg } from '../util/random.ts';
 import { decide, drawRounds, MIN_ROUNDS, median, percentile, STABLE, type TrendVerdict } from './trend.ts';
 
@@ -105,7 +106,7 @@ export function effectTest(
   samples: number[][][],
   rows: string[],
   effect: EffectDef,
-  block = 5,
+  block = ROUND_RUNS,
   draws = 1000,
   seed = 3,
 ): EffectTest {

@@ -10,7 +10,7 @@ import { buildGraph } from '../graph/build.ts';
 import type { Graph } from '../graph/types.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
-import type { OptLevel } from '../measure/runner.ts';
+import { type OptLevel, ROUND_RUNS } from '../measure/runner.ts';
 import { relativeSpread, spearman, summarize } from '../measure/stats.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';
@@ -24,6 +24,9 @@ import type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
 export { GUIDELINE_IDS, GUIDELINES } from './defs.ts';
 export { platformNote, predictRows } from './predicted.ts';
 export type { GuidelineDef, GuidelineId, GuidelineRow } from './types.ts';
+
+/** Timed runs per network in a pass of `guidelines` (8 interleaved rounds). */
+export const DEFAULT_RUNS = 40;
 
 export const variantName = (prefix: string, row: string, w: number) => `${prefix}-${row}-w${w + 1}`;
 
@@ -170,14 +173,15 @@ export function verdict(
     default:
       return t.rounds < MIN_ROUNDS
         ? `${who}: inconclusive ${claim}: ${t.rounds} round${t.rounds === 1 ? '' : 's'} of runs cannot tell the ` +
-            `trend from the noise (${MIN_ROUNDS * 5} or more --runs; the default is 40): ${parts}.`
+            `trend from the noise (${MIN_ROUNDS * ROUND_RUNS} or more --runs; the default is ${DEFAULT_RUNS}): ` +
+            `${parts}.`
         : `${who}: inconclusive at this noise ${claim}: resampling the rounds moves the decision; more --runs ` +
             `(or --max-runs) narrow it: ${parts}.`;
   }
 }
 
 export interface GuidelineOptions {
-  /** timed runs per network in a pass (default 40) */
+  /** timed runs per network in a pass (default DEFAULT_RUNS, 40) */
   runs?: number;
   /** while a verdict is inconclusive at this noise, more passes up to this many runs per network (default 3x runs) */
   maxRuns?: number;
@@ -194,7 +198,7 @@ export async function runGuidelines(
   ids: GuidelineId[],
   opts: GuidelineOptions = {},
 ): Promise<{ results: GuidelineResult[]; env?: MeasureEnv; warnings: string[] }> {
-  const runs = opts.runs ?? 40;
+  const runs = opts.runs ?? DEFAULT_RUNS;
   const maxRuns = Math.max(runs, opts.maxRuns ?? 3 * runs);
   const warmup = opts.warmup ?? 3;
   // every construction of every guideline asked (G3 has two)
@@ -215,15 +219,15 @@ export async function runGuidelines(
   const noisy: string[] = [];
   const results: GuidelineResult[] = [];
   for (const { def, graphs, rows, construction } of nets) {
-    const passes: number[] = [];
+    let first = true;
     const measure = async (n: number) => {
-      if (passes.length) progress.total += graphs.flat().length * n;
-      passes.push(n);
+      if (!first) progress.total += graphs.flat().length * n;
+      first = false;
       const pass = await timePass(def, graphs, { ...opts, runs: n, warmup }, progress);
       env = pass.env;
       return pass.samples;
     };
-    const { samples, tests, runs: taken } = await decideAdaptively(def, measure, runs, maxRuns);
+    const { samples, tests, runs: taken, passes } = await decideAdaptively(def, measure, runs, maxRuns);
     const agreement = fillRows(def, rows, samples, noisy);
     const { trend, effects, decision } = tests;
     const effect = relativeSpeed(

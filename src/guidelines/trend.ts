@@ -11,6 +11,7 @@
  *   its width alike, so the rounds, not the runs, are resampled (1,000 seeded bootstrap draws of
  *   whole rounds): how often the test's decision survives is how sure the verdict is.
  */
+import { ROUND_RUNS } from '../measure/runner.ts';
 import { spearman } from '../measure/stats.ts';
 import { lcg } from '../util/random.ts';
 
@@ -128,7 +129,13 @@ function statistic(speeds: number[][], expected: number[]): { t: number; perWidt
  * The test on timed runs: `samples[w][k]` are network k's run times at width w, taken in rounds of
  * `block` runs per network; `expected[k]` is row k's expected speed rank (higher is faster).
  */
-export function trendTest(samples: number[][][], expected: number[], block = 5, draws = 1000, seed = 1): TrendTest {
+export function trendTest(
+  samples: number[][][],
+  expected: number[],
+  block = ROUND_RUNS,
+  draws = 1000,
+  seed = 1,
+): TrendTest {
   const speedsOf = (pick: (runs: number[]) => number[]) =>
     samples.map((nets) => nets.map((runs) => 1 / median(pick(runs))));
   const nullDist = nullDistribution(expected, samples.length);
@@ -182,7 +189,7 @@ export function trendTest(samples: number[][][], expected: number[], block = 5, 
 export function relativeSpeed(
   samples: number[][][],
   row: number,
-  block = 5,
+  block = ROUND_RUNS,
   draws = 1000,
   seed = 2,
 ): { value: number; low: number; high: number }[] {

@@ -201,6 +201,9 @@ export class Runner {
   }
 }
 
+/** Timed runs of each runner per interleaved round: the unit `guidelines` resamples. */
+export const ROUND_RUNS = 5;
+
 /**
  * Warm up, then time `runs` runs of each runner. With several runners the timed runs go in
  * rounds: each round gives every runner one untimed run (to bring its weights back into cache)
@@ -213,7 +216,7 @@ export async function timeInterleaved(
   runs: number,
   /** after each run: which runner, and whether the run was timed (not warm-up) */
   onTick?: (runner: number, timed: boolean) => void,
-  block = 5,
+  block = ROUND_RUNS,
 ): Promise<number[][]> {
   for (const [k, r] of runners.entries())
     for (let i = 0; i < warmup; i++) {

@@ -98,6 +98,8 @@ describe('when it stops', () => {
     const r = await decideAdaptively(GUIDELINES.G1, c.measure, 42, 100, DRAWS);
     // 42 + 42 + the 16 left under the cap, or fewer passes if one decided
     expect(c.calls.slice(0, 2)).toEqual([42, 42]);
+    // the procedure's own account of its passes is what was timed
+    expect(r.passes).toEqual(c.calls);
     expect(c.calls.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
     const kept = c.calls.slice(0, -1).reduce((a, n) => a + n - (n % 5), 0) + (c.calls.at(-1) ?? 0);
     expect(r.runs).toBe(kept);

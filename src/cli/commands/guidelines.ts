@@ -1,6 +1,7 @@
 import { SCHEMA_VERSION } from '../../cost/analyze.ts';
 import { UsageError } from '../../errors.ts';
 import {
+  DEFAULT_RUNS,
   GUIDELINE_IDS,
   GUIDELINES,
   type GuidelineId,
@@ -11,6 +12,7 @@ import {
   runGuidelines,
 } from '../../guidelines/guidelines.ts';
 import { LIMITS } from '../../limits.ts';
+import { ROUND_RUNS } from '../../measure/runner.ts';
 import { guidelinesDocument } from '../../report/guidelines.ts';
 import {
   type OutputFlags,
@@ -40,7 +42,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
   });
   const { runs, warmup, threads, optLevel } = parseRunFlags(
     o,
-    o.quick ? { runs: 5, warmup: 1 } : { runs: 40, warmup: 3 },
+    o.quick ? { runs: ROUND_RUNS, warmup: 1 } : { runs: DEFAULT_RUNS, warmup: 3 },
   );
   // --quick times one round, too few to resample: no second pass could decide it
   const maxRuns = o.quick ? runs : o.maxRuns === undefined ? 3 * runs : parseMaxRuns(o.maxRuns, runs);
