@@ -11,7 +11,7 @@ function listCommand(p: Command): Command {
 
 function reportCommand(p: Command): Command {
   return inputOptions(
-    predictOptions(outputOptions(p.command('report')))
+    predictOptions(outputOptions(p.command('report')), true)
       .description('per-layer costs of one model: params, MAdds, FLOPs, MAC, intensity, shares, stage subtotals')
       .argument('<model>', 'built-in model name, spec file, or .onnx file'),
     "input shape (default: the spec's, usually 1x3x224x224); for an ONNX file with symbolic dimensions, " +
@@ -81,7 +81,7 @@ function exportCommand(p: Command): Command {
 
 function annotateCommand(p: Command): Command {
   return inputOptions(
-    predictOptions(p.command('annotate'))
+    predictOptions(p.command('annotate'), true)
       .description(
         "copy an ONNX file with each node's costs in it (doc_string; metadata at IR >= 10), for graph viewers",
       )
@@ -125,11 +125,12 @@ function benchCommand(p: Command): Command {
 function calibrateCommand(p: Command): Command {
   return outputOptions(p.command('calibrate'), false)
     .description(
-      'measure this machine for --predict: the kernels onnxruntime runs for 68 micro-benchmark models, ' +
-        'profiled one by one in three rounds, and a latency model per kernel class fitted to them with each ' +
-        "parameter's uncertainty (about 50 s here, --quick about 5 s)",
+      "measure this machine for --predict: about 2,000 kernels drawn from each kernel class's configurations " +
+        '(150 sampled chains, then 50 more where the first fit is worst), profiled in three rounds timed in the ' +
+        "machine's undisturbed phase; per class a linear model with each parameter's uncertainty and boosted " +
+        'trees on what it misses, with their cross-validated errors (about 2 minutes here, --quick 10-20 s)',
     )
-    .option('--quick', 'fewer models, one round (a rougher fit)')
+    .option('--quick', 'fewer chains, one round, no adaptive round (a rougher fit)')
     .option(
       '--threads <N>',
       'onnxruntime intra-op threads, as the runs predicted will use them (a profile per count)',
@@ -140,8 +141,9 @@ function calibrateCommand(p: Command): Command {
     .addHelpText(
       'after',
       `\nThe profile is JSON (schema: configs/schema/machine-profile.schema.json). report, compare, bench and ` +
-        'guidelines read it with --predict, or another one with --profile FILE (calibrate on a target board, ' +
-        'predict from a laptop).\n\nExamples:\n  $ netcost calibrate\n  $ netcost calibrate --quick -o board.json',
+        'guidelines read it with --predict (the profile of the --threads they run or predict at), or another one ' +
+        'with --profile FILE (calibrate on a target board, predict from a laptop).\n\nExamples:\n' +
+        '  $ netcost calibrate\n  $ netcost calibrate --threads 2\n  $ netcost calibrate --quick -o board.json',
     )
     .action(async (o) => (await import('./commands/calibrate.ts')).calibrateCommand(o));
 }

@@ -2,8 +2,12 @@
 import type { Command, Option } from 'commander';
 import { collect } from './options.ts';
 
-/** `--predict` and `--profile`, shared by report, compare, bench and guidelines. */
-export function predictOptions(c: Command): Command {
+/**
+ * `--predict` and `--profile`, shared by report, compare, bench, guidelines and annotate; `threads`:
+ * also `--threads` (the commands that time models have it already, for both).
+ */
+export function predictOptions(c: Command, threads = false): Command {
+  if (threads) c.option('--threads <N>', "with --predict: the thread count to predict for (that count's profile)", '1');
   return c
     .option('--predict', "predicted latency from this machine's profile (make one with: netcost calibrate)")
     .option(

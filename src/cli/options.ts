@@ -186,6 +186,8 @@ export interface PredictFlags {
   predict?: boolean;
   profile?: string[];
 }
+/** with the thread count to predict for: which default profile --predict reads */
+type PredictAt = PredictFlags & { threads?: string };
 
 export interface ProfileArg {
   profile: MachineProfile;
@@ -197,16 +199,17 @@ export interface ProfileArg {
  * --predict; repeatable where the command compares machines): the profiles, validated, with their
  * files; empty when neither is given.
  */
-export async function parseProfiles(o: PredictFlags): Promise<ProfileArg[]> {
+export async function parseProfiles(o: PredictAt): Promise<ProfileArg[]> {
   const files = o.profile ?? [];
   if (!o.predict && files.length === 0) return [];
   const { defaultProfilePath, readProfile } = await import('../predict/store.ts');
-  if (files.length === 0) return [{ profile: readProfile(undefined), file: defaultProfilePath() }];
+  const threads = o.threads === undefined ? 1 : threadsFlag(o.threads);
+  if (files.length === 0) return [{ profile: readProfile(undefined, threads), file: defaultProfilePath(threads) }];
   return files.map((f) => ({ profile: readProfile(f), file: f }));
 }
 
 /** `--predict` or one `--profile FILE`: the profile, or undefined when neither is given. */
-export async function parsePredict(o: PredictFlags): Promise<ProfileArg | undefined> {
+export async function parsePredict(o: PredictAt): Promise<ProfileArg | undefined> {
   if ((o.profile?.length ?? 0) > 1)
     throw new UsageError(`--profile: give one machine profile here (compare takes several, one column per machine)`);
   return (await parseProfiles(o))[0];

@@ -12,7 +12,7 @@ import { exportOnnx } from '../onnx/export.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { OpCategory } from '../ops/index.ts';
 import type { InputBinding } from '../pipeline.ts';
-import { identityModel } from './backend.ts';
+import { identityModel, onnxruntime } from './backend.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
@@ -369,22 +369,33 @@ export interface LatencyOf {
  */
 export async function benchMany(
   graphs: (Graph | BenchTarget)[],
-  opts: Omit<BenchOptions, 'perLayer'> = {},
+  opts: Omit<BenchOptions, 'perLayer'> & {
+    /** time every round in the machine's undisturbed phase only (phase.ts), as calibration does */
+    undisturbed?: boolean;
+  } = {},
 ): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[]; samples: number[][] }> {
   const runs = opts.runs ?? 30;
   const warmup = opts.warmup ?? 5;
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const runners: Runner[] = [];
+  const gated = opts.undisturbed ? await onnxruntime.openGate(threads) : undefined;
   try {
     const prepared: Prepared[] = [];
     for (const g of graphs) prepared.push(await prepare('kind' in g ? g : { kind: 'graph', graph: g }));
     for (const p of prepared) runners.push(await Runner.open(p.bytes, p.inputs, { threads, optLevel }, p.what));
     const total = runs * runners.length;
     let done = 0;
-    const samples = await timeInterleaved(runners, warmup, runs, (_k, timed) => {
-      if (timed) opts.onProgress?.(++done, total, 'timing');
-    });
+    const samples = await timeInterleaved(
+      runners,
+      warmup,
+      runs,
+      (_k, timed) => {
+        if (timed) opts.onProgress?.(++done, total, 'timing');
+      },
+      undefined,
+      gated?.gate,
+    );
     opts.onProgress?.(total, total, 'done');
     const results = prepared.map((p, i) => ({ model: p.graph.model, latency: { ...summarize(samples[i]), threads } }));
     const warnings = results
@@ -393,5 +404,6 @@ export async function benchMany(
     return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings, samples };
   } finally {
     for (const r of runners) await r.close();
+    await gated?.close();
   }
 }

@@ -10,6 +10,7 @@
  * blocked layout, Reshapes) are credited to the layer they serve.
  */
 import { ownerOf } from '../graph/names.ts';
+import { quantile } from './stats.ts';
 
 export interface TraceEvent {
   cat: string;
@@ -58,8 +59,11 @@ export interface TraceKernel {
   us: number;
 }
 
-/** Each kernel's median time per run (summed within a run) over the trace's last `runs` runs, in execution order. */
-export function kernelMedians(events: TraceEvent[], runs: number): TraceKernel[] {
+/**
+ * Each kernel's median time per run (summed within a run) over the trace's last `runs` runs, in
+ * execution order; or the quantile `q` of them (calibration takes a low one: see calibrate.ts).
+ */
+export function kernelMedians(events: TraceEvent[], runs: number, q = 0.5): TraceKernel[] {
   const spans = events
     .filter((e) => e.cat === 'Session' && e.name === 'model_run')
     .sort((a, b) => a.ts - b.ts)
@@ -74,11 +78,12 @@ export function kernelMedians(events: TraceEvent[], runs: number): TraceKernel[]
     k.us[run] += e.dur;
     perRun.set(node, k);
   }
-  const mid = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
-  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: mid(k.us) }));
+  const at = (xs: number[]) =>
+    quantile(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
+  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: at(k.us) }));
 }
 
 /**

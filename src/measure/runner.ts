@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
+import { type PhaseGate, timeGated } from './phase.ts';
 import type { TraceEvent } from './profile.ts';
 import { aliasUnsafeNames, unalias, unaliasGraph } from './trace-names.ts';
 
@@ -217,6 +218,8 @@ export async function timeInterleaved(
   /** after each run: which runner, and whether the run was timed (not warm-up) */
   onTick?: (runner: number, timed: boolean) => void,
   block = ROUND_RUNS,
+  /** time each batch in the machine's undisturbed phase (phase.ts); a batch the phase left is timed again */
+  gate?: PhaseGate,
 ): Promise<number[][]> {
   for (const [k, r] of runners.entries())
     for (let i = 0; i < warmup; i++) {
@@ -228,8 +231,13 @@ export async function timeInterleaved(
   for (let done = 0; done < runs; done += step) {
     for (let k = 0; k < runners.length; k++) {
       if (runners.length > 1 && done > 0) await runners[k].run();
-      for (let i = 0; i < Math.min(step, runs - done); i++) {
-        samples[k].push(await runners[k].run());
+      const batch = await timeGated(gate, async () => {
+        const ms: number[] = [];
+        for (let i = 0; i < Math.min(step, runs - done); i++) ms.push(await runners[k].run());
+        return ms;
+      });
+      for (const t of batch) {
+        samples[k].push(t);
         onTick?.(k, true);
       }
     }

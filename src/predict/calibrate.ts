@@ -2,22 +2,27 @@
  * `netcost calibrate`: the sweep's models (sweep.ts) profiled on this machine by the execution
  * backend, kernel by kernel. Each kernel the backend ran is joined by its key (kind@anchor) to the
  * kernel netcost's rules planned for it, which carries its class and work; the profiler's cost per
- * kernel comes off, one scale relates profiled to unprofiled runs, and each class's parameters are
- * fitted with their bootstrap uncertainty. A speed probe timed at the start and the end says
- * whether the machine drifted meanwhile.
+ * kernel comes off, one scale relates profiled to unprofiled runs, and each class is fitted
+ * (fit-classes.ts): a linear model with its bootstrap uncertainty and boosted trees on what it
+ * misses. An adaptive round then samples more chains near the kernels predicted worst out of fold
+ * and fits again. Speed probes timed beside every model say whether the machine drifted meanwhile.
  */
 import { kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
 import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts';
 import { measureEnv } from '../measure/env.ts';
+import type { PhaseGate } from '../measure/phase.ts';
 import type { OptLevel } from '../measure/runner.ts';
 import { quantile } from '../measure/stats.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';
-import { type Bandwidth, featuresOf, KERNEL_CLASSES, type KernelClass, PARAMS, paramsOf } from './classes.ts';
-import { bandwidthCurve, dot, fitClass, median, nnls, type Whole, wholeModelFit } from './fit.ts';
+import type { Bandwidth } from './classes.ts';
+import { bandwidthCurve, median, nnls, type Whole, wholeModelFit } from './fit.ts';
+import { fitClasses } from './fit-classes.ts';
+import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
+import { predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
-import { calibrationModels, memoryProbe, speedProbe } from './sweep.ts';
+import { CALIBRATION_SEED, calibrationModels, memoryProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
 
 export interface CalibrateOptions {
@@ -47,6 +52,20 @@ export interface ModelRun {
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/**
+ * This machine's speed comes in phases: on the development machine a compute-bound model ran
+ * 1.85x slower for about 60 of every 170 runs (a neighbour on the host), in stretches of about
+ * 65 ms, and in stretches of seconds at other times. A calibration measures the undisturbed
+ * machine: every batch of runs timed while a probe runs at its best (measure/phase.ts), each
+ * kernel's and each whole run's lower quartile over its runs, and the fastest of three rounds.
+ */
+export const LOW_QUANTILE = 0.25;
+const low = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    LOW_QUANTILE,
+  );
+
 export interface ProfileRun {
   threads: number;
   optLevel: OptLevel;
@@ -54,26 +73,37 @@ export interface ProfileRun {
   runs: number;
   warmup: number;
   runOverheadMs: number;
+  /** time in the machine's undisturbed phase only (measure/phase.ts) */
+  gate?: PhaseGate;
+}
+
+/** A model as calibration runs it: its bytes with node names, netcost's import and plan of them. */
+interface Planned {
+  model: SweepModel;
+  bytes: Uint8Array;
+  imported: ReturnType<typeof importOnnx>;
+  planned: PlannedKernel[];
+}
+
+async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promise<Planned> {
+  const bytes = withNodeNames(m.bytes, [m.input]);
+  const imported = importOnnx(bytes, { file: m.name });
+  const rules = { onnxruntime: await backend.version(), level: o.optLevel, block: o.block };
+  return { model: m, bytes, imported, planned: planKernels(bytes, imported, rules) };
 }
 
 /**
  * Profile one model and join its kernels to netcost's plan of it, by key; only keys one kernel has
- * on each side, and no kernel the rules cannot place. Its unprofiled runs go interleaved with the
- * speed probe's, so that its times can be brought to one machine speed.
+ * on each side, and no kernel the rules cannot place. With `whole`, its unprofiled runs too,
+ * interleaved with the speed probes' (a later round leaves them out: Infinity, which rounds ignore).
  */
-export async function profileModel(m: SweepModel, backend: Backend, o: ProfileRun): Promise<ModelRun> {
-  const bytes = withNodeNames(m.bytes, [m.input]);
-  const imported = importOnnx(bytes, { file: m.name });
-  const planned = planKernels(bytes, imported, {
-    onnxruntime: await backend.version(),
-    level: o.optLevel,
-    block: o.block,
-  });
+async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole: boolean): Promise<ModelRun> {
+  const { model: m, bytes, imported, planned } = p;
   const input = { bytes, inputs: [m.input], what: m.name };
-  const run = { threads: o.threads, optLevel: o.optLevel, warmup: o.warmup, runs: o.runs };
+  const run = { ...o, quantile: LOW_QUANTILE };
   const trace = await backend.profile(input, run);
   const probes = [speedProbe(), memoryProbe()].map((p) => ({ bytes: p.bytes, inputs: [p.input], what: p.name }));
-  const [wall, probeRuns, memoryRuns] = await backend.time([input, ...probes], run);
+  const [wall, probeRuns, memoryRuns] = whole ? await backend.time([input, ...probes], run) : [[], [], []];
   const original = (t: string) => imported.tensorOf(t) !== undefined;
   const theirs = trace.optimized ? kernelsOfOptimized(trace.optimized, original, imported) : [];
   const keyOfNode = new Map(theirs.map((k) => [k.node.name, keyOf(k)]));
@@ -91,29 +121,29 @@ export async function profileModel(m: SweepModel, backend: Backend, o: ProfileRu
   return {
     measured,
     whole: {
-      ms: Math.max(median(wall) - o.runOverheadMs, 1e-3),
+      ms: whole ? Math.max(low(wall) - o.runOverheadMs, 1e-3) : Number.POSITIVE_INFINITY,
       kernelMs: trace.kernels.reduce((a, k) => a + k.us, 0) / 1000,
       kernels: trace.kernels.length,
       ioBytes: 4 * (numel(m.input.shape) + numel(imported.graph.output.shape)),
     },
     kinds: theirs.map((k) => k.kind),
-    probeMs: median(probeRuns),
-    memoryProbeMs: median(memoryRuns),
+    probeMs: whole ? low(probeRuns) : Number.POSITIVE_INFINITY,
+    memoryProbeMs: whole ? low(memoryRuns) : Number.POSITIVE_INFINITY,
   };
 }
 
-/** One model's runs over several rounds: each kernel's, each whole's and each probe's median across them. */
+/**
+ * One model's runs over several rounds: each kernel's fastest (see LOW_QUANTILE); the whole run and
+ * the probes from the first round, which times them beside its own profiled kernels (their ratio,
+ * the profiler's scale, holds within one phase of the machine, not across two).
+ */
 function mergeRounds(rs: ModelRun[]): ModelRun {
   if (rs.length === 1) return rs[0];
   const us = new Map<string, number[]>();
   for (const r of rs) for (const m of r.measured) us.set(m.kernel.key, [...(us.get(m.kernel.key) ?? []), m.us]);
-  const mid = (f: (r: ModelRun) => number) => median(rs.map(f));
   return {
-    measured: rs[0].measured.map((m) => ({ kernel: m.kernel, us: median(us.get(m.kernel.key) ?? [m.us]) })),
-    whole: { ...rs[0].whole, ms: mid((r) => r.whole.ms), kernelMs: mid((r) => r.whole.kernelMs) },
-    kinds: rs[0].kinds,
-    probeMs: mid((r) => r.probeMs),
-    memoryProbeMs: mid((r) => r.memoryProbeMs),
+    ...rs[0],
+    measured: rs[0].measured.map((m) => ({ kernel: m.kernel, us: Math.min(...(us.get(m.kernel.key) ?? [m.us])) })),
   };
 }
 
@@ -128,44 +158,92 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   return (await calibrationRun(opts)).profile;
 }
 
-/** Calibrate, keeping the kernels the profile was fitted on (for validation and diagnostics). */
-export async function calibrationRun(
-  opts: CalibrateOptions = {},
-): Promise<{ profile: MachineProfile; samples: CalibrationSample[] }> {
-  const t0 = performance.now();
-  const backend = opts.backend ?? onnxruntime;
-  const threads = opts.threads ?? 1;
-  const optLevel = opts.optLevel ?? 'all';
-  const quick = opts.quick ?? false;
-  // rounds over every model, so that a drifting machine's states fall on all alike (medians across them)
-  const rounds = quick ? 1 : 3;
-  const runs = quick ? 10 : 12;
-  const warmup = quick ? 2 : 3;
-  const models = calibrationModels(quick);
-  const block = await backend.layoutBlock();
-  const identity = { bytes: identityModel(), inputs: [{ name: 'x', shape: [1] }], what: 'identity' };
-  const [idle] = await backend.time([identity], { threads, optLevel, warmup, runs });
-  const runOverheadMs = median(idle);
-
-  const o = { threads, optLevel, block, runs, warmup, runOverheadMs };
+/** Profile `models` in rounds (medians across them, so a drifting machine's states fall on all alike). */
+async function profileRounds(
+  models: SweepModel[],
+  backend: Backend,
+  o: ProfileRun,
+  rounds: number,
+  progress: (m: string) => void,
+): Promise<{ perRound: ModelRun[][]; merged: ModelRun[] }> {
   const perRound: ModelRun[][] = models.map(() => []);
+  const plans: Planned[] = [];
+  for (const m of models) plans.push(await planModel(m, backend, o));
+  // the whole runs and the probes in the first round only: the kernels are what later rounds refine
   for (let round = 0; round < rounds; round++)
-    for (const [i, m] of models.entries()) {
-      opts.onProgress?.(round * models.length + i, rounds * models.length, m.name);
-      perRound[i].push(await profileModel(m, backend, o));
+    for (const [i, p] of plans.entries()) {
+      progress(p.model.name);
+      perRound[i].push(await profilePlanned(p, backend, o, round === 0));
     }
-  opts.onProgress?.(rounds * models.length, rounds * models.length, 'fitting');
-  const runsOf = perRound.map(mergeRounds);
-  // the machine's speed during calibration: the probes' medians, and their drift from the first
-  // third of the runs to the last (the larger of the compute and the memory probe's)
+  return { perRound, merged: perRound.map(mergeRounds) };
+}
+
+/** How far the machine's speed moved from the first third of the runs to the last (the larger of the two probes'). */
+function probeDrift(perRound: ModelRun[][]): number {
   const drifted = (xs: number[]) => {
     const third = Math.max(1, Math.floor(xs.length / 3));
     return median(xs.slice(-third)) / median(xs.slice(0, third)) - 1;
   };
   // the probes in the order they ran: round by round, model by model
-  const order = (f: (r: ModelRun) => number) => perRound[0].flatMap((_, round) => perRound.map((x) => f(x[round])));
+  const order = (f: (r: ModelRun) => number) =>
+    perRound[0].flatMap((_, round) => perRound.map((x) => f(x[round]))).filter(Number.isFinite);
   const drifts = [drifted(order((r) => r.probeMs)), drifted(order((r) => r.memoryProbeMs))];
-  const drift = drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+  return drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+}
+
+/** The chains the adaptive round draws: near the kernels the first fit predicts worst out of fold, one per kernel. */
+function adaptiveModels(worst: { kernel: CalibrationSample; error: number }[], count: number): SweepModel[] {
+  const out: SweepModel[] = [];
+  for (const w of [...worst].sort((a, b) => b.error - a.error)) {
+    const draw = drawOf(w.kernel.kernel.work);
+    if (draw) out.push(sampledNear(CALIBRATION_SEED, out.length, draw));
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+/**
+ * Calibrate, keeping the kernels the profile was fitted on (for validation and diagnostics). Every
+ * batch of runs is timed in the machine's undisturbed phase (measure/phase.ts).
+ */
+export async function calibrationRun(
+  opts: CalibrateOptions = {},
+): Promise<{ profile: MachineProfile; samples: CalibrationSample[] }> {
+  const backend = opts.backend ?? onnxruntime;
+  const { gate, close } = await backend.openGate(opts.threads ?? 1);
+  try {
+    return await calibrateGated(opts, backend, gate);
+  } finally {
+    await close();
+  }
+}
+
+async function calibrateGated(
+  opts: CalibrateOptions,
+  backend: Backend,
+  gate: PhaseGate,
+): Promise<{ profile: MachineProfile; samples: CalibrationSample[] }> {
+  const t0 = performance.now();
+  const threads = opts.threads ?? 1;
+  const optLevel = opts.optLevel ?? 'all';
+  const quick = opts.quick ?? false;
+  const rounds = quick ? 1 : 3;
+  const runs = 8;
+  const warmup = 2;
+  const models = calibrationModels(quick);
+  const adaptive = quick ? 0 : SAMPLED.adaptive;
+  const block = await backend.layoutBlock();
+  const identity = { bytes: identityModel(), inputs: [{ name: 'x', shape: [1] }], what: 'identity' };
+  const [idle] = await backend.time([identity], { threads, optLevel, warmup, runs, gate });
+  const runOverheadMs = low(idle);
+
+  const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
+  const total = rounds * (models.length + adaptive);
+  let done = 0;
+  const progress = (m: string) => opts.onProgress?.(done++, total, m);
+  const first = await profileRounds(models, backend, o, rounds, progress);
+  const runsOf = first.merged;
+  const drift = probeDrift(first.perRound);
 
   // profiled kernel times -> unprofiled: the profiler's cost per kernel off each, then one scale
   const probeRun = runsOf[models.findIndex((m) => m.purpose === 'profiler')].whole;
@@ -176,14 +254,29 @@ export async function calibrationRun(
       .filter((_, i) => models[i].purpose !== 'profiler')
       .map((r) => ({ ...r.whole, kernelMs: deflate(r.whole.kernelMs, r.whole.kernels) })),
   );
-  const samples = runsOf
-    .flatMap((r, i) => r.measured.map((x) => ({ ...x, model: models[i].name, purpose: models[i].purpose })))
-    .filter((s) => s.purpose !== 'profiler')
-    .map((s) => ({ ...s, ms: whole.kernelScale * deflate(s.us / 1000, 1) }));
+  if (process.env.NC_DEBUG) console.log(JSON.stringify(runsOf.map((r, i) => [models[i].name, r.whole])));
+  const samplesOf = (rs: ModelRun[], ms: SweepModel[]) =>
+    rs.flatMap((r, i) =>
+      r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: whole.kernelScale * deflate(x.us / 1000, 1) })),
+    );
+  const profiled = runsOf.filter((_, i) => models[i].purpose !== 'profiler');
+  const measuredModels = models.filter((m) => m.purpose !== 'profiler');
+  let samples: CalibrationSample[] = samplesOf(profiled, measuredModels);
 
-  const copies = samples.filter((s) => s.purpose === 'bandwidth' && s.kernel.op === 'Relu');
+  const copies = samples.filter((s) => s.model.startsWith('copy-') && s.kernel.op === 'Relu');
   const bandwidth = bandwidthCurve(copies.map((s) => ({ bytes: s.kernel.work.bytes, ms: s.ms })));
   const bw: Bandwidth = (b) => bandwidthAt({ bandwidth }, b);
+  // kernels touching the caller's buffers run slower than the class's own: fitted apart, below
+  const isInner = (s: CalibrationSample) => s.kernel.edge.input === 0 && s.kernel.edge.output === 0;
+  let fitted = fitClasses(samples.filter(isInner), bw);
+  if (adaptive > 0) {
+    opts.onProgress?.(done, total, 'adaptive round');
+    const near = adaptiveModels(fitted.outOfFold, adaptive);
+    const second = await profileRounds(near, backend, o, rounds, progress);
+    samples = [...samples, ...samplesOf(second.merged, near)];
+    fitted = fitClasses(samples.filter(isInner), bw);
+  }
+  opts.onProgress?.(total, total, 'fitting');
   const env = measureEnv(await backend.version(), threads, optLevel);
   const profile: MachineProfile = {
     netcostProfile: PROFILE_VERSION,
@@ -215,38 +308,14 @@ export async function calibrationRun(
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 0, medianAbsError: 0 },
-    calibration: { seconds: 0, models: models.length, quick },
+    calibration: { seconds: 0, models: models.length + adaptive, quick },
   };
-  const errors: number[] = [];
-  // kernels touching the caller's buffers run slower than the class's own: fitted apart, below
-  const inner = samples.filter((s) => s.kernel.edge.input === 0 && s.kernel.edge.output === 0);
-  for (const cls of KERNEL_CLASSES) {
-    const mine = inner.filter((s) => s.kernel.cls === cls);
-    if (mine.length < 3) continue;
-    const rows = mine.map((s) => featuresOf(cls, s.kernel.work, bw));
-    const ms = mine.map((s) => s.ms);
-    const active = paramsOf(cls).map((p) => PARAMS.indexOf(p));
-    const f = fitClass(rows, ms, active);
-    const q = (k: number, at: number) =>
-      quantile(
-        f.draws.map((d) => d[k]).sort((a, b) => a - b),
-        at,
-      );
-    const set = (pick: (k: number) => number) =>
-      Object.fromEntries(PARAMS.map((p, k) => [p, pick(k)])) as Record<(typeof PARAMS)[number], number>;
-    profile.classes[cls as KernelClass] = {
-      params: set((k) => f.params[k]),
-      lo: set((k) => q(k, 0.1)),
-      hi: set((k) => q(k, 0.9)),
-      draws: f.draws.slice(0, 40),
-      samples: mine.length,
-      medianAbsError: f.medianAbsError,
-    };
-    for (const [k, r] of rows.entries()) errors.push(Math.abs(dot(r, f.params) / ms[k] - 1));
-  }
+  profile.classes = fitted.classes;
+  const inner = samples.filter(isInner);
+  const errors = inner.map((s) => Math.abs(predictKernel(profile, s.kernel, bw).ms / s.ms - 1));
   profile.edges = fitEdges(
     profile,
-    samples.filter((s) => !inner.includes(s)),
+    samples.filter((s) => !isInner(s)),
     bw,
   );
   profile.fit = { kernels: errors.length, medianAbsError: median(errors) };
@@ -264,16 +333,10 @@ function fitEdges(
   bw: Bandwidth,
 ): MachineProfile['edges'] {
   const rows = edge.map((s) => [s.kernel.edge.input / 2 ** 20, s.kernel.edge.output / 2 ** 20]);
-  const rest = edge.map((s) => {
-    const fit = p.classes[s.kernel.cls];
-    const base = fit
-      ? dot(
-          featuresOf(s.kernel.cls, s.kernel.work, bw),
-          PARAMS.map((k) => fit.params[k]),
-        )
-      : s.ms;
-    return Math.max(s.ms - base, 0);
-  });
+  // the class's own time (edges still 0 in p): what the kernel takes beyond it is the edge's
+  const rest = edge.map((s) =>
+    Math.max(s.ms - (p.classes[s.kernel.cls] ? predictKernel(p, s.kernel, bw).ms : s.ms), 0),
+  );
   if (rows.length < 3) return { inputMsPerMiB: 0, outputMsPerMiB: 0 };
   // absolute error: an edge's cost is per byte, and small kernels say little about it
   const [a, b] = nnls(

@@ -109,24 +109,32 @@ export interface Whole {
   ioBytes: number;
 }
 
+/** whole runs shorter than this (beyond the harness) are left out of the fit below */
+const MIN_WHOLE_MS = 0.05;
+
 /**
  * How deflated kernel times (the profiler's cost per kernel taken off) relate to an unprofiled run:
  * ms = kernelScale · kernelMs + ioBytes / ioGbps, a run also copying its input and output between
- * the caller and the engine. The scale is the median ratio over the models whose input and output
- * are small beside their work; the copy rate comes from the rest of the time of the models whose
- * input and output are large (median).
+ * the caller and the engine: both terms at once, by non-negative least squares on relative error
+ * over every calibration model, the copy term kept where it lowers the loss by 1% or more. A copy
+ * rate the data leave at 0 time is the fastest a profile holds.
  */
 export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number } {
-  const byIo = [...ws].sort((a, b) => a.ioBytes / a.ms - b.ioBytes / b.ms);
-  const small = byIo.slice(0, Math.max(1, Math.ceil(byIo.length / 2)));
-  const kernelScale = median(small.map((w) => w.ms / w.kernelMs));
-  const large = byIo.slice(-Math.max(1, Math.floor(byIo.length / 4)));
-  const rates = large
-    .map((w) => ({ io: w.ioBytes, rest: w.ms - kernelScale * w.kernelMs }))
-    .filter((r) => r.rest > 0)
-    .map((r) => r.io / r.rest / 1e6);
-  // no model left time for copying (or almost none): copies are as fast as a profile's rates go
-  const ioGbps = rates.length ? median(rates) : RATE.max;
+  // a run of a few tiny kernels is all harness: its remainder says nothing, and 1/ms² would let it outweigh the rest
+  const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS);
+  const rows = timed.map((w) => [w.kernelMs, w.ioBytes / 1e6]);
+  const ms = timed.map((w) => w.ms);
+  const weights = ms.map((t) => 1 / (t * t));
+  const loss = (x: number[]) => rows.reduce((s, r, k) => s + weights[k] * (dot(r, x) - ms[k]) ** 2, 0);
+  // the kernels alone: one coefficient, in closed form
+  const sxy = rows.reduce((a, r, k) => a + weights[k] * r[0] * ms[k], 0);
+  const sxx = rows.reduce((a, r, k) => a + weights[k] * r[0] * r[0], 0);
+  const alone = [sxx > 0 ? sxy / sxx : 1, 0];
+  const both = nnls(rows, ms, [0, 1], weights);
+  // the copy term only where it explains what the kernels leave (not where the two are collinear)
+  const [scale, msPerByte] = loss(both) < 0.99 * loss(alone) ? both : alone;
+  const kernelScale = scale > 0 ? scale : 1;
+  const ioGbps = msPerByte > 0 ? 1 / msPerByte : RATE.max;
   return { kernelScale, ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)) };
 }
 

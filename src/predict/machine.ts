@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { KERNEL_CLASSES, type KernelClass, PARAMS } from './classes.ts';
 
-export const PROFILE_VERSION = 2;
+export const PROFILE_VERSION = 3;
 
 /**
  * Every number within what a machine can be (a microcontroller to a data-centre accelerator), so
@@ -27,6 +27,19 @@ const paramSet = z.strictObject(
   Object.fromEntries(PARAMS.map((p) => [p, coefficient])) as Record<(typeof PARAMS)[number], typeof coefficient>,
 );
 
+/** A tree of boost.ts in level order: inner nodes' split feature (-1: none) and threshold, then the leaves. */
+const finite = range(-1e12, 1e12);
+const tree = z
+  .strictObject({
+    feature: z.array(z.number().int().min(-1).max(63)).max(63),
+    threshold: z.array(finite).max(63),
+    leaf: z.array(range(-10, 10)).max(64),
+  })
+  .refine((t) => t.threshold.length === t.feature.length && t.leaf.length === t.feature.length + 1, 'tree arrays');
+const boosted = z
+  .strictObject({ depth: z.number().int().min(1).max(6), trees: z.array(tree).max(400) })
+  .refine((b) => b.trees.every((t) => t.feature.length === 2 ** b.depth - 1), 'trees must be complete to their depth');
+
 /** See classes.ts: time = overhead + compute·work + narrow·work/width + memory·(bytes / bandwidth(bytes)). */
 const classFit = z.strictObject({
   params: paramSet,
@@ -37,8 +50,12 @@ const classFit = z.strictObject({
   draws: z.array(z.array(coefficient).length(PARAMS.length)).max(64),
   /** kernels the class was fitted on */
   samples: count.positive(),
-  /** median |predicted / measured - 1| over those kernels */
+  /** median |predicted / measured - 1| over those kernels (the linear model) */
   medianAbsError: coefficient,
+  /** boosted trees over the kernel's shape: log(measured / linear) (residual.ts), when the class had enough kernels */
+  trees: boosted.optional(),
+  /** cross-validated median |predicted / measured - 1| (folds by calibration model), linear alone and with the trees */
+  cv: z.strictObject({ linear: coefficient, trees: coefficient, folds: count }).optional(),
 });
 export type ClassFit = z.infer<typeof classFit>;
 

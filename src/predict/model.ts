@@ -9,6 +9,7 @@ import { type Bandwidth, featuresOf, KERNEL_CLASSES, type KernelClass, PARAMS } 
 import { dot } from './fit.ts';
 import { bandwidthAt, type ClassFit, type MachineProfile } from './machine.ts';
 import type { PlannedKernel } from './plan.ts';
+import { residualFactor } from './residual.ts';
 
 /**
  * What bounds a kernel: a term that exceeds the other by BOUND_MARGIN, else `balanced`; `overhead`
@@ -112,7 +113,9 @@ export function predictKernel(p: MachineProfile, k: PlannedKernel, bandwidth: Ba
   const x = featuresOf(found?.as ?? k.cls, k.work, bandwidth);
   const theta = found ? paramVector(found.fit) : PARAMS.map(() => 0);
   const edgeMs = (k.edge.input * p.edges.inputMsPerMiB + k.edge.output * p.edges.outputMsPerMiB) / 2 ** 20;
-  const term = (p: (typeof PARAMS)[number]) => x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
+  // what the class's trees learned the linear terms miss, on each term alike
+  const factor = residualFactor(found?.fit.trees, k.work);
+  const term = (p: (typeof PARAMS)[number]) => factor * x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
   const t: Terms = {
     overheadMs: term('overhead'),
     computeMs: term('compute') + term('narrow') + term('activation'),
@@ -171,10 +174,10 @@ export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBy
     for (const [i, k] of planned.entries()) {
       const fit = p.classes[kernels[i].pricedAs];
       const memory = PARAMS.indexOf('memory');
-      const edgeMs =
-        kernels[i].memoryMs -
-        (fit ? featuresOf(kernels[i].pricedAs, k.work, bandwidth)[memory] * fit.params.memory : 0);
-      sum += (fit ? dot(featuresOf(kernels[i].pricedAs, k.work, bandwidth), fit.draws[b]) : 0) + edgeMs;
+      const factor = residualFactor(fit?.trees, k.work);
+      const x = featuresOf(kernels[i].pricedAs, k.work, bandwidth);
+      const edgeMs = kernels[i].memoryMs - (fit ? factor * x[memory] * fit.params.memory : 0);
+      sum += (fit ? factor * dot(x, fit.draws[b]) : 0) + edgeMs;
     }
     totals.push(sum + fixed);
   }

@@ -108,3 +108,24 @@ export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Ru
     };
   });
 }
+
+/**
+ * What makes two kernels the same to the latency model: class, op, fused activation, layout, the
+ * convolution's or GEMM's shape, and the elements and bytes it touches. Validation networks must
+ * share none with calibration's kernels (scripts/predict-validation.mjs, test/e2e/predict-leak.test.ts).
+ */
+export function kernelSignature(k: Pick<PlannedKernel, 'cls' | 'op' | 'work'>): string {
+  const w = k.work;
+  const c = w.conv;
+  const g = w.gemm;
+  return [
+    k.cls,
+    k.op,
+    w.activation ?? '',
+    w.blocked ? 'b' : 'p',
+    c ? `conv${c.window}/${c.stride}/${c.groups}/${c.inPerGroup}/${c.outPerGroup}` : '',
+    g ? `gemm${g.m}x${g.n}x${g.k}x${g.batch}` : '',
+    w.elements,
+    w.bytes,
+  ].join('|');
+}

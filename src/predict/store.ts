@@ -6,34 +6,55 @@
 import { dirname, join } from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
+import { NetcostError, UsageError } from '../errors.ts';
 import { ensureFolder, readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { type MachineProfile, machineProfileSchema, PROFILE_VERSION } from './machine.ts';
 import { unpricedClasses } from './model.ts';
 
-/** The profile `calibrate` writes and `--predict` reads when no `--profile` is given. */
-export const defaultProfilePath = (): string => join(envPaths('netcost', { suffix: '' }).cache, 'machine-profile.json');
+/**
+ * The profile `calibrate` writes and `--predict` reads when no `--profile` is given: one per thread
+ * count (`machine-profile.json` at one thread, `machine-profile-2threads.json` at two, ...), since a
+ * kernel's speed at one thread count says little of its speed at another.
+ */
+export const defaultProfilePath = (threads = 1): string =>
+  join(
+    envPaths('netcost', { suffix: '' }).cache,
+    threads === 1 ? 'machine-profile.json' : `machine-profile-${threads}threads.json`,
+  );
 
 /** The JSON Schema of a machine profile (committed as configs/schema/machine-profile.schema.json). */
 export const profileJsonSchema = (): unknown => z.toJSONSchema(machineProfileSchema, { target: 'draft-2020-12' });
 
-export function writeProfile(p: MachineProfile, path = defaultProfilePath()): string {
+/**
+ * Write a profile, after checking it against the schema every reader holds it to (a calibration
+ * whose fit ran out of bounds says so, instead of leaving a profile no command can read).
+ */
+export function writeProfile(p: MachineProfile, path = defaultProfilePath(p.machine.threads)): string {
+  const r = machineProfileSchema.safeParse(p);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new NetcostError(
+      `calibration made a profile the schema refuses (field ${issue.path.join('.') || '(root)'}: ${issue.message}); ` +
+        'nothing was written: run netcost calibrate again, and report it if it repeats',
+    );
+  }
   ensureFolder(dirname(path));
   writeFileAtomic(path, `${JSON.stringify(p, null, 2)}\n`);
   return path;
 }
 
 /** Read and validate a profile: the file given, else the default one (whose absence says how to make it). */
-export function readProfile(path: string | undefined): MachineProfile {
-  const file = path ?? defaultProfilePath();
+export function readProfile(path: string | undefined, threads = 1): MachineProfile {
+  const file = path ?? defaultProfilePath(threads);
   let text: string;
   try {
-    text = readUserFile(file, 'machine profile (JSON)', 1 << 20).toString('utf8');
+    text = readUserFile(file, 'machine profile (JSON)', 4 << 20).toString('utf8');
   } catch (e) {
     if (path === undefined)
       throw new UsageError(
-        `no machine profile at ${file}: run 'netcost calibrate' once on this machine (about 50 s; --quick 5 s), ` +
+        `no machine profile at ${file}: run 'netcost calibrate${threads === 1 ? '' : ` --threads ${threads}`}' ` +
+          'once on this machine (about 2 minutes; --quick 10 s), ' +
           'or give one made elsewhere with --profile FILE',
         { cause: e },
       );

@@ -67,6 +67,18 @@ export class Builder {
     return name;
   }
 
+  /** bytes of the initializers so far */
+  get initBytes(): number {
+    return this.inits.reduce((a, t) => a + (t.rawData?.length ?? 0), 0);
+  }
+
+  /** a weight of zeros (cheap to make at any size: a kernel reads zeros as fast as anything) */
+  zeros(dims: number[]): string {
+    const name = `z${++this.n}`;
+    this.inits.push({ name, dims, dataType: FLOAT, rawData: new Uint8Array(4 * numel(dims)) });
+    return name;
+  }
+
   scalar(v: number): string {
     const name = `c${++this.n}`;
     this.inits.push({ name, dims: [], dataType: FLOAT, rawData: new Uint8Array(new Float32Array([v]).buffer) });
@@ -93,12 +105,15 @@ export class Builder {
     return { name: out, shape };
   }
 
-  conv(x: T, out: number, k: number, o: { stride?: number; groups?: number; act?: string } = {}): T {
+  conv(x: T, out: number, k: number, o: { stride?: number; groups?: number; act?: string; dilation?: number } = {}): T {
     const [n, c, h, w] = x.shape;
     const s = o.stride ?? 1;
     const g = o.groups ?? 1;
-    const p = Math.floor(k / 2);
-    const shape = [n, out, Math.floor((h + 2 * p - k) / s) + 1, Math.floor((w + 2 * p - k) / s) + 1];
+    const d = o.dilation ?? 1;
+    // 'same' padding for the dilated window (d·(k-1)+1 wide)
+    const span = d * (k - 1) + 1;
+    const p = Math.floor(span / 2);
+    const shape = [n, out, Math.floor((h + 2 * p - span) / s) + 1, Math.floor((w + 2 * p - span) / s) + 1];
     const wt = this.weight([out, c / g, k, k], (c / g) * k * k);
     const b = this.weight([out], 1);
     const y = this.op('Conv', [x.name, wt, b], shape, {
@@ -106,6 +121,7 @@ export class Builder {
       strides: [s, s],
       pads: [p, p, p, p],
       group: g,
+      ...(d > 1 ? { dilations: [d, d] } : {}),
     });
     return o.act ? this.op(o.act, [y.name], shape) : y;
   }
@@ -121,11 +137,12 @@ export class Builder {
     return this.op(op, [x.name], shape, { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] });
   }
 
-  /** x [.., K] times a [K, N] weight, plus a bias (a Gemm) unless `bias` is false */
-  linear(x: T, nOut: number, bias = true): T {
+  /** x [.., K] times a [K, N] weight (of zeros with `zeros`), plus a bias (a Gemm) unless `bias` is false */
+  linear(x: T, nOut: number, bias = true, zeros = false): T {
     const k = x.shape[x.shape.length - 1];
     const shape = [...x.shape.slice(0, -1), nOut];
-    const y = this.op('MatMul', [x.name, this.weight([k, nOut], k)], shape);
+    const w = zeros ? this.zeros([k, nOut]) : this.weight([k, nOut], k);
+    const y = this.op('MatMul', [x.name, w], shape);
     return bias ? this.op('Add', [y.name, this.weight([nOut], 1)], shape) : y;
   }
 
@@ -190,13 +207,13 @@ export class Builder {
     return this.op('ReduceMean', [x.name], shape, { axes, keepdims: 1 });
   }
 
-  resize(x: T, factor: number): T {
+  resize(x: T, factor: number, mode: 'nearest' | 'linear' = 'nearest'): T {
     const [n, c, h, w] = x.shape;
-    return this.op('Resize', [x.name, '', this.floats([1, 1, factor, factor])], [n, c, h * factor, w * factor], {
-      mode: 'nearest',
-      coordinate_transformation_mode: 'asymmetric',
-      nearest_mode: 'floor',
-    });
+    const attrs: Record<string, Attr> =
+      mode === 'nearest'
+        ? { mode, coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
+        : { mode, coordinate_transformation_mode: 'half_pixel' };
+    return this.op('Resize', [x.name, '', this.floats([1, 1, factor, factor])], [n, c, h * factor, w * factor], attrs);
   }
 
   floats(values: number[]): string {

@@ -53,6 +53,9 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
       f.params.narrow,
       f.params.memory,
       f.medianAbsError,
+      f.cv?.linear ?? null,
+      f.cv?.trees ?? null,
+      f.trees?.trees.length ?? 0,
     ];
   });
   const raw = (key: string) => num(key, key, 'fixed', { only: 'csv' });
@@ -64,7 +67,9 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
         `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; speed probe ${fixed(p.probe.ms, 3)} ms ` +
         `(drift ${fixed(100 * p.probe.drift, 1)}% during calibration); ${p.calibration.models} models in ` +
         `${fixed(p.calibration.seconds, 1)} s${p.calibration.quick ? ' (--quick)' : ''}`,
-      'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels',
+      'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels; ' +
+        "cross-validated errors: each kernel predicted by a fit without its calibration model's kernels (5 folds), " +
+        'median |predicted / measured - 1|, the linear model alone and with the boosted trees on what it misses',
       ...(writtenTo ? [`written to ${writtenTo}`] : []),
     ],
     sections: [
@@ -91,7 +96,10 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
           raw('compute_ms_per_unit'),
           raw('narrow'),
           raw('memory'),
-          num('median_abs_err', 'median abs err', 'share'),
+          num('median_abs_err', 'median abs err', 'share', { only: 'csv' }),
+          num('cv_linear', 'cross-val err, linear', 'share'),
+          num('cv_trees', 'with trees', 'share'),
+          num('trees', 'trees', 'int'),
         ],
         rows,
       },

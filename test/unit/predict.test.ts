@@ -244,7 +244,7 @@ describe('machine profiles', () => {
     expect(readProfile(write('ok.json', JSON.stringify(profile))).peakGflops).toBe(100);
     expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not valid JSON at line 1, column 2/);
     expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 1 })))).toThrow(
-      /not a netcost machine profile of version 2.*run 'netcost calibrate' again/,
+      /not a netcost machine profile of version 3.*run 'netcost calibrate' again/,
     );
     expect(() => readProfile(write('f.json', JSON.stringify({ ...profile, peakGflops: -1 })))).toThrow(
       /f\.json: field peakGflops/,

@@ -19,6 +19,7 @@ declare const VERSION: string;
 export const netcostVersion = () => (typeof VERSION === 'string' ? VERSION : '');
 
 export interface AnnotateFlags extends PredictFlags, InputFlags {
+  threads?: string;
   output: string;
   dtype?: string;
   strict?: boolean;

@@ -16,6 +16,7 @@ import {
 import { sayWarnings, show } from '../output.ts';
 
 export interface ReportFlags extends PredictFlags, InputFlags, OutputFlags {
+  threads?: string;
   view: string;
   dtype?: string;
   strict?: boolean;
@@ -37,7 +38,8 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   if (predict) {
     const { withPrediction } = await import('../../predict/attach.ts');
     const { profileWarnings } = await import('../../predict/check.ts');
-    for (const w of profileWarnings(predict.profile, predict.file, {})) warnings.push(w);
+    const threads = o.threads === undefined ? undefined : Number(o.threads);
+    for (const w of profileWarnings(predict.profile, predict.file, { threads })) warnings.push(w);
     const what =
       src.kind === 'onnx'
         ? { kind: 'onnx' as const, file: src.file, bytes: src.bytes, ...binding }
