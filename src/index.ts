@@ -56,7 +56,7 @@ export { probeWarning, profileWarnings } from './predict/check.ts';
 export { KERNEL_CLASSES, type KernelClass } from './predict/classes.ts';
 export { type MachineProfile, machineProfileSchema } from './predict/machine.ts';
 export type { Bound, KernelPrediction, LayerPrediction, ModelPrediction } from './predict/model.ts';
-export { kernelSignature, type PlannedKernel, planKernels } from './predict/plan.ts';
+export { kernelSignature, type PlannedKernel, planKernels, substantial } from './predict/plan.ts';
 export { FAMILIES, type Family, type RandomNet, randomNetwork, randomNetworks } from './predict/random-nets.ts';
 export { defaultProfilePath, profileJsonSchema, readProfile, writeProfile } from './predict/store.ts';
 export { type Calibration, calibrationModels, memoryProbe, speedProbe } from './predict/sweep.ts';

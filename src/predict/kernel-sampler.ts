@@ -68,7 +68,24 @@ class Draw {
     return Math.max(step, Math.round(c / step) * step);
   }
   jitter = (v: number, min = 1): number => Math.max(min, Math.round(v * (0.8 + 0.45 * this.next())));
+  /** a map size or token count in [lo, hi], log-uniform, off the sizes validation networks pass through */
+  size(lo: number, hi: number): number {
+    for (;;) {
+      const v = this.log(lo, hi);
+      if (offGrid(v) || hi - lo < 2) return v;
+    }
+  }
 }
+
+/**
+ * Calibration keeps off the map sizes and token counts the fixed validation list passes through:
+ * ImageNet's pyramid (224, 112, ..., 7: multiples of 7; ViT's 197 and 196 tokens), PaddleOCR's
+ * (320, 160, ..., 5 and 48, 24, ...: multiples of 5 or of 3·2^k). Sizes 4 and below stay allowed.
+ */
+const offGrid = (v: number) => v <= 4 || (v % 7 !== 0 && v % 5 !== 0 && v % 3 !== 0 && v !== 197);
+
+/** a stride-2 window's output size on a map of `hw` ('same' padding) */
+const halved = (hw: number) => Math.ceil(hw / 2);
 
 const CONV_ACTS = ['', 'Relu', 'Relu', 'Clip', 'HardSigmoid', 'Sigmoid', 'LeakyRelu', 'Tanh'];
 /** no kernel above this many multiply-adds (the chain stays a few ms) */
@@ -90,15 +107,18 @@ function convMadds(c: ConvDraw): number {
 function drawConv(d: Draw, batch: number, cin: number, hw: number): ConvDraw {
   const shape = d.pick(['dense', 'dense', 'depthwise', 'depthwise', 'grouped'] as const);
   const k = shape === 'depthwise' ? d.pick([3, 3, 5, 7]) : d.pick([1, 1, 1, 3, 3, 5, 7]);
-  const stride = hw >= 8 && d.chance(0.25) ? 2 : 1;
+  const stride = hw >= 8 && offGrid(halved(hw)) && d.chance(0.25) ? 2 : 1;
   const dilation = shape !== 'grouped' && k > 1 && stride === 1 && d.chance(0.15) ? 2 : 1;
   let groups = 1;
   let cout = d.channels(8, 1024);
   if (shape === 'depthwise') [groups, cout] = [cin, cin];
   else if (shape === 'grouped') {
     const divisors = [2, 3, 4, 8, 16, 32, 64].filter((g) => cin % g === 0 && cin / g >= 1);
-    groups = divisors.length ? d.pick(divisors) : 1;
-    cout = groups * Math.max(1, Math.round(d.channels(8, 1024) / groups));
+    // half the time a count whose channels per group fill whole NCHWc blocks (the blocked grouped kernel)
+    const whole = divisors.filter((g) => (cin / g) % 16 === 0);
+    groups = whole.length && d.chance(0.5) ? d.pick(whole) : divisors.length ? d.pick(divisors) : 1;
+    const perGroup = Math.max(1, Math.round(d.channels(8, 1024) / groups));
+    cout = groups * ((cin / groups) % 16 === 0 ? Math.max(16, Math.round(perGroup / 16) * 16) : perGroup);
   }
   const c: ConvDraw = { kind: 'conv', batch, cin, cout, hw, k, stride, dilation, groups, act: d.pick(CONV_ACTS) };
   // too much work: fewer output channels, then a smaller window
@@ -120,7 +140,10 @@ function cnnStep(b: Builder, d: Draw, x: T, before: T): T {
     const g = b.op('GlobalAveragePool', [x.name], [x.shape[0], c, 1, 1]);
     return b.binary('Mul', x, b.unary(d.pick(['Sigmoid', 'HardSigmoid']), g));
   }
-  if (step === 'pool' && h >= 4) return b.pool(x, d.pick(['MaxPool', 'AveragePool'] as const), d.pick([2, 3]), 2);
+  if (step === 'pool' && h >= 4 && offGrid(halved(h)) && offGrid(Math.floor(h / 2) + 1)) {
+    const k = d.pick([2, 3]);
+    return b.pool(x, d.pick(['MaxPool', 'AveragePool'] as const), k, 2);
+  }
   if (step === 'act') return d.chance(0.5) ? b.binary('Mul', x, b.unary('Sigmoid', x)) : b.unary('HardSwish', x);
   if (step === 'split-concat' && c >= 4) {
     const half = Math.floor(c / 2);
@@ -161,7 +184,7 @@ function cnnChain(name: string, d: Draw, flush: number, first?: ConvDraw): Chain
   const batch = first?.batch ?? (d.chance(0.75) ? 1 : d.pick([2, 4, 8]));
   const cin = first?.cin ?? (d.chance(0.1) ? 3 : d.channels(8, 512));
   // at most about 2M input elements
-  const hw = first?.hw ?? d.log(4, Math.min(cin <= 3 ? 224 : 112, Math.round(Math.sqrt(2e6 / batch / cin))));
+  const hw = first?.hw ?? d.size(4, Math.min(cin <= 3 ? 224 : 112, Math.round(Math.sqrt(2e6 / batch / cin))));
   const b = new Builder(name, [batch, cin, hw, hw]);
   const c0 = first ?? drawConv(d, batch, cin, hw);
   let x = emitConv(b, flushed(b, b.input, flush), c0);
@@ -174,7 +197,7 @@ function cnnChain(name: string, d: Draw, flush: number, first?: ConvDraw): Chain
 }
 
 function drawGemm(d: Draw): GemmDraw {
-  const m = d.chance(0.3) ? 1 : d.log(2, 3136);
+  const m = d.chance(0.3) ? 1 : d.size(2, 3136);
   const k = d.channels(16, 4096);
   let n = d.channels(16, 4096);
   while (m * k * n > MAX_MADDS && n > 16) n = Math.round(n / 2);
@@ -219,16 +242,16 @@ const BINARY = ['Add', 'Mul', 'Sub', 'Div', 'Max'];
 
 /** Element-wise functions, reductions and data movement over a drawn tensor. */
 function eltwiseChain(name: string, d: Draw): SampledModel {
-  const [n, c, hw] = [d.chance(0.8) ? 1 : d.pick([2, 4, 8]), d.channels(8, 512), d.log(4, 160)];
+  const [n, c, hw] = [d.chance(0.8) ? 1 : d.pick([2, 4, 8]), d.channels(8, 512), d.size(4, 160)];
   const b = new Builder(name, [n, c, hw, hw]);
   let x: T = b.unary('Abs', b.input);
   for (let i = 0, steps = 3 + Math.floor(d.unit() * 4); i < steps; i++) {
-    const what = d.pick(['unary', 'unary', 'binary', 'broadcast', 'reduce', 'transpose', 'softmax', 'concat']);
+    // no transposes here: a pair onnxruntime's transpose optimiser cancels is no kernel to fit (shuffles are in cnnChain)
+    const what = d.pick(['unary', 'unary', 'binary', 'broadcast', 'reduce', 'softmax', 'concat']);
     if (what === 'unary') x = b.unary(d.pick(UNARY), x);
     else if (what === 'binary') x = b.binary(d.pick(BINARY), x, b.unary('Relu', x));
     else if (what === 'broadcast') x = b.binary(d.pick(BINARY), x, b.reduceMean(x, [d.pick([1, 2, 3])]));
     else if (what === 'reduce') x = b.binary('Sub', x, b.reduceMean(x, [1]));
-    else if (what === 'transpose') x = b.transpose(b.transpose(x, [0, 2, 3, 1]), [0, 3, 1, 2]);
     else if (what === 'softmax') x = b.unary('Softmax', x, { axis: -1 });
     else x = b.slice(b.concat([x, b.unary('Neg', x)], 1), 1, 0, x.shape[1]);
   }

@@ -110,6 +110,13 @@ export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Ru
 }
 
 /**
+ * A kernel with work enough to weigh in a network's time: 64 KiB moved or 1 MFLOP. The no-leak
+ * rule holds for these; tiny kernels (a reorder of a pooled [1, C, 1, 1], a 37 KB shuffle) recur
+ * with the same sizes across unrelated networks, and take a few microseconds.
+ */
+export const substantial = (k: Pick<PlannedKernel, 'work'>): boolean => k.work.bytes >= 65536 || k.work.flops >= 1e6;
+
+/**
  * What makes two kernels the same to the latency model: class, op, fused activation, layout, the
  * convolution's or GEMM's shape, and the elements and bytes it touches. Validation networks must
  * share none with calibration's kernels (scripts/predict-validation.mjs, test/e2e/predict-leak.test.ts).
