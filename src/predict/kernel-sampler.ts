@@ -246,7 +246,8 @@ function eltwiseChain(name: string, d: Draw): SampledModel {
   const b = new Builder(name, [n, c, hw, hw]);
   let x: T = b.unary('Abs', b.input);
   for (let i = 0, steps = 3 + Math.floor(d.unit() * 4); i < steps; i++) {
-    // no transposes here: a pair onnxruntime's transpose optimiser cancels is no kernel to fit (shuffles are in cnnChain)
+    // no transposes here: a pair onnxruntime's transpose optimiser cancels is no kernel to fit
+    // (shuffles are in cnnChain)
     const what = d.pick(['unary', 'unary', 'binary', 'broadcast', 'reduce', 'softmax', 'concat']);
     if (what === 'unary') x = b.unary(d.pick(UNARY), x);
     else if (what === 'binary') x = b.binary(d.pick(BINARY), x, b.unary('Relu', x));

@@ -72,7 +72,7 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
       }
     }
   });
-  it('the calibration chains: at most 4% differ, each in a kernel or two (calibration fits only kernels that join)', async () => {
+  it('the calibration chains: at most 4% differ, in a few kernels (calibration fits only what joins)', async () => {
     // what differs is issue 30's (the engine held to onnxruntime by differential testing): onnxruntime
     // merges the reshape after an N-D MatMul+Add with a residual's, and leaves some Conv+HardSwish unfused
     const models = calibrationModels(false);
