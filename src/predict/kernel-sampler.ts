@@ -12,7 +12,7 @@
  * calibration samples more where the first round's fit is worst.
  */
 import type { KernelWork } from '../engine/work.ts';
-import { mulberry32 } from '../util/random.ts';
+import { Draw as SeededDraw } from '../util/random.ts';
 import { Builder, type T } from './sweep-builder.ts';
 
 /** A convolution's configuration, as drawn (the chain's input carries batch, channels and size). */
@@ -51,16 +51,7 @@ export interface SampledModel {
   input: { name: string; shape: number[] };
 }
 
-class Draw {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  unit = (): number => this.next();
-  chance = (p: number): boolean => this.next() < p;
-  pick = <X>(xs: readonly X[]): X => xs[Math.floor(this.next() * xs.length)];
-  /** log-uniform in [lo, hi], rounded */
-  log = (lo: number, hi: number): number => Math.round(lo * (hi / lo) ** this.next());
+class Draw extends SeededDraw {
   /** channels in [lo, hi]: half the time a multiple of 8 (16 a quarter of the time), else any */
   channels(lo: number, hi: number): number {
     const c = this.log(lo, hi);

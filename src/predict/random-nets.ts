@@ -7,7 +7,7 @@
  * free (a multiple of 8 or not), inputs 128 to 256 pixels, any batch. The same seed gives the same
  * networks on every machine; calibration (sweep.ts, kernel-sampler.ts) never draws from here.
  */
-import { mulberry32 } from '../util/random.ts';
+import { mulberry32, Draw as SeededDraw } from '../util/random.ts';
 import { Builder, type SweepModel, type T } from './sweep-builder.ts';
 
 export const FAMILIES = ['mbconv', 'shufflenet', 'resnet', 'resnext', 'hybrid', 'segmentation'] as const;
@@ -20,15 +20,7 @@ export interface RandomNet extends SweepModel {
 type Act = 'Relu' | 'Relu6' | 'HardSwish' | 'SiLU';
 
 /** A seeded draw: numbers, integers, choices. */
-class Draw {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  unit = (): number => this.next();
-  int = (lo: number, hi: number): number => lo + Math.floor(this.next() * (hi - lo + 1));
-  pick = <X>(xs: readonly X[]): X => xs[Math.floor(this.next() * xs.length)];
-  chance = (p: number): boolean => this.next() < p;
+class Draw extends SeededDraw {
   /** a width near `c`: half the time a multiple of 8, else any multiple of `of` within ±25% */
   width(c: number, of = 1): number {
     const w = c * (0.75 + 0.5 * this.next());

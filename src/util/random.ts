@@ -20,3 +20,18 @@ export function lcg(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+
+/** Seeded draws: numbers in [0, 1), whole numbers, choices, chances, log-uniform values. */
+export class Draw {
+  protected readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+  unit = (): number => this.next();
+  /** a whole number in [lo, hi] */
+  int = (lo: number, hi: number): number => lo + Math.floor(this.next() * (hi - lo + 1));
+  pick = <X>(xs: readonly X[]): X => xs[Math.floor(this.next() * xs.length)];
+  chance = (p: number): boolean => this.next() < p;
+  /** log-uniform in [lo, hi], rounded */
+  log = (lo: number, hi: number): number => Math.round(lo * (hi / lo) ** this.next());
+}
