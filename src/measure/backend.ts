@@ -80,6 +80,10 @@ export async function optimizedGraph(model: Uint8Array, level: OptLevel, threads
 /** Channels per group of the probe's grouped convolutions: the smallest that runs blocked is the block. */
 const PROBE_GROUP_WIDTHS = [4, 8, 16];
 
+/** A model of netcost's own making for the backend's probes: `graph` at netcost's IR and opset. */
+const tinyModel = (graph: Parameters<typeof encodeModel>[0]['graph']): Uint8Array =>
+  encodeModel({ irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'netcost', graph });
+
 /** A model of grouped 1x1 convolutions over 32 channels, 4, 8 and 16 channels per group. */
 function probeModel(): Uint8Array {
   const C = 32;
@@ -94,22 +98,17 @@ function probeModel(): Uint8Array {
     output: [`y${w}`],
     attribute: [{ name: 'group', type: 2, i: C / w }],
   }));
-  return encodeModel({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'netcost',
-    graph: {
-      name: 'nchwc-probe',
-      node: convs,
-      initializer: PROBE_GROUP_WIDTHS.map((w) => ({
-        name: `w${w}`,
-        dims: [C, w, 1, 1],
-        dataType: 1,
-        rawData: new Uint8Array(4 * C * w),
-      })),
-      input: [vi('x')],
-      output: PROBE_GROUP_WIDTHS.map((w) => vi(`y${w}`)),
-    },
+  return tinyModel({
+    name: 'nchwc-probe',
+    node: convs,
+    initializer: PROBE_GROUP_WIDTHS.map((w) => ({
+      name: `w${w}`,
+      dims: [C, w, 1, 1],
+      dataType: 1,
+      rawData: new Uint8Array(4 * C * w),
+    })),
+    input: [vi('x')],
+    output: PROBE_GROUP_WIDTHS.map((w) => vi(`y${w}`)),
   });
 }
 
@@ -134,16 +133,11 @@ async function nchwcBlock(): Promise<number> {
 /** A one-element Identity model: timing it measures the harness, not a network. */
 export function identityModel(): Uint8Array {
   const vi = { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } };
-  return encodeModel({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'netcost',
-    graph: {
-      name: 'identity',
-      node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }],
-      input: [vi],
-      output: [{ ...vi, name: 'y' }],
-    },
+  return tinyModel({
+    name: 'identity',
+    node: [{ opType: 'Identity', name: 'id', input: ['x'], output: ['y'] }],
+    input: [vi],
+    output: [{ ...vi, name: 'y' }],
   });
 }
 
@@ -156,25 +150,20 @@ function gateModel(): Uint8Array {
   const dims = (d: number[]) => ({ dim: d.map((dimValue) => ({ dimValue })) });
   const tensor = (name: string, d: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: dims(d) } } });
   const weight = { name: 'w', dims: [32, 32, 3, 3], dataType: 1, rawData: new Uint8Array(4 * 32 * 32 * 9) };
-  return encodeModel({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'netcost',
-    graph: {
-      name: 'gate',
-      node: [
-        {
-          opType: 'Conv',
-          name: 'c',
-          input: ['x', 'w'],
-          output: ['y'],
-          attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }],
-        },
-      ],
-      initializer: [weight],
-      input: [tensor('x', [1, 32, 28, 28])],
-      output: [tensor('y', [1, 32, 28, 28])],
-    },
+  return tinyModel({
+    name: 'gate',
+    node: [
+      {
+        opType: 'Conv',
+        name: 'c',
+        input: ['x', 'w'],
+        output: ['y'],
+        attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }],
+      },
+    ],
+    initializer: [weight],
+    input: [tensor('x', [1, 32, 28, 28])],
+    output: [tensor('y', [1, 32, 28, 28])],
   });
 }
 
