@@ -10,7 +10,7 @@
  * blocked layout, Reshapes) are credited to the layer they serve.
  */
 import { ownerOf } from '../graph/names.ts';
-import { quantile } from './stats.ts';
+import { quantileOf } from './stats.ts';
 
 export interface TraceEvent {
   cat: string;
@@ -78,12 +78,7 @@ export function kernelMedians(events: TraceEvent[], runs: number, q = 0.5): Trac
     k.us[run] += e.dur;
     perRun.set(node, k);
   }
-  const at = (xs: number[]) =>
-    quantile(
-      [...xs].sort((a, b) => a - b),
-      q,
-    );
-  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: at(k.us) }));
+  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: quantileOf(k.us, q) }));
 }
 
 /**

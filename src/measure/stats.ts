@@ -20,6 +20,13 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** The quantile `q` of unsorted values (a sorted copy; the values stay as they are). */
+export const quantileOf = (xs: readonly number[], q: number): number =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
+
 export function summarize(samplesMs: number[]): Summary {
   const s = [...samplesMs].sort((a, b) => a - b);
   const n = s.length;

@@ -12,7 +12,7 @@ import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts'
 import { measureEnv } from '../measure/env.ts';
 import type { PhaseGate } from '../measure/phase.ts';
 import type { OptLevel } from '../measure/runner.ts';
-import { quantile } from '../measure/stats.ts';
+import { quantile, quantileOf } from '../measure/stats.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';
 import type { Bandwidth } from './classes.ts';
@@ -60,11 +60,7 @@ const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
  * kernel's and each whole run's lower quartile over its runs, and the fastest of three rounds.
  */
 export const LOW_QUANTILE = 0.25;
-const low = (xs: number[]) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    LOW_QUANTILE,
-  );
+const low = (xs: number[]) => quantileOf(xs, LOW_QUANTILE);
 
 export interface ProfileRun {
   threads: number;
@@ -95,7 +91,8 @@ async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promis
 /**
  * Profile one model and join its kernels to netcost's plan of it, by key; only keys one kernel has
  * on each side, and no kernel the rules cannot place. With `whole`, its unprofiled runs too,
- * interleaved with the speed probes' (a later round leaves them out: Infinity, which rounds ignore).
+ * interleaved with the speed probes' (a later round leaves them out: Infinity, which the drift skips;
+ * merged runs take the first round's).
  */
 async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole: boolean): Promise<ModelRun> {
   const { model: m, bytes, imported, planned } = p;
@@ -158,7 +155,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   return (await calibrationRun(opts)).profile;
 }
 
-/** Profile `models` in rounds (medians across them, so a drifting machine's states fall on all alike). */
+/** Profile `models` in rounds (each kernel's fastest across them: see mergeRounds). */
 async function profileRounds(
   models: SweepModel[],
   backend: Backend,

@@ -4,15 +4,11 @@
  * uncertainty; the bandwidth curve from the element-wise sweep; and how profiled kernel times add
  * up to an unprofiled run.
  */
-import { quantile } from '../measure/stats.ts';
+import { quantileOf } from '../measure/stats.ts';
 import { mulberry32 } from '../util/random.ts';
 import { RATE } from './machine.ts';
 
-export const median = (xs: number[]): number =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
+export const median = (xs: number[]): number => quantileOf(xs, 0.5);
 
 /** Weighted least squares: the x minimising sum w (row·x - y)^2 (+ ridge·diag), by Gauss-Jordan. */
 export function leastSquares(rows: number[][], y: number[], w: number[], ridge = 0): number[] {
