@@ -198,3 +198,18 @@ export function withAllOutputs(bytes: Uint8Array): Uint8Array {
   }
   return onnx.ModelProto.encode(m).finish();
 }
+
+/**
+ * The model as older exporters wrote it (torch's `keep_initializers_as_inputs`): every initializer
+ * also named among the graph's inputs, at the IR version given.
+ */
+export function withInitializersAsInputs(bytes: Uint8Array, irVersion: number): Uint8Array {
+  const m = onnx.ModelProto.decode(bytes);
+  const g = m.graph as NonNullable<typeof m.graph>;
+  for (const t of g.initializer ?? []) {
+    const dim = (t.dims ?? []).map((d) => ({ dimValue: d }));
+    g.input?.push({ name: t.name, type: { tensorType: { elemType: t.dataType, shape: { dim } } } });
+  }
+  m.irVersion = irVersion;
+  return onnx.ModelProto.encode(m).finish();
+}

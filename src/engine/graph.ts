@@ -8,6 +8,7 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
 import type { ImportResult } from '../onnx/import.ts';
 import { assignNodeNames } from '../onnx/node-names.ts';
+import { overridableInitializers } from '../onnx/overridable.ts';
 import { long, type ModelProto, type NodeProto, onnx } from '../onnx/proto.ts';
 
 type AttributeProto = NonNullable<NodeProto['attribute']>[number];
@@ -85,6 +86,7 @@ export function engineGraph(
   const names = assignNodeNames(g?.node ?? []);
   const tensors = new Map<string, ETensor>();
   const initializers = new Set((g?.initializer ?? []).map((t) => t.name ?? ''));
+  const runtime = overridableInitializers(m);
   const tensor = (name: string, forceRuntime = false): ETensor | undefined => {
     if (!name) return undefined;
     const known = tensors.get(name);
@@ -94,7 +96,7 @@ export function engineGraph(
     const e: ETensor = {
       shape: t.shape,
       type: t.type,
-      constant: t.constant && !forceRuntime,
+      constant: t.constant && !forceRuntime && !runtime.has(name),
       ...(initializers.has(name) ? { initializer: true } : {}),
       ...(t.constant ? { values: () => imported.constant(name)?.data } : {}),
     };
@@ -107,6 +109,8 @@ export function engineGraph(
     const domain = n.domain === 'ai.onnx' ? '' : (n.domain ?? '');
     const outs = (n.output ?? []).filter((o) => o);
     const dequantizeWeight = opts.keepDequantize === true && op === 'DequantizeLinear' && domain === '';
+    // a value computed from an overridable initializer is known only at run time (a shape is not)
+    if (!SHAPE_ONLY.has(op) && (n.input ?? []).some((x) => runtime.has(x))) for (const o of outs) runtime.add(o);
     const outInfo = outs.map((o) => tensor(o, dequantizeWeight));
     // a node whose outputs are all constants is folded by the engine: it runs nothing
     const folds = op === 'Constant' || (outInfo.length > 0 && outInfo.every((t) => t?.constant));
@@ -134,6 +138,8 @@ export function engineGraph(
     inputs: new Set((g?.input ?? []).map((o) => o.name ?? '').filter((x) => !initializers.has(x))),
   };
 }
+
+const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
 /** Producers and consumers of tensors, recomputed after a rewrite. */
 export class Edges {

@@ -18,6 +18,7 @@ import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts'
 import { bindInputs, declaredInfo } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
+import { overridableNote } from './overridable.ts';
 import { fusePatterns } from './patterns.ts';
 import { constantOf, long, type ModelProto, onnx } from './proto.ts';
 import type { CostRules } from './rule-eval.ts';
@@ -136,6 +137,8 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     folded: 0,
     fail,
   };
+  const overridable = overridableNote(m);
+  if (overridable) ctx.notes.push(overridable);
   ctx.control = (n, name, frame) => readControl(ctx, n, name, frame);
   readNodes(ctx, nodes, { scope, prefix: '', runs: 1, path: [] });
   const fused = fusePatterns(ctx.layers, g.output?.map((o) => o.name ?? '') ?? []);

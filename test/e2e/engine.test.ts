@@ -17,6 +17,7 @@ import { calibrationModels } from '../../src/predict/sweep.ts';
 import { builtinModels, resolveModel, resolveModels } from '../../src/spec/load.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
 import { ROOT } from '../helpers.ts';
+import { withInitializersAsInputs } from '../onnx-models.ts';
 import { halfModel, quantizedModel } from '../quantized-models.ts';
 
 let block = 0;
@@ -85,6 +86,27 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
       0.04 * models.length,
     );
     for (const [m, d] of differ) expect(d.length, m).toBeLessThanOrEqual(4);
+  });
+  it('initializers named among the inputs: overridable from IR 4 on (nothing folded, fused or blocked), constants before', async () => {
+    // onnxruntime's own words: "Initializer ... appears in graph inputs and will not be treated as constant value/weight";
+    // the two face detectors of issue 28 were such files, and ran no blocked convolution
+    const fp32 = exportOnnx(graphOf(await resolveModel('mobilenet-v2-1.0x'), { input: [1, 3, 64, 64] }));
+    for (const ir of [3, 4, 8]) {
+      const bytes = withInitializersAsInputs(fp32, ir);
+      expect(await disagreements(bytes), `IR ${ir}`).toEqual([]);
+      const imported = importOnnx(bytes, { file: 'm.onnx' });
+      const note = imported.notes.find((n) => n.includes("also named among the graph's inputs"));
+      expect(note, `IR ${ir}`).toEqual(ir < 4 ? undefined : expect.stringMatching(/^332 initializers are /));
+      const ks = plannedKernels(bytes, imported, {
+        onnxruntime: '1.30.0',
+        level: 'all',
+        block,
+      });
+      expect(
+        ks.some((k) => k.kind.includes('nchwc')),
+        `IR ${ir}`,
+      ).toBe(ir < 4);
+    }
   });
   it.each(FUSION_MODELS.map((m) => [m.name, m]))('the %s test model', async (_n, m) => {
     expect(await disagreements(m.bytes())).toEqual([]);
