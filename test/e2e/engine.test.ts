@@ -87,7 +87,7 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
     );
     for (const [m, d] of differ) expect(d.length, m).toBeLessThanOrEqual(4);
   });
-  it('initializers named among the inputs: overridable from IR 4 on (nothing folded or blocked), constants before', async () => {
+  it('initializers among the inputs: overridable from IR 4 on, constants before', async () => {
     // onnxruntime: "Initializer ... appears in graph inputs and will not be treated as constant value/weight";
     // the two face detectors of issue 28 were such files, and ran no blocked convolution
     const fp32 = exportOnnx(graphOf(await resolveModel('mobilenet-v2-1.0x'), { input: [1, 3, 64, 64] }));
