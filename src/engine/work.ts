@@ -109,7 +109,8 @@ export function kernelWork(g: EngineGraph, n: ENode, flops: number, block: numbe
   }
   const elements = numel(g.tensors.get(n.outputs[0])?.shape);
   const isConv = n.op === 'Conv' || n.op === 'FusedConv';
-  const conv = isConv && isConstant(g, n.inputs[1]) ? convShape(g, n) : undefined;
+  // weights a caller may override (engine/graph.ts) leave the shape known: a plain convolution still
+  const conv = isConv ? convShape(g, n) : undefined;
   let work = flops;
   let gemm: GemmShape | undefined;
   if (conv) {

@@ -184,6 +184,9 @@ function cnnChain(name: string, d: Draw, flush: number, first?: ConvDraw): Chain
     x = emitConv(b, x, drawConv(d, batch, x.shape[1], x.shape[2]));
     x = cnnStep(b, d, x, before);
   }
+  // one chain in ten as older exporters wrote files: weights a caller may override, plain convolutions
+  // (drawn last, so the chain's other draws are the same either way)
+  b.overridable = d.chance(0.1);
   return { model: b.build(x), weightBytes: b.initBytes };
 }
 

@@ -37,11 +37,21 @@ export interface T {
   shape: number[];
 }
 
+const asInput = (t: onnxProto.onnx.ITensorProto) => ({
+  name: t.name,
+  type: { tensorType: { elemType: t.dataType, shape: { dim: (t.dims ?? []).map((d) => ({ dimValue: d })) } } },
+});
+
 export class Builder {
   private readonly nodes: onnxProto.onnx.INodeProto[] = [];
   private readonly inits: onnxProto.onnx.ITensorProto[] = [];
   private n = 0;
   private seed = 1;
+  /**
+   * Name the float initializers among the graph's inputs too, as older exporters did: onnxruntime
+   * then treats them as values a caller may override and runs plain convolutions on them.
+   */
+  overridable = false;
   readonly input: T;
   constructor(
     readonly name: string,
@@ -241,7 +251,10 @@ export class Builder {
         name: this.name,
         node: this.nodes,
         initializer: this.inits,
-        input: [vi(this.input)],
+        input: [
+          vi(this.input),
+          ...(this.overridable ? this.inits.filter((t) => t.dataType === FLOAT) : []).map(asInput),
+        ],
         output: outputs.map(vi),
       },
     });
