@@ -87,7 +87,7 @@ const NORMALIZATIONS = new Set([
     'SimplifiedLayerNormalization',
     'SkipSimplifiedLayerNormalization',
   ],
-  ...['InstanceNormalization', 'GroupNormalization', 'BatchNormalization', 'LpNormalization', 'Softmax', 'LogSoftmax'],
+  ...['InstanceNormalization', 'GroupNormalization', 'LpNormalization', 'Softmax', 'LogSoftmax'],
 ]);
 const REDUCTIONS = new Set([
   ...['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare'],
@@ -98,6 +98,8 @@ const ELEMENTWISE = new Set([
   ...['Mean', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'Floor'],
   ...['Ceil', 'Round', 'Sign', 'Mod', 'BitShift', 'Cast', 'QuantizeLinear', 'DequantizeLinear', 'IsNaN', 'IsInf'],
   'ThresholdedRelu',
+  // at inference a batch norm is a per-channel affine map, y = a·x + b, with no statistics to compute
+  'BatchNormalization',
 ]);
 const VIEWS = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Shape', 'Size', 'Dropout']);
 const GEMMS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'FusedGemm', 'MatMulInteger', 'QLinearMatMul', 'Einsum']);

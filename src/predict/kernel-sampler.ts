@@ -208,6 +208,7 @@ function gemmChain(name: string, d: Draw, flush: number, first?: GemmDraw): Chai
   if (d.chance(0.5)) y = b.binary('Add', y, b.input);
   if (d.chance(0.5)) y = b.layerNorm(y);
   if (d.chance(0.3)) y = b.unary('Softmax', y, { axis: -1 });
+  b.overridable = d.chance(0.1); // as in cnnChain
   return { model: b.build(y), weightBytes: b.initBytes };
 }
 
