@@ -206,6 +206,10 @@ function guidelinesCommand(p: Command): Command {
         'runs per network (default 3x --runs; = --runs: one pass)',
     )
     .option('--costs-only', "print the networks' MAdds and MAC without timing them")
+    .option(
+      '--seed <N>',
+      'seed of the order the rows are timed in, a fresh one each round (default: a new seed, kept in --format json)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ netcost guidelines --quick\n  $ netcost guidelines G2 G4 --runs 50 --format md',

@@ -9,7 +9,7 @@
  */
 
 import { ROUND_RUNS as BLOCK } from '../measure/runner.ts';
-import { combined, type EffectTest, effectTest } from './effects.ts';
+import { combined, type EffectTest, effectTests } from './effects.ts';
 import { MIN_ROUNDS, type TrendTest, type TrendVerdict, trendTest } from './trend.ts';
 import type { GuidelineDef } from './types.ts';
 
@@ -25,7 +25,7 @@ export interface GuidelineTests {
 export function testGuideline(def: GuidelineDef, samples: number[][][], draws = 1000): GuidelineTests {
   const trend = trendTest(samples, def.expected, BLOCK, draws);
   const keys = def.rows.map((r) => r.key);
-  const effects = def.effects?.map((e) => effectTest(samples, keys, e, BLOCK, draws));
+  const effects = def.effects && effectTests(samples, keys, def.effects, BLOCK, draws);
   return { trend, ...(effects ? { effects } : {}), decision: effects ? combined(effects) : trend.verdict };
 }
 

@@ -11,10 +11,13 @@
  * - With no effect, the rows of a block are exchangeable at each width: the null distribution is
  *   the statistic over every permutation within every block, enumerated exactly.
  * - Its stability is the trend test's: bootstrap draws of whole interleaved rounds.
+ * - The effects of one guideline are a family: each is decided at its level by Holm's step-down
+ *   (the smallest p at LEVEL/m, the next at LEVEL/(m-1), ... until one is not decided), so that
+ *   with no effect at all the guideline "partly confirms" in at most LEVEL of runs, not 1-(1-LEVEL)^m.
  */
 import { ROUND_RUNS } from '../measure/runner.ts';
 import { lcg } from '../util/random.ts';
-import { decide, drawRounds, MIN_ROUNDS, median, percentile, STABLE, type TrendVerdict } from './trend.ts';
+import { decide, drawRounds, LEVEL, MIN_ROUNDS, median, percentile, STABLE, type TrendVerdict } from './trend.ts';
 
 export interface EffectDef {
   key: string;
@@ -34,6 +37,8 @@ export interface EffectTest {
   high: number;
   p: number;
   pReverse: number;
+  /** the level it was decided at (Holm's, among the guideline's effects) */
+  level: number;
   stable: number;
   verdict: TrendVerdict;
 }
@@ -79,7 +84,7 @@ function chanceAtLeast(lists: number[][], t: number): number {
 }
 
 /** The test on one set of speeds (`speeds[w][k]`, row k at width w): statistic, p both ways, decision. */
-function test(speeds: number[][], blocks: number[][]) {
+function test(speeds: number[][], blocks: number[][], level: number) {
   const logs = speeds.map((s) => s.map(Math.log));
   const t = logs.reduce((a, l) => a + blocks.reduce((s, b) => s + contrast(b.map((i) => l[i])), 0), 0);
   const lists = logs.map((l) => widthNull(blocks, l));
@@ -93,9 +98,22 @@ function test(speeds: number[][], blocks: number[][]) {
   return {
     p,
     pReverse,
-    decision: decide(p, pReverse),
+    decision: decide(p, pReverse, level),
     ratio: Math.exp(pairs.reduce((a, x) => a + x, 0) / pairs.length),
   };
+}
+
+function blocksOf(rows: string[], effect: EffectDef): number[][] {
+  const blocks = effect.blocks.map((b) => b.map((key) => rows.indexOf(key)));
+  if (blocks.flat().some((i) => i < 0)) throw new Error(`internal: effect ${effect.key} names a row not measured`);
+  return blocks;
+}
+
+/** One effect's smaller one-sided p on all the timed runs (no resampling). */
+function pointP(samples: number[][][], rows: string[], effect: EffectDef): number {
+  const speeds = samples.map((nets) => nets.map((runs) => 1 / median(runs)));
+  const t = test(speeds, blocksOf(rows, effect), LEVEL);
+  return Math.min(t.p, t.pReverse);
 }
 
 /**
@@ -109,14 +127,15 @@ export function effectTest(
   block = ROUND_RUNS,
   draws = 1000,
   seed = 3,
+  level = LEVEL,
 ): EffectTest {
-  const blocks = effect.blocks.map((b) => b.map((key) => rows.indexOf(key)));
-  if (blocks.flat().some((i) => i < 0)) throw new Error(`internal: effect ${effect.key} names a row not measured`);
+  const blocks = blocksOf(rows, effect);
   const speedsOf = (pick: (w: number) => (runs: number[]) => number[]) =>
     samples.map((nets, w) => nets.map((runs) => 1 / median(pick(w)(runs))));
   const point = test(
     speedsOf(() => (r) => r),
     blocks,
+    level,
   );
   const rounds = Math.min(...samples.flat().map((r) => Math.ceil(r.length / block)));
   const rand = lcg(seed);
@@ -128,6 +147,7 @@ export function effectTest(
     const t = test(
       speedsOf((w) => picks[w]),
       blocks,
+      level,
     );
     ratios.push(t.ratio);
     if (t.decision === point.decision) same++;
@@ -150,9 +170,37 @@ export function effectTest(
     high: percentile(ratios, 0.95),
     p: point.p,
     pReverse: point.pReverse,
+    level,
     stable,
     verdict,
   };
+}
+
+/**
+ * Holm's step-down levels for tests whose smaller one-sided p values are `ps`: the smallest at
+ * level/m, the next at level/(m-1), ...; from the first one not decided on, the rest at that level.
+ */
+export function holmLevels(ps: number[], level = LEVEL): number[] {
+  const order = ps.map((_, i) => i).sort((a, b) => ps[a] - ps[b]);
+  const out = ps.map(() => level);
+  let stopped: number | undefined;
+  for (const [rank, i] of order.entries()) {
+    out[i] = stopped ?? level / (ps.length - rank);
+    if (stopped === undefined && ps[i] > out[i]) stopped = out[i];
+  }
+  return out;
+}
+
+/** Every effect of a guideline, each at its Holm level among them (see the module comment). */
+export function effectTests(
+  samples: number[][][],
+  rows: string[],
+  effects: EffectDef[],
+  block = ROUND_RUNS,
+  draws = 1000,
+): EffectTest[] {
+  const levels = holmLevels(effects.map((e) => pointP(samples, rows, e)));
+  return effects.map((e, i) => effectTest(samples, rows, e, block, draws, 3, levels[i]));
 }
 
 /**

@@ -4,6 +4,8 @@
  * the Snapdragon 810, at the three sizes) are transcribed via ../shared/reference/published-figures.md,
  * which calls that column "ARM" for G1 and "CPU" for G2-G4.
  */
+
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { analyze } from '../cost/analyze.ts';
 import { buildGraph } from '../graph/build.ts';
@@ -68,6 +70,8 @@ export interface GuidelineResult {
   verdict?: string;
   /** with a machine profile: what the latency model says about this machine and the guideline */
   platformNote?: string;
+  /** the order the rows were timed in: the run's seed and, per width, each round's order (row indices) */
+  timingOrder?: { seed: number; rounds: number[][][] };
 }
 
 /** The networks of one guideline with their cost-model numbers (no timing). */
@@ -126,7 +130,8 @@ const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 /** An effect in words: its verdict, its size with its interval, p both ways and its stability. */
 const effectText = (e: EffectTest) =>
   `${e.label}: ${e.verdict} (the rows expected faster run at ${two(e.ratio)}x [${two(e.low)}-${two(e.high)}] ` +
-  `the speed of the others, ${pText(e.p)}${e.pReverse <= e.p ? `, reversed ${pText(e.pReverse)}` : ''}, ` +
+  `the speed of the others, ${pText(e.p)}${e.pReverse <= e.p ? `, reversed ${pText(e.pReverse)}` : ''} ` +
+  `at level ${+e.level.toFixed(4)} (Holm, over the guideline's effects), ` +
   `the same decision in ${Math.round(100 * e.stable)}% of resamples)`;
 
 /**
@@ -190,6 +195,8 @@ export interface GuidelineOptions {
   optLevel?: OptLevel;
   /** predict beside the measurement from this machine profile */
   predict?: MachineProfile;
+  /** the seed of the order rows are timed in, each round (default: a fresh one, recorded in the result) */
+  seed?: number;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -201,6 +208,8 @@ export async function runGuidelines(
   const runs = opts.runs ?? DEFAULT_RUNS;
   const maxRuns = Math.max(runs, opts.maxRuns ?? 3 * runs);
   const warmup = opts.warmup ?? 3;
+  const seed = opts.seed ?? randomInt(2 ** 31);
+  let passSeed = seed;
   // every construction of every guideline asked (G3 has two)
   const nets = (
     await Promise.all(
@@ -220,11 +229,13 @@ export async function runGuidelines(
   const results: GuidelineResult[] = [];
   for (const { def, graphs, rows, construction } of nets) {
     let first = true;
+    const rounds: number[][][] = graphs.map(() => []);
     const measure = async (n: number) => {
       if (!first) progress.total += graphs.flat().length * n;
       first = false;
-      const pass = await timePass(def, graphs, { ...opts, runs: n, warmup }, progress);
+      const pass = await timePass(def, graphs, { ...opts, runs: n, warmup, seed: passSeed++ }, progress);
       env = pass.env;
+      for (const [w, r] of pass.orders.entries()) rounds[w].push(...r);
       return pass.samples;
     };
     const { samples, tests, runs: taken, passes } = await decideAdaptively(def, measure, runs, maxRuns);
@@ -253,6 +264,7 @@ export async function runGuidelines(
       agreement,
       verdict: verdict(def, tests, effect, construction, passes),
       ...(note ? { platformNote: note } : {}),
+      timingOrder: { seed, rounds },
     });
   }
   compareConstructions(results);
@@ -272,14 +284,18 @@ interface Progress {
   report?: GuidelineOptions['onProgress'];
 }
 
-/** One pass over a guideline's networks: each width's rows timed interleaved, `opts.runs` runs each. */
+/**
+ * One pass over a guideline's networks: each width's rows timed interleaved, `opts.runs` runs each,
+ * each round in a seeded random order (a steady drift through the pass favours no row).
+ */
 async function timePass(
   def: GuidelineDef,
   graphs: Graph[][],
-  opts: GuidelineOptions & { runs: number; warmup: number },
+  opts: GuidelineOptions & { runs: number; warmup: number; seed: number },
   progress: Progress,
-): Promise<{ samples: number[][][]; env: MeasureEnv }> {
+): Promise<{ samples: number[][][]; orders: number[][][]; env: MeasureEnv }> {
   const samples: number[][][] = [];
+  const orders: number[][][] = [];
   let env: MeasureEnv | undefined;
   for (const [w, g] of graphs.entries()) {
     const base = progress.done;
@@ -288,14 +304,16 @@ async function timePass(
       warmup: opts.warmup,
       threads: opts.threads ?? 1,
       optLevel: opts.optLevel,
+      orderSeed: (Math.imul(opts.seed, 31) + w) >>> 0,
       onProgress: (d, _t, p) => progress.report?.(base + d, progress.total, `${def.id} ${def.widths[w]} ${p}`),
     });
     progress.done += g.length * opts.runs;
     samples.push(m.samples);
+    orders.push(m.order.rounds);
     env = m.env;
   }
   if (!env) throw new Error(`internal: ${def.id} has no widths`);
-  return { samples, env };
+  return { samples, orders, env };
 }
 
 /**

@@ -116,8 +116,8 @@ export function pValues(t: number, nullDist: Map<number, number>): { p: number; 
   return { p, pReverse };
 }
 
-export const decide = (p: number, pReverse: number): Decision =>
-  p <= LEVEL ? 'confirms' : pReverse <= LEVEL ? 'contradicts' : 'none';
+export const decide = (p: number, pReverse: number, level = LEVEL): Decision =>
+  p <= level ? 'confirms' : pReverse <= level ? 'contradicts' : 'none';
 
 /** The statistic of one set of speeds: per width, Spearman with the expected ranks; and their mean. */
 function statistic(speeds: number[][], expected: number[]): { t: number; perWidth: number[] } {

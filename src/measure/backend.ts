@@ -177,7 +177,7 @@ export const onnxruntime: Backend = {
     const runners: Runner[] = [];
     try {
       for (const m of models) runners.push(await Runner.open(m.bytes, m.inputs, opts, m.what));
-      return await timeInterleaved(runners, opts.warmup, opts.runs, undefined, undefined, opts.gate);
+      return (await timeInterleaved(runners, opts.warmup, opts.runs, { gate: opts.gate })).samples;
     } finally {
       for (const r of runners) await r.close();
     }
@@ -186,7 +186,7 @@ export const onnxruntime: Backend = {
     const r = await Runner.open(model.bytes, model.inputs, { ...opts, profile: true }, model.what);
     try {
       // a batch timed again leaves its runs in the trace: the kernels come from the last `runs` runs
-      const [runsMs] = await timeInterleaved([r], opts.warmup, opts.runs, undefined, undefined, opts.gate);
+      const [runsMs] = (await timeInterleaved([r], opts.warmup, opts.runs, { gate: opts.gate })).samples;
       const { events, optimized } = r.endProfiling();
       return { kernels: kernelMedians(events, opts.runs, opts.quantile), optimized, runsMs };
     } finally {

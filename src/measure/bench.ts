@@ -3,6 +3,7 @@
  * stopwatch beside the cost model. Runtime measurements join the costs by layer name.
  */
 
+import { randomInt } from 'node:crypto';
 import { analyze, type LayerCost, opLabel, SCHEMA_VERSION, type Totals } from '../cost/analyze.ts';
 import { deployGraph } from '../graph/deploy.ts';
 import type { ElemType } from '../graph/dtype.ts';
@@ -191,7 +192,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const idle = await Runner.open(identityModel(), [{ name: 'x', shape: [1] }], sessionOpts, 'identity');
   let samples: number[][];
   try {
-    samples = await timeInterleaved([main, idle], warmup, runs, tick('timing'));
+    ({ samples } = await timeInterleaved([main, idle], warmup, runs, { onTick: tick('timing') }));
   } finally {
     await main.close();
     await idle.close();
@@ -232,7 +233,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     let optimized: Uint8Array | undefined;
     let profiled: number[];
     try {
-      [profiled] = await timeInterleaved([prof], warmup, profiledRuns, tick('profiling'));
+      [profiled] = (await timeInterleaved([prof], warmup, profiledRuns, { onTick: tick('profiling') })).samples;
       ({ events, optimized } = prof.endProfiling());
     } finally {
       await prof.close();
@@ -363,17 +364,26 @@ export interface LatencyOf {
   latency: Summary & { threads: number };
 }
 
+/** The order a run of benchMany timed its models in: the seed, and each round's order (indices into its graphs). */
+export interface TimingOrder {
+  seed: number;
+  rounds: number[][];
+}
+
 /**
- * Latency of several graphs in one run, interleaved round by round so that a noisy machine's
- * drift falls on all of them alike (for `compare --measure` and `check --measure`).
+ * Latency of several graphs in one run, interleaved round by round, each round in a seeded random
+ * order, so that a noisy machine's drift, even a steady one, falls on all of them alike (for
+ * `compare --measure`, `check --measure` and `guidelines`).
  */
 export async function benchMany(
   graphs: (Graph | BenchTarget)[],
   opts: Omit<BenchOptions, 'perLayer'> & {
     /** time every round in the machine's undisturbed phase only (phase.ts), as calibration does */
     undisturbed?: boolean;
+    /** the seed of the rounds' order (default: a fresh one, returned) */
+    orderSeed?: number;
   } = {},
-): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[]; samples: number[][] }> {
+): Promise<{ results: LatencyOf[]; env: MeasureEnv; warnings: string[]; samples: number[][]; order: TimingOrder }> {
   const runs = opts.runs ?? 30;
   const warmup = opts.warmup ?? 5;
   const threads = opts.threads ?? 1;
@@ -386,22 +396,21 @@ export async function benchMany(
     for (const p of prepared) runners.push(await Runner.open(p.bytes, p.inputs, { threads, optLevel }, p.what));
     const total = runs * runners.length;
     let done = 0;
-    const samples = await timeInterleaved(
-      runners,
-      warmup,
-      runs,
-      (_k, timed) => {
+    const seed = opts.orderSeed ?? randomInt(2 ** 31);
+    const { samples, orders } = await timeInterleaved(runners, warmup, runs, {
+      onTick: (_k, timed) => {
         if (timed) opts.onProgress?.(++done, total, 'timing');
       },
-      undefined,
-      gated?.gate,
-    );
+      gate: gated?.gate,
+      orderSeed: seed,
+    });
     opts.onProgress?.(total, total, 'done');
     const results = prepared.map((p, i) => ({ model: p.graph.model, latency: { ...summarize(samples[i]), threads } }));
     const warnings = results
       .filter((r) => relativeSpread(r.latency) > NOISY_SPREAD)
       .map((r) => `${r.model}: run-to-run spread is wide (${spreadNote(r.latency)}); treat its latency with care`);
-    return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings, samples };
+    const order = { seed, rounds: orders };
+    return { results, env: measureEnv(await ortVersion(), threads, optLevel), warnings, samples, order };
   } finally {
     for (const r of runners) await r.close();
     await gated?.close();

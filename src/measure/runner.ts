@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
+import { roundOrder } from '../util/random.ts';
 import { type PhaseGate, timeGated } from './phase.ts';
 import type { TraceEvent } from './profile.ts';
 import { aliasUnsafeNames, unalias, unaliasGraph } from './trace-names.ts';
@@ -205,42 +206,53 @@ export class Runner {
 /** Timed runs of each runner per interleaved round: the unit `guidelines` resamples. */
 export const ROUND_RUNS = 5;
 
+export interface InterleaveOptions {
+  /** after each run: which runner, and whether the run was timed (not warm-up) */
+  onTick?: (runner: number, timed: boolean) => void;
+  /** timed runs per runner per round (default ROUND_RUNS) */
+  block?: number;
+  /** time each batch in the machine's undisturbed phase (phase.ts); a batch the phase left is timed again */
+  gate?: PhaseGate;
+  /** time the runners of each round in a seeded random order (util/random.ts roundOrder), not as given */
+  orderSeed?: number;
+}
+
 /**
  * Warm up, then time `runs` runs of each runner. With several runners the timed runs go in
  * rounds: each round gives every runner one untimed run (to bring its weights back into cache)
  * and then up to `block` timed runs, so drift on a noisy machine falls on all of them alike
- * without charging one model for another's cache misses. Returns milliseconds per runner.
+ * without charging one model for another's cache misses. Returns milliseconds per runner, and the
+ * order each round timed them in.
  */
 export async function timeInterleaved(
   runners: Runner[],
   warmup: number,
   runs: number,
-  /** after each run: which runner, and whether the run was timed (not warm-up) */
-  onTick?: (runner: number, timed: boolean) => void,
-  block = ROUND_RUNS,
-  /** time each batch in the machine's undisturbed phase (phase.ts); a batch the phase left is timed again */
-  gate?: PhaseGate,
-): Promise<number[][]> {
+  o: InterleaveOptions = {},
+): Promise<{ samples: number[][]; orders: number[][] }> {
   for (const [k, r] of runners.entries())
     for (let i = 0; i < warmup; i++) {
       await r.run();
-      onTick?.(k, false);
+      o.onTick?.(k, false);
     }
   const samples = runners.map(() => [] as number[]);
-  const step = runners.length > 1 ? block : runs;
-  for (let done = 0; done < runs; done += step) {
-    for (let k = 0; k < runners.length; k++) {
+  const orders: number[][] = [];
+  const step = runners.length > 1 ? (o.block ?? ROUND_RUNS) : runs;
+  for (let done = 0, round = 0; done < runs; done += step, round++) {
+    const order = o.orderSeed === undefined ? runners.map((_, k) => k) : roundOrder(o.orderSeed, round, runners.length);
+    orders.push(order);
+    for (const k of order) {
       if (runners.length > 1 && done > 0) await runners[k].run();
-      const batch = await timeGated(gate, async () => {
+      const batch = await timeGated(o.gate, async () => {
         const ms: number[] = [];
         for (let i = 0; i < Math.min(step, runs - done); i++) ms.push(await runners[k].run());
         return ms;
       });
       for (const t of batch) {
         samples[k].push(t);
-        onTick?.(k, true);
+        o.onTick?.(k, true);
       }
     }
   }
-  return samples;
+  return { samples, orders };
 }

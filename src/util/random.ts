@@ -21,6 +21,20 @@ export function lcg(seed: number): () => number {
   };
 }
 
+/**
+ * The order to time `n` models in, in round `round` of a run seeded `seed`: a seeded shuffle (Fisher-Yates),
+ * a fresh one each round, so that a machine drifting steadily through a pass favours no model.
+ */
+export function roundOrder(seed: number, round: number, n: number): number[] {
+  const u = mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(round + 1, 0x85ebca6b)) >>> 0);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 /** Seeded draws: numbers in [0, 1), whole numbers, choices, chances, log-uniform values. */
 export class Draw {
   protected readonly next: () => number;

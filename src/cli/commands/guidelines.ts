@@ -30,6 +30,7 @@ export interface GuidelineFlags extends RunFlags, PredictFlags, OutputFlags {
   quick?: boolean;
   maxRuns?: string;
   costsOnly?: boolean;
+  seed?: string;
 }
 
 export async function guidelinesCommand(which: string[], o: GuidelineFlags): Promise<void> {
@@ -82,6 +83,7 @@ export async function guidelinesCommand(which: string[], o: GuidelineFlags): Pro
       threads,
       optLevel,
       predict: predict?.profile,
+      ...(o.seed !== undefined ? { seed: parsePositiveInt('--seed', o.seed, 0, 2 ** 31 - 1) } : {}),
       onProgress: bar.update,
     });
     bar.stop();
