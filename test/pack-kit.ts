@@ -11,9 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.ts';
 
+/**
+ * The environment a user installs and runs in: no ONNXRUNTIME_NODE_INSTALL (netcost must install
+ * without it), and a cache folder of its own, so that the first command to run a model fetches
+ * onnxruntime-node there as it would for a new user (measure/runtime.ts).
+ */
+const { ONNXRUNTIME_NODE_INSTALL: _, ...userEnv } = process.env;
 export const installEnv = {
-  ...process.env,
-  ONNXRUNTIME_NODE_INSTALL: 'skip',
+  ...userEnv,
+  XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'netcost-user-cache-')),
   npm_config_audit: 'false',
   npm_config_fund: 'false',
 };

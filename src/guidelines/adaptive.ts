@@ -8,7 +8,7 @@
  * not of one look, is what test/unit/guideline-adaptive.test.ts holds to the level.
  */
 
-import { ROUND_RUNS as BLOCK } from '../measure/runner.ts';
+import { ROUND_RUNS as BLOCK } from '../measure/options.ts';
 import { combined, type EffectTest, effectTests } from './effects.ts';
 import { MIN_ROUNDS, type TrendTest, type TrendVerdict, trendTest } from './trend.ts';
 import type { GuidelineDef } from './types.ts';

@@ -15,7 +15,7 @@
  *   (the smallest p at LEVEL/m, the next at LEVEL/(m-1), ... until one is not decided), so that
  *   with no effect at all the guideline "partly confirms" in at most LEVEL of runs, not 1-(1-LEVEL)^m.
  */
-import { ROUND_RUNS } from '../measure/runner.ts';
+import { ROUND_RUNS } from '../measure/options.ts';
 import { lcg } from '../util/random.ts';
 import { decide, drawRounds, LEVEL, MIN_ROUNDS, median, percentile, STABLE, type TrendVerdict } from './trend.ts';
 

@@ -12,7 +12,7 @@ import { buildGraph } from '../graph/build.ts';
 import type { Graph } from '../graph/types.ts';
 import { benchMany, NOISY_SPREAD } from '../measure/bench.ts';
 import type { MeasureEnv } from '../measure/env.ts';
-import { type OptLevel, ROUND_RUNS } from '../measure/runner.ts';
+import { type OptLevel, ROUND_RUNS } from '../measure/options.ts';
 import { relativeSpread, spearman, summarize } from '../measure/stats.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { packageRoot, resolveModels } from '../spec/load.ts';

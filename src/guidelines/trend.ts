@@ -11,7 +11,7 @@
  *   its width alike, so the rounds, not the runs, are resampled (1,000 seeded bootstrap draws of
  *   whole rounds): how often the test's decision survives is how sure the verdict is.
  */
-import { ROUND_RUNS } from '../measure/runner.ts';
+import { ROUND_RUNS } from '../measure/options.ts';
 import { spearman } from '../measure/stats.ts';
 import { lcg } from '../util/random.ts';
 

@@ -11,9 +11,10 @@ import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import { IR_VERSION, OPSET } from '../onnx/metadata.ts';
 import { encodeModel } from '../onnx/model-proto.ts';
+import type { OptLevel } from './options.ts';
 import { PhaseGate } from './phase.ts';
 import { kernelMedians, type TraceKernel } from './profile.ts';
-import { type OptLevel, ort, Runner, timeInterleaved } from './runner.ts';
+import { ort, Runner, timeInterleaved } from './runner.ts';
 
 export interface ModelInput {
   bytes: Uint8Array;

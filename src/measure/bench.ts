@@ -16,8 +16,9 @@ import type { InputBinding } from '../pipeline.ts';
 import { identityModel, onnxruntime } from './backend.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
+import type { OptLevel } from './options.ts';
 import { attribute, byCandidates, type Kernel, kernelsOfTrace, type TraceEvent } from './profile.ts';
-import { type OptLevel, ortVersion, Runner, timeInterleaved } from './runner.ts';
+import { ortVersion, Runner, timeInterleaved } from './runner.ts';
 import { relativeSpread, type Summary, spearman, summarize } from './stats.ts';
 
 /** Above this p10-p90 spread (relative to the median) a timing is flagged as too noisy to trust. */

@@ -9,8 +9,10 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import { roundOrder } from '../util/random.ts';
+import { type OptLevel, ROUND_RUNS } from './options.ts';
 import { type PhaseGate, timeGated } from './phase.ts';
 import type { TraceEvent } from './profile.ts';
+import { loadOnnxruntime } from './runtime.ts';
 import { aliasUnsafeNames, unalias, unaliasGraph } from './trace-names.ts';
 
 /** The first line of an error's message (onnxruntime's can run to pages). */
@@ -19,14 +21,11 @@ const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')
 /** where a profiled session writes the graph onnxruntime runs, inside its profile folder */
 const OPTIMIZED = 'optimized.onnx';
 
-export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
-
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Ort | undefined;
 export async function ort(): Promise<Ort> {
   if (!ortModule) {
-    const m = (await import('onnxruntime-node')) as Ort & { default?: Ort };
-    ortModule = m.default?.InferenceSession ? m.default : m;
+    ortModule = await loadOnnxruntime();
   }
   return ortModule;
 }
@@ -202,9 +201,6 @@ export class Runner {
     if (this.profileDir) rmSync(this.profileDir, { recursive: true, force: true });
   }
 }
-
-/** Timed runs of each runner per interleaved round: the unit `guidelines` resamples. */
-export const ROUND_RUNS = 5;
 
 export interface InterleaveOptions {
   /** after each run: which runner, and whether the run was timed (not warm-up) */

@@ -10,8 +10,8 @@
 import { kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
 import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts';
 import { measureEnv } from '../measure/env.ts';
+import type { OptLevel } from '../measure/options.ts';
 import type { PhaseGate } from '../measure/phase.ts';
-import type { OptLevel } from '../measure/runner.ts';
 import { quantile, quantileOf } from '../measure/stats.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';

@@ -3,12 +3,13 @@
  * onnxruntime version, CPU; and whether the machine runs at the speed it was calibrated at (the
  * speed probe). Each difference is one sentence a command prints as a warning.
  */
+import { PINNED_ONNXRUNTIME } from '../measure/runtime.ts';
 import type { MachineProfile } from './machine.ts';
 
-/** The onnxruntime versions (major.minor) netcost's engine rules were checked against, kernel for kernel. */
-export const CHECKED_ONNXRUNTIME = ['1.30'];
-
 const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/** The onnxruntime versions (major.minor) netcost's engine rules were checked against, kernel for kernel. */
+export const CHECKED_ONNXRUNTIME = [minor(PINNED_ONNXRUNTIME)];
 
 export interface RunContext {
   threads?: number;

@@ -4,9 +4,9 @@
  * `netcost calibrate`; `--profile FILE` reads one made anywhere (on a target board, say).
  */
 import { dirname, join } from 'node:path';
-import envPaths from 'env-paths';
 import { z } from 'zod';
 import { NetcostError, UsageError } from '../errors.ts';
+import { cacheDir } from '../util/cache.ts';
 import { ensureFolder, readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { type MachineProfile, machineProfileSchema, PROFILE_VERSION } from './machine.ts';
@@ -18,10 +18,7 @@ import { unpricedClasses } from './model.ts';
  * kernel's speed at one thread count says little of its speed at another.
  */
 export const defaultProfilePath = (threads = 1): string =>
-  join(
-    envPaths('netcost', { suffix: '' }).cache,
-    threads === 1 ? 'machine-profile.json' : `machine-profile-${threads}threads.json`,
-  );
+  join(cacheDir(), threads === 1 ? 'machine-profile.json' : `machine-profile-${threads}threads.json`);
 
 /** The JSON Schema of a machine profile (committed as configs/schema/machine-profile.schema.json). */
 export const profileJsonSchema = (): unknown => z.toJSONSchema(machineProfileSchema, { target: 'draft-2020-12' });

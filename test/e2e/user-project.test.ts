@@ -25,12 +25,55 @@ layers:
 
 let installLog = '';
 
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
 beforeAll(() => {
+  // netcost alone, as `npm install netcost` installs it; then what a TypeScript user of the library adds
+  installLog = installPacked(project);
   const typescript = JSON.parse(readFileSync(join(ROOT, 'node_modules/typescript/package.json'), 'utf8')).version;
-  installLog = installPacked(project, [`typescript@${typescript}`, '@types/node']);
+  const peers = Object.entries(pkg.peerDependencies as Record<string, string>).map(([k, v]) => `${k}@${v}`);
+  const r = sh(`npm install --prefer-offline typescript@${typescript} @types/node ${peers.join(' ')} 2>&1`);
+  if (r.status !== 0) throw new Error(r.stdout);
 }, 600_000);
 
 describe('netcost in a project of its own', () => {
+  it('installs with a plain npm install, no variable set: netcost alone, no onnxruntime-node', () => {
+    expect(installEnv).not.toHaveProperty('ONNXRUNTIME_NODE_INSTALL');
+    expect(installLog).toMatch(/added 1 package/);
+    expect(existsSync(join(project, 'node_modules/onnxruntime-node'))).toBe(false);
+  });
+
+  it('runs a model after it: the first run fetches the pinned onnxruntime-node once, CPU only; calibrate works', () => {
+    const first = netcost('bench shufflenet-v2-0.5x --input 1x3x64x64 --runs 5 --warmup 1');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(
+      /^netcost: fetching onnxruntime-node 1\.30\.0 from the npm registry \(its install script off/,
+    );
+    expect(first.stdout).toMatch(/onnxruntime 1\.30\.0, graph optimisation 'all'/);
+    const runtime = join(installEnv.XDG_CACHE_HOME, 'netcost/onnxruntime-node-1.30.0/node_modules/onnxruntime-node');
+    // its postinstall never ran: no CUDA or TensorRT provider beside the CPU build
+    expect(readdirSync(join(runtime, 'bin/napi-v6/linux/x64')).sort()).toEqual([
+      'libonnxruntime.so.1',
+      'onnxruntime_binding.node',
+    ]);
+    const again = netcost('bench shufflenet-v2-0.5x --input 1x3x64x64 --runs 5 --warmup 1');
+    expect(again.stderr).not.toMatch(/fetching/);
+    // where npm cannot fetch it: one line naming the fix, exit 2, nothing half-fetched left behind
+    const cache = mkdtempSync(join(tmpdir(), 'netcost-nocache-'));
+    const offline = sh(
+      `XDG_CACHE_HOME=${cache} npm_config_cache=${cache}/npm npm_config_offline=true ` +
+        'npx --no-install netcost bench shufflenet-v2-0.5x --input 1x3x64x64 --runs 1 --warmup 0',
+    );
+    expect(offline.status).toBe(2);
+    const line = offline.stderr.trim().split('\n').at(-1);
+    expect(line).toMatch(/^netcost: cannot fetch onnxruntime-node 1\.30\.0, which running a model needs \(npm: .*\); /);
+    expect(line).toMatch(/; install it beside netcost with: npm install onnxruntime-node@1\.30\.0 --ignore-scripts$/);
+    expect(readdirSync(join(cache, 'netcost'))).toEqual([]);
+    const calibrated = netcost('calibrate --quick');
+    expect(calibrated.status, calibrated.stderr).toBe(0);
+    expect(existsSync(join(installEnv.XDG_CACHE_HOME, 'netcost/machine-profile.json'))).toBe(true);
+  }, 300_000);
+
   it("installs with no warning about netcost's own scripts: the packed package.json has none", () => {
     expect(installLog).toContain('added');
     expect(installLog).not.toMatch(/netcost@/);

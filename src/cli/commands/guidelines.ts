@@ -12,7 +12,7 @@ import {
   runGuidelines,
 } from '../../guidelines/guidelines.ts';
 import { LIMITS } from '../../limits.ts';
-import { ROUND_RUNS } from '../../measure/runner.ts';
+import { ROUND_RUNS } from '../../measure/options.ts';
 import { guidelinesDocument } from '../../report/guidelines.ts';
 import {
   type OutputFlags,

@@ -4,6 +4,8 @@
  * predicts the kernels that machine's onnxruntime will run. Rules are keyed by onnxruntime
  * version; the profile records what calibration saw on its machine (the NCHWc block size).
  */
+
+import type { OptLevel } from '../../measure/options.ts';
 import type { ImportResult } from '../../onnx/import.ts';
 import { type EngineGraph, engineGraph } from '../graph.ts';
 import { anchorOf, type Kernel, kindOf } from '../kernel.ts';
@@ -13,7 +15,7 @@ import { inlineFunctions } from './inline.ts';
 import { level3 } from './layout.ts';
 import { movableTransposes } from './transpose.ts';
 
-export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
+export type { OptLevel };
 
 export interface EngineRules {
   /** onnxruntime's version the rules reproduce */
