@@ -10,6 +10,8 @@ export const LIMITS = {
   elements: 2 ** 36,
   /** layers of one model */
   layers: 100_000,
+  /** tensors of one sequence (SplitToSequence and the like: each is a layer's output) */
+  sequenceItems: 4096,
   /** spec entries expanded while building one model (repeats and blocks included) */
   expansion: 1_000_000,
   /** `repeat` count */

@@ -14,6 +14,7 @@ import { closest } from '../util/closest.ts';
 import { readUserFile, writeFileAtomic } from '../util/fs.ts';
 import { parseJsonText } from '../util/json.ts';
 import { formatPath } from '../util/path.ts';
+import { say } from '../util/text.ts';
 import { parseYamlText } from '../util/yaml.ts';
 import { METRICS, VIEWS } from './baseline.ts';
 
@@ -57,18 +58,41 @@ const fromConfig = (dir: string, p: string) => {
 };
 const isPath = (m: string) => !m.startsWith('builtin:') && /[\\/]|\.(ya?ml|json|onnx)(#.*)?$/i.test(m);
 
-/** The config files of one folder: its netcost.config.* files, and package.json when it has a `netcost` key. */
-function configsIn(dir: string): { file: string; config: unknown }[] {
+/**
+ * The config files of one folder: its netcost.config.* files, and package.json when it has a
+ * `netcost` key (a package.json that does not parse is some other project's problem, not a config).
+ * A config owned by another user than this one or root is ignored with a warning, as git ignores
+ * a repository another user owns (safe.directory): it could point `check --update` anywhere.
+ */
+function configsIn(dir: string, warn: (message: string) => void): { file: string; config: unknown }[] {
   const out: { file: string; config: unknown }[] = [];
   for (const place of PLACES) {
     const path = join(dir, place);
-    if (!lstatSync(path, { throwIfNoEntry: false })) continue;
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) continue;
     const shown = relative(process.cwd(), path) || path;
+    const uid = process.getuid?.();
+    if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+      warn(
+        `ignoring ${shown}: it belongs to another user (uid ${st.uid}); netcost reads a config only you or root own`,
+      );
+      continue;
+    }
     const text = readUserFile(shown, 'netcost config', MAX_CONFIG_BYTES).toString('utf8');
-    const config = place.endsWith('.json') ? parseJsonConfig(shown, text) : parseYamlConfig(shown, text);
-    if (place !== 'package.json') out.push({ file: shown, config });
-    else if (config !== null && typeof config === 'object' && Object.hasOwn(config, 'netcost'))
-      out.push({ file: `${shown} (key "netcost")`, config: (config as { netcost: unknown }).netcost });
+    if (place === 'package.json') {
+      let config: unknown;
+      try {
+        config = parseJsonConfig(shown, text);
+      } catch {
+        continue;
+      }
+      if (config !== null && typeof config === 'object' && Object.hasOwn(config, 'netcost'))
+        out.push({ file: `${shown} (key "netcost")`, config: (config as { netcost: unknown }).netcost });
+    } else
+      out.push({
+        file: shown,
+        config: place.endsWith('.json') ? parseJsonConfig(shown, text) : parseYamlConfig(shown, text),
+      });
   }
   return out;
 }
@@ -80,10 +104,10 @@ const parseYamlConfig = (file: string, text: string) =>
   parseYamlText(text, (problem) => new UsageError(`${file}: ${problem}; fix the YAML there`));
 
 /** The config that applies in `from`: the nearest folder's, up to the home folder or the root. */
-export async function findConfig(from = process.cwd()): Promise<ProjectConfig | undefined> {
+export async function findConfig(from = process.cwd(), warn = say): Promise<ProjectConfig | undefined> {
   const home = homedir();
   for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const found = configsIn(dir);
+    const found = configsIn(dir, warn);
     if (found.length > 1) {
       throw new UsageError(
         `two netcost configs in one folder: ${found.map((f) => f.file).join(' and ')}; keep one of them`,
@@ -128,7 +152,7 @@ export function initConfig(models: string[]): string {
     throw new UsageError('--init needs the models to check: netcost check --init my-net.yaml model.onnx');
   }
   const file = resolve(CONFIG_FILE);
-  const here = configsIn(process.cwd());
+  const here = configsIn(process.cwd(), say);
   if (here.length) {
     throw new UsageError(
       `${here[0].file} is this folder's netcost config already; edit it, or remove it and run --init again`,

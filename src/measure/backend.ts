@@ -15,6 +15,7 @@ import type { OptLevel } from './options.ts';
 import { PhaseGate } from './phase.ts';
 import { kernelMedians, type TraceKernel } from './profile.ts';
 import { ort, Runner, timeInterleaved } from './runner.ts';
+import { ORT_LOG_SEVERITY } from './runtime.ts';
 
 export interface ModelInput {
   bytes: Uint8Array;
@@ -66,7 +67,7 @@ export async function optimizedGraph(model: Uint8Array, level: OptLevel, threads
         graphOptimizationLevel: level,
         intraOpNumThreads: threads,
         optimizedModelFilePath: file,
-        logSeverityLevel: 3,
+        logSeverityLevel: ORT_LOG_SEVERITY,
       });
       await s.release();
     } catch (e) {

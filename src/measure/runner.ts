@@ -12,7 +12,7 @@ import { roundOrder } from '../util/random.ts';
 import { type OptLevel, ROUND_RUNS } from './options.ts';
 import { type PhaseGate, timeGated } from './phase.ts';
 import type { TraceEvent } from './profile.ts';
-import { loadOnnxruntime } from './runtime.ts';
+import { loadOnnxruntime, ORT_LOG_SEVERITY } from './runtime.ts';
 import { aliasUnsafeNames, unalias, unaliasGraph } from './trace-names.ts';
 
 /** The first line of an error's message (onnxruntime's can run to pages). */
@@ -134,7 +134,7 @@ export class Runner {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: opts.optLevel,
-        logSeverityLevel: 3,
+        logSeverityLevel: ORT_LOG_SEVERITY,
         ...(profileDir
           ? {
               enableProfiling: true,

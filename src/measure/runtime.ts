@@ -29,8 +29,21 @@ const fromFolder = (dir: string): Ort => createRequire(join(dir, 'package.json')
 
 const notFound = (e: unknown) => (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
 
-/** onnxruntime-node, found or fetched as the module comment says. */
+/**
+ * onnxruntime-node, found or fetched as the module comment says, with its logger silenced: it would
+ * print names and attributes from the model raw to the terminal (a `mode` holding escape sequences
+ * would retitle the window), and its errors reach the user as exceptions, in netcost's words.
+ */
 export async function loadOnnxruntime(): Promise<Ort> {
+  const ort = await find();
+  ort.env.logLevel = 'fatal';
+  return ort;
+}
+
+/** Sessions log at this severity and above (4, fatal): see loadOnnxruntime. */
+export const ORT_LOG_SEVERITY = 4;
+
+async function find(): Promise<Ort> {
   try {
     const m = (await import('onnxruntime-node')) as Ort & { default?: Ort };
     return m.default?.InferenceSession ? m.default : m;

@@ -173,6 +173,19 @@ function readLoop(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): v
     if (!t) throw new ShapeError(`loop-carried value ${k + 1} is missing`);
     return t;
   });
+  const gives = (body.output ?? []).length;
+  if (gives < 1 + carried.length)
+    throw new ShapeError(
+      `its body gives ${gives} outputs; a Loop body gives its condition and then the ${carried.length} carried ` +
+        'value(s) first',
+    );
+  const scanCount = gives - 1 - carried.length;
+  if (outs.length > carried.length + scanCount)
+    throw new ShapeError(
+      `the node names ${outs.length} outputs, but its body gives ${carried.length} carried value` +
+        `${carried.length === 1 ? '' : 's'} and ${scanCount} scan output${scanCount === 1 ? '' : 's'}; ` +
+        'name at most those',
+    );
   const once = trips > 0 ? loopOnce(ctx, body, frame, name, trips, carried) : undefined;
   const r = once ?? loopUnrolled(ctx, body, frame, name, trips, carried);
   bind(frame, outs.slice(0, carried.length), trips === 0 ? carried : r.finals);
@@ -238,11 +251,19 @@ function readScan(ctx: ReadContext, n: NodeProto, name: string, frame: Frame, op
     inputs,
   });
   const outs = n.output ?? [];
+  if (outs.length > r.outputs.length)
+    throw new ShapeError(
+      `the node names ${outs.length} outputs, but its body gives ${r.outputs.length} (the ${states.length} ` +
+        'state value(s), then the scan outputs); name at most those',
+    );
   bind(frame, outs.slice(0, states.length), r.outputs.slice(0, states.length));
   const parts = r.outputs.slice(states.length);
   const outAxes = parts.map((p, k) => {
     const ax = a.ints('scan_output_axes')?.[k] ?? 0;
-    return ax < 0 ? ax + p.shape.length + 1 : ax;
+    const at = ax < 0 ? ax + p.shape.length + 1 : ax;
+    if (at < 0 || at > p.shape.length)
+      throw new ShapeError(`scan_output_axes[${k}] ${ax} is out of range for a ${p.shape.length + 1}-D stacked output`);
+    return at;
   });
   stack(
     ctx,

@@ -5,6 +5,7 @@
  * name tensors); ConcatFromSequence is a concatenation of its tensors and SplitToSequence a split.
  */
 import type { Layer } from '../graph/types.ts';
+import { LIMITS } from '../limits.ts';
 import { inferShapes } from '../ops/index.ts';
 import { numel, ShapeError } from '../ops/op.ts';
 import { Attrs, type NodeProto } from './proto.ts';
@@ -136,11 +137,16 @@ function splitToSequence(
     if (!split.constant || split.varying) throw new ShapeError('the split sizes must be a constant');
     const v = split.constant.value().data;
     const d = x.shape[axis];
-    sizes =
-      numel(split.shape) === 1 && split.shape.length === 0
-        ? Array.from({ length: Math.ceil(d / v[0]) }, (_, i) => Math.min(v[0], d - i * v[0]))
-        : v;
+    const scalar = numel(split.shape) === 1 && split.shape.length === 0;
+    if (scalar && !(Number.isInteger(v[0]) && v[0] >= 1))
+      throw new ShapeError(`split ${v[0]}: a scalar split is the size of each part, at least 1`);
+    if (!scalar && v.some((p) => !Number.isInteger(p) || p < 0))
+      throw new ShapeError(`split [${v.join(', ')}]: the part sizes must be whole numbers >= 0`);
+    const parts = scalar ? Math.ceil(d / v[0]) : v.length;
+    if (parts > LIMITS.sequenceItems) tooMany(parts);
+    sizes = scalar ? Array.from({ length: parts }, (_, i) => Math.min(v[0], d - i * v[0])) : v;
   }
+  if (sizes.length > LIMITS.sequenceItems) tooMany(sizes.length);
   const keep = a.int('keepdims', 1) === 1 || split !== undefined;
   const outs = sizes.map((_, i) => `${n.output?.[0] ?? name}#${i}`);
   const layer = {
@@ -166,6 +172,13 @@ function splitToSequence(
     sequence: squeezed,
   });
 }
+
+const tooMany = (parts: number): never => {
+  throw new ShapeError(
+    `splits into ${parts.toLocaleString('en-US')} tensors; netcost reads sequences of at most ` +
+      `${LIMITS.sequenceItems.toLocaleString('en-US')} (each is a layer of its own): split into fewer, larger parts`,
+  );
+};
 
 /** Give a layer built here its output shapes by its op's rule, and add it. */
 function pushInferred(ctx: ReadContext, frame: Frame, layer: Layer, outs: string[]): void {

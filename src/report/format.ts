@@ -48,10 +48,17 @@ export function bytes(n: number): string {
   return `${Math.round(n)} B`;
 }
 
-/** CSV field quoting (RFC 4180); a fraction is rounded to 6 significant digits (JSON keeps full precision). */
+/**
+ * CSV field quoting (RFC 4180); a fraction is rounded to 6 significant digits (JSON keeps full
+ * precision). Text that a spreadsheet would run as a formula (a name from a file starting with =, +,
+ * -, @, a tab or a carriage return) is neutralised as OWASP's CSV-injection advice says: a leading
+ * apostrophe, and the field quoted. Plain numbers written as text (-5, +3.2%) and a lone dash stay.
+ */
 export function csvField(v: string | number): string {
-  const s = typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v);
+  const formula = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^([-+]?\d+(\.\d+)?(e[-+]?\d+)?%?|-)$/i.test(s);
+  if (formula) s = `'${s}`;
+  return formula || /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 export const csvLine = (fields: (string | number)[]): string => fields.map(csvField).join(',');
 

@@ -7,7 +7,10 @@
  * A temporary file left by a killed run is removed by the next write to the same target.
  */
 import {
+  accessSync,
+  chmodSync,
   closeSync,
+  constants,
   lstatSync,
   mkdirSync,
   openSync,
@@ -20,7 +23,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputFileError, UsageError } from '../errors.ts';
 
 /** The files read as input in this process, by identity (device and inode: links and symlinks alike). */
@@ -74,12 +77,21 @@ export interface WriteOptions {
   replacesInput?: boolean;
 }
 
+/** The files this process wrote, by identity: a second write to one of them would undo the first. */
+const written = new Map<string, string>();
+
+/**
+ * Write `data` to `path` whole or not at all. An existing file keeps its permissions (a 0600 file
+ * stays 0600) and is refused when read-only (no write permission for anyone, or none for this
+ * user); a symlink, dangling or not, is followed to the file it names and stays a link.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
-  let target = path;
+  let target = realTarget(path);
+  let mode: number | undefined;
   try {
-    const st = statSync(path);
+    const st = statSync(target);
     if (st.isCharacterDevice()) {
-      writeFileSync(path, data);
+      writeFileSync(target, data);
       return;
     }
     if (!st.isFile()) {
@@ -92,19 +104,42 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
           'replace it: give another output file',
       );
     }
-    target = realpathSync(path); // a symlink: replace the file it points to, keep the link
+    const wrote = written.get(identity(st));
+    if (wrote !== undefined) {
+      throw new UsageError(
+        `${path}: this command already wrote ${wrote} there; writing again would replace it: give another output file`,
+      );
+    }
+    if (!writable(target, st.mode)) {
+      throw new UsageError(`${path}: is read-only; make it writable (chmod u+w) or give another output file`);
+    }
+    mode = st.mode & 0o7777;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(path, e);
+    target = realTarget(path);
   }
   removeOrphans(target);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, data, { flag: 'wx' });
+    writeFileSync(tmp, data, { flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    if (mode !== undefined) chmodSync(tmp, mode); // the umask applies to `mode` at creation
     renameSync(tmp, target);
+    written.set(identity(statSync(target)), path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw writeError(path, e);
+  }
+}
+
+/** Whether this user may write the file: a write bit for no one is read-only, even for root. */
+function writable(path: string, mode: number): boolean {
+  if ((mode & 0o222) === 0) return false;
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -139,6 +174,13 @@ export function ensureFolder(path: string): void {
   }
 }
 
+/** Whether `path` is `base` or lies inside the folder `base`, wherever links lead. */
+export function isWithin(path: string, base: string): boolean {
+  const p = realTarget(path);
+  const b = realTarget(base);
+  return p === b || p.startsWith(`${b}${sep}`);
+}
+
 /** Where a path really is: symlinks resolved (a dangling one to the file it will create). */
 function realTarget(path: string): string {
   let p = resolve(path);
@@ -146,9 +188,14 @@ function realTarget(path: string): string {
     try {
       return realpathSync(p);
     } catch {
-      const st = lstatSync(p, { throwIfNoEntry: false });
-      if (!st?.isSymbolicLink()) break;
-      p = resolve(dirname(p), readlinkSync(p));
+      let link: string | undefined;
+      try {
+        link = lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+      } catch {
+        // not there, or not reachable (a file where a folder should be, a name too long): the write says which
+      }
+      if (link === undefined) break;
+      p = resolve(dirname(p), link);
     }
   }
   try {

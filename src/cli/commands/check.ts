@@ -3,6 +3,7 @@ import { DEFAULT_BASELINE, findConfig, initConfig } from '../../check/project.ts
 import { NetcostError, UsageError } from '../../errors.ts';
 import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { checkDocument } from '../../report/check.ts';
+import { isWithin } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
 import {
   type InputFlags,
@@ -77,6 +78,11 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     throw e;
   });
   const baseline = o.baseline ?? config?.baseline ?? DEFAULT_BASELINE;
+  if (out.file !== undefined && isWithin(out.file, baseline))
+    throw new UsageError(
+      `-o ${out.file}: is ${isWithin(baseline, out.file) ? 'the baseline file' : 'inside the baseline folder'} ` +
+        `${baseline}; the report would replace a baseline: give an output file outside it`,
+    );
   let measure: CheckOptions['measure'];
   let bar: ProgressBar | undefined;
   if (o.measure) {

@@ -1,0 +1,297 @@
+/**
+ * Hostile input, round four (issue 32): control flow that crashed, writes that lost or widened a
+ * file, and what reached a terminal or a spreadsheet raw. Each case ends in a correct result or one
+ * line with exit 2 naming the file, node or field and the fix.
+ */
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectClean, hostileKit } from '../hostile-kit.ts';
+import { type GraphSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
+
+const { dir, file, run, spec } = hostileKit('round4');
+const i64 = (name: string, v: number[], dims = [v.length]): TensorSpec => ({ name, dims, ints: v });
+const bool = (name: string, v: number): TensorSpec => ({ name, dims: [], type: 'bool', values: [v] });
+
+/** A body giving its condition and one carried value (a Relu of it): 1 carried output, no scan output. */
+const reluBody: GraphSpec = {
+  inputs: [{ name: 'i', type: 'int64', dims: [] }, { name: 'c', type: 'bool', dims: [] }, { name: 'h' }],
+  nodes: [
+    { op: 'Relu', name: 'relu', inputs: ['h'], outputs: ['h2'] },
+    { op: 'Identity', name: 'keep', inputs: ['c'], outputs: ['c2'] },
+  ],
+  outputs: [{ name: 'c2', type: 'bool' }, 'h2', 'h2'],
+};
+
+describe('crashes become one clear line', () => {
+  it('a Loop naming more outputs than its body gives', () => {
+    const m = file(
+      'loop-outs.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
+        initializers: [i64('M', [5], []), bool('yes', 1)],
+        nodes: [
+          {
+            op: 'Loop',
+            name: 'loop',
+            inputs: ['M', 'yes', 'x'],
+            outputs: ['y', 's1', 's2', 's3'],
+            attrs: { body: { g: reluBody } },
+          },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    const r = run(['report', m]);
+    expectClean(r, /loop-outs\.onnx: node 'loop' \(Loop\): the node names 4 outputs, but its body gives 1 carried/);
+    expect(r.stderr).toMatch(/body gives 1 carried value and 1 scan output; name at most those/);
+  });
+
+  it('a Scan naming more outputs than its body gives', () => {
+    const body: GraphSpec = {
+      inputs: [{ name: 's' }, { name: 'e' }],
+      nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
+      outputs: ['s2', 's2'],
+    };
+    const m = file(
+      'scan-outs.onnx',
+      onnxModel({
+        inputs: [
+          { name: 'init', dims: [4] },
+          { name: 'xs', dims: [3, 4] },
+        ],
+        nodes: [
+          {
+            op: 'Scan',
+            name: 'scan',
+            inputs: ['init', 'xs'],
+            outputs: ['sf', 'y', 'z'],
+            attrs: { body: { g: body }, num_scan_inputs: 1 },
+          },
+        ],
+        outputs: ['sf'],
+      }),
+    );
+    expectClean(
+      run(['report', m]),
+      /scan-outs\.onnx: node 'scan' \(Scan\): the node names 3 outputs, but its body gives 2 /,
+    );
+  });
+
+  it('SplitToSequence with a scalar split of 0', () => {
+    const m = file(
+      'split0.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [4, 6] }],
+        initializers: [i64('zero', [0], [])],
+        nodes: [
+          { op: 'SplitToSequence', name: 'split', inputs: ['x', 'zero'], outputs: ['parts'], attrs: { axis: 0 } },
+          { op: 'ConcatFromSequence', name: 'join', inputs: ['parts'], outputs: ['y'], attrs: { axis: 0 } },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    expectClean(
+      run(['report', m]),
+      /split0\.onnx: node 'split' \(SplitToSequence\): split 0: a scalar split is the size of each part, at least 1/,
+    );
+  });
+});
+
+describe('-o loses nothing and widens nothing', () => {
+  const s = spec('s.yaml', '  - { op: conv, out: 8, kernel: 3 }');
+
+  it('check --update -o the baseline file: refused before anything is written', () => {
+    const bl = join(dir, 'bl.json');
+    expect(run(['check', s, '--baseline', bl, '--update']).code).toBe(0);
+    const before = readFileSync(bl, 'utf8');
+    expectClean(run(['check', s, '--baseline', bl, '--update', '-o', bl]), /-o .*bl\.json: is the baseline file/);
+    expect(readFileSync(bl, 'utf8')).toBe(before);
+  });
+
+  it('check --update -o a file in the baseline folder (a model new to it): refused, nothing written', () => {
+    const bld = join(dir, 'bld');
+    mkdirSync(bld);
+    expectClean(
+      run(['check', s, '--baseline', bld, '--update', '-o', join(bld, 's.json')]),
+      /: is inside the baseline folder .*bld; the report would replace a baseline/,
+    );
+    expect(existsSync(join(bld, 's.json'))).toBe(false);
+  });
+
+  it('-o over a read-only file is refused, and the file stays', () => {
+    const ro = file('ro.txt', 'keep me\n');
+    chmodSync(ro, 0o444);
+    expectClean(run(['report', s, '-o', ro]), /ro\.txt: is read-only; make it writable \(chmod u\+w\) or give another/);
+    expect(readFileSync(ro, 'utf8')).toBe('keep me\n');
+    expect(statSync(ro).mode & 0o777).toBe(0o444);
+  });
+
+  it("a rewrite keeps the file's permissions (0600 stays 0600)", () => {
+    const p = file('private.csv', 'old\n');
+    chmodSync(p, 0o600);
+    expect(run(['report', s, '--format', 'csv', '-o', p]).code).toBe(0);
+    expect(readFileSync(p, 'utf8')).toMatch(/^model,name,op,/);
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+  });
+
+  it('-o to a dangling symlink writes the file it names and keeps the link', () => {
+    const link = join(dir, 'dangling.txt');
+    symlinkSync('made-through-link.txt', link);
+    expect(run(['report', s, '-o', link]).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'made-through-link.txt'), 'utf8')).toMatch(/^s {2}input 1x3x8x8/);
+  });
+});
+
+describe('names from a file are data in a spreadsheet', () => {
+  it.each([['=HYPERLINK("http://x","y")'], ['@SUM(1+1)'], ['+1+cmd|calc'], ['-2+3']])(
+    'a node named %s is a text cell, not a formula',
+    (name) => {
+      const m = file(
+        'csv-name.onnx',
+        onnxModel({
+          inputs: [{ name: 'x', dims: [1, 4] }],
+          nodes: [{ op: 'Relu', name, inputs: ['x'], outputs: ['y'] }],
+          outputs: ['y'],
+        }),
+      );
+      const out = run(['report', m, '--format', 'csv']);
+      expect(out.code, out.stderr).toBe(0);
+      const row = out.stdout.split('\n')[1];
+      // OWASP: a leading apostrophe, the field quoted
+      expect(row).toContain(`,"'${name.replace(/"/g, '""')}",`);
+      expect(row).not.toMatch(/,[=+\-@]/);
+    },
+  );
+});
+
+describe("onnxruntime's own words never reach the terminal raw", () => {
+  it.each([
+    [
+      'Resize',
+      {
+        op: 'Resize',
+        name: 'up',
+        inputs: ['x', '', 'scales'],
+        outputs: ['y'],
+        attrs: { mode: '\u001b]0;pwned\u0007\u001b[2J' },
+      },
+    ],
+    [
+      'Pad',
+      {
+        op: 'Pad',
+        name: 'pad',
+        inputs: ['x', 'pads'],
+        outputs: ['y'],
+        attrs: { mode: '\u001b]0;pwned\u0007\u001b[2J' },
+      },
+    ],
+  ])('bench of a %s whose mode holds terminal escapes', (_, node) => {
+    const m = file(
+      `esc-${node.op}.onnx`,
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 1, 4, 4] }],
+        initializers: [{ name: 'scales', dims: [4], floats: [1, 1, 2, 2] }, i64('pads', [0, 0, 1, 1, 0, 0, 1, 1])],
+        nodes: [node],
+        outputs: ['y'],
+      }),
+    );
+    const r = run(['bench', m, '--runs', '1', '--warmup', '0']);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('\u001b');
+    if (r.code !== 0) expectClean(r, /esc-\w+\.onnx/);
+  });
+});
+
+describe('a config another user owns is not trusted', () => {
+  it("a parent folder's config owned by uid 4321: ignored with a warning, nothing written where it points", () => {
+    const parent = join(dir, 'shared');
+    const child = join(parent, 'me');
+    mkdirSync(child, { recursive: true });
+    const evil = join(dir, 'evil-baselines');
+    const config = join(parent, 'netcost.config.json');
+    writeFileSync(config, JSON.stringify({ models: ['builtin:examples/resnext-unit'], baseline: evil }));
+    chownSync(config, 4321, 4321);
+    const r = run(['check', '--update'], child);
+    expect(r.stderr).toMatch(/ignoring \.\.\/netcost\.config\.json: it belongs to another user \(uid 4321\)/);
+    expect(r.code).toBe(2);
+    expect(existsSync(evil)).toBe(false);
+  });
+
+  it("an unrelated package.json that does not parse, between here and the project's config, is passed over", () => {
+    const project = join(dir, 'proj');
+    mkdirSync(join(project, 'pkg'), { recursive: true });
+    writeFileSync(join(project, 'netcost.config.json'), JSON.stringify({ models: ['builtin:examples/resnext-unit'] }));
+    writeFileSync(join(project, 'pkg', 'package.json'), '{ "name": "broken", ');
+    const r = run(['check', '--update'], join(project, 'pkg'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(project, 'netcost-baselines', 'resnext-unit.json'))).toBe(true);
+  });
+});
+
+describe('blowups end early', () => {
+  it('SplitToSequence of x[1, 2^20] into parts of 1: refused at once, naming the bound', () => {
+    const m = file(
+      'split-many.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 2 ** 20] }],
+        initializers: [i64('one', [1], [])],
+        nodes: [
+          { op: 'SplitToSequence', name: 'split', inputs: ['x', 'one'], outputs: ['parts'], attrs: { axis: 1 } },
+          { op: 'ConcatFromSequence', name: 'join', inputs: ['parts'], outputs: ['y'], attrs: { axis: 1 } },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    const t0 = Date.now();
+    expectClean(
+      run(['report', m]),
+      /node 'split' \(SplitToSequence\): splits into 1,048,576 tensors; netcost reads sequences of at most 4,096/,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('Scan scan_output_axes out of range (100, -100): refused', () => {
+    const body: GraphSpec = {
+      inputs: [{ name: 's' }, { name: 'e' }],
+      nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
+      outputs: ['s2', 's2'],
+    };
+    for (const ax of [100, -100]) {
+      const m = file(
+        `scan-axis${ax}.onnx`,
+        onnxModel({
+          inputs: [
+            { name: 'init', dims: [4] },
+            { name: 'xs', dims: [3, 4] },
+          ],
+          nodes: [
+            {
+              op: 'Scan',
+              name: 'scan',
+              inputs: ['init', 'xs'],
+              outputs: ['sf', 'y'],
+              attrs: { body: { g: body }, num_scan_inputs: 1, scan_output_axes: [ax] },
+            },
+          ],
+          outputs: ['y'],
+        }),
+      );
+      expectClean(
+        run(['report', m]),
+        new RegExp(`scan_output_axes\\[0\\] ${ax} is out of range for a 2-D stacked output`),
+      );
+    }
+  });
+});
