@@ -29,6 +29,8 @@ export interface TensorSpec {
   values?: number[];
   /** raw bytes as given, whatever the dims say */
   raw?: Uint8Array;
+  /** the ONNX element type code of `raw`, as given (default 1, float) */
+  code?: number;
   /** float32 values stored as float_data (not raw_data), as given, whatever the dims say */
   floatData?: number[];
 }
@@ -93,7 +95,7 @@ function tensor(t: TensorSpec) {
   }
   const raw =
     t.raw ?? new Uint8Array(Float32Array.from(t.values ?? t.floats ?? new Array(Math.max(0, n)).fill(0)).buffer);
-  return { name: t.name, dims: t.dims, dataType: 1, rawData: raw };
+  return { name: t.name, dims: t.dims, dataType: t.code ?? 1, rawData: raw };
 }
 
 const tensorType = (type: TypeName, dims?: (string | number)[]) => ({

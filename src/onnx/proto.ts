@@ -66,23 +66,83 @@ function rawValues(t: TensorProto, dataType: number): number[] {
   return kind.read(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer);
 }
 
-/** The typed field an element type's values are stored in (when not in raw_data), and how many it holds. */
-function typedField(t: TensorProto, dataType: number): { field: string; count: number } | undefined {
-  switch (dataType) {
-    case DT.FLOAT:
-      return { field: 'float_data', count: t.floatData?.length ?? 0 };
-    case DT.DOUBLE:
-      return { field: 'double_data', count: t.doubleData?.length ?? 0 };
-    case DT.INT64:
-      return { field: 'int64_data', count: t.int64Data?.length ?? 0 };
-    case DT.UINT64:
-    case DT.UINT32:
-      return { field: 'uint64_data', count: t.uint64Data?.length ?? 0 };
-    case DT.STRING:
-      return { field: 'string_data', count: t.stringData?.length ?? 0 };
-    default:
-      return RAW.has(dataType) ? { field: 'int32_data', count: t.int32Data?.length ?? 0 } : undefined;
+/**
+ * How each ONNX element type stores its values (onnx.proto): bits per value in raw_data (0: none,
+ * strings live in string_data only), and the typed field with how many entries per value (complex
+ * numbers two; 4-bit types two values to an entry). A code missing here is no element type.
+ */
+const STORAGE: Record<number, { bits: number; field: string; perValue: number }> = {
+  [DT.FLOAT]: { bits: 32, field: 'float_data', perValue: 1 },
+  [DT.UINT8]: { bits: 8, field: 'int32_data', perValue: 1 },
+  [DT.INT8]: { bits: 8, field: 'int32_data', perValue: 1 },
+  [DT.UINT16]: { bits: 16, field: 'int32_data', perValue: 1 },
+  [DT.INT16]: { bits: 16, field: 'int32_data', perValue: 1 },
+  [DT.INT32]: { bits: 32, field: 'int32_data', perValue: 1 },
+  [DT.INT64]: { bits: 64, field: 'int64_data', perValue: 1 },
+  [DT.STRING]: { bits: 0, field: 'string_data', perValue: 1 },
+  [DT.BOOL]: { bits: 8, field: 'int32_data', perValue: 1 },
+  [DT.FLOAT16]: { bits: 16, field: 'int32_data', perValue: 1 },
+  [DT.DOUBLE]: { bits: 64, field: 'double_data', perValue: 1 },
+  [DT.UINT32]: { bits: 32, field: 'uint64_data', perValue: 1 },
+  [DT.UINT64]: { bits: 64, field: 'uint64_data', perValue: 1 },
+  [DT.COMPLEX64]: { bits: 64, field: 'float_data', perValue: 2 },
+  [DT.COMPLEX128]: { bits: 128, field: 'double_data', perValue: 2 },
+  [DT.BFLOAT16]: { bits: 16, field: 'int32_data', perValue: 1 },
+  // float8 (e4m3fn, e4m3fnuz, e5m2, e5m2fnuz), then uint4, int4, float4e2m1
+  17: { bits: 8, field: 'int32_data', perValue: 1 },
+  18: { bits: 8, field: 'int32_data', perValue: 1 },
+  19: { bits: 8, field: 'int32_data', perValue: 1 },
+  20: { bits: 8, field: 'int32_data', perValue: 1 },
+  21: { bits: 4, field: 'int32_data', perValue: 0.5 },
+  22: { bits: 4, field: 'int32_data', perValue: 0.5 },
+  23: { bits: 4, field: 'int32_data', perValue: 0.5 },
+};
+
+/** How many entries a typed field holds. */
+function fieldCount(t: TensorProto, field: string): number {
+  const arrays: Record<string, unknown[] | null | undefined> = {
+    float_data: t.floatData,
+    double_data: t.doubleData,
+    int32_data: t.int32Data,
+    int64_data: t.int64Data,
+    uint64_data: t.uint64Data,
+    string_data: t.stringData,
+  };
+  return arrays[field]?.length ?? 0;
+}
+
+/**
+ * A tensor's params are what the file stores: its data must hold exactly the values its dims
+ * declare, in the place and size its element type stores them (an external tensor is checked
+ * where its bytes are read).
+ */
+function checkStored(t: TensorProto, dataType: number, dims: number[], name: string, external: boolean): void {
+  const kind = STORAGE[dataType];
+  const declared = `dims [${dims.join(', ')}]`;
+  if (!kind) {
+    throw new ShapeError(
+      `tensor ${name}has element type ${dataType}, which is no ONNX element type; re-export it with a standard type`,
+    );
   }
+  const n = numel(dims);
+  if (t.rawData?.length) {
+    if (kind.bits === 0)
+      throw new ShapeError(`tensor ${name}is a string tensor with raw_data; strings live in string_data`);
+    const expected = Math.ceil((n * kind.bits) / 8);
+    if (t.rawData.length !== expected)
+      throw new ShapeError(
+        `tensor ${name}holds ${t.rawData.length} bytes of data for ${declared} (${expected} expected)`,
+      );
+    return;
+  }
+  if (external) return;
+  const count = fieldCount(t, kind.field);
+  const expected = Math.ceil(n * kind.perValue);
+  if (count !== expected)
+    throw new ShapeError(
+      `tensor ${name}has ${declared} (${n} values) but its ${kind.field} holds ${count === 0 ? 'none' : count}` +
+        `${expected !== n ? ` (${expected} expected)` : ''}; a tensor stores every value its dims declare`,
+    );
 }
 
 function typedValues(t: TensorProto, dataType: number): number[] {
@@ -119,22 +179,8 @@ export function constantOf(t: TensorProto): Constant {
     throw new ShapeError(`tensor ${name}has dims [${dims.join(', ')}]; a dimension is a whole number >= 0`);
   }
   checkShape(dims, true);
-  const bytes = RAW.get(dataType)?.bytes;
-  if (t.rawData?.length && bytes !== undefined && t.rawData.length !== numel(dims) * bytes) {
-    throw new ShapeError(
-      `tensor ${name}holds ${t.rawData.length} bytes of data for dims [${dims.join(', ')}] (${numel(dims) * bytes} ` +
-        `expected)`,
-    );
-  }
   const external = t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0;
-  const stored = t.rawData?.length ? undefined : typedField(t, dataType);
-  // a tensor's params are what the file stores: dims with fewer values would count weights that do not exist
-  if (!external && stored && stored.count !== numel(dims)) {
-    throw new ShapeError(
-      `tensor ${name}has dims [${dims.join(', ')}] (${numel(dims)} values) but its ${stored.field} holds ` +
-        `${stored.count === 0 ? 'none' : stored.count}; a tensor stores every value its dims declare`,
-    );
-  }
+  checkStored(t, dataType, dims, name, external);
   let memo: Tensor | undefined;
   return {
     dims,
