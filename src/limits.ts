@@ -10,6 +10,8 @@ export const LIMITS = {
   elements: 2 ** 36,
   /** layers of one model */
   layers: 100_000,
+  /** subgraph bodies read while importing one model (If branches, Loop and Scan bodies, each unrolled trip, nested) */
+  subgraphReads: 10_000,
   /** tensors of one sequence (SplitToSequence and the like: each is a layer's output) */
   sequenceItems: 4096,
   /** spec entries expanded while building one model (repeats and blocks included) */

@@ -135,6 +135,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     subgraphPaths: new Map(),
     subgraphGroups: new Map(),
     folded: 0,
+    subgraphsRead: { count: 0 },
     fail,
   };
   const overridable = overridableNote(m);

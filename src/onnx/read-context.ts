@@ -25,6 +25,8 @@ export interface ReadContext {
   subgraphPaths: Map<string, string[]>;
   subgraphGroups: Map<string, string>;
   folded: number;
+  /** subgraph bodies read so far, attempts that were undone included (never restored: a budget) */
+  subgraphsRead: { count: number };
   fail(message: string): never;
   /** reads a node that owns subgraphs (If, Loop, Scan); set by control.ts */
   control?: (n: NodeProto, name: string, frame: Frame) => void;

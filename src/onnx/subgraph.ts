@@ -3,6 +3,7 @@
  * owner does with it: binding its outputs, stacking per-trip outputs, taking back a failed reading.
  */
 import type { Layer, Shape } from '../graph/types.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 import { numel, ShapeError } from '../ops/op.ts';
 import { type Frame, type ReadContext, readNodes } from './graph-reader.ts';
 import { declaredInfo } from './inputs.ts';
@@ -57,6 +58,12 @@ export function readSubgraph(
   outer: Frame,
   where: { owner: string; branch?: string; kind: string; runs: number; inputs: TensorInfo[] },
 ): Read {
+  if (++ctx.subgraphsRead.count > LIMITS.subgraphReads || ctx.layers.length > LIMITS.layers)
+    throw new ShapeError(
+      `its control flow reads more than ${fmtLimit(LIMITS.subgraphReads)} subgraph bodies or makes more than ` +
+        `${fmtLimit(LIMITS.layers)} layers (Loops unrolled trip by trip, nested): netcost stops there; give ` +
+        'fewer trips (--loop-trips N) or keep the shapes of a Loop body the same from trip to trip',
+    );
   const group = where.branch ? `${where.owner}/${where.branch}` : where.owner;
   const prefix = `${group}/`;
   const scope = subScope(g, outer, prefix, where.inputs);

@@ -340,3 +340,56 @@ describe('weights are counted as stored, not as declared', () => {
     expect(run(['report', ok]).code).toBe(0);
   });
 });
+
+describe('nested Loops whose carried value grows each trip end early', () => {
+  /** a body that runs a Loop of `depth - 1` levels on its carried value, then appends one column to it */
+  const grow = (depth: number, trips: number): GraphSpec => ({
+    inputs: [{ name: 'i', type: 'int64', dims: [] }, { name: 'c', type: 'bool', dims: [] }, { name: 'h' }],
+    initializers: [
+      { name: 'one', dims: [1, 1], floats: [1] },
+      ...(depth > 1 ? [i64('M', [trips], []), bool('yes', 1)] : []),
+    ],
+    nodes: [
+      depth > 1
+        ? {
+            op: 'Loop',
+            name: `l${depth}`,
+            inputs: ['M', 'yes', 'h'],
+            outputs: ['hin'],
+            attrs: { body: { g: grow(depth - 1, trips) } },
+          }
+        : { op: 'Identity', name: 'same', inputs: ['h'], outputs: ['hin'] },
+      { op: 'Concat', name: 'cat', inputs: ['hin', 'one'], outputs: ['h2'], attrs: { axis: 1 } },
+      { op: 'Identity', name: 'keep', inputs: ['c'], outputs: ['c2'] },
+    ],
+    outputs: [{ name: 'c2', type: 'bool' }, 'h2'],
+  });
+  it.each([
+    [3, 40],
+    [4, 16],
+    [2, 256],
+  ])('%i levels x %i trips: one line within seconds', (depth, trips) => {
+    const m = file(
+      `nested-${depth}x${trips}.onnx`,
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 1] }],
+        initializers: [i64('M', [trips], []), bool('yes', 1)],
+        nodes: [
+          {
+            op: 'Loop',
+            name: 'outer',
+            inputs: ['M', 'yes', 'x'],
+            outputs: ['y'],
+            attrs: { body: { g: grow(depth, trips) } },
+          },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    const t0 = Date.now();
+    const r = run(['report', m]);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expectClean(r, /node 'outer[^']*' \(Loop\): its control flow reads more than 10,000 subgraph bodies/);
+    expect(r.stderr).toMatch(/or makes more than 100,000 layers \(Loops unrolled trip by trip, nested\)/);
+  });
+});
