@@ -85,33 +85,64 @@ const groupOf = (l: { name: string; path: string[] }) => l.path[0] ?? l.name;
 const percent = (x: number) => 100 * x;
 const predictedOf = (r: CostReport) => (r as Partial<PredictedReport>).prediction;
 
+/** Bars a per-layer chart draws at most: beyond them the smallest layers are one bar ("the other N layers"). */
+const MAX_LAYER_BARS = 400;
+/** Panels (top-level groups) at most; beyond them the bars are drawn in one panel. */
+const MAX_PANELS = 40;
+
 export function reportCharts(r: CostReport, depth = Infinity): Chart[] {
   const pred = predictedOf(r);
   const layersMs = pred?.layersMs ?? 0;
   // at --depth N a group's bar stands for its layers; a bar's panel is its top-level group
-  const layerRows = cutTree(reportTree(r), depth).flatMap(({ row: l, top }, order) =>
+  const all = cutTree(reportTree(r), depth).map(({ row: l, top }) => ({
+    name: l.name,
+    top,
+    madds: l.madds / (r.totals.madds || 1),
+    mac: l.memoryAccess / (r.totals.memoryAccess || 1),
+    time: pred && typeof l.predictedMs === 'number' ? l.predictedMs / (layersMs || 1) : undefined,
+  }));
+  // the largest layers by their larger share, in model order; the rest summed into one bar
+  const size = (x: (typeof all)[number]) => Math.max(x.madds, x.mac, x.time ?? 0);
+  const kept = new Set([...all].sort((a, b) => size(b) - size(a)).slice(0, MAX_LAYER_BARS));
+  const rest = all.filter((x) => !kept.has(x));
+  const sum = (f: (x: (typeof all)[number]) => number) => rest.reduce((a, x) => a + f(x), 0);
+  const shown = [
+    ...all.filter((x) => kept.has(x)),
+    ...(rest.length
+      ? [
+          {
+            name: `the other ${rest.length.toLocaleString('en-US')} layers`,
+            top: '(the rest)',
+            madds: sum((x) => x.madds),
+            mac: sum((x) => x.mac),
+            time: pred ? sum((x) => x.time ?? 0) : undefined,
+          },
+        ]
+      : []),
+  ];
+  const layerRows = shown.flatMap((l, order) =>
     [
-      { series: 'MAdds', share: percent(l.madds / (r.totals.madds || 1)) },
-      { series: 'MAC', share: percent(l.memoryAccess / (r.totals.memoryAccess || 1)) },
-      ...(pred && typeof l.predictedMs === 'number'
-        ? [{ series: 'predicted time', share: percent(l.predictedMs / (layersMs || 1)) }]
-        : []),
-    ].map((x) => ({ ...x, layer: l.name, order, group: top })),
+      { series: 'MAdds', share: percent(l.madds) },
+      { series: 'MAC', share: percent(l.mac) },
+      ...(l.time !== undefined ? [{ series: 'predicted time', share: percent(l.time) }] : []),
+    ].map((x) => ({ ...x, layer: l.name, order, group: l.top })),
   );
+  const panels = new Set(shown.map((l) => l.top)).size;
   const ops = r.summary.byOp.flatMap((b, order) => [
     { op: b.name, order, series: 'MAdds', share: percent(b.madds / (r.totals.madds || 1)) },
     { op: b.name, order, series: 'MAC', share: percent(b.memoryAccess / (r.totals.memoryAccess || 1)) },
   ]);
+  const what = rest.length ? ` (the ${MAX_LAYER_BARS} largest of ${all.length.toLocaleString('en-US')} rows)` : '';
   return [
     groupedBars(
       'layers',
-      `${r.model}: each layer's share of MAdds and MAC${pred ? ' and predicted time' : ''}`,
+      `${r.model}: each layer's share of MAdds and MAC${pred ? ' and predicted time' : ''}${what}`,
       layerRows,
       {
         item: 'layer',
         x: 'share',
         xTitle: 'share of the model total (%)',
-        group: true,
+        group: panels <= MAX_PANELS,
       },
     ),
     roofline(r),

@@ -168,17 +168,18 @@ export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBy
   const fixed = p.runOverheadMs + ioMs;
   // the same kernels priced with each bootstrap draw of every class's parameters
   const draws = Math.min(...Object.values(p.classes).map((f) => f.draws.length));
+  // what does not change from draw to draw, once per kernel: its residual factor, features, edge time
+  const memory = PARAMS.indexOf('memory');
+  const fixedParts = planned.map((k, i) => {
+    const fit = p.classes[kernels[i].pricedAs];
+    const factor = residualFactor(fit?.trees, k.work);
+    const x = featuresOf(kernels[i].pricedAs, k.work, bandwidth);
+    return { fit, factor, x, edgeMs: kernels[i].memoryMs - (fit ? factor * x[memory] * fit.params.memory : 0) };
+  });
   const totals: number[] = [];
   for (let b = 0; Number.isFinite(draws) && b < draws; b++) {
     let sum = 0;
-    for (const [i, k] of planned.entries()) {
-      const fit = p.classes[kernels[i].pricedAs];
-      const memory = PARAMS.indexOf('memory');
-      const factor = residualFactor(fit?.trees, k.work);
-      const x = featuresOf(kernels[i].pricedAs, k.work, bandwidth);
-      const edgeMs = kernels[i].memoryMs - (fit ? factor * x[memory] * fit.params.memory : 0);
-      sum += (fit ? factor * dot(x, fit.draws[b]) : 0) + edgeMs;
-    }
+    for (const { fit, factor, x, edgeMs } of fixedParts) sum += (fit ? factor * dot(x, fit.draws[b]) : 0) + edgeMs;
     totals.push(sum + fixed);
   }
   totals.sort((a, b) => a - b);

@@ -41,9 +41,12 @@ function partOf(g: EngineGraph, n: ENode, dims: number[]): Part | undefined {
 }
 
 export function gatherSliceToSplit(g: EngineGraph): void {
+  // the edges hold until a fusion changes the graph (computing them for every node was quadratic)
+  let edges: Edges | undefined;
   for (const producer of [...g.nodes]) {
     if (producer.outputs.length !== 1 || producer.op === 'Shape') continue;
-    const e = new Edges(g);
+    edges ??= new Edges(g);
+    const e = edges;
     const t = producer.outputs[0];
     const dims = g.tensors.get(t)?.shape;
     const readers = e.consumers.get(t) ?? [];
@@ -85,5 +88,6 @@ export function gatherSliceToSplit(g: EngineGraph): void {
     const at = g.nodes.indexOf(last);
     g.nodes.splice(at, 1, split, ...squeezes);
     g.nodes = g.nodes.filter((n) => !gone.has(n));
+    edges = undefined;
   }
 }

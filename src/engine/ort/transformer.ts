@@ -19,8 +19,8 @@ const other = (n: ENode, t: string) => n.inputs[n.inputs[0] === t ? 1 : 0];
 /** x/sqrt(2) -> Erf -> +1 -> times x -> times 1/2 (or x times 1/2 first): Gelu. */
 function gelu(g: EngineGraph): void {
   for (const div of [...g.nodes]) {
-    const e = new Edges(g);
     if (!isOp(div, 'Div') || !g.nodes.includes(div) || !floats(g, div)) continue;
+    const e = new Edges(g);
     const x = div.inputs[0];
     if (!isScalarConstant(g, div.inputs[1], Math.SQRT2)) continue;
     const erf = e.sole(div.outputs[0]);
