@@ -104,6 +104,11 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
         `--dim ${dim}=... (dims.${dim}): ${src.name} is a spec, and named dimensions apply to ONNX files; a ` +
           "spec's input is --input NxCxHxW (inputs['*'])",
       );
+    if (opts.loopTrips !== undefined)
+      throw new UsageError(
+        `--loop-trips ${opts.loopTrips} (loopTrips): ${src.name} is a spec, and trip counts apply to the Loops of ` +
+          "ONNX files; a spec's repeated layers say their count with `repeat:`",
+      );
     if (named.length)
       throw new UsageError(
         `--input ${named[0]}=... (inputs.${named[0]}): ${src.name} is a spec, and named inputs apply to ONNX ` +

@@ -1,6 +1,7 @@
 /** Parsing and checking of option values shared by commands: one clear error per bad value. */
 
 import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import type { Dtype } from '../cost/analyze.ts';
 import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
@@ -205,6 +206,14 @@ export async function parseProfiles(o: PredictAt): Promise<ProfileArg[]> {
   const { defaultProfilePath, readProfile } = await import('../predict/store.ts');
   const threads = o.threads === undefined ? 1 : threadsFlag(o.threads);
   if (files.length === 0) return [{ profile: readProfile(undefined, threads), file: defaultProfilePath(threads) }];
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const where = resolvePath(f);
+    const before = seen.get(where);
+    if (before !== undefined)
+      throw new UsageError(`--profile ${f}: is ${before} again; give each machine profile once (one column each)`);
+    seen.set(where, f);
+  }
   return files.map((f) => ({ profile: readProfile(f), file: f }));
 }
 

@@ -35,8 +35,21 @@ function readIf(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): voi
   const outs = (n.output ?? []).filter((o) => o);
   const cond = frame.scope.get(n.input?.[0] ?? '');
   if (!cond) throw new ShapeError('the condition (input 1) is missing');
+  if (cond.type !== 'bool' || cond.shape.reduce((a, d) => a * d, 1) !== 1)
+    throw new ShapeError(
+      `the condition is ${cond.type} of shape ${shown(cond.shape)}; an If condition is one bool ` +
+        '(a tensor of 1 element)',
+    );
   const branches = ['then', 'else'] as const;
   const graphs = new Map(branches.map((b) => [b, subgraph(n, `${b}_branch`)] as const));
+  for (const [b, g] of graphs) {
+    const gives = (g.output ?? []).length;
+    if (gives !== outs.length)
+      throw new ShapeError(
+        `the node names ${outs.length} output${outs.length === 1 ? '' : 's'} but its ${b} branch gives ${gives}; ` +
+          'both branches give one value per output',
+      );
+  }
   if (cond.constant && !cond.varying) {
     const taken = cond.constant.value().data[0] ? 'then' : 'else';
     const r = readSubgraph(ctx, graphs.get(taken) as GraphProto, frame, {

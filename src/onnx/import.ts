@@ -65,12 +65,24 @@ export interface ImportResult {
 /** The newest default-domain opset ONNX has defined (ONNX 1.18); readers cover every op change up to it. */
 const MAX_OPSET = 23;
 
+/** The newest IR version ONNX defines (onnx 1.18: 11), and one ahead. */
+const MAX_IR_VERSION = 12;
+
 function opsetsOf(m: ModelProto, fail: (msg: string) => never): Map<string, number> {
+  const ir = long(m.irVersion ?? 0);
+  if (!Number.isSafeInteger(ir) || ir < 3 || ir > MAX_IR_VERSION)
+    fail(
+      `IR version ${ir} is not one ONNX defines for a model with opsets (3 to ${MAX_IR_VERSION}); ` +
+        'check that the file is a complete .onnx export',
+    );
   const opsets = new Map<string, number>();
   for (const o of m.opsetImport ?? []) {
     const domain = isDefaultDomain(o.domain ?? '') ? '' : (o.domain ?? '');
+    if (opsets.has(domain))
+      fail(`opset_import names the ${domain ? `domain '${domain}'` : 'default domain'} twice; keep one version`);
     opsets.set(domain, long(o.version ?? 1));
   }
+  if (opsets.get('') === 0) fail('opset_import gives the default domain version 0; ONNX opsets start at 1');
   const opset = opsets.get('') || 13;
   if (!Number.isInteger(opset) || opset < 1 || opset > MAX_OPSET) {
     fail(

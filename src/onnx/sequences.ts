@@ -129,7 +129,10 @@ function splitToSequence(
   if (!x) throw new ShapeError('the data input is missing');
   const a = new Attrs(n);
   const rank = x.shape.length;
-  const axis = ((a.int('axis', 0) % rank) + rank) % rank;
+  const given = a.int('axis', 0);
+  if (given < -rank || given >= rank)
+    throw new ShapeError(`axis ${given} is out of range for a ${rank}-D input (${-rank} to ${rank - 1})`);
+  const axis = given < 0 ? given + rank : given;
   const split = ins[1];
   let sizes: number[];
   if (!split) sizes = new Array<number>(x.shape[axis]).fill(1);

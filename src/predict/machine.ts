@@ -41,22 +41,28 @@ const boosted = z
   .refine((b) => b.trees.every((t) => t.feature.length === 2 ** b.depth - 1), 'trees must be complete to their depth');
 
 /** See classes.ts: time = overhead + compute·work + narrow·work/width + memory·(bytes / bandwidth(bytes)). */
-const classFit = z.strictObject({
-  params: paramSet,
-  /** the 10th and 90th percentiles of each parameter over bootstrap resamples of the kernels */
-  lo: paramSet,
-  hi: paramSet,
-  /** bootstrap draws of the parameters (in `params` order): prediction intervals come from them */
-  draws: z.array(z.array(coefficient).length(PARAMS.length)).max(64),
-  /** kernels the class was fitted on */
-  samples: count.positive(),
-  /** median |predicted / measured - 1| over those kernels (the linear model) */
-  medianAbsError: coefficient,
-  /** boosted trees over the kernel's shape: log(measured / linear) (residual.ts), when the class had enough kernels */
-  trees: boosted.optional(),
-  /** cross-validated median |predicted / measured - 1| (folds by calibration model), linear alone and with the trees */
-  cv: z.strictObject({ linear: coefficient, trees: coefficient, folds: count }).optional(),
-});
+const classFit = z
+  .strictObject({
+    params: paramSet,
+    /** the 10th and 90th percentiles of each parameter over bootstrap resamples of the kernels */
+    lo: paramSet,
+    hi: paramSet,
+    /** bootstrap draws of the parameters (in `params` order): prediction intervals come from them */
+    draws: z.array(z.array(coefficient).length(PARAMS.length)).max(64),
+    /** kernels the class was fitted on */
+    samples: count.positive(),
+    /** median |predicted / measured - 1| over those kernels (the linear model) */
+    medianAbsError: coefficient,
+    /** boosted trees over the kernel's shape: log(measured / linear) (residual.ts), given enough kernels */
+    trees: boosted.optional(),
+    /** cross-validated median |predicted / measured - 1| (folds by calibration model), linear and with trees */
+    cv: z.strictObject({ linear: coefficient, trees: coefficient, folds: count }).optional(),
+  })
+  .refine((f) => PARAMS.some((p) => f.params[p] > 0), 'a class whose parameters are all 0 prices every kernel at 0')
+  .refine(
+    (f) => PARAMS.every((p) => f.lo[p] <= f.hi[p]),
+    "a parameter's lo (10th percentile) must not exceed its hi (90th percentile)",
+  );
 export type ClassFit = z.infer<typeof classFit>;
 
 export const machineProfileSchema = z.strictObject({
@@ -74,7 +80,11 @@ export const machineProfileSchema = z.strictObject({
   }),
   /** what calibration saw of the engine: its NCHWc channel block (0: none) and the kernel kinds it ran */
   engine: z.strictObject({
-    nchwcBlock: z.number().int().nonnegative().max(1024),
+    // onnxruntime's blocks are 8 (AVX2, NEON) or 16 (AVX-512); 4 on some SSE builds
+    nchwcBlock: z
+      .number()
+      .int()
+      .refine((b) => [0, 4, 8, 16].includes(b), 'the NCHWc block is 0 (none), 4, 8 or 16 channels'),
     kinds: z.array(text).max(1000),
   }),
   /** the highest GFLOP/s a convolution or GEMM reached (the roofline's peak, for reports) */

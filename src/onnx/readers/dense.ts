@@ -51,6 +51,14 @@ export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
   const weights = bias ? [slots.weight, slots.bias as number] : [slots.weight];
   if (!transposed) return built('conv', { outChannels: cout, kernel, groups, bias, ...geo }, [0], weights);
   const outputPadding = perAxis(n.attrs, 'output_padding', kernel.length, 0);
+  for (const [i, p] of outputPadding.entries()) {
+    const limit = Math.max(geo.stride[i], geo.dilation[i]);
+    if (p < 0 || p >= limit)
+      throw new ShapeError(
+        `output_padding ${p} on axis ${i} is out of range: it is at least 0 and less than the stride or ` +
+          `dilation (${limit})`,
+      );
+  }
   const attrs = { outChannels: cout, kernel, groups, bias, ...geo, outputPadding };
   return built('convtranspose', { ...attrs, ...transposedPads(n, x, attrs) }, [0], weights);
 }
