@@ -88,7 +88,9 @@ export function bindInputs(
       }
       return { name, shape: [...asked], type };
     }
-    const shape = ds.length ? declaredDims(ds, dims) : undefined;
+    // a shape with no dimensions is a scalar (a sample rate, a threshold); no shape at all is unknown
+    const scalar = ds.length === 0 && i.type?.tensorType?.shape != null;
+    const shape = ds.length ? declaredDims(ds, dims) : scalar ? [] : undefined;
     if (!shape) {
       const shown = ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
       const unbound = ds.filter((d) => !fixed(d) && d.dimParam && !(dims && Object.hasOwn(dims, d.dimParam)));
@@ -96,12 +98,20 @@ export function bindInputs(
       const named = symbolic.length ? `, or size its named dimensions: ${symbolic.join(', ')}` : '';
       fail(
         `input '${name}' has a symbolic or unknown dimension (${shown || 'no shape'}); give its shape with ` +
-          `--input ${declared.length > 1 ? `${name}=NxCxHxW (inputs.${name})` : "NxCxHxW (inputs['*'])"}${named}`,
+          `--input ${declared.length > 1 ? `${name}=${hint(ds)} (inputs.${name})` : `${hint(ds)} (inputs['*'])`}` +
+          named,
       );
     }
     return { name, shape: shape as Shape, type };
   });
 }
+
+/**
+ * A shape to write for an input declared with `ds`: its fixed sizes as they are and N for each one
+ * to give (an image's NxCxHxW for a 4-D or unknown shape).
+ */
+const hint = (ds: Dim[]): string =>
+  ds.length === 0 || ds.length === 4 ? 'NxCxHxW' : ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : 'N')).join('x');
 
 /** Shapes (fully known) and element types the file declares for its tensors. */
 export function declaredInfo(

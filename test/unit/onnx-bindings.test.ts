@@ -82,7 +82,7 @@ describe('--input and --dim', () => {
     expect(() => importOnnx(model, { file: 'm.onnx', dims: { batch: 1 } })).toThrow(
       new RegExp(
         String.raw`input 'tokens' has a symbolic or unknown dimension \(batch x seq x 64\); ` +
-          String.raw`give its shape with --input tokens=NxCxHxW \(inputs\.tokens\), or size its named dimensions: ` +
+          String.raw`give its shape with --input tokens=NxNx64 \(inputs\.tokens\), or size its named dimensions: ` +
           String.raw`--dim seq=N \(dims\.seq\)$`,
       ),
     );
