@@ -52,9 +52,21 @@ function implicitInputs(n: NodeProto): string[] {
   return out;
 }
 
+/**
+ * A subgraph layer's name, unique against the main graph's: a main-graph node may be named
+ * `i/then/r` beside an If `i` whose then branch has a node `r` (the subgraph's gets `i/then/r~2`),
+ * and one layer name must stand for one layer (baselines and diffs key on it).
+ */
+function unique(ctx: ReadContext, frame: Frame, name: string): string {
+  if (frame.prefix === '' || !ctx.mainNames.has(name)) return name;
+  let k = 2;
+  while (ctx.mainNames.has(`${name}~${k}`)) k++;
+  return `${name}~${k}`;
+}
+
 /** Read a graph's nodes in dependency order into `ctx.layers`. */
 export function readNodes(ctx: ReadContext, nodes: NodeProto[], frame: Frame): void {
-  const names = assignNodeNames(nodes).map((n) => frame.prefix + n);
+  const names = assignNodeNames(nodes).map((n) => unique(ctx, frame, frame.prefix + n));
   const inputsOf = (n: NodeProto) => [...(n.input ?? []), ...implicitInputs(n)];
   const order = topologicalOrder(nodes, names, (t) => frame.scope.has(t), ctx.fail, inputsOf);
   for (const idx of order) {

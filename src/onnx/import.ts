@@ -18,6 +18,7 @@ import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts'
 import { bindInputs, declaredInfo } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
+import { assignNodeNames } from './node-names.ts';
 import { overridableNote } from './overridable.ts';
 import { fusePatterns } from './patterns.ts';
 import { constantOf, long, type ModelProto, onnx } from './proto.ts';
@@ -147,6 +148,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     subgraphPaths: new Map(),
     subgraphGroups: new Map(),
     folded: 0,
+    mainNames: new Set(assignNodeNames(nodes)),
     subgraphsRead: { count: 0 },
     fail,
   };

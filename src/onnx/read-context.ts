@@ -25,6 +25,8 @@ export interface ReadContext {
   subgraphPaths: Map<string, string[]>;
   subgraphGroups: Map<string, string>;
   folded: number;
+  /** the main graph's node names, which subgraph layers' names must not repeat */
+  mainNames: ReadonlySet<string>;
   /** subgraph bodies read so far, attempts that were undone included (never restored: a budget) */
   subgraphsRead: { count: number };
   fail(message: string): never;

@@ -563,3 +563,39 @@ describe('accepted silently before, refused now', () => {
     expectClean(run(['report', 'shufflenet-v2-0.5x', '--profile', p]), pattern);
   });
 });
+
+describe('layer names are unique by construction', () => {
+  it("a main-graph node named 'i/then/r' beside an If 'i' whose then branch has a node 'r'", () => {
+    const then: GraphSpec = {
+      inputs: [],
+      nodes: [{ op: 'Relu', name: 'r', inputs: ['x'], outputs: ['t.y'] }],
+      outputs: ['t.y'],
+    };
+    const m = file(
+      'names.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4] }],
+        initializers: [bool('c', 1)],
+        nodes: [
+          {
+            op: 'If',
+            name: 'i',
+            inputs: ['c'],
+            outputs: ['y1'],
+            attrs: { then_branch: { g: then }, else_branch: { g: then } },
+          },
+          { op: 'Sigmoid', name: 'i/then/r', inputs: ['y1'], outputs: ['y'] },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    const json = JSON.parse(run(['report', m, '--format', 'json']).stdout);
+    const names: string[] = json.layers.map((l: { name: string }) => l.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['i/then/r', 'i/then/r~2']));
+    const bl = join(dir, 'names-bl.json');
+    expect(run(['check', m, '--baseline', bl, '--update']).code).toBe(0);
+    const again = run(['check', m, '--baseline', bl]);
+    expect(again.code, again.stdout).toBe(0);
+  });
+});
