@@ -44,6 +44,27 @@ export type Finding =
   | { kind: 'input-changed'; model: string; baseline: number[]; current: number[] }
   | { kind: 'latency'; model: string; reference: string; baseline: number; current: number; tolerance: number };
 
+/**
+ * What fails a check: `increase` (the default) a cost that grew beyond its tolerance, a layer or
+ * model added, an input shape changed; a cost that fell, a layer or model removed, is an
+ * improvement, reported with the command to record it. `any`: every finding fails.
+ */
+export type FailOn = 'increase' | 'any';
+
+/** Whether a finding fails a check that fails on increases only. */
+export function isIncrease(f: Finding): boolean {
+  switch (f.kind) {
+    case 'changed':
+    case 'latency':
+      return f.current > f.baseline;
+    case 'layer-removed':
+    case 'model-removed':
+      return false;
+    default:
+      return true;
+  }
+}
+
 /** Percent tolerances by metric (and `latency`). */
 export type Tolerances = Partial<Record<Metric | 'latency', number>>;
 export const DEFAULT_LATENCY_TOLERANCE = 10;
@@ -113,6 +134,8 @@ export function diffModel(
 export interface CheckOptions {
   /** baseline folder or .json file */
   baseline: string;
+  /** what fails the check (default `increase`) */
+  failOn?: FailOn;
   update?: boolean;
   tolerances?: Tolerances;
   /** true when the models were named on the command line (not all built-ins) */
@@ -146,6 +169,7 @@ export interface CheckResult {
   latencyReference?: string;
   /** the command that records the current numbers */
   updateCommand: string;
+  failOn: FailOn;
   ok: boolean;
 }
 
@@ -263,7 +287,8 @@ async function checkUnlocked(sources: Source[], opts: CheckOptions): Promise<Che
     tolerances: tol,
     ...(referenceName ? { latencyReference: referenceName } : {}),
     updateCommand: opts.updateCommand ?? 'netcost check --update',
-    ok: findings.length === 0 || opts.update === true,
+    failOn: opts.failOn ?? 'increase',
+    ok: opts.update === true || !findings.some((f) => opts.failOn === 'any' || isIncrease(f)),
   };
 }
 

@@ -177,6 +177,12 @@ function checkCommand(p: Command, argv: string[]): Command {
       [] as string[],
     )
     .option(
+      '--fail-on <what>',
+      'increase: fail when a cost grows beyond its tolerance, a layer or model is added, an input changes (a ' +
+        'decrease is reported as an improvement); any: fail on every change',
+      'increase',
+    )
+    .option(
       '--measure',
       'also gate latency relative to a reference model timed in the same run (default tolerance 10%)',
     )

@@ -1,5 +1,5 @@
 /** `netcost check` as a document: a diff a reviewer reads in ten seconds, and what to do next. */
-import type { CheckResult, Finding } from '../check/check.ts';
+import { type CheckResult, type Finding, isIncrease } from '../check/check.ts';
 import { checkCharts } from '../pictures/charts.ts';
 import { type Cell, type Document, lines, num, type Section, text } from '../result/document.ts';
 import { int } from './format.ts';
@@ -68,12 +68,13 @@ const COLUMNS = [
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One sentence: how many models match, changed or have no baseline yet. */
-function headline(r: CheckResult, n: number, models: number, fresh: string[]): string {
+function headline(r: CheckResult, n: number, models: number, fresh: string[], improved: number): string {
   const matching = r.models.length - models - fresh.length;
   if (n === 0 && fresh.length === 0)
     return `${plural(r.models.length, 'model')} match${r.models.length === 1 ? 'es' : ''} ${r.baseline}`;
+  const kinds = improved === 0 ? '' : improved === n ? ', all improvements' : `, ${improved} of them improvements`;
   return [
-    n ? `${plural(n, 'change')} in ${plural(models, 'model')} against ${r.baseline}` : '',
+    n ? `${plural(n, 'change')} in ${plural(models, 'model')} against ${r.baseline}${kinds}` : '',
     fresh.length && !r.updated.length ? `${plural(fresh.length, 'model')} without a baseline` : '',
     fresh.length && r.updated.length ? `recorded ${plural(fresh.length, 'new model')} (${fresh.join(', ')})` : '',
     matching > 0 ? `${matching} matching` : '',
@@ -97,6 +98,11 @@ export function checkDocument(r: CheckResult): Document {
       'machines).'
     : '';
   const status = r.updated.length ? 'UPDATED' : r.ok ? 'PASS' : 'FAIL';
+  const improved = diff.findings.filter((f) => !isIncrease(f)).length;
+  const failOn =
+    r.failOn === 'any'
+      ? ' Every change fails (--fail-on any).'
+      : ' Increases fail; decreases are improvements (--fail-on any fails on both).';
   const { rows: rs, hidden } = rows(diff);
   const sections: Section[] = [];
   if (n)
@@ -112,7 +118,10 @@ export function checkDocument(r: CheckResult): Document {
   const next: string[] = [];
   if (fresh.length && !r.updated.length)
     next.push(`No baseline yet for ${fresh.join(', ')} in ${r.baseline}; record it with ${r.updateCommand}.`);
-  if (n && !r.updated.length) next.push(`If the change is intended, run ${r.updateCommand} and commit the baseline.`);
+  if (n && !r.updated.length && r.ok)
+    next.push(`${plural(improved, 'improvement')}, nothing grew: record the lower numbers with ${r.updateCommand}.`);
+  else if (n && !r.updated.length)
+    next.push(`If the change is intended, run ${r.updateCommand} and commit the baseline.`);
   if (r.updated.length) {
     const shown =
       r.updated.slice(0, 5).join(', ') + (r.updated.length > 5 ? `, ... (${r.updated.length - 5} more)` : '');
@@ -121,7 +130,7 @@ export function checkDocument(r: CheckResult): Document {
   if (next.length) sections.push(lines('next', next));
   return {
     title: `netcost check: ${status}`,
-    head: [`netcost check: ${headline(r, n, models, fresh)} (${rule}).${latency}`],
+    head: [`netcost check: ${headline(r, n, models, fresh, improved)} (${rule}).${n ? failOn : ''}${latency}`],
     sections,
     data: r,
     charts: () => checkCharts(r),

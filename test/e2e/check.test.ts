@@ -46,10 +46,10 @@ describe('check against a baseline', () => {
     expect(run().code).toBe(0);
   });
 
-  it('a changed group count fails with exactly the expected rows', () => {
-    writeFileSync(file, spec(2));
-    run('--update');
+  it('fewer groups (costs grow) fail with exactly the expected rows', () => {
     writeFileSync(file, spec(4));
+    run('--update');
+    writeFileSync(file, spec(2));
     const { code, result } = json();
     expect(code).toBe(1);
     // 1x1 conv, 8 -> 16 channels on 8x8 (hw = 64), g groups: params 128/g, MAdds 64·128/g,
@@ -86,8 +86,8 @@ describe('check against a baseline', () => {
           view,
           layer,
           metric,
-          baseline: f(2)[metric],
-          current: f(4)[metric],
+          baseline: f(4)[metric],
+          current: f(2)[metric],
         });
       }
     }
@@ -173,8 +173,25 @@ describe('check against a baseline', () => {
     expect(run('--format', 'md').stdout).toMatch(/^### netcost check: PASS\n\nnetcost check: 1 model matches/);
     writeFileSync(file, spec(4));
     const md = run('--format', 'md').stdout;
-    expect(md).toMatch(/^### netcost check: FAIL\n\nnetcost check: 16 changes in 1 model/);
+    expect(md).toMatch(/^### netcost check: PASS\n\nnetcost check: 16 changes in 1 model against .*, all improvements/);
     expect(md).toMatch(/\| tiny \| original \| pw\.conv \| madds \| 4,096 \| 2,048 \| -50\.00% \|/);
+    expect(md).toMatch(/16 improvements, nothing grew: record the lower numbers with netcost check .*--update\./);
+    const strict = run('--format', 'md', '--fail-on', 'any');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^### netcost check: FAIL\n\nnetcost check: 16 changes in 1 model/);
+  });
+
+  it('a narrower spec passes with its improvements; a wider one fails; --fail-on any fails both', () => {
+    writeFileSync(file, spec(2));
+    run('--update');
+    writeFileSync(file, spec(2, 12));
+    expect(run().code).toBe(0);
+    expect(run('--fail-on', 'any').code).toBe(1);
+    writeFileSync(file, spec(2, 24));
+    expect(run().code).toBe(1);
+    expect(run('--fail-on', 'sometimes').stderr).toMatch(
+      /--fail-on 'sometimes': choose increase \(the default\) or any/,
+    );
   });
 
   it('a corrupt or missing baseline is a clear error (exit 2)', () => {
@@ -214,7 +231,7 @@ describe('check against a baseline', () => {
     writeFileSync(file, spec(2));
     expect(cli(['check', file, '--baseline', one, '--update']).code).toBe(0);
     expect(cli(['check', file, '--baseline', one]).code).toBe(0);
-    writeFileSync(file, spec(8));
+    writeFileSync(file, spec(1));
     expect(cli(['check', file, '--baseline', one]).code).toBe(1);
   });
 

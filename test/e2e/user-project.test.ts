@@ -102,8 +102,8 @@ describe('netcost in a project of its own', () => {
     );
   });
 
-  it('init, record, change a group count: exit 1 with the changed rows; the hint, pasted, records it', () => {
-    writeFileSync(join(project, 'tiny.yaml'), spec(2));
+  it('init, record, fewer groups: exit 1 with the grown rows; the hint, pasted, records it', () => {
+    writeFileSync(join(project, 'tiny.yaml'), spec(4));
     expect(netcost('check --init tiny.yaml').status).toBe(0);
     expect(JSON.parse(readFileSync(join(project, 'netcost.config.json'), 'utf8')).models).toEqual(['tiny.yaml']);
     const fresh = netcost('check');
@@ -116,11 +116,12 @@ describe('netcost in a project of its own', () => {
     expect(existsSync(join(ROOT, 'configs/baselines/tiny.json'))).toBe(false);
     expect(netcost('check').status).toBe(0);
 
-    writeFileSync(join(project, 'tiny.yaml'), spec(4));
+    // fewer groups: the costs grow, which fails (a decrease would pass as an improvement)
+    writeFileSync(join(project, 'tiny.yaml'), spec(2));
     const changed = netcost('check');
     expect(changed.status).toBe(1);
     // pw: 16 -> 32 channels, 1x1, 16x16: 16·32/g·256 MAdds
-    expect(changed.stdout).toMatch(/tiny\s+original\s+pw\.conv\s+madds\s+65,536\s+32,768\s+-50\.00%/);
+    expect(changed.stdout).toMatch(/tiny\s+original\s+pw\.conv\s+madds\s+32,768\s+65,536\s+\+100\.00%/);
     const hint = /run (netcost check [^\n]*--update) and commit/.exec(changed.stdout)?.[1];
     expect(hint).toBe('netcost check --update');
     expect(netcost(hint?.replace(/^netcost /, '') ?? '').status).toBe(0);
@@ -128,7 +129,7 @@ describe('netcost in a project of its own', () => {
   });
 
   it("the example GitHub workflow's check step runs as written", () => {
-    writeFileSync(join(project, 'tiny.yaml'), spec(8));
+    writeFileSync(join(project, 'tiny.yaml'), spec(1));
     const workflow = parse(readFileSync(join(ROOT, '.github/workflows/netcost-check.yml'), 'utf8'));
     const step = workflow.jobs.cost.steps.find((s: { id?: string }) => s.id === 'check');
     const out = join(project, 'gh-output');

@@ -19,6 +19,7 @@ import { type ProgressBar, progressBar } from '../progress.ts';
 
 export interface CheckFlags extends RunFlags, InputFlags, OutputFlags {
   baseline?: string;
+  failOn?: string;
   update?: boolean;
   init?: boolean;
   tolerance: string[];
@@ -78,6 +79,9 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     throw e;
   });
   const baseline = o.baseline ?? config?.baseline ?? DEFAULT_BASELINE;
+  const failOn = o.failOn ?? 'increase';
+  if (failOn !== 'increase' && failOn !== 'any')
+    throw new UsageError(`--fail-on '${failOn}': choose increase (the default) or any`);
   if (out.file !== undefined && isWithin(out.file, baseline))
     throw new UsageError(
       `-o ${out.file}: is ${isWithin(baseline, out.file) ? 'the baseline file' : 'inside the baseline folder'} ` +
@@ -96,6 +100,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
   try {
     const r = await check(sources, {
       baseline,
+      failOn,
       update: o.update,
       tolerances,
       explicit: !config,
