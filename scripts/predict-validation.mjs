@@ -4,7 +4,8 @@
 // 1. calibrate three times in a row (and once with --quick), timing each;
 // 2. draw `--count` networks from the seeded random space (src/predict/random-nets.ts) with
 //    `--seed` (default: today's date, so a run's networks are drawn after the model is frozen), and
-//    take the real files packages ship (PaddleOCR's detector, recogniser and classifier) and, with
+//    take the real files packages ship (PaddleOCR's detector, recogniser and classifier), six of the
+//    random networks written as older exporters wrote them (weights among the graph's inputs), and, with
 //    --fixed, the fixed list of scripts/predict-heldout.json (built-ins, torchvision from the corpus);
 // 3. measure each (interleaved with the speed probes, runs over at least half a second, every round
 //    timed in the machine's undisturbed phase as calibration times; the lower quartile of its runs,
@@ -58,6 +59,26 @@ for (const [file, shape] of heldout.paddleocr)
       name: file.replace('_infer.onnx', ''),
       target: onnx(file, readFileSync(join(ocr, file)), { '*': shape }),
     });
+// files as older exporters wrote them (weights also named among the graph's inputs, IR 7: onnxruntime
+// folds and blocks nothing through them): the first random networks of batch 1, written that way
+const { createRequire } = await import('node:module');
+const { onnx: proto } = createRequire(import.meta.url)('onnx-proto');
+function legacy(bytes) {
+  const m = proto.ModelProto.decode(bytes);
+  for (const t of m.graph.initializer) {
+    const dim = t.dims.map((d) => ({ dimValue: d }));
+    m.graph.input.push({ name: t.name, type: { tensorType: { elemType: t.dataType, shape: { dim } } } });
+  }
+  m.irVersion = 7;
+  return proto.ModelProto.encode(m).finish();
+}
+for (const n of nc.randomNetworks(seed, Math.min(6, count), { batch: 1 }))
+  models.push({
+    set: 'real files',
+    family: 'legacy export',
+    name: `${n.name}-legacy`,
+    target: onnx(`${n.name}-legacy.onnx`, legacy(n.bytes)),
+  });
 if (withFixed) {
   for (const m of await nc.builtinModels())
     models.push({ set: 'fixed', family: 'built-in', name: m.name, target: { kind: 'graph', graph: nc.graphOf(m) } });
