@@ -77,9 +77,6 @@ export interface WriteOptions {
   replacesInput?: boolean;
 }
 
-/** The files this process wrote, by identity: a second write to one of them would undo the first. */
-const written = new Map<string, string>();
-
 /**
  * Write `data` to `path` whole or not at all. An existing file keeps its permissions (a 0600 file
  * stays 0600) and is refused when read-only (no write permission for anyone, or none for this
@@ -104,12 +101,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
           'replace it: give another output file',
       );
     }
-    const wrote = written.get(identity(st));
-    if (wrote !== undefined) {
-      throw new UsageError(
-        `${path}: this command already wrote ${wrote} there; writing again would replace it: give another output file`,
-      );
-    }
     if (!writable(target, st.mode)) {
       throw new UsageError(`${path}: is read-only; make it writable (chmod u+w) or give another output file`);
     }
@@ -125,7 +116,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
     writeFileSync(tmp, data, { flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
     if (mode !== undefined) chmodSync(tmp, mode); // the umask applies to `mode` at creation
     renameSync(tmp, target);
-    written.set(identity(statSync(target)), path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw writeError(path, e);
