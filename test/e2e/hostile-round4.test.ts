@@ -35,6 +35,34 @@ const reluBody: GraphSpec = {
   outputs: [{ name: 'c2', type: 'bool' }, 'h2', 'h2'],
 };
 
+/** A Scan of one state (init [4]) over xs [3, 4] whose body adds each row to the state and gives it twice. */
+function scanModel(name: string, outputs: string[], attrs: Record<string, number | number[]> = {}): string {
+  const body: GraphSpec = {
+    inputs: [{ name: 's' }, { name: 'e' }],
+    nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
+    outputs: ['s2', 's2'],
+  };
+  return file(
+    name,
+    onnxModel({
+      inputs: [
+        { name: 'init', dims: [4] },
+        { name: 'xs', dims: [3, 4] },
+      ],
+      nodes: [
+        {
+          op: 'Scan',
+          name: 'scan',
+          inputs: ['init', 'xs'],
+          outputs,
+          attrs: { body: { g: body }, num_scan_inputs: 1, ...attrs },
+        },
+      ],
+      outputs: [outputs[outputs.length - 1]],
+    }),
+  );
+}
+
 describe('crashes become one clear line', () => {
   it('a Loop naming more outputs than its body gives', () => {
     const m = file(
@@ -60,32 +88,8 @@ describe('crashes become one clear line', () => {
   });
 
   it('a Scan naming more outputs than its body gives', () => {
-    const body: GraphSpec = {
-      inputs: [{ name: 's' }, { name: 'e' }],
-      nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
-      outputs: ['s2', 's2'],
-    };
-    const m = file(
-      'scan-outs.onnx',
-      onnxModel({
-        inputs: [
-          { name: 'init', dims: [4] },
-          { name: 'xs', dims: [3, 4] },
-        ],
-        nodes: [
-          {
-            op: 'Scan',
-            name: 'scan',
-            inputs: ['init', 'xs'],
-            outputs: ['sf', 'y', 'z'],
-            attrs: { body: { g: body }, num_scan_inputs: 1 },
-          },
-        ],
-        outputs: ['sf'],
-      }),
-    );
     expectClean(
-      run(['report', m]),
+      run(['report', scanModel('scan-outs.onnx', ['sf', 'y', 'z'])]),
       /scan-outs\.onnx: node 'scan' \(Scan\): the node names 3 outputs, but its body gives 2 /,
     );
   });
@@ -265,33 +269,9 @@ describe('blowups end early', () => {
   });
 
   it('Scan scan_output_axes out of range (100, -100): refused', () => {
-    const body: GraphSpec = {
-      inputs: [{ name: 's' }, { name: 'e' }],
-      nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
-      outputs: ['s2', 's2'],
-    };
     for (const ax of [100, -100]) {
-      const m = file(
-        `scan-axis${ax}.onnx`,
-        onnxModel({
-          inputs: [
-            { name: 'init', dims: [4] },
-            { name: 'xs', dims: [3, 4] },
-          ],
-          nodes: [
-            {
-              op: 'Scan',
-              name: 'scan',
-              inputs: ['init', 'xs'],
-              outputs: ['sf', 'y'],
-              attrs: { body: { g: body }, num_scan_inputs: 1, scan_output_axes: [ax] },
-            },
-          ],
-          outputs: ['y'],
-        }),
-      );
       expectClean(
-        run(['report', m]),
+        run(['report', scanModel(`scan-axis${ax}.onnx`, ['sf', 'y'], { scan_output_axes: [ax] })]),
         new RegExp(`scan_output_axes\\[0\\] ${ax} is out of range for a 2-D stacked output`),
       );
     }
