@@ -85,7 +85,7 @@ describe('netcost in a project of its own', () => {
   it('without a config or models, check says how to start', () => {
     const r = netcost('check');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/no models to check and no netcost config here; start one with `netcost check --init/);
+    expect(r.stderr).toMatch(/no models to check and no netcost config here; start one with `npx netcost check --init/);
   });
 
   it("the spec files netcost ships are addressable without a path: --help's examples run as printed", () => {
@@ -109,7 +109,7 @@ describe('netcost in a project of its own', () => {
     const fresh = netcost('check');
     expect(fresh.status).toBe(1);
     expect(fresh.stdout).toMatch(
-      /No baseline yet for tiny in netcost-baselines; record it with netcost check --update\./,
+      /No baseline yet for tiny in netcost-baselines; record it with npx netcost check --update\./,
     );
     expect(netcost('check --update').status).toBe(0);
     expect(readdirSync(join(project, 'netcost-baselines'))).toEqual(['tiny.json']);
@@ -122,9 +122,10 @@ describe('netcost in a project of its own', () => {
     expect(changed.status).toBe(1);
     // pw: 16 -> 32 channels, 1x1, 16x16: 16·32/g·256 MAdds
     expect(changed.stdout).toMatch(/tiny\s+original\s+pw\.conv\s+madds\s+32,768\s+65,536\s+\+100\.00%/);
-    const hint = /run (netcost check [^\n]*--update) and commit/.exec(changed.stdout)?.[1];
-    expect(hint).toBe('netcost check --update');
-    expect(netcost(hint?.replace(/^netcost /, '') ?? '').status).toBe(0);
+    // netcost is this project's package, not on PATH: the hint runs it with npx, and runs pasted as printed
+    const hint = /run (npx netcost check [^\n]*--update) and commit/.exec(changed.stdout)?.[1];
+    expect(hint).toBe('npx netcost check --update');
+    expect(sh(hint ?? 'false').status).toBe(0);
     expect(netcost('check').status).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import { resolveSource, resolveSources } from '../../pipeline.ts';
 import { checkDocument } from '../../report/check.ts';
 import { isWithin } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
+import { netcostCommand } from '../invocation.ts';
 import {
   type InputFlags,
   type OutputFlags,
@@ -50,7 +51,7 @@ function updateCommand(argv: string[]): string {
     if (OUTPUT_FLAGS.some((f) => a.startsWith(`${f}=`))) continue;
     out.push(quote(a));
   }
-  return `netcost ${[...out, '--update'].join(' ')}`;
+  return `${netcostCommand()} ${[...out, '--update'].join(' ')}`;
 }
 
 export async function checkCommand(models: string[], o: CheckFlags, argv: string[]): Promise<void> {
@@ -59,15 +60,16 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     const file = initConfig(models);
     say(
       `wrote ${file} for ${models.length} model${models.length === 1 ? '' : 's'}; record their baselines with ` +
-        `\`netcost check --update\``,
+        `\`${netcostCommand()} check --update\``,
     );
     return;
   }
   const config = models.length ? undefined : await findConfig();
   if (!models.length && !config) {
     throw new UsageError(
-      'no models to check and no netcost config here; start one with `netcost check --init my-net.yaml model.onnx` ' +
-        '(writes netcost.config.json), or name the models: `netcost check my-net.yaml`',
+      `no models to check and no netcost config here; start one with \`${netcostCommand()} check --init ` +
+        `my-net.yaml model.onnx\` (writes netcost.config.json), or name the models: \`${netcostCommand()} check ` +
+        'my-net.yaml`',
     );
   }
   const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
