@@ -115,6 +115,11 @@ function readNode(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): v
     if (!x) return undefined;
     const t = scope.get(x);
     if (!t) throw new ShapeError(`reads '${x}', which nothing before it produces`);
+    if (t.sequence && isDefaultDomain(domain))
+      throw new ShapeError(
+        `reads '${x}', a sequence of ${t.sequence.length} tensors; ${opType} takes a tensor: take one with ` +
+          'SequenceAt or join them with ConcatFromSequence first',
+      );
     return inputView(x, t);
   });
   const varying = (n.input ?? []).some((x) => x && scope.get(x)?.varying);

@@ -579,3 +579,23 @@ describe('layer names are unique by construction', () => {
     expect(again.code, again.stdout).toBe(0);
   });
 });
+
+describe('a sequence where a tensor belongs', () => {
+  it('Relu of a sequence', () => {
+    const m = file(
+      'relu-seq.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [4, 6] }],
+        nodes: [
+          { op: 'SplitToSequence', name: 'split', inputs: ['x'], outputs: ['parts'], attrs: { axis: 0 } },
+          { op: 'Relu', name: 'relu', inputs: ['parts'], outputs: ['y'] },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    expectClean(
+      run(['report', m]),
+      /node 'relu' \(Relu\): reads 'parts', a sequence of 4 tensors; Relu takes a tensor: take one with SequenceAt/,
+    );
+  });
+});
