@@ -83,7 +83,7 @@ export interface WriteOptions {
  * user); a symlink, dangling or not, is followed to the file it names and stays a link.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
-  let target = realTarget(path);
+  const target = realTarget(path);
   let mode: number | undefined;
   try {
     const st = statSync(target);
@@ -108,7 +108,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(path, e);
-    target = realTarget(path);
   }
   removeOrphans(target);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
