@@ -41,6 +41,8 @@ export interface KernelWork {
   blocked: boolean;
   conv?: ConvShape;
   gemm?: GemmShape;
+  /** a transpose's contiguous run: the elements of the trailing axes it leaves in place, copied as one block */
+  run?: number;
 }
 
 /** Ops that read only the part of their input they write. */
@@ -128,6 +130,7 @@ export function kernelWork(g: EngineGraph, n: ENode, flops: number, block: numbe
     gemm = gemmShape(g, n);
   }
   const act = n.attrs.get('activation');
+  const run = n.op === 'Transpose' ? transposeRun(g, n) : undefined;
   return {
     flops: work,
     bytes,
@@ -138,5 +141,20 @@ export function kernelWork(g: EngineGraph, n: ENode, flops: number, block: numbe
     ...(typeof act === 'string' ? { activation: act } : {}),
     ...(conv ? { conv } : {}),
     ...(gemm ? { gemm } : {}),
+    ...(run !== undefined ? { run } : {}),
   };
+}
+
+/**
+ * The elements a transpose copies as one block: the product of the trailing axes its permutation
+ * leaves in place (a channel shuffle [n,2,c/2,h,w] -> [n,c/2,2,h,w] moves blocks of h·w; attention's
+ * key transpose [b,t,h,d] -> [b,h,d,t] moves single elements). Undefined where the shape is unknown.
+ */
+function transposeRun(g: EngineGraph, n: ENode): number | undefined {
+  const shape = g.tensors.get(n.inputs[0])?.shape;
+  if (!shape) return undefined;
+  const perm = intsAttr(n, 'perm') ?? shape.map((_, i) => shape.length - 1 - i);
+  let run = 1;
+  for (let i = shape.length - 1; i >= 0 && perm[i] === i; i--) run *= shape[i];
+  return run;
 }

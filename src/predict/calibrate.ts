@@ -253,20 +253,13 @@ async function calibrateGated(
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
 
-  // profiled kernel times -> unprofiled: the profiler's cost per kernel off each, then one scale
-  const probeRun = runsOf[models.findIndex((m) => m.purpose === 'profiler')].whole;
-  const perKernelMs = Math.max(0, (probeRun.kernelMs - probeRun.ms) / probeRun.kernels);
-  const deflate = (ms: number, kernels: number) => Math.max(ms - perKernelMs * kernels, 0.1 * ms);
-  const whole = wholeModelFit(
-    runsOf
-      .filter((_, i) => models[i].purpose !== 'profiler')
-      .map((r) => ({ ...r.whole, kernelMs: deflate(r.whole.kernelMs, r.whole.kernels) })),
-  );
+  // profiled kernel times -> unprofiled: the profiler's cost per kernel off each, then one scale (both fitted)
+  const whole = wholeModelFit(runsOf.map((r) => r.whole));
+  const { kernelScale, perKernelMs } = whole;
+  const unprofiled = (us: number) => kernelScale * Math.max(us / 1000 - perKernelMs, 0.1 * (us / 1000));
   if (process.env.NC_DEBUG) console.log(JSON.stringify(runsOf.map((r, i) => [models[i].name, r.whole])));
   const samplesOf = (rs: ModelRun[], ms: SweepModel[]) =>
-    rs.flatMap((r, i) =>
-      r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: whole.kernelScale * deflate(x.us / 1000, 1) })),
-    );
+    rs.flatMap((r, i) => r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x.us) })));
   const profiled = runsOf.filter((_, i) => models[i].purpose !== 'profiler');
   const measuredModels = models.filter((m) => m.purpose !== 'profiler');
   let samples: CalibrationSample[] = samplesOf(profiled, measuredModels);
@@ -308,7 +301,7 @@ async function calibrateGated(
     },
     runOverheadMs,
     ioGbps: whole.ioGbps,
-    profiler: { kernelScale: whole.kernelScale, perKernelMs },
+    profiler: { kernelScale, perKernelMs },
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 0, medianAbsError: 0 },

@@ -10,7 +10,8 @@
  *                                    narrow GEMM runs further below the peak; the engine's plain
  *                                    convolutions: n·groups/1000, one im2col and GEMM per group)
  *           + a·Melements·cost(activation)   (a fused activation's pass over the output)
- *           = e·Melements          (element-wise classes: work per output element)
+ *           = e·Melements          (element-wise classes: work per output element; a transpose:
+ *                                    per M blocks it copies, its run of untouched trailing axes each)
  *   memory  = m·(activations / bandwidth(bytes) + weights / bandwidth(model's weights))
  *             (the bandwidth curve calibration measured by working set; weights are read again
  *             after the rest of the model's, so a large model reads them from memory)
@@ -63,7 +64,8 @@ const HAS: Record<KernelClass, readonly Param[]> = {
   normalization: ['overhead', 'compute', 'memory'],
   reduction: ['overhead', 'compute', 'memory'],
   reorder: ['overhead', 'memory'],
-  transpose: ['overhead', 'memory'],
+  // compute: per contiguous block it copies (a block of one element is a gather, of h·w a memcpy)
+  transpose: ['overhead', 'compute', 'memory'],
   'data-movement': ['overhead', 'memory'],
   // a reshape aliases its input, or copies it when it cannot
   view: ['overhead', 'memory'],
@@ -160,7 +162,7 @@ export type Bandwidth = (bytes: number) => number;
  */
 export function featuresOf(c: KernelClass, w: KernelWork, bandwidth: Bandwidth): number[] {
   const has = HAS[c];
-  const work = BY_FLOPS.has(c) ? w.flops / 1e9 : w.elements / 1e6;
+  const work = BY_FLOPS.has(c) ? w.flops / 1e9 : c === 'transpose' ? w.elements / (w.run ?? 1) / 1e6 : w.elements / 1e6;
   const width = gemmWidth(w) ?? 1;
   // weights come back after the rest of the model's: at the bandwidth of that whole working set
   const act = w.bytes - w.weightBytes;

@@ -106,33 +106,52 @@ export interface Whole {
 }
 
 /** whole runs shorter than this (beyond the harness) are left out of the fit below */
-const MIN_WHOLE_MS = 0.05;
+const MIN_WHOLE_MS = 0.005;
+/** each run weighs as its relative error, with its time counted at least this (the harness's noise, in ms) */
+const NOISE_FLOOR_MS = 0.02;
 
 /**
- * How deflated kernel times (the profiler's cost per kernel taken off) relate to an unprofiled run:
- * ms = kernelScale · kernelMs + ioBytes / ioGbps, a run also copying its input and output between
- * the caller and the engine: both terms at once, by non-negative least squares on relative error
- * over every calibration model, the copy term kept where it lowers the loss by 1% or more. A copy
- * rate the data leave at 0 time is the fastest a profile holds.
+ * How profiled kernel times relate to an unprofiled run: ms = kernelScale · (kernelMs - perKernelMs ·
+ * kernels) + ioBytes / ioGbps. The profiler's own cost per kernel (`perKernelMs`: onnxruntime's
+ * profiler times each kernel with its input and output shapes written out, a few µs that vary from
+ * one trace to the next) is fitted over every calibration model at once, where one probe's trace
+ * gave 1.3 µs in one calibration and 3.6 µs in the next; a run also copies its input and output
+ * between the caller and the engine. Non-negative least squares on relative error, each of the two
+ * extra terms kept where it lowers the loss by 1% or more. A copy rate the data leave at 0 time is
+ * the fastest a profile holds.
  */
-export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number } {
-  // a run of a few tiny kernels is all harness: its remainder says nothing, and 1/ms² would let it outweigh the rest
+export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number; perKernelMs: number } {
+  // a run of a few tiny kernels is mostly harness: its remainder says little, and 1/ms² would let it outweigh the rest
   const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS);
-  const rows = timed.map((w) => [w.kernelMs, w.ioBytes / 1e6]);
+  const rows = timed.map((w) => [w.kernelMs, -w.kernels, w.ioBytes / 1e6]);
   const ms = timed.map((w) => w.ms);
-  const weights = ms.map((t) => 1 / (t * t));
+  const weights = ms.map((t) => 1 / (t + NOISE_FLOOR_MS) ** 2);
   const loss = (x: number[]) => rows.reduce((s, r, k) => s + weights[k] * (dot(r, x) - ms[k]) ** 2, 0);
   // the kernels alone: one coefficient, in closed form
   const sxy = rows.reduce((a, r, k) => a + weights[k] * r[0] * ms[k], 0);
   const sxx = rows.reduce((a, r, k) => a + weights[k] * r[0] * r[0], 0);
-  const alone = [sxx > 0 ? sxy / sxx : 1, 0];
-  const both = nnls(rows, ms, [0, 1], weights);
-  // the copy term only where it explains what the kernels leave (not where the two are collinear)
-  const [scale, msPerByte] = loss(both) < 0.99 * loss(alone) ? both : alone;
+  let best = [sxx > 0 ? sxy / sxx : 1, 0, 0];
+  for (const terms of [
+    [0, 1],
+    [0, 2],
+    [0, 1, 2],
+  ]) {
+    const x = nnls(rows, ms, terms, weights);
+    // a term only where it explains what the kernels leave (not where it is collinear with them)
+    if (x[0] > 0 && loss(x) < 0.99 * loss(best)) best = x;
+  }
+  const [scale, perKernel, msPerByte] = best;
   const kernelScale = scale > 0 ? scale : 1;
   const ioGbps = msPerByte > 0 ? 1 / msPerByte : RATE.max;
-  return { kernelScale, ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)) };
+  return {
+    kernelScale,
+    ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)),
+    perKernelMs: Math.min(MAX_PER_KERNEL_MS, scale > 0 ? perKernel / scale : 0),
+  };
 }
+
+/** the profiler's cost per kernel is a few µs: a fit beyond this is the harness, not the profiler */
+const MAX_PER_KERNEL_MS = 0.02;
 
 /**
  * GB/s by working set from copies of growing size (each sample: bytes moved and ms). A kernel's

@@ -131,9 +131,11 @@ function cnnStep(b: Builder, d: Draw, x: T, before: T): T {
     const g = b.op('GlobalAveragePool', [x.name], [x.shape[0], c, 1, 1]);
     return b.binary('Mul', x, b.unary(d.pick(['Sigmoid', 'HardSigmoid']), g));
   }
-  if (step === 'pool' && h >= 4 && offGrid(halved(h)) && offGrid(Math.floor(h / 2) + 1)) {
+  if (step === 'pool' && h >= 4) {
+    // a 3x3 window (padded 1) halves the map rounding up, a 2x2 one (padded 1) gives h/2 + 1
     const k = d.pick([2, 3]);
-    return b.pool(x, d.pick(['MaxPool', 'AveragePool'] as const), k, 2);
+    if (offGrid(k === 3 ? halved(h) : Math.floor(h / 2) + 1))
+      return b.pool(x, d.pick(['MaxPool', 'AveragePool'] as const), k, 2);
   }
   if (step === 'act') return d.chance(0.5) ? b.binary('Mul', x, b.unary('Sigmoid', x)) : b.unary('HardSwish', x);
   if (step === 'split-concat' && c >= 4) {

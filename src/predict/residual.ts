@@ -54,6 +54,7 @@ export function shapeFeatures(w: KernelWork): number[] {
     log2(gemmWidth(w) ?? 0),
     ACT_CODE[w.activation ?? ''] ?? (w.activation ? 8 : 0),
     w.blocked ? 1 : 0,
+    log2(w.run ?? 0),
   ];
 }
 

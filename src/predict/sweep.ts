@@ -1,7 +1,8 @@
 /**
  * The models `netcost calibrate` times:
  * - copies (ReLU chains) from 16 KiB to 64 MiB of traffic: the bandwidth curve by working set;
- * - 64 ReLUs on a 1 KiB tensor: the profiler's own cost per kernel;
+ * - 64 ReLUs on a 1 KiB tensor: tiny kernels, where the profiler's own cost per kernel shows most
+ *   (fitted with every model's whole run: fit.ts wholeModelFit);
  * - chains of kernels drawn from each class's configuration space (kernel-sampler.ts), from one
  *   fixed seed, and in the adaptive round more chains near the kernels the first fit predicts worst.
  * No network is among them: networks validate the fit (random-nets.ts, scripts/predict-heldout.json).

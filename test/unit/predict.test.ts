@@ -195,6 +195,30 @@ describe('fitting', () => {
     expect(w.ioGbps).toBeCloseTo(4, 1);
   });
 
+  it("the whole-run fit finds the profiler's cost per kernel and the copy rate beside the scale", () => {
+    // unprofiled = 0.95 x (profiled - 2 µs per kernel) + bytes / 8 GB/s: chains of 4 to 120 kernels
+    const truth = { scale: 0.95, perKernelMs: 0.002, gbps: 8 };
+    const ws = [
+      [0.3, 64, 1e3],
+      [0.9, 120, 2e4],
+      [2, 10, 3e6],
+      [5, 40, 1e4],
+      [12, 6, 4e7],
+      [0.05, 8, 1e3],
+      [1.2, 90, 5e5],
+      [30, 20, 1e6],
+    ].map(([kernelMs, kernels, ioBytes]) => ({
+      kernelMs,
+      kernels,
+      ioBytes,
+      ms: truth.scale * (kernelMs - truth.perKernelMs * kernels) + ioBytes / truth.gbps / 1e6,
+    }));
+    const w = wholeModelFit(ws);
+    expect(w.kernelScale).toBeCloseTo(truth.scale, 2);
+    expect(w.perKernelMs).toBeCloseTo(truth.perKernelMs, 4);
+    expect(w.ioGbps).toBeCloseTo(truth.gbps, 0);
+  });
+
   it('with no time left for copying, the copy rate is the highest a profile holds (10^7 GB/s), not infinity', () => {
     // every model runs in exactly its kernels' time: nothing left to attribute to input and output
     const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, ioBytes: 1e6 * k, ms: k, kernels: 1 }));
