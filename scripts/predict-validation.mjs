@@ -133,6 +133,10 @@ for (const threads of threadCounts) {
     `calibration: ${seconds.map((s) => s.toFixed(0)).join(', ')} s (--quick ${quickS.toFixed(0)} s); ` +
       `${p.fit.kernels} kernels; probe drift ${cals.map((c) => pct(c.profile.probe.drift, 0)).join(', ')}`,
   );
+  const profiler = ({ profile: q }) =>
+    `scale ${q.profiler.kernelScale.toFixed(3)}, ${(1000 * q.profiler.perKernelMs).toFixed(2)} µs/kernel, ` +
+    `copies ${q.ioGbps.toFixed(1)} GB/s`;
+  console.log(`profiled -> unprofiled: ${cals.map(profiler).join('; ')}`);
   console.log('| class | kernels | cross-validated error, linear | with trees |\n| --- | ---: | ---: | ---: |');
   for (const [c, f] of Object.entries(p.classes))
     if (f.cv) console.log(`| ${c} | ${f.samples} | ${pct(f.cv.linear)} | ${pct(f.cv.trees)} |`);
