@@ -45,6 +45,9 @@ export interface KernelWork {
   run?: number;
 }
 
+/** The products whose GEMM shape gemmShape reads (classes.ts prices them as GEMMs or GEMVs by it). */
+export const GEMM_SHAPED = new Set(['Gemm', 'FusedGemm', 'MatMul', 'FusedMatMul']);
+
 /** Ops that read only the part of their input they write. */
 const PARTIAL_READS = new Set(['Slice', 'Gather', 'GatherElements', 'GatherND']);
 
@@ -77,13 +80,13 @@ function convShape(g: EngineGraph, n: ENode): ConvShape | undefined {
   };
 }
 
-/** A MatMul's, Gemm's or FusedMatMul's product shape from its inputs (and transposes). */
+/** A MatMul's, Gemm's, FusedGemm's or FusedMatMul's product shape from its inputs (and transposes). */
 function gemmShape(g: EngineGraph, n: ENode): GemmShape | undefined {
   const a = g.tensors.get(n.inputs[0])?.shape;
   const b = g.tensors.get(n.inputs[1])?.shape;
   const y = g.tensors.get(n.outputs[0])?.shape;
   if (!a || !b || !y || a.length === 0 || b.length === 0) return undefined;
-  const transB = n.attrs.get('transB') === 1 || (n.op === 'Gemm' && intAttr(n, 'transB', 0) === 1);
+  const transB = n.attrs.get('transB') === 1 || (n.op.endsWith('Gemm') && intAttr(n, 'transB', 0) === 1);
   const k = b.length === 1 ? b[0] : transB ? b[b.length - 1] : b[b.length - 2];
   const nOut = b.length === 1 ? 1 : y[y.length - 1];
   const m = y.length >= 2 ? y[y.length - 2] : 1;
@@ -126,7 +129,7 @@ export function kernelWork(g: EngineGraph, n: ENode, flops: number, block: numbe
       const pin = conv.depthwise || conv.groups > 1 || cin >= block ? padTo(cin, block) / cin : 1;
       work = flops * pin * (conv.depthwise ? 1 : padTo(cout, block) / cout);
     }
-  } else if (n.op === 'Gemm' || n.op === 'MatMul' || n.op === 'FusedMatMul') {
+  } else if (GEMM_SHAPED.has(n.op)) {
     gemm = gemmShape(g, n);
   }
   const act = n.attrs.get('activation');

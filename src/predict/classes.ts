@@ -17,7 +17,7 @@
  *             after the rest of the model's, so a large model reads them from memory)
  * so each class fits by non-negative least squares, and each term can be read off on its own.
  */
-import type { KernelWork } from '../engine/work.ts';
+import { GEMM_SHAPED, type KernelWork } from '../engine/work.ts';
 
 export const KERNEL_CLASSES = [
   'conv',
@@ -104,7 +104,7 @@ const ELEMENTWISE = new Set([
   'BatchNormalization',
 ]);
 const VIEWS = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Shape', 'Size', 'Dropout']);
-const GEMMS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'FusedGemm', 'MatMulInteger', 'QLinearMatMul', 'Einsum']);
+const GEMMS = new Set([...GEMM_SHAPED, 'MatMulInteger', 'QLinearMatMul', 'Einsum']);
 const GEMM_LIKE = new Set(['Attention', 'MultiHeadAttention']);
 
 /** A kernel's class, from its op and what it works on. */

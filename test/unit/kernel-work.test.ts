@@ -1,0 +1,43 @@
+/**
+ * What the engine's planned kernels carry for pricing, against shapes worked out by hand: a Gemm
+ * fused with its ReLU (FusedGemm) keeps its product's shape, and a transpose carries the contiguous
+ * block it copies (the trailing axes its permutation leaves in place).
+ */
+import { describe, expect, it } from 'vitest';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { withNodeNames } from '../../src/onnx/node-names.ts';
+import { planKernels } from '../../src/predict/plan.ts';
+import { Builder, type SweepModel } from '../../src/predict/sweep-builder.ts';
+
+const RULES = { onnxruntime: '1.30.0', level: 'all', block: 16 } as const;
+
+function plan(m: SweepModel) {
+  const bytes = withNodeNames(m.bytes, [m.input]);
+  return planKernels(bytes, importOnnx(bytes, { file: m.name }), RULES);
+}
+
+describe('kernel work', () => {
+  it('a Gemm with its ReLU fused (FusedGemm) keeps the GEMM shape: M 8, N 32, K 64', () => {
+    const b = new Builder('fc-relu', [8, 64]);
+    const y = b.op('Gemm', [b.input.name, b.weight([64, 32], 64), b.weight([32], 1)], [8, 32]);
+    const [k] = plan(b.build(b.unary('Relu', y))).filter((k) => k.op === 'FusedGemm');
+    expect(k?.cls).toBe('gemm');
+    expect(k?.work.gemm).toEqual({ m: 8, n: 32, k: 64, batch: 1 });
+    expect(k?.work.activation).toBe('Relu');
+  });
+
+  it.each([
+    // a channel shuffle of [1, 2, 8, 5, 6]: blocks of 5 x 6
+    [[1, 2, 8, 5, 6], [0, 2, 1, 3, 4], 30],
+    // heads out of tokens, [1, 16, 4, 8] -> [1, 4, 16, 8]: blocks of a head's 8
+    [[1, 16, 4, 8], [0, 2, 1, 3], 8],
+    // the key transpose, [1, 16, 4, 8] -> [1, 4, 8, 16]: single elements
+    [[1, 16, 4, 8], [0, 2, 3, 1], 1],
+  ])('a transpose of %j by %j copies blocks of %i elements', (shape, perm, run) => {
+    const b = new Builder('t', shape);
+    const t = b.transpose(b.unary('Relu', b.input), perm);
+    const [k] = plan(b.build(b.unary('Sigmoid', t))).filter((k) => k.op === 'Transpose');
+    expect(k?.cls).toBe('transpose');
+    expect(k?.work.run).toBe(run);
+  });
+});
