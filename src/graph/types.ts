@@ -199,6 +199,12 @@ export interface ReduceAttrs {
 export interface TransposeAttrs {
   perm: number[];
 }
+/** DepthToSpace (mode DCR or CRD), or SpaceToDepth with `inverse` */
+export interface DepthToSpaceAttrs {
+  blocksize: number;
+  mode: 'DCR' | 'CRD';
+  inverse: boolean;
+}
 /** Reshape, Squeeze, Unsqueeze, Flatten of any axis: a view to `shape` */
 export interface ReshapeAttrs {
   shape: number[];
@@ -292,6 +298,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   softmax: SoftmaxAttrs;
   reduce: ReduceAttrs;
   transpose: TransposeAttrs;
+  depthtospace: DepthToSpaceAttrs;
   reshape: ReshapeAttrs;
   slice: SliceAttrs;
   pad: PadAttrs;

@@ -9,6 +9,7 @@ import { control } from './control.ts';
 import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
 import { custom } from './custom.ts';
+import { depthtospace } from './depthtospace.ts';
 import { einsum } from './einsum.ts';
 import { eltwise } from './eltwise.ts';
 import { expand } from './expand.ts';
@@ -59,6 +60,7 @@ export const OPS: OpTable = {
   softmax,
   reduce,
   transpose,
+  depthtospace,
   reshape,
   slice,
   pad,

@@ -1,7 +1,7 @@
 /** Data movement and reductions: Concat, Split, Slice, Transpose, Pad, Resize, Upsample, Reduce*. */
 import type { ReduceAttrs } from '../../graph/types.ts';
 import { normAxis } from '../../ops/concat.ts';
-import { numel } from '../../ops/op.ts';
+import { numel, ShapeError } from '../../ops/op.ts';
 import { resizeOutShape } from '../../ops/resize.ts';
 import { defaultSplitSizes } from '../../ops/split.ts';
 import {
@@ -45,6 +45,12 @@ function slice10(n: NodeView): Built {
 
 const transpose = (n: NodeView) => built('transpose', { perm: n.attrs.ints('perm') ?? [] }, [0]);
 
+function depthToSpace(n: NodeView, inverse: boolean): Built {
+  const mode = inverse ? 'DCR' : n.attrs.str('mode', 'DCR');
+  if (mode !== 'DCR' && mode !== 'CRD') throw new ShapeError(`mode '${mode}' is not DCR or CRD; use one of the two`);
+  return built('depthtospace', { blocksize: n.attrs.int('blocksize', 0), mode, inverse }, [0]);
+}
+
 const pad = (pads: (n: NodeView) => number[]) => (n: NodeView) =>
   built('pad', { pads: pads(n), mode: n.attrs.str('mode', 'constant') }, [0]);
 
@@ -83,6 +89,8 @@ export const MOVEMENT: ReaderEntries = [
     ],
   ],
   ['Transpose', [{ since: 1, read: transpose }]],
+  ['DepthToSpace', [{ since: 1, read: (n) => depthToSpace(n, false) }]],
+  ['SpaceToDepth', [{ since: 1, read: (n) => depthToSpace(n, true) }]],
   [
     'Pad',
     [
