@@ -16,7 +16,12 @@ const LETTERS = /^[A-Za-z]*$/;
 
 /** The operands' and the output's index letters; `.` stands for the ellipsis's axes. */
 export function parseEquation(equation: string): Parsed {
-  const eq = equation.replace(/\s+/g, '').replace(/\.\.\./g, '.');
+  const squeezed = equation.replace(/\s+/g, '');
+  if (squeezed.replace(/\.\.\./g, '').includes('.'))
+    throw new ShapeError(
+      `einsum equation '${equation}': an ellipsis is three dots ('...'); a lone '.' is not an index`,
+    );
+  const eq = squeezed.replace(/\.\.\./g, '.');
   const [lhs, rhs] = eq.split('->');
   if (eq.split('->').length > 2 || lhs === undefined)
     throw new ShapeError(`einsum equation '${equation}' is malformed`);
@@ -26,6 +31,9 @@ export function parseEquation(equation: string): Parsed {
       throw new ShapeError(`einsum equation '${equation}': '${t}' is not a list of index letters`);
     }
   }
+  const repeated = rhs === undefined ? undefined : [...rhs].find((c, i) => rhs.indexOf(c) !== i);
+  if (repeated !== undefined)
+    throw new ShapeError(`einsum equation '${equation}': output index '${repeated}' appears twice; name each once`);
   if (rhs !== undefined) return { inputs, output: rhs };
   // implicit output: the ellipsis, then the letters that appear once, in alphabetical order
   const count = new Map<string, number>();
@@ -51,6 +59,7 @@ function sizes(p: Parsed, shapes: Shape[], equation: string): { dims: Map<string
     }
     const extra = s.length - letters;
     let axis = 0;
+    const own = new Map<string, number>();
     for (const c of t) {
       if (c === '.') {
         ellipses.push(s.slice(axis, axis + extra));
@@ -58,6 +67,14 @@ function sizes(p: Parsed, shapes: Shape[], equation: string): { dims: Map<string
         continue;
       }
       const d = s[axis++];
+      // an index repeated within one operand is its diagonal: both axes the same size, no broadcasting
+      if (own.has(c) && own.get(c) !== d) {
+        throw new ShapeError(
+          `einsum operand ${k + 1} '${t.replace('.', '...')}' repeats index '${c}' over axes of ` +
+            `${own.get(c)} and ${d}; a diagonal needs equal sizes`,
+        );
+      }
+      own.set(c, d);
       const seen = dims.get(c);
       if (seen !== undefined && seen !== d && seen !== 1 && d !== 1) {
         throw new ShapeError(`einsum index '${c}' is ${seen} in one operand and ${d} in another`);
