@@ -1,4 +1,6 @@
 /** The readers of every ONNX op netcost knows, by domain and op type. */
+
+import { ShapeError } from '../../ops/op.ts';
 import { ATTENTION } from './attention.ts';
 import { CONTRIB } from './contrib.ts';
 import { DENSE } from './dense.ts';
@@ -22,10 +24,28 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
 
 const domainKey = (d: string) => (d === 'ai.onnx' ? '' : d);
 
-/** The reader for an op at its domain's opset: the newest at or below it (the oldest for older models). */
+/**
+ * From this opset on, an op's first reader starts at the opset that introduced it (Expand 8 ...
+ * Gelu 20, RMSNormalization 23); older ops' first readers are lenient with ancient opsets.
+ */
+const EXACT_SINCE = 8;
+
+/**
+ * The reader for an op at its domain's opset: the newest at or below it (the oldest for older
+ * models), or, for an op the default domain does not have at that opset (Gelu at opset 17), a
+ * reader that refuses the node with the opset it needs.
+ */
 export function readerFor(domain: string, opType: string, opset: number): Reader | undefined {
   const rs = DOMAINS.get(domainKey(domain))?.get(opType);
   if (!rs) return undefined;
+  const first = rs[0].since;
+  if (domainKey(domain) === '' && opset < first && first >= EXACT_SINCE)
+    return () => {
+      const alt = DOMAINS.get('com.microsoft')?.has(opType) ? ` or put the node in domain 'com.microsoft'` : '';
+      throw new ShapeError(
+        `${opType} is in ONNX from opset ${first}, and the model imports opset ${opset}; import opset ${first}${alt}`,
+      );
+    };
   return (rs.findLast((r) => r.since <= opset) ?? rs[0]).read;
 }
 
