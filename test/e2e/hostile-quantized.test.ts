@@ -27,7 +27,10 @@ function qdq(name: string, qType: TypeName, dqType: TypeName): string {
 }
 
 /** A QLinearConv of a uint8 [1, 4, 6, 6] input and 8 int8 3x3 filters, with scales and a bias as given. */
-function qconv(name: string, o: { xScale?: number[]; wScale?: number[]; bias?: TypeName } = {}): string {
+function qconv(
+  name: string,
+  o: { xScale?: readonly number[]; wScale?: readonly number[]; bias?: TypeName } = {},
+): string {
   const vec = (n: string, dims: number[]): TensorSpec => ({
     name: n,
     dims,
@@ -39,10 +42,10 @@ function qconv(name: string, o: { xScale?: number[]; wScale?: number[]; bias?: T
     onnxModel({
       inputs: [{ name: 'x', dims: [1, 4, 6, 6], type: 'uint8' }],
       initializers: [
-        vec('xs', o.xScale ?? []),
+        vec('xs', [...(o.xScale ?? [])]),
         scalar('xz', 'uint8', 0),
         { name: 'w', dims: [8, 4, 3, 3], type: 'int8', values: Array(288).fill(1) },
-        vec('ws', o.wScale ?? []),
+        vec('ws', [...(o.wScale ?? [])]),
         scalar('wz', 'int8', 0),
         scalar('ys'),
         scalar('yz', 'uint8', 0),
