@@ -84,7 +84,8 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
   // input names are data: a null-prototype object, so `__proto__` is a name like any other
   const out: Record<string, number[]> = Object.create(null);
   for (const v of list) {
-    const m = /^([^=]+)=(.+)$/.exec(v);
+    // the size follows the last '=': a dimension's name may hold one (`--dim a=b=8` sizes 'a=b')
+    const m = /^(.+)=([^=]+)$/.exec(v);
     const [name, shape] = m ? [m[1], m[2]] : ['*', v];
     const dims = parseDims(shape);
     if (!dims)
@@ -110,7 +111,8 @@ export function parseDimFlags(values: string[] | undefined): Record<string, numb
   // names are data: a null-prototype object
   const out: Record<string, number> = Object.create(null);
   for (const v of values ?? []) {
-    const m = /^([^=]+)=(.+)$/.exec(v);
+    // the size follows the last '=': a dimension's name may hold one (`--dim a=b=8` sizes 'a=b')
+    const m = /^(.+)=([^=]+)$/.exec(v);
     if (!m) throw new UsageError(`--dim: '${v}' is not name=N; write, for example, --dim batch=8`);
     const n = parsePositiveInt(`--dim ${m[1]}`, m[2], 1, LIMITS.dimension);
     if (Object.hasOwn(out, m[1])) throw new UsageError(`--dim: two sizes for '${m[1]}'`);
