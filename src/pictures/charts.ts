@@ -1,83 +1,16 @@
 /**
  * The charts of each command, as Vega-Lite specs over the command's own result: one function per
- * command, each chart named (for `--format svg --chart NAME`) and carrying how many marks it draws
- * (one per data row: the browser test counts them).
+ * command (compare's in compare-charts.ts), each chart named (for `--format svg --chart NAME`) and
+ * carrying how many marks it draws (one per data row: the browser test counts them).
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { CheckResult } from '../check/check.ts';
 import type { CostReport } from '../cost/analyze.ts';
 import type { GuidelinesReport } from '../guidelines/guidelines.ts';
 import type { BenchResult } from '../measure/bench.ts';
 import type { PredictedReport } from '../predict/attach.ts';
-import type { CompareResult } from '../report/compare-result.ts';
 import { cutTree, reportTree } from '../report/rows.ts';
 import type { Chart } from '../result/document.ts';
-
-type Datum = Record<string, string | number>;
-const WIDTH = 640;
-const BAR = 11;
-
-/** A chart: its name, title, marks (one per data row) and the Vega-Lite spec around `body`. */
-const chart = (name: string, title: string, mark: Chart['mark'], marks: number, body: object): Chart => ({
-  name,
-  title,
-  marks,
-  mark,
-  spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, ...body } as TopLevelSpec,
-});
-
-/** Horizontal bars, one per (item, series): items in their `order`, series side by side and coloured. */
-const barsOf = (item: string, x: string, xTitle: string) => ({
-  mark: { type: 'bar' },
-  encoding: {
-    tooltip: [
-      { field: item, title: item },
-      { field: 'series', title: 'series' },
-      { field: x, title: xTitle, format: '.3~r' },
-    ],
-    y: { field: item, type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
-    yOffset: { field: 'series', type: 'nominal', sort: null },
-    x: { field: x, type: 'quantitative', title: xTitle },
-    color: { field: 'series', type: 'nominal', sort: null, title: null },
-  },
-});
-
-/**
- * Grouped horizontal bars: one bar per (item, series), items in the order given; with `group`, one
- * panel per group (a model's stages), in order.
- */
-function groupedBars(
-  name: string,
-  title: string,
-  rows: Datum[],
-  o: { item: string; x: string; xTitle: string; group?: boolean },
-): Chart {
-  const items = new Set(rows.map((r) => r[o.item])).size;
-  const bars = {
-    ...barsOf(o.item, o.x, o.xTitle),
-    width: WIDTH,
-    height: items === 0 ? 40 : { step: BAR },
-  };
-  const grouped = o.group && new Set(rows.map((r) => r.group)).size > 1;
-  return chart(name, title, 'rect', rows.length, {
-    data: { values: rows },
-    ...(grouped
-      ? {
-          facet: {
-            row: {
-              field: 'group',
-              type: 'nominal',
-              sort: { field: 'order', op: 'min' },
-              title: null,
-              header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
-            },
-          },
-          spec: bars,
-          resolve: { scale: { y: 'independent' } },
-        }
-      : bars),
-  });
-}
+import { barsOf, chart, groupedBars, WIDTH } from './chart-kit.ts';
 
 /** A layer's panel: its top-level group (a spec's stage, an ONNX file's module), or itself. */
 const groupOf = (l: { name: string; path: string[] }) => l.path[0] ?? l.name;
@@ -228,118 +161,6 @@ function roofline(r: CostReport): Chart {
       },
     });
   return chart('roofline', title, 'symbol', points.length, { width: WIDTH, height: 360, layer: layers });
-}
-
-/**
- * Latency against MAdds and against MAC (a row of two panels per latency: measured, then each
- * machine's prediction), ratios to the first model, and with both measured and predicted, the
- * prediction against the measurement with its p10-p90 interval.
- */
-export function compareCharts(c: CompareResult): Chart[] {
-  const series: [string, number[]][] = [
-    ...(c.measured ? [['measured', c.measured.latencies.map((l) => l.latency.medianMs)] as [string, number[]]] : []),
-    ...(c.predicted ?? []).map((p, k, all): [string, number[]] => [
-      `predicted${all.length > 1 ? ` ${String.fromCharCode(65 + k)}` : ''} (${p.machine})`,
-      p.predictedMs,
-    ]),
-  ];
-  const lat = series[0]?.[1];
-  const scatter = (field: string, title: string, latency: [string, number[]] | undefined) => ({
-    width: WIDTH / 2 - 20,
-    height: 260,
-    data: {
-      values: c.models.map((m, i) => ({
-        model: m.model,
-        madds: m.totals.madds / 1e6,
-        mac: m.totals.memoryAccess / 1e6,
-        ...(latency ? { latency: latency[1][i] } : {}),
-      })),
-    },
-    mark: { type: 'point', filled: true, size: 60, tooltip: true },
-    encoding: {
-      x: { field, type: 'quantitative', title, scale: { zero: false } },
-      y: latency
-        ? { field: 'latency', type: 'quantitative', title: `${latency[0]} latency (ms)` }
-        : { field: 'mac', type: 'quantitative', title: 'MAC (M elements)', scale: { zero: false } },
-      color: { field: 'model', type: 'nominal', title: null },
-    },
-  });
-  const title = lat
-    ? `latency against MAdds and against MAC (ShuffleNet V2, Figure 1 c/d): ${series.map((x) => x[0]).join('; ')}`
-    : 'MAC against MAdds (--measure or --predict plots latency against each)';
-  const rows = lat
-    ? series.map((x) => ({ hconcat: [scatter('madds', 'MAdds (M)', x), scatter('mac', 'MAC (M elements)', x)] }))
-    : [{ hconcat: [scatter('madds', 'MAdds (M)', undefined)] }];
-  const charts = [
-    chart('latency', title, 'symbol', lat ? 2 * series.length * c.models.length : c.models.length, {
-      vconcat: rows,
-    }),
-  ];
-  const p = c.predicted?.[0];
-  if (c.measured && p) charts.push(predictionChart(c, p));
-  const base = c.models[0];
-  const metrics: [string, (m: CompareResult['models'][number], i: number) => number][] = [
-    ['params', (m) => m.totals.params],
-    ['MAdds', (m) => m.totals.madds],
-    ['MAC', (m) => m.totals.memoryAccess],
-    ...(lat ? [['latency', (_m: unknown, i: number) => lat[i]] as [string, (m: unknown, i: number) => number]] : []),
-  ];
-  const ratios = c.models.flatMap((m, order) =>
-    metrics.map(([series, f]) => ({ model: m.model, order, series, ratio: f(m, order) / (f(base, 0) || 1) })),
-  );
-  return [
-    ...charts,
-    groupedBars('ratios', `ratios to the first model, ${base.model}`, ratios, {
-      item: 'model',
-      x: 'ratio',
-      xTitle: `ratio to ${base.model} (x)`,
-    }),
-  ];
-}
-
-/** Predicted against measured latency, each model with its prediction's p10-p90, and the line where they agree. */
-function predictionChart(c: CompareResult, p: NonNullable<CompareResult['predicted']>[number]): Chart {
-  const measured = c.measured?.latencies.map((l) => l.latency.medianMs) ?? [];
-  const values = c.models.map((m, i) => ({
-    model: m.model,
-    measured: measured[i],
-    predicted: p.predictedMs[i],
-    low: p.lowMs[i],
-    high: p.highMs[i],
-    error: `${(100 * (p.predictedMs[i] / measured[i] - 1)).toFixed(1)}%`,
-  }));
-  const top = Math.max(...values.flatMap((v) => [v.measured, v.high])) * 1.05;
-  const x = { field: 'measured', type: 'quantitative', title: 'measured latency (ms)', scale: { domain: [0, top] } };
-  return chart('prediction', `predicted (${p.machine}) against measured latency`, 'symbol', values.length, {
-    width: WIDTH,
-    height: 360,
-    layer: [
-      {
-        data: {
-          values: [
-            { measured: 0, predicted: 0 },
-            { measured: top, predicted: top },
-          ],
-        },
-        mark: { type: 'line', color: '#888', strokeDash: [4, 3] },
-        encoding: { x, y: { field: 'predicted', type: 'quantitative' } },
-      },
-      {
-        data: { values },
-        mark: { type: 'rule' },
-        encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: { field: 'model' } },
-      },
-      {
-        data: { values },
-        mark: { type: 'point', filled: true, size: 60, tooltip: true },
-        encoding: {
-          x,
-          y: { field: 'predicted', type: 'quantitative', title: 'predicted latency (ms)', scale: { domain: [0, top] } },
-          color: { field: 'model', type: 'nominal', title: null },
-        },
-      },
-    ],
-  });
 }
 
 export function benchCharts(b: BenchResult): Chart[] {

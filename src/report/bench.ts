@@ -1,5 +1,6 @@
 /** `netcost bench` as a document: what ran where, latency, and with --per-layer the time of each layer and category. */
-import type { BenchResult, LayerTiming } from '../measure/bench.ts';
+import type { BenchResult } from '../measure/bench.ts';
+import type { LayerTiming } from '../measure/per-layer.ts';
 import { benchCharts } from '../pictures/charts.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
 import { corr, fixed } from './format.ts';

@@ -1,5 +1,5 @@
 /** `netcost compare` as a document: totals side by side, ratios, latency measured and predicted, stages, categories. */
-import { compareCharts } from '../pictures/charts.ts';
+import { compareCharts } from '../pictures/compare-charts.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
 import { COUNT_COLUMNS, countCells } from './columns.ts';
 import type { CompareResult } from './compare-result.ts';
