@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type CliResult, cli } from './helpers.ts';
-import type { NodeSpec, TensorSpec } from './onnx-models.ts';
+import { type GraphSpec, type NodeSpec, onnxModel, type TensorSpec } from './onnx-models.ts';
 
 export function hostileKit(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), `netcost-${prefix}-`));
@@ -55,4 +55,40 @@ export function expectClean(r: CliResult, pattern: RegExp): void {
   expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   expect(r.stderr).toMatch(pattern);
+}
+
+export const i64 = (name: string, v: number[], dims = [v.length]): TensorSpec => ({ name, dims, ints: v });
+export const bool = (name: string, v: number): TensorSpec => ({ name, dims: [], type: 'bool', values: [v] });
+
+/** A Scan of one state (init [4]) over xs [3, 4] whose body adds each row to the state and gives it twice. */
+export function scanModel(
+  file: (name: string, content: Uint8Array) => string,
+  name: string,
+  outputs: string[],
+  attrs: Record<string, number | number[]> = {},
+): string {
+  const body: GraphSpec = {
+    inputs: [{ name: 's' }, { name: 'e' }],
+    nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
+    outputs: ['s2', 's2'],
+  };
+  return file(
+    name,
+    onnxModel({
+      inputs: [
+        { name: 'init', dims: [4] },
+        { name: 'xs', dims: [3, 4] },
+      ],
+      nodes: [
+        {
+          op: 'Scan',
+          name: 'scan',
+          inputs: ['init', 'xs'],
+          outputs,
+          attrs: { body: { g: body }, num_scan_inputs: 1, ...attrs },
+        },
+      ],
+      outputs: [outputs[outputs.length - 1]],
+    }),
+  );
 }

@@ -1,11 +1,15 @@
+/**
+ * Hostile input, round four (issue 32): control flow and sequences that crashed or named one layer
+ * twice: Loop and Scan output counts, SplitToSequence splits of 0, an If whose layer names collide
+ * with the main graph's, a sequence where a tensor belongs. Each case ends in a correct result or
+ * one line with exit 2 naming the file, node or field and the fix.
+ */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectClean, hostileKit } from '../hostile-kit.ts';
-import { type GraphSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { bool, expectClean, hostileKit, i64, scanModel } from '../hostile-kit.ts';
+import { type GraphSpec, onnxModel } from '../onnx-models.ts';
 
 const { dir, file, run } = hostileKit('r4-control');
-const i64 = (name: string, v: number[], dims = [v.length]): TensorSpec => ({ name, dims, ints: v });
-const bool = (name: string, v: number): TensorSpec => ({ name, dims: [], type: 'bool', values: [v] });
 
 /** A body giving its condition and one carried value (a Relu of it): 1 carried output, no scan output. */
 const reluBody: GraphSpec = {
@@ -17,33 +21,6 @@ const reluBody: GraphSpec = {
   outputs: [{ name: 'c2', type: 'bool' }, 'h2', 'h2'],
 };
 
-/** A Scan of one state (init [4]) over xs [3, 4] whose body adds each row to the state and gives it twice. */
-function scanModel(name: string, outputs: string[], attrs: Record<string, number | number[]> = {}): string {
-  const body: GraphSpec = {
-    inputs: [{ name: 's' }, { name: 'e' }],
-    nodes: [{ op: 'Add', name: 'add', inputs: ['s', 'e'], outputs: ['s2'] }],
-    outputs: ['s2', 's2'],
-  };
-  return file(
-    name,
-    onnxModel({
-      inputs: [
-        { name: 'init', dims: [4] },
-        { name: 'xs', dims: [3, 4] },
-      ],
-      nodes: [
-        {
-          op: 'Scan',
-          name: 'scan',
-          inputs: ['init', 'xs'],
-          outputs,
-          attrs: { body: { g: body }, num_scan_inputs: 1, ...attrs },
-        },
-      ],
-      outputs: [outputs[outputs.length - 1]],
-    }),
-  );
-}
 describe('crashes become one clear line', () => {
   it('a Loop naming more outputs than its body gives', () => {
     const m = file(
@@ -70,7 +47,7 @@ describe('crashes become one clear line', () => {
 
   it('a Scan naming more outputs than its body gives', () => {
     expectClean(
-      run(['report', scanModel('scan-outs.onnx', ['sf', 'y', 'z'])]),
+      run(['report', scanModel(file, 'scan-outs.onnx', ['sf', 'y', 'z'])]),
       /scan-outs\.onnx: node 'scan' \(Scan\): the node names 3 outputs, but its body gives 2 /,
     );
   });

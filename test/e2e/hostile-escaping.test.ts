@@ -1,9 +1,13 @@
+/**
+ * Hostile input, round four (issue 32): names from a file as live spreadsheet formulas, and
+ * onnxruntime's own log lines reaching the terminal raw. Each case ends in a correct result or one
+ * line with exit 2 naming the file, node or field and the fix.
+ */
 import { describe, expect, it } from 'vitest';
-import { expectClean, hostileKit } from '../hostile-kit.ts';
-import { onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { expectClean, hostileKit, i64 } from '../hostile-kit.ts';
+import { onnxModel } from '../onnx-models.ts';
 
 const { file, run } = hostileKit('r4-escaping');
-const i64 = (name: string, v: number[], dims = [v.length]): TensorSpec => ({ name, dims, ints: v });
 
 describe('names from a file are data in a spreadsheet', () => {
   it.each([['=HYPERLINK("http://x","y")'], ['@SUM(1+1)'], ['+1+cmd|calc'], ['-2+3']])(

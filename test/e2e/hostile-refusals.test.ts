@@ -1,11 +1,16 @@
+/**
+ * Hostile input, round four (issue 32): what was accepted silently before and is refused now: IR
+ * versions, opsets, control-flow attributes, profile values, flags that mean nothing for a spec.
+ * Each case ends in a correct result or one line with exit 2 naming the file, node or field and the
+ * fix.
+ */
 import { describe, it } from 'vitest';
 import type { MachineProfile } from '../../src/predict/machine.ts';
-import { expectClean, hostileKit } from '../hostile-kit.ts';
+import { bool, expectClean, hostileKit } from '../hostile-kit.ts';
 import { type GraphSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { exactFit, testProfile } from '../profiles.ts';
 
 const { file, run, spec } = hostileKit('r4-refusals');
-const bool = (name: string, v: number): TensorSpec => ({ name, dims: [], type: 'bool', values: [v] });
 
 describe('accepted silently before, refused now', () => {
   const relu = (name: string, extra: Partial<Parameters<typeof onnxModel>[0]> = {}) =>

@@ -1,3 +1,8 @@
+/**
+ * Hostile input, round four (issue 32): weights counted as declared rather than as stored: every
+ * element type, raw data too short for its dims. Each case ends in a correct result or one line
+ * with exit 2 naming the file, node or field and the fix.
+ */
 import { describe, expect, it } from 'vitest';
 import { expectClean, hostileKit } from '../hostile-kit.ts';
 import { onnxModel, type TensorSpec } from '../onnx-models.ts';
