@@ -83,12 +83,37 @@ export function topologicalOrder(
     for (const r of readers.get(i) ?? []) if (--waitingOn[r] === 0) push(r);
   }
   if (order.length < nodes.length) {
-    const stuck = nodes.map((_, i) => i).filter((i) => waitingOn[i] > 0);
-    const shown = stuck
-      .slice(0, 4)
-      .map((i) => `'${names[i]}'`)
-      .join(', ');
-    fail(`nodes ${shown}${stuck.length > 4 ? ', ...' : ''} form a cycle; an ONNX graph must be acyclic`);
+    const cycle = cycleAmong(nodes, (i) => waitingOn[i] > 0, producer, inputsOf);
+    const shown = cycle.slice(0, 6).map((i) => `'${names[i]}'`);
+    const loop = cycle.length > 6 ? `${shown.join(' -> ')} -> ...` : [...shown, shown[0]].join(' -> ');
+    fail(`nodes ${loop} form a cycle; an ONNX graph must be acyclic`);
   }
   return order;
+}
+
+/**
+ * One cycle among the nodes Kahn's algorithm left waiting, in the order data flows through it: from
+ * a waiting node, step to a waiting producer of one of its inputs (one exists, or it would not wait)
+ * until a node comes round again. The waiting nodes downstream of the cycle are not in it.
+ */
+function cycleAmong(
+  nodes: NodeProto[],
+  waiting: (i: number) => boolean,
+  producer: Map<string, number>,
+  inputsOf: (n: NodeProto) => string[],
+): number[] {
+  const seenAt = new Map<number, number>();
+  const path: number[] = [];
+  let i = nodes.findIndex((_, k) => waiting(k));
+  while (!seenAt.has(i)) {
+    seenAt.set(i, path.length);
+    path.push(i);
+    const next = inputsOf(nodes[i])
+      .map((x) => producer.get(x))
+      .find((p) => p !== undefined && waiting(p));
+    if (next === undefined) return path.reverse();
+    i = next;
+  }
+  // the walk went against the data: the cycle is the path from the node that came round, reversed
+  return path.slice(seenAt.get(i)).reverse();
 }

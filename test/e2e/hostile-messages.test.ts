@@ -2,8 +2,8 @@
  * Hostile input, round four (issue 32), messages: a hint is a command that works as printed.
  */
 import { describe, expect, it } from 'vitest';
-import { expectClean, hostileKit } from '../hostile-kit.ts';
-import { onnxModel } from '../onnx-models.ts';
+import { bool, expectClean, hostileKit, i64 } from '../hostile-kit.ts';
+import { type GraphSpec, onnxModel } from '../onnx-models.ts';
 
 const { file, run } = hostileKit('messages');
 
@@ -21,5 +21,45 @@ describe('hints that work as printed', () => {
     const r = run(['report', m, '--dim', 'a=b=4', '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).layers[0].outputShape).toEqual([4, 8]);
+  });
+
+  it("a Loop body missing its carried output blames the Loop's body, not the graph's output", () => {
+    // the body gives its condition only, where the Loop carries one value
+    const body: GraphSpec = {
+      inputs: [{ name: 'i', type: 'int64', dims: [] }, { name: 'c', type: 'bool', dims: [] }, { name: 'h' }],
+      nodes: [{ op: 'Identity', name: 'keep', inputs: ['c'], outputs: ['c2'] }],
+      outputs: [{ name: 'c2', type: 'bool' }],
+    };
+    const m = file(
+      'loop-carried.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4] }],
+        initializers: [i64('M', [3], []), bool('yes', 1)],
+        nodes: [{ op: 'Loop', name: 'loop', inputs: ['M', 'yes', 'x'], outputs: ['y'], attrs: { body: { g: body } } }],
+        outputs: ['y'],
+      }),
+    );
+    expectClean(
+      run(['report', m]),
+      /loop-carried\.onnx: node 'loop' \(Loop\): its body gives 1 outputs; a Loop body gives its condition/,
+    );
+  });
+
+  it('a cycle is named by its own nodes, in the order data flows, not by the nodes waiting downstream of it', () => {
+    // 'after' reads the cycle's output and is written first; 'b' and 'c' feed each other
+    const m = file(
+      'cycle.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4] }],
+        nodes: [
+          { op: 'Relu', name: 'after', inputs: ['c_out'], outputs: ['y'] },
+          { op: 'Relu', name: 'a', inputs: ['x'], outputs: ['a_out'] },
+          { op: 'Add', name: 'b', inputs: ['a_out', 'c_out'], outputs: ['b_out'] },
+          { op: 'Relu', name: 'c', inputs: ['b_out'], outputs: ['c_out'] },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    expectClean(run(['report', m]), /cycle\.onnx: nodes 'b' -> 'c' -> 'b' form a cycle; an ONNX graph must be acyclic/);
   });
 });
