@@ -2,55 +2,36 @@
  * DepthToSpace (DCR and CRD) and SpaceToDepth, read from a file: shapes, counts and values against
  * onnxruntime on the same input (the values through the op's own rule, which constant folding uses).
  */
-import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
 import { ort } from '../../src/measure/runner.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { depthtospace } from '../../src/ops/depthtospace.ts';
+import { type NodeSpec, onnxModel } from '../onnx-models.ts';
 
-const { onnx } = onnxProto;
-const A = onnx.AttributeProto.AttributeType;
 const SHAPE = [1, 8, 2, 3];
 const X = Array.from({ length: 48 }, (_, i) => i);
 
-const attrs = (blocksize: number, mode?: string) => [
-  { name: 'blocksize', type: A.INT, i: blocksize },
-  ...(mode ? [{ name: 'mode', type: A.STRING, s: new TextEncoder().encode(mode) }] : []),
-];
-const node = (opType: string, input: string, output: string, attribute: object[]) => ({
-  opType,
+const node = (op: string, input: string, output: string, attrs: NodeSpec['attrs']): NodeSpec => ({
+  op,
   name: output,
-  input: [input],
-  output: [output],
-  attribute,
+  inputs: [input],
+  outputs: [output],
+  attrs,
 });
-
-function model(): Uint8Array {
-  const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1 } } });
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.create({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 13 }],
-      graph: {
-        name: 'd2s',
-        node: [
-          node('DepthToSpace', 'x', 'dcr', attrs(2, 'DCR')),
-          node('DepthToSpace', 'x', 'crd', attrs(2, 'CRD')),
-          node('SpaceToDepth', 'dcr', 'back', attrs(2)),
-        ],
-        input: [
-          { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: SHAPE.map((d) => ({ dimValue: d })) } } } },
-        ],
-        output: ['dcr', 'crd', 'back'].map(vi),
-      },
-    }),
-  ).finish();
-}
+const model = (nodes: NodeSpec[], outputs: string[]) =>
+  onnxModel({ inputs: [{ name: 'x', dims: SHAPE }], nodes, outputs, opset: 13 });
 
 describe('DepthToSpace and SpaceToDepth', () => {
   it('shapes, counts and values agree with onnxruntime', async () => {
-    const bytes = model();
+    const bytes = model(
+      [
+        node('DepthToSpace', 'x', 'dcr', { blocksize: 2, mode: 'DCR' }),
+        node('DepthToSpace', 'x', 'crd', { blocksize: 2, mode: 'CRD' }),
+        node('SpaceToDepth', 'dcr', 'back', { blocksize: 2 }),
+      ],
+      ['dcr', 'crd', 'back'],
+    );
     const r = importOnnx(bytes, { file: 'd2s.onnx' });
     expect(r.warnings).toEqual([]);
     const rt = await ort();
@@ -74,20 +55,7 @@ describe('DepthToSpace and SpaceToDepth', () => {
   });
 
   it('a blocksize that does not divide the channels is refused with the numbers and the fix', () => {
-    const bytes = onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        graph: {
-          name: 'bad',
-          node: [node('DepthToSpace', 'x', 'y', attrs(3))],
-          input: [
-            { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: SHAPE.map((d) => ({ dimValue: d })) } } } },
-          ],
-          output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-        },
-      }),
-    ).finish();
+    const bytes = model([node('DepthToSpace', 'x', 'y', { blocksize: 3 })], ['y']);
     expect(() => importOnnx(bytes, { file: 'bad.onnx' })).toThrow(/channels 8 must be a multiple of blocksize² \(9\)/);
   });
 });
