@@ -134,7 +134,8 @@ for (const threads of threadCounts) {
       `${p.fit.kernels} kernels; probe drift ${cals.map((c) => pct(c.profile.probe.drift, 0)).join(', ')}`,
   );
   const profiler = ({ profile: q }) =>
-    `scale ${q.profiler.kernelScale.toFixed(3)}, ${(1000 * q.profiler.perKernelMs).toFixed(2)} µs/kernel, ` +
+    `scale ${q.profiler.kernelScale.toFixed(3)}, ${(1000 * q.profiler.perKernelMs).toFixed(2)} µs/kernel + ` +
+    `${(1000 * q.profiler.perTensorMs).toFixed(2)} µs/tensor, ` +
     `copies ${q.ioGbps.toFixed(1)} GB/s`;
   console.log(`profiled -> unprofiled: ${cals.map(profiler).join('; ')}`);
   console.log('| class | kernels | cross-validated error, linear | with trees |\n| --- | ---: | ---: | ---: |');

@@ -48,7 +48,7 @@ export function testProfile(
     probe: { ms: 1.5, memoryMs: 4, drift: 0 },
     runOverheadMs: 0.05,
     ioGbps: 5,
-    profiler: { kernelScale: 1, perKernelMs: 0.005 },
+    profiler: { kernelScale: 1, perKernelMs: 0.005, perTensorMs: 0 },
     classes,
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 30, medianAbsError: 0.1 },

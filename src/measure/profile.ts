@@ -17,7 +17,7 @@ export interface TraceEvent {
   name: string;
   ts: number;
   dur: number;
-  args?: { op_name?: string; provider?: string };
+  args?: { op_name?: string; provider?: string; input_type_shape?: unknown; output_type_shape?: unknown };
 }
 
 export interface Kernel {
@@ -57,7 +57,15 @@ export interface TraceKernel {
   node: string;
   opType: string;
   us: number;
+  /**
+   * the tensors the profiler wrote out for it per run (its inputs' and outputs' types and shapes,
+   * formatted inside the kernel's own clock: their count sets the profiler's cost, calibrate.ts)
+   */
+  tensors: number;
 }
+
+/** entries in a type-and-shape list (`[{"float":[1,16]},...]`, which the trace holds as JSON) */
+const entries = (list: unknown) => (Array.isArray(list) ? list.length : 0);
 
 /**
  * Each kernel's median time per run (summed within a run) over the trace's last `runs` runs, in
@@ -68,17 +76,24 @@ export function kernelMedians(events: TraceEvent[], runs: number, q = 0.5): Trac
     .filter((e) => e.cat === 'Session' && e.name === 'model_run')
     .sort((a, b) => a.ts - b.ts)
     .slice(-runs);
-  const perRun = new Map<string, { opType: string; us: number[] }>();
+  const perRun = new Map<string, { opType: string; us: number[]; tensors: number[] }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
     const run = spans.findIndex((s) => e.ts >= s.ts && e.ts <= s.ts + s.dur);
     if (run < 0) continue;
     const node = e.name.slice(0, -'_kernel_time'.length);
-    const k = perRun.get(node) ?? { opType: e.args?.op_name ?? '?', us: new Array(spans.length).fill(0) };
+    const zeros = () => new Array(spans.length).fill(0);
+    const k = perRun.get(node) ?? { opType: e.args?.op_name ?? '?', us: zeros(), tensors: zeros() };
     k.us[run] += e.dur;
+    k.tensors[run] += entries(e.args?.input_type_shape) + entries(e.args?.output_type_shape);
     perRun.set(node, k);
   }
-  return [...perRun].map(([node, k]) => ({ node, opType: k.opType, us: quantileOf(k.us, q) }));
+  return [...perRun].map(([node, k]) => ({
+    node,
+    opType: k.opType,
+    us: quantileOf(k.us, q),
+    tensors: Math.max(...k.tensors),
+  }));
 }
 
 /**

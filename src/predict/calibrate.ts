@@ -1,9 +1,9 @@
 /**
  * `netcost calibrate`: the sweep's models (sweep.ts) profiled on this machine by the execution
  * backend, kernel by kernel. Each kernel the backend ran is joined by its key (kind@anchor) to the
- * kernel netcost's rules planned for it, which carries its class and work; the profiler's cost per
- * kernel comes off, one scale relates profiled to unprofiled runs, and each class is fitted
- * (fit-classes.ts): a linear model with its bootstrap uncertainty and boosted trees on what it
+ * kernel netcost's rules planned for it, which carries its class and work; the profiler's own cost
+ * (profiler-cost.ts) comes off each, one scale relates profiled to unprofiled runs, and each class
+ * is fitted (fit-classes.ts): a linear model with its bootstrap uncertainty and boosted trees on what it
  * misses. An adaptive round then samples more chains near the kernels predicted worst out of fold
  * and fits again. Speed probes timed beside every model say whether the machine drifted meanwhile.
  */
@@ -16,12 +16,13 @@ import { quantile, quantileOf } from '../measure/stats.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';
 import type { Bandwidth } from './classes.ts';
-import { bandwidthCurve, median, nnls, type Whole, wholeModelFit } from './fit.ts';
+import { bandwidthCurve, median, nnls, profilerCostOf, type Whole, wholeModelFit } from './fit.ts';
 import { fitClasses } from './fit-classes.ts';
 import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
 import { predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
+import { measureProfilerCost, PROFILER_ROUNDS } from './profiler-cost.ts';
 import { CALIBRATION_SEED, calibrationModels, memoryProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
 
@@ -37,6 +38,8 @@ export interface CalibrateOptions {
 interface Measured {
   kernel: PlannedKernel;
   us: number;
+  /** the tensors the profiler wrote out for it (its cost: fit.ts ProfilerCost) */
+  tensors: number;
 }
 
 /** One model profiled: its kernels joined to netcost's plan, its whole run, and the speed probe beside it. */
@@ -107,20 +110,22 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
   const count = (keys: string[]) => keys.reduce((c, k) => c.set(k, (c.get(k) ?? 0) + 1), new Map<string, number>());
   const theirCount = count(theirs.map(keyOf));
   const ourCount = count(planned.map((k) => k.key));
-  const us = new Map<string, number>();
+  const traced = new Map<string, { us: number; tensors: number }>();
   for (const k of trace.kernels) {
     const key = keyOfNode.get(k.node);
-    if (key !== undefined && theirCount.get(key) === 1) us.set(key, k.us);
+    if (key !== undefined && theirCount.get(key) === 1) traced.set(key, k);
   }
-  const measured = planned
-    .filter((k) => ourCount.get(k.key) === 1 && us.has(k.key) && !k.uncertain)
-    .map((k) => ({ kernel: k, us: us.get(k.key) as number }));
+  const measured = planned.flatMap((k) => {
+    const t = traced.get(k.key);
+    return ourCount.get(k.key) === 1 && t && !k.uncertain ? [{ kernel: k, us: t.us, tensors: t.tensors }] : [];
+  });
   return {
     measured,
     whole: {
       ms: whole ? Math.max(low(wall) - o.runOverheadMs, 1e-3) : Number.POSITIVE_INFINITY,
       kernelMs: trace.kernels.reduce((a, k) => a + k.us, 0) / 1000,
       kernels: trace.kernels.length,
+      tensors: trace.kernels.reduce((a, k) => a + k.tensors, 0),
       ioBytes: 4 * (numel(m.input.shape) + numel(imported.graph.output.shape)),
     },
     kinds: theirs.map((k) => k.kind),
@@ -140,7 +145,7 @@ function mergeRounds(rs: ModelRun[]): ModelRun {
   for (const r of rs) for (const m of r.measured) us.set(m.kernel.key, [...(us.get(m.kernel.key) ?? []), m.us]);
   return {
     ...rs[0],
-    measured: rs[0].measured.map((m) => ({ kernel: m.kernel, us: Math.min(...(us.get(m.kernel.key) ?? [m.us])) })),
+    measured: rs[0].measured.map((m) => ({ ...m, us: Math.min(...(us.get(m.kernel.key) ?? [m.us])) })),
   };
 }
 
@@ -238,7 +243,8 @@ async function calibrateGated(
   const rounds = quick ? 1 : 3;
   const runs = 8;
   const warmup = 2;
-  const models = calibrationModels(quick);
+  const all = calibrationModels(quick);
+  const models = all.filter((m) => m.purpose !== 'profiler');
   const adaptive = quick ? 0 : SAMPLED.adaptive;
   const block = await backend.layoutBlock();
   const identity = { bytes: identityModel(), inputs: [{ name: 'x', shape: [1] }], what: 'identity' };
@@ -246,23 +252,26 @@ async function calibrateGated(
   const runOverheadMs = low(idle);
 
   const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
-  const total = rounds * (models.length + adaptive);
+  const chains = all.filter((m) => m.purpose === 'profiler');
+  const total = rounds * (models.length + adaptive) + PROFILER_ROUNDS * chains.length;
   let done = 0;
   const progress = (m: string) => opts.onProgress?.(done++, total, m);
+  const cost = await measureProfilerCost(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
   const first = await profileRounds(models, backend, o, rounds, progress);
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
 
-  // profiled kernel times -> unprofiled: the profiler's cost per kernel off each, then one scale (both fitted)
-  const whole = wholeModelFit(runsOf.map((r) => r.whole));
-  const { kernelScale, perKernelMs } = whole;
-  const unprofiled = (us: number) => kernelScale * Math.max(us / 1000 - perKernelMs, 0.1 * (us / 1000));
-  if (process.env.NC_DEBUG) console.log(JSON.stringify(runsOf.map((r, i) => [models[i].name, r.whole])));
+  // profiled kernel times -> unprofiled: the profiler's cost off each (measured on its own chains), then one scale
+  const whole = wholeModelFit(
+    runsOf.map((r) => r.whole),
+    cost,
+  );
+  const { kernelScale } = whole;
+  const unprofiled = (x: Measured) =>
+    kernelScale * Math.max(x.us / 1000 - profilerCostOf(cost, 1, x.tensors), 0.1 * (x.us / 1000));
   const samplesOf = (rs: ModelRun[], ms: SweepModel[]) =>
-    rs.flatMap((r, i) => r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x.us) })));
-  const profiled = runsOf.filter((_, i) => models[i].purpose !== 'profiler');
-  const measuredModels = models.filter((m) => m.purpose !== 'profiler');
-  let samples: CalibrationSample[] = samplesOf(profiled, measuredModels);
+    rs.flatMap((r, i) => r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x) })));
+  let samples: CalibrationSample[] = samplesOf(runsOf, models);
 
   const copies = samples.filter((s) => s.model.startsWith('copy-') && s.kernel.op === 'Relu');
   const bandwidth = bandwidthCurve(copies.map((s) => ({ bytes: s.kernel.work.bytes, ms: s.ms })));
@@ -301,11 +310,11 @@ async function calibrateGated(
     },
     runOverheadMs,
     ioGbps: whole.ioGbps,
-    profiler: { kernelScale, perKernelMs },
+    profiler: { kernelScale, ...cost },
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 0, medianAbsError: 0 },
-    calibration: { seconds: 0, models: models.length + adaptive, quick },
+    calibration: { seconds: 0, models: all.length + adaptive, quick },
   };
   profile.classes = fitted.classes;
   const inner = samples.filter(isInner);

@@ -97,12 +97,52 @@ export function fitClass(rows: number[][], ms: number[], active: number[], draws
   return { params, draws: boot, medianAbsError };
 }
 
-/** One calibration model as a whole: median less the harness, its kernels' sum and count, its I/O bytes. */
+/**
+ * One calibration model as a whole: median less the harness, its profiled kernels' sum and count,
+ * the tensors the profiler wrote out for them, its I/O bytes.
+ */
 export interface Whole {
   ms: number;
   kernelMs: number;
   kernels: number;
+  tensors: number;
   ioBytes: number;
+}
+
+/**
+ * onnxruntime's profiler times each kernel with its own bookkeeping inside the clock: it formats
+ * every input's and output's type and shape as a string, and the thread pool's statistics
+ * (session_scope.cc). So a profiled kernel is `perKernelMs + perTensorMs · tensors` longer than
+ * it runs; measured here at 1.9 µs + 0.13 µs per tensor at one thread and 4 µs at two.
+ */
+export interface ProfilerCost {
+  perKernelMs: number;
+  perTensorMs: number;
+}
+
+export const profilerCostOf = (c: ProfilerCost, kernels: number, tensors: number): number =>
+  c.perKernelMs * kernels + c.perTensorMs * tensors;
+
+/**
+ * The profiler's cost from chains of tiny kernels whose own work is next to nothing: each chain's
+ * profiled time per kernel beyond its unprofiled time per kernel, against the tensors per kernel
+ * (non-negative least squares, a + b · tensors; b only where the chains differ in tensors). A
+ * direct measurement: fitting it jointly with the scale over every chain traded one against the
+ * other, and a disturbed host moved it from 2 µs to 12 µs.
+ */
+export function profilerCostFit(chains: Whole[]): ProfilerCost {
+  const use = chains.filter((c) => c.kernels > 0 && Number.isFinite(c.ms));
+  if (use.length === 0) return { perKernelMs: 0, perTensorMs: 0 };
+  const rows = use.map((c) => [1, c.tensors / c.kernels]);
+  const y = use.map((c) => Math.max(0, (c.kernelMs - c.ms) / c.kernels));
+  const spread = new Set(rows.map((r) => r[1])).size > 1;
+  const [a, b] = nnls(
+    rows,
+    y,
+    spread ? [0, 1] : [0],
+    y.map(() => 1),
+  );
+  return { perKernelMs: a, perTensorMs: b };
 }
 
 /** whole runs shorter than this (beyond the harness) are left out of the fit below */
@@ -111,47 +151,30 @@ const MIN_WHOLE_MS = 0.005;
 const NOISE_FLOOR_MS = 0.02;
 
 /**
- * How profiled kernel times relate to an unprofiled run: ms = kernelScale · (kernelMs - perKernelMs ·
- * kernels) + ioBytes / ioGbps. The profiler's own cost per kernel (`perKernelMs`: onnxruntime's
- * profiler times each kernel with its input and output shapes written out, a few µs that vary from
- * one trace to the next) is fitted over every calibration model at once, where one probe's trace
- * gave 1.3 µs in one calibration and 3.6 µs in the next; a run also copies its input and output
- * between the caller and the engine. Non-negative least squares on relative error, each of the two
- * extra terms kept where it lowers the loss by 1% or more. A copy rate the data leave at 0 time is
- * the fastest a profile holds.
+ * How profiled kernel times relate to an unprofiled run: ms = kernelScale · (kernelMs - the
+ * profiler's cost) + ioBytes / ioGbps. The profiler's cost is measured apart (profilerCostFit);
+ * a run also copies its input and output between the caller and the engine. Non-negative least
+ * squares on relative error, the copy term kept where it lowers the loss by 1% or more. A copy
+ * rate the data leave at 0 time is the fastest a profile holds.
  */
-export function wholeModelFit(ws: Whole[]): { kernelScale: number; ioGbps: number; perKernelMs: number } {
+export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: number; ioGbps: number } {
   // a run of a few tiny kernels is mostly harness: its remainder says little, and 1/ms² would let it outweigh the rest
   const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS);
-  const rows = timed.map((w) => [w.kernelMs, -w.kernels, w.ioBytes / 1e6]);
+  const rows = timed.map((w) => [w.kernelMs - profilerCostOf(cost, w.kernels, w.tensors), w.ioBytes / 1e6]);
   const ms = timed.map((w) => w.ms);
   const weights = ms.map((t) => 1 / (t + NOISE_FLOOR_MS) ** 2);
   const loss = (x: number[]) => rows.reduce((s, r, k) => s + weights[k] * (dot(r, x) - ms[k]) ** 2, 0);
   // the kernels alone: one coefficient, in closed form
   const sxy = rows.reduce((a, r, k) => a + weights[k] * r[0] * ms[k], 0);
   const sxx = rows.reduce((a, r, k) => a + weights[k] * r[0] * r[0], 0);
-  let best = [sxx > 0 ? sxy / sxx : 1, 0, 0];
-  for (const terms of [
-    [0, 1],
-    [0, 2],
-    [0, 1, 2],
-  ]) {
-    const x = nnls(rows, ms, terms, weights);
-    // a term only where it explains what the kernels leave (not where it is collinear with them)
-    if (x[0] > 0 && loss(x) < 0.99 * loss(best)) best = x;
-  }
-  const [scale, perKernel, msPerByte] = best;
-  const kernelScale = scale > 0 ? scale : 1;
+  let best = [sxx > 0 ? sxy / sxx : 1, 0];
+  const both = nnls(rows, ms, [0, 1], weights);
+  // the copy term only where it explains what the kernels leave (not where it is collinear with them)
+  if (both[0] > 0 && loss(both) < 0.99 * loss(best)) best = both;
+  const [scale, msPerByte] = best;
   const ioGbps = msPerByte > 0 ? 1 / msPerByte : RATE.max;
-  return {
-    kernelScale,
-    ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)),
-    perKernelMs: Math.min(MAX_PER_KERNEL_MS, scale > 0 ? perKernel / scale : 0),
-  };
+  return { kernelScale: scale > 0 ? scale : 1, ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)) };
 }
-
-/** the profiler's cost per kernel is a few µs: a fit beyond this is the harness, not the profiler */
-const MAX_PER_KERNEL_MS = 0.02;
 
 /**
  * GB/s by working set from copies of growing size (each sample: bytes moved and ms). A kernel's

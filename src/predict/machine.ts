@@ -105,8 +105,15 @@ export const machineProfileSchema = z.strictObject({
   runOverheadMs: coefficient,
   /** whole-model time = runOverheadMs + the kernels' times + (input and output bytes) / ioGbps */
   ioGbps: rate,
-  /** profiled kernel time -> unprofiled: ms = kernelScale · (kernel ms - perKernelMs) */
-  profiler: z.strictObject({ kernelScale: range(1e-3, 1e3), perKernelMs: coefficient }),
+  /**
+   * profiled kernel time -> unprofiled: ms = kernelScale · (kernel ms - perKernelMs - perTensorMs ·
+   * the tensors the profiler wrote out for it); perTensorMs is 0 in profiles from before it was measured
+   */
+  profiler: z.strictObject({
+    kernelScale: range(1e-3, 1e3),
+    perKernelMs: coefficient,
+    perTensorMs: coefficient.default(0),
+  }),
   // an object of optional keys, not a record: a record would drop a key named __proto__ silently
   classes: z.strictObject(
     Object.fromEntries(KERNEL_CLASSES.map((c) => [c, classFit.optional()])) as Record<

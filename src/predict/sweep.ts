@@ -1,8 +1,9 @@
 /**
  * The models `netcost calibrate` times:
  * - copies (ReLU chains) from 16 KiB to 64 MiB of traffic: the bandwidth curve by working set;
- * - 64 ReLUs on a 1 KiB tensor: tiny kernels, where the profiler's own cost per kernel shows most
- *   (fitted with every model's whole run: fit.ts wholeModelFit);
+ * - chains of 128 tiny kernels (ReLUs, and Sums of 2 and 4 inputs, on a 1 KiB tensor) whose own work
+ *   is next to nothing: what a profiled kernel takes beyond it is the profiler's own cost, by the
+ *   tensors it writes out per kernel (fit.ts profilerCostFit);
  * - chains of kernels drawn from each class's configuration space (kernel-sampler.ts), from one
  *   fixed seed, and in the adaptive round more chains near the kernels the first fit predicts worst.
  * No network is among them: networks validate the fit (random-nets.ts, scripts/predict-heldout.json).
@@ -25,10 +26,12 @@ function copies(c: number, hw: number): Calibration {
   return tag(b.build(x), 'bandwidth');
 }
 
-function profilerCost(): Calibration {
-  const b = new Builder('profiler-cost', [1, 16, 4, 4]);
+/** 128 kernels of `inputs` inputs each (a ReLU for one, else a Sum of the same tensor) on [1, 16, 4, 4]. */
+function profilerCost(inputs: number): Calibration {
+  const b = new Builder(`profiler-cost-${inputs}`, [1, 16, 4, 4]);
   let x: T = b.input;
-  for (let i = 0; i < 64; i++) x = b.unary('Relu', x);
+  for (let i = 0; i < 128; i++)
+    x = inputs === 1 ? b.unary('Relu', x) : b.op('Sum', new Array(inputs).fill(x.name), x.shape);
   return tag(b.build(x), 'profiler');
 }
 
@@ -76,7 +79,7 @@ export function calibrationModels(quick = false): Calibration[] {
   const copyPairs = quick ? [0, 2, 4, 6, 7].map((i) => COPIES[i]) : COPIES;
   const n = quick ? SAMPLED.quick : SAMPLED.full;
   return [
-    profilerCost(),
+    ...[1, 2, 4].map(profilerCost),
     ...copyPairs.map(([c, hw]) => copies(c, hw)),
     ...Array.from({ length: n }, (_, i) => tag(sampledModel(CALIBRATION_SEED, i))),
   ];

@@ -2,11 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
+import { onnxruntime } from '../../src/measure/backend.ts';
 import { bench, benchMany } from '../../src/measure/bench.ts';
 import { attribute, byCandidates, candidates, kernelsOfTrace, type TraceEvent } from '../../src/measure/profile.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { withNodeNames } from '../../src/onnx/node-names.ts';
 import { graphOf } from '../../src/pipeline.ts';
+import { Builder } from '../../src/predict/sweep-builder.ts';
 import { timingsAtDepth } from '../../src/report/bench.ts';
 import { resolveModel } from '../../src/spec/load.ts';
 
@@ -63,6 +66,21 @@ describe('profiler trace', () => {
     expect(a.reorderUs).toBe(5);
     expect(a.unattributed.map((k) => k.node)).toEqual(['mystery']);
     expect(a.totalUs).toBe(63);
+  });
+});
+
+describe("the profiler's own cost", () => {
+  it('counts the tensors onnxruntime writes out per kernel: inputs and outputs, weights included', async () => {
+    // Sum of 4 inputs (5 tensors), Relu (2), Concat of 3 (4), a Conv with weight and bias (4)
+    const b = new Builder('tensors', [1, 16, 4, 4]);
+    const s = b.op('Sum', ['x', 'x', 'x', 'x'], [1, 16, 4, 4]);
+    const r = b.unary('Relu', s);
+    const c = b.concat([r, r, s], 1);
+    const m = b.build(b.conv(c, 8, 1));
+    const input = { bytes: withNodeNames(m.bytes, [m.input]), inputs: [m.input], what: m.name };
+    const { kernels } = await onnxruntime.profile(input, { threads: 1, optLevel: 'basic', warmup: 1, runs: 3 });
+    const tensors = Object.fromEntries(kernels.map((k) => [k.opType, k.tensors]));
+    expect(tensors).toEqual({ Sum: 5, Relu: 2, Concat: 4, Conv: 4 });
   });
 });
 

@@ -7,7 +7,15 @@ import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
 import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
 import { featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
-import { bandwidthCurve, dot, fitClass, leastSquares, nnlsRelative, wholeModelFit } from '../../src/predict/fit.ts';
+import {
+  bandwidthCurve,
+  dot,
+  fitClass,
+  leastSquares,
+  nnlsRelative,
+  profilerCostFit,
+  wholeModelFit,
+} from '../../src/predict/fit.ts';
 import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts';
 import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.ts';
 import type { PlannedKernel } from '../../src/predict/plan.ts';
@@ -189,15 +197,39 @@ describe('fitting', () => {
       [10, 4e3],
       [3, 8e7],
       [6, 4e7],
-    ].map(([k, io]) => ({ kernelMs: k, ioBytes: io, ms: 0.9 * k + io / 4e6, kernels: 1 }));
-    const w = wholeModelFit(ws);
+    ].map(([k, io]) => ({ kernelMs: k, ioBytes: io, ms: 0.9 * k + io / 4e6, kernels: 1, tensors: 2 }));
+    const w = wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 });
     expect(w.kernelScale).toBeCloseTo(0.9, 3);
     expect(w.ioGbps).toBeCloseTo(4, 1);
   });
 
-  it("the whole-run fit finds the profiler's cost per kernel and the copy rate beside the scale", () => {
-    // unprofiled = 0.95 x (profiled - 2 µs per kernel) + bytes / 8 GB/s: chains of 4 to 120 kernels
-    const truth = { scale: 0.95, perKernelMs: 0.002, gbps: 8 };
+  it("the profiler's cost per kernel and per tensor, from chains of tiny kernels", () => {
+    // 1.8 µs per kernel + 0.15 µs per tensor written out; the kernels' own work 0.1-0.5 µs each
+    const truth = { perKernelMs: 0.0018, perTensorMs: 0.00015 };
+    const chains = [
+      [128, 2, 0.0001],
+      [128, 3, 0.0003],
+      [128, 5, 0.0005],
+    ].map(([kernels, perKernel, workMs]) => ({
+      kernels,
+      tensors: kernels * perKernel,
+      ioBytes: 1024,
+      ms: kernels * workMs,
+      kernelMs: kernels * (workMs + truth.perKernelMs + truth.perTensorMs * perKernel),
+    }));
+    const c = profilerCostFit(chains);
+    // in µs, to a thousandth (the fit's small ridge aside)
+    expect(1000 * c.perKernelMs).toBeCloseTo(1000 * truth.perKernelMs, 2);
+    expect(1000 * c.perTensorMs).toBeCloseTo(1000 * truth.perTensorMs, 2);
+    // chains that all write the same tensors per kernel say nothing of the per-tensor cost: all of it per kernel
+    const same = profilerCostFit(chains.slice(0, 1));
+    expect(same.perTensorMs).toBe(0);
+    expect(1000 * same.perKernelMs).toBeCloseTo(1000 * (truth.perKernelMs + 2 * truth.perTensorMs), 2);
+  });
+
+  it("with the profiler's cost known, the whole-run fit finds the scale and the copy rate", () => {
+    // unprofiled = 0.95 x (profiled - (2 µs per kernel + 0.1 µs per tensor)) + bytes / 8 GB/s
+    const cost = { perKernelMs: 0.002, perTensorMs: 0.0001 };
     const ws = [
       [0.3, 64, 1e3],
       [0.9, 120, 2e4],
@@ -210,19 +242,21 @@ describe('fitting', () => {
     ].map(([kernelMs, kernels, ioBytes]) => ({
       kernelMs,
       kernels,
+      tensors: 3 * kernels,
       ioBytes,
-      ms: truth.scale * (kernelMs - truth.perKernelMs * kernels) + ioBytes / truth.gbps / 1e6,
+      ms: 0.95 * (kernelMs - 0.002 * kernels - 0.0001 * 3 * kernels) + ioBytes / 8 / 1e6,
     }));
-    const w = wholeModelFit(ws);
-    expect(w.kernelScale).toBeCloseTo(truth.scale, 2);
-    expect(w.perKernelMs).toBeCloseTo(truth.perKernelMs, 4);
-    expect(w.ioGbps).toBeCloseTo(truth.gbps, 0);
+    const w = wholeModelFit(ws, cost);
+    expect(w.kernelScale).toBeCloseTo(0.95, 3);
+    expect(w.ioGbps).toBeCloseTo(8, 1);
+    // the cost left out, the same runs read as a smaller scale
+    expect(wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 }).kernelScale).toBeLessThan(0.93);
   });
 
   it('with no time left for copying, the copy rate is the highest a profile holds (10^7 GB/s), not infinity', () => {
     // every model runs in exactly its kernels' time: nothing left to attribute to input and output
-    const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, ioBytes: 1e6 * k, ms: k, kernels: 1 }));
-    const w = wholeModelFit(ws);
+    const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, ioBytes: 1e6 * k, ms: k, kernels: 1, tensors: 2 }));
+    const w = wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 });
     expect(w.kernelScale).toBe(1);
     expect(w.ioGbps).toBe(1e7);
     expect(machineProfileSchema.shape.ioGbps.safeParse(w.ioGbps).success).toBe(true);

@@ -1,0 +1,48 @@
+/**
+ * What onnxruntime's profiler adds to each kernel it times, measured: chains of 128 tiny kernels
+ * (sweep.ts), whose own work is next to nothing, profiled and timed unprofiled. What a profiled
+ * kernel takes beyond its unprofiled time is the profiler's bookkeeping inside the kernel's clock
+ * (fit.ts ProfilerCost); calibration takes it off every kernel it profiles.
+ */
+import type { Backend, RunOptions } from '../measure/backend.ts';
+import { quantileOf } from '../measure/stats.ts';
+import { type ProfilerCost, profilerCostFit, type Whole } from './fit.ts';
+import type { SweepModel } from './sweep-builder.ts';
+
+/** rounds each chain is profiled and timed in (cheap: a few milliseconds a round) */
+export const PROFILER_ROUNDS = 5;
+
+/**
+ * The profiler's cost from its chains, each profiled and timed in PROFILER_ROUNDS rounds: a chain's
+ * fastest profiled round and fastest unprofiled round, as a disturbance only ever adds time (a
+ * single trace in a slow phase here read 3.6 µs per kernel where quiet ones read 1.9).
+ * `run.quantile` is the statistic per kernel the calibration's own kernels are taken at.
+ */
+export async function measureProfilerCost(
+  chains: SweepModel[],
+  backend: Backend,
+  run: RunOptions,
+  runOverheadMs: number,
+  progress: (m: string) => void,
+): Promise<ProfilerCost> {
+  const wholes: Whole[] = [];
+  for (const m of chains) {
+    const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
+    const rs: Whole[] = [];
+    for (let round = 0; round < PROFILER_ROUNDS; round++) {
+      progress(m.name);
+      const { kernels } = await backend.profile(input, run);
+      const [wall] = await backend.time([input], run);
+      rs.push({
+        ms: Math.max(quantileOf(wall, run.quantile ?? 0.5) - runOverheadMs, 0),
+        kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
+        kernels: kernels.length,
+        tensors: kernels.reduce((a, k) => a + k.tensors, 0),
+        ioBytes: 0,
+      });
+    }
+    const fastest = (f: (w: Whole) => number) => Math.min(...rs.map(f));
+    wholes.push({ ...rs[0], ms: fastest((w) => w.ms), kernelMs: fastest((w) => w.kernelMs) });
+  }
+  return profilerCostFit(wholes);
+}
