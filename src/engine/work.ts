@@ -48,6 +48,13 @@ export interface KernelWork {
 /** The products whose GEMM shape gemmShape reads (classes.ts prices them as GEMMs or GEMVs by it). */
 export const GEMM_SHAPED = new Set(['Gemm', 'FusedGemm', 'MatMul', 'FusedMatMul']);
 
+/**
+ * onnxruntime's recurrent kernels: shaped as each step's product of [batch, I + H] by [I + H, G·H],
+ * once per step and direction. No calibration chain holds one, so their time is uncertain
+ * (predict/plan.ts): measured here, such a GEMV costs far less per step than a kernel of its own.
+ */
+export const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+
 /** Ops that read only the part of their input they write. */
 const PARTIAL_READS = new Set(['Slice', 'Gather', 'GatherElements', 'GatherND']);
 
@@ -93,6 +100,14 @@ function gemmShape(g: EngineGraph, n: ENode): GemmShape | undefined {
   return { m, n: nOut, k, batch: numel(y) / Math.max(1, m * nOut) };
 }
 
+/** A recurrent kernel's GEMM shape, from X [S, B, I] (or [B, S, I]), W [D, G·H, I] and R [D, G·H, H]. */
+function recurrentShape(g: EngineGraph, n: ENode): GemmShape | undefined {
+  const [x, w, r] = [0, 1, 2].map((k) => g.tensors.get(n.inputs[k])?.shape);
+  if (x?.length !== 3 || w?.length !== 3 || r?.length !== 3) return undefined;
+  const [steps, batch] = intAttr(n, 'layout', 0) === 0 ? [x[0], x[1]] : [x[1], x[0]];
+  return { m: batch, k: w[2] + r[2], n: w[1], batch: steps * w[0] };
+}
+
 /**
  * The work of engine node `n` in graph `g`. `flops` is what its original nodes compute (the caller
  * knows the cost model); a blocked convolution computes its padded channels too.
@@ -131,6 +146,8 @@ export function kernelWork(g: EngineGraph, n: ENode, flops: number, block: numbe
     }
   } else if (GEMM_SHAPED.has(n.op)) {
     gemm = gemmShape(g, n);
+  } else if (RECURRENT.has(n.op)) {
+    gemm = recurrentShape(g, n);
   }
   const act = n.attrs.get('activation');
   const run = n.op === 'Transpose' ? transposeRun(g, n) : undefined;

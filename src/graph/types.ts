@@ -205,6 +205,23 @@ export interface DepthToSpaceAttrs {
   mode: 'DCR' | 'CRD';
   inverse: boolean;
 }
+/** LSTM, GRU or RNN (ONNX): a recurrent layer run over a sequence, in one or both directions */
+export interface RecurrentAttrs {
+  cell: 'lstm' | 'gru' | 'rnn';
+  hidden: number;
+  directions: 1 | 2;
+  /** one direction, run from the sequence's end (ONNX `direction: reverse`) */
+  reverse: boolean;
+  /** 0: [sequence, batch, features] (ONNX's default); 1: [batch, sequence, features] */
+  layout: 0 | 1;
+  bias: boolean;
+  /** LSTM's peephole weights */
+  peepholes: boolean;
+  /** the layer's inputs after X, in order: which of sequence_lens, initial_h and initial_c are given as values */
+  states: ('lengths' | 'h' | 'c')[];
+  /** the output slots the node names (0: Y, 1: Y_h, 2: Y_c), in order */
+  outputs: number[];
+}
 /** Reshape, Squeeze, Unsqueeze, Flatten of any axis: a view to `shape` */
 export interface ReshapeAttrs {
   shape: number[];
@@ -299,6 +316,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   reduce: ReduceAttrs;
   transpose: TransposeAttrs;
   depthtospace: DepthToSpaceAttrs;
+  recurrent: RecurrentAttrs;
   reshape: ReshapeAttrs;
   slice: SliceAttrs;
   pad: PadAttrs;

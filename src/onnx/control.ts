@@ -4,7 +4,8 @@
  *
  * - If: a condition that folds to a constant costs its taken branch. Otherwise both branches are
  *   read and reported; the larger (by MAdds, then FLOPs, then MAC) is counted, the other's layers
- *   run 0 times, and a note says so.
+ *   run 0 times, and a note says so. A branch that cannot run at the given shapes is left out,
+ *   with a note naming why; the other is costed.
  * - Loop: a constant trip count (or `--loop-trips N` for one known only at run time) costs the body
  *   that many times (each body layer's `runs`). Loop-carried values must keep their shapes.
  * - Scan: the trips are the scan inputs' length along their scan axis.
@@ -63,28 +64,55 @@ function readIf(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): voi
     ctx.notes.push(`If '${name}': its condition is a constant (${taken === 'then'}): costed as its ${taken} branch`);
     return;
   }
-  const read = branches.map((b) =>
-    readSubgraph(ctx, graphs.get(b) as GraphProto, frame, {
-      owner: name,
-      branch: b,
-      kind: 'if',
-      runs: frame.runs,
-      inputs: [],
-    }),
-  );
-  const [a, b] = read.map((r) => work(r.layers));
+  const read = branches.map((b) => readBranch(ctx, graphs.get(b) as GraphProto, frame, name, b));
+  const fails = read.map((r) => ('error' in r ? r.error : undefined));
+  if (fails[0] && fails[1]) throw fails[0];
+  const ran = fails.findIndex((f) => f === undefined);
+  if (fails[0] || fails[1]) {
+    const r = read[ran] as ReturnType<typeof readSubgraph>;
+    bind(frame, outs, r.outputs);
+    const why = (fails[1 - ran] as Error).message.replace(`${ctx.file}: `, '');
+    ctx.notes.push(
+      `If '${name}': its ${branches[1 - ran]} branch cannot run at these shapes (${why}): costed as its ` +
+        `${branches[ran]} branch`,
+    );
+    return;
+  }
+  const [a, b] = (read as ReturnType<typeof readSubgraph>[]).map((r) => work(r.layers));
   const larger = a[0] !== b[0] ? (a[0] > b[0] ? 0 : 1) : a[1] !== b[1] ? (a[1] > b[1] ? 0 : 1) : a[2] >= b[2] ? 0 : 1;
   const other = 1 - larger;
-  for (const l of read[other].layers) l.runs = 0;
-  const outShapes = read.map((r) => r.outputs.map((o) => shown(o.shape)).join(', '));
+  const both = read as ReturnType<typeof readSubgraph>[];
+  for (const l of both[other].layers) l.runs = 0;
+  const outShapes = both.map((r) => r.outputs.map((o) => shown(o.shape)).join(', '));
   const differ =
     outShapes[0] !== outShapes[1] ? ` (the branches' outputs differ: ${outShapes[0]} and ${outShapes[1]})` : '';
-  bind(frame, outs, read[larger].outputs);
+  bind(frame, outs, both[larger].outputs);
   ctx.notes.push(
     `If '${name}': its condition is known only at run time: both branches are reported and the larger, ` +
       `${branches[larger]} (${[a, b][larger][0].toLocaleString('en-US')} MAdds), ` +
       `is counted; the ${branches[other]} branch (${[a, b][other][0].toLocaleString('en-US')} MAdds) is not${differ}`,
   );
+}
+
+/**
+ * One branch of an If whose condition is known only at run time, or why it cannot run at these
+ * shapes (a branch for 8 kHz audio given a 16 kHz chunk): what it added to the context is taken back.
+ */
+function readBranch(
+  ctx: ReadContext,
+  g: GraphProto,
+  frame: Frame,
+  owner: string,
+  branch: 'then' | 'else',
+): ReturnType<typeof readSubgraph> | { error: Error } {
+  const restore = snapshot(ctx);
+  try {
+    return readSubgraph(ctx, g, frame, { owner, branch, kind: 'if', runs: frame.runs, inputs: [] });
+  } catch (e) {
+    if (!(e instanceof ShapeError) && !(e instanceof NetcostError)) throw e;
+    restore();
+    return { error: e };
+  }
 }
 
 /** A Loop's trips: its constant trip count (0 when its first condition is a constant false), or `--loop-trips`. */

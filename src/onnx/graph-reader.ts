@@ -126,7 +126,8 @@ function readNode(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): v
   const folding = views.some(Boolean) && views.every((v) => !v || v.isConst) && !varying;
   const opset = ctx.opsets.get(isDefaultDomain(domain) ? '' : domain) ?? 1;
   const read = readerFor(domain, opType, opset);
-  const view = { opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, folding, opset };
+  const outputSlots = (n.output ?? []).flatMap((o, k) => (o ? [k] : []));
+  const view = { opType, attrs: new Attrs(n), inputs: views, outputCount: outs.length, outputSlots, folding, opset };
   const rule = ctx.rules?.get(ruleKey(domain, opType));
   if (rule) {
     // an override without output shapes keeps netcost's own shape rule for the op

@@ -24,6 +24,7 @@ import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type 
 import { pad } from './pad.ts';
 import { avgpool, gap, maxpool } from './pool.ts';
 import { quantize } from './quantize.ts';
+import { recurrent } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
@@ -61,6 +62,7 @@ export const OPS: OpTable = {
   reduce,
   transpose,
   depthtospace,
+  recurrent,
   reshape,
   slice,
   pad,

@@ -94,9 +94,9 @@ export function predictionNotes(m: ModelPrediction): string[] {
   );
   if (m.uncertainShare > 0)
     notes.push(
-      `${(100 * m.uncertainShare).toFixed(1)}% of the predicted kernel time is in kernels netcost's engine rules ` +
-        'cannot ' +
-        'place (transposes onnxruntime may move, int8 or fp16 kernels, control flow): priced as the model has them',
+      `${(100 * m.uncertainShare).toFixed(1)}% of the predicted kernel time is in kernels netcost cannot vouch ` +
+        'for (transposes onnxruntime may move, int8 or fp16 kernels, control flow, recurrent layers no ' +
+        'calibration holds): priced as the model has them',
     );
   return notes;
 }

@@ -17,7 +17,7 @@
  *             after the rest of the model's, so a large model reads them from memory)
  * so each class fits by non-negative least squares, and each term can be read off on its own.
  */
-import { GEMM_SHAPED, type KernelWork } from '../engine/work.ts';
+import { GEMM_SHAPED, type KernelWork, RECURRENT } from '../engine/work.ts';
 
 export const KERNEL_CLASSES = [
   'conv',
@@ -105,7 +105,7 @@ const ELEMENTWISE = new Set([
 ]);
 const VIEWS = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Shape', 'Size', 'Dropout']);
 const GEMMS = new Set([...GEMM_SHAPED, 'MatMulInteger', 'QLinearMatMul', 'Einsum']);
-const GEMM_LIKE = new Set(['Attention', 'MultiHeadAttention']);
+const GEMM_LIKE = new Set(['Attention', 'MultiHeadAttention', ...RECURRENT]);
 
 /** A kernel's class, from its op and what it works on. */
 export function classOf(op: string, w: KernelWork): KernelClass {

@@ -9,7 +9,7 @@ import { analyze, type LayerCost } from '../cost/analyze.ts';
 import { type ENode, type EngineGraph, isConstant } from '../engine/graph.ts';
 import type { Kernel } from '../engine/kernel.ts';
 import { enginePlan, type OptLevel } from '../engine/ort/index.ts';
-import { type KernelWork, kernelWork, tensorBytes } from '../engine/work.ts';
+import { type KernelWork, kernelWork, RECURRENT, tensorBytes } from '../engine/work.ts';
 import { ownerOf } from '../graph/names.ts';
 import type { ImportResult } from '../onnx/import.ts';
 import { classOf, type KernelClass } from './classes.ts';
@@ -100,7 +100,8 @@ export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Ru
       cls: classOf(k.node.op, work),
       work,
       layers,
-      uncertain: k.uncertain === true,
+      // no calibration chain holds a recurrent kernel: priced as its GEMM steps, and said to be a guess
+      uncertain: k.uncertain === true || RECURRENT.has(k.node.op),
       edge: {
         input: sumBytes(k.node.inputs.filter((t) => graph.inputs.has(t))),
         output: sumBytes(k.node.outputs.filter((t) => graph.outputs.has(t))),

@@ -209,6 +209,46 @@ describe('If', () => {
       );
     }
   });
+
+  it('a branch that cannot run at the given shapes is left out, and the note says why', async () => {
+    // the else branch's convolution takes 8 channels; the input has 4 (an 8 kHz branch given a 16 kHz chunk)
+    const broken: GraphSpec = {
+      inputs: [],
+      initializers: [w('ew', [4, 8, 3, 3])],
+      nodes: [{ op: 'Conv', name: 'eight', inputs: ['x', 'ew'], outputs: ['e.y'], attrs: { pads: [1, 1, 1, 1] } }],
+      outputs: ['e.y'],
+    };
+    const model = (then: GraphSpec) =>
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
+        initializers: [{ name: 'zero', dims: [], floats: [0] }],
+        nodes: [
+          { op: 'ReduceMax', inputs: ['x'], outputs: ['mx'], attrs: { keepdims: 0 } },
+          { op: 'Greater', inputs: ['mx', 'zero'], outputs: ['cond'] },
+          {
+            op: 'If',
+            name: 'choose',
+            inputs: ['cond'],
+            outputs: ['y'],
+            attrs: { then_branch: { g: then }, else_branch: { g: broken } },
+          },
+        ],
+        outputs: ['y'],
+      });
+    const r = await read(model(branch('small')));
+    expect(r.layers.filter((l) => l.path.length > 0).map((l) => [l.name, l.runs])).toEqual([
+      ['choose/then/small', undefined],
+    ]);
+    expect(r.totals.madds).toBe(0);
+    expect(r.notes?.[0]).toBe(
+      "If 'choose': its else branch cannot run at these shapes (node 'choose/else/eight' (Conv): the weight " +
+        '[4, 8, 3, 3] with group 1 takes 8 input channels; the input has 4): costed as its then branch',
+    );
+    // neither branch can run: the first one's error, naming its node
+    expect(() => importOnnx(model(broken), { file: 'both.onnx' })).toThrow(
+      /both\.onnx: node 'choose\/then\/eight' \(Conv\)/,
+    );
+  });
 });
 
 describe('Scan', () => {

@@ -11,6 +11,7 @@ import { NORMALIZATION } from './normalization.ts';
 import { POOL } from './pool.ts';
 import { QUANTIZED } from './quantized.ts';
 import type { Reader, ReaderEntries, VersionedReader } from './reader.ts';
+import { RECURRENT } from './recurrent.ts';
 import { SHAPE } from './shape.ts';
 
 const registry = (entries: ReaderEntries): ReadonlyMap<string, readonly VersionedReader[]> =>
@@ -18,7 +19,20 @@ const registry = (entries: ReaderEntries): ReadonlyMap<string, readonly Versione
 
 /** The default domain ('' or 'ai.onnx') and onnxruntime's contrib domain. */
 const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[]>> = new Map([
-  ['', registry([...DENSE, ...POOL, ...ELEMENTWISE, ...LOGIC, ...SHAPE, ...MOVEMENT, ...NORMALIZATION, ...QUANTIZED])],
+  [
+    '',
+    registry([
+      ...DENSE,
+      ...POOL,
+      ...ELEMENTWISE,
+      ...LOGIC,
+      ...SHAPE,
+      ...MOVEMENT,
+      ...NORMALIZATION,
+      ...QUANTIZED,
+      ...RECURRENT,
+    ]),
+  ],
   ['com.microsoft', registry([...ATTENTION, ...CONTRIB])],
 ]);
 

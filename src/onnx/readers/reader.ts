@@ -20,6 +20,8 @@ export interface NodeView {
   /** per input slot; undefined where the slot is empty (an omitted optional input) */
   inputs: (InputView | undefined)[];
   outputCount: number;
+  /** the output slots the node names, in order (an optional output may be left unnamed: '') */
+  outputSlots: number[];
   /** every input is a constant: the node folds, so constant operands are operands, not weights */
   folding: boolean;
   /** the opset of the node's domain */
