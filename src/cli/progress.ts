@@ -3,9 +3,12 @@ export interface ProgressBar {
   stop: () => void;
 }
 
-/** A progress bar on stderr when stderr is a terminal; silent otherwise (CI logs, pipes). */
-export async function progressBar(label: string, unit = 'runs'): Promise<ProgressBar> {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+/**
+ * A progress bar on stderr when stderr is a terminal; otherwise silent (CI logs, pipes), or with
+ * `lines`, a line at every tenth of the way (a minutes-long calibration in a log).
+ */
+export async function progressBar(label: string, unit = 'runs', lines = false): Promise<ProgressBar> {
+  if (!process.stderr.isTTY) return lines ? progressLines(label, unit) : { update: () => {}, stop: () => {} };
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
@@ -41,5 +44,19 @@ export async function progressBar(label: string, unit = 'runs'): Promise<Progres
       bar.update(done, { phase });
     },
     stop,
+  };
+}
+
+/** Progress as plain lines on stderr, one per tenth of the way: `calibrate: 64/639 models (10%)`. */
+function progressLines(label: string, unit: string): ProgressBar {
+  let said = -1;
+  return {
+    update(done, total) {
+      const tenth = total > 0 ? Math.floor((10 * done) / total) : 0;
+      if (tenth <= said) return;
+      said = tenth;
+      process.stderr.write(`${label}: ${done}/${total} ${unit} (${10 * tenth}%)\n`);
+    },
+    stop: () => {},
   };
 }

@@ -78,6 +78,10 @@ const BY_FLOPS = new Set<KernelClass>([
   'pool-plain',
 ] as KernelClass[]);
 
+/** What a class's compute term counts: GFLOP, or millions of output elements (a transpose's: of blocks it copies). */
+export const computeUnit = (c: KernelClass): 'GFLOP' | 'M elements' | 'M blocks' =>
+  BY_FLOPS.has(c) ? 'GFLOP' : c === 'transpose' ? 'M blocks' : 'M elements';
+
 const ACTIVATIONS = new Set([
   ...['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Pow', 'Softplus', 'Softsign', 'Elu', 'Selu'],
   ...['HardSigmoid', 'HardSwish', 'Mish', 'Sin', 'Cos', 'Gelu', 'BiasGelu', 'FastGelu', 'QuickGelu', 'Celu'],

@@ -1,5 +1,5 @@
 /** A machine profile as a table: the machine, its bandwidth curve, and the fitted model per kernel class. */
-import { KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
+import { computeUnit, KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
 import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
 import { type Document, num, text } from '../result/document.ts';
 import { fixed } from './format.ts';
@@ -15,26 +15,26 @@ export function machineLine(p: MachineProfile): string {
   );
 }
 
-/** Classes whose compute term is per output element, not per FLOP. */
-const PER_ELEMENT = new Set<KernelClass>(['elementwise', 'activation', 'normalization', 'reduction']);
-
 /** A class's parameters as a reader takes them: overhead in us, speed, narrow-GEMM half width, memory efficiency. */
 function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
   const x = f[which];
   return {
     overheadUs: 1000 * x.overhead,
-    // ms per GFLOP (per M elements) -> GFLOP/s (M elements/s, in G)
-    speed: x.compute > 0 ? 1000 / x.compute : undefined,
+    // ms per GFLOP -> GFLOP/s; ms per M elements (blocks) -> G elements (blocks) per second
+    speed: x.compute > 0 ? (computeUnit(k) === 'GFLOP' ? 1000 : 1) / x.compute : undefined,
     halfWidth: x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
     memoryEfficiency: x.memory > 0 ? 1 / x.memory : undefined,
-    unit: PER_ELEMENT.has(k) ? 'Gel/s' : 'GFLOP/s',
+    unit: { GFLOP: 'GFLOP/s', 'M elements': 'Gel/s', 'M blocks': 'Gblocks/s' }[computeUnit(k)],
   };
 }
 
-const range = (v: number | undefined, lo: number | undefined, hi: number | undefined, digits = 1) =>
-  v === undefined
-    ? ''
-    : `${fixed(v, digits)} [${fixed(Math.min(lo ?? v, hi ?? v), digits)}-${fixed(Math.max(lo ?? v, hi ?? v), digits)}]`;
+/** three significant digits, thousands grouped (76.7, 3,030, 0.0412) */
+const sig = (v: number) =>
+  Number(v.toPrecision(3)).toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: true });
+
+/** A value with its bootstrap range, to three significant digits: `76.7 [37.7-3,030]`. */
+const range = (v: number | undefined, lo: number | undefined, hi: number | undefined) =>
+  v === undefined ? '' : `${sig(v)} [${sig(Math.min(lo ?? v, hi ?? v))}-${sig(Math.max(lo ?? v, hi ?? v))}]`;
 
 /** A machine profile as a document; `writtenTo`, where calibrate wrote it. */
 export function profileDocument(p: MachineProfile, writtenTo?: string): Document {
@@ -47,7 +47,7 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
       range(v.overheadUs, lo.overheadUs, hi.overheadUs),
       v.speed === undefined ? '' : `${range(v.speed, hi.speed, lo.speed)} ${v.unit}`,
       range(v.halfWidth, lo.halfWidth, hi.halfWidth),
-      range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency, 2),
+      range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency),
       f.params.overhead,
       f.params.compute,
       f.params.narrow,

@@ -20,6 +20,7 @@ import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts'
 import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.ts';
 import type { PlannedKernel } from '../../src/predict/plan.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
+import { profileDocument } from '../../src/report/profile.ts';
 import { testProfile } from '../profiles.ts';
 
 const profile = testProfile();
@@ -291,6 +292,23 @@ describe('guideline notes from the terms', () => {
 });
 
 describe('machine profiles', () => {
+  it("the profile's table gives each class's speed in its own unit: GFLOP/s, G elements/s, G blocks/s", () => {
+    // 10 ms per GFLOP = 100 GFLOP/s; 0.05 ms per M elements = 20 G elements/s; 0.5 ms per M blocks = 2 G blocks/s
+    const p = testProfile({ classes: { elementwise: { compute: 0.05 }, transpose: { compute: 0.5 } } });
+    const doc = profileDocument(p);
+    const table = doc.sections.find((s) => s.kind === 'table' && s.id === 'classes');
+    const speed = Object.fromEntries((table as { rows: unknown[][] }).rows.map((r) => [r[0], r[3]]));
+    expect([speed.conv, speed.elementwise, speed.transpose]).toEqual([
+      '100 [100-100] GFLOP/s',
+      '20 [20-20] Gel/s',
+      '2 [2-2] Gblocks/s',
+    ]);
+    // three significant digits, thousands grouped: an overhead of 3,026.85 µs
+    const slow = profileDocument(testProfile({ params: { overhead: 3.02685 } }));
+    const row = (slow.sections[1] as { rows: unknown[][] }).rows[0];
+    expect(row[2]).toBe('3,030 [3,030-3,030]');
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'netcost-profile-'));
   const write = (name: string, text: string) => {
     const f = join(dir, name);

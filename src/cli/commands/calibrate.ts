@@ -1,9 +1,10 @@
 import { calibrate } from '../../predict/calibrate.ts';
+import { profileWarnings } from '../../predict/check.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
 import { writeProfile } from '../../predict/store.ts';
 import { profileDocument } from '../../report/profile.ts';
 import { type OutputFlags, parseOutput, parseRunFlags, type RunFlags } from '../options.ts';
-import { show } from '../output.ts';
+import { sayWarnings, show } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 export interface CalibrateFlags extends Pick<RunFlags, 'threads' | 'optLevel'>, OutputFlags {
@@ -14,7 +15,7 @@ export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
   // -o names the profile; the summary goes to standard output
   const out = parseOutput({ ...o, output: undefined });
   const { threads, optLevel } = parseRunFlags(o, { runs: 1, warmup: 0 });
-  const bar = await progressBar('calibrate', 'models');
+  const bar = await progressBar('calibrate', 'models', true);
   let profile: MachineProfile;
   try {
     profile = await calibrate({ quick: o.quick === true, threads, optLevel, onProgress: bar.update });
@@ -23,4 +24,6 @@ export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
   }
   const path = writeProfile(profile, o.output);
   await show(profileDocument(profile, path), out);
+  // what a later --predict would warn of (a drift during calibration), said now, while calibrating again is cheap
+  sayWarnings(profileWarnings(profile, path, {}));
 }
