@@ -130,6 +130,8 @@ export interface UnaryAttrs {
   fn: UnaryFn;
   /** cast: the element type cast to */
   to?: ValueType;
+  /** clip: the bounds the graph computes (scalar inputs after X, in this order), not constants */
+  computed?: ('min' | 'max')[];
 }
 /** Layer normalization over the axes from `axis` (see src/ops/layernorm.ts). */
 export interface NormAttrs {

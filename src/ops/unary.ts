@@ -66,7 +66,12 @@ const perElement = (Object.entries(UNARY) as [UnaryFn, UnaryInfo][])
 export const unary: OpDef<UnaryAttrs> = {
   rule: `FLOPs per element: ${perElement}; reads the input, writes the output (0 FLOPs: data movement)`,
   infer: (inputs, a) => {
-    const x = expectAnyRank(inputs, a.fn);
+    // a clip's computed bounds follow X, one value each
+    const bounds = a.computed ?? [];
+    for (const [k, b] of bounds.entries())
+      if (numel(inputs[k + 1] ?? []) !== 1)
+        throw new ShapeError(`the ${b} bound is [${(inputs[k + 1] ?? []).join(', ')}]; a clip bound is one value`);
+    const x = expectAnyRank(inputs.slice(0, inputs.length - bounds.length), a.fn);
     // Dropout's optional mask output has the input's shape
     return a.fn === 'dropout' ? [x, [...x]] : [x];
   },
@@ -74,7 +79,16 @@ export const unary: OpDef<UnaryAttrs> = {
   madds: () => 0,
   flops: (a, _i, [y]) => UNARY[a.fn].flops * numel(y),
   category: (a) => (UNARY[a.fn].flops === 0 ? 'data-movement' : 'elementwise'),
-  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node(UNARY[a.fn].onnx, name, inputs, outputs),
+  onnx: ({ name, attrs: a, inputs, outputs }, e) => {
+    // a computed clip bound sits in its own slot (min 2, max 3)
+    const slot = (b: 'min' | 'max') => {
+      const k = a.computed?.indexOf(b) ?? -1;
+      return k < 0 ? '' : inputs[k + 1];
+    };
+    const ins = a.computed?.length ? [inputs[0], slot('min'), slot('max')] : inputs;
+    while (ins[ins.length - 1] === '') ins.pop();
+    e.node(UNARY[a.fn].onnx, name, ins, outputs);
+  },
   sameData: (a) => (UNARY[a.fn] as UnaryInfo).same === true,
   evaluate([x], a, [out]) {
     const v = x.value();

@@ -40,8 +40,13 @@ const clip = (lo: number, hi: number): Built =>
   lo === 0 && hi === 6 ? built('relu6', {}, [0]) : built('unary', { fn: 'clip' }, [0]);
 
 const clip6 = (n: NodeView) => clip(n.attrs.float('min', -Infinity), n.attrs.float('max', Infinity));
-const clip11 = (n: NodeView) =>
-  clip(optionalConstant(n, 1, 'min')?.data[0] ?? -Infinity, optionalConstant(n, 2, 'max')?.data[0] ?? Infinity);
+/** Clip from opset 11: bounds as inputs; one the graph computes (openWakeWord's max - 80 dB) is read as a value. */
+function clip11(n: NodeView): Built {
+  const computed = (['min', 'max'] as const).filter((_, i) => n.inputs[i + 1] && !n.inputs[i + 1]?.isConst);
+  if (computed.length > 0)
+    return built('unary', { fn: 'clip', computed: [...computed] }, [0, ...computed.map((b) => (b === 'min' ? 1 : 2))]);
+  return clip(optionalConstant(n, 1, 'min')?.data[0] ?? -Infinity, optionalConstant(n, 2, 'max')?.data[0] ?? Infinity);
+}
 
 const activations = (Object.entries(ACTIVATIONS) as [Activation, (typeof ACTIVATIONS)[Activation]][])
   .filter(([, a]) => a.onnx.op !== 'Clip')

@@ -1,0 +1,56 @@
+/**
+ * Ops as the ONNX files packages ship write them, where netcost's first readers stopped: a Clip
+ * whose lower bound the graph computes (every openWakeWord front end clamps its log-mel
+ * spectrogram to 80 dB below its maximum).
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/cost/analyze.ts';
+import { ort } from '../../src/measure/runner.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { onnxModel } from '../onnx-models.ts';
+
+describe('a Clip with a computed bound', () => {
+  const X = [1, 16, 32];
+  const bytes = onnxModel({
+    inputs: [{ name: 'x', dims: X }],
+    initializers: [{ name: 'range', dims: [], floats: [80] }],
+    nodes: [
+      { op: 'ReduceMax', name: 'peak', inputs: ['x'], outputs: ['mx'], attrs: { keepdims: 0 } },
+      { op: 'Sub', name: 'floor', inputs: ['mx', 'range'], outputs: ['lo'] },
+      { op: 'Clip', name: 'clamp', inputs: ['x', 'lo'], outputs: ['y'] },
+    ],
+    outputs: ['y'],
+    opset: 13,
+  });
+
+  it('reads as a clip whose bound is a value it reads: 2 FLOPs per element, the bound one element of MAC', async () => {
+    const r = importOnnx(bytes, { file: 'melspec.onnx' });
+    expect(r.warnings).toEqual([]);
+    const clamp = analyze(r.graph).layers.find((l) => l.name === 'clamp');
+    expect(clamp?.outputShape).toEqual(X);
+    expect([clamp?.flops, clamp?.memoryAccess]).toEqual([2 * 512, 512 + 1 + 512]);
+    const rt = await ort();
+    const session = await rt.InferenceSession.create(bytes);
+    const x = Float32Array.from({ length: 512 }, (_, i) => i - 400);
+    const out = await session.run({ x: new rt.Tensor('float32', x, X) });
+    expect([...out.y.dims]).toEqual(X);
+    // onnxruntime clamps at 111 - 80 = 31: what the graph computes, which netcost reads as data
+    expect(Math.min(...(out.y.data as Float32Array))).toBe(31);
+    await session.release();
+  });
+
+  it('a bound of more than one value is refused with its shape', () => {
+    const wide = onnxModel({
+      inputs: [
+        { name: 'x', dims: X },
+        { name: 'lo', dims: [2] },
+      ],
+      nodes: [{ op: 'Clip', name: 'clamp', inputs: ['x', 'lo'], outputs: ['y'] }],
+      outputs: ['y'],
+      opset: 13,
+    });
+    expect(() => importOnnx(wide, { file: 'w.onnx' })).toThrow(
+      /node 'clamp' \(Clip\): the min bound is \[2\]; a clip bound is one value/,
+    );
+  });
+});
