@@ -44,6 +44,8 @@ export interface InputBinding {
   dims?: Record<string, number>;
   /** trips of a Loop whose trip count is known only at run time */
   loopTrips?: number;
+  /** values of inputs that steer the graph (`--value sr=16000`): read as constants, fed as given when timed */
+  values?: Record<string, number[]>;
 }
 
 export interface SourceOptions extends InputBinding {
@@ -104,6 +106,11 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
         `--dim ${dim}=... (dims.${dim}): ${src.name} is a spec, and named dimensions apply to ONNX files; a ` +
           "spec's input is --input NxCxHxW (inputs['*'])",
       );
+    const value = Object.keys(opts.values ?? {})[0];
+    if (value !== undefined)
+      throw new UsageError(
+        `--value ${value}=... (values.${value}): ${src.name} is a spec, and input values apply to ONNX files`,
+      );
     if (opts.loopTrips !== undefined)
       throw new UsageError(
         `--loop-trips ${opts.loopTrips} (loopTrips): ${src.name} is a spec, and trip counts apply to the Loops of ` +
@@ -120,8 +127,8 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
     return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
   }
   const { importOnnx } = await import('./onnx/import.ts');
-  const { inputs, dims, loopTrips, strict, rules } = opts;
-  const r = importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, strict, rules });
+  const { inputs, dims, loopTrips, strict, rules, values } = opts;
+  const r = importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, strict, rules, values });
   for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
   return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
 }

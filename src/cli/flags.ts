@@ -19,7 +19,7 @@ export function predictOptions(c: Command, threads = false): Command {
     );
 }
 
-/** `--input`, `--dim` and `--loop-trips`, shared by the commands that read ONNX files. */
+/** `--input`, `--dim`, `--loop-trips` and `--value`, shared by the commands that read ONNX files. */
 export function inputOptions(c: Command, input: string): Command {
   return c
     .option('--input <[name=]NxCxHxW>', input, collect, [] as string[])
@@ -29,7 +29,14 @@ export function inputOptions(c: Command, input: string): Command {
       collect,
       [] as string[],
     )
-    .option('--loop-trips <N>', 'ONNX: the trips of a Loop whose trip count is known only at run time');
+    .option('--loop-trips <N>', 'ONNX: the trips of a Loop whose trip count is known only at run time')
+    .option(
+      '--value <name=v[,v...]>',
+      'ONNX: the value of an input that steers the graph, read as a constant and fed when timed (repeatable): ' +
+        '--value sr=16000 picks the branch an If takes on it',
+      collect,
+      [] as string[],
+    );
 }
 
 /**

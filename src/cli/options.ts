@@ -99,11 +99,30 @@ export function parseInputs(values: string[] | string | undefined): Record<strin
   return out;
 }
 
-/** The flags that bind an ONNX file's inputs: `--input`, `--dim`, `--loop-trips`. */
+/** The flags that bind an ONNX file's inputs: `--input`, `--dim`, `--loop-trips`, `--value`. */
 export interface InputFlags {
   input?: string[];
   dim?: string[];
   loopTrips?: string;
+  value?: string[];
+}
+
+/** Repeatable `--value name=v[,v...]`: an input's values, by its name. */
+export function parseValueFlags(values: string[] | undefined): Record<string, number[]> {
+  // names are data: a null-prototype object
+  const out: Record<string, number[]> = Object.create(null);
+  for (const v of values ?? []) {
+    // the values follow the last '=': an input's name may hold one
+    const m = /^(.+)=([^=]+)$/.exec(v);
+    const nums = m?.[2]
+      .split(',')
+      .map((x) => (/^\s*-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(x) ? Number(x) : Number.NaN));
+    if (!m || !nums || nums.some((x) => !Number.isFinite(x)))
+      throw new UsageError(`--value: '${v}' is not name=number[,number...]; write, for example, --value sr=16000`);
+    if (Object.hasOwn(out, m[1])) throw new UsageError(`--value: two values for '${m[1]}'`);
+    out[m[1]] = nums;
+  }
+  return out;
 }
 
 /** Repeatable `--dim name=N`: a symbolic dimension's size, by its name. */
@@ -123,9 +142,11 @@ export function parseDimFlags(values: string[] | undefined): Record<string, numb
 
 export function parseInputFlags(o: InputFlags): InputBinding {
   const dims = parseDimFlags(o.dim);
+  const values = parseValueFlags(o.value);
   return {
     inputs: parseInputs(o.input),
     ...(Object.keys(dims).length ? { dims } : {}),
+    ...(Object.keys(values).length ? { values } : {}),
     ...(o.loopTrips !== undefined
       ? { loopTrips: parsePositiveInt('--loop-trips', o.loopTrips, 0, LIMITS.repeat) }
       : {}),

@@ -19,7 +19,7 @@ import { ORT_LOG_SEVERITY } from './runtime.ts';
 
 export interface ModelInput {
   bytes: Uint8Array;
-  inputs: { name: string; shape: number[]; type?: ElemType }[];
+  inputs: { name: string; shape: number[]; type?: ElemType; value?: number[] }[];
   /** what to call the model in messages */
   what: string;
 }

@@ -49,7 +49,7 @@ export type BenchTarget =
 interface Prepared {
   graph: Graph;
   bytes: Uint8Array;
-  inputs: { name: string; shape: number[]; type?: ElemType }[];
+  inputs: { name: string; shape: number[]; type?: ElemType; value?: number[] }[];
   what: string;
   warnings: string[];
 }
@@ -68,11 +68,13 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
   }
   const { importOnnx } = await import('../onnx/import.ts');
   const { withNodeNames } = await import('../onnx/node-names.ts');
-  const { file, inputs, dims, loopTrips, strict, rules } = target;
-  const r = importOnnx(target.bytes, { file, inputs, dims, loopTrips, strict, rules });
+  const { file, inputs, dims, loopTrips, strict, rules, values } = target;
+  const r = importOnnx(target.bytes, { file, inputs, dims, loopTrips, strict, rules, values });
   return {
     graph: r.graph,
-    bytes: withNodeNames(target.bytes, r.inputs),
+    // inputs fixed to their shapes, but for a model with If nodes: onnxruntime would refuse it where a
+    // branch cannot run at those shapes (silero VAD's 8 kHz branch given a 16 kHz chunk)
+    bytes: withNodeNames(target.bytes, r.ifs > 0 ? [] : r.inputs),
     inputs: r.inputs,
     what: target.file,
     warnings: r.warnings,

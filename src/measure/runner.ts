@@ -106,6 +106,36 @@ function inputTensor(o: Ort, type: ElemType | undefined, shape: number[]): Tenso
   }
 }
 
+/** An input tensor holding the values the caller gave (`--value`), in the input's element type. */
+function givenTensor(o: Ort, type: ElemType | undefined, shape: number[], v: number[]): Tensor {
+  switch (type) {
+    case 'int64':
+      return new o.Tensor(
+        'int64',
+        BigInt64Array.from(v, (x) => BigInt(x)),
+        shape,
+      );
+    case 'int32':
+      return new o.Tensor('int32', Int32Array.from(v), shape);
+    case 'int8':
+      return new o.Tensor('int8', Int8Array.from(v), shape);
+    case 'uint8':
+      return new o.Tensor('uint8', Uint8Array.from(v), shape);
+    case 'bool':
+      return new o.Tensor(
+        'bool',
+        Uint8Array.from(v, (x) => (x ? 1 : 0)),
+        shape,
+      );
+    case 'fp64':
+      return new o.Tensor('float64', Float64Array.from(v), shape);
+    case 'fp16':
+      return new o.Tensor('float16', Uint16Array.from(v, toHalf), shape);
+    default:
+      return new o.Tensor('float32', Float32Array.from(v), shape);
+  }
+}
+
 /** One session with its inputs ready, timed one run at a time. */
 export class Runner {
   private constructor(
@@ -120,7 +150,7 @@ export class Runner {
 
   static async open(
     model: Uint8Array,
-    inputs: { name: string; shape: number[]; type?: ElemType }[],
+    inputs: { name: string; shape: number[]; type?: ElemType; value?: number[] }[],
     opts: SessionOptions,
     what: string,
   ): Promise<Runner> {
@@ -148,7 +178,8 @@ export class Runner {
       throw new NetcostError(`${what}: onnxruntime cannot load the model: ${firstLine(e)}`, 2, { cause: e });
     }
     const feeds: Record<string, Tensor> = {};
-    for (const i of inputs) feeds[i.name] = inputTensor(o, i.type, i.shape);
+    for (const i of inputs)
+      feeds[i.name] = i.value ? givenTensor(o, i.type, i.shape, i.value) : inputTensor(o, i.type, i.shape);
     return new Runner(session, feeds, profileDir, what, aliased.names);
   }
 

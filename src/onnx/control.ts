@@ -33,6 +33,7 @@ function work(layers: Layer[]): [number, number, number] {
 }
 
 function readIf(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): void {
+  ctx.ifs++;
   const outs = (n.output ?? []).filter((o) => o);
   const cond = frame.scope.get(n.input?.[0] ?? '');
   if (!cond) throw new ShapeError('the condition (input 1) is missing');

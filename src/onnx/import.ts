@@ -15,7 +15,7 @@ import { numel, ShapeError, type Tensor } from '../ops/op.ts';
 import { withFoldBudget } from '../ops/tensor.ts';
 import { readControl } from './control.ts';
 import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts';
-import { bindInputs, declaredInfo } from './inputs.ts';
+import { type BoundInput, bindInputs, declaredInfo, givenConstant, valueNote, withValues } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
 import { assignNodeNames } from './node-names.ts';
@@ -41,12 +41,14 @@ export interface ImportOptions {
   rules?: CostRules;
   /** trips of a Loop whose trip count is not a constant (`--loop-trips`) */
   loopTrips?: number;
+  /** values of inputs that steer the graph (`--value sr=16000`): read as constants */
+  values?: Record<string, number[]>;
 }
 
 export interface ImportResult {
   graph: Graph;
-  /** every graph input (not initializers) with its shape and element type */
-  inputs: { name: string; shape: Shape; type: ElemType }[];
+  /** every graph input (not initializers) with its shape and element type, and its value where `values` gave one */
+  inputs: BoundInput[];
   warnings: string[];
   /** what the reading decided that a reader of the report should know (control flow, fusions) */
   notes: string[];
@@ -55,6 +57,11 @@ export interface ImportResult {
   /** nodes folded into constants (shape arithmetic) */
   folded: number;
   nodes: number;
+  /**
+   * If nodes, in any graph: onnxruntime infers the shapes of both branches of each, so a branch
+   * that cannot run at the bound shapes makes it refuse the model once its inputs are fixed to them
+   */
+  ifs: number;
   /** the value of a constant tensor of the main graph (an initializer, a Constant node or folded arithmetic) */
   constant(tensor: string): Tensor | undefined;
   /** the shape netcost gives a tensor of the main graph, computed or constant */
@@ -133,8 +140,9 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     }
   }
   const declared = (g.input ?? []).filter((i) => !scope.has(i.name ?? ''));
-  const inputs = bindInputs(declared, opts.inputs, opts.dims, fail, [...(g.output ?? []), ...(g.valueInfo ?? [])]);
-  for (const i of inputs) scope.set(i.name, { id: i.name, shape: i.shape, type: i.type });
+  const bound = bindInputs(declared, opts.inputs, opts.dims, fail, [...(g.output ?? []), ...(g.valueInfo ?? [])]);
+  const inputs = withValues(bound, opts.values, fail);
+  for (const i of inputs) scope.set(i.name, { id: i.name, shape: i.shape, type: i.type, ...givenConstant(i) });
   const ctx: ReadContext = {
     file,
     opsets: opsetsOf(m, fail),
@@ -143,13 +151,14 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     declared: declaredInfo([g.valueInfo ?? [], g.output ?? []], opts.dims),
     unknownOps: new Map(),
     overridden: new Set(),
-    notes: [],
+    notes: inputs.flatMap(valueNote),
     layers: [],
     subgraphPaths: new Map(),
     subgraphGroups: new Map(),
     folded: 0,
     mainNames: new Set(assignNodeNames(nodes)),
     subgraphsRead: { count: 0 },
+    ifs: 0,
     fail,
   };
   const overridable = overridableNote(m);
@@ -192,6 +201,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     unknownOps: ctx.unknownOps,
     folded: ctx.folded,
     nodes: nodes.length,
+    ifs: ctx.ifs,
     constant: (t) => scope.get(t)?.constant?.value(),
     shapeOf: (t) => scope.get(t)?.shape,
     tensorOf: (t) => {

@@ -3,11 +3,21 @@
  * `--dim name=N` (a named dimension, wherever it appears) or `--input name=NxCxHxW` (a whole
  * input; `--input NxCxHxW` for a model's only input). Initializers listed as inputs (older
  * exporters do) are weights, not inputs. A flag that names nothing in the model is an error that
- * lists what the model has.
+ * lists what the model has. `--value name=v` gives an input that steers the graph (a sample rate
+ * an If branches on) its value: it is read as a constant, so what depends on it folds.
  */
+
+/** A graph input as bound: its shape and type, and its value where `--value` gave one. */
+export interface BoundInput {
+  name: string;
+  shape: Shape;
+  type: ElemType;
+  value?: number[];
+}
+
 import { type ElemType, elemTypeOf } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
-import { long, type ValueInfoProto as ValueInfo } from './proto.ts';
+import { type Constant, long, type ValueInfoProto as ValueInfo } from './proto.ts';
 
 /** Shapes the user gave, by input name; `*` is a shape given without a name. */
 export type GivenShapes = Record<string, number[]>;
@@ -125,4 +135,52 @@ export function declaredInfo(
     into.set(v.name ?? '', { ...(shape ? { shape } : {}), type: elemTypeOf(t?.elemType) });
   }
   return into;
+}
+
+/** the most values `--value` gives an input: it steers the graph (a sample rate, a flag); it is not data */
+const MAX_VALUES = 1024;
+const INTEGER = new Set<ElemType>(['int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool']);
+
+/** The inputs with the values `--value` gives them (one value fills an input of many). */
+export function withValues(
+  inputs: BoundInput[],
+  values: Record<string, number[]> | undefined,
+  fail: (message: string) => never,
+): BoundInput[] {
+  const names = inputs.map((i) => i.name);
+  for (const k of Object.keys(values ?? {}))
+    if (!names.includes(k))
+      fail(`--value ${k}=... (values.${k}): the model has no input '${k}'; its inputs: ${listed(names)}`);
+  return inputs.map((i) => {
+    const v = values && Object.hasOwn(values, i.name) ? values[i.name] : undefined;
+    if (!v) return i;
+    const flag = `--value ${i.name}=${v.join(',')}`;
+    const n = i.shape.reduce((a, b) => a * b, 1);
+    const shape = `[${i.shape.join(', ')}]`;
+    if (n > MAX_VALUES)
+      fail(
+        `${flag}: input '${i.name}' holds ${n.toLocaleString('en-US')} values (${shape}); --value is for inputs of ` +
+          `up to ${MAX_VALUES.toLocaleString('en-US')} values that steer the graph (a sample rate, a flag)`,
+      );
+    if (v.length !== n && v.length !== 1)
+      fail(`${flag}: input '${i.name}' is ${shape}; give ${n === 1 ? 'one value' : `${n} values, or one for all`}`);
+    if (INTEGER.has(i.type) && v.some((x) => !Number.isSafeInteger(x)))
+      fail(`${flag}: input '${i.name}' is ${i.type}; give whole numbers`);
+    return { ...i, value: v.length === n ? v : new Array(n).fill(v[0]) };
+  });
+}
+
+/** What an input with a given value is to the reader: a constant, derived from no stored tensor. */
+export function givenConstant(i: BoundInput): { constant?: Constant; stored?: [] } {
+  if (!i.value) return {};
+  const { shape: dims, value: data } = i;
+  const type = i.type === 'bool' ? 'bool' : INTEGER.has(i.type) ? 'int' : 'float';
+  return { constant: { dims, type: i.type, value: () => ({ dims, type, data }) }, stored: [] };
+}
+
+/** What the report says of an input given a value (none for the others). */
+export function valueNote(i: BoundInput): string[] {
+  if (!i.value) return [];
+  const shown = i.value.slice(0, 8).join(', ') + (i.value.length > 8 ? ', ...' : '');
+  return [`input '${i.name}' is taken as ${shown} (--value): what depends on it is costed for that value`];
 }

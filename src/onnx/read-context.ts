@@ -29,6 +29,8 @@ export interface ReadContext {
   mainNames: ReadonlySet<string>;
   /** subgraph bodies read so far, attempts that were undone included (never restored: a budget) */
   subgraphsRead: { count: number };
+  /** If nodes read, in any graph (control.ts) */
+  ifs: number;
   fail(message: string): never;
   /** reads a node that owns subgraphs (If, Loop, Scan); set by control.ts */
   control?: (n: NodeProto, name: string, frame: Frame) => void;

@@ -33,11 +33,15 @@ export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
       inputs: src.inputs,
       dims: src.dims,
       loopTrips: src.loopTrips,
+      values: src.values,
     });
     bytes = withNodeNames(src.bytes, first.inputs);
     file = src.file;
   }
-  const imported = importOnnx(bytes, { file, loopTrips: src.kind === 'onnx' ? src.loopTrips : undefined });
+  const imported = importOnnx(
+    bytes,
+    src.kind === 'onnx' ? { file, loopTrips: src.loopTrips, values: src.values } : { file },
+  );
   const rules = {
     onnxruntime: p.machine.onnxruntime,
     level: p.machine.graphOptimizationLevel,
