@@ -7,16 +7,9 @@
  * an If branches on) its value: it is read as a constant, so what depends on it folds.
  */
 
-/** A graph input as bound: its shape and type, and its value where `--value` gave one. */
-export interface BoundInput {
-  name: string;
-  shape: Shape;
-  type: ElemType;
-  value?: number[];
-}
-
 import { type ElemType, elemTypeOf } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
+import type { BoundInput } from './bound-input.ts';
 import { type Constant, long, type ValueInfoProto as ValueInfo } from './proto.ts';
 
 /** Shapes the user gave, by input name; `*` is a shape given without a name. */
