@@ -150,7 +150,12 @@ describe('If', () => {
         : [{ op: 'Relu', name, inputs: ['x'], outputs: [`${name}.y`] }],
     outputs: [`${name}.y`],
   });
-  const ifModel = (cond: 'folds' | 'runtime', taken: 'big' | 'small' = 'big') =>
+  /** An If on a condition that folds or not; its branches `big` and `small` in the order `taken` says, or given. */
+  const ifModel = (
+    cond: 'folds' | 'runtime',
+    taken: 'big' | 'small' = 'big',
+    given?: { then: GraphSpec; else: GraphSpec },
+  ) =>
     onnxModel({
       inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
       initializers: [i64('four', [4], []), i64('one', [1], []), { name: 'zero', dims: [], floats: [0] }],
@@ -172,8 +177,8 @@ describe('If', () => {
           inputs: ['cond'],
           outputs: ['y'],
           attrs: {
-            then_branch: { g: branch(taken) },
-            else_branch: { g: branch(taken === 'big' ? 'small' : 'big') },
+            then_branch: { g: given?.then ?? branch(taken) },
+            else_branch: { g: given?.else ?? branch(taken === 'big' ? 'small' : 'big') },
           },
         },
       ],
@@ -218,23 +223,7 @@ describe('If', () => {
       nodes: [{ op: 'Conv', name: 'eight', inputs: ['x', 'ew'], outputs: ['e.y'], attrs: { pads: [1, 1, 1, 1] } }],
       outputs: ['e.y'],
     };
-    const model = (then: GraphSpec) =>
-      onnxModel({
-        inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
-        initializers: [{ name: 'zero', dims: [], floats: [0] }],
-        nodes: [
-          { op: 'ReduceMax', inputs: ['x'], outputs: ['mx'], attrs: { keepdims: 0 } },
-          { op: 'Greater', inputs: ['mx', 'zero'], outputs: ['cond'] },
-          {
-            op: 'If',
-            name: 'choose',
-            inputs: ['cond'],
-            outputs: ['y'],
-            attrs: { then_branch: { g: then }, else_branch: { g: broken } },
-          },
-        ],
-        outputs: ['y'],
-      });
+    const model = (then: GraphSpec) => ifModel('runtime', 'big', { then, else: broken });
     const r = await read(model(branch('small')));
     expect(r.layers.filter((l) => l.path.length > 0).map((l) => [l.name, l.runs])).toEqual([
       ['choose/then/small', undefined],

@@ -11,7 +11,7 @@ import { analyze } from '../../src/cost/analyze.ts';
 import { bench } from '../../src/measure/bench.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { cli } from '../helpers.ts';
-import { type GraphSpec, onnxModel } from '../onnx-models.ts';
+import { type GraphSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 
 const w = (name: string, dims: number[]) => ({
   name,
@@ -19,38 +19,45 @@ const w = (name: string, dims: number[]) => ({
   floats: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i) / 10),
 });
 
-/** An If on sr == 16000: a 3x3 convolution (9,216 MAdds) for 16 kHz, a ReLU otherwise. */
-const byRate = onnxModel({
-  inputs: [
-    { name: 'x', dims: [1, 4, 8, 8] },
-    { name: 'sr', dims: [], type: 'int64' },
-  ],
-  initializers: [{ name: 'k16', dims: [], type: 'int64', values: [16000] }],
-  nodes: [
-    { op: 'Equal', name: 'is16', inputs: ['sr', 'k16'], outputs: ['c'] },
-    {
-      op: 'If',
-      name: 'rate',
-      inputs: ['c'],
-      outputs: ['y'],
-      attrs: {
-        then_branch: {
-          g: {
-            inputs: [],
-            initializers: [w('cw', [4, 4, 3, 3])],
-            nodes: [{ op: 'Conv', name: 'conv', inputs: ['x', 'cw'], outputs: ['cy'], attrs: { pads: [1, 1, 1, 1] } }],
-            outputs: ['cy'],
-          } satisfies GraphSpec,
-        },
-        else_branch: {
-          g: { inputs: [], nodes: [{ op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['ry'] }], outputs: ['ry'] },
-        },
+/** An If on sr == 16000 over x (`dims`), its two branches given. */
+const rateModel = (dims: (number | string)[], then: GraphSpec, otherwise: GraphSpec, more: TensorSpec[] = []) =>
+  onnxModel({
+    inputs: [
+      { name: 'x', dims },
+      { name: 'sr', dims: [], type: 'int64' },
+    ],
+    initializers: [{ name: 'k16', dims: [], type: 'int64', values: [16000] }, ...more],
+    nodes: [
+      { op: 'Equal', name: 'is16', inputs: ['sr', 'k16'], outputs: ['c'] },
+      {
+        op: 'If',
+        name: 'rate',
+        inputs: ['c'],
+        outputs: ['y'],
+        attrs: { then_branch: { g: then }, else_branch: { g: otherwise } },
       },
-    },
-  ],
-  outputs: ['y'],
-  opset: 13,
-});
+    ],
+    outputs: ['y'],
+    opset: 13,
+  });
+
+const relu: GraphSpec = {
+  inputs: [],
+  nodes: [{ op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['ry'] }],
+  outputs: ['ry'],
+};
+
+/** 16 kHz: a 3x3 convolution (9,216 MAdds); otherwise a ReLU. */
+const byRate = rateModel(
+  [1, 4, 8, 8],
+  {
+    inputs: [],
+    initializers: [w('cw', [4, 4, 3, 3])],
+    nodes: [{ op: 'Conv', name: 'conv', inputs: ['x', 'cw'], outputs: ['cy'], attrs: { pads: [1, 1, 1, 1] } }],
+    outputs: ['cy'],
+  },
+  relu,
+);
 
 /** x [16] reshaped to the shape an input gives. */
 const reshaped = onnxModel({
@@ -94,39 +101,12 @@ describe('--value', () => {
 
   it('bench runs a model whose untaken branch cannot run at the given shapes (onnxruntime infers both)', async () => {
     // x is [n, 4, 8, 8]: at n = 1 the else branch's concatenation with a [2, 4, 8, 8] tensor cannot run
-    const model = onnxModel({
-      inputs: [
-        { name: 'x', dims: ['n', 4, 8, 8] },
-        { name: 'sr', dims: [], type: 'int64' },
-      ],
-      initializers: [
-        { name: 'k16', dims: [], type: 'int64', values: [16000] },
-        { name: 'pair', dims: [2, 4, 8, 8] },
-      ],
-      nodes: [
-        { op: 'Equal', name: 'is16', inputs: ['sr', 'k16'], outputs: ['c'] },
-        {
-          op: 'If',
-          name: 'rate',
-          inputs: ['c'],
-          outputs: ['y'],
-          attrs: {
-            then_branch: {
-              g: { inputs: [], nodes: [{ op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['ry'] }], outputs: ['ry'] },
-            },
-            else_branch: {
-              g: {
-                inputs: [],
-                nodes: [{ op: 'Concat', name: 'wide', inputs: ['x', 'pair'], outputs: ['wy'], attrs: { axis: 1 } }],
-                outputs: ['wy'],
-              },
-            },
-          },
-        },
-      ],
-      outputs: ['y'],
-      opset: 13,
-    });
+    const wide: GraphSpec = {
+      inputs: [],
+      nodes: [{ op: 'Concat', name: 'wide', inputs: ['x', 'pair'], outputs: ['wy'], attrs: { axis: 1 } }],
+      outputs: ['wy'],
+    };
+    const model = rateModel(['n', 4, 8, 8], relu, wide, [{ name: 'pair', dims: [2, 4, 8, 8] }]);
     const timed = await bench(
       { kind: 'onnx', file: 'vad.onnx', bytes: model, inputs: { x: [1, 4, 8, 8] }, values: { sr: [16000] } },
       { runs: 3, warmup: 1 },
