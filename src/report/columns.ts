@@ -6,10 +6,10 @@ import { type Cell, type Column, num } from '../result/document.ts';
 export const COUNT_COLUMNS: Column[] = [
   num('params', 'params', 'int'),
   num('madds', 'MAdds', 'count', { scaled: true }),
-  num('flops', 'FLOPs', 'count', { scaled: true }),
+  num('flops', 'FLOPs', 'count', { scaled: true, hideRank: 3 }),
   num('memoryAccess', 'MAC (el)', 'count', { scaled: true, alias: 'mac' }),
-  num('memoryAccessBytes', 'MAC (bytes)', 'bytes', { alias: 'bytes' }),
-  num('intensity', 'FLOP/B', 'fixed'),
+  num('memoryAccessBytes', 'MAC (bytes)', 'bytes', { alias: 'bytes', hideRank: 1 }),
+  num('intensity', 'FLOP/B', 'fixed', { hideRank: 2 }),
 ];
 
 /** A row's cells under COUNT_COLUMNS. */

@@ -81,8 +81,8 @@ function memoryLines(r: CostReport): string[] {
 /** The cost columns of every report table: the counts, and each one's share of the model's MAdds and MAC. */
 const COSTS: Column[] = [
   ...COUNT_COLUMNS,
-  num('maddsShare', 'MAdds %', 'share'),
-  num('memoryAccessShare', 'MAC %', 'share'),
+  num('maddsShare', 'MAdds %', 'share', { hideRank: 5 }),
+  num('memoryAccessShare', 'MAC %', 'share', { hideRank: 4 }),
 ];
 const costCells = (x: Totals & { intensity: number }, t: Totals): Cell[] => [
   ...countCells(x),
@@ -103,7 +103,7 @@ function layerColumns(r: CostReport, predicted: boolean): Column[] {
     text('model', 'model', { only: 'csv' }),
     text('name', 'layer'),
     text('op'),
-    text('output'),
+    text('output', 'output', { hideRank: 6 }),
     text('dtype', 'dtype', { optional: !mixed(r) }),
     ...ATTRS.map((a) => text(a, a, { optional: true })),
     ...COSTS,

@@ -41,6 +41,8 @@ export interface Column {
   only?: 'csv' | 'display';
   /** shown only when `--columns` names it */
   optional?: boolean;
+  /** in a terminal narrower than the table, the text writer hides ranked columns: rank 1 first, then 2... */
+  hideRank?: number;
 }
 
 /**

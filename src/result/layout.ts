@@ -20,6 +20,8 @@ export interface WriteOptions {
   columns?: string[];
   /** the chart of `--format svg` */
   chart?: string;
+  /** the terminal's width: the text table hides its ranked columns until it fits (none: every column) */
+  width?: number;
 }
 
 export const DEFAULT_OPTIONS: WriteOptions = { units: 'auto', depth: Infinity };

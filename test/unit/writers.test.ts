@@ -62,6 +62,34 @@ describe('writers over one document', () => {
     );
   });
 
+  it('table in a narrow terminal: ranked columns hidden (rank 1 first) until it fits; a line names them', async () => {
+    const table = doc.sections[0] as Extract<Document['sections'][number], { kind: 'table' }>;
+    const ranked: Document = {
+      ...doc,
+      sections: [
+        {
+          ...table,
+          columns: [
+            text('name', 'layer'),
+            num('madds', 'MAdds', 'count', { scaled: true, hideRank: 2 }),
+            num('share', 'MAdds %', 'share', { hideRank: 1 }),
+            text('kernel', 'kernel', { optional: true }),
+          ],
+        },
+      ],
+    };
+    // 'layer    MAdds  MAdds %' is 23 wide; without the share 'layer    MAdds', 14
+    const at = async (width?: number) =>
+      (await render(ranked, 'table', width === undefined ? {} : { width })).split('\n');
+    expect((await at(23)).slice(2, 3)).toEqual(['layer    MAdds  MAdds %']);
+    const narrow = await at(20);
+    expect(narrow.slice(2, 4)).toEqual(['layer    MAdds', '-------  -----']);
+    expect(narrow).toContain('(hidden to fit 20 columns: MAdds %; a wider terminal, or a pipe, shows them)');
+    // the unranked name column stays, however narrow
+    expect((await at(5)).slice(2, 3)).toEqual(['layer']);
+    expect(await at()).not.toContain(expect.stringMatching(/hidden/));
+  });
+
   it('tree: the group over its members, indented; --columns adds the optional column', async () => {
     const out = await render(doc, 'tree', { columns: ['kernel'] });
     expect(out.split('\n').slice(2, 8)).toEqual([

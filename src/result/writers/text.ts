@@ -4,7 +4,7 @@
  */
 import { textTable } from '../../report/table.ts';
 import { alignOf, cellText, columnTitle } from '../cells.ts';
-import type { Document, Section } from '../document.ts';
+import type { Column, Document, Section } from '../document.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
 
 function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
@@ -21,9 +21,39 @@ function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
     ),
   );
   const head = t.columns.map((c) => columnTitle(c, o.units));
+  const fit = fitted(head, rows, t.columns, o.width);
   // what was left out belongs to the table; notes about it stand apart, so no note reads as a row
   const notes = s.notes?.length ? ['', ...s.notes] : [];
-  return [...out, textTable(head, rows, t.columns.map(alignOf)), ...(t.more ? [t.more] : []), ...notes];
+  return [...out, fit.table, ...(t.more ? [t.more] : []), ...fit.said, ...notes];
+}
+
+/** The table, with its ranked columns hidden (rank 1 first) until it fits `width`, and a line naming them. */
+function fitted(head: string[], rows: string[][], columns: Column[], width: number | undefined) {
+  const align = columns.map(alignOf);
+  let keep = columns.map((_, k) => k);
+  const render = () =>
+    textTable(
+      keep.map((k) => head[k]),
+      rows.map((r) => keep.map((k) => r[k])),
+      keep.map((k) => align[k]),
+    );
+  let table = render();
+  const widest = (t: string) => Math.max(...t.split('\n').map((l) => l.length));
+  const ranked = columns
+    .map((c, k) => ({ k, rank: c.hideRank }))
+    .filter((c): c is { k: number; rank: number } => c.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank);
+  const hidden: string[] = [];
+  for (const { k } of ranked) {
+    if (width === undefined || widest(table) <= width) break;
+    keep = keep.filter((x) => x !== k);
+    hidden.push(head[k]);
+    table = render();
+  }
+  const said = hidden.length
+    ? [`(hidden to fit ${width} columns: ${hidden.join(', ')}; a wider terminal, or a pipe, shows them)`]
+    : [];
+  return { table, said };
 }
 
 export function writeText(doc: Document, o: WriteOptions, asTree = false): string {
