@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Document, lines, num, text } from '../../src/result/document.ts';
 import { render } from '../../src/result/write.ts';
+import { wrapped } from '../../src/result/writers/text.ts';
 import { ROOT } from '../helpers.ts';
 
 /** net: block (a, b), c; block's MAdds are its members' sum */
@@ -84,10 +85,23 @@ describe('writers over one document', () => {
     expect((await at(23)).slice(2, 3)).toEqual(['layer    MAdds  MAdds %']);
     const narrow = await at(20);
     expect(narrow.slice(2, 4)).toEqual(['layer    MAdds', '-------  -----']);
-    expect(narrow).toContain('(hidden to fit 20 columns: MAdds %; a wider terminal, or a pipe, shows them)');
+    // the line naming them wraps to the width too
+    expect(narrow.join(' ').replace(/\s+/g, ' ')).toContain(
+      '(hidden to fit 20 columns: MAdds %; a wider terminal, or a pipe, shows them)',
+    );
+    expect(narrow.filter((l) => l.length > 20)).toEqual([]);
     // the unranked name column stays, however narrow
     expect((await at(5)).slice(2, 3)).toEqual(['layer']);
     expect(await at()).not.toContain(expect.stringMatching(/hidden/));
+  });
+
+  it('text lines in a narrow terminal wrap at spaces, continuations indented; a longer word stays whole', async () => {
+    expect(wrapped('aaa bbb ccc ddd', 8)).toEqual(['aaa bbb', '  ccc', '  ddd']);
+    expect(wrapped('  key: one two three', 12)).toEqual(['  key: one', '    two', '    three']);
+    expect(wrapped('abcdefghij x', 5)).toEqual(['abcdefghij', '  x']);
+    expect(wrapped('aaa bbb ccc ddd', undefined)).toEqual(['aaa bbb ccc ddd']);
+    const out = await render(doc, 'table', { width: 12 });
+    expect(out).toContain('Notes:\na *note*\n  about <b>');
   });
 
   it('tree: the group over its members, indented; --columns adds the optional column', async () => {

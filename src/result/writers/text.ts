@@ -11,7 +11,7 @@ function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
   const out = ['', ...(s.title ? [`${s.title}:`] : [])];
   if (s.kind === 'lines') {
     const prefix = s.style === 'warning' ? 'warning: ' : '';
-    return [...out, ...s.lines.map((l) => prefix + l)];
+    return [...out, ...s.lines.flatMap((l) => (prefix + l).split('\n').flatMap((x) => wrapped(x, o.width)))];
   }
   const t = layout(s, o, { tree: asTree });
   const indent = (text: string, i: number) => (t.level ? '  '.repeat(t.level[i]) + text : text);
@@ -24,7 +24,26 @@ function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
   const fit = fitted(head, rows, t.columns, o.width);
   // what was left out belongs to the table; notes about it stand apart, so no note reads as a row
   const notes = s.notes?.length ? ['', ...s.notes] : [];
-  return [...out, fit.table, ...(t.more ? [t.more] : []), ...fit.said, ...notes];
+  return [...out, fit.table, ...(t.more ? [t.more] : []), ...fit.said.flatMap((l) => wrapped(l, o.width)), ...notes];
+}
+
+/**
+ * A line cut at spaces to fit `width` (none: as it is), its continuations indented two spaces
+ * beyond its own indent; a word longer than the width stays whole.
+ */
+export function wrapped(line: string, width: number | undefined): string[] {
+  if (width === undefined || line.length <= width) return [line];
+  const indent = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 2);
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(' ', width);
+    const at = cut > indent.length ? cut : rest.indexOf(' ', width);
+    if (at < 0) break;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = indent + rest.slice(at + 1).trimStart();
+  }
+  return [...out, rest];
 }
 
 /** The table, with its ranked columns hidden (rank 1 first) until it fits `width`, and a line naming them. */
