@@ -8,7 +8,6 @@ export function int(n: number): string {
   return (n < 0 ? '-' : '') + s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 /** n / 10^6 with `d` decimals */
-export const mega = (n: number, d = 2): string => (n / 1e6).toFixed(d);
 export const shape = (s: Shape): string => s.join('x');
 export const fixed = (n: number, d = 2): string => n.toFixed(d);
 

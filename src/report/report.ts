@@ -7,7 +7,7 @@ import { reportCharts } from '../pictures/charts.ts';
 import type { PredictedReport, PredictionSummary } from '../predict/attach.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
 import { COUNT_COLUMNS, countCells } from './columns.ts';
-import { fixed, int, mega, shape } from './format.ts';
+import { bytes, count, fixed, int, shape } from './format.ts';
 import { legend } from './legend.ts';
 import { cutTree, type Row, reportTree } from './rows.ts';
 
@@ -155,12 +155,12 @@ function breakdown(r: CostReport, by: 'byOp' | 'byCategory', title: string): Tab
   };
 }
 
-/** The totals line: what the model costs in one sentence. */
+/** The totals line: what the model costs in one sentence, each count in its own scale (1.9K, 8.13M, 2.30G). */
 function summaryLine(r: CostReport): string {
   const t = r.totals;
   return (
-    `total: ${int(t.params)} params, ${mega(t.madds)}M MAdds, ${mega(t.flops)}M FLOPs, ` +
-    `${mega(t.memoryAccess)}M elements of memory access (${mega(t.memoryAccessBytes / 1.048576)} MiB at ` +
+    `total: ${int(t.params)} params, ${count(t.madds)} MAdds, ${count(t.flops)} FLOPs, ` +
+    `${count(t.memoryAccess)} elements of memory access (${bytes(t.memoryAccessBytes)} at ` +
     `${r.dtype === 'file' ? "each tensor's own type" : r.dtype}), ${fixed(t.intensity)} FLOP/B, ${t.layers} layers`
   );
 }

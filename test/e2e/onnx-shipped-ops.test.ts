@@ -3,10 +3,14 @@
  * whose lower bound the graph computes (every openWakeWord front end clamps its log-mel
  * spectrogram to 80 dB below its maximum).
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
 import { ort } from '../../src/measure/runner.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { cli } from '../helpers.ts';
 import { onnxModel } from '../onnx-models.ts';
 
 describe('a Clip with a computed bound', () => {
@@ -51,6 +55,28 @@ describe('a Clip with a computed bound', () => {
     });
     expect(() => importOnnx(wide, { file: 'w.onnx' })).toThrow(
       /node 'clamp' \(Clip\): the min bound is \[2\]; a clip bound is one value/,
+    );
+  });
+});
+
+describe('the totals line of a small model', () => {
+  it('scales each count on its own (64 MAdds, 272 B), where it printed 0.00M', () => {
+    // a 1x1 convolution of 2 channels on 1x2x4x4: 4 weights, 2·2·16 = 64 multiply-adds,
+    // 32 + 4 + 32 elements read and written
+    const file = join(tmpdir(), `netcost-small-${process.pid}.onnx`);
+    writeFileSync(
+      file,
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 2, 4, 4] }],
+        initializers: [{ name: 'w', dims: [2, 2, 1, 1], floats: [1, 0, 0, 1] }],
+        nodes: [{ op: 'Conv', name: 'pw', inputs: ['x', 'w'], outputs: ['y'] }],
+        outputs: ['y'],
+      }),
+    );
+    const r = cli(['report', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "total: 4 params, 64 MAdds, 128 FLOPs, 68 elements of memory access (272 B at each tensor's own type)",
     );
   });
 });
