@@ -38,7 +38,12 @@ export function count(n: number, u: Units = 'auto'): string {
   return String(Math.round(n));
 }
 /** A column title with its unit when one unit is fixed: `MAdds (M)`. */
-export const unitHead = (label: string, u: Units): string => (u === 'auto' || u === '1' ? label : `${label} (${u})`);
+export const unitHead = (label: string, u: Units): string => {
+  if (u === 'auto' || u === '1') return label;
+  // a title that names its unit already takes the scale inside it: `MAC (el)` -> `MAC (G el)`
+  const named = /^(.*) \((\w+)\)$/.exec(label);
+  return named ? `${named[1]} (${u} ${named[2]})` : `${label} (${u})`;
+};
 /** Bytes in binary units: `512 B`, `1.7 KiB`, `6.32 MiB`. */
 export function bytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;

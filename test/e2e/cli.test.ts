@@ -52,6 +52,9 @@ describe('netcost list', () => {
       new RegExp(`shufflenet-v2-0\\.5x\\s+1,366,792\\s+${(madds / 1e9).toPrecision(3).replace('.', '\\.')}\\s`),
     );
     expect(cli(['list', '--units', 'k']).stdout).toBe(cli(['list', '--units', 'K']).stdout);
+    // a title that names its unit takes the scale inside it
+    const head = cli(['report', 'shufflenet-v2-0.5x', '--units', 'G']).stdout.split('\n')[2];
+    expect(head).toMatch(/MAdds \(G\)\s+FLOPs \(G\)\s+MAC \(G el\)\s/);
   });
 });
 
