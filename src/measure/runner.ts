@@ -63,51 +63,26 @@ function toHalf(x: number): number {
   return sign | (exp << 10) | ((u >>> 13) & 0x3ff);
 }
 
-/** An input tensor of the input's element type: pseudo-random in [-1, 1) for floats, small values otherwise. */
-function inputTensor(o: Ort, type: ElemType | undefined, shape: number[]): Tensor {
-  const data = inputData(shape.reduce((a, b) => a * b, 1));
+/** Made-up values for an input of `type`: pseudo-random in [-1, 1) for floats, small values otherwise. */
+function madeUp(type: ElemType | undefined, n: number): ArrayLike<number> {
+  const data = inputData(n);
   switch (type) {
-    case 'fp16':
-      return new o.Tensor('float16', Uint16Array.from(data, toHalf), shape);
-    case 'fp64':
-      return new o.Tensor('float64', Float64Array.from(data), shape);
     case 'int64':
-      return new o.Tensor(
-        'int64',
-        BigInt64Array.from(data, (v) => BigInt(Math.floor((v + 1) * 2))),
-        shape,
-      );
     case 'int32':
-      return new o.Tensor(
-        'int32',
-        Int32Array.from(data, (v) => Math.floor((v + 1) * 2)),
-        shape,
-      );
+      return Array.from(data, (v) => Math.floor((v + 1) * 2));
     case 'int8':
-      return new o.Tensor(
-        'int8',
-        Int8Array.from(data, (v) => Math.floor(v * 100)),
-        shape,
-      );
+      return Array.from(data, (v) => Math.floor(v * 100));
     case 'uint8':
-      return new o.Tensor(
-        'uint8',
-        Uint8Array.from(data, (v) => Math.floor((v + 1) * 100)),
-        shape,
-      );
+      return Array.from(data, (v) => Math.floor((v + 1) * 100));
     case 'bool':
-      return new o.Tensor(
-        'bool',
-        Uint8Array.from(data, (v) => (v > 0 ? 1 : 0)),
-        shape,
-      );
+      return Array.from(data, (v) => (v > 0 ? 1 : 0));
     default:
-      return new o.Tensor('float32', data, shape);
+      return data;
   }
 }
 
-/** An input tensor holding the values the caller gave (`--value`), in the input's element type. */
-function givenTensor(o: Ort, type: ElemType | undefined, shape: number[], v: number[]): Tensor {
+/** A tensor of the input's element type holding `v` (made-up values, or the caller's `--value`). */
+function typedTensor(o: Ort, type: ElemType | undefined, shape: number[], v: ArrayLike<number>): Tensor {
   switch (type) {
     case 'int64':
       return new o.Tensor(
@@ -179,7 +154,16 @@ export class Runner {
     }
     const feeds: Record<string, Tensor> = {};
     for (const i of inputs)
-      feeds[i.name] = i.value ? givenTensor(o, i.type, i.shape, i.value) : inputTensor(o, i.type, i.shape);
+      feeds[i.name] = typedTensor(
+        o,
+        i.type,
+        i.shape,
+        i.value ??
+          madeUp(
+            i.type,
+            i.shape.reduce((a, b) => a * b, 1),
+          ),
+      );
     return new Runner(session, feeds, profileDir, what, aliased.names);
   }
 
