@@ -68,13 +68,16 @@ export async function prepare(target: BenchTarget): Promise<Prepared> {
   }
   const { importOnnx } = await import('../onnx/import.ts');
   const { withNodeNames } = await import('../onnx/node-names.ts');
+  const { inlineExternalData } = await import('../onnx/inline-external.ts');
   const { file, inputs, dims, loopTrips, strict, rules, values } = target;
   const r = importOnnx(target.bytes, { file, inputs, dims, loopTrips, strict, rules, values });
+  // onnxruntime looks for external data beside the working folder when given bytes: it gets them inline
+  const runnable = inlineExternalData(target.bytes, file);
   return {
     graph: r.graph,
     // inputs fixed to their shapes, but for a model with If nodes: onnxruntime would refuse it where a
     // branch cannot run at those shapes (silero VAD's 8 kHz branch given a 16 kHz chunk)
-    bytes: withNodeNames(target.bytes, r.ifs > 0 ? [] : r.inputs),
+    bytes: withNodeNames(runnable, r.ifs > 0 ? [] : r.inputs),
     inputs: r.inputs,
     what: target.file,
     warnings: r.warnings,

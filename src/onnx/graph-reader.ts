@@ -89,7 +89,7 @@ function readNode(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): v
   if (outs.length === 0) throw new ShapeError('the node has no outputs; every node must name at least one');
   const id = (o: string) => (frame.prefix ? `${frame.prefix}${o}` : o);
   if (isDefaultDomain(domain) && opType === 'Constant') {
-    const c = constantNodeValue(n);
+    const c = constantNodeValue(n, ctx.folder);
     scope.set(outs[0], {
       id: id(outs[0]),
       shape: c.dims,

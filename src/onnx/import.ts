@@ -7,7 +7,7 @@
  * layers (lift.ts) and their groups from the file's metadata; other files get groups from their
  * scope names (scopes.ts).
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
@@ -30,8 +30,13 @@ import { scopePaths } from './scopes.ts';
 export class ImportError extends NetcostError {}
 
 export interface ImportOptions {
-  /** file name for messages */
+  /** the model's path, for messages */
   file: string;
+  /**
+   * the folder its external data is in (ONNX locations are relative to the model file); the
+   * folder of `file` unless given. A model with external data read from elsewhere gets undefined
+   */
+  folder?: string;
   /** shapes for inputs with symbolic dimensions; key '*' applies to a model's only input */
   inputs?: Record<string, number[]>;
   /** symbolic dimensions by name (`--dim batch=8`), wherever they appear */
@@ -124,9 +129,10 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     return fail('not an ONNX model: it has no graph or no nodes; check that the file is a complete .onnx export');
   }
   const scope = new Scope();
+  const folder = 'folder' in opts ? opts.folder : dirname(opts.file);
   for (const t of g.initializer ?? []) {
     try {
-      const c = constantOf(t);
+      const c = constantOf(t, folder);
       const name = t.name ?? '';
       scope.set(name, {
         id: name,
@@ -146,6 +152,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   for (const i of inputs) scope.set(i.name, { id: i.name, shape: i.shape, type: i.type, ...givenConstant(i) });
   const ctx: ReadContext = {
     file,
+    folder,
     opsets: opsetsOf(m, fail),
     rules: opts.rules,
     loopTrips: opts.loopTrips,

@@ -6,11 +6,13 @@ import onnxProto from 'onnx-proto';
 import { type ElemType, elemTypeOf } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
 import { checkShape, numel, ShapeError, type Tensor, type ValueType } from '../ops/op.ts';
+import { type ExternalRef, externalRef, isExternal, readExternal } from './external-data.ts';
 
 export const { onnx } = onnxProto;
 export type ModelProto = onnxProto.onnx.ModelProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
 export type TensorProto = onnxProto.onnx.ITensorProto;
+export type GraphProto = onnxProto.onnx.IGraphProto;
 export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 type AttributeProto = onnxProto.onnx.IAttributeProto;
 const DT = onnx.TensorProto.DataType;
@@ -59,10 +61,9 @@ const RAW = new Map<number, { bytes: number; read: (buf: ArrayBuffer) => number[
 /** bfloat16 is the top half of a float32. */
 const bfloat16 = (h: number): number => new Float32Array(Uint32Array.of(h << 16).buffer)[0];
 
-function rawValues(t: TensorProto, dataType: number): number[] {
+function rawValues(raw: Uint8Array, dataType: number): number[] {
   const kind = RAW.get(dataType);
   if (!kind) throw new ShapeError(`a constant of element type ${dataType} cannot be read`);
-  const raw = t.rawData as Uint8Array;
   return kind.read(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer);
 }
 
@@ -116,7 +117,7 @@ function fieldCount(t: TensorProto, field: string): number {
  * declare, in the place and size its element type stores them (an external tensor is checked
  * where its bytes are read).
  */
-function checkStored(t: TensorProto, dataType: number, dims: number[], name: string, external: boolean): void {
+function checkStored(t: TensorProto, dataType: number, dims: number[], name: string, folder?: string): Stored {
   const kind = STORAGE[dataType];
   const declared = `dims [${dims.join(', ')}]`;
   if (!kind) {
@@ -125,17 +126,19 @@ function checkStored(t: TensorProto, dataType: number, dims: number[], name: str
     );
   }
   const n = numel(dims);
+  const bytes = Math.ceil((n * kind.bits) / 8);
+  if (isExternal(t)) {
+    if (kind.bits === 0)
+      throw new ShapeError(`tensor ${name}is a string tensor in external data; strings live in string_data`);
+    return { external: externalRef(t, folder, bytes, name) };
+  }
   if (t.rawData?.length) {
     if (kind.bits === 0)
       throw new ShapeError(`tensor ${name}is a string tensor with raw_data; strings live in string_data`);
-    const expected = Math.ceil((n * kind.bits) / 8);
-    if (t.rawData.length !== expected)
-      throw new ShapeError(
-        `tensor ${name}holds ${t.rawData.length} bytes of data for ${declared} (${expected} expected)`,
-      );
-    return;
+    if (t.rawData.length !== bytes)
+      throw new ShapeError(`tensor ${name}holds ${t.rawData.length} bytes of data for ${declared} (${bytes} expected)`);
+    return { raw: t.rawData };
   }
-  if (external) return;
   const count = fieldCount(t, kind.field);
   const expected = Math.ceil(n * kind.perValue);
   if (count !== expected)
@@ -143,6 +146,19 @@ function checkStored(t: TensorProto, dataType: number, dims: number[], name: str
       `tensor ${name}has ${declared} (${n} values) but its ${kind.field} holds ${count === 0 ? 'none' : count}` +
         `${expected !== n ? ` (${expected} expected)` : ''}; a tensor stores every value its dims declare`,
     );
+  return {};
+}
+
+/** The bytes a tensor's values take in raw_data or in external data (undefined: no such element type). */
+export function storedBytes(t: TensorProto): number | undefined {
+  const kind = STORAGE[t.dataType ?? DT.FLOAT];
+  return kind ? Math.ceil((numel((t.dims ?? []).map(long)) * kind.bits) / 8) : undefined;
+}
+
+/** Where a checked tensor's values are: raw bytes in the file, bytes in an external file, or typed fields. */
+interface Stored {
+  raw?: Uint8Array;
+  external?: ExternalRef;
 }
 
 function typedValues(t: TensorProto, dataType: number): number[] {
@@ -170,8 +186,11 @@ export interface Constant {
   value(): Tensor;
 }
 
-/** A constant of the file, its dims and the size of its data checked now (its values are read on demand). */
-export function constantOf(t: TensorProto): Constant {
+/**
+ * A constant of the file, its dims and the size of its data checked now (its values are read on
+ * demand); `folder` is where the model file is, for tensors in external data.
+ */
+export function constantOf(t: TensorProto, folder?: string): Constant {
   const dims = (t.dims ?? []).map(long);
   const dataType = t.dataType ?? DT.FLOAT;
   const name = t.name ? `'${t.name}' ` : '';
@@ -179,15 +198,15 @@ export function constantOf(t: TensorProto): Constant {
     throw new ShapeError(`tensor ${name}has dims [${dims.join(', ')}]; a dimension is a whole number >= 0`);
   }
   checkShape(dims, true);
-  const external = t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0;
-  checkStored(t, dataType, dims, name, external);
+  const stored = checkStored(t, dataType, dims, name, folder);
   let memo: Tensor | undefined;
   return {
     dims,
     type: elemTypeOf(dataType),
     value() {
       if (memo) return memo;
-      const data = t.rawData?.length ? rawValues(t, dataType) : typedValues(t, dataType);
+      const raw = stored.external ? readExternal(stored.external) : stored.raw;
+      const data = raw ? rawValues(raw, dataType) : typedValues(t, dataType);
       if (data.length !== numel(dims))
         throw new ShapeError(`constant holds ${data.length} values for dims [${dims.join(', ')}]`);
       memo = { dims, type: valueTypeOf(dataType), data };
@@ -240,10 +259,10 @@ export class Attrs {
 }
 
 /** The value of a Constant node, as any of its attribute forms gives it. */
-export function constantNodeValue(node: NodeProto): Constant {
+export function constantNodeValue(node: NodeProto, folder?: string): Constant {
   const a = new Attrs(node);
   const t = a.tensor('value');
-  if (t) return constantOf(t);
+  if (t) return constantOf(t, folder);
   const fixed = (dims: Shape, type: ValueType, data: number[]): Constant => ({
     dims,
     type: type === 'float' ? 'fp32' : 'int64',

@@ -8,6 +8,8 @@ import type { Scope } from './scope.ts';
 /** What a graph reader shares with the subgraphs it reads and with the importer. */
 export interface ReadContext {
   file: string;
+  /** the model file's folder, where external data is looked up (undefined: the model came as bytes) */
+  folder?: string;
   /** the opset of each domain the model imports ('' for the default domain) */
   opsets: ReadonlyMap<string, number>;
   rules?: CostRules;

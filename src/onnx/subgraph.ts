@@ -21,10 +21,10 @@ export function subgraph(n: NodeProto, attr: string): GraphProto {
 }
 
 /** The subgraph's scope: its initializers and its inputs, over the owner's scope. */
-function subScope(g: GraphProto, outer: Frame, prefix: string, inputs: TensorInfo[]): Scope {
+function subScope(g: GraphProto, outer: Frame, prefix: string, inputs: TensorInfo[], folder?: string): Scope {
   const scope = new Scope(outer.scope);
   for (const t of g.initializer ?? []) {
-    const c = constantOf(t);
+    const c = constantOf(t, folder);
     const id = `${prefix}${t.name ?? ''}`;
     scope.set(t.name ?? '', {
       id,
@@ -66,7 +66,7 @@ export function readSubgraph(
     );
   const group = where.branch ? `${where.owner}/${where.branch}` : where.owner;
   const prefix = `${group}/`;
-  const scope = subScope(g, outer, prefix, where.inputs);
+  const scope = subScope(g, outer, prefix, where.inputs, ctx.folder);
   declaredInfo([g.valueInfo ?? [], g.output ?? []], undefined, ctx.declared);
   ctx.subgraphGroups.set(where.owner, where.kind);
   if (where.branch) ctx.subgraphGroups.set(group, where.kind === 'loop' ? 'trip' : 'branch');

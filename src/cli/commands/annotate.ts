@@ -1,10 +1,12 @@
+import { dirname } from 'node:path';
 import { analyze } from '../../cost/analyze.ts';
 import { UsageError } from '../../errors.ts';
 import { annotateOnnx } from '../../onnx/annotate.ts';
 import { importOnnx } from '../../onnx/import.ts';
+import { inlineExternalData } from '../../onnx/inline-external.ts';
 import { resolveSource } from '../../pipeline.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
-import { writeFileAtomic } from '../../util/fs.ts';
+import { isWithin, writeFileAtomic } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
 import {
   checkDtypeFor,
@@ -43,6 +45,8 @@ export async function annotatedBytes(
   return { bytes: annotateOnnx(bytes, report, netcostVersion()), report };
 }
 
+const sameFolder = (a: string, b: string) => isWithin(a, b) && isWithin(b, a);
+
 export async function annotateCommand(model: string, o: AnnotateFlags): Promise<void> {
   const src = await resolveSource(model);
   if (src.kind !== 'onnx') {
@@ -52,7 +56,10 @@ export async function annotateCommand(model: string, o: AnnotateFlags): Promise<
   }
   checkDtypeFor([src], o.dtype);
   const rules = await parseRules(o.rules);
-  const out = await annotatedBytes(src.bytes, src.file, {
+  // a copy in another folder would lose its external data, whose locations are relative: it gets them inline
+  const elsewhere = !sameFolder(dirname(o.output), dirname(src.file));
+  const bytes = elsewhere ? inlineExternalData(src.bytes, src.file) : src.bytes;
+  const out = await annotatedBytes(bytes, src.file, {
     file: src.file,
     ...parseInputFlags(o),
     strict: o.strict,
@@ -60,7 +67,8 @@ export async function annotateCommand(model: string, o: AnnotateFlags): Promise<
     predict: await parsePredict(o),
   });
   writeFileAtomic(o.output, out.bytes);
-  say(
-    `wrote ${o.output}: ${src.file} with the costs of its ${out.report.totals.layers} layers in each node's doc_string`,
-  );
+  const inlined =
+    bytes !== src.bytes ? ', its external data written into the copy (which lives in another folder)' : '';
+  const layers = out.report.totals.layers;
+  say(`wrote ${o.output}: ${src.file} with the costs of its ${layers} layers in each node's doc_string${inlined}`);
 }
