@@ -85,3 +85,7 @@ export function precisionOf(t: LayerTypes): string {
 
 /** Bytes per element of each `--dtype`. */
 export const DTYPE_BYTES: Record<Dtype, number> = { fp32: 4, fp16: 2, int8: 1 };
+
+/** The ONNX data type code of an element type (the first code that reads as it). */
+export const onnxCodeOf = (type: ElemType): number =>
+  Number(Object.entries(ONNX_TYPES).find(([, t]) => t === type)?.[0] ?? 1);

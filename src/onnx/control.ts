@@ -84,6 +84,8 @@ function readIf(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): voi
   const other = 1 - larger;
   const both = read as ReturnType<typeof readSubgraph>[];
   for (const l of both[other].layers) l.runs = 0;
+  const skipped = both[other].body;
+  if (skipped) skipped.runs = 0;
   const outShapes = both.map((r) => r.outputs.map((o) => shown(o.shape)).join(', '));
   const differ =
     outShapes[0] !== outShapes[1] ? ` (the branches' outputs differ: ${outShapes[0]} and ${outShapes[1]})` : '';

@@ -13,6 +13,7 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
 import { numel, ShapeError, type Tensor } from '../ops/op.ts';
 import { withFoldBudget } from '../ops/tensor.ts';
+import type { BodyRead } from './body-reads.ts';
 import type { BoundInput } from './bound-input.ts';
 import { readControl } from './control.ts';
 import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts';
@@ -68,6 +69,10 @@ export interface ImportResult {
    * that cannot run at the bound shapes makes it refuse the model once its inputs are fixed to them
    */
   ifs: number;
+  /** the main graph's subgraphs as read (If branches, Loop and Scan bodies), for the latency model */
+  bodies: BodyRead[];
+  /** where its external data is looked up */
+  folder: string | undefined;
   /** the value of a constant tensor of the main graph (an initializer, a Constant node or folded arithmetic) */
   constant(tensor: string): Tensor | undefined;
   /** the shape netcost gives a tensor of the main graph, computed or constant */
@@ -166,6 +171,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     folded: 0,
     mainNames: new Set(assignNodeNames(nodes)),
     subgraphsRead: { count: 0 },
+    bodies: [],
     ifs: 0,
     fail,
   };
@@ -210,6 +216,8 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     folded: ctx.folded,
     nodes: nodes.length,
     ifs: ctx.ifs,
+    bodies: ctx.bodies,
+    folder,
     constant: (t) => scope.get(t)?.constant?.value(),
     shapeOf: (t) => scope.get(t)?.shape,
     tensorOf: (t) => {

@@ -184,6 +184,8 @@ export interface Constant {
   dims: Shape;
   type: ElemType;
   value(): Tensor;
+  /** the file's tensor it is, for an initializer or a Constant node's tensor */
+  proto?: TensorProto;
 }
 
 /**
@@ -202,6 +204,7 @@ export function constantOf(t: TensorProto, folder?: string): Constant {
   let memo: Tensor | undefined;
   return {
     dims,
+    proto: t,
     type: elemTypeOf(dataType),
     value() {
       if (memo) return memo;

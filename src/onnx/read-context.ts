@@ -1,6 +1,7 @@
 /** What a graph reader shares with the subgraphs and sequences it reads, and with the importer. */
 import type { ElemType } from '../graph/dtype.ts';
 import type { Layer, Shape } from '../graph/types.ts';
+import type { BodyRead } from './body-reads.ts';
 import type { NodeProto } from './proto.ts';
 import type { CostRules } from './rule-eval.ts';
 import type { Scope } from './scope.ts';
@@ -31,6 +32,8 @@ export interface ReadContext {
   mainNames: ReadonlySet<string>;
   /** subgraph bodies read so far, attempts that were undone included (never restored: a budget) */
   subgraphsRead: { count: number };
+  /** the main graph's subgraphs as read, for the latency model */
+  bodies: BodyRead[];
   /** If nodes read, in any graph (control.ts) */
   ifs: number;
   fail(message: string): never;

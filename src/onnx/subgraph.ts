@@ -5,6 +5,7 @@
 import type { Layer, Shape } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import { numel, ShapeError } from '../ops/op.ts';
+import { type BodyRead, bodyTensors } from './body-reads.ts';
 import { type Frame, type ReadContext, readNodes } from './graph-reader.ts';
 import { declaredInfo } from './inputs.ts';
 import { constantOf, type NodeProto } from './proto.ts';
@@ -49,6 +50,8 @@ export interface Read {
   layers: Layer[];
   /** the subgraph's outputs as tensors of its scope */
   outputs: TensorInfo[];
+  /** what the latency model gets of it, for a subgraph of the main graph */
+  body?: BodyRead;
 }
 
 /** Read a subgraph's nodes; its layers run `runs` times and sit in the owner's (and branch's) group. */
@@ -78,7 +81,19 @@ export function readSubgraph(
     if (!t) throw new ShapeError(`its subgraph's output '${o.name}' is produced by no node`);
     return t;
   });
-  return { scope, layers: ctx.layers.slice(start), outputs };
+  // a body of the main graph, for the latency model (a deeper one is found when this one is planned)
+  let body: BodyRead | undefined;
+  if (outer.prefix === '') {
+    body = {
+      owner: where.owner,
+      prefix,
+      runs: where.runs,
+      graph: g,
+      inputs: bodyTensors(g, where.inputs, outer.scope),
+    };
+    ctx.bodies.push(body);
+  }
+  return { scope, layers: ctx.layers.slice(start), outputs, body };
 }
 
 export function bind(frame: Frame, outs: string[], infos: TensorInfo[]): void {
@@ -88,6 +103,7 @@ export function bind(frame: Frame, outs: string[], infos: TensorInfo[]): void {
 /** What reading a subgraph added to the context, to take back when a first reading fails. */
 export function snapshot(ctx: ReadContext): () => void {
   const layers = ctx.layers.length;
+  const bodies = ctx.bodies.length;
   const folded = ctx.folded;
   const notes = ctx.notes.length;
   const unknown = new Map(ctx.unknownOps);
@@ -95,6 +111,7 @@ export function snapshot(ctx: ReadContext): () => void {
   const groups = new Set(ctx.subgraphGroups.keys());
   return () => {
     ctx.layers.length = layers;
+    ctx.bodies.length = bodies;
     ctx.folded = folded;
     ctx.notes.length = notes;
     ctx.unknownOps.clear();

@@ -113,8 +113,8 @@ export function predictKernel(p: MachineProfile, k: PlannedKernel, bandwidth: Ba
   const x = featuresOf(found?.as ?? k.cls, k.work, bandwidth);
   const theta = found ? paramVector(found.fit) : PARAMS.map(() => 0);
   const edgeMs = (k.edge.input * p.edges.inputMsPerMiB + k.edge.output * p.edges.outputMsPerMiB) / 2 ** 20;
-  // what the class's trees learned the linear terms miss, on each term alike
-  const factor = residualFactor(found?.fit.trees, k.work);
+  // what the class's trees learned the linear terms miss, on each term alike; every run of the kernel
+  const factor = residualFactor(found?.fit.trees, k.work) * (k.runs ?? 1);
   const term = (p: (typeof PARAMS)[number]) => factor * x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
   const t: Terms = {
     overheadMs: term('overhead'),
@@ -172,7 +172,7 @@ export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBy
   const memory = PARAMS.indexOf('memory');
   const fixedParts = planned.map((k, i) => {
     const fit = p.classes[kernels[i].pricedAs];
-    const factor = residualFactor(fit?.trees, k.work);
+    const factor = residualFactor(fit?.trees, k.work) * (k.runs ?? 1);
     const x = featuresOf(kernels[i].pricedAs, k.work, bandwidth);
     return { fit, factor, x, edgeMs: kernels[i].memoryMs - (fit ? factor * x[memory] * fit.params.memory : 0) };
   });

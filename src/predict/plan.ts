@@ -12,6 +12,7 @@ import { enginePlan, type OptLevel } from '../engine/ort/index.ts';
 import { type KernelWork, kernelWork, RECURRENT, tensorBytes } from '../engine/work.ts';
 import { ownerOf } from '../graph/names.ts';
 import type { ImportResult } from '../onnx/import.ts';
+import { bodyModels } from './body-models.ts';
 import { classOf, type KernelClass } from './classes.ts';
 
 export interface PlannedKernel {
@@ -29,6 +30,8 @@ export interface PlannedKernel {
   uncertain: boolean;
   /** bytes it reads from the model's inputs and writes to its outputs (the caller's buffers, not the engine's) */
   edge: { input: number; output: number };
+  /** times it runs per inference: a kernel of a Loop body once per trip (default 1) */
+  runs?: number;
 }
 
 export interface Rules {
@@ -64,8 +67,27 @@ function neighbourLayers(g: EngineGraph, n: ENode, own: Map<ENode, string[]>): s
   return [];
 }
 
-/** The kernels of an ONNX model (its bytes and netcost's import of them) under `rules`. */
+/**
+ * The kernels of an ONNX model (its bytes and netcost's import of them) under `rules`, then those of
+ * its subgraphs, each body planned as a model of its own and run as often as it runs. A body's
+ * kernels are uncertain: no calibration holds onnxruntime's cost of running a subgraph trip by trip.
+ */
 export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Rules): PlannedKernel[] {
+  const bodies = bodyModels(bytes, imported).flatMap(({ body, bytes: b, imported: i }) =>
+    planKernels(b, i, rules).map((k) => ({
+      ...k,
+      key: k.key.replace('@', `@${body.prefix}`),
+      node: `${body.prefix}${k.node}`,
+      layers: k.layers.map((l) => ({ ...l, name: `${body.prefix}${l.name}` })),
+      uncertain: true,
+      edge: { input: 0, output: 0 },
+      runs: (k.runs ?? 1) * body.runs,
+    })),
+  );
+  return [...mainKernels(bytes, imported, rules), ...bodies];
+}
+
+function mainKernels(bytes: Uint8Array, imported: ImportResult, rules: Rules): PlannedKernel[] {
   const { kernels, graph } = enginePlan(bytes, imported, rules);
   const costs = analyze(imported.graph).layers;
   const layerOf = layerIndex(costs);
