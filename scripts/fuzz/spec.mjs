@@ -103,17 +103,104 @@ const specFile = fc.record({
   json: fc.boolean(),
 });
 
+// Specs valid by construction: each step is placed where the running channels and size allow it
+// (a group count divides the channels, a stride-2 step needs room), so the success paths (build,
+// analyze, deploy's folding and fusion) see deep and varied graphs, not only the refusals.
+const step = fc.record({
+  kind: fc.constantFrom('conv', 'conv', 'dw', 'group', 'pool', 'act', 'bn', 'shuffle', 'add', 'concat', 'repeat'),
+  out: fc.constantFrom(8, 12, 16, 24, 32),
+  k: fc.constantFrom(1, 3, 5),
+  stride: fc.constantFrom(1, 1, 2),
+  groups: fc.constantFrom(2, 3, 4),
+  bn: fc.boolean(),
+  act: fc.constantFrom('relu', 'relu6', 'hardswish', 'sigmoid', undefined),
+});
+
+function place(layers, s, at) {
+  const { c, h } = at;
+  const conv = (out, k, extra = {}) => ({ op: 'conv', out, kernel: k, padding: (k - 1) / 2, ...extra });
+  const act = s.act ? { act: s.act } : {};
+  switch (s.kind) {
+    case 'conv': {
+      const stride = h >= 4 ? s.stride : 1;
+      layers.push(conv(s.out, s.k, { stride, bn: s.bn, ...act }));
+      return { c: s.out, h: Math.ceil(h / stride) };
+    }
+    case 'dw':
+      layers.push({ op: 'conv', depthwise: true, kernel: 3, padding: 1, bn: true, ...act });
+      return at;
+    case 'group': {
+      const g = c % s.groups === 0 && s.out % s.groups === 0 ? s.groups : 1;
+      layers.push(conv(s.out, 1, { groups: g, bn: s.bn }));
+      return { c: s.out, h };
+    }
+    case 'pool':
+      if (h < 2) return at;
+      layers.push({ op: s.bn ? 'maxpool' : 'avgpool', kernel: 2, stride: 2 });
+      return { c, h: Math.floor(h / 2) };
+    case 'act':
+      layers.push({ op: s.act ?? 'relu' });
+      return at;
+    case 'bn':
+      layers.push({ op: 'bn' });
+      return at;
+    case 'shuffle':
+      if (c % 2 === 0) layers.push({ op: 'shuffle', groups: 2 });
+      return at;
+    case 'add':
+      layers.push({ op: 'parallel', join: 'add', branches: [{ layers: [] }, { layers: [conv(c, s.k, act)] }] });
+      return at;
+    case 'concat':
+      layers.push({
+        op: 'parallel',
+        join: 'concat',
+        branches: [{ layers: [conv(s.out, 1)] }, { layers: [conv(s.out, s.k, act)] }],
+      });
+      return { c: 2 * s.out, h };
+    default:
+      // the name holds the spec's own ${i}, escaped from JavaScript's
+      layers.push({
+        op: 'repeat',
+        count: 2,
+        as: 'i',
+        name: `rep${layers.length}_\${i}`,
+        layers: [conv(c, 3, act)],
+      });
+      return at;
+  }
+}
+
+const validSpec = fc
+  .record({
+    input: fc.constantFrom([1, 3, 32, 32], [1, 8, 16, 16], [2, 3, 24, 24], [1, 16, 7, 7]),
+    steps: fc.array(step, { minLength: 1, maxLength: 10 }),
+    head: fc.boolean(),
+    json: fc.boolean(),
+  })
+  .map(({ input, steps, head, json }) => {
+    const layers = [];
+    let at = { c: input[1], h: input[2] };
+    for (const s of steps) at = place(layers, s, at);
+    if (head) layers.push({ op: 'gap' }, { op: 'flatten' }, { op: 'linear', out: 10 });
+    return { name: 'fuzz', input, layers, json };
+  });
+
 export function specFamily(lib) {
   return {
-    arbitrary: specFile,
+    // two in three valid by construction, one in three from the grammar with hostile values
+    arbitrary: fc.oneof({ arbitrary: validSpec, weight: 2 }, { arbitrary: specFile, weight: 1 }),
     label: ({ json, ...s }) => (json ? JSON.stringify(s) : stringify(s)).slice(0, 2000),
     run: ({ json, ...s }) => {
       const file = json ? 'fuzz.json' : 'fuzz.yaml';
       const text = json ? JSON.stringify(s) : stringify(s);
       for (const m of lib.modelsOfSpec(lib.parseSpecText(text, file), file)) {
         const g = lib.buildGraph(m);
-        lib.analyze(g);
+        const a = lib.analyze(g).totals;
         lib.analyze(lib.deployGraph(g));
+        // the exported file reads back to the same counts
+        const back = lib.analyze(lib.importOnnx(lib.exportOnnx(g), { file: 'fuzz.onnx' }).graph).totals;
+        for (const k of ['params', 'madds', 'flops', 'memoryAccess'])
+          if (back[k] !== a[k]) throw new Error(`exported and read back, ${k} ${back[k]} where the spec gives ${a[k]}`);
       }
     },
   };

@@ -33,7 +33,7 @@ export interface StoredTensor {
 
 /** The stored tensor a constant of this shape and type is, if it could be a weight. */
 export function storedTensor(key: string, elements: number, type: ElemType): StoredTensor[] {
-  return elements > 1 && type !== 'int64' && type !== 'bool' && type !== 'string' ? [{ key, elements, type }] : [];
+  return elements >= 1 && type !== 'int64' && type !== 'bool' && type !== 'string' ? [{ key, elements, type }] : [];
 }
 
 /** The stored tensors a constant computed from these inputs derives from (each once). */

@@ -6,6 +6,7 @@ import { analyze } from '../../src/cost/analyze.ts';
 import { buildGraph } from '../../src/graph/build.ts';
 import { Runner } from '../../src/measure/runner.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
 
 const decodeModel = (bytes: Uint8Array) => onnxProto.onnx.ModelProto.decode(bytes);
 
@@ -94,6 +95,18 @@ describe('exported file', () => {
       }
     },
   );
+
+  it('reads back to the same totals, weights of one element included (a BN on 1 channel: 2 params)', () => {
+    const g = buildGraph(
+      modelFromYaml(
+        'name: s\ninput: [1, 1, 4, 4]\nlayers: [ { op: bn }, { op: conv, out: 1, kernel: 1, bias: true } ]\n',
+      ),
+    );
+    const spec = analyze(g).totals;
+    const back = analyze(importOnnx(exportOnnx(g), { file: 's.onnx' }).graph).totals;
+    expect(spec.params).toBe(2 + 2);
+    expect([back.params, back.madds, back.memoryAccess]).toEqual([spec.params, spec.madds, spec.memoryAccess]);
+  });
 });
 
 describe('channel shuffle numerics', () => {
