@@ -64,7 +64,11 @@ export function outputOptions(c: Command, file = true): Command {
     .option('--sort <column>', "the main table's rows largest first by a number column (params, madds, mac, ...)")
     .option('--top <N>', "only the main table's first N rows (after --sort); totals still count every row")
     .option('--columns <names>', 'add optional columns (report: kernel,stride,groups,dtype)', collect, [] as string[])
-    .option('--chart <name>', 'with --format svg: the chart to draw (default: the first; a wrong name lists them)');
+    .option('--chart <name>', 'with --format svg: the chart to draw (default: the first; a wrong name lists them)')
+    .option(
+      '--legend',
+      "table and tree: end with the legend (what each column counts, each op's rule); md and html always do",
+    );
 }
 
 export function describeOption(o: Option): string {

@@ -30,6 +30,7 @@ export interface OutputFlags {
   top?: string;
   columns?: string[];
   chart?: string;
+  legend?: boolean;
 }
 
 export interface Output {
@@ -53,6 +54,7 @@ export function parseOutput(o: OutputFlags): Output {
       ...(o.top !== undefined ? { top: parsePositiveInt('--top', o.top) } : {}),
       ...(o.columns?.length ? { columns: o.columns.flatMap((c) => c.split(',')).filter(Boolean) } : {}),
       ...(o.chart !== undefined ? { chart: o.chart } : {}),
+      ...(o.legend ? { legend: true } : {}),
       // a table written to a terminal fits its width; to a pipe or a file, every column
       ...(o.output === undefined && process.stdout.isTTY && process.stdout.columns
         ? { width: process.stdout.columns }

@@ -22,6 +22,8 @@ export interface WriteOptions {
   chart?: string;
   /** the terminal's width: the text table hides its ranked columns until it fits (none: every column) */
   width?: number;
+  /** the text writers print the legend (md and html always do) */
+  legend?: boolean;
 }
 
 export const DEFAULT_OPTIONS: WriteOptions = { units: 'auto', depth: Infinity };

@@ -136,11 +136,15 @@ describe('netcost report', () => {
     expect(sum(units)).toBe(total);
   });
 
-  it('table and md carry a legend that states the conventions and units', () => {
-    const t = cli(['report', 'shufflenet-v1-g3-1.0x']).stdout;
+  it('table (with --legend) and md carry a legend that states the conventions and units', () => {
+    const plain = cli(['report', 'shufflenet-v1-g3-1.0x']).stdout;
+    expect(plain).not.toMatch(/Legend:|MAdds: multiply-adds/);
+    expect(plain.trimEnd().split('\n').at(-1)).toBe('(--legend: what each column counts and the rule of each op)');
+    const t = cli(['report', 'shufflenet-v1-g3-1.0x', '--legend']).stdout;
     expect(t).toMatch(/MAdds: multiply-adds of convolutions and linear layers only/);
     expect(t).toMatch(/MAC: memory access cost/);
     expect(t).toMatch(/By stage:/);
+    expect(t).not.toMatch(/--legend:/);
     const md = cli(['report', 'shufflenet-v1-g3-1.0x', '--format', 'md', '--depth', '2']).stdout;
     expect(md).toMatch(/^### netcost report: shufflenet-v1-g3-1\.0x/);
     expect(md).toMatch(/^#### By stage$/m);

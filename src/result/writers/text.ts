@@ -75,8 +75,13 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
   return { table, said };
 }
 
+/** The sections, the legend only when asked for (`--legend`), a line saying how to ask where there is one. */
 export function writeText(doc: Document, o: WriteOptions, asTree = false): string {
-  const parts = [...doc.head, ...shownSections(doc, o).flatMap((s) => sectionLines(s, o, asTree))];
+  const sections = shownSections(doc, o);
+  const shown = o.legend ? sections : sections.filter((s) => s.id !== 'legend');
+  const hint =
+    shown.length < sections.length ? ['', '(--legend: what each column counts and the rule of each op)'] : [];
+  const parts = [...doc.head, ...shown.flatMap((s) => sectionLines(s, o, asTree)), ...hint];
   return `${parts.join('\n').replace(/^\n/, '')}\n`;
 }
 
