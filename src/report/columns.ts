@@ -4,7 +4,7 @@ import { type Cell, type Column, num } from '../result/document.ts';
 
 /** params, MAdds, FLOPs, MAC in elements and bytes, arithmetic intensity */
 export const COUNT_COLUMNS: Column[] = [
-  num('params', 'params', 'int'),
+  num('params', 'params', 'int', { scaled: true }),
   num('madds', 'MAdds', 'count', { scaled: true }),
   num('flops', 'FLOPs', 'count', { scaled: true, hideRank: 3 }),
   num('memoryAccess', 'MAC (el)', 'count', { scaled: true, alias: 'mac' }),

@@ -28,7 +28,7 @@ export async function listDocument(): Promise<Document> {
         primary: true,
         columns: [
           text('name', 'model'),
-          num('params', 'params', 'int'),
+          num('params', 'params', 'int', { scaled: true }),
           num('madds', 'MAdds', 'count', { scaled: true }),
           text('input'),
           text('file', 'spec file'),

@@ -14,7 +14,8 @@ export function cellText(v: Cell, c: Column, units: Units): string {
   if (!Number.isFinite(v)) return '-';
   switch (c.kind) {
     case 'int':
-      return int(v);
+      // a count kept whole under --units auto (params, as torchinfo shows them), scaled by a fixed unit
+      return c.scaled && units !== 'auto' ? count(v, units) : int(v);
     case 'count':
       return count(v, units);
     case 'bytes':

@@ -7,7 +7,8 @@ import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * How a column's numbers read. `count`: MAdds-like counts, scaled by `--units`; `int`: a whole
- * number with separators; `share`: a fraction shown as a percentage; `signed`: a signed fraction
+ * number with separators (scaled by a fixed `--units` where the column is `scaled`: params);
+ * `share`: a fraction shown as a percentage; `signed`: a signed fraction
  * (+12.3%); `ratio`: 1.23x; `fixed`: `digits` decimals; `bytes`: binary units; `pair` and
  * `sharePair`: two counts or two shares as `a / b`.
  */

@@ -46,15 +46,16 @@ describe('netcost list', () => {
     expect(models.find((m) => m.name === 'shufflenet-v2-1.0x')?.params).toBe(2_278_604);
     expect(cli(['list']).stdout).toMatch(/shufflenet-v2-0\.5x\s+1,366,792\s+40\.48/);
   });
-  it('--units G keeps three significant digits (40.48 M MAdds is 0.0405 G), and k is K', () => {
+  it('--units G keeps three significant digits (40.48 M MAdds is 0.0405 G), params too, and k is K', () => {
     const madds = 40.48e6;
     expect(cli(['list', '--units', 'G']).stdout).toMatch(
-      new RegExp(`shufflenet-v2-0\\.5x\\s+1,366,792\\s+${(madds / 1e9).toPrecision(3).replace('.', '\\.')}\\s`),
+      new RegExp(`shufflenet-v2-0\\.5x\\s+0\\.00137\\s+${(madds / 1e9).toPrecision(3).replace('.', '\\.')}\\s`),
     );
+    expect(cli(['list', '--units', 'M']).stdout).toMatch(/params \(M\)\s+MAdds \(M\)/);
     expect(cli(['list', '--units', 'k']).stdout).toBe(cli(['list', '--units', 'K']).stdout);
     // a title that names its unit takes the scale inside it
     const head = cli(['report', 'shufflenet-v2-0.5x', '--units', 'G']).stdout.split('\n')[2];
-    expect(head).toMatch(/MAdds \(G\)\s+FLOPs \(G\)\s+MAC \(G el\)\s/);
+    expect(head).toMatch(/params \(G\)\s+MAdds \(G\)\s+FLOPs \(G\)\s+MAC \(G el\)\s/);
   });
 });
 
