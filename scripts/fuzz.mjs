@@ -3,13 +3,15 @@
 // 10 s; the process's peak memory is the bound for any one case. Seeded: a failure prints the seed
 // and the case to replay.
 //   node scripts/fuzz.mjs [onnx] [specs] [per file family] [seed]
-// `npm run fuzz` runs 10,000 ONNX files, 2,000 specs and 2,000 each of configs, rules files,
-// machine profiles and annotate round trips; .ci/run runs fewer.
+// `npm run fuzz` runs 10,000 ONNX files, 2,000 specs and 2,000 each of control-flow, element-type
+// and external-data files, configs, rules files, machine profiles and annotate round trips;
+// .ci/run runs fewer.
 import fc from 'fast-check';
 import { annotateFamily } from './fuzz/annotate.mjs';
-import { configFamily, profileFamily, rulesFamily } from './fuzz/files.mjs';
+import { configFamily, profileFamily, rulesFamily, validProfile } from './fuzz/files.mjs';
 import { harness, LIMIT_MS } from './fuzz/harness.mjs';
 import { onnxFamily } from './fuzz/onnx.mjs';
+import { shapesFamily } from './fuzz/shapes.mjs';
 import { specFamily } from './fuzz/spec.mjs';
 
 const root = new URL('..', import.meta.url);
@@ -20,6 +22,7 @@ const MEMORY_LIMIT = 1 << 30;
 const h = harness(lib);
 const families = [
   ['onnx', await onnxFamily(lib), onnxRuns],
+  ['shapes', shapesFamily(lib, lib.machineProfileSchema.parse(validProfile(lib))), fileRuns],
   ['spec', specFamily(lib), specRuns],
   ['config', configFamily(lib), fileRuns],
   ['rules', rulesFamily(lib), fileRuns],

@@ -195,15 +195,17 @@ export function rulesFamily(lib) {
   };
 }
 
-export async function profileFamily(lib) {
+/** A machine profile the library reads as valid: the fuzzers' starting point. */
+export function validProfile(lib) {
   const classes = Object.fromEntries(
     lib.KERNEL_CLASSES.map((k) => {
       const params = { overhead: 0.01, compute: 10, narrow: 0, activation: 0, memory: 1 };
       return [k, { params, lo: params, hi: params, draws: [Object.values(params)], samples: 10, medianAbsError: 0 }];
     }),
   );
-  const valid = {
-    netcostProfile: 2,
+  return {
+    // the version the library reads now: a stale one would make every case a refusal
+    netcostProfile: lib.machineProfileSchema.shape.netcostProfile.value,
     created: '2026-11-29T00:00:00Z',
     machine: {
       cpu: 'fuzz CPU',
@@ -223,12 +225,16 @@ export async function profileFamily(lib) {
     probe: { ms: 1.5, memoryMs: 4, drift: 0 },
     runOverheadMs: 0.05,
     ioGbps: 5,
-    profiler: { kernelScale: 1, perKernelMs: 0.005 },
+    profiler: { kernelScale: 1, perKernelMs: 0.005, perTensorMs: 0.0002 },
     classes,
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 30, medianAbsError: 0.1 },
     calibration: { seconds: 10, models: 5, quick: false },
   };
+}
+
+export async function profileFamily(lib) {
+  const valid = validProfile(lib);
   const graph = lib.graphOf(await lib.resolveModel('shufflenet-v2-0.5x'), { input: [1, 3, 32, 32] });
   /** every numeric leaf of the profile, by path */
   const leaves = [];
