@@ -26,6 +26,8 @@ export const LIMITS = {
   threads: 1024,
   /** runs profiled by `bench --per-layer` (the profiler's trace grows with every run) */
   profiledRuns: 500,
+  /** sizes of one sweep (`--dim batch=1,8,32`, `--input` twice), their product when several vary */
+  sweep: 64,
 } as const;
 
 export const fmtLimit = (n: number): string =>

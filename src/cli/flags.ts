@@ -24,8 +24,10 @@ export function inputOptions(c: Command, input: string): Command {
   return c
     .option('--input <[name=]NxCxHxW>', input, collect, [] as string[])
     .option(
-      '--dim <name=N>',
-      'ONNX: the size of a symbolic dimension, wherever it appears (repeatable): --dim batch=8 --dim seq=128',
+      '--dim <name=N[,N...]>',
+      'ONNX: the size of a symbolic dimension, wherever it appears (repeatable): --dim batch=8 --dim seq=128; ' +
+        'several sizes (--dim batch=1,8,32), like --input twice for one input, sweep them in report, compare ' +
+        'and bench: one row per size',
       collect,
       [] as string[],
     )

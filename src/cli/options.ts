@@ -7,12 +7,11 @@ import { UsageError } from '../errors.ts';
 import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
-import type { InputBinding } from '../pipeline.ts';
 import type { MachineProfile } from '../predict/machine.ts';
 import { UNITS, type Units } from '../report/format.ts';
 import type { WriteOptions } from '../result/layout.ts';
 import { FORMATS, type Format } from '../result/write.ts';
-import { type Nchw, parseDims, parseInput } from '../spec/load.ts';
+import { type Nchw, parseInput } from '../spec/load.ts';
 import { say } from '../util/text.ts';
 
 export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -84,27 +83,6 @@ export function checkDtypeFor(sources: { kind: string; name: string }[], given: 
 export const parseShape = (v: string | undefined): Nchw | undefined =>
   v === undefined ? undefined : parseInput(v, '--input');
 
-/** Repeatable `--input [name=]NxCxHxW` values; a shape without a name is keyed '*'. */
-export function parseInputs(values: string[] | string | undefined): Record<string, number[]> {
-  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
-  // input names are data: a null-prototype object, so `__proto__` is a name like any other
-  const out: Record<string, number[]> = Object.create(null);
-  for (const v of list) {
-    // the size follows the last '=': a dimension's name may hold one (`--dim a=b=8` sizes 'a=b')
-    const m = /^(.+)=([^=]+)$/.exec(v);
-    const [name, shape] = m ? [m[1], m[2]] : ['*', v];
-    const dims = parseDims(shape);
-    if (!dims)
-      throw new UsageError(
-        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224; each dimension from 1 to 2^20), ` +
-          'or name=NxCxHxW for one input of an ONNX file',
-      );
-    if (out[name]) throw new UsageError(`--input: two shapes for ${name === '*' ? 'the input' : `'${name}'`}`);
-    out[name] = dims;
-  }
-  return out;
-}
-
 /** The flags that bind an ONNX file's inputs: `--input`, `--dim`, `--loop-trips`, `--value`. */
 export interface InputFlags {
   input?: string[];
@@ -132,33 +110,6 @@ export function parseValueFlags(values: string[] | undefined): Record<string, nu
 }
 
 /** Repeatable `--dim name=N`: a symbolic dimension's size, by its name. */
-export function parseDimFlags(values: string[] | undefined): Record<string, number> {
-  // names are data: a null-prototype object
-  const out: Record<string, number> = Object.create(null);
-  for (const v of values ?? []) {
-    // the size follows the last '=': a dimension's name may hold one (`--dim a=b=8` sizes 'a=b')
-    const m = /^(.+)=([^=]+)$/.exec(v);
-    if (!m) throw new UsageError(`--dim: '${v}' is not name=N; write, for example, --dim batch=8`);
-    const n = parsePositiveInt(`--dim ${m[1]}`, m[2], 1, LIMITS.dimension);
-    if (Object.hasOwn(out, m[1])) throw new UsageError(`--dim: two sizes for '${m[1]}'`);
-    out[m[1]] = n;
-  }
-  return out;
-}
-
-export function parseInputFlags(o: InputFlags): InputBinding {
-  const dims = parseDimFlags(o.dim);
-  const values = parseValueFlags(o.value);
-  return {
-    inputs: parseInputs(o.input),
-    ...(Object.keys(dims).length ? { dims } : {}),
-    ...(Object.keys(values).length ? { values } : {}),
-    ...(o.loopTrips !== undefined
-      ? { loopTrips: parsePositiveInt('--loop-trips', o.loopTrips, 0, LIMITS.repeat) }
-      : {}),
-  };
-}
-
 /** commander helper: collect a repeatable option into an array */
 export const collect = (v: string, acc: string[]) => [...acc, v];
 

@@ -60,3 +60,11 @@ export function bodyTensors(g: GraphProto, formal: TensorInfo[], outer: Scope): 
   });
   return [...own, ...free];
 }
+
+/**
+ * The bodies an import read, kept beside its result rather than in it (the result is public API
+ * and the bodies hold onnx-proto's types): set by the importer, read by the predictor.
+ */
+const bodies = new WeakMap<object, BodyRead[]>();
+export const recordBodies = (result: object, reads: BodyRead[]): void => void bodies.set(result, reads);
+export const bodiesOf = (result: object): BodyRead[] => bodies.get(result) ?? [];

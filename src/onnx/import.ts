@@ -13,7 +13,7 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
 import { numel, ShapeError, type Tensor } from '../ops/op.ts';
 import { withFoldBudget } from '../ops/tensor.ts';
-import type { BodyRead } from './body-reads.ts';
+import { recordBodies } from './body-reads.ts';
 import type { BoundInput } from './bound-input.ts';
 import { readControl } from './control.ts';
 import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts';
@@ -69,8 +69,6 @@ export interface ImportResult {
    * that cannot run at the bound shapes makes it refuse the model once its inputs are fixed to them
    */
   ifs: number;
-  /** the main graph's subgraphs as read (If branches, Loop and Scan bodies), for the latency model */
-  bodies: BodyRead[];
   /** where its external data is looked up */
   folder: string | undefined;
   /** the value of a constant tensor of the main graph (an initializer, a Constant node or folded arithmetic) */
@@ -198,7 +196,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   if (!out) return fail(`graph output '${outName}' is produced by no node`);
   if (out.constant) return fail(`graph output '${outName}' is a constant: the model computes nothing to cost`);
   const first = inputs[0];
-  return {
+  const result: ImportResult = {
     graph: {
       model: meta.get(META.model) || basename(file).replace(/\.onnx$/i, ''),
       file,
@@ -216,7 +214,6 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     folded: ctx.folded,
     nodes: nodes.length,
     ifs: ctx.ifs,
-    bodies: ctx.bodies,
     folder,
     constant: (t) => scope.get(t)?.constant?.value(),
     shapeOf: (t) => scope.get(t)?.shape,
@@ -225,6 +222,8 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
       return i && { shape: i.shape, type: i.type, constant: i.constant !== undefined };
     },
   };
+  recordBodies(result, ctx.bodies);
+  return result;
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { NetcostError } from '../errors.ts';
 import { onnxCodeOf } from '../graph/dtype.ts';
-import type { BodyRead, BodyTensor } from '../onnx/body-reads.ts';
+import { type BodyRead, type BodyTensor, bodiesOf } from '../onnx/body-reads.ts';
 import { type ImportResult, importOnnx } from '../onnx/import.ts';
 import { type ModelProto, onnx, type TensorProto } from '../onnx/proto.ts';
 
@@ -61,7 +61,7 @@ export interface BodyModel {
  * netcost cannot read on its own is left out: its owner's kernel is already priced as uncertain.
  */
 export function bodyModels(bytes: Uint8Array, imported: ImportResult): BodyModel[] {
-  const running = imported.bodies.filter((b) => b.runs > 0);
+  const running = bodiesOf(imported).filter((b) => b.runs > 0);
   if (running.length === 0) return [];
   const m = onnx.ModelProto.decode(bytes);
   return running.flatMap((body) => {

@@ -29,6 +29,7 @@ function modelsTable(c: CompareResult): TableSection {
           num('p10Ms', 'p10Ms', 'fixed', { only: 'csv' }),
           num('p90Ms', 'p90Ms', 'fixed', { only: 'csv' }),
           num('latencyRatio', 'latency x', 'ratio'),
+          num('itemsPerSecond', 'items/s', 'fixed', { digits: 1, alias: 'throughput' }),
         ]
       : []),
     ...preds.flatMap((_, k) => {
@@ -59,6 +60,8 @@ function modelsTable(c: CompareResult): TableSection {
             l.p10Ms,
             l.p90Ms,
             ratio(l.medianMs, lat[0].latency.medianMs),
+            // a batch of N is N items: the input's first dimension
+            (1000 * (m.input[0] ?? 1)) / l.medianMs,
           ]
         : []),
       ...preds.flatMap((p) => [

@@ -8,14 +8,8 @@ import { resolveSource } from '../../pipeline.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
 import { isWithin, writeFileAtomic } from '../../util/fs.ts';
 import { say } from '../../util/text.ts';
-import {
-  checkDtypeFor,
-  type InputFlags,
-  type PredictFlags,
-  parseInputFlags,
-  parsePredict,
-  parseRules,
-} from '../options.ts';
+import { checkDtypeFor, type InputFlags, type PredictFlags, parsePredict, parseRules } from '../options.ts';
+import { parseInputFlags } from '../sweep.ts';
 
 declare const VERSION: string;
 export const netcostVersion = () => (typeof VERSION === 'string' ? VERSION : '');
@@ -61,7 +55,7 @@ export async function annotateCommand(model: string, o: AnnotateFlags): Promise<
   const bytes = elsewhere ? inlineExternalData(src.bytes, src.file) : src.bytes;
   const out = await annotatedBytes(bytes, src.file, {
     file: src.file,
-    ...parseInputFlags(o),
+    ...parseInputFlags(o, 'annotate'),
     strict: o.strict,
     rules,
     predict: await parsePredict(o),

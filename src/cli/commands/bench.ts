@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.ts';
 import { type BenchResult, type BenchTarget, bench } from '../../measure/bench.ts';
 import { resolveSource, sourceGraph } from '../../pipeline.ts';
 import { benchDocument } from '../../report/bench.ts';
@@ -6,7 +7,6 @@ import {
   type OutputFlags,
   type PredictFlags,
   type ProfileArg,
-  parseInputFlags,
   parseOutput,
   parsePredict,
   parseRules,
@@ -16,6 +16,8 @@ import {
 } from '../options.ts';
 import { show } from '../output.ts';
 import { progressBar } from '../progress.ts';
+import { parseSweep } from '../sweep.ts';
+import { compare } from './compare.ts';
 
 export interface BenchFlags extends RunFlags, PredictFlags, InputFlags, OutputFlags {
   perLayer?: boolean;
@@ -56,9 +58,16 @@ async function joinPrediction(
 }
 
 export async function benchCommand(model: string, o: BenchFlags): Promise<void> {
+  const points = parseSweep(o);
+  if (points.length > 1) {
+    if (o.perLayer)
+      throw new UsageError('--per-layer times one size; drop it, or give --input and --dim one size each');
+    // a sweep: every size timed in interleaved rounds, one row each with its throughput
+    return compare([model], { ...o, measure: true, runs: o.runs ?? '50', warmup: o.warmup ?? '10' });
+  }
   const out = parseOutput(o);
   const view = parseView(o.view);
-  const binding = parseInputFlags(o);
+  const binding = points[0].binding;
   const rules = await parseRules(o.rules);
   const predict = await parsePredict(o);
   const opts = { ...parseRunFlags(o, { runs: 50, warmup: 10 }), perLayer: o.perLayer === true };

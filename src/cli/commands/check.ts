@@ -9,7 +9,6 @@ import { netcostCommand } from '../invocation.ts';
 import {
   type InputFlags,
   type OutputFlags,
-  parseInputFlags,
   parseOutput,
   parseRules,
   parseRunFlags,
@@ -17,6 +16,7 @@ import {
 } from '../options.ts';
 import { show } from '../output.ts';
 import { type ProgressBar, progressBar } from '../progress.ts';
+import { parseInputFlags } from '../sweep.ts';
 
 export interface CheckFlags extends RunFlags, InputFlags, OutputFlags {
   baseline?: string;
@@ -73,7 +73,7 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     );
   }
   const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
-  const binding = parseInputFlags({ ...o, input: o.input?.length ? o.input : configInputs(config?.input) });
+  const binding = parseInputFlags({ ...o, input: o.input?.length ? o.input : configInputs(config?.input) }, 'check');
   const rules = await parseRules(o.rules ?? config?.rules);
   const sources = await resolveSources(config ? config.models : models).catch((e: unknown) => {
     // a model the config names: the error says which file to fix

@@ -15,7 +15,6 @@ import {
   type OutputFlags,
   type PredictFlags,
   parseDtype,
-  parseInputFlags,
   parseOutput,
   parseProfiles,
   parseRules,
@@ -25,6 +24,7 @@ import {
 } from '../options.ts';
 import { sayWarnings, show } from '../output.ts';
 import { progressBar } from '../progress.ts';
+import { parseSweep } from '../sweep.ts';
 
 export interface CompareFlags extends InputFlags, RunFlags, PredictFlags, OutputFlags {
   view: string;
@@ -37,15 +37,20 @@ export interface CompareFlags extends InputFlags, RunFlags, PredictFlags, Output
 export async function compare(models: string[], o: CompareFlags): Promise<void> {
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
-  const binding = parseInputFlags(o);
+  const points = parseSweep(o);
   const rules = await parseRules(o.rules);
   const out = parseOutput(o);
-  const sources = await resolveSources(models);
-  checkDtypeFor(sources, o.dtype);
+  const found = await resolveSources(models);
+  checkDtypeFor(found, o.dtype);
+  // every model at every size of a sweep, the model's name saying the size
+  const runs = found.flatMap((s) => points.map((p) => ({ s, binding: p.binding, label: p.label })));
+  const sources = runs.map((r) => r.s);
   const warn = (w: string) => say(`warning: ${w}`);
   const graphs: Graph[] = [];
-  for (const s of sources)
-    graphs.push(await sourceGraph(s, { view, ...binding, strict: o.strict, rules, onWarning: warn }));
+  for (const { s, binding, label } of runs) {
+    const g = await sourceGraph(s, { view, ...binding, strict: o.strict, rules, onWarning: warn });
+    graphs.push(label ? { ...g, model: `${g.model} (${label})` } : g);
+  }
   const reports = graphs.map((g) => analyze(g, dtype));
   let measured: CompareMeasurement | undefined;
   const runOpts = o.measure ? parseRunFlags(o, { runs: 30, warmup: 5 }) : undefined;
@@ -56,7 +61,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
       // ONNX files are timed as they are (their own weights and nodes), specs through their export
       const targets = sources.map((s, i) =>
         s.kind === 'onnx'
-          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding, strict: o.strict, rules }
+          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding, strict: o.strict, rules }
           : graphs[i],
       );
       measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));
@@ -73,7 +78,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     for (const p of profiles) sayWarnings(profileWarnings(p.profile, p.file, run));
     const what = sources.map((s, i) =>
       s.kind === 'onnx'
-        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding }
+        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding }
         : { kind: 'graph' as const, graph: graphs[i] },
     );
     predicted = profiles.map(({ profile, file }) => {

@@ -7,13 +7,14 @@ import {
   type OutputFlags,
   type PredictFlags,
   parseDtype,
-  parseInputFlags,
   parseOutput,
   parsePredict,
   parseRules,
   parseView,
 } from '../options.ts';
 import { sayWarnings, show } from '../output.ts';
+import { parseSweep } from '../sweep.ts';
+import { compare } from './compare.ts';
 
 export interface ReportFlags extends PredictFlags, InputFlags, OutputFlags {
   threads?: string;
@@ -24,9 +25,12 @@ export interface ReportFlags extends PredictFlags, InputFlags, OutputFlags {
 }
 
 export async function report(model: string, o: ReportFlags): Promise<void> {
+  const points = parseSweep(o);
+  // a sweep is one row per size: the totals side by side, as compare gives them
+  if (points.length > 1) return compare([model], { ...o, threads: o.threads ?? '1' });
   const view = parseView(o.view);
   const dtype = parseDtype(o.dtype);
-  const binding = parseInputFlags(o);
+  const binding = points[0].binding;
   const rules = await parseRules(o.rules);
   const out = parseOutput(o);
   const src = await resolveSource(model);
