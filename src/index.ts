@@ -13,6 +13,7 @@ export {
   SCHEMA_VERSION,
   type Totals,
 } from './cost/analyze.ts';
+export { type DiffResult, type DiffRow, type DiffTimes, diffReports } from './cost/diff.ts';
 export { kernelsOfOptimized, keyOf as kernelKey } from './engine/kernel.ts';
 export { plannedKernels } from './engine/ort/index.ts';
 export { InputFileError, ModelNotFoundError, NetcostError, SpecError, UsageError } from './errors.ts';

@@ -61,6 +61,30 @@ function compareCommand(p: Command): Command {
     .action(async (models, o) => (await import('./commands/compare.ts')).compare(models, o));
 }
 
+function diffCommand(p: Command): Command {
+  return inputOptions(
+    predictOptions(timingOptions(outputOptions(p.command('diff')), '30', '5', ' with --measure'))
+      .description(
+        'two models layer by layer (a pruned or re-exported model against its original): the layers that changed, ' +
+          'with every count before, after and its change',
+      )
+      .argument('<a>', 'the model before: built-in name, spec file, or .onnx file')
+      .argument('<b>', 'the model after'),
+    'input shape for both models (repeatable for named ONNX inputs)',
+  )
+    .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
+    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
+    .option('--view <view>', 'original | deploy', 'original')
+    .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types")
+    .option('--measure', "also time each layer of both in onnxruntime's profiler on this CPU (two runs, one per model)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netcost diff model.onnx model-pruned.onnx\n  $ netcost diff resnet.yaml resnet-slim.yaml ' +
+        '--predict --format md',
+    )
+    .action(async (a, b, o) => (await import('./commands/diff.ts')).diff(a, b, o));
+}
+
 function exportCommand(p: Command): Command {
   return p
     .command('export')
@@ -237,6 +261,7 @@ export function registerCommands(p: Command, argv: string[]): void {
   listCommand(p);
   reportCommand(p);
   compareCommand(p);
+  diffCommand(p);
   exportCommand(p);
   annotateCommand(p);
   benchCommand(p);

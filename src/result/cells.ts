@@ -28,6 +28,10 @@ export function cellText(v: Cell, c: Column, units: Units): string {
       return `${fixed(v, c.digits ?? 2)}x`;
     case 'fixed':
       return fixed(v, c.digits ?? 2);
+    case 'delta': {
+      const t = c.digits !== undefined ? fixed(v, c.digits) : count(v, units);
+      return v > 0 ? `+${t}` : t;
+    }
     default:
       return String(v);
   }

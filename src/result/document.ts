@@ -10,7 +10,8 @@ import type { TopLevelSpec } from 'vega-lite';
  * number with separators (scaled by a fixed `--units` where the column is `scaled`: params);
  * `share`: a fraction shown as a percentage; `signed`: a signed fraction
  * (+12.3%); `ratio`: 1.23x; `fixed`: `digits` decimals; `bytes`: binary units; `pair` and
- * `sharePair`: two counts or two shares as `a / b`.
+ * `sharePair`: two counts or two shares as `a / b`; `delta`: a signed change of a count (scaled as
+ * counts are), or of a time with `digits` decimals.
  */
 export type ValueKind =
   | 'text'
@@ -22,7 +23,8 @@ export type ValueKind =
   | 'ratio'
   | 'fixed'
   | 'pair'
-  | 'sharePair';
+  | 'sharePair'
+  | 'delta';
 
 /** A cell: a number or text, two numbers for the pair kinds, null for an empty cell. */
 export type Cell = string | number | null | readonly [number, number];
