@@ -2,6 +2,7 @@
 // those; madge and dependency-cruiser declare TypeScript 5 as a peer and will not install beside
 // TypeScript 7). Every `import ... from './x.ts'` and `export ... from './x.ts'` is an edge; the
 // strongly connected components of more than one module (or a module importing itself) are cycles.
+// It also holds the output layers apart: nothing in result/ imports from report/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -49,6 +50,19 @@ function visit(v) {
 }
 for (const f of files) if (!state.has(f)) visit(f);
 
+// the output layers: documents are built in report/ and written by result/, which never reaches back
+const LAYERS = [['result', 'report']];
+const upward = [];
+for (const [f, targets] of edges) {
+  const from = relative(root, f).split('/')[0];
+  for (const t of targets)
+    for (const [low, high] of LAYERS)
+      if (from === low && relative(root, t).split('/')[0] === high)
+        upward.push(`${relative(root, f)} -> ${relative(root, t)}`);
+}
+for (const u of upward) console.error(`upward import (result/ must not import report/): ${u}`);
+
 for (const c of cycles) console.error(`import cycle: ${c.map((f) => relative(root, f)).join(' <-> ')}`);
-if (cycles.length) process.exitCode = 1;
-else console.log(`import cycles: none among ${files.length} modules of src/`);
+if (cycles.length || upward.length) process.exitCode = 1;
+else
+  console.log(`import cycles: none among ${files.length} modules of src/; no upward import from result/ into report/`);

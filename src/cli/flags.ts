@@ -65,7 +65,13 @@ export function outputOptions(c: Command, file = true): Command {
     .option('--depth <N>', 'fold rows deeper than N into their group (1 = stages, 2 = units); tree: levels shown')
     .option('--sort <column>', "the main table's rows largest first by a number column (params, madds, mac, ...)")
     .option('--top <N>', "only the main table's first N rows (after --sort); totals still count every row")
-    .option('--columns <names>', 'add optional columns (report: kernel,stride,groups,dtype)', collect, [] as string[])
+    .option(
+      '--columns <names>',
+      'add optional columns (report: kernel,stride,groups,dtype), drop one with -name (--columns=-flops), or ' +
+        'name exactly those to show (--columns madds,mac)',
+      collect,
+      [] as string[],
+    )
     .option('--chart <name>', 'with --format svg: the chart to draw (default: the first; a wrong name lists them)')
     .option(
       '--legend',

@@ -8,7 +8,7 @@ import type { View } from '../graph/types.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { MachineProfile } from '../predict/machine.ts';
-import { UNITS, type Units } from '../report/format.ts';
+import { UNITS, type Units } from '../result/format.ts';
 import type { WriteOptions } from '../result/layout.ts';
 import { FORMATS, type Format } from '../result/write.ts';
 import { type Nchw, parseInput } from '../spec/load.ts';

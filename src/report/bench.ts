@@ -1,9 +1,9 @@
 /** `netcost bench` as a document: what ran where, latency, and with --per-layer the time of each layer and category. */
 import type { BenchResult } from '../measure/bench.ts';
 import type { LayerTiming } from '../measure/per-layer.ts';
-import { benchCharts } from '../pictures/charts.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
-import { corr, fixed } from './format.ts';
+import { corr, fixed } from '../result/format.ts';
+import { benchCharts } from './charts/commands.ts';
 
 const p1 = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** predicted against measured, as a signed fraction; null where nothing was measured */

@@ -1,8 +1,8 @@
 /** `netcost check` as a document: a diff a reviewer reads in ten seconds, and what to do next. */
 import { type CheckResult, type Finding, isIncrease } from '../check/check.ts';
-import { checkCharts } from '../pictures/charts.ts';
 import { type Cell, type Document, lines, num, type Section, text } from '../result/document.ts';
-import { int } from './format.ts';
+import { int } from '../result/format.ts';
+import { checkCharts } from './charts/commands.ts';
 
 /** Rows per model shown in table and md output; JSON has every finding. */
 const MAX_ROWS_PER_MODEL = 24;

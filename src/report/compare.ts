@@ -1,9 +1,10 @@
 /** `netcost compare` as a document: totals side by side, ratios, latency measured and predicted, stages, categories. */
-import { compareCharts } from '../pictures/compare-charts.ts';
+
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
+import { corr, fixed, shape } from '../result/format.ts';
+import { compareCharts } from './charts/compare.ts';
 import { COUNT_COLUMNS, countCells } from './columns.ts';
 import type { CompareResult } from './compare-result.ts';
-import { corr, fixed, shape } from './format.ts';
 
 const ratio = (x: number, base: number) => (base > 0 ? x / base : null);
 

@@ -1,8 +1,8 @@
 /** `netcost diff` as a document: the layers that changed, before, after and the change of each count and time. */
 import type { DiffMetric, DiffResult, DiffRow, Metrics } from '../cost/diff.ts';
-import { diffCharts } from '../pictures/diff-charts.ts';
 import { type Cell, type Column, type Document, lines, num, text, type ValueKind } from '../result/document.ts';
-import { shape } from './format.ts';
+import { shape } from '../result/format.ts';
+import { diffCharts } from './charts/diff.ts';
 
 interface Shown {
   metric: DiffMetric;

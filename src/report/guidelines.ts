@@ -1,6 +1,5 @@
 /** `netcost guidelines` as a document: per guideline, its rows against the paper's and its verdict. */
 import type { GuidelineResult, GuidelinesReport } from '../guidelines/guidelines.ts';
-import { guidelineCharts } from '../pictures/charts.ts';
 import {
   type Cell,
   type Column,
@@ -11,6 +10,7 @@ import {
   type TableSection,
   text,
 } from '../result/document.ts';
+import { guidelineCharts } from './charts/commands.ts';
 
 const BOUNDS = ['compute', 'memory', 'balanced', 'overhead'] as const;
 

@@ -2,8 +2,8 @@
 import { SCHEMA_VERSION } from '../cost/analyze.ts';
 import { costReport } from '../pipeline.ts';
 import { type Document, lines, num, text } from '../result/document.ts';
+import { shape } from '../result/format.ts';
 import { builtinModels } from '../spec/load.ts';
-import { shape } from './format.ts';
 
 export async function listDocument(): Promise<Document> {
   const models = (await builtinModels()).map((m) => {

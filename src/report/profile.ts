@@ -2,7 +2,7 @@
 import { computeUnit, KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
 import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
 import { type Document, num, text } from '../result/document.ts';
-import { fixed } from './format.ts';
+import { fixed } from '../result/format.ts';
 
 /** One line about the machine a prediction is for, for report headers. */
 export function machineLine(p: MachineProfile): string {

@@ -3,11 +3,11 @@
  * operator and category tables, the totals, memory, notes, warnings and the legend.
  */
 import { type CostReport, intensity, type Totals } from '../cost/analyze.ts';
-import { reportCharts } from '../pictures/charts.ts';
 import type { PredictedReport, PredictionSummary } from '../predict/attach.ts';
 import { type Cell, type Column, type Document, lines, num, type TableSection, text } from '../result/document.ts';
+import { bytes, count, fixed, int, shape } from '../result/format.ts';
+import { reportCharts } from './charts/commands.ts';
 import { COUNT_COLUMNS, countCells } from './columns.ts';
-import { bytes, count, fixed, int, shape } from './format.ts';
 import { legend } from './legend.ts';
 import { cutTree, type Row, reportTree } from './rows.ts';
 

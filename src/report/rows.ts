@@ -1,7 +1,7 @@
 /** A report's rows: its layers, its groups as subtotals, flat at a depth or as one tree. */
 import { type CostReport, type LayerCost, opLabel, type Totals } from '../cost/analyze.ts';
+import { shape } from '../result/format.ts';
 import { shownAtDepth } from '../result/layout.ts';
-import { shape } from './format.ts';
 
 /** A row of a report: a layer, or a group collapsed by --depth. */
 export interface Row extends Totals {

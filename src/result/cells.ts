@@ -1,6 +1,7 @@
 /** A cell as people read it, from its column's kind and the chosen `--units`: one home for every writer. */
-import { bytes, count, fixed, int, type Units, unitHead } from '../report/format.ts';
+
 import type { Cell, Column } from './document.ts';
+import { bytes, count, fixed, int, type Units, unitHead } from './format.ts';
 
 const percent = (x: number, d: number) => `${(100 * x).toFixed(d)}%`;
 

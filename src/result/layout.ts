@@ -1,12 +1,13 @@
 /**
  * What a table shows under the output options, for every writer alike: the columns (`--columns`
- * adds optional ones), the rows at `--depth` (a tree cut flat, or kept as a tree), and for the
- * primary table `--sort` and `--top`, with a line saying what was left out.
+ * adds optional ones, drops `-name`, or names exactly those to show), the rows at `--depth` (a
+ * tree cut flat, or kept as a tree), and for the primary table `--sort` and `--top`, with a line
+ * saying what was left out.
  */
 import { UsageError } from '../errors.ts';
-import type { Units } from '../report/format.ts';
 import { sortValue } from './cells.ts';
 import type { Cell, Column, Document, TableSection } from './document.ts';
+import type { Units } from './format.ts';
 
 export interface WriteOptions {
   units: Units;
@@ -39,8 +40,27 @@ export interface Laid {
   more?: string;
 }
 
-const shows = (c: Column, o: WriteOptions, csv: boolean) =>
-  c.only !== (csv ? 'display' : 'csv') && (!c.optional || (o.columns ?? []).includes(c.key));
+const named = (c: Column, names: readonly string[]) => names.some((n) => n === c.key || n === c.alias);
+
+/**
+ * The columns a table shows under `--columns`: its defaults, plus the optional ones named, less
+ * those named `-name`; a list naming a default column is exact (those named, in the table's order,
+ * after the row's name).
+ */
+function shown(t: TableSection, o: WriteOptions, csv: boolean): boolean[] {
+  const given = o.columns ?? [];
+  const drop = given.filter((n) => n.startsWith('-')).map((n) => n.slice(1));
+  const add = given.filter((n) => !n.startsWith('-'));
+  const exact = t.columns.some((c) => !c.optional && named(c, add));
+  // the row's name: the first column every format shows (CSV may lead with a model column too)
+  const rowName = t.columns.findIndex((c) => c.only === undefined);
+  return t.columns.map((c, k) => {
+    if (c.only === (csv ? 'display' : 'csv')) return false;
+    if (k === 0 || k === rowName) return true;
+    if (named(c, drop)) return false;
+    return exact ? named(c, add) : !c.optional || named(c, add);
+  });
+}
 
 /** Does a tree's row show, cut flat at `depth`: a group at the cut stands for its members, which do not. */
 export const shownAtDepth = (level: number, group: boolean, depth: number): boolean =>
@@ -68,7 +88,7 @@ function sortColumn(t: TableSection, name: string): number {
 }
 
 export function layout(t: TableSection, o: WriteOptions, how: { csv?: boolean; tree?: boolean } = {}): Laid {
-  const keep = t.columns.map((c) => shows(c, o, how.csv ?? false));
+  const keep = shown(t, o, how.csv ?? false);
   const pick = (r: Cell[]) => r.filter((_, i) => keep[i]);
   const asTree = (how.tree ?? false) && t.tree !== undefined && !(t.primary && (o.sort || o.top));
   let idx = cut(t, o.depth, asTree);
@@ -103,11 +123,12 @@ export function checkOptions(doc: Document, o: WriteOptions): void {
   ] as const)
     if (given && !primary) throw new UsageError(`${flag}: this output has no table of rows to apply it to`);
   if (primary && o.sort !== undefined) sortColumn(primary, o.sort);
-  const optional = primary?.columns.filter((c) => c.optional).map((c) => c.key) ?? [];
+  const columns = primary?.columns.filter((c, k) => k > 0 && c.only !== 'csv') ?? [];
   for (const name of o.columns ?? [])
-    if (!optional.includes(name))
+    if (!columns.some((c) => named(c, [name.replace(/^-/, '')])))
       throw new UsageError(
-        `--columns ${name}: not a column this table can add; choose from ${optional.join(', ') || '(none here)'}`,
+        `--columns ${name}: the table has no such column; name one to add or keep, -name to drop: ` +
+          columns.map((c) => c.alias ?? c.key).join(', '),
       );
 }
 

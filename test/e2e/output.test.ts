@@ -38,12 +38,21 @@ describe('--columns adds what a layer is: kernel, stride, groups, dtype', () => 
     expect(table[2]).toMatch(/^layer\s+op\s+output\s+groups\s+params/);
   });
 
-  it('a column the table cannot add is one line naming those it can', () => {
+  it('a column the table does not have is one line naming those it has', () => {
     const r = cli(['report', 'shufflenet-v2-0.5x', '--columns', 'colour']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(
-      'netcost: --columns colour: not a column this table can add; choose from dtype, kernel, stride, groups',
+    expect(r.stderr.trim()).toMatch(
+      /^netcost: --columns colour: the table has no such column; name one to add or keep, -name to drop: .*kernel/,
     );
+  });
+
+  it('an exact list (--columns madds,mac), or -name to drop one, in every format', () => {
+    const csv = cli(['report', 'shufflenet-v2-0.5x', '--columns', 'madds,mac', '--format', 'csv']).stdout;
+    expect(csv.split('\n')[0]).toBe('model,name,madds,memoryAccess');
+    const exact = cli(['report', 'shufflenet-v2-0.5x', '--columns', 'madds', '--columns', 'mac']).stdout.split('\n');
+    expect(exact[2]).toMatch(/^layer\s+MAdds\s+MAC \(el\)$/);
+    const dropped = cli(['report', 'shufflenet-v2-0.5x', '--columns=-flops,-bytes', '--columns', 'kernel']).stdout;
+    expect(dropped.split('\n')[2]).toMatch(/^layer\s+op\s+output\s+kernel\s+params\s+MAdds\s+MAC \(el\)\s+FLOP\/B\s/);
   });
 });
 

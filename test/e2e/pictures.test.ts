@@ -159,6 +159,31 @@ describe('HTML pages in a real browser', () => {
     }
   });
 
+  it('the report page reads top down: totals, charts, then the tree open to depth 2, full width', async () => {
+    const file = make('layout.html', ['report', 'shufflenet-v2-1.0x', '--profile', profileFile, '--format', 'html']);
+    const { page } = await open(file);
+    try {
+      const order = await page.$$eval('main > section', (ss) => ss.map((s) => (s as HTMLElement).dataset.section));
+      expect(order.slice(0, 3)).toEqual(['summary', 'charts', 'layers']);
+      expect(order.at(-1)).toBe('legend');
+      // at 1,280 px every table fits the page, so no table scrolls on its own and its header sticks to the window
+      const fit = await page.$$eval('table', (ts) =>
+        ts.map((t) => t.getBoundingClientRect().right <= window.innerWidth),
+      );
+      expect(fit.every(Boolean)).toBe(true);
+      expect(await page.$eval('.table-wrap', (w) => getComputedStyle(w).overflowX)).toBe('visible');
+      expect(await page.$eval('th', (th) => getComputedStyle(th).position)).toBe('sticky');
+      // stages and their units shown, the layers inside units folded, and a line saying so
+      const levels = await page.$$eval('section[data-section="layers"] tbody tr:not([hidden])', (rs) =>
+        rs.map((r) => Number(r.getAttribute('data-level'))),
+      );
+      expect(Math.max(...levels)).toBe(1);
+      expect(await page.textContent('section[data-section="layers"]')).toMatch(/rows below depth 2 start folded/);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('names from an ONNX file are data: a hostile node name neither runs nor loads anything', async () => {
     const evil = '</script><img src="https://example.com/x.png" onerror="console.error(1)"><script>';
     const onnx = join(dir, 'evil.onnx');

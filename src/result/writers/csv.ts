@@ -1,8 +1,8 @@
 /** `--format csv`: the primary table's rows (at `--depth`, `--sort`, `--top`) with raw numbers, keys as headers. */
 import { UsageError } from '../../errors.ts';
-import { csvLine } from '../../report/format.ts';
 import { rawValue } from '../cells.ts';
 import type { Document, TableSection } from '../document.ts';
+import { csvLine } from '../format.ts';
 import { layout, type WriteOptions } from '../layout.ts';
 
 export function write(doc: Document, o: WriteOptions): string {

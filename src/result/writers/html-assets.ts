@@ -4,7 +4,7 @@ export const STYLE = `
 :root { color-scheme: light; --fg: #1d1d1f; --muted: #555; --line: #ddd; --head: #f4f4f6; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
-main { max-width: 1180px; margin: 0 auto; padding: 16px; }
+main { margin: 0; padding: 12px 16px; }
 h1 { font-size: 20px; margin: 8px 0; } h2 { font-size: 16px; margin: 24px 0 8px; }
 p.meta { color: var(--muted); margin: 2px 0; overflow-wrap: anywhere; }
 p, li { overflow-wrap: anywhere; }
@@ -14,8 +14,11 @@ details.chart { margin: 12px 0; } details.chart summary { cursor: pointer; color
 figure { margin: 8px 0; max-width: 100%; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 .table-wrap { max-width: 100%; overflow-x: auto; border: 1px solid var(--line); }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: 3px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; text-align: right; }
+/* wide enough for every column: the page scrolls, not the table, so its header stays in view */
+@media (min-width: 1200px) { .table-wrap { overflow: visible; } }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
+th, td { padding: 2px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; text-align: right; }
+th { white-space: normal; vertical-align: bottom; min-width: 4em; }
 th:first-child, td:first-child { text-align: left; position: sticky; left: 0; background: #fff; }
 th { background: var(--head); cursor: pointer; user-select: none; position: sticky; top: 0; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); }

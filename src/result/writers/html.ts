@@ -4,11 +4,12 @@
  * (a `<title>`); tree tables as collapsible groups opened down to `--depth`; tables sortable by a
  * click; the command's JSON inline. It opens from file:// and makes no request of any kind.
  */
-import { toSvg } from '../../pictures/render.ts';
+
 import { alignOf, cellText, columnTitle, sortValue } from '../cells.ts';
 import type { Cell, Chart, Document, Section } from '../document.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
 import { SCRIPT, STYLE } from './html-assets.ts';
+import { toSvg } from './render-svg.ts';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -17,6 +18,8 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 /** A chart taller than this starts folded: its heading opens it. */
 const TALL_PX = 1200;
+/** Without --depth a tree opens this deep (stages and their units), as torchinfo shows a model. */
+const OPEN_DEPTH = 2;
 
 function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
   // a tree keeps every level in the page, those below --depth folded; sorted or cut to --top, the rows are flat
@@ -30,13 +33,14 @@ function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
     const sort = n !== undefined && Number.isFinite(n) ? ` data-sort="${n}"` : '';
     return `<td${cls(k)}${sort}>${esc(cellText(v, t.columns[k], o.units))}</td>`;
   };
+  const open = Number.isFinite(o.depth) ? o.depth : OPEN_DEPTH;
   const row = (r: Cell[], i: number) => {
     if (!t.level) return `<tr>${r.map(cell).join('')}</tr>`;
     const level = t.level[i];
     const group = t.group?.[i] ?? false;
     // open down to --depth: a group at the cut starts folded, rows below it hidden
-    const folded = group && level >= o.depth - 1;
-    const hidden = level >= o.depth;
+    const folded = group && level >= open - 1;
+    const hidden = level >= open;
     const toggle = group
       ? `<button class="fold" aria-expanded="${!folded}" title="fold or unfold this group">` +
         `${folded ? '+' : '-'}</button>`
@@ -48,7 +52,13 @@ function tableHtml(s: Section & { kind: 'table' }, o: WriteOptions): string {
     return `<tr ${attrs}>${first}${rest.join('')}</tr>`;
   };
   const total = t.total ? `<tfoot><tr>${t.total.map(cell).join('')}</tr></tfoot>` : '';
-  const notes = [...(t.more ? [t.more] : []), ...(s.notes ?? [])].map((n) => `<p class="note">${esc(n)}</p>`);
+  const below = t.level?.filter((l) => l >= open).length ?? 0;
+  const opened = below
+    ? [`${below} rows below depth ${open} start folded: + opens a group, --depth N opens the page to N`]
+    : [];
+  const notes = [...(t.more ? [t.more] : []), ...opened, ...(s.notes ?? [])].map(
+    (n) => `<p class="note">${esc(n)}</p>`,
+  );
   return (
     `<div class="table-wrap"><table class="sortable${t.level ? ' tree' : ''}"><thead><tr>${head}</tr></thead>` +
     `<tbody>\n${t.rows.map(row).join('\n')}\n</tbody>${total}</table></div>${notes.join('')}`
@@ -82,9 +92,22 @@ async function chartHtml(c: Chart): Promise<string> {
 export async function write(doc: Document, o: WriteOptions): Promise<string> {
   const charts: string[] = [];
   for (const c of doc.charts?.(o) ?? []) charts.push(await chartHtml(c));
-  const sections = shownSections(doc, o).map((s) => sectionHtml(s, o));
-  // the main table first, then the charts, then the rest: what a reader scans before what they study
-  const [first, ...rest] = sections;
+  const shown = shownSections(doc, o);
+  const primary = shown.find((s) => s.kind === 'table' && s.primary);
+  // a per-layer tree: the totals, notes and warnings first, then the charts, then the tree and the
+  // other tables, the legend last; otherwise the main table first, then the charts, then the rest
+  const ordered =
+    primary?.kind === 'table' && primary.tree
+      ? [
+          ...shown.filter((s) => s.kind === 'lines' && s.id !== 'legend'),
+          primary,
+          ...shown.filter((s) => s.kind === 'table' && s !== primary),
+          ...shown.filter((s) => s.id === 'legend'),
+        ]
+      : shown;
+  const lead = primary?.kind === 'table' && primary.tree ? ordered.indexOf(primary) : 1;
+  const sections = ordered.map((s) => sectionHtml(s, o));
+  const [first, rest] = [sections.slice(0, lead), sections.slice(lead)];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -99,7 +122,7 @@ export async function write(doc: Document, o: WriteOptions): Promise<string> {
 <main>
 <h1>${esc(doc.title)}</h1>
 ${doc.head.map((m) => `<p class="meta">${esc(m)}</p>`).join('\n')}
-${first ?? ''}
+${first.join('\n')}
 ${charts.length ? `<section data-section="charts"><h2>Charts</h2>\n${charts.join('\n')}</section>` : ''}
 ${rest.join('\n')}
 </main>

@@ -2,10 +2,11 @@
  * `--format md`: a pull-request comment. Every word that may come from input (names of models,
  * layers, files) goes through mdText, so it renders as the text it is.
  */
-import { mdTable } from '../../report/format.ts';
+
 import { mdText } from '../../util/text.ts';
 import { alignOf, cellText, columnTitle } from '../cells.ts';
 import type { Document, Section } from '../document.ts';
+import { mdTable } from '../format.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
 
 function sectionLines(s: Section, o: WriteOptions): string[] {

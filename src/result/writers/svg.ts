@@ -1,8 +1,8 @@
 /** `--format svg`: one chart (`--chart NAME`, else the first) as a standalone SVG. */
 import { UsageError } from '../../errors.ts';
-import { toSvg } from '../../pictures/render.ts';
 import type { Document } from '../document.ts';
 import type { WriteOptions } from '../layout.ts';
+import { toSvg } from './render-svg.ts';
 
 export async function write(doc: Document, o: WriteOptions): Promise<string> {
   const charts = doc.charts?.(o) ?? [];

@@ -2,10 +2,11 @@
  * `--format table` (and, with `asTree`, `--format tree`): the terminal's view. Each section under a
  * `title:` line; a tree table shows every level down to `--depth`, names indented as torchinfo does.
  */
-import { textTable } from '../../report/table.ts';
+
 import { alignOf, cellText, columnTitle } from '../cells.ts';
 import type { Column, Document, Section } from '../document.ts';
 import { layout, shownSections, type WriteOptions } from '../layout.ts';
+import { textTable } from '../table.ts';
 
 function sectionLines(s: Section, o: WriteOptions, asTree: boolean): string[] {
   const out = ['', ...(s.title ? [`${s.title}:`] : [])];

@@ -1,6 +1,6 @@
 /** What every command's charts are built from: the chart record, horizontal bars, grouped bars in panels. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { Chart } from '../result/document.ts';
+import type { Chart } from '../../result/document.ts';
 
 export type Datum = Record<string, string | number>;
 export const WIDTH = 640;

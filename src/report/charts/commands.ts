@@ -3,14 +3,14 @@
  * command (compare's in compare-charts.ts), each chart named (for `--format svg --chart NAME`) and
  * carrying how many marks it draws (one per data row: the browser test counts them).
  */
-import type { CheckResult } from '../check/check.ts';
-import type { CostReport } from '../cost/analyze.ts';
-import type { GuidelinesReport } from '../guidelines/guidelines.ts';
-import type { BenchResult } from '../measure/bench.ts';
-import type { PredictedReport } from '../predict/attach.ts';
-import { cutTree, reportTree } from '../report/rows.ts';
-import type { Chart } from '../result/document.ts';
-import { barsOf, chart, groupedBars, WIDTH } from './chart-kit.ts';
+import type { CheckResult } from '../../check/check.ts';
+import type { CostReport } from '../../cost/analyze.ts';
+import type { GuidelinesReport } from '../../guidelines/guidelines.ts';
+import type { BenchResult } from '../../measure/bench.ts';
+import type { PredictedReport } from '../../predict/attach.ts';
+import type { Chart } from '../../result/document.ts';
+import { cutTree, reportTree } from '../rows.ts';
+import { barsOf, chart, groupedBars, WIDTH } from './kit.ts';
 
 /** A layer's panel: its top-level group (a spec's stage, an ONNX file's module), or itself. */
 const groupOf = (l: { name: string; path: string[] }) => l.path[0] ?? l.name;

@@ -1,7 +1,8 @@
 /** `compare`'s charts: latency against MAdds and MAC, predicted against measured, and the ratios. */
-import type { CompareResult } from '../report/compare-result.ts';
-import type { Chart } from '../result/document.ts';
-import { chart, groupedBars, WIDTH } from './chart-kit.ts';
+
+import type { Chart } from '../../result/document.ts';
+import type { CompareResult } from '../compare-result.ts';
+import { chart, groupedBars, WIDTH } from './kit.ts';
 
 /**
  * Latency against MAdds and against MAC (a row of two panels per latency: measured, then each

@@ -1,7 +1,7 @@
 /** `diff`'s charts: the change of each changed layer's MAdds and MAC, and of its time when there is one. */
-import type { DiffResult, DiffRow } from '../cost/diff.ts';
-import type { Chart } from '../result/document.ts';
-import { type Datum, groupedBars } from './chart-kit.ts';
+import type { DiffResult, DiffRow } from '../../cost/diff.ts';
+import type { Chart } from '../../result/document.ts';
+import { type Datum, groupedBars } from './kit.ts';
 
 /** bars drawn at most: the layers that changed most, by MAdds then MAC (a line of the page says so) */
 export const DIFF_BARS = 60;
