@@ -4,8 +4,8 @@
  * or a number that is no longer exact.
  */
 export const LIMITS = {
-  /** any tensor dimension: channels, height, width, batch */
-  dimension: 2 ** 20,
+  /** any tensor dimension: channels, height, width, batch, audio samples (10 minutes at 16 kHz is 9.6M) */
+  dimension: 2 ** 24,
   /** elements of one tensor */
   elements: 2 ** 36,
   /** layers of one model */

@@ -4,7 +4,7 @@
  * when several vary. Each binding has a label naming what varies (`batch=8`, `1x3x224x224`).
  */
 import { UsageError } from '../errors.ts';
-import { LIMITS } from '../limits.ts';
+import { fmtLimit, LIMITS } from '../limits.ts';
 import type { InputBinding } from '../pipeline.ts';
 import { parseDims } from '../spec/load.ts';
 import { type InputFlags, parsePositiveInt, parseValueFlags } from './options.ts';
@@ -27,8 +27,9 @@ function inputShapes(list: string[]): Map<string, number[][]> {
     const dims = parseDims(text);
     if (!dims)
       throw new UsageError(
-        `--input: '${v}' is not a shape; write NxCxHxW (for example 1x3x224x224; each dimension from 1 to 2^20), ` +
-          'or name=NxCxHxW for one input of an ONNX file',
+        `--input: '${v}' is not a shape; write its dimensions joined by x (1x3x224x224 for an image, 1x16000 for ` +
+          `a second of 16 kHz audio; each from 1 to ${fmtLimit(LIMITS.dimension)}), or name=shape for one input of ` +
+          'an ONNX file',
       );
     out.set(name, [...(out.get(name) ?? []), dims]);
   }

@@ -36,6 +36,24 @@ const madds = (batch: number, h: number) => batch * (16 * 27 * h * h + 32 * 16 *
 type Row = { model: string; input: number[]; totals: { madds: number } };
 const rows = (stdout: string) => (JSON.parse(stdout) as { models: Row[] }).models;
 
+describe('sizes of real inputs', () => {
+  it('two minutes of 16 kHz audio (1,920,000 samples) is a size netcost reads; the hint speaks of audio too', () => {
+    const audio = join(dir, 'audio.onnx');
+    writeFileSync(
+      audio,
+      onnxModel({
+        inputs: [{ name: 'pcm', dims: [1, 'samples'] }],
+        nodes: [{ op: 'Abs', name: 'abs', inputs: ['pcm'], outputs: ['y'] }],
+        outputs: ['y'],
+      }),
+    );
+    const r = cli(['report', audio, '--dim', 'samples=1920000', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).layers[0].outputShape).toEqual([1, 1_920_000]);
+    expectClean(cli(['report', audio, '--input', 'pcm=1xlots']), /1x16000 for a second of 16 kHz audio/);
+  });
+});
+
 describe('sweeps', () => {
   it('report --dim batch=1,8,32 gives three rows, each the closed form at its batch', () => {
     const r = cli(['report', model, '--dim', 'batch=1,8,32', '--dim', 'h=64', '--format', 'json']);

@@ -66,7 +66,7 @@ describe('spec errors', () => {
         '} ]\n',
       new RegExp(
         String.raw`layers\[0\]\.out \(layer c\): "\$\{10 \* w \+ 0\.5\}" evaluates to 3\.5; ` +
-          String.raw`it must be a whole number from 1 to 2\^20`,
+          String.raw`it must be a whole number from 1 to 2\^24`,
       ),
     ));
   it('a name with a dot', () =>
