@@ -94,18 +94,17 @@ export async function write(doc: Document, o: WriteOptions): Promise<string> {
   for (const c of doc.charts?.(o) ?? []) charts.push(await chartHtml(c));
   const shown = shownSections(doc, o);
   const primary = shown.find((s) => s.kind === 'table' && s.primary);
-  // a per-layer tree: the totals, notes and warnings first, then the charts, then the tree and the
-  // other tables, the legend last; otherwise the main table first, then the charts, then the rest
-  const ordered =
-    primary?.kind === 'table' && primary.tree
-      ? [
-          ...shown.filter((s) => s.kind === 'lines' && s.id !== 'legend'),
-          primary,
-          ...shown.filter((s) => s.kind === 'table' && s !== primary),
-          ...shown.filter((s) => s.id === 'legend'),
-        ]
-      : shown;
-  const lead = primary?.kind === 'table' && primary.tree ? ordered.indexOf(primary) : 1;
+  // a per-layer tree: the totals, notes and warnings first, then the charts, then the tables in
+  // their order, the legend last; otherwise the main table first, then the charts, then the rest
+  const tree = primary?.kind === 'table' && primary.tree !== undefined;
+  const ordered = tree
+    ? [
+        ...shown.filter((s) => s.kind === 'lines' && s.id !== 'legend'),
+        ...shown.filter((s) => s.kind === 'table'),
+        ...shown.filter((s) => s.id === 'legend'),
+      ]
+    : shown;
+  const lead = tree ? ordered.findIndex((s) => s.kind === 'table') : 1;
   const sections = ordered.map((s) => sectionHtml(s, o));
   const [first, rest] = [sections.slice(0, lead), sections.slice(lead)];
   return `<!doctype html>
