@@ -62,7 +62,11 @@ export function outputOptions(c: Command, file = true): Command {
   if (file) c.option('-o, --output <file>', 'write to this file (atomically) instead of standard output');
   return c
     .option('--units <unit>', 'counts in tables: auto (8.13M, 884.7K, 320) or one scale for all: 1 | K | M | G', 'auto')
-    .option('--depth <N>', 'fold rows deeper than N into their group (1 = stages, 2 = units); tree: levels shown')
+    .option(
+      '--depth <N>',
+      'fold rows deeper than N into their group (1 = stages, 2 = units; all = every layer); tree: levels shown. ' +
+        'Without it a table or tree of more than 250 layers shows the deepest levels that fit in 100 rows',
+    )
     .option('--sort <column>', "the main table's rows largest first by a number column (params, madds, mac, ...)")
     .option('--top <N>', "only the main table's first N rows (after --sort); totals still count every row")
     .option(

@@ -48,7 +48,10 @@ export function parseOutput(o: OutputFlags): Output {
     ...(o.output !== undefined ? { file: o.output } : {}),
     options: {
       units: parseUnits(o.units ?? 'auto'),
-      depth: o.depth === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth),
+      depth:
+        o.depth === undefined || o.depth === 'all' ? Number.POSITIVE_INFINITY : parsePositiveInt('--depth', o.depth),
+      // a very long per-layer tree is cut to the levels that fit, in the terminal's formats only
+      ...(o.depth === undefined && (format === 'table' || format === 'tree') ? { autoDepth: true } : {}),
       ...(o.sort !== undefined ? { sort: o.sort } : {}),
       ...(o.top !== undefined ? { top: parsePositiveInt('--top', o.top) } : {}),
       ...(o.columns?.length ? { columns: o.columns.flatMap((c) => c.split(',')).filter(Boolean) } : {}),

@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { sortValue } from './cells.ts';
-import type { Cell, Column, Document, TableSection } from './document.ts';
+import type { Cell, Column, Document, Section, TableSection } from './document.ts';
 import type { Units } from './format.ts';
 
 export interface WriteOptions {
@@ -25,6 +25,8 @@ export interface WriteOptions {
   width?: number;
   /** the text writers print the legend (md and html always do) */
   legend?: boolean;
+  /** no --depth was given: the text formats cut a very long per-layer tree to the levels that fit (autoDepth) */
+  autoDepth?: boolean;
 }
 
 export const DEFAULT_OPTIONS: WriteOptions = { units: 'auto', depth: Infinity };
@@ -87,13 +89,34 @@ function sortColumn(t: TableSection, name: string): number {
   return i;
 }
 
+/** A tree of more layers than this is cut, without --depth, to the deepest level showing AUTO_ROWS at most. */
+export const AUTO_FROM = 250;
+export const AUTO_ROWS = 100;
+
+/** The depth a very long tree is shown at when no --depth was given (torchinfo's habit): Infinity for others. */
+export function autoDepth(t: TableSection): number {
+  const tree = t.tree;
+  if (!tree || tree.group.filter((g) => !g).length <= AUTO_FROM) return Number.POSITIVE_INFINITY;
+  const deepest = Math.max(...tree.level) + 1;
+  for (let d = deepest; d > 1; d--)
+    if (tree.level.filter((l, i) => shownAtDepth(l, tree.group[i], d)).length <= AUTO_ROWS) return d;
+  return 1;
+}
+
 export function layout(t: TableSection, o: WriteOptions, how: { csv?: boolean; tree?: boolean } = {}): Laid {
   const keep = shown(t, o, how.csv ?? false);
   const pick = (r: Cell[]) => r.filter((_, i) => keep[i]);
   const asTree = (how.tree ?? false) && t.tree !== undefined && !(t.primary && (o.sort || o.top));
-  let idx = cut(t, o.depth, asTree);
+  const depth = o.autoDepth && t.primary && !o.sort && !o.top ? autoDepth(t) : o.depth;
+  let idx = cut(t, depth, asTree);
   const all = idx.length;
   let more: string | undefined;
+  if (depth < o.depth) {
+    const layers = t.tree?.group.filter((g) => !g).length ?? 0;
+    more =
+      `... ${layers.toLocaleString('en-US')} layers, shown to depth ${depth}: --depth N shows N levels, ` +
+      '--depth all every layer';
+  }
   if (t.primary && o.sort !== undefined) {
     const k = sortColumn(t, o.sort);
     const key = (i: number) => sortValue(t.rows[i][k]) ?? Number.NEGATIVE_INFINITY;
@@ -133,5 +156,8 @@ export function checkOptions(doc: Document, o: WriteOptions): void {
 }
 
 /** The sections a document shows at these options (a by-stage table says nothing new at --depth 1). */
-export const shownSections = (doc: Document, o: WriteOptions) =>
-  doc.sections.filter((s) => !(s.kind === 'table' && (s.redundantAtDepth === o.depth || s.csvOnly)));
+export function shownSections(doc: Document, o: WriteOptions): Section[] {
+  const primary = doc.sections.find((s): s is TableSection => s.kind === 'table' && s.primary === true);
+  const depth = o.autoDepth && primary && !o.sort && !o.top ? Math.min(o.depth, autoDepth(primary)) : o.depth;
+  return doc.sections.filter((s) => !(s.kind === 'table' && (s.redundantAtDepth === depth || s.csvOnly)));
+}

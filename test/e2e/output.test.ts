@@ -3,6 +3,9 @@
  * library's result, which no option shapes): --columns, --sort and --top on any command's main
  * table, --format tree, and CSV and --units of any command.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers.ts';
 
@@ -96,5 +99,46 @@ describe('--format tree', () => {
       [1, 2, 3, 4].map((i) => `stage2.unit${i}`),
     );
     expect(lines[at + 5]).toMatch(/^stage3\s+\[stage\]/);
+  });
+});
+
+describe('a very long per-layer table starts at the levels that fit, as torchinfo does', () => {
+  const deep = join(mkdtempSync(join(tmpdir(), 'netcost-deep-')), 'deep.yaml');
+  writeFileSync(
+    deep,
+    [
+      'name: deep',
+      'input: [1, 8, 16, 16]',
+      'blocks:',
+      '  stage:',
+      '    params: { n: null }',
+      '    layers:',
+      '      - { op: repeat, count: $n, as: i, name: "unit${i + 1}", layers: [ { op: conv, name: c, out: 8, ' +
+        'kernel: 3, padding: 1, bn: true, act: relu } ] }',
+      'layers:',
+      ...[1, 2, 3].map((k) => `  - { op: block, use: stage, name: s${k}, args: { n: 40 } }`),
+    ].join('\n'),
+  );
+  /** rows of the per-layer table: those before its total */
+  const rows = (text: string) => {
+    const lines = text.split('\n');
+    return lines
+      .slice(
+        0,
+        lines.findIndex((l) => l.startsWith('total')),
+      )
+      .filter((l) => /^s\d/.test(l)).length;
+  };
+
+  it('360 layers in 3 stages of 40 units: the stages, a line saying so; --depth all and json keep every layer', () => {
+    const text = cli(['report', deep]).stdout;
+    expect(rows(text)).toBe(3);
+    expect(text).toMatch(/\.\.\. 360 layers, shown to depth 1: --depth N shows N levels, --depth all every layer/);
+    expect(text).not.toMatch(/By stage:/);
+    expect(rows(cli(['report', deep, '--depth', 'all']).stdout)).toBe(360);
+    expect(rows(cli(['report', deep, '--depth', '2']).stdout)).toBe(120);
+    expect(json(['report', deep]).layers).toHaveLength(360);
+    // a model under 250 layers prints whole
+    expect(cli(['report', 'shufflenet-v2-1.0x']).stdout).toMatch(/stage4\.unit4\.branch2\.pw2\.relu/);
   });
 });
