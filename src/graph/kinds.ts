@@ -30,5 +30,7 @@ export const UNARY_FNS = [
   ...['leakyrelu', 'hardsigmoid', 'clip', 'sqrt', 'exp', 'log', 'tanh', 'erf', 'abs', 'neg', 'reciprocal'],
   ...['floor', 'ceil', 'elu', 'selu', 'softplus', 'mish', 'quickgelu', 'sign', 'round', 'isnan', 'not'],
   ...['cast', 'identity', 'dropout'],
+  ...['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh'],
+  ...['isinf', 'thresholdedrelu', 'softsign', 'shrink', 'celu', 'trilu', 'cumsum', 'hardmax', 'eyelike'],
 ] as const;
 export type UnaryFn = (typeof UNARY_FNS)[number];

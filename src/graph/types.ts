@@ -110,7 +110,10 @@ export type EltwiseFn =
   | 'and'
   | 'or'
   | 'xor'
-  | 'prelu';
+  | 'prelu'
+  | 'mean'
+  | 'bitshiftleft'
+  | 'bitshiftright';
 /**
  * Broadcasting binary op. Constant operands are folded into attrs (their shapes); a constant of
  * more than one element is a learned parameter.
@@ -194,9 +197,25 @@ export interface SoftmaxAttrs {
   axis: number;
 }
 export interface ReduceAttrs {
-  fn: 'mean' | 'sum' | 'max' | 'min' | 'prod';
+  fn:
+    | 'mean'
+    | 'sum'
+    | 'max'
+    | 'min'
+    | 'prod'
+    | 'l1'
+    | 'l2'
+    | 'logsum'
+    | 'logsumexp'
+    | 'sumsquare'
+    | 'argmax'
+    | 'argmin';
   axes: number[];
   keepdims: boolean;
+  /** no axes and noop_with_empty_axes (opset 18): the input as it is */
+  noop?: boolean;
+  /** ArgMax/ArgMin: the last index of equal extremes */
+  last?: boolean;
 }
 export interface TransposeAttrs {
   perm: number[];
@@ -297,6 +316,16 @@ export interface CustomAttrs {
   outputShapes: Shape[];
 }
 
+/** NegativeLogLikelihoodLoss, or SoftmaxCrossEntropyLoss with `softmax` */
+export interface LossAttrs {
+  softmax: boolean;
+  reduction: 'none' | 'sum' | 'mean';
+  /** class weights given (input 3) */
+  weighted: boolean;
+  /** SoftmaxCrossEntropyLoss's second output, the log-probabilities */
+  logProb: boolean;
+}
+
 /** Every op netcost knows, with its attributes. Adding an op: one entry here, one module in src/ops. */
 export interface OpAttrs extends Record<Activation, NoAttrs> {
   conv: ConvAttrs;
@@ -315,6 +344,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   eltwise: EltwiseAttrs;
   unary: UnaryAttrs;
   softmax: SoftmaxAttrs;
+  loss: LossAttrs;
   reduce: ReduceAttrs;
   transpose: TransposeAttrs;
   depthtospace: DepthToSpaceAttrs;

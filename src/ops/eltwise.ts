@@ -46,11 +46,16 @@ export const FNS: Record<
   or: { onnx: 'Or', at: (p, q) => bool(!!p || !!q), bool: true },
   xor: { onnx: 'Xor', at: (p, q) => bool(!!p !== !!q), bool: true },
   prelu: { onnx: 'PRelu', at: (p, q) => (p >= 0 ? p : p * q), flops: 2 },
+  // the sum of the operands (1 FLOP per extra operand), then a divide: counted as the sum's adds
+  mean: { onnx: 'Mean', at: (p, q) => p + q },
+  bitshiftleft: { onnx: 'BitShift', at: (p, q) => p * 2 ** q },
+  bitshiftright: { onnx: 'BitShift', at: (p, q) => Math.floor(p / 2 ** q) },
 };
 
 export const eltwise: OpDef<EltwiseAttrs> = {
   rule:
-    'FLOPs 1 per output element per extra operand (comparisons and logic alike; PRelu 2: compare, multiply); a ' +
+    'FLOPs 1 per output element per extra operand (comparisons, logic and bit shifts alike; Mean its sum, the ' +
+    'divide not counted; PRelu 2: compare, multiply); a ' +
     'constant operand of more than ' +
     "one element (a bias vector, a scale) is a learned parameter, a scalar (hard-swish's 3 and 6) is not, nor a " +
     'constant computed from shapes (an attention mask); every constant is read',
@@ -71,9 +76,13 @@ export const eltwise: OpDef<EltwiseAttrs> = {
     const at = vals.map((v) => broadcastIndex(v.dims, out));
     const f = FNS[a.fn].at;
     const type = FNS[a.fn].bool ? 'bool' : vals[0].type;
+    // Mean folds as the sum of its operands, divided by their count
+    const scale = a.fn === 'mean' ? 1 / vals.length : 1;
     return [
-      generate(out, type, (i) =>
-        vals.slice(1).reduce((acc, v, k) => f(acc, v.data[at[k + 1](i)], ints), vals[0].data[at[0](i)]),
+      generate(
+        out,
+        type,
+        (i) => scale * vals.slice(1).reduce((acc, v, k) => f(acc, v.data[at[k + 1](i)], ints), vals[0].data[at[0](i)]),
       ),
     ];
   },

@@ -19,6 +19,7 @@ import { gather } from './gather.ts';
 import { gelu } from './gelu.ts';
 import { layernorm } from './layernorm.ts';
 import { linear } from './linear.ts';
+import { loss } from './loss.ts';
 import { matmul } from './matmul.ts';
 import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
@@ -59,6 +60,7 @@ export const OPS: OpTable = {
   eltwise,
   unary,
   softmax,
+  loss,
   reduce,
   transpose,
   depthtospace,

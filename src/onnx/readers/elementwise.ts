@@ -1,6 +1,6 @@
 /** Element-wise ops: batch norm, activations, Clip, the unary functions, binary arithmetic, Where, Softmax. */
 
-import { elemTypeOf } from '../../graph/dtype.ts';
+import { elemTypeOf, onnxCodeOf } from '../../graph/dtype.ts';
 import type { EltwiseFn } from '../../graph/types.ts';
 import { ACTIVATIONS, type Activation } from '../../ops/activation.ts';
 import { broadcast } from '../../ops/broadcast.ts';
@@ -57,9 +57,20 @@ function unaryOf(fn: UnaryFn, n: NodeView): Built {
     const to = n.attrs.int('to', 1);
     return built('unary', { fn, to: valueTypeOf(to) }, [0], [], [elemTypeOf(to)]);
   }
+  // EyeLike writes its dtype (default: the input's)
+  if (fn === 'eyelike' && n.attrs.has('dtype'))
+    return built('unary', { fn }, [0], [], [elemTypeOf(n.attrs.int('dtype', 1))]);
   const info = UNARY[fn] as { bool?: boolean };
   // Dropout's optional second output is its mask
   return built('unary', { fn }, [0], [], info.bool ? ['bool'] : fn === 'dropout' ? [undefined, 'bool'] : undefined);
+}
+
+/** CastLike: a Cast to the type of its second input. */
+function castLike(n: NodeView): Built {
+  expectInputs(n, 2);
+  const type = n.inputs[1]?.type ?? 'fp32';
+  const code = onnxCodeOf(type);
+  return built('unary', { fn: 'cast', to: valueTypeOf(code) }, [0], [], [type]);
 }
 
 const unaries = (Object.entries(UNARY) as [UnaryFn, (typeof UNARY)[UnaryFn]][])
@@ -73,7 +84,7 @@ const learnedSlots = (n: NodeView, slots: number[]): number[] =>
   n.inputs.flatMap((x, k) => (!slots.includes(k) && isLearned(x) ? [k] : []));
 
 export function binary(n: NodeView): Built {
-  const variadic = n.opType === 'Sum' || n.opType === 'Max' || n.opType === 'Min';
+  const variadic = ['Sum', 'Max', 'Min', 'Mean'].includes(n.opType);
   expectInputs(n, variadic ? 1 : 2, variadic ? Number.POSITIVE_INFINITY : 2);
   const slots = operands(n);
   const consts = constShapes(n, slots);
@@ -96,6 +107,7 @@ export function binary(n: NodeView): Built {
 
 function eltwiseFn(n: NodeView): EltwiseFn {
   if (n.opType === 'Sum') return 'add';
+  if (n.opType === 'BitShift') return n.attrs.str('direction', '') === 'LEFT' ? 'bitshiftleft' : 'bitshiftright';
   if (n.opType === 'Mod') return n.attrs.int('fmod', 0) === 1 ? 'fmod' : 'mod';
   const fn = n.opType.toLowerCase();
   if (!Object.hasOwn(FNS, fn)) throw new ShapeError(`internal: ${n.opType} is not an element-wise function`);
@@ -111,6 +123,20 @@ function where(n: NodeView): Built {
   // the output has the type of the values chosen from (inputs 2 and 3), not of the condition
   const type = n.inputs[1]?.type ?? n.inputs[2]?.type;
   return built('where', attrs, slots, learnedSlots(n, slots), [type]);
+}
+
+/** NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss: scores, targets, optional class weights. */
+function loss(n: NodeView): Built {
+  expectInputs(n, 2, 3);
+  const reduction = n.attrs.str('reduction', 'mean');
+  if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean')
+    throw new ShapeError(`reduction '${reduction}' is not one of none, sum, mean`);
+  const softmax = n.opType === 'SoftmaxCrossEntropyLoss';
+  const weighted = n.inputs[2] !== undefined;
+  const logProb = softmax && n.outputSlots.includes(1);
+  const slots = weighted ? [0, 1, 2] : [0, 1];
+  const type = n.inputs[0]?.type;
+  return built('loss', { softmax, reduction, weighted, logProb }, slots, [], [type, type]);
 }
 
 const softmax = (defaultAxis: number) => (n: NodeView) =>
@@ -146,8 +172,13 @@ export const ELEMENTWISE: ReaderEntries = [
     'And',
     'Or',
     'Xor',
+    'Mean',
+    'BitShift',
   ].map((op) => [op, once(binary)] as const),
   ['Where', once(where)],
+  ['CastLike', once(castLike)],
+  ['NegativeLogLikelihoodLoss', once(loss)],
+  ['SoftmaxCrossEntropyLoss', once(loss)],
   ...['Softmax', 'LogSoftmax'].map(
     (op) =>
       [

@@ -67,7 +67,25 @@ const given = (n: NodeView, k: number, what: string) => {
 
 const reduce = (axes: (n: NodeView) => number[]) => (n: NodeView) => {
   const fn = n.opType.slice('Reduce'.length).toLowerCase() as ReduceAttrs['fn'];
-  return built('reduce', { fn, axes: axes(n), keepdims: n.attrs.int('keepdims', 1) === 1 }, [0]);
+  const given = axes(n);
+  const noop = given.length === 0 && n.attrs.int('noop_with_empty_axes', 0) === 1;
+  return built(
+    'reduce',
+    { fn, axes: given, keepdims: n.attrs.int('keepdims', 1) === 1, ...(noop ? { noop } : {}) },
+    [0],
+  );
+};
+/** ArgMax, ArgMin: one axis, int64 indices */
+const arg = (n: NodeView) => {
+  const fn = n.opType === 'ArgMax' ? 'argmax' : 'argmin';
+  const last = n.attrs.int('select_last_index', 0) === 1;
+  const attrs = {
+    fn,
+    axes: [n.attrs.int('axis', 0)],
+    keepdims: n.attrs.int('keepdims', 1) === 1,
+    ...(last ? { last } : {}),
+  };
+  return built('reduce', attrs as ReduceAttrs, [0], [], ['int64']);
 };
 const axesAttr = (n: NodeView) => n.attrs.ints('axes') ?? [];
 const axesInput = (n: NodeView) => optionalConstant(n, 1, 'axes')?.data ?? [];
@@ -112,7 +130,19 @@ export const MOVEMENT: ReaderEntries = [
       { since: 9, read: (n) => resize(n, { scales: given(n, 1, 'scales') }) },
     ],
   ],
-  ...['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd'].map(
+  ['ArgMax', [{ since: 1, read: arg }]],
+  ['ArgMin', [{ since: 1, read: arg }]],
+  ...[
+    'ReduceMean',
+    'ReduceMax',
+    'ReduceMin',
+    'ReduceProd',
+    'ReduceL1',
+    'ReduceL2',
+    'ReduceLogSum',
+    'ReduceLogSumExp',
+    'ReduceSumSquare',
+  ].map(
     (op) =>
       [
         op,
