@@ -316,6 +316,20 @@ export interface CustomAttrs {
   outputShapes: Shape[];
 }
 
+/** NonZero, NonMaxSuppression, Unique, Compress (outputs at their upper bound) and TopK */
+export interface SelectAttrs {
+  kind: 'nonzero' | 'nms' | 'unique' | 'compress' | 'topk';
+  /** TopK's k; NonMaxSuppression's max_output_boxes_per_class, when known */
+  k?: number;
+  axis?: number;
+}
+
+/** GatherElements, GatherND and OneHot */
+export type TakeAttrs =
+  | { kind: 'elements'; axis: number }
+  | { kind: 'nd'; batchDims: number }
+  | { kind: 'onehot'; axis: number; depth: number };
+
 /** NegativeLogLikelihoodLoss, or SoftmaxCrossEntropyLoss with `softmax` */
 export interface LossAttrs {
   softmax: boolean;
@@ -345,6 +359,8 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   unary: UnaryAttrs;
   softmax: SoftmaxAttrs;
   loss: LossAttrs;
+  select: SelectAttrs;
+  take: TakeAttrs;
   reduce: ReduceAttrs;
   transpose: TransposeAttrs;
   depthtospace: DepthToSpaceAttrs;

@@ -30,11 +30,13 @@ import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
 import { scatter } from './scatter.ts';
+import { select } from './select.ts';
 import { shape, size } from './shape.ts';
 import { shuffle } from './shuffle.ts';
 import { slice } from './slice.ts';
 import { softmax } from './softmax.ts';
 import { split } from './split.ts';
+import { take } from './take.ts';
 import { transpose } from './transpose.ts';
 import { unary } from './unary.ts';
 import { unknown } from './unknown.ts';
@@ -61,6 +63,8 @@ export const OPS: OpTable = {
   unary,
   softmax,
   loss,
+  select,
+  take,
   reduce,
   transpose,
   depthtospace,

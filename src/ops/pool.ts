@@ -32,9 +32,11 @@ function inferPool(inputs: number[][], a: PoolAttrs, what: string): number[][] {
       `a ${a.kernel.join('x')} window does not fit a ${x.slice(2).join('x')} input; use a larger input or a ` +
         'smaller kernel',
     );
+  // onnxruntime's bound (pool_attributes.h: "Pad should be smaller than kernel"); PyTorch's half a
+  // window is stricter than ONNX, whose own conformance models pad a 3x3 window by 2
   const span = (i: number) => (a.dilation?.[i] ?? 1) * (a.kernel[i] - 1) + 1;
-  if (a.kernel.some((_, i) => Math.max(a.padding[i], a.padEnd?.[i] ?? 0) * 2 > span(i))) {
-    throw new ShapeError(`padding ${a.padding.join('x')} is more than half the ${a.kernel.join('x')} window`);
+  if (a.kernel.some((_, i) => Math.max(a.padding[i], a.padEnd?.[i] ?? 0) >= span(i))) {
+    throw new ShapeError(`padding ${a.padding.join('x')} is not smaller than the ${a.kernel.join('x')} window`);
   }
   const y = [x[0], x[1], ...sizes];
   return a.indices ? [y, [...y]] : [y];

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/cost/analyze.ts';
+import { ort } from '../../src/measure/runner.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { shapeMismatches } from '../ort-shapes.ts';
@@ -19,6 +20,8 @@ async function one(
     inputs?: { name: string; dims: number[]; type?: 'int64' | 'float' | 'int32' | 'uint8' }[];
     inits?: TensorSpec[];
     outputs?: string[];
+    /** the op writes integers: a Cast back to float follows it */
+    integer?: boolean;
   } = {},
 ) {
   // an integer output is cast back to float: the test graphs declare float outputs
@@ -105,5 +108,73 @@ describe('standard ops with a rule of their own', () => {
       { inputs: [{ name: 'u', dims: [4, 3], type: 'uint8' }], integer: true },
     );
     expect([shift?.outputShape, shift?.flops]).toEqual([[4, 3], 12]);
+  });
+});
+
+describe('ops that select or take by index', () => {
+  const read = (bytes: Uint8Array) => {
+    const r = importOnnx(bytes, { file: 'm.onnx' });
+    expect(r.warnings).toEqual([]);
+    return { r, layer: analyze(r.graph).layers[0] };
+  };
+
+  it('NonMaxSuppression: at most every box of every class, a sort and pairwise IoU', async () => {
+    // 2 batches, 6 boxes, 3 classes, at most 4 per class: 2·3·4 rows of (batch, class, box)
+    const bytes = onnxModel({
+      inputs: [
+        { name: 'boxes', dims: [2, 6, 4] },
+        { name: 'scores', dims: [2, 3, 6] },
+      ],
+      initializers: [{ name: 'k', dims: [1], ints: [4] }],
+      nodes: [
+        { op: 'NonMaxSuppression', name: 'nms', inputs: ['boxes', 'scores', 'k'], outputs: ['sel'] },
+        // the test graphs declare float outputs
+        { op: 'Cast', name: 'back', inputs: ['sel'], outputs: ['out'], attrs: { to: 1 } },
+      ],
+      outputs: ['out'],
+    });
+    const { r, layer } = read(bytes);
+    expect(r.shapeOf('sel')).toEqual([24, 3]);
+    expect(layer.flops).toBe(2 * 3 * (6 * 3 + 12 * 6 * 4));
+    const rt = await ort();
+    const s = await rt.InferenceSession.create(bytes);
+    const boxes = Float32Array.from({ length: 48 }, (_, i) => (i % 4 < 2 ? (i >> 2) * 0.1 : (i >> 2) * 0.1 + 1));
+    const scores = Float32Array.from({ length: 36 }, (_, i) => ((i * 7) % 11) / 11);
+    const out = await s.run({
+      boxes: new rt.Tensor('float32', boxes, [2, 6, 4]),
+      scores: new rt.Tensor('float32', scores, [2, 3, 6]),
+    });
+    expect(out.out.dims[0]).toBeLessThanOrEqual(24);
+    await s.release();
+  });
+
+  it('TopK, GatherElements, GatherND and OneHot: onnxruntime shapes', async () => {
+    const bytes = onnxModel({
+      inputs: [{ name: 'x', dims: [3, 8, 5] }],
+      initializers: [
+        { name: 'k', dims: [1], ints: [2] },
+        { name: 'ie', dims: [3, 2, 5], ints: Array.from({ length: 30 }, (_, i) => i % 8) },
+        { name: 'ind', dims: [4, 2], ints: [0, 1, 2, 7, 1, 3, 0, 0] },
+        { name: 'depth', dims: [], ints: [6] },
+        { name: 'onoff', dims: [2], floats: [0, 1] },
+        { name: 'cls', dims: [3, 4], ints: [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5] },
+      ],
+      nodes: [
+        { op: 'TopK', name: 'top', inputs: ['x', 'k'], outputs: ['v', 'i'], attrs: { axis: 1 } },
+        { op: 'GatherElements', name: 'ge', inputs: ['x', 'ie'], outputs: ['g'], attrs: { axis: 1 } },
+        { op: 'GatherND', name: 'gn', inputs: ['x', 'ind'], outputs: ['n'] },
+        { op: 'OneHot', name: 'oh', inputs: ['cls', 'depth', 'onoff'], outputs: ['o'], attrs: { axis: 1 } },
+      ],
+      outputs: ['v', 'g', 'n', 'o'],
+    });
+    const r = importOnnx(bytes, { file: 'm.onnx' });
+    expect(r.warnings).toEqual([]);
+    expect([r.shapeOf('v'), r.shapeOf('g'), r.shapeOf('n'), r.shapeOf('o')]).toEqual([
+      [3, 2, 5],
+      [3, 2, 5],
+      [4, 5],
+      [3, 6, 4],
+    ]);
+    expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ function tinyResnet(): Uint8Array {
   });
 }
 
-/** The detection-style graph of the rules example: a backbone, two heads, NonMaxSuppression. */
+/** The detection-style graph of the rules example: a backbone, two heads, a custom-domain NMS. */
 function det(): Uint8Array {
   const k = (n: number) => ({ kernel_shape: [n, n], pads: n === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] });
   return onnxModel({
@@ -86,8 +86,9 @@ function det(): Uint8Array {
       { op: 'Reshape', name: '/head/cls/Reshape', inputs: ['clsmap', 'cshape'], outputs: ['c3'] },
       { op: 'Sigmoid', name: '/head/cls/Sigmoid', inputs: ['c3'], outputs: ['scores'] },
       {
-        op: 'NonMaxSuppression',
-        name: '/nms/NonMaxSuppression',
+        op: 'BoxNMS',
+        domain: 'com.example',
+        name: '/nms/BoxNMS',
         inputs: ['boxes', 'scores', 'maxout'],
         outputs: ['selected'],
       },
@@ -102,6 +103,7 @@ function det(): Uint8Array {
     ],
     inputs: [{ name: 'image', dims: [1, 3, 32, 32] }],
     outputs: ['selected'],
+    opsets: { 'com.example': 1 },
     producer: 'pytorch',
   });
 }

@@ -5,7 +5,7 @@ import { ATTENTION } from './attention.ts';
 import { CONTRIB } from './contrib.ts';
 import { DENSE } from './dense.ts';
 import { ELEMENTWISE } from './elementwise.ts';
-import { LOGIC } from './logic.ts';
+import { LOGIC, SELECT } from './logic.ts';
 import { MOVEMENT } from './movement.ts';
 import { NORMALIZATION } from './normalization.ts';
 import { POOL } from './pool.ts';
@@ -26,6 +26,7 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...POOL,
       ...ELEMENTWISE,
       ...LOGIC,
+      ...SELECT,
       ...SHAPE,
       ...MOVEMENT,
       ...NORMALIZATION,
