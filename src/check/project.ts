@@ -38,6 +38,20 @@ const configSchema = z.strictObject({
       z.union([z.string(), z.array(z.tuple([z.string(), z.string()]))]),
     )
     .optional(),
+  /** symbolic dimensions by name (`--dim`): name -> size */
+  dims: z
+    .preprocess(
+      (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : v),
+      z.array(z.tuple([z.string(), z.number().int().min(1)])),
+    )
+    .optional(),
+  /** values of inputs that steer the graph (`--value`): name -> a number or a list of them */
+  values: z
+    .preprocess(
+      (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : v),
+      z.array(z.tuple([z.string(), z.union([z.number(), z.array(z.number()).min(1).max(1024)])])),
+    )
+    .optional(),
   baseline: z.string().min(1).optional(),
   tolerances: z.strictObject(Object.fromEntries([...METRICS, 'latency'].map((m) => [m, tolerance]))).optional(),
   views: z.array(z.enum(VIEWS)).min(1).optional(),

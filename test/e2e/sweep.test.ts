@@ -2,7 +2,7 @@
  * Sweeps (issue 31): `--dim batch=1,8,32` and `--input` given twice ask for the model at each
  * size; report and compare give one row per size, bench times each with its throughput.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,5 +136,32 @@ describe('sweeps', () => {
       cli(['report', model, '--dim', `batch=${many}`, '--dim', `h=${many}`]),
       /ask for 81 sizes; a sweep takes at most 64/,
     );
+  });
+});
+
+describe('a project config binds sizes and values as the flags do', () => {
+  it('dims in netcost.config.json size the model check records; a flag still wins', () => {
+    const project = mkdtempSync(join(tmpdir(), 'netcost-config-dims-'));
+    writeFileSync(join(project, 'm.onnx'), readFileSync(model));
+    writeFileSync(
+      join(project, 'netcost.config.json'),
+      JSON.stringify({ models: ['m.onnx'], dims: { batch: 2, h: 16 }, values: { unused: [1, 2] } }),
+    );
+    // a value for an input the model lacks is named, as --value would be
+    const bad = cli(['check', '--update'], { cwd: project });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unused/);
+    writeFileSync(
+      join(project, 'netcost.config.json'),
+      JSON.stringify({ models: ['m.onnx'], dims: { batch: 2, h: 16 } }),
+    );
+    const r = cli(['check', '--update'], { cwd: project });
+    expect(r.code, r.stderr).toBe(0);
+    const recorded = JSON.parse(readFileSync(join(project, 'netcost-baselines', 'm.json'), 'utf8'));
+    expect(JSON.stringify(recorded)).toContain(String(madds(2, 16)));
+    // the flag wins: batch 1 halves every count, and the changed input fails the check
+    const flag = cli(['check', '--dim', 'batch=1', '--dim', 'h=16'], { cwd: project });
+    expect(flag.code).toBe(1);
+    expect(flag.stdout).toMatch(/madds\s+811,008\s+405,504\s+-50\.00%/);
   });
 });

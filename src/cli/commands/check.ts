@@ -73,7 +73,13 @@ export async function checkCommand(models: string[], o: CheckFlags, argv: string
     );
   }
   const tolerances = { ...config?.tolerances, ...parseTolerances(o.tolerance) };
-  const binding = parseInputFlags({ ...o, input: o.input?.length ? o.input : configInputs(config?.input) }, 'check');
+  // the flags, else the config's (dims and values as --dim and --value would give them)
+  const fromConfig = {
+    input: o.input?.length ? o.input : configInputs(config?.input),
+    dim: o.dim?.length ? o.dim : (config?.dims ?? []).map(([k, v]) => `${k}=${v}`),
+    value: o.value?.length ? o.value : (config?.values ?? []).map(([k, v]) => `${k}=${[v].flat().join(',')}`),
+  };
+  const binding = parseInputFlags({ ...o, ...fromConfig }, 'check');
   const rules = await parseRules(o.rules ?? config?.rules);
   const sources = await resolveSources(config ? config.models : models).catch((e: unknown) => {
     // a model the config names: the error says which file to fix
