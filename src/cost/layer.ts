@@ -4,6 +4,8 @@
  */
 import type { Shape } from '../graph/types.ts';
 import type { OpCategory } from '../ops/index.ts';
+import { SELECT_OPS } from '../ops/select.ts';
+import { TAKE_OPS } from '../ops/take.ts';
 
 export interface Totals {
   params: number;
@@ -41,6 +43,9 @@ export const intensity = (t: Totals): number => (t.memoryAccessBytes > 0 ? t.flo
  */
 export function opName(l: LayerCost): string {
   if (typeof l.foreignOp === 'string') return `${l.foreignOp} (${l.op === 'custom' ? 'rule' : 'no rule'})`;
+  // ops that stand for several ONNX ops go by the ONNX op's name
+  if (l.op === 'select') return SELECT_OPS[l.kind as keyof typeof SELECT_OPS] ?? l.op;
+  if (l.op === 'take') return TAKE_OPS[l.kind as keyof typeof TAKE_OPS] ?? l.op;
   return l.fusedFrom
     ? [l.op, l.foldedBn ? 'bn' : '', typeof l.act === 'string' ? l.act : ''].filter(Boolean).join('+')
     : l.op;

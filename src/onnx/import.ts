@@ -10,8 +10,9 @@
 import { basename, dirname } from 'node:path';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
-import type { Graph, Group, Layer, Shape } from '../graph/types.ts';
+import type { Graph, Group, Layer, SelectAttrs, Shape } from '../graph/types.ts';
 import { numel, ShapeError, type Tensor } from '../ops/op.ts';
+import { upperBoundNote } from '../ops/select.ts';
 import { withFoldBudget } from '../ops/tensor.ts';
 import { recordBodies } from './body-reads.ts';
 import type { BoundInput } from './bound-input.ts';
@@ -178,6 +179,10 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   ctx.control = (n, name, frame) => readControl(ctx, n, name, frame);
   readNodes(ctx, nodes, { scope, prefix: '', runs: 1, path: [] });
   const fused = fusePatterns(ctx.layers, g.output?.map((o) => o.name ?? '') ?? []);
+  for (const l of fused) {
+    const note = l.op === 'select' ? upperBoundNote(l.name, l.attrs as SelectAttrs, l.outputShapes[0]) : undefined;
+    if (note) ctx.notes.push(note);
+  }
 
   const warnings: string[] = [...ctx.overridden].map(
     (o) => `the user rule ${o} replaces netcost's own rule for that op`,

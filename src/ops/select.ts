@@ -7,6 +7,15 @@ import type { SelectAttrs, Shape } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
+/** Each kind's ONNX op: its name in tables too */
+export const SELECT_OPS: Record<SelectAttrs['kind'], string> = {
+  nonzero: 'NonZero',
+  nms: 'NonMaxSuppression',
+  unique: 'Unique',
+  compress: 'Compress',
+  topk: 'TopK',
+};
+
 const log2 = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
 /** FLOPs of one intersection-over-union of two boxes: widths, heights, areas, a divide, a compare */
 const IOU = 12;
@@ -69,11 +78,22 @@ export const select: OpDef<SelectAttrs> = {
     return b * classes * (boxes * log2(boxes) + IOU * boxes * kept);
   },
   category: (a) => (a.kind === 'compress' ? 'data-movement' : 'elementwise'),
-  onnx: ({ name, inputs, outputs, attrs: a }, e) =>
-    e.node(
-      { nonzero: 'NonZero', nms: 'NonMaxSuppression', unique: 'Unique', compress: 'Compress', topk: 'TopK' }[a.kind],
-      name,
-      inputs,
-      outputs,
-    ),
+  onnx: ({ name, inputs, outputs, attrs: a }, e) => e.node(SELECT_OPS[a.kind], name, inputs, outputs),
 };
+
+const BOUND_WORDS: Partial<Record<SelectAttrs['kind'], string>> = {
+  nonzero: 'every element nonzero',
+  nms: 'every box of every class kept',
+  unique: 'every element distinct',
+  compress: 'every condition true',
+};
+
+/** What the report says of a layer counted at its upper bound (undefined for TopK, whose size is known). */
+export function upperBoundNote(name: string, a: SelectAttrs, output: Shape): string | undefined {
+  const words = BOUND_WORDS[a.kind];
+  if (!words) return undefined;
+  return (
+    `'${name}' writes as many elements as its data selects: counted at its upper bound, [${output.join(', ')}] ` +
+    `(${words}); a run writes at most that`
+  );
+}

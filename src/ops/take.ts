@@ -8,6 +8,13 @@ import type { Shape, TakeAttrs } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
+/** Each kind's ONNX op: its name in tables too */
+export const TAKE_OPS: Record<TakeAttrs['kind'], string> = {
+  elements: 'GatherElements',
+  nd: 'GatherND',
+  onehot: 'OneHot',
+};
+
 function shapes([data, indices]: Shape[], a: TakeAttrs): Shape {
   if (!data || !indices) throw new ShapeError('the op takes the data and the indices');
   if (a.kind === 'elements') {
@@ -45,6 +52,5 @@ export const take: OpDef<TakeAttrs> = {
   inputsRead: (a, inputs, [y]) =>
     a.kind === 'onehot' ? [numel(inputs[0]), ...inputs.slice(1).map(numel)] : [numel(y), numel(inputs[1])],
   category: () => 'data-movement',
-  onnx: ({ name, inputs, outputs, attrs: a }, e) =>
-    e.node({ elements: 'GatherElements', nd: 'GatherND', onehot: 'OneHot' }[a.kind], name, inputs, outputs),
+  onnx: ({ name, inputs, outputs, attrs: a }, e) => e.node(TAKE_OPS[a.kind], name, inputs, outputs),
 };

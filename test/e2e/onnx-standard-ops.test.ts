@@ -135,6 +135,10 @@ describe('ops that select or take by index', () => {
     });
     const { r, layer } = read(bytes);
     expect(r.shapeOf('sel')).toEqual([24, 3]);
+    expect(r.notes).toContain(
+      "'nms' writes as many elements as its data selects: counted at its upper bound, [24, 3] (every box of " +
+        'every class kept); a run writes at most that',
+    );
     expect(layer.flops).toBe(2 * 3 * (6 * 3 + 12 * 6 * 4));
     const rt = await ort();
     const s = await rt.InferenceSession.create(bytes);
