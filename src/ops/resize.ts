@@ -1,4 +1,4 @@
-/** Resize and Upsample: interpolation to an output size. */
+/** Resize and Upsample: interpolation to an output size; GridSample: interpolation at a grid's points. */
 import { helperName, ROLE } from '../graph/names.ts';
 import type { ResizeAttrs, Shape } from '../graph/types.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
@@ -7,8 +7,8 @@ const PER_OUTPUT: Record<string, number> = { nearest: 0, linear: 7, cubic: 31 };
 
 export const resize: OpDef<ResizeAttrs> = {
   rule:
-    'FLOPs per output element: nearest 0, linear 7 (4 multiplies, 3 adds in 2-D), cubic 31; reads the input, ' +
-    'writes the output',
+    'FLOPs per output element: nearest 0, linear 7 (4 multiplies, 3 adds in 2-D), cubic 31; reads the input ' +
+    "(and GridSample's grid), writes the output",
   infer(inputs, a) {
     if (a.outShape.length !== inputs[0].length)
       throw new ShapeError(`resize to rank ${a.outShape.length} from rank ${inputs[0].length}`);

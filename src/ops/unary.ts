@@ -75,6 +75,9 @@ export const UNARY = {
   cumsum: { onnx: 'CumSum', flops: 1, words: 'an add along the axis' },
   hardmax: { onnx: 'Hardmax', flops: 2, words: 'compare for the maximum, write one or zero' },
   eyelike: { onnx: 'EyeLike', flops: 0, words: 'writes the identity pattern' },
+  randomuniformlike: { onnx: 'RandomUniformLike', flops: 2, words: 'a random draw, scaled' },
+  randomnormallike: { onnx: 'RandomNormalLike', flops: 4, words: 'a random draw, its transform, scaled' },
+  bernoulli: { onnx: 'Bernoulli', flops: 2, words: 'a random draw, a compare' },
 } as const satisfies Record<UnaryFn, UnaryInfo>;
 
 export type { UnaryFn } from '../graph/kinds.ts';

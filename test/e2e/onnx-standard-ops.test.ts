@@ -181,4 +181,12 @@ describe('ops that select or take by index', () => {
     ]);
     expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
   });
+
+  it("GridSample: an interpolation at the grid's points, 7 FLOPs per output element bilinear", async () => {
+    const l = await one(
+      { op: 'GridSample', inputs: ['x', 'grid'], outputs: ['y'], attrs: { align_corners: 0 } },
+      { inputs: [{ name: 'grid', dims: [2, 6, 7, 2] }] },
+    );
+    expect([l?.outputShape, l?.flops]).toEqual([[2, 5, 6, 7], 7 * 2 * 5 * 6 * 7]);
+  });
 });

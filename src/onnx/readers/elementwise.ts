@@ -57,9 +57,9 @@ function unaryOf(fn: UnaryFn, n: NodeView): Built {
     const to = n.attrs.int('to', 1);
     return built('unary', { fn, to: valueTypeOf(to) }, [0], [], [elemTypeOf(to)]);
   }
-  // EyeLike writes its dtype (default: the input's)
-  if (fn === 'eyelike' && n.attrs.has('dtype'))
-    return built('unary', { fn }, [0], [], [elemTypeOf(n.attrs.int('dtype', 1))]);
+  // EyeLike and the random ops write their dtype (default: the input's)
+  const typed = ['eyelike', 'randomuniformlike', 'randomnormallike', 'bernoulli'].includes(fn);
+  if (typed && n.attrs.has('dtype')) return built('unary', { fn }, [0], [], [elemTypeOf(n.attrs.int('dtype', 1))]);
   const info = UNARY[fn] as { bool?: boolean };
   // Dropout's optional second output is its mask
   return built('unary', { fn }, [0], [], info.bool ? ['bool'] : fn === 'dropout' ? [undefined, 'bool'] : undefined);

@@ -1,4 +1,4 @@
-/** Data movement and reductions: Concat, Split, Slice, Transpose, Pad, Resize, Upsample, Reduce*. */
+/** Data movement and reductions: Concat, Split, Slice, Transpose, Pad, Resize, Upsample, GridSample, Reduce*. */
 import type { ReduceAttrs } from '../../graph/types.ts';
 import { normAxis } from '../../ops/concat.ts';
 import { numel, ShapeError } from '../../ops/op.ts';
@@ -53,6 +53,19 @@ function depthToSpace(n: NodeView, inverse: boolean): Built {
 
 const pad = (pads: (n: NodeView) => number[]) => (n: NodeView) =>
   built('pad', { pads: pads(n), mode: n.attrs.str('mode', 'constant') }, [0]);
+
+/** GridSample: x [N, C, ...] sampled at grid [N, ...out, rank]: an interpolation to the grid's size. */
+function gridSample(n: NodeView): Built {
+  const x = shapeOf(n);
+  const grid = n.inputs[1]?.shape;
+  if (!grid || grid.length !== x.length || grid[0] !== x[0] || grid[grid.length - 1] !== x.length - 2)
+    throw new ShapeError(
+      `grid [${(grid ?? []).join(', ')}] must be [N, ...output, ${x.length - 2}] for an input [${x.join(', ')}]`,
+    );
+  const mode = n.attrs.str('mode', 'bilinear');
+  const outShape = [x[0], x[1], ...grid.slice(1, -1)];
+  return built('resize', { outShape, mode: { bilinear: 'linear', bicubic: 'cubic' }[mode] ?? mode }, [0, 1]);
+}
 
 /** Resize and Upsample: the output size from `sizes`, else from `scales`. */
 function resize(n: NodeView, from: { sizes?: number[]; scales?: number[] }): Built {
@@ -130,6 +143,7 @@ export const MOVEMENT: ReaderEntries = [
       { since: 9, read: (n) => resize(n, { scales: given(n, 1, 'scales') }) },
     ],
   ],
+  ['GridSample', [{ since: 16, read: gridSample }]],
   ['ArgMax', [{ since: 1, read: arg }]],
   ['ArgMin', [{ since: 1, read: arg }]],
   ...[
