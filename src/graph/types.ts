@@ -169,6 +169,11 @@ export interface AttentionAttrs {
   packed?: 'qkv' | 'kv';
   /** keys cached from earlier steps (past_key), attended to besides the current ones */
   past?: number;
+  /**
+   * the cache written for the next step: Attention's one `present` [2, B, N, L, H], or
+   * MultiHeadAttention's present_key and present_value [B, N, L, H]
+   */
+  present?: 'packed' | 'split';
 }
 /** ScatterND (`elements` false) or ScatterElements along `axis` */
 export interface ScatterAttrs {

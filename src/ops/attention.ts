@@ -59,11 +59,16 @@ export const attention: OpDef<AttentionAttrs> = {
   rule:
     'MAdds B·S·in·(q+k+v) for a packed projection (Attention), + B·S·L·q for the scores and B·S·L·v for the ' +
     'weighted values (S queries, L keys); FLOPs 2 per multiply-add, 1 per projection output for its bias, and per ' +
-    'score 1 to scale and 5 for the softmax; params the projection weight and the bias',
+    'score 1 to scale and 5 for the softmax; params the projection weight and the bias; with a key-value cache ' +
+    'it reads the past and writes the present (past and current keys and values)',
   infer(inputs, a) {
     const d = dims(inputs, a);
     if (d.q % a.heads !== 0) throw new ShapeError(`the query width ${d.q} is not divisible by ${a.heads} heads`);
-    return [[d.batch, d.s, d.v]];
+    const out = [d.batch, d.s, d.v];
+    const [hk, hv] = [d.q / a.heads, d.v / a.heads];
+    if (a.present === 'packed') return [out, [2, d.batch, a.heads, d.l, hk]];
+    if (a.present === 'split') return [out, [d.batch, a.heads, d.l, hk], [d.batch, a.heads, d.l, hv]];
+    return [out];
   },
   params: (a) => (a.projection ? numel(a.projection.weight) : 0) + (a.bias ?? 0),
   madds(a, inputs) {

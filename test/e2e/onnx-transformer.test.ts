@@ -216,6 +216,54 @@ describe("onnxruntime's transformer ops (com.microsoft)", () => {
   });
 });
 
+describe('a decoder step with a key-value cache (com.microsoft)', () => {
+  it('Attention with past and present, MultiHeadAttention with past_key/value and present_key/value', async () => {
+    const ms = 'com.microsoft';
+    // 3 new tokens after 6 cached: 4 heads of 4
+    const bytes = onnxModel({
+      opset: 17,
+      opsets: { [ms]: 1 },
+      inputs: [
+        { name: 'x', dims: [2, 3, 16] },
+        { name: 'past', dims: [2, 2, 4, 6, 4] },
+        { name: 'pk', dims: [2, 4, 6, 4] },
+        { name: 'pv', dims: [2, 4, 6, 4] },
+      ],
+      initializers: [fill('w', [16, 48]), fill('b', [48])],
+      nodes: [
+        {
+          op: 'Attention',
+          domain: ms,
+          name: 'attn',
+          inputs: ['x', 'w', 'b', '', 'past'],
+          outputs: ['a', 'present'],
+          attrs: { num_heads: 4, unidirectional: 1 },
+        },
+        {
+          op: 'MultiHeadAttention',
+          domain: ms,
+          name: 'mha',
+          inputs: ['a', 'a', 'a', '', '', '', 'pk', 'pv'],
+          outputs: ['y', 'presk', 'presv'],
+          attrs: { num_heads: 4 },
+        },
+      ],
+      outputs: ['y', 'present', 'presk', 'presv'],
+    });
+    const r = importOnnx(bytes, { file: 'step.onnx' });
+    // the cache for the next step: past and current keys (and values), 6 + 3
+    expect([r.shapeOf('present'), r.shapeOf('presk'), r.shapeOf('presv')]).toEqual([
+      [2, 2, 4, 9, 4],
+      [2, 4, 9, 4],
+      [2, 4, 9, 4],
+    ]);
+    expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
+    const by = byName(analyze(r.graph));
+    // 3 queries over 6 cached + 3 new keys, 16 wide: scores and weighted values
+    expect((by.get('mha') as LayerCost).madds).toBe(2 * 3 * 9 * 16 * 2);
+  });
+});
+
 describe('shape arithmetic folds through the ops that compute it', () => {
   it('ScatterND, Mod, Not, Equal, Cast and Where fold into a Reshape target', async () => {
     const bytes = onnxModel({

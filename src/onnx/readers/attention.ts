@@ -32,11 +32,14 @@ function packedAttention(n: NodeView): Built {
     projection: { weight: w.shape, sizes },
     ...(n.inputs[2] ? { bias: elements(n, 2) } : {}),
     ...(pastLength(n, 4, 3) ? { past: pastLength(n, 4, 3) } : {}),
+    ...(n.outputSlots.includes(1) ? { present: 'packed' as const } : {}),
   };
+  // the cache of earlier steps is read as an input
+  const inputs = n.inputs[4] ? [0, 4] : [0];
   return built(
     'attention',
     attrs,
-    [0],
+    inputs,
     [1, 2].filter((k) => isLearned(n.inputs[k])),
   );
 }
@@ -51,10 +54,13 @@ function multiHead(n: NodeView): Built {
     ...(packed ? { packed } : {}),
     ...(n.inputs[3] ? { bias: elements(n, 3) } : {}),
     ...(pastLength(n, 6, 2) ? { past: pastLength(n, 6, 2) } : {}),
+    ...(n.outputSlots.some((k) => k === 1 || k === 2) ? { present: 'split' as const } : {}),
   };
   const slots = packed === 'qkv' ? [0] : packed === 'kv' ? [0, 1] : [0, 1, 2];
   for (const s of slots) input(n, s, ['the query', 'the key', 'the value'][s]);
-  return built('attention', attrs, slots, isLearned(n.inputs[3]) ? [3] : []);
+  // past_key and past_value are read as inputs
+  const past = [6, 7].filter((k) => n.inputs[k]);
+  return built('attention', attrs, [...slots, ...past], isLearned(n.inputs[3]) ? [3] : []);
 }
 
 export const ATTENTION: ReaderEntries = [
