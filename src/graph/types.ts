@@ -335,6 +335,14 @@ export type TakeAttrs =
   | { kind: 'nd'; batchDims: number }
   | { kind: 'onehot'; axis: number; depth: number };
 
+/** EmbedLayerNormalization: the hidden width, each embedding table's rows (word, position, segment) */
+export interface EmbedLayerNormAttrs {
+  hidden: number;
+  rows: number[];
+  /** the third output, the embeddings' sum before the norm */
+  sum: boolean;
+}
+
 /** NegativeLogLikelihoodLoss, or SoftmaxCrossEntropyLoss with `softmax` */
 export interface LossAttrs {
   softmax: boolean;
@@ -364,6 +372,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   unary: UnaryAttrs;
   softmax: SoftmaxAttrs;
   loss: LossAttrs;
+  embedlayernorm: EmbedLayerNormAttrs;
   select: SelectAttrs;
   take: TakeAttrs;
   reduce: ReduceAttrs;

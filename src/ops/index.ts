@@ -12,6 +12,7 @@ import { custom } from './custom.ts';
 import { depthtospace } from './depthtospace.ts';
 import { einsum } from './einsum.ts';
 import { eltwise } from './eltwise.ts';
+import { embedlayernorm } from './embedlayernorm.ts';
 import { expand } from './expand.ts';
 import { fill, range } from './fill.ts';
 import { flatten } from './flatten.ts';
@@ -63,6 +64,7 @@ export const OPS: OpTable = {
   unary,
   softmax,
   loss,
+  embedlayernorm,
   select,
   take,
   reduce,

@@ -264,6 +264,51 @@ describe('a decoder step with a key-value cache (com.microsoft)', () => {
   });
 });
 
+describe('EmbedLayerNormalization (com.microsoft), the first node of an optimised BERT', () => {
+  it('gathers three tables per token, adds, normalizes; params every table, one row read per token', async () => {
+    const ms = 'com.microsoft';
+    const bytes = onnxModel({
+      opset: 17,
+      opsets: { [ms]: 1 },
+      inputs: [
+        { name: 'ids', dims: [2, 7], type: 'int32' },
+        { name: 'seg', dims: [2, 7], type: 'int32' },
+        { name: 'mask', dims: [2, 7], type: 'int32' },
+      ],
+      initializers: [
+        fill('word', [50, 16]),
+        fill('pos', [32, 16]),
+        fill('segw', [2, 16]),
+        fill('g', [16], 1),
+        fill('b', [16]),
+      ],
+      nodes: [
+        {
+          op: 'EmbedLayerNormalization',
+          domain: ms,
+          name: 'emb',
+          inputs: ['ids', 'seg', 'word', 'pos', 'segw', 'g', 'b', 'mask'],
+          outputs: ['y', 'mi', 'sum'],
+        },
+        { op: 'Cast', name: 'back', inputs: ['mi'], outputs: ['mf'], attrs: { to: 1 } },
+      ],
+      outputs: ['y', 'mf', 'sum'],
+    });
+    // token ids within the tables, fed to onnxruntime as given
+    const zeros = new Array(14).fill(0);
+    const values = { ids: zeros, seg: zeros, mask: new Array(14).fill(1) };
+    const r = importOnnx(bytes, { file: 'bert.onnx', values });
+    expect(r.warnings).toEqual([]);
+    expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
+    const emb = byName(analyze(r.graph)).get('emb') as LayerCost;
+    expect(emb.params).toBe(16 * (50 + 32 + 2) + 2 * 16);
+    // 14 tokens: 2 adds and 7 for the norm per element, 2 per token
+    expect(emb.flops).toBe(14 * (16 * 9 + 2));
+    // ids, segments, mask (3·14) + a row of each table per token and gamma, beta (3·14·16 + 32) + the outputs
+    expect(emb.memoryAccess).toBe(3 * 14 + (3 * 14 * 16 + 32) + (14 * 16 + 2 + 14 * 16));
+  });
+});
+
 describe('shape arithmetic folds through the ops that compute it', () => {
   it('ScatterND, Mod, Not, Equal, Cast and Where fold into a Reshape target', async () => {
     const bytes = onnxModel({

@@ -18,6 +18,28 @@ import { type Built, built, input, isLearned, type NodeView, type ReaderEntries,
 
 const once = (read: (n: NodeView) => Built | undefined) => [{ since: 1, read }];
 
+/**
+ * EmbedLayerNormalization(input_ids, segment_ids, word_embedding, position_embedding,
+ * segment_embedding, gamma, beta, mask, position_ids).
+ */
+function embedLayerNorm(n: NodeView): Built {
+  input(n, 0, 'input_ids');
+  const tables = [2, 3, 4].filter((k) => n.inputs[k]).map((k) => n.inputs[k]?.shape ?? []);
+  const hidden = tables[0]?.[1];
+  if (tables.length < 2 || tables.some((t) => t.length !== 2 || t[1] !== hidden))
+    throw new ShapeError(
+      `the embeddings [${tables.map((t) => t.join('x')).join('], [')}] must be tables [rows, hidden] of one width`,
+    );
+  for (const k of [5, 6])
+    if ((n.inputs[k]?.shape ?? []).join() !== String(hidden))
+      throw new ShapeError(`input ${k + 1} (gamma or beta) must hold ${hidden} values`);
+  const attrs = { hidden: hidden as number, rows: tables.map((t) => t[0]), sum: n.outputSlots.includes(2) };
+  const read = [0, 1, 7].filter((k) => n.inputs[k]);
+  const params = [2, 3, 4, 5, 6].filter((k) => isLearned(n.inputs[k]));
+  const type = n.inputs[2]?.type;
+  return built('embedlayernorm', attrs, read, params, [type, 'int32', type]);
+}
+
 /** The activation a FusedConv applies: one of netcost's activations, or an element-wise function. */
 function fusedActivation(n: NodeView): Pick<ConvAttrs, 'act' | 'fusedAct'> {
   const name = n.attrs.str('activation', '');
@@ -98,6 +120,7 @@ function qgemm(n: NodeView): Built {
 }
 
 export const CONTRIB: ReaderEntries = [
+  ['EmbedLayerNormalization', once(embedLayerNorm)],
   ['LayerNormalization', once(layerNorm({}))],
   ['SimplifiedLayerNormalization', once(layerNorm({ rms: true }))],
   ['SkipLayerNormalization', once(layerNorm({ skip: true }))],
