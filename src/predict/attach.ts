@@ -8,6 +8,7 @@ import type { Graph } from '../graph/types.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';
+import type { CostRules } from '../onnx/rule-eval.ts';
 import type { InputBinding } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
 import { type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
@@ -16,7 +17,7 @@ import { planKernels } from './plan.ts';
 /** What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input binding. */
 export type Predictable =
   | { kind: 'graph'; graph: Graph }
-  | ({ kind: 'onnx'; file: string; bytes: Uint8Array } & InputBinding);
+  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; rules?: CostRules } & InputBinding);
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -34,13 +35,14 @@ export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
       dims: src.dims,
       loopTrips: src.loopTrips,
       values: src.values,
+      rules: src.rules,
     });
     bytes = withNodeNames(src.bytes, first.inputs);
     file = src.file;
   }
   const imported = importOnnx(
     bytes,
-    src.kind === 'onnx' ? { file, loopTrips: src.loopTrips, values: src.values } : { file },
+    src.kind === 'onnx' ? { file, loopTrips: src.loopTrips, values: src.values, rules: src.rules } : { file },
   );
   const rules = {
     onnxruntime: p.machine.onnxruntime,

@@ -3,8 +3,12 @@
  * branch that is not counted runs nothing, and a body's kernels are priced as the same node in a
  * plain graph is (onnxruntime optimises and runs a body as a graph of its own).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { predict } from '../../src/predict/attach.ts';
+import { cli } from '../helpers.ts';
 import { type GraphSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { testProfile } from '../profiles.ts';
 
@@ -95,5 +99,36 @@ describe('control flow in the latency model', () => {
     const then = layers.find((l) => l.name === 'if/then/bigconv')?.predictedMs;
     expect(then).toBeCloseTo(plainMs, 9);
     expect(layers.find((l) => l.name === 'if/else/smallconv')?.predictedMs ?? 0).toBe(0);
+  });
+});
+
+describe('a user rule in a prediction', () => {
+  it('report --rules --profile prices an op only a rule costs (the prediction read the file without the rules)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netcost-rules-predict-'));
+    const model = join(dir, 'm.onnx');
+    writeFileSync(
+      model,
+      onnxModel({
+        inputs: x,
+        initializers: [w('bw', [16, 16, 3, 3])],
+        nodes: [
+          conv('x', 'c', 'bw'),
+          { op: 'Decode', domain: 'com.example', name: 'dec', inputs: ['c'], outputs: ['y'] },
+        ],
+        outputs: ['y'],
+        opsets: { 'com.example': 1 },
+      }),
+    );
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(
+      rules,
+      'rules:\n  - op: Decode\n    domain: com.example\n    category: elementwise\n' +
+        '    flops: "in0.numel"\n    outputs: same\n',
+    );
+    const file = join(dir, 'profile.json');
+    writeFileSync(file, JSON.stringify(profile));
+    const r = cli(['report', model, '--rules', rules, '--profile', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).totals.predictedMs).toBeGreaterThan(0);
   });
 });

@@ -33,7 +33,8 @@ export async function annotatedBytes(
   let report = analyze(r.graph);
   if (opts.predict) {
     const { withPrediction } = await import('../../predict/attach.ts');
-    const src = { kind: 'onnx' as const, file, bytes, inputs: opts.inputs, dims: opts.dims, loopTrips: opts.loopTrips };
+    const { inputs, dims, loopTrips, values, rules } = opts;
+    const src = { kind: 'onnx' as const, file, bytes, inputs, dims, loopTrips, values, rules };
     report = withPrediction(report, src, opts.predict.profile, opts.predict.file);
   }
   return { bytes: annotateOnnx(bytes, report, netcostVersion()), report };

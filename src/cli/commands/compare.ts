@@ -78,7 +78,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     for (const p of profiles) sayWarnings(profileWarnings(p.profile, p.file, run));
     const what = sources.map((s, i) =>
       s.kind === 'onnx'
-        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding }
+        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding, rules }
         : { kind: 'graph' as const, graph: graphs[i] },
     );
     predicted = profiles.map(({ profile, file }) => {

@@ -46,7 +46,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
     for (const w of profileWarnings(predict.profile, predict.file, { threads })) warnings.push(w);
     const what =
       src.kind === 'onnx'
-        ? { kind: 'onnx' as const, file: src.file, bytes: src.bytes, ...binding }
+        ? { kind: 'onnx' as const, file: src.file, bytes: src.bytes, ...binding, rules }
         : { kind: 'graph' as const, graph: g };
     r = withPrediction(r, what, predict.profile, predict.file);
   }
