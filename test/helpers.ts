@@ -26,6 +26,12 @@ export interface CliResult {
 }
 
 /** Run the built CLI (dist/, made by `npm run build`, which `npm test` runs first). */
+function withoutColumns(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.COLUMNS;
+  return env;
+}
+
 export function cli(
   args: string[],
   opts: { cwd?: string; input?: string; timeoutMs?: number; env?: Record<string, string> } = {},
@@ -36,7 +42,8 @@ export function cli(
     input: opts.input,
     timeout: opts.timeoutMs,
     maxBuffer: 1 << 28,
-    env: opts.env ? { ...process.env, ...opts.env } : process.env,
+    // a COLUMNS the developer's shell exports would fit every table to it: tests set it when they mean to
+    env: { ...withoutColumns(), ...opts.env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

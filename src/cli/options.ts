@@ -38,6 +38,13 @@ export interface Output {
   options: Partial<WriteOptions>;
 }
 
+/** The width to fit: an exported COLUMNS (a whole number from 20), else a terminal's; none for a pipe. */
+function terminalWidth(): number | undefined {
+  const env = process.env.COLUMNS;
+  if (env !== undefined && /^\d+$/.test(env) && Number(env) >= 20) return Number(env);
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined;
+}
+
 /** The output flags, checked: `--sort` and `--columns` names are checked against the document when it is written. */
 export function parseOutput(o: OutputFlags): Output {
   const format = oneOf('--format', o.format, FORMATS);
@@ -57,10 +64,8 @@ export function parseOutput(o: OutputFlags): Output {
       ...(o.columns?.length ? { columns: o.columns.flatMap((c) => c.split(',')).filter(Boolean) } : {}),
       ...(o.chart !== undefined ? { chart: o.chart } : {}),
       ...(o.legend ? { legend: true } : {}),
-      // a table written to a terminal fits its width; to a pipe or a file, every column
-      ...(o.output === undefined && process.stdout.isTTY && process.stdout.columns
-        ? { width: process.stdout.columns }
-        : {}),
+      // a table written to a terminal fits its width (or the COLUMNS one exports); a file gets every column
+      ...(o.output === undefined && terminalWidth() ? { width: terminalWidth() } : {}),
     },
   };
 }

@@ -17,16 +17,17 @@ function modelsTable(c: CompareResult): TableSection {
   const base = c.models[0].totals;
   const columns: Column[] = [
     text('model'),
-    text('input'),
+    // in a narrow terminal, after the count columns' own: layers, the ratios, the ranges, the input
+    text('input', 'input', { hideRank: 10 }),
     ...COUNT_COLUMNS,
-    num('paramsRatio', 'params x', 'ratio'),
-    num('maddsRatio', 'MAdds x', 'ratio'),
-    num('memoryAccessRatio', 'MAC x', 'ratio'),
-    num('layers', 'layers', 'int'),
+    num('paramsRatio', 'params x', 'ratio', { hideRank: 5 }),
+    num('maddsRatio', 'MAdds x', 'ratio', { hideRank: 11 }),
+    num('memoryAccessRatio', 'MAC x', 'ratio', { hideRank: 6 }),
+    num('layers', 'layers', 'int', { hideRank: 4 }),
     ...(lat
       ? [
           num('medianMs', 'latency (ms)', 'fixed', { digits: 3, alias: 'latency' }),
-          text('p10p90', 'p10-p90 (ms)', { only: 'display' }),
+          text('p10p90', 'p10-p90 (ms)', { only: 'display', hideRank: 7 }),
           num('p10Ms', 'p10Ms', 'fixed', { only: 'csv' }),
           num('p90Ms', 'p90Ms', 'fixed', { only: 'csv' }),
           num('latencyRatio', 'latency x', 'ratio'),
@@ -37,8 +38,8 @@ function modelsTable(c: CompareResult): TableSection {
       const t = tag(k) ? ` ${tag(k)}` : '';
       return [
         num(`predictedMs${tag(k)}`, `predicted${t} (ms)`, 'fixed', { digits: 3, alias: `predicted${tag(k)}` }),
-        text(`predictedRange${tag(k)}`, `p10-p90${t} (ms)`, { only: 'display' }),
-        num(`predictedRatio${tag(k)}`, `predicted${t} x`, 'ratio'),
+        text(`predictedRange${tag(k)}`, `p10-p90${t} (ms)`, { only: 'display', hideRank: 8 }),
+        num(`predictedRatio${tag(k)}`, `predicted${t} x`, 'ratio', { hideRank: 9 }),
         ...(lat ? [num(`error${tag(k)}`, `error${t}`, 'signed')] : []),
       ];
     }),

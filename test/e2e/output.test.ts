@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers.ts';
+import { testProfile } from '../profiles.ts';
 
 const json = (args: string[]) => JSON.parse(cli([...args, '--format', 'json']).stdout);
 
@@ -140,5 +141,26 @@ describe('a very long per-layer table starts at the levels that fit, as torchinf
     expect(json(['report', deep]).layers).toHaveLength(360);
     // a model under 250 layers prints whole
     expect(cli(['report', 'shufflenet-v2-1.0x']).stdout).toMatch(/stage4\.unit4\.branch2\.pw2\.relu/);
+  });
+});
+
+describe('a terminal of COLUMNS columns', () => {
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+  const profile = join(mkdtempSync(join(tmpdir(), 'netcost-columns-')), 'profile.json');
+  writeFileSync(profile, JSON.stringify(testProfile()));
+
+  it('COLUMNS=100: report, compare --profile (its per-model table in blocks) and check fit; 250 hides nothing', () => {
+    const at = (columns: string, args: string[]) => cli(args, { env: { COLUMNS: columns } });
+    const report = at('100', ['report', 'shufflenet-v2-1.0x', '--profile', profile]);
+    expect(widest(report.stdout)).toBeLessThanOrEqual(100);
+    expect(report.stdout).toMatch(/\(hidden to fit 100 columns: MAC \(bytes\)/);
+    const compare = at('100', ['compare', 'shufflenet-v2-*', '--profile', profile]);
+    expect(widest(compare.stdout)).toBeLessThanOrEqual(100);
+    expect(compare.stdout).toMatch(/shufflenet-v2-official-2\.0x/);
+    const check = at('100', ['check', 'shufflenet-v2-0.5x', '--baseline', join(tmpdir(), 'netcost-none.json')]);
+    expect(widest(check.stdout)).toBeLessThanOrEqual(100);
+    const wide = at('250', ['report', 'shufflenet-v2-1.0x', '--profile', profile]).stdout;
+    expect(wide).not.toMatch(/hidden to fit/);
+    expect(wide.split('\n').find((l) => l.startsWith('layer'))).toMatch(/MAC \(bytes\)\s+FLOP\/B\s+MAdds %\s+MAC %/);
   });
 });

@@ -73,7 +73,38 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
   const said = hidden.length
     ? [`(hidden to fit ${width} columns: ${hidden.join(', ')}; a wider terminal, or a pipe, shows them)`]
     : [];
+  if (width !== undefined && widest(table) > width) table = inBlocks(head, rows, align, keep, width);
   return { table, said };
+}
+
+/**
+ * A table still wider than `width` once its ranked columns are hidden (one column per model):
+ * printed in blocks of the columns that fit, each block under the row names again, as pandas
+ * prints a wide frame.
+ */
+function inBlocks(head: string[], rows: string[][], align: ('l' | 'r')[], keep: number[], width: number): string {
+  const [first, ...rest] = keep;
+  const widthOf = (k: number) => Math.max(head[k].length, ...rows.map((r) => r[k].length)) + 2;
+  const blocks: number[][] = [];
+  let block: number[] = [];
+  let used = widthOf(first);
+  for (const k of rest) {
+    if (block.length && used + widthOf(k) > width) {
+      blocks.push(block);
+      block = [];
+      used = widthOf(first);
+    }
+    block.push(k);
+    used += widthOf(k);
+  }
+  if (block.length) blocks.push(block);
+  const render = (ks: number[]) =>
+    textTable(
+      ks.map((k) => head[k]),
+      rows.map((r) => ks.map((k) => r[k])),
+      ks.map((k) => align[k]),
+    );
+  return blocks.map((b) => render([first, ...b])).join('\n\n');
 }
 
 /** The sections, the legend only when asked for (`--legend`), a line saying how to ask where there is one. */
@@ -82,7 +113,8 @@ export function writeText(doc: Document, o: WriteOptions, asTree = false): strin
   const shown = o.legend ? sections : sections.filter((s) => s.id !== 'legend');
   const hint =
     shown.length < sections.length ? ['', '(--legend: what each column counts and the rule of each op)'] : [];
-  const parts = [...doc.head, ...shown.flatMap((s) => sectionLines(s, o, asTree)), ...hint];
+  const head = doc.head.flatMap((l) => wrapped(l, o.width));
+  const parts = [...head, ...shown.flatMap((s) => sectionLines(s, o, asTree)), ...hint];
   return `${parts.join('\n').replace(/^\n/, '')}\n`;
 }
 
