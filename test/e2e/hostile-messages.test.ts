@@ -1,6 +1,8 @@
 /**
  * Hostile input, round four (issue 32), messages: a hint is a command that works as printed.
  */
+import { readFileSync } from 'node:fs';
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { bool, expectClean, hostileKit, i64 } from '../hostile-kit.ts';
 import { type GraphSpec, onnxModel } from '../onnx-models.ts';
@@ -61,5 +63,35 @@ describe('hints that work as printed', () => {
       }),
     );
     expectClean(run(['report', m]), /cycle\.onnx: nodes 'b' -> 'c' -> 'b' form a cycle; an ONNX graph must be acyclic/);
+  });
+});
+
+describe('annotate says what a Loop costs, as it does an If', () => {
+  it("a 1,000-trip Loop around a conv: the Loop node's doc_string carries its body's 1,000 convs", () => {
+    const body: GraphSpec = {
+      inputs: [{ name: 'i', type: 'int64', dims: [] }, { name: 'c', type: 'bool', dims: [] }, { name: 'h' }],
+      initializers: [{ name: 'bw', dims: [4, 4, 3, 3] }],
+      nodes: [
+        { op: 'Conv', name: 'conv', inputs: ['h', 'bw'], outputs: ['h2'], attrs: { pads: [1, 1, 1, 1] } },
+        { op: 'Identity', name: 'keep', inputs: ['c'], outputs: ['c2'] },
+      ],
+      outputs: [{ name: 'c2', type: 'bool' }, 'h2'],
+    };
+    const m = file(
+      'loop-annotate.onnx',
+      onnxModel({
+        inputs: [{ name: 'x', dims: [1, 4, 8, 8] }],
+        initializers: [i64('M', [1000], []), bool('yes', 1)],
+        nodes: [{ op: 'Loop', name: 'loop', inputs: ['M', 'yes', 'x'], outputs: ['y'], attrs: { body: { g: body } } }],
+        outputs: ['y'],
+      }),
+    );
+    const out = m.replace(/\.onnx$/, '.costs.onnx');
+    expect(run(['annotate', m, '-o', out]).code).toBe(0);
+    const loop = onnxProto.onnx.ModelProto.decode(readFileSync(out)).graph?.node?.[0];
+    // 1,000 trips of 4·4·9·64 multiply-adds
+    expect(loop?.docString).toMatch(
+      /^netcost: loop whose subgraph's 1 layers carry its cost: MAdds 9,216,000, FLOPs 18,432,000/,
+    );
   });
 });
