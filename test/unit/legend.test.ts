@@ -5,6 +5,7 @@ import { buildGraph } from '../../src/graph/build.ts';
 import type { OpKind } from '../../src/graph/types.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { knowsOp, opCoverageMarkdown, supportedOps } from '../../src/onnx/readers/index.ts';
 import { ACTIVATION_NAMES, ACTIVATIONS } from '../../src/ops/activation.ts';
 import { OPS } from '../../src/ops/index.ts';
 import { UNARY, type UnaryFn } from '../../src/ops/unary.ts';
@@ -29,6 +30,14 @@ describe('the legend and the README are generated from the rules', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.split(/<!-- conventions:start[^>]*-->\n/)[1]?.split('\n<!-- conventions:end -->')[0];
     expect(section).toBe(conventionsMarkdown());
+  });
+  it("README's table of the ops read is the reader registry's (npm run docs), every entry with a reader", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split(/<!-- ops:start[^>]*-->\n/)[1]?.split('\n<!-- ops:end -->')[0];
+    expect(section).toBe(opCoverageMarkdown());
+    for (const { domain, op } of supportedOps()) expect(knowsOp(domain, op), `${domain}.${op}`).toBe(true);
+    // ops this round added, and one netcost still lacks
+    expect(knowsOp('', 'NonMaxSuppression') && knowsOp('', 'GridSample') && !knowsOp('', 'DFT')).toBe(true);
   });
   it("a report's legend states the rule of each op it has, and of no other", () => {
     const r = costsOfYaml(`

@@ -64,6 +64,28 @@ export function readerFor(domain: string, opType: string, opset: number): Reader
   return (rs.findLast((r) => r.since <= opset) ?? rs[0]).read;
 }
 
+/** Every op netcost reads, by domain ('' the default), with the first opset of its oldest reader. */
+export function supportedOps(): { domain: string; op: string; since: number }[] {
+  return [...DOMAINS].flatMap(([domain, ops]) =>
+    [...ops].map(([op, rs]) => ({ domain, op, since: rs[0].since })).sort((a, b) => a.op.localeCompare(b.op)),
+  );
+}
+
+/** The README's table of the ops netcost reads (npm run docs writes it; a unit test holds README to it). */
+export function opCoverageMarkdown(): string {
+  const ops = supportedOps();
+  const row = (domain: string, title: string) => {
+    const list = ops.filter((o) => o.domain === domain);
+    return `| ${title} | ${list.length} | ${list.map((o) => o.op).join(', ')} |`;
+  };
+  return [
+    '| domain | ops | read (each with its shape rule, counts and words in the legend) |',
+    '| --- | --- | --- |',
+    row('', 'ONNX (default)'),
+    row('com.microsoft', "onnxruntime's contrib"),
+  ].join('\n');
+}
+
 /** Does netcost read this op? */
 export const knowsOp = (domain: string, opType: string): boolean =>
   DOMAINS.get(domainKey(domain))?.has(opType) === true;
