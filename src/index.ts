@@ -33,7 +33,7 @@ export { annotateOnnx } from './onnx/annotate.ts';
 export { type ExportOptions, exportOnnx } from './onnx/export.ts';
 export { ImportError, type ImportOptions, type ImportResult, importOnnx } from './onnx/import.ts';
 export { withNodeNames } from './onnx/node-names.ts';
-export { opCoverageMarkdown, supportedOps } from './onnx/readers/index.ts';
+export { opCoverageMarkdown, supportedOps } from './onnx/op-coverage.ts';
 export { loadRules } from './onnx/rules.ts';
 export { OPS } from './ops/index.ts';
 export {

@@ -90,8 +90,8 @@ describe('writers over one document', () => {
       '(hidden to fit 20 columns: MAdds %; a wider terminal, or a pipe, shows them)',
     );
     expect(narrow.filter((l) => l.length > 20)).toEqual([]);
-    // the unranked name column stays, however narrow
-    expect((await at(5)).slice(2, 3)).toEqual(['layer']);
+    // the unranked name column stays, however narrow (the header lines above it wrap)
+    expect((await at(5)).filter((l) => l.startsWith('layer'))).toEqual(['layer']);
     expect(await at()).not.toContain(expect.stringMatching(/hidden/));
   });
 

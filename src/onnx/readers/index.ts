@@ -71,21 +71,6 @@ export function supportedOps(): { domain: string; op: string; since: number }[] 
   );
 }
 
-/** The README's table of the ops netcost reads (npm run docs writes it; a unit test holds README to it). */
-export function opCoverageMarkdown(): string {
-  const ops = supportedOps();
-  const row = (domain: string, title: string) => {
-    const list = ops.filter((o) => o.domain === domain);
-    return `| ${title} | ${list.length} | ${list.map((o) => o.op).join(', ')} |`;
-  };
-  return [
-    '| domain | ops | read (each with its shape rule, counts and words in the legend) |',
-    '| --- | --- | --- |',
-    row('', 'ONNX (default)'),
-    row('com.microsoft', "onnxruntime's contrib"),
-  ].join('\n');
-}
-
 /** Does netcost read this op? */
 export const knowsOp = (domain: string, opType: string): boolean =>
   DOMAINS.get(domainKey(domain))?.has(opType) === true;

@@ -73,7 +73,8 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
   const said = hidden.length
     ? [`(hidden to fit ${width} columns: ${hidden.join(', ')}; a wider terminal, or a pipe, shows them)`]
     : [];
-  if (width !== undefined && widest(table) > width) table = inBlocks(head, rows, align, keep, width);
+  // the row names and one column at least per block: a lone name column stays as it is
+  if (width !== undefined && widest(table) > width && keep.length > 2) table = inBlocks(head, rows, align, keep, width);
   return { table, said };
 }
 
