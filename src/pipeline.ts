@@ -60,6 +60,20 @@ export interface SourceOptions extends InputBinding {
 
 const ONNX_FILE = /\.onnx$/i;
 
+/**
+ * What timing or predicting a source runs: an ONNX file as it is (its bytes, read with the binding
+ * and the rules), a spec as its graph (exported on the fly).
+ */
+export function runTarget(
+  s: Source,
+  graph: Graph,
+  read: InputBinding & { strict?: boolean; rules?: CostRules },
+):
+  | { kind: 'graph'; graph: Graph }
+  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; strict?: boolean; rules?: CostRules } & InputBinding) {
+  return s.kind === 'onnx' ? { kind: 'onnx', file: s.file, bytes: s.bytes, ...read } : { kind: 'graph', graph };
+}
+
 /** Resolve model arguments: `.onnx` files, then everything `resolveModels` understands. */
 export async function resolveSources(args: string[]): Promise<Source[]> {
   // a model named twice (a glob overlapping a name, a file listed again) is one model

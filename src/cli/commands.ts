@@ -38,17 +38,23 @@ function reportCommand(p: Command): Command {
     .action(async (model, o) => (await import('./commands/report.ts')).report(model, o));
 }
 
-function compareCommand(p: Command): Command {
-  return inputOptions(
-    predictOptions(timingOptions(outputOptions(p.command('compare')), '30', '5', ' with --measure'))
-      .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
-      .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files'),
-    'input shape for every model (repeatable for named ONNX inputs)',
-  )
+/** How compare and diff read their models: --strict, --rules, --view, --dtype. */
+const readingOptions = (c: Command): Command =>
+  c
     .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
     .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
     .option('--view <view>', 'original | deploy', 'original')
-    .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types")
+    .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types");
+
+function compareCommand(p: Command): Command {
+  return readingOptions(
+    inputOptions(
+      predictOptions(timingOptions(outputOptions(p.command('compare')), '30', '5', ' with --measure'))
+        .description('totals of several models side by side, ratios to the first, and a per-stage breakdown')
+        .argument('<models...>', 'built-in names, quoted globs, spec files, or .onnx files'),
+      'input shape for every model (repeatable for named ONNX inputs)',
+    ),
+  )
     .option(
       '--measure',
       'also time every model in onnxruntime-node on this CPU (interleaved) and correlate latency with MAdds and MAC',
@@ -62,20 +68,18 @@ function compareCommand(p: Command): Command {
 }
 
 function diffCommand(p: Command): Command {
-  return inputOptions(
-    predictOptions(timingOptions(outputOptions(p.command('diff')), '30', '5', ' with --measure'))
-      .description(
-        'two models layer by layer (a pruned or re-exported model against its original): the layers that changed, ' +
-          'with every count before, after and its change',
-      )
-      .argument('<a>', 'the model before: built-in name, spec file, or .onnx file')
-      .argument('<b>', 'the model after'),
-    'input shape for both models (repeatable for named ONNX inputs)',
+  return readingOptions(
+    inputOptions(
+      predictOptions(timingOptions(outputOptions(p.command('diff')), '30', '5', ' with --measure'))
+        .description(
+          'two models layer by layer (a pruned or re-exported model against its original): the layers that changed, ' +
+            'with every count before, after and its change',
+        )
+        .argument('<a>', 'the model before: built-in name, spec file, or .onnx file')
+        .argument('<b>', 'the model after'),
+      'input shape for both models (repeatable for named ONNX inputs)',
+    ),
   )
-    .option('--strict', 'ONNX: an op netcost has no cost rule for is an error')
-    .option('--rules <file>', 'ONNX: cost rules (YAML or JSON) for ops netcost does not know')
-    .option('--view <view>', 'original | deploy', 'original')
-    .option('--dtype <dtype>', "specs: fp32 | fp16 | int8 (default fp32); an ONNX file's tensors keep their own types")
     .option('--measure', "also time each layer of both in onnxruntime's profiler on this CPU (two runs, one per model)")
     .addHelpText(
       'after',

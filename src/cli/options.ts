@@ -48,6 +48,7 @@ function terminalWidth(): number | undefined {
 /** The output flags, checked: `--sort` and `--columns` names are checked against the document when it is written. */
 export function parseOutput(o: OutputFlags): Output {
   const format = oneOf('--format', o.format, FORMATS);
+  const width = o.output === undefined ? terminalWidth() : undefined;
   if (o.chart !== undefined && format !== 'svg')
     throw new UsageError(`--chart ${o.chart}: it picks the chart of --format svg; html draws them all`);
   return {
@@ -65,7 +66,7 @@ export function parseOutput(o: OutputFlags): Output {
       ...(o.chart !== undefined ? { chart: o.chart } : {}),
       ...(o.legend ? { legend: true } : {}),
       // a table written to a terminal fits its width (or the COLUMNS one exports); a file gets every column
-      ...(o.output === undefined && terminalWidth() ? { width: terminalWidth() } : {}),
+      ...(width ? { width } : {}),
     },
   };
 }
@@ -99,13 +100,15 @@ export interface InputFlags {
   value?: string[];
 }
 
+/** `name=value`, the value after the last '=' (a name may hold one: `--dim a=b=8` sizes 'a=b'). */
+export const nameValue = (v: string): RegExpExecArray | null => /^(.+)=([^=]+)$/.exec(v);
+
 /** Repeatable `--value name=v[,v...]`: an input's values, by its name. */
 export function parseValueFlags(values: string[] | undefined): Record<string, number[]> {
   // names are data: a null-prototype object
   const out: Record<string, number[]> = Object.create(null);
   for (const v of values ?? []) {
-    // the values follow the last '=': an input's name may hold one
-    const m = /^(.+)=([^=]+)$/.exec(v);
+    const m = nameValue(v);
     const nums = m?.[2]
       .split(',')
       .map((x) => (/^\s*-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(x) ? Number(x) : Number.NaN));

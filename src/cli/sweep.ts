@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import { fmtLimit, LIMITS } from '../limits.ts';
 import type { InputBinding } from '../pipeline.ts';
 import { parseDims } from '../spec/load.ts';
-import { type InputFlags, parsePositiveInt, parseValueFlags } from './options.ts';
+import { type InputFlags, nameValue, parsePositiveInt, parseValueFlags } from './options.ts';
 
 export interface SweepPoint {
   binding: InputBinding;
@@ -15,14 +15,11 @@ export interface SweepPoint {
   label: string;
 }
 
-/** name=value, the value after the last '=' (a name may hold one: `--dim a=b=8` sizes 'a=b') */
-const named = (v: string) => /^(.+)=([^=]+)$/.exec(v);
-
 /** `--input` values by input name ('*': a model's only input), each name's shapes in order. */
 function inputShapes(list: string[]): Map<string, number[][]> {
   const out = new Map<string, number[][]>();
   for (const v of list) {
-    const m = named(v);
+    const m = nameValue(v);
     const [name, text] = m ? [m[1], m[2]] : ['*', v];
     const dims = parseDims(text);
     if (!dims)
@@ -40,7 +37,7 @@ function inputShapes(list: string[]): Map<string, number[][]> {
 function dimSizes(list: string[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const v of list) {
-    const m = named(v);
+    const m = nameValue(v);
     if (!m)
       throw new UsageError(`--dim: '${v}' is not name=N; write, for example, --dim batch=8 or --dim batch=1,8,32`);
     if (out.has(m[1])) throw new UsageError(`--dim: two --dim flags for '${m[1]}'; give its sizes in one: ${m[1]}=1,8`);

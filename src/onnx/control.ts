@@ -16,9 +16,9 @@ import { NetcostError } from '../errors.ts';
 import type { Layer } from '../graph/types.ts';
 import { ShapeError } from '../ops/op.ts';
 import type { Frame, ReadContext } from './graph-reader.ts';
-import { Attrs, type NodeProto } from './proto.ts';
+import { Attrs, type GraphProto, type NodeProto } from './proto.ts';
 import type { TensorInfo } from './scope.ts';
-import { bind, type GraphProto, readSubgraph, scalarConstant, shown, snapshot, stack, subgraph } from './subgraph.ts';
+import { bind, readSubgraph, scalarConstant, shown, snapshot, stack, subgraph } from './subgraph.ts';
 
 /** Work of a branch per inference: MAdds, then FLOPs, then MAC (compared in that order). */
 function work(layers: Layer[]): [number, number, number] {

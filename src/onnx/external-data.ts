@@ -5,10 +5,11 @@
  * model's folder wherever links lead, be a regular file (never a FIFO that would block a read) and
  * hold the bytes the tensor's dims declare. Values are read only when asked for.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, sep } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { ShapeError } from '../ops/op.ts';
+import { isWithin } from '../util/fs.ts';
 
 type TensorProto = onnxProto.onnx.ITensorProto;
 const { onnx } = onnxProto;
@@ -46,15 +47,12 @@ export function externalRef(t: TensorProto, folder: string | undefined, bytes: n
   const length = wholeNumber(entries.get('length'));
   if (!Number.isSafeInteger(offset) || (length !== undefined && !Number.isSafeInteger(length)))
     throw new ShapeError(`${where} (${file}) whose offset or length is not a whole number of bytes`);
-  let path: string;
+  // inside the folder wherever links lead (util/fs.ts isWithin), then a regular file
+  const path = join(folder, location);
+  if (!isWithin(path, folder))
+    throw new ShapeError(`${where} at ${file}, which lies outside the model's folder; keep the data beside the model`);
   let size: number;
   try {
-    const base = realpathSync(folder);
-    path = realpathSync(join(base, location));
-    if (!path.startsWith(`${base}${sep}`))
-      throw new ShapeError(
-        `${where} at ${file}, which lies outside the model's folder; keep the data beside the model`,
-      );
     const st = statSync(path);
     if (!st.isFile()) throw new ShapeError(`${where} at ${file}, which is not a regular file`);
     size = st.size;

@@ -8,10 +8,8 @@ import { numel, ShapeError } from '../ops/op.ts';
 import { type BodyRead, bodyTensors } from './body-reads.ts';
 import { type Frame, type ReadContext, readNodes } from './graph-reader.ts';
 import { declaredInfo } from './inputs.ts';
-import { constantOf, type NodeProto } from './proto.ts';
+import { constantOf, type GraphProto, type NodeProto } from './proto.ts';
 import { Scope, storedTensor, type TensorInfo } from './scope.ts';
-
-export type GraphProto = NonNullable<NonNullable<NodeProto['attribute']>[number]['g']>;
 
 export const shown = (s: Shape) => `[${s.join(', ')}]`;
 

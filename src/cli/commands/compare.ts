@@ -1,6 +1,6 @@
 import { analyze } from '../../cost/analyze.ts';
 import type { Graph } from '../../graph/types.ts';
-import { resolveSources, sourceGraph } from '../../pipeline.ts';
+import { resolveSources, runTarget, sourceGraph } from '../../pipeline.ts';
 import { compareDocument } from '../../report/compare.ts';
 import {
   type CompareMeasurement,
@@ -59,11 +59,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     const bar = await progressBar('measure');
     try {
       // ONNX files are timed as they are (their own weights and nodes), specs through their export
-      const targets = sources.map((s, i) =>
-        s.kind === 'onnx'
-          ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding, strict: o.strict, rules }
-          : graphs[i],
-      );
+      const targets = sources.map((s, i) => runTarget(s, graphs[i], { ...runs[i].binding, strict: o.strict, rules }));
       measured = measurement(reports, await benchMany(targets, { ...runOpts, onProgress: bar.update }));
     } finally {
       bar.stop();
@@ -76,11 +72,7 @@ export async function compare(models: string[], o: CompareFlags): Promise<void> 
     const { profileWarnings } = await import('../../predict/check.ts');
     const run = o.measure ? { threads: runOpts?.threads, optLevel: runOpts?.optLevel } : {};
     for (const p of profiles) sayWarnings(profileWarnings(p.profile, p.file, run));
-    const what = sources.map((s, i) =>
-      s.kind === 'onnx'
-        ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...runs[i].binding, rules }
-        : { kind: 'graph' as const, graph: graphs[i] },
-    );
+    const what = sources.map((s, i) => runTarget(s, graphs[i], { ...runs[i].binding, rules }));
     predicted = profiles.map(({ profile, file }) => {
       const ms = what.map((w) => predict(profile, w));
       return {

@@ -1,7 +1,7 @@
 import { analyze } from '../../cost/analyze.ts';
 import { type DiffTimes, diffReports } from '../../cost/diff.ts';
-import type { BenchResult, BenchTarget } from '../../measure/bench.ts';
-import { resolveSource, type Source, sourceGraph } from '../../pipeline.ts';
+import type { BenchResult } from '../../measure/bench.ts';
+import { resolveSource, runTarget, type Source, sourceGraph } from '../../pipeline.ts';
 import { diffDocument } from '../../report/diff.ts';
 import {
   checkDtypeFor,
@@ -41,10 +41,7 @@ export async function diff(modelA: string, modelB: string, o: DiffFlags): Promis
   const opts = { view, ...binding, strict: o.strict, rules, onWarning: (w: string) => warnings.push(w) };
   const graphs = [await sourceGraph(sources[0], opts), await sourceGraph(sources[1], opts)];
   const reports = graphs.map((g) => analyze(g, dtype));
-  const target = (s: Source, i: number) =>
-    s.kind === 'onnx'
-      ? { kind: 'onnx' as const, file: s.file, bytes: s.bytes, ...binding, strict: o.strict, rules }
-      : { kind: 'graph' as const, graph: graphs[i] };
+  const target = (s: Source, i: number) => runTarget(s, graphs[i], { ...binding, strict: o.strict, rules });
   let times: DiffTimes | undefined;
   if (o.measure) {
     const { bench } = await import('../../measure/bench.ts');
@@ -53,7 +50,7 @@ export async function diff(modelA: string, modelB: string, o: DiffFlags): Promis
     for (const [i, s] of sources.entries()) {
       const bar = await progressBar(`measure ${i === 0 ? 'A' : 'B'}`);
       try {
-        measured.push(await bench(target(s, i) as BenchTarget, { ...run, onProgress: bar.update }));
+        measured.push(await bench(target(s, i), { ...run, onProgress: bar.update }));
       } finally {
         bar.stop();
       }

@@ -1,5 +1,5 @@
 import { analyze } from '../../cost/analyze.ts';
-import { resolveSource, sourceGraph } from '../../pipeline.ts';
+import { resolveSource, runTarget, sourceGraph } from '../../pipeline.ts';
 import { reportDocument } from '../../report/report.ts';
 import {
   checkDtypeFor,
@@ -44,11 +44,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
     const { profileWarnings } = await import('../../predict/check.ts');
     const threads = o.threads === undefined ? undefined : Number(o.threads);
     for (const w of profileWarnings(predict.profile, predict.file, { threads })) warnings.push(w);
-    const what =
-      src.kind === 'onnx'
-        ? { kind: 'onnx' as const, file: src.file, bytes: src.bytes, ...binding, rules }
-        : { kind: 'graph' as const, graph: g };
-    r = withPrediction(r, what, predict.profile, predict.file);
+    r = withPrediction(r, runTarget(src, g, { ...binding, rules }), predict.profile, predict.file);
   }
   sayWarnings(warnings);
   await show(reportDocument(r, warnings), out);

@@ -50,14 +50,15 @@ export function wrapped(line: string, width: number | undefined): string[] {
 /** The table, with its ranked columns hidden (rank 1 first) until it fits `width`, and a line naming them. */
 function fitted(head: string[], rows: string[][], columns: Column[], width: number | undefined) {
   const align = columns.map(alignOf);
-  let keep = columns.map((_, k) => k);
-  const render = () =>
+  // the table of these columns only
+  const render = (ks: number[]) =>
     textTable(
-      keep.map((k) => head[k]),
-      rows.map((r) => keep.map((k) => r[k])),
-      keep.map((k) => align[k]),
+      ks.map((k) => head[k]),
+      rows.map((r) => ks.map((k) => r[k])),
+      ks.map((k) => align[k]),
     );
-  let table = render();
+  let keep = columns.map((_, k) => k);
+  let table = render(keep);
   const widest = (t: string) => Math.max(...t.split('\n').map((l) => l.length));
   const ranked = columns
     .map((c, k) => ({ k, rank: c.hideRank }))
@@ -68,13 +69,14 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
     if (width === undefined || widest(table) <= width) break;
     keep = keep.filter((x) => x !== k);
     hidden.push(head[k]);
-    table = render();
+    table = render(keep);
   }
   const said = hidden.length
     ? [`(hidden to fit ${width} columns: ${hidden.join(', ')}; a wider terminal, or a pipe, shows them)`]
     : [];
   // the row names and one column at least per block: a lone name column stays as it is
-  if (width !== undefined && widest(table) > width && keep.length > 2) table = inBlocks(head, rows, align, keep, width);
+  if (width !== undefined && widest(table) > width && keep.length > 2)
+    table = inBlocks(head, rows, keep, width, render);
   return { table, said };
 }
 
@@ -83,7 +85,13 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
  * printed in blocks of the columns that fit, each block under the row names again, as pandas
  * prints a wide frame.
  */
-function inBlocks(head: string[], rows: string[][], align: ('l' | 'r')[], keep: number[], width: number): string {
+function inBlocks(
+  head: string[],
+  rows: string[][],
+  keep: number[],
+  width: number,
+  render: (ks: number[]) => string,
+): string {
   const [first, ...rest] = keep;
   const widthOf = (k: number) => Math.max(head[k].length, ...rows.map((r) => r[k].length)) + 2;
   const blocks: number[][] = [];
@@ -99,12 +107,6 @@ function inBlocks(head: string[], rows: string[][], align: ('l' | 'r')[], keep: 
     used += widthOf(k);
   }
   if (block.length) blocks.push(block);
-  const render = (ks: number[]) =>
-    textTable(
-      ks.map((k) => head[k]),
-      rows.map((r) => ks.map((k) => r[k])),
-      ks.map((k) => align[k]),
-    );
   return blocks.map((b) => render([first, ...b])).join('\n\n');
 }
 
