@@ -49,6 +49,8 @@ export interface EngineGraph {
   outputs: Set<string>;
   /** graph inputs */
   inputs: Set<string>;
+  /** the default domain's opset the model imports (some passes depend on it) */
+  opset: number;
 }
 
 const attrValue = (a: AttributeProto): AttrValue | undefined => {
@@ -136,6 +138,7 @@ export function engineGraph(
     tensors,
     outputs: new Set((g?.output ?? []).map((o) => o.name ?? '')),
     inputs: new Set((g?.input ?? []).map((o) => o.name ?? '').filter((x) => !initializers.has(x))),
+    opset: Number(m.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1),
   };
 }
 
@@ -148,7 +151,8 @@ export class Edges {
   constructor(readonly g: EngineGraph) {
     for (const n of g.nodes) {
       for (const o of n.outputs) this.producer.set(o, n);
-      for (const x of new Set(n.inputs)) {
+      // one entry per input slot, as onnxruntime counts edges: Add(c, c) reads c twice
+      for (const x of n.inputs) {
         if (!x) continue;
         const list = this.consumers.get(x);
         if (list) list.push(n);

@@ -48,7 +48,7 @@ export function anchorOf(n: ENode, original: (t: string) => boolean, nchwcOutput
   if (n.domain === NCHWC && n.op === 'ReorderInput') return n.inputs[0];
   if (n.domain === NCHWC && n.op === 'ReorderOutput') return n.outputs[0];
   if (n.domain === NCHWC && NAMED_AFTER_OUTPUT.has(n.op)) {
-    return nchwcOutput ?? n.name.replace(/(_bn)?_nchwc(_token_\d+)?$/, '');
+    return nchwcOutput ?? n.name.replace(/(_bn|_mul)?_nchwc(_token_\d+)?$/, '');
   }
   const out = n.outputs[0];
   // a name the engine generated carries a `_token_<n>` suffix when it was taken: the stem anchors it

@@ -6,15 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kernelsOfOptimized, keyOf } from '../../src/engine/kernel.ts';
 import { plannedKernels } from '../../src/engine/ort/index.ts';
 import { onnxruntime } from '../../src/measure/backend.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
-import { withNodeNames } from '../../src/onnx/node-names.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { calibrationModels } from '../../src/predict/sweep.ts';
 import { builtinModels, resolveModel, resolveModels } from '../../src/spec/load.ts';
+import { compareKernels } from '../engine-compare.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
 import { ROOT } from '../helpers.ts';
 import { withInitializersAsInputs } from '../onnx-models.ts';
@@ -25,34 +24,8 @@ beforeAll(async () => {
   block = await onnxruntime.layoutBlock();
 });
 
-interface Comparison {
-  /** what only one side has, as `kind@anchor xN` lines (none when the two agree kernel for kernel) */
-  only: string[];
-  /** kernels netcost marks uncertain (where onnxruntime's transpose optimizer may act) */
-  uncertain: number;
-}
-
-/** The kernels netcost reproduces for a model against those onnxruntime runs. */
-async function compare(raw: Uint8Array, inputs: Record<string, number[]> = {}): Promise<Comparison> {
-  const bytes = withNodeNames(raw, importOnnx(raw, { file: 'm.onnx', inputs }).inputs);
-  const imported = importOnnx(bytes, { file: 'm.onnx' });
-  const original = (t: string) => imported.tensorOf(t) !== undefined;
-  const theirs = kernelsOfOptimized(await onnxruntime.optimizedGraph(bytes, 'all'), original, imported);
-  const ours = plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level: 'all', block });
-  const count = (ks: { kind: string; anchor: string }[]) => {
-    const m = new Map<string, number>();
-    for (const k of ks) m.set(keyOf(k), (m.get(keyOf(k)) ?? 0) + 1);
-    return m;
-  };
-  const a = count(ours);
-  const b = count(theirs);
-  const only = (x: Map<string, number>, y: Map<string, number>, who: string) =>
-    [...x].flatMap(([k, v]) => (v > (y.get(k) ?? 0) ? [`${who} only: ${k} x${v - (y.get(k) ?? 0)}`] : []));
-  return {
-    only: [...only(a, b, 'netcost'), ...only(b, a, 'onnxruntime')],
-    uncertain: ours.filter((k) => k.uncertain).length,
-  };
-}
+/** The kernels netcost reproduces for a model against those onnxruntime runs (test/engine-compare.ts). */
+const compare = (raw: Uint8Array, inputs: Record<string, number[]> = {}) => compareKernels(raw, block, inputs);
 
 /** Kernel for kernel, for a model with no Transpose onnxruntime may move (nothing uncertain). */
 async function disagreements(raw: Uint8Array, inputs: Record<string, number[]> = {}): Promise<string[]> {

@@ -5,9 +5,12 @@
  * constants after a convolution folds into it, and a MatMul followed by the Add of a bias becomes
  * one Gemm.
  */
+
 import { Edges, type ENode, type EngineGraph, intsAttr, isConstant, strAttr } from '../graph.ts';
 import { bypass, fuse, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
+import { layerNorm } from './transformer.ts';
+import { transposePairs } from './transpose.ts';
 
 const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
 
@@ -28,8 +31,23 @@ function eliminations(g: EngineGraph): void {
       (n.op === 'Dropout' && inference(n)) ||
       (n.op === 'Cast' && x !== undefined && y !== undefined && x.type === y.type) ||
       (n.op === 'Expand' && x?.shape !== undefined && x.shape.join() === y?.shape?.join());
-    if (same) bypass(g, n);
+    if (same && !bypass(g, n) && n.op === 'Identity') identityToOutput(g, e, n);
   }
+}
+
+/**
+ * An Identity whose output is a graph output (and nothing else reads) goes too when its input is
+ * another node's output that only it reads: that node writes the graph output itself
+ * (onnxruntime's EliminateIdentity, its special case).
+ */
+function identityToOutput(g: EngineGraph, e: Edges, n: ENode): void {
+  const x = n.inputs[0];
+  const producer = e.producer.get(x);
+  if (!producer || g.outputs.has(x) || n.outputs.length !== 1) return;
+  if ((e.consumers.get(x)?.length ?? 0) !== 1 || (e.consumers.get(n.outputs[0])?.length ?? 0) > 0) return;
+  producer.outputs[producer.outputs.indexOf(x)] = n.outputs[0];
+  producer.covers = [...producer.covers, ...n.covers];
+  g.nodes.splice(g.nodes.indexOf(n), 1);
 }
 
 /**
@@ -69,16 +87,18 @@ function padFusion(g: EngineGraph): void {
 
 /**
  * A constant a convolution's weights or bias absorb (onnxruntime's ConvMulFusion, ConvAddFusion):
- * the Mul's or Add's second input, of shape [C, 1, ...] (one rank below the weights, C output
- * channels), or a scalar for a Mul.
+ * the Mul's or Add's second input (a constant first is left alone), of the weights' rank with the
+ * output channels on axis 1 ([1, C, 1, 1]) or one rank below with them on axis 0 ([C, 1, 1]), every
+ * other dimension 1; or a scalar for a Mul (an Add of a scalar is not fused).
  */
 function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
   const t = next.inputs[1];
   const s = g.tensors.get(t)?.shape;
   const w = g.tensors.get(conv.inputs[1])?.shape;
-  if (!isConstant(g, t) || !s || !w || next.inputs[0] !== conv.outputs[0]) return false;
+  if (!isConstant(g, t) || !s || !w || w.length <= 2 || next.inputs[0] !== conv.outputs[0]) return false;
   if (next.op === 'Mul' && s.length === 0) return true;
-  return s.length === w.length - 1 && s[0] === w[0] && s.slice(1).every((d) => d === 1);
+  const axis = s.length === w.length ? 1 : s.length === w.length - 1 ? 0 : -1;
+  return axis >= 0 && s[axis] === w[0] && s.every((d, i) => i === axis || d === 1);
 }
 
 /** Conv (constant weights) followed by its only reader, a BatchNormalization, Mul or Add of constants. */
@@ -118,8 +138,12 @@ function convFolds(g: EngineGraph): void {
  * Reshape that made it, when that Reshape feeds the MatMul alone).
  */
 function matMulAdd(g: EngineGraph): void {
-  const e = new Edges(g);
+  let e = new Edges(g);
+  let fused = false;
   for (const mm of [...g.nodes]) {
+    // the reshapes a fusion writes are what the next MatMul may reuse
+    if (fused) e = new Edges(g);
+    fused = false;
     if (mm.op !== 'MatMul' || mm.domain !== '') continue;
     const add = e.sole(mm.outputs[0]);
     if (add?.op !== 'Add' || add.domain !== '' || add.inputs.length !== 2) continue;
@@ -139,6 +163,7 @@ function matMulAdd(g: EngineGraph): void {
         (bs[1] === n || (bs[0] !== 1 && bs[1] === 1)));
     if (!ok) continue;
     const name = `${mm.name}/MatMulAddFusion`;
+    fused = true;
     if (!reshape) {
       fuse(g, [mm, add], { op: 'Gemm', domain: '', inputs: [...mm.inputs, bias], outputs: add.outputs, name });
       continue;
@@ -174,8 +199,13 @@ function matMulAdd(g: EngineGraph): void {
 }
 
 export function level1(g: EngineGraph): void {
+  transposePairs(g);
   eliminations(g);
   padFusion(g);
   convFolds(g);
   matMulAdd(g);
+  if (g.opset >= LAYER_NORM_OPSET) layerNorm(g);
 }
+
+/** the opset from which LayerNormalization is an ONNX op, and onnxruntime fuses it at level 1 */
+const LAYER_NORM_OPSET = 17;

@@ -11,9 +11,14 @@ export function constantValues(g: EngineGraph, t: string | undefined): number[] 
   return info.values?.();
 }
 
-/** A constant of one element (equal to `value` to float precision, when given). */
+/**
+ * A constant of one element; with `value`, onnxruntime's IsInitializerWithExpectedValue: a scalar
+ * (rank 0, or [1]) within 1e-8 + 1e-5·|value| of it (so 1.41421 passes for √2).
+ */
 export function isScalarConstant(g: EngineGraph, t: string | undefined, value?: number): boolean {
   const v = constantValues(g, t);
   if (v?.length !== 1) return false;
-  return value === undefined || Math.abs(v[0] - value) <= 1e-6 * Math.max(1, Math.abs(value));
+  if (value === undefined) return true;
+  const rank = g.tensors.get(t ?? '')?.shape?.length ?? 0;
+  return rank <= 1 && Math.abs(v[0] - value) <= 1e-8 + 1e-5 * Math.abs(value);
 }

@@ -41,6 +41,16 @@ function unreproduced(g: EngineGraph): boolean {
   return quantized || half;
 }
 
+/** The original nodes of movable Transposes and of their readers. */
+function movableNames(g: EngineGraph): Set<string> {
+  const names = new Set<string>();
+  for (const t of movableTransposes(g)) {
+    for (const c of t.covers) names.add(c);
+    for (const n of g.nodes) if (n.inputs.includes(t.outputs[0])) for (const c of n.covers) names.add(c);
+  }
+  return names;
+}
+
 /**
  * The kernels a model runs as, with the original nodes each stands for. A kernel is `uncertain`
  * where the engine may run something these rules do not reproduce: where onnxruntime's transpose
@@ -60,12 +70,16 @@ export function enginePlan(
   const g = engineGraph(bytes, imported);
   inlineFunctions(g);
   const level = LEVELS.indexOf(rules.level);
+  // the transpose optimizer runs first, on the graph as loaded: what it may move is judged there
+  // (a Transpose feeding another is movable even where a later fusion hides their reader)
+  const before = level >= 1 ? movableNames(g) : new Set<string>();
   if (level >= 1) level1(g);
   if (level >= 2) level2(g);
   if (level >= 3) level3(g, rules.block);
   const original = (t: string) => imported.tensorOf(t) !== undefined;
   const movable = level >= 1 ? movableTransposes(g) : [];
   const near = new Set(movable.flatMap((t) => [t, ...g.nodes.filter((n) => n.inputs.includes(t.outputs[0]))]));
+  for (const n of g.nodes) if (n.covers.some((c) => before.has(c))) near.add(n);
   const whole = unreproduced(g);
   for (const n of g.nodes) if (whole || CONTROL.has(n.op)) near.add(n);
   const kernels = g.nodes.map((n) => ({

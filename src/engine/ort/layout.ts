@@ -21,7 +21,7 @@ const CHANNEL_STEP = 4;
 /** Element-wise functions that run on blocked tensors (with com.microsoft's QuickGelu and Gelu). */
 const BLOCKED_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSigmoid']);
 /** Those a blocked convolution takes as its activation. */
-const FUSED_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh']);
+const FUSED_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSigmoid']);
 
 /** A blocked tensor standing for an original one. */
 interface Blocked {
@@ -155,6 +155,7 @@ class Nchwc {
 
   binary(n: ENode, add: boolean): void {
     const ins = n.inputs.map((t) => this.blocked.get(t));
+    if (!add && this.scale(n)) return;
     if (ins.some((b) => !b)) return;
     const bs = ins as Blocked[];
     if (bs.some((b) => b.channels !== bs[0].channels)) return;
@@ -179,6 +180,38 @@ class Nchwc {
       }
     }
     this.createBlocked(n, n, n.outputs[0], bs[0].channels);
+  }
+
+  /**
+   * A Mul of a blocked tensor by a constant per channel ([1, C, 1, 1] or [C, 1, 1], either side):
+   * a depthwise 1x1 blocked convolution (`<output>_mul_nchwc`), as onnxruntime 1.30 writes it (the
+   * transform of a BatchNormalization, applied to a scale).
+   */
+  scale(n: ENode): boolean {
+    if (n.inputs.length !== 2) return false;
+    const k = n.inputs.findIndex((t) => this.blocked.has(t));
+    const b = this.blocked.get(n.inputs[k]);
+    const c = n.inputs[k ^ 1];
+    const s = this.shape(c);
+    if (!b || !isConstant(this.g, c) || !s) return false;
+    const perChannel =
+      (s.length === 4 && s[0] === 1 && s[1] === b.channels && s[2] === 1 && s[3] === 1) ||
+      (s.length === 3 && s[0] === b.channels && s[1] === 1 && s[2] === 1);
+    if (!perChannel) return false;
+    const original = n.outputs[0];
+    const node: ENode = {
+      ...n,
+      name: `${original}_mul_nchwc`,
+      op: 'Conv',
+      domain: NCHWC,
+      inputs: [b.tensor],
+      attrs: new Map(),
+    };
+    b.remaining--;
+    this.replace(n, node);
+    this.createBlocked(n, node, original, b.channels);
+    node.originalOutput = original;
+    return true;
   }
 
   concat(n: ENode): void {
@@ -221,7 +254,8 @@ class Nchwc {
 
   /**
    * x · HardSigmoid(x) with alpha 1/6 and beta 1/2 (HardSwish, as its function body is inlined)
-   * right after a blocked convolution that writes x for these two alone: the convolution's activation.
+   * right after a blocked convolution that writes x for these two alone: the convolution's activation,
+   * unless the product is a graph output (onnxruntime then runs the two blocked, unfused).
    */
   hardSwish(h: ENode, b: Blocked): boolean {
     const near = (k: string, v: number) => {
@@ -232,6 +266,7 @@ class Nchwc {
     const x = h.inputs[0];
     const ok = mul?.op === 'Mul' && mul.domain === '' && mul.inputs.includes(x) && mul.inputs.includes(h.outputs[0]);
     if (!ok || !near('alpha', 1 / 6) || !near('beta', 0.5) || !this.fusable(b, 2)) return false;
+    if (this.g.outputs.has(mul.outputs[0])) return false;
     b.node.attrs.set('activation', 'HardSwish');
     b.node.covers = [...b.node.covers, ...h.covers, ...mul.covers];
     b.remaining -= 2;

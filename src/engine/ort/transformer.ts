@@ -31,7 +31,9 @@ function gelu(g: EngineGraph): void {
     const m = other(mul, add.outputs[0]);
     const half = e.producer.get(m);
     let chain: ENode[];
-    if (m === x) {
+    // as onnxruntime's GeluFusion reads it: a factor written by a Mul is taken for x times 1/2, so an
+    // x that a Mul writes (a scaled projection) leaves the pattern unfused
+    if (m === x && !isOp(half, 'Mul')) {
       // (x * (1 + erf)) * 0.5
       const last = e.sole(mul.outputs[0]);
       if (!isOp(last, 'Mul') || !isScalarConstant(g, other(last, mul.outputs[0]), 0.5)) continue;
@@ -56,32 +58,41 @@ function reducesLastAxis(g: EngineGraph, n: ENode, rank: number): boolean {
   return axes?.length === 1 && (axes[0] === -1 || axes[0] === rank - 1);
 }
 
-/** ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta: LayerNormalization. */
+/**
+ * ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta: LayerNormalization
+ * (onnxruntime's LayerNormFusion: at level 2, and from opset 17, where LayerNormalization is an
+ * ONNX op, at level 1 as well).
+ */
 function layerNorm(g: EngineGraph): void {
   for (const mean of [...g.nodes]) {
     if (!g.nodes.includes(mean) || mean.op !== 'ReduceMean') continue;
     const e = new Edges(g);
     const x = mean.inputs[0];
     const shape = g.tensors.get(x)?.shape;
-    if (!shape || !reducesLastAxis(g, mean, shape.length) || !floats(g, mean)) continue;
+    // the data input float (from opset 18 the axes are an int64 input of their own)
+    if (!shape || !reducesLastAxis(g, mean, shape.length) || !FLOATS.has(g.tensors.get(x)?.type ?? '')) continue;
+    // onnxruntime's LayerNormFusion reads the pattern by op types, not by constants: the Sub either
+    // way round, any exponent, any constant added before the square root
     const sub = e.sole(mean.outputs[0]);
-    if (!isOp(sub, 'Sub') || sub.inputs[0] !== x || sub.inputs[1] !== mean.outputs[0]) continue;
+    if (!isOp(sub, 'Sub') || !sub.inputs.includes(x) || !sub.inputs.includes(mean.outputs[0])) continue;
     const readers = e.consumers.get(sub.outputs[0]) ?? [];
     const pow = readers.find((n) => isOp(n, 'Pow'));
     const div = readers.find((n) => isOp(n, 'Div'));
-    if (!pow || !div || readers.length !== 2 || !isScalarConstant(g, pow.inputs[1], 2)) continue;
+    if (!pow || !div || readers.length !== 2 || pow.inputs[0] !== sub.outputs[0] || !isConstant(g, pow.inputs[1]))
+      continue;
     const mean2 = e.sole(pow.outputs[0]);
     const eps = mean2 && reducesLastAxis(g, mean2, shape.length) ? e.sole(mean2.outputs[0]) : undefined;
     const sqrt =
-      isOp(eps, 'Add') && isScalarConstant(g, other(eps, mean2?.outputs[0] ?? '')) ? e.sole(eps.outputs[0]) : undefined;
+      isOp(eps, 'Add') && isConstant(g, other(eps, mean2?.outputs[0] ?? '')) ? e.sole(eps.outputs[0]) : undefined;
     if (!isOp(sqrt, 'Sqrt') || e.sole(sqrt.outputs[0]) !== div || div.inputs[0] !== sub.outputs[0]) continue;
     const mul = e.sole(div.outputs[0]);
     const addB = isOp(mul, 'Mul') ? e.sole(mul.outputs[0]) : undefined;
     if (!isOp(mul, 'Mul') || !isOp(addB, 'Add')) continue;
     const gamma = other(mul, div.outputs[0]);
     const beta = other(addB, mul.outputs[0]);
+    // onnxruntime's LayerNormFusion: scale and bias 1-D (a [1, D] gamma is left unfused), of one length
     const last = shape[shape.length - 1];
-    const vector = (t: string) => isConstant(g, t) && g.tensors.get(t)?.shape?.reduce((a, b) => a * b, 1) === last;
+    const vector = (t: string) => isConstant(g, t) && g.tensors.get(t)?.shape?.join() === String(last);
     if (!vector(gamma) || !vector(beta)) continue;
     const chain = [mean, sub, pow, mean2 as ENode, eps as ENode, sqrt, div, mul, addB];
     fuse(g, chain, {
@@ -94,7 +105,10 @@ function layerNorm(g: EngineGraph): void {
   }
 }
 
-/** Add of two equal 3-D tensors read only by a LayerNormalization: SkipLayerNormalization. */
+/**
+ * Add of two equal 3-D tensors read only by a LayerNormalization: SkipLayerNormalization (with the
+ * Add of a bias before it, when one feeds it alone).
+ */
 function skipLayerNorm(g: EngineGraph): void {
   for (const ln of [...g.nodes]) {
     if (!isOp(ln, 'LayerNormalization') || ln.outputs.length !== 1) continue;
@@ -104,8 +118,22 @@ function skipLayerNorm(g: EngineGraph): void {
     const shapes = add.inputs.map((t) => g.tensors.get(t)?.shape?.join());
     if (g.tensors.get(add.inputs[0])?.shape?.length !== 3 || shapes[0] !== shapes[1]) continue;
     if (!ln.inputs.slice(1).every((t) => !t || g.tensors.get(t)?.shape?.length === 1)) continue;
-    const inputs = [...add.inputs, ...ln.inputs.slice(1)];
-    fuse(g, [add, ln], {
+    // an Add of a constant vector before it, read by it alone, is its bias (onnxruntime's fifth input)
+    const hidden = g.tensors.get(add.inputs[0])?.shape?.[2];
+    const biasAdd = add.inputs
+      .map((t) => e.producer.get(t))
+      .find(
+        (b) =>
+          isOp(b, 'Add') &&
+          e.sole(b.outputs[0]) === add &&
+          b.inputs.some((t) => isConstant(g, t) && g.tensors.get(t)?.shape?.join() === String(hidden)) &&
+          b.inputs.some((t) => !isConstant(g, t)),
+      );
+    const chain = biasAdd ? [biasAdd, add, ln] : [add, ln];
+    const bias = biasAdd?.inputs.find((t) => isConstant(g, t));
+    const skip = add.inputs.map((t) => (biasAdd && t === biasAdd.outputs[0] ? (other(biasAdd, bias ?? '') ?? t) : t));
+    const inputs = [...skip, ...ln.inputs.slice(1), ...(bias ? [bias] : [])];
+    fuse(g, chain, {
       op: 'SkipLayerNormalization',
       domain: MS,
       inputs,

@@ -5,7 +5,8 @@
  * netcost does not reproduce it; these are the Transposes it may move, so that a caller can say
  * that the kernels around them may differ from what onnxruntime runs.
  */
-import { Edges, type ENode, type EngineGraph, isConstant } from '../graph.ts';
+import { Edges, type ENode, type EngineGraph, intsAttr, isConstant } from '../graph.ts';
+import { rename, untilStable } from '../rewrite.ts';
 
 /** Ops the transpose optimizer pushes a Transpose through (element-wise, reductions, axis ops). */
 const PUSHABLE = new Set([
@@ -27,5 +28,42 @@ export function movableTransposes(g: EngineGraph): ENode[] {
         PUSHABLE.has(c.op) &&
         c.inputs.every((x) => !x || x === t.outputs[0] || isConstant(g, x) || fromTranspose(x)),
     );
+  });
+}
+
+/**
+ * The part of the transpose optimizer netcost reproduces: a Transpose of a Transpose. Two that undo
+ * each other go (their readers read the first one's input; when the second writes a graph output,
+ * the node before the first writes it instead, and the readers of its own output read that); two that do not
+ * become one Transpose of the composed permutation.
+ */
+export function transposePairs(g: EngineGraph): void {
+  untilStable(g, (t2, e) => {
+    if (t2.op !== 'Transpose' || t2.domain !== '') return false;
+    const t1 = e.producer.get(t2.inputs[0]);
+    const p1 = t1 && t1.op === 'Transpose' && t1.domain === '' ? intsAttr(t1, 'perm') : undefined;
+    const p2 = intsAttr(t2, 'perm');
+    if (!t1 || !p1 || !p2 || p1.length !== p2.length) return false;
+    const composed = p2.map((i) => p1[i]);
+    const x = t1.inputs[0];
+    const y = t2.outputs[0];
+    if (!composed.every((v, i) => v === i)) {
+      t2.inputs = [x];
+      t2.attrs.set('perm', composed);
+      t2.covers = [...t1.covers, ...t2.covers];
+    } else if (!g.outputs.has(y)) {
+      rename(g, y, x);
+      g.nodes.splice(g.nodes.indexOf(t2), 1);
+    } else {
+      // the graph output's name moves up: the node before the pair writes it, and x's readers read it
+      const before = e.producer.get(x);
+      if (!before || g.outputs.has(x)) return false;
+      g.nodes.splice(g.nodes.indexOf(t2), 1);
+      rename(g, x, y);
+      before.outputs[before.outputs.indexOf(x)] = y;
+    }
+    if (!g.outputs.has(t1.outputs[0]) && !g.nodes.some((n) => n.inputs.includes(t1.outputs[0])))
+      g.nodes.splice(g.nodes.indexOf(t1), 1);
+    return true;
   });
 }
