@@ -16,7 +16,7 @@ import { quantile, quantileOf } from '../measure/stats.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { withNodeNames } from '../onnx/node-names.ts';
 import type { Bandwidth } from './classes.ts';
-import { bandwidthCurve, median, nnls, profilerCostOf, type Whole, wholeModelFit } from './fit.ts';
+import { bandwidthCurve, edgeCostFit, median, profilerCostOf, type Whole, wholeModelFit } from './fit.ts';
 import { fitClasses } from './fit-classes.ts';
 import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
@@ -330,26 +330,20 @@ async function calibrateGated(
 }
 
 /**
- * What touching the caller's buffers adds: the edge kernels' time beyond their class's prediction,
- * as ms per MiB of model input read and of model output written (non-negative least squares).
+ * What touching the caller's buffers adds: ms per MiB of model output written (a fresh output
+ * buffer faults its pages in each run), from the edge kernels' time beyond their class's prediction.
+ * Reading the caller's input costs nothing a profile keeps (see fit.ts edgeCostFit).
  */
 function fitEdges(
   p: MachineProfile,
   edge: { kernel: PlannedKernel; ms: number }[],
   bw: Bandwidth,
 ): MachineProfile['edges'] {
-  const rows = edge.map((s) => [s.kernel.edge.input / 2 ** 20, s.kernel.edge.output / 2 ** 20]);
-  // the class's own time (edges still 0 in p): what the kernel takes beyond it is the edge's
-  const rest = edge.map((s) =>
-    Math.max(s.ms - (p.classes[s.kernel.cls] ? predictKernel(p, s.kernel, bw).ms : s.ms), 0),
+  return edgeCostFit(
+    edge.map((s) => ({
+      outputMiB: s.kernel.edge.output / 2 ** 20,
+      // the class's own time (edges still 0 in p): what the kernel takes beyond it is the edge's
+      residualMs: s.ms - (p.classes[s.kernel.cls] ? predictKernel(p, s.kernel, bw).ms : s.ms),
+    })),
   );
-  if (rows.length < 3) return { inputMsPerMiB: 0, outputMsPerMiB: 0 };
-  // absolute error: an edge's cost is per byte, and small kernels say little about it
-  const [a, b] = nnls(
-    rows,
-    rest,
-    [0, 1],
-    rest.map(() => 1),
-  );
-  return { inputMsPerMiB: a, outputMsPerMiB: b };
 }

@@ -147,6 +147,10 @@ export function profilerCostFit(chains: Whole[]): ProfilerCost {
 
 /** whole runs shorter than this (beyond the harness) are left out of the fit below */
 const MIN_WHOLE_MS = 0.005;
+/** runs (and ms of kernels each) the scale's median needs; fewer, and the least-squares scale stands */
+const ROBUST_MIN = 5;
+const ROBUST_MIN_MS = 0.05;
+
 /** each run weighs as its relative error, with its time counted at least this (the harness's noise, in ms) */
 const NOISE_FLOOR_MS = 0.02;
 
@@ -156,6 +160,12 @@ const NOISE_FLOOR_MS = 0.02;
  * a run also copies its input and output between the caller and the engine. Non-negative least
  * squares on relative error, the copy term kept where it lowers the loss by 1% or more. A copy
  * rate the data leave at 0 time is the fastest a profile holds.
+ *
+ * The scale is then the median over the runs of what each says (its time less the copies, over its
+ * kernels less the cost), where at least ROBUST_MIN runs of ROBUST_MIN_MS of kernels say it: a run
+ * whose profiled and unprofiled halves fell in different phases of a busy host says 0.7 or 1.5, and
+ * least squares followed a few such runs (one calibration here fitted 0.68 where the two beside it
+ * fitted 0.99 and 1.01).
  */
 export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: number; ioGbps: number } {
   // a run of a few tiny kernels is mostly harness: its remainder says little, and 1/ms² would let it outweigh the rest
@@ -171,10 +181,41 @@ export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: n
   const both = nnls(rows, ms, [0, 1], weights);
   // the copy term only where it explains what the kernels leave (not where it is collinear with them)
   if (both[0] > 0 && loss(both) < 0.99 * loss(best)) best = both;
-  const [scale, msPerByte] = best;
+  const [fitted, msPerByte] = best;
+  const says = rows.flatMap((r, k) => (r[0] >= ROBUST_MIN_MS ? [(ms[k] - r[1] * msPerByte) / r[0]] : []));
+  const scale = says.length >= ROBUST_MIN ? median(says) : fitted;
   const ioGbps = msPerByte > 0 ? 1 / msPerByte : RATE.max;
   return { kernelScale: scale > 0 ? scale : 1, ioGbps: Math.min(RATE.max, Math.max(RATE.min, ioGbps)) };
 }
+
+/**
+ * What touching the caller's buffers costs beyond a kernel's class, from the edge kernels'
+ * residuals over their class's prediction (absolute error: a cost per byte, which small kernels say
+ * little about). Writing a model output: ms per MiB (a fresh output buffer faults its pages in each
+ * run), the least-squares slope, at least 0. The residuals stay signed: clipped at 0, as calibration
+ * did before 2026-12-06, they keep only the kernels their class under-predicts, so the class's own
+ * error (15-40% of a kernel) reads as a cost per byte.
+ *
+ * Reading a model input: 0. Fitted the same way it came out at 0.11-0.14 ms per MiB here, and a
+ * 0.26 MiB image then cost its stem convolution 37 µs more than the stem takes inside a network.
+ * Measured directly (the same chain reading the caller's buffer, then an inner tensor), a 3-channel
+ * stem convolution at 152x152 and 224x224 takes the same time either way (59 and 58 µs, 126 and 124 µs)
+ * and a ReorderInput of 0.4 to 1.5 MiB about 0.01 ms per MiB more: the fitted cost was the edge kernels'
+ * own misses (first kernels of a chain, of shapes the inner fit rarely sees), not the buffer's.
+ */
+export function edgeCostFit(edges: { outputMiB: number; residualMs: number }[]): {
+  inputMsPerMiB: number;
+  outputMsPerMiB: number;
+} {
+  const out = edges.filter((e) => e.outputMiB > 0);
+  const sxx = out.reduce((a, e) => a + e.outputMiB * e.outputMiB, 0);
+  const sxy = out.reduce((a, e) => a + e.outputMiB * e.residualMs, 0);
+  const slope = out.length >= MIN_EDGE_KERNELS && sxx > 0 ? Math.max(0, sxy / sxx) : 0;
+  return { inputMsPerMiB: 0, outputMsPerMiB: slope };
+}
+
+/** the kernels writing a model output calibration needs before it fits a cost per byte of it */
+const MIN_EDGE_KERNELS = 3;
 
 /**
  * GB/s by working set from copies of growing size (each sample: bytes moved and ms). A kernel's

@@ -25,15 +25,16 @@ export async function measureProfilerCost(
   runOverheadMs: number,
   progress: (m: string) => void,
 ): Promise<ProfilerCost> {
-  const wholes: Whole[] = [];
-  for (const m of chains) {
-    const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
-    const rs: Whole[] = [];
-    for (let round = 0; round < PROFILER_ROUNDS; round++) {
+  // round by round over the chains, not chain by chain: a disturbed stretch of a few seconds then
+  // spoils one round of several chains, which their other rounds outrun, not every round of one
+  const rounds: Whole[][] = chains.map(() => []);
+  for (let round = 0; round < PROFILER_ROUNDS; round++)
+    for (const [i, m] of chains.entries()) {
+      const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
       progress(m.name);
       const { kernels } = await backend.profile(input, run);
       const [wall] = await backend.time([input], run);
-      rs.push({
+      rounds[i].push({
         ms: Math.max(quantileOf(wall, run.quantile ?? 0.5) - runOverheadMs, 0),
         kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
         kernels: kernels.length,
@@ -41,8 +42,9 @@ export async function measureProfilerCost(
         ioBytes: 0,
       });
     }
+  const wholes = rounds.map((rs) => {
     const fastest = (f: (w: Whole) => number) => Math.min(...rs.map(f));
-    wholes.push({ ...rs[0], ms: fastest((w) => w.ms), kernelMs: fastest((w) => w.kernelMs) });
-  }
+    return { ...rs[0], ms: fastest((w) => w.ms), kernelMs: fastest((w) => w.kernelMs) };
+  });
   return profilerCostFit(wholes);
 }

@@ -26,12 +26,21 @@ function copies(c: number, hw: number): Calibration {
   return tag(b.build(x), 'bandwidth');
 }
 
-/** 128 kernels of `inputs` inputs each (a ReLU for one, else a Sum of the same tensor) on [1, 16, 4, 4]. */
+/**
+ * 128 kernels of `inputs` inputs each on [1, 16, 4, 4]: a ReLU for one, a 1x1 convolution with
+ * weights and bias for three (what most of a network's kernels are, blocked: its weights and bias
+ * are tensors the profiler writes out too), else a Sum of the same tensor.
+ */
 function profilerCost(inputs: number): Calibration {
-  const b = new Builder(`profiler-cost-${inputs}`, [1, 16, 4, 4]);
+  const b = new Builder(`profiler-cost-${inputs === 3 ? 'conv' : inputs}`, [1, 16, 4, 4]);
   let x: T = b.input;
   for (let i = 0; i < 128; i++)
-    x = inputs === 1 ? b.unary('Relu', x) : b.op('Sum', new Array(inputs).fill(x.name), x.shape);
+    x =
+      inputs === 1
+        ? b.unary('Relu', x)
+        : inputs === 3
+          ? b.conv(x, 16, 1)
+          : b.op('Sum', new Array(inputs).fill(x.name), x.shape);
   return tag(b.build(x), 'profiler');
 }
 
@@ -72,14 +81,14 @@ const COPIES: [number, number][] = [
 /** the seed calibration draws its kernels from: the same kernels on every machine and every run */
 export const CALIBRATION_SEED = 0x5eed1;
 /** sampled chains per calibration (kernel-sampler.ts), and how many more the adaptive round draws */
-export const SAMPLED = { quick: 48, full: 150, adaptive: 50 } as const;
+export const SAMPLED = { quick: 32, full: 150, adaptive: 50 } as const;
 
 /** The models a calibration times first: the copies, the profiler's cost, and the sampled chains. */
 export function calibrationModels(quick = false): Calibration[] {
   const copyPairs = quick ? [0, 2, 4, 6, 7].map((i) => COPIES[i]) : COPIES;
   const n = quick ? SAMPLED.quick : SAMPLED.full;
   return [
-    ...[1, 2, 4].map(profilerCost),
+    ...[1, 2, 3, 4].map(profilerCost),
     ...copyPairs.map(([c, hw]) => copies(c, hw)),
     ...Array.from({ length: n }, (_, i) => tag(sampledModel(CALIBRATION_SEED, i))),
   ];

@@ -10,6 +10,7 @@ import { featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
   bandwidthCurve,
   dot,
+  edgeCostFit,
   fitClass,
   leastSquares,
   nnlsRelative,
@@ -21,6 +22,7 @@ import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.
 import type { PlannedKernel } from '../../src/predict/plan.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
 import { profileDocument } from '../../src/report/profile.ts';
+import { mulberry32 } from '../../src/util/random.ts';
 import { testProfile } from '../profiles.ts';
 
 const profile = testProfile();
@@ -252,6 +254,34 @@ describe('fitting', () => {
     expect(w.ioGbps).toBeCloseTo(8, 1);
     // the cost left out, the same runs read as a smaller scale
     expect(wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 }).kernelScale).toBeLessThan(0.93);
+  });
+
+  it('the cost per MiB of a model output from signed residuals; none for reading the input', () => {
+    // edge kernels their class misses by ±30% (both ways alike), plus 0.05 ms per MiB written out
+    const next = mulberry32(11);
+    const edges = Array.from({ length: 200 }, (_, i) => {
+      const classMs = 0.01 + next() * 2;
+      const outputMiB = 0.1 + next() * 4;
+      return { outputMiB, residualMs: (i % 4 < 2 ? 0.3 : -0.3) * classMs + 0.05 * outputMiB };
+    });
+    const fit = edgeCostFit(edges);
+    expect(fit.outputMsPerMiB).toBeCloseTo(0.05, 2);
+    expect(fit.inputMsPerMiB).toBe(0);
+    // clipped at 0, as calibration did before: the class's own misses read as a cost per byte
+    const clipped = edgeCostFit(edges.map((e) => ({ ...e, residualMs: Math.max(e.residualMs, 0) })));
+    expect(clipped.outputMsPerMiB).toBeGreaterThan(0.07);
+    // fewer than three such kernels: no cost
+    expect(edgeCostFit(edges.slice(0, 2)).outputMsPerMiB).toBe(0);
+  });
+
+  it('the scale holds when a third of the runs fell in a slower or faster phase of the host', () => {
+    // 30 runs at 0.97 x their kernels; every third one's unprofiled half 1.5x slower or 0.6x faster
+    const ws = Array.from({ length: 30 }, (_, i) => {
+      const kernelMs = 0.1 + i * 0.37;
+      const phase = i % 3 === 0 ? (i % 2 === 0 ? 1.5 : 0.6) : 1;
+      return { kernelMs, kernels: 5, tensors: 15, ioBytes: 0, ms: phase * 0.97 * kernelMs };
+    });
+    expect(wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 }).kernelScale).toBeCloseTo(0.97, 3);
   });
 
   it('with no time left for copying, the copy rate is the highest a profile holds (10^7 GB/s), not infinity', () => {
