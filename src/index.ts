@@ -16,6 +16,7 @@ export {
 export { type DiffResult, type DiffRow, type DiffTimes, diffReports } from './cost/diff.ts';
 export { kernelsOfOptimized, keyOf as kernelKey } from './engine/kernel.ts';
 export { plannedKernels } from './engine/ort/index.ts';
+export { fusionTableMarkdown, PASSES, type Pass } from './engine/ort/passes.ts';
 export { InputFileError, ModelNotFoundError, NetcostError, SpecError, UsageError } from './errors.ts';
 export { buildGraph } from './graph/build.ts';
 export { deployGraph } from './graph/deploy.ts';

@@ -22,7 +22,7 @@ import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
 import { predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
-import { measureProfilerCost, PROFILER_ROUNDS } from './profiler-cost.ts';
+import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
 import { CALIBRATION_SEED, calibrationModels, memoryProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
 
@@ -253,11 +253,15 @@ async function calibrateGated(
 
   const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
   const chains = all.filter((m) => m.purpose === 'profiler');
-  const total = rounds * (models.length + adaptive) + PROFILER_ROUNDS * chains.length;
+  const total = rounds * (models.length + adaptive) + 2 * PROFILER_ROUNDS * chains.length;
   let done = 0;
   const progress = (m: string) => opts.onProgress?.(done++, total, m);
-  const cost = await measureProfilerCost(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
+  const profilerRun = () =>
+    profilerChains(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
+  // the profiler's cost measured before and after the chains, minutes apart: the faster of each
+  const early = await profilerRun();
   const first = await profileRounds(models, backend, o, rounds, progress);
+  const cost = profilerCostOfBoth(early, await profilerRun());
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
 

@@ -13,18 +13,21 @@ import type { SweepModel } from './sweep-builder.ts';
 export const PROFILER_ROUNDS = 5;
 
 /**
- * The profiler's cost from its chains, each profiled and timed in PROFILER_ROUNDS rounds: a chain's
- * fastest profiled round and fastest unprofiled round, as a disturbance only ever adds time (a
- * single trace in a slow phase here read 3.6 µs per kernel where quiet ones read 1.9).
- * `run.quantile` is the statistic per kernel the calibration's own kernels are taken at.
+ * The profiler's chains, each profiled and timed in PROFILER_ROUNDS rounds: a chain's fastest
+ * profiled round and fastest unprofiled round, as a disturbance only ever adds time (a single trace
+ * in a slow phase here read 3.6 µs per kernel where quiet ones read 1.9). `run.quantile` is the
+ * statistic per kernel the calibration's own kernels are taken at. Calibration measures them twice,
+ * minutes apart, and fits the cost on the faster of each (`fastestOf`, `profilerCostFit`): one
+ * calibration here, its first measurement in a slow stretch of the host, read 2.9 µs per kernel where
+ * the others read 1.2-1.5 µs + 0.3 µs per tensor, and took a microsecond too many off every kernel.
  */
-export async function measureProfilerCost(
+export async function profilerChains(
   chains: SweepModel[],
   backend: Backend,
   run: RunOptions,
   runOverheadMs: number,
   progress: (m: string) => void,
-): Promise<ProfilerCost> {
+): Promise<Whole[]> {
   // round by round over the chains, not chain by chain: a disturbed stretch of a few seconds then
   // spoils one round of several chains, which their other rounds outrun, not every round of one
   const rounds: Whole[][] = chains.map(() => []);
@@ -42,9 +45,12 @@ export async function measureProfilerCost(
         ioBytes: 0,
       });
     }
-  const wholes = rounds.map((rs) => {
-    const fastest = (f: (w: Whole) => number) => Math.min(...rs.map(f));
-    return { ...rs[0], ms: fastest((w) => w.ms), kernelMs: fastest((w) => w.kernelMs) };
-  });
-  return profilerCostFit(wholes);
+  return rounds.map((rs) => rs.reduce((a, b) => fastestOf([a], [b])[0]));
 }
+
+/** Chain by chain, the fastest profiled and the fastest unprofiled time of two measurements. */
+export const fastestOf = (a: Whole[], b: Whole[]): Whole[] =>
+  a.map((w, i) => ({ ...w, ms: Math.min(w.ms, b[i].ms), kernelMs: Math.min(w.kernelMs, b[i].kernelMs) }));
+
+/** The profiler's cost from two measurements of its chains (see profilerChains). */
+export const profilerCostOfBoth = (a: Whole[], b: Whole[]): ProfilerCost => profilerCostFit(fastestOf(a, b));

@@ -1,6 +1,7 @@
 /** The words come from the code that counts: op rules feed the legend and the README. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fusionTableMarkdown, PASSES } from '../../src/engine/ort/passes.ts';
 import { buildGraph } from '../../src/graph/build.ts';
 import type { OpKind } from '../../src/graph/types.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
@@ -39,6 +40,12 @@ describe('the legend and the README are generated from the rules', () => {
     for (const { domain, op } of supportedOps()) expect(knowsOp(domain, op), `${domain}.${op}`).toBe(true);
     // ops this round added, and one netcost still lacks
     expect(knowsOp('', 'NonMaxSuppression') && knowsOp('', 'GridSample') && !knowsOp('', 'DFT')).toBe(true);
+  });
+  it("README's table of the engine's rules is the pass table's (npm run docs), every onnxruntime level in it", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split(/<!-- fusions:start[^>]*-->\n/)[1]?.split('\n<!-- fusions:end -->')[0];
+    expect(section).toBe(fusionTableMarkdown());
+    expect(new Set(PASSES.map((p) => p.level))).toEqual(new Set([1, 2, 3]));
   });
   it("a report's legend states the rule of each op it has, and of no other", () => {
     const r = costsOfYaml(`

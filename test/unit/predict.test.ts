@@ -20,6 +20,7 @@ import {
 import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts';
 import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.ts';
 import type { PlannedKernel } from '../../src/predict/plan.ts';
+import { profilerCostOfBoth } from '../../src/predict/profiler-cost.ts';
 import { profileJsonSchema, readProfile } from '../../src/predict/store.ts';
 import { profileDocument } from '../../src/report/profile.ts';
 import { mulberry32 } from '../../src/util/random.ts';
@@ -228,6 +229,25 @@ describe('fitting', () => {
     const same = profilerCostFit(chains.slice(0, 1));
     expect(same.perTensorMs).toBe(0);
     expect(1000 * same.perKernelMs).toBeCloseTo(1000 * (truth.perKernelMs + 2 * truth.perTensorMs), 2);
+  });
+
+  it("the profiler's cost from two measurements, one in a slow stretch of the host, is the quiet one's", () => {
+    const truth = { perKernelMs: 0.0014, perTensorMs: 0.0003 };
+    const quiet = [2, 3, 4, 5].map((perKernel) => ({
+      kernels: 128,
+      tensors: 128 * perKernel,
+      ioBytes: 0,
+      ms: 128 * 0.0002,
+      kernelMs: 128 * (0.0002 + truth.perKernelMs + truth.perTensorMs * perKernel),
+    }));
+    // everything, the profiler's own bookkeeping too, 1.9x slower
+    const slow = quiet.map((w) => ({ ...w, ms: 1.9 * w.ms, kernelMs: 1.9 * w.kernelMs }));
+    for (const c of [profilerCostOfBoth(slow, quiet), profilerCostOfBoth(quiet, slow)]) {
+      expect(1000 * c.perKernelMs).toBeCloseTo(1000 * truth.perKernelMs, 2);
+      expect(1000 * c.perTensorMs).toBeCloseTo(1000 * truth.perTensorMs, 2);
+    }
+    // the slow one alone reads 1.9x the cost
+    expect(profilerCostFit(slow).perKernelMs).toBeCloseTo(1.9 * truth.perKernelMs, 5);
   });
 
   it("with the profiler's cost known, the whole-run fit finds the scale and the copy rate", () => {

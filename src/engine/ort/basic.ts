@@ -9,8 +9,6 @@
 import { Edges, type ENode, type EngineGraph, intsAttr, isConstant, strAttr } from '../graph.ts';
 import { bypass, fuse, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
-import { layerNorm } from './transformer.ts';
-import { transposePairs } from './transpose.ts';
 
 const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
 
@@ -18,7 +16,7 @@ const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
  * Identity; Dropout in inference (training_mode absent or a constant false, its mask unread); Cast
  * to its input's type; Expand to its input's shape.
  */
-function eliminations(g: EngineGraph): void {
+export function eliminations(g: EngineGraph): void {
   const e = new Edges(g);
   const inference = (n: ENode) =>
     (!n.inputs[2] || constantValues(g, n.inputs[2])?.[0] === 0) && n.outputs.slice(1).every((o) => e.uses(o) === 0);
@@ -54,7 +52,7 @@ function identityToOutput(g: EngineGraph, e: Edges, n: ENode): void {
  * A Pad of zeros (constant mode) of the spatial axes only, read only by a Conv, MaxPool or
  * AveragePool with explicit pads: the pads join the reader's (onnxruntime's PadFusion).
  */
-function padFusion(g: EngineGraph): void {
+export function padFusion(g: EngineGraph): void {
   const e = new Edges(g);
   for (const pad of [...g.nodes]) {
     if (
@@ -102,7 +100,7 @@ function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
 }
 
 /** Conv (constant weights) followed by its only reader, a BatchNormalization, Mul or Add of constants. */
-function convFolds(g: EngineGraph): void {
+export function convFolds(g: EngineGraph): void {
   untilStable(g, (conv, e) => {
     if (conv.op !== 'Conv' || conv.domain !== '' || !isConstant(g, conv.inputs[1])) return false;
     if (conv.inputs[2] && !isConstant(g, conv.inputs[2])) return false;
@@ -137,7 +135,7 @@ function convFolds(g: EngineGraph): void {
  * or a whole matrix); a first input of another rank is reshaped to a matrix around the Gemm (by the
  * Reshape that made it, when that Reshape feeds the MatMul alone).
  */
-function matMulAdd(g: EngineGraph): void {
+export function matMulAdd(g: EngineGraph): void {
   let e = new Edges(g);
   let fused = false;
   for (const mm of [...g.nodes]) {
@@ -197,15 +195,3 @@ function matMulAdd(g: EngineGraph): void {
     );
   }
 }
-
-export function level1(g: EngineGraph): void {
-  transposePairs(g);
-  eliminations(g);
-  padFusion(g);
-  convFolds(g);
-  matMulAdd(g);
-  if (g.opset >= LAYER_NORM_OPSET) layerNorm(g);
-}
-
-/** the opset from which LayerNormalization is an ONNX op, and onnxruntime fuses it at level 1 */
-const LAYER_NORM_OPSET = 17;

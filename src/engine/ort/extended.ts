@@ -9,16 +9,13 @@
 import { constantBounds, Edges, type EngineGraph } from '../graph.ts';
 import { fuse, untilStable } from '../rewrite.ts';
 import { isScalarConstant } from './constants.ts';
-import { matMulScale, matMulTranspose } from './matmul.ts';
-import { gatherSliceToSplit } from './split.ts';
-import { biasGelu, gelu, layerNorm, skipLayerNorm } from './transformer.ts';
 
 const MS = 'com.microsoft';
 
 /** Activations onnxruntime fuses into a convolution (Clip only with constant bounds). */
 const CONV_ACTIVATIONS = new Set(['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'Clip']);
 
-function convActivation(g: EngineGraph): void {
+export function convActivation(g: EngineGraph): void {
   untilStable(g, (conv, e) => {
     if (conv.op !== 'Conv' || conv.domain !== '' || g.tensors.get(conv.inputs[0])?.type !== 'fp32') return false;
     const act = e.sole(conv.outputs[0]);
@@ -53,7 +50,7 @@ const GEMM_ACTIVATIONS = new Set([
 ]);
 
 /** A float Gemm whose only reader is an activation: FusedGemm. */
-function gemmActivation(g: EngineGraph): void {
+export function gemmActivation(g: EngineGraph): void {
   const e = new Edges(g);
   for (const gemm of [...g.nodes]) {
     if (gemm.op !== 'Gemm' || gemm.domain !== '' || g.tensors.get(gemm.inputs[0])?.type !== 'fp32') continue;
@@ -73,7 +70,7 @@ function gemmActivation(g: EngineGraph): void {
 }
 
 /** x · Sigmoid(x) (SiLU), or x · Sigmoid(alpha · x): QuickGelu, named after the last Mul. */
-function quickGelu(g: EngineGraph): void {
+export function quickGelu(g: EngineGraph): void {
   for (const sig of [...g.nodes]) {
     if (sig.op !== 'Sigmoid' || sig.domain !== '' || !g.nodes.includes(sig)) continue;
     const e = new Edges(g);
@@ -94,28 +91,5 @@ function quickGelu(g: EngineGraph): void {
       outputs: mul.outputs,
       name,
     });
-  }
-}
-
-/** The graph's nodes as a string: a pass changed the graph when it changed this. */
-const signature = (g: EngineGraph) => g.nodes.map((n) => `${n.op}:${n.name}:${n.inputs.join()}`).join('|');
-
-/** onnxruntime runs its level-2 passes again while one changes the graph (up to 10 rounds). */
-const ROUNDS = 10;
-
-export function level2(g: EngineGraph): void {
-  for (let round = 0; round < ROUNDS; round++) {
-    const before = signature(g);
-    gemmActivation(g);
-    convActivation(g);
-    gelu(g);
-    layerNorm(g);
-    gatherSliceToSplit(g);
-    matMulTranspose(g);
-    biasGelu(g);
-    skipLayerNorm(g);
-    quickGelu(g);
-    matMulScale(g);
-    if (signature(g) === before) return;
   }
 }

@@ -9,10 +9,8 @@ import type { OptLevel } from '../../measure/options.ts';
 import type { ImportResult } from '../../onnx/import.ts';
 import { type EngineGraph, engineGraph } from '../graph.ts';
 import { anchorOf, type Kernel, kindOf } from '../kernel.ts';
-import { level1 } from './basic.ts';
-import { level2 } from './extended.ts';
 import { inlineFunctions } from './inline.ts';
-import { level3 } from './layout.ts';
+import { runLevel } from './passes.ts';
 import { movableTransposes } from './transpose.ts';
 
 export type { OptLevel };
@@ -73,9 +71,9 @@ export function enginePlan(
   // the transpose optimizer runs first, on the graph as loaded: what it may move is judged there
   // (a Transpose feeding another is movable even where a later fusion hides their reader)
   const before = level >= 1 ? movableNames(g) : new Set<string>();
-  if (level >= 1) level1(g);
-  if (level >= 2) level2(g);
-  if (level >= 3) level3(g, rules.block);
+  if (level >= 1) runLevel(g, 1, rules.block);
+  if (level >= 2) runLevel(g, 2, rules.block);
+  if (level >= 3) runLevel(g, 3, rules.block);
   const original = (t: string) => imported.tensorOf(t) !== undefined;
   const movable = level >= 1 ? movableTransposes(g) : [];
   const near = new Set(movable.flatMap((t) => [t, ...g.nodes.filter((n) => n.inputs.includes(t.outputs[0]))]));

@@ -9,7 +9,6 @@
  */
 import { Edges, type ENode, type EngineGraph, intAttr, intsAttr, isConstant, strAttr } from '../graph.ts';
 import { NCHWC } from '../kernel.ts';
-import { convAddActivation } from './conv-add.ts';
 
 /**
  * Channel counts a blocked convolution pads to whole blocks go in steps of this many (observed on
@@ -387,15 +386,10 @@ class Nchwc {
   }
 }
 
-/**
- * NCHWc with channel blocks of `block` (0: the machine has no blocked layout), then the residual
- * fusion of plain convolutions.
- */
-export function level3(g: EngineGraph, block: number): void {
-  if (block > 1) {
-    const t = new Nchwc(g, new Edges(g), block);
-    for (const n of [...g.nodes]) t.transform(n);
-    t.finalize();
-  }
-  convAddActivation(g);
+/** NCHWc with channel blocks of `block` (0 or 1: the machine has no blocked layout). */
+export function nchwc(g: EngineGraph, block: number): void {
+  if (block <= 1) return;
+  const t = new Nchwc(g, new Edges(g), block);
+  for (const n of [...g.nodes]) t.transform(n);
+  t.finalize();
 }
