@@ -81,7 +81,7 @@ const COPIES: [number, number][] = [
 /** the seed calibration draws its kernels from: the same kernels on every machine and every run */
 export const CALIBRATION_SEED = 0x5eed1;
 /** sampled chains per calibration (kernel-sampler.ts), and how many more the adaptive round draws */
-export const SAMPLED = { quick: 32, full: 150, adaptive: 50 } as const;
+export const SAMPLED = { quick: 48, full: 150, adaptive: 50 } as const;
 
 /** The models a calibration times first: the copies, the profiler's cost, and the sampled chains. */
 export function calibrationModels(quick = false): Calibration[] {
