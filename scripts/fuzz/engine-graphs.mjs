@@ -228,7 +228,7 @@ function seqBlock(g, x, d) {
 /** One random graph: its bytes, input shape and a label of its family. */
 export function engineGraph(seed) {
   const r = rng(seed);
-  const opset = r.pick([11, 12, 13, 13, 14, 15, 17, 17, 18]);
+  const opset = r.pick([11, 12, 13, 13, 14, 15, 17, 17, 18, 19, 20, 21, 22, 23]);
   const g = new Graph(r, opset);
   const outs = [];
   if (r.chance(0.65)) {

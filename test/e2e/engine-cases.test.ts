@@ -171,6 +171,22 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
     bytes: () => seq(geluNodes('x', 'y'), geluConsts(1.41421), 'y'),
   },
   {
+    name: 'Gelu at opset 20 is the ONNX op, fused at the basic level already',
+    level: 'basic',
+    bytes: () => seq(geluNodes('x', 'y'), geluConsts(Math.SQRT2), 'y', { opset: 20 }),
+  },
+  {
+    name: 'an Add of a bias before the ONNX Gelu (opset 20): BiasGelu',
+    level: 'extended',
+    bytes: () =>
+      seq(
+        [{ op: 'Add', inputs: ['x', 'bias'], outputs: ['xb'] }, ...geluNodes('xb', 'y')],
+        [...geluConsts(Math.SQRT2), w('bias', [D])],
+        'y',
+        { opset: 20 },
+      ),
+  },
+  {
     name: 'Gelu of a tensor a Mul writes is left unfused',
     level: 'extended',
     bytes: () =>

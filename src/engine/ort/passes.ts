@@ -12,7 +12,7 @@ import { convActivation, gemmActivation, quickGelu } from './extended.ts';
 import { nchwc } from './layout.ts';
 import { matMulScale, matMulTranspose } from './matmul.ts';
 import { gatherSliceToSplit } from './split.ts';
-import { biasGelu, gelu, layerNorm, skipLayerNorm } from './transformer.ts';
+import { biasGelu, GELU_OPSET, gelu, layerNorm, skipLayerNorm } from './transformer.ts';
 import { transposePairs } from './transpose.ts';
 
 export interface Pass {
@@ -84,6 +84,16 @@ export const PASSES: readonly Pass[] = [
     },
   },
   {
+    name: 'gelu (opset 20 on)',
+    ort: 'GeluFusion',
+    level: 1,
+    matches: 'x/√2, Erf, +1, times x, times 1/2 (constants within 1e-5; x not written by a Mul)',
+    writes: 'Gelu (the ONNX op)',
+    run: (g) => {
+      if (g.opset >= GELU_OPSET) gelu(g);
+    },
+  },
+  {
     name: 'gemm-activation',
     ort: 'GemmActivationFusion',
     level: 2,
@@ -105,7 +115,7 @@ export const PASSES: readonly Pass[] = [
     ort: 'GeluFusion',
     level: 2,
     matches: 'x/√2, Erf, +1, times x, times 1/2 (constants within 1e-5; x not written by a Mul)',
-    writes: 'Gelu',
+    writes: 'Gelu (com.microsoft before opset 20, the ONNX op from it)',
     run: gelu,
   },
   {
@@ -136,7 +146,7 @@ export const PASSES: readonly Pass[] = [
     name: 'bias-gelu',
     ort: 'BiasGeluFusion',
     level: 2,
-    matches: 'an Add of a constant vector read only by a Gelu',
+    matches: 'an Add of a constant vector read only by a Gelu (contrib, or the ONNX op)',
     writes: 'BiasGelu',
     run: biasGelu,
   },

@@ -9,6 +9,8 @@ import { fuse } from '../rewrite.ts';
 import { constantValues, isScalarConstant } from './constants.ts';
 
 const MS = 'com.microsoft';
+/** the opset from which Gelu is an ONNX op (onnxruntime then fuses it at level 1 too) */
+export const GELU_OPSET = 20;
 const FLOATS = new Set(['fp32', 'fp16', 'fp64']);
 
 const isOp = (n: ENode | undefined, op: string, domain = ''): n is ENode => n?.op === op && n.domain === domain;
@@ -47,7 +49,8 @@ function gelu(g: EngineGraph): void {
       chain = [div, erf as ENode, add, half, mul];
     } else continue;
     const out = chain[chain.length - 1].outputs;
-    fuse(g, chain, { op: 'Gelu', domain: MS, inputs: [x], outputs: out, name: 'Gelu' });
+    // from opset 20 Gelu is an ONNX op, and onnxruntime writes that one
+    fuse(g, chain, { op: 'Gelu', domain: g.opset >= GELU_OPSET ? '' : MS, inputs: [x], outputs: out, name: 'Gelu' });
   }
 }
 
@@ -146,7 +149,8 @@ function skipLayerNorm(g: EngineGraph): void {
 /** Add of a constant vector read only by Gelu: BiasGelu. */
 function biasGelu(g: EngineGraph): void {
   for (const gl of [...g.nodes]) {
-    if (!isOp(gl, 'Gelu', MS)) continue;
+    // the contrib Gelu, or from opset 20 the ONNX one: both become BiasGelu
+    if (!isOp(gl, 'Gelu', MS) && !isOp(gl, 'Gelu')) continue;
     const e = new Edges(g);
     const add = e.producer.get(gl.inputs[0]);
     if (!isOp(add, 'Add') || e.sole(add.outputs[0]) !== gl) continue;
