@@ -197,10 +197,16 @@ class Nchwc {
       (s.length === 4 && s[0] === 1 && s[1] === b.channels && s[2] === 1 && s[3] === 1) ||
       (s.length === 3 && s[0] === b.channels && s[1] === 1 && s[2] === 1);
     if (!perChannel) return false;
+    this.depthwise(n, b, 'mul');
+    return true;
+  }
+
+  /** `n` (a BatchNormalization or a per-channel Mul of blocked `b`) as a blocked depthwise 1x1 convolution. */
+  depthwise(n: ENode, b: Blocked, kind: 'bn' | 'mul'): void {
     const original = n.outputs[0];
     const node: ENode = {
       ...n,
-      name: `${original}_mul_nchwc`,
+      name: `${original}_${kind}_nchwc`,
       op: 'Conv',
       domain: NCHWC,
       inputs: [b.tensor],
@@ -210,7 +216,6 @@ class Nchwc {
     this.replace(n, node);
     this.createBlocked(n, node, original, b.channels);
     node.originalOutput = original;
-    return true;
   }
 
   concat(n: ENode): void {
@@ -280,19 +285,7 @@ class Nchwc {
     const b = this.blocked.get(n.inputs[0]);
     if (!b || !n.inputs.slice(1).every((t) => isConstant(this.g, t) && this.shape(t)?.join() === String(b.channels)))
       return;
-    const original = n.outputs[0];
-    const node: ENode = {
-      ...n,
-      name: `${original}_bn_nchwc`,
-      op: 'Conv',
-      domain: NCHWC,
-      inputs: [b.tensor],
-      attrs: new Map(),
-    };
-    b.remaining--;
-    this.replace(n, node);
-    this.createBlocked(n, node, original, b.channels);
-    node.originalOutput = original;
+    this.depthwise(n, b, 'bn');
   }
 
   transpose(n: ENode): void {
