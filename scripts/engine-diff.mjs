@@ -42,24 +42,13 @@ async function diff(name, raw) {
     const original = (t) => imported.tensorOf(t) !== undefined;
     const theirs = lib.kernelsOfOptimized(readFileSync(file), original, imported);
     const ours = lib.plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level, block });
-    const count = (ks) => {
-      const m = new Map();
-      for (const k of ks) m.set(lib.kernelKey(k), (m.get(lib.kernelKey(k)) ?? 0) + 1);
-      return m;
-    };
-    const a = count(ours);
-    const b = count(theirs);
-    const only = (x, y) => [...x].flatMap(([k, v]) => (v > (y.get(k) ?? 0) ? [`${k} x${v - (y.get(k) ?? 0)}`] : []));
-    const mine = only(a, b);
-    const ortOnly = only(b, a);
-    const uncertain = ours.filter((k) => k.uncertain).length;
+    const d = lib.diffKernels(ours, theirs);
     console.log(
-      `${name}: ${ours.length} kernels reproduced (${uncertain} uncertain), ` +
+      `${name}: ${ours.length} kernels reproduced (${d.uncertain} uncertain), ` +
         `${theirs.length} run by onnxruntime ${level}`,
     );
-    for (const k of mine) console.log(`  netcost only:     ${k}`);
-    for (const k of ortOnly) console.log(`  onnxruntime only: ${k}`);
-    return mine.length + ortOnly.length;
+    for (const line of lib.diffLines(d)) console.log(`  ${line}`);
+    return d.netcostOnly.length + d.runtimeOnly.length;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

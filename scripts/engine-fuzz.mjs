@@ -88,20 +88,10 @@ async function compare(bytes, imported, level) {
   const original = (t) => imported.tensorOf(t) !== undefined;
   const theirs = lib.kernelsOfOptimized(readFileSync(file), original, imported);
   const ours = lib.plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level, block });
-  const count = (ks) => {
-    const m = new Map();
-    for (const k of ks) m.set(lib.kernelKey(k), (m.get(lib.kernelKey(k)) ?? 0) + 1);
-    return m;
-  };
-  const a = count(ours);
-  const b = count(theirs);
-  const only = (x, y) => [...x].flatMap(([k, v]) => (v > (y.get(k) ?? 0) ? [k] : []));
-  const mine = only(a, b);
-  const theirsOnly = only(b, a);
-  if (mine.length === 0 && theirsOnly.length === 0) return { kind: 'agree' };
-  // flagged: every kernel only netcost plans is one it marked uncertain (and it marked some)
-  const uncertain = new Set(ours.filter((k) => k.uncertain).map((k) => lib.kernelKey(k)));
-  if (uncertain.size > 0 && mine.every((k) => uncertain.has(k))) return { kind: 'flagged' };
+  const d = lib.diffKernels(ours, theirs);
+  if (d.verdict !== 'silent') return { kind: d.verdict === 'identical' ? 'agree' : 'flagged' };
+  const mine = d.netcostOnly.map((e) => e.key);
+  const theirsOnly = d.runtimeOnly.map((e) => e.key);
   const ops = (ks) => [...new Set(ks.map((k) => k.split('@')[0]))].sort().join(',');
   if (verbose) {
     const { onnx } = createRequire(import.meta.url)('onnx-proto');

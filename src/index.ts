@@ -14,6 +14,7 @@ export {
   type Totals,
 } from './cost/analyze.ts';
 export { type DiffResult, type DiffRow, type DiffTimes, diffReports } from './cost/diff.ts';
+export { diffKernels, diffLines, type KernelDiff, type KernelVerdict } from './engine/diff.ts';
 export { kernelsOfOptimized, keyOf as kernelKey } from './engine/kernel.ts';
 export { plannedKernels } from './engine/ort/index.ts';
 export { fusionTableMarkdown, PASSES, type Pass } from './engine/ort/passes.ts';

@@ -68,7 +68,7 @@ function readIf(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): voi
   const read = branches.map((b) => readBranch(ctx, graphs.get(b) as GraphProto, frame, name, b));
   const fails = read.map((r) => ('error' in r ? r.error : undefined));
   if (fails[0] && fails[1]) throw fails[0];
-  const ran = fails.findIndex((f) => f === undefined);
+  const ran = fails.indexOf(undefined);
   if (fails[0] || fails[1]) {
     const r = read[ran] as ReturnType<typeof readSubgraph>;
     bind(frame, outs, r.outputs);

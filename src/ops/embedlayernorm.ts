@@ -17,8 +17,7 @@ export const embedlayernorm: OpDef<EmbedLayerNormAttrs> = {
     "for its statistics; params every embedding table and the norm's scale and shift; reads one row of each " +
     'table per token, the ids and the mask, writes the output, the mask index (one per sequence) and the sum',
   infer([ids], a) {
-    if (!ids || ids.length !== 2)
-      throw new ShapeError(`input_ids must be [batch, sequence], got [${(ids ?? []).join(', ')}]`);
+    if (ids?.length !== 2) throw new ShapeError(`input_ids must be [batch, sequence], got [${(ids ?? []).join(', ')}]`);
     const out = [ids[0], ids[1], a.hidden];
     return a.sum ? [out, [ids[0]], [...out]] : [out, [ids[0]]];
   },
