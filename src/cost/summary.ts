@@ -55,7 +55,18 @@ export interface MemorySummary {
   peakAt: string;
   /** params + input + peak activations */
   totalBytes: number;
+  /** a decoder step: the key-value cache its attention layers write for the next step (present keys and values) */
+  cacheBytes?: number;
 }
+
+/** Bytes of the key-value cache attention layers write: their outputs after the first (present, or key and value). */
+const cacheBytesOf = (g: Graph, bpe: number | undefined): number =>
+  g.layers
+    .filter((l) => l.op === 'attention')
+    .reduce(
+      (a, l) => a + [1, 2].filter((k) => k < l.outputs.length).reduce((s, k) => s + outputBytes(l, k, bpe), 0),
+      0,
+    );
 
 /** Bytes of output k of a layer: at its own type (a file), else at the report's bytes per element. */
 const outputBytes = (l: Layer, k: number, bpe: number | undefined): number =>
@@ -117,7 +128,9 @@ export function memorySummary(
     for (const t of freeAt.get(i) ?? []) current -= size.get(t) ?? 0;
   });
   const pBytes = paramsBytes ?? params * (bytesPerElement ?? 4);
+  const cacheBytes = cacheBytesOf(g, bytesPerElement);
   return {
+    ...(cacheBytes > 0 ? { cacheBytes } : {}),
     paramsBytes: pBytes,
     inputBytes,
     activationBytes: activations,

@@ -21,6 +21,8 @@ export const ELEM_BYTES = {
   uint8: 1,
   int4: 0.5,
   uint4: 0.5,
+  /** 2-bit weights packed four to a byte (MatMulNBits, GatherBlockQuantized with bits 2) */
+  uint2: 0.25,
   bool: 1,
   string: 8,
 } as const;

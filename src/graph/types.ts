@@ -91,6 +91,11 @@ export interface MatMulAttrs {
   biasInput?: boolean;
   /** an integer product (MatMulInteger, QLinearMatMul): `requantize` when it writes int8 (QLinearMatMul) */
   quantized?: 'integer' | 'requantize';
+  /**
+   * B quantized block by block along K (MatMulNBits): values stored (K padded to whole blocks, times
+   * N), with their scales and zero points, all counted as params
+   */
+  blocks?: { bits: number; size: number; stored: number; values: number };
 }
 export type EltwiseFn =
   | 'add'
@@ -146,11 +151,21 @@ export interface NormAttrs {
   /** SkipLayerNormalization: a residual input added first (its second input), and a bias with it */
   skip?: boolean;
   skipBias?: boolean;
+  /** how many of the scale, shift and bias the graph computes (its last inputs): read as inputs, not params */
+  computed?: number;
 }
 /** GELU, exact (erf) or tanh-approximated, with onnxruntime's BiasGelu bias of this shape */
 export interface GeluAttrs {
   approximate: 'none' | 'tanh';
   bias?: Shape;
+  /** BiasSplitGelu: the last axis split in halves, the first times GELU of the second */
+  split?: true;
+}
+/** Rotary position embedding of `heads` heads of `headSize`, the first `rotaryDim` of each rotated. */
+export interface RotaryAttrs {
+  heads: number;
+  headSize: number;
+  rotaryDim: number;
 }
 /** Einsum over its operands (constants among them); `learned`: elements of learned constant operands */
 export interface EinsumAttrs {
@@ -169,6 +184,15 @@ export interface AttentionAttrs {
   packed?: 'qkv' | 'kv';
   /** keys cached from earlier steps (past_key), attended to besides the current ones */
   past?: number;
+  /**
+   * GroupQueryAttention: heads of keys and values (each serves heads / kvHeads query heads), the
+   * head size, the keys attended when total_sequence_length is known, and a rotary embedding of
+   * the queries and keys done inside
+   */
+  kvHeads?: number;
+  headSize?: number;
+  total?: number;
+  rotary?: boolean;
   /**
    * the cache written for the next step: Attention's one `present` [2, B, N, L, H], or
    * MultiHeadAttention's present_key and present_value [B, N, L, H]
@@ -277,6 +301,11 @@ export interface GatherAttrs {
   indicesShape?: Shape;
   /** the data is a learned table (an embedding): its elements are params, the rows picked are weights read */
   table?: boolean;
+  /**
+   * a block-quantized table (GatherBlockQuantized): values per stored element of the last axis
+   * (2 for 4-bit values packed in bytes), and the scales' and zero points' elements (params too)
+   */
+  quantized?: { per: number; scales: number };
 }
 /** Broadcast the input to `shape` */
 export interface ExpandAttrs {
@@ -392,6 +421,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   where: WhereAttrs;
   layernorm: NormAttrs;
   gelu: GeluAttrs;
+  rotary: RotaryAttrs;
   einsum: EinsumAttrs;
   attention: AttentionAttrs;
   scatter: ScatterAttrs;

@@ -202,16 +202,21 @@ function lazyValues(def: OpDef<unknown>, operands: Operand[], attrs: unknown, sh
 }
 
 /** The constant inputs a layer reads, with where each comes from. */
-function weightRefs(views: (InputView | undefined)[], operands: number[], params: number[]): WeightRef[] {
+function weightRefs(views: (InputView | undefined)[], b: Pick<Built, 'inputs' | 'params' | 'packed'>): WeightRef[] {
+  const { inputs: operands, params } = b;
   const refs: WeightRef[] = [];
   for (const [k, v] of views.entries()) {
     if (!v?.isConst) continue;
-    const elements = numel(v.shape);
+    // values packed into bytes: counted per value, at their bit width
+    const bits = b.packed?.find((p) => p.slot === k)?.bits;
+    const per = bits ? 8 / bits : 1;
+    const packedType: ElemType | undefined = bits ? (bits <= 2 ? 'uint2' : bits <= 4 ? 'uint4' : 'uint8') : undefined;
+    const elements = numel(v.shape) * per;
     refs.push({
-      sources: v.stored.map((t) => ({ key: t.key, elements: t.elements })),
+      sources: v.stored.map((t) => ({ key: t.key, elements: t.elements * per })),
       elements,
-      type: v.type,
-      storedType: v.stored[0]?.type ?? v.type,
+      type: packedType ?? v.type,
+      storedType: packedType ?? v.stored[0]?.type ?? v.type,
       param: params.includes(k),
       ...(operands.includes(k) ? { operand: true } : {}),
       ...(elements === 1 ? { scalar: scalarOf(v) } : {}),
@@ -243,7 +248,7 @@ function pushLayer(
   n: NodeProto,
   views: (InputView | undefined)[],
   outs: string[],
-  b: { inputs: number[]; params: number[] },
+  b: Pick<Built, 'inputs' | 'params' | 'packed'>,
 ): void {
   const inputs = b.inputs.map((k) => n.input?.[k] as string);
   const infos = inputs.map((t) => frame.scope.get(t) as TensorInfo);
@@ -258,7 +263,7 @@ function pushLayer(
     inputShapes: infos.map((t) => t.shape),
     outputShapes,
     types: { inputs: infos.map((t) => t.type), outputs: head.types.slice(0, outs.length) },
-    weights: weightRefs(views, b.inputs, b.params),
+    weights: weightRefs(views, b),
     ...(frame.runs !== 1 ? { runs: frame.runs } : {}),
   } as Layer;
   for (const [k, o] of outs.entries()) {

@@ -1,6 +1,7 @@
 /**
  * Multi-head attention as onnxruntime's transformer optimizer writes it: `Attention` (a packed
- * input projection, then attention) and `MultiHeadAttention` (query, key and value given, or packed).
+ * input projection, then attention), `MultiHeadAttention` (query, key and value given, or packed)
+ * and `GroupQueryAttention` (fewer key and value heads than query heads, with a KV cache).
  * The multiply-adds are the products a decomposed export would have: the projection (B·S·in·(q+k+v)),
  * the scores (B·S·L·q) and the weighted values (B·S·L·v), for S queries over L keys.
  */
@@ -19,8 +20,18 @@ interface Dims {
   in?: number;
 }
 
+/** GroupQueryAttention: query [B, S, N·H] (or packed with keys and values); keys attended: the total, or past + S. */
+function groupDims(x: Shape, a: AttentionAttrs): Dims {
+  if (x.length !== 3) throw new ShapeError(`the query must be [batch, sequence, hidden], got [${x.join(', ')}]`);
+  const h = a.headSize ?? 0;
+  const l = a.total ?? x[1] + (a.past ?? 0);
+  if (l < x[1]) throw new ShapeError(`total_sequence_length ${l} is less than the ${x[1]} tokens of this step`);
+  return { batch: x[0], s: x[1], l, q: a.heads * h, v: a.heads * h };
+}
+
 function dims(inputs: Shape[], a: AttentionAttrs): Dims {
   const [x, k, v] = inputs;
+  if (a.kvHeads) return groupDims(x, a);
   if (a.projection) {
     if (x.length !== 3)
       throw new ShapeError(`Attention's input must be [batch, sequence, hidden], got [${x.join(', ')}]`);
@@ -60,12 +71,19 @@ export const attention: OpDef<AttentionAttrs> = {
     'MAdds B·S·in·(q+k+v) for a packed projection (Attention), + B·S·L·q for the scores and B·S·L·v for the ' +
     'weighted values (S queries, L keys); FLOPs 2 per multiply-add, 1 per projection output for its bias, and per ' +
     'score 1 to scale and 5 for the softmax; params the projection weight and the bias; with a key-value cache ' +
-    'it reads the past and writes the present (past and current keys and values)',
+    'it reads the past and writes the present (past and current keys and values); GroupQueryAttention: each group ' +
+    'of query heads shares a key and value head (the cache holds kv_num_heads), L the total sequence length ' +
+    '(past + S unless total_sequence_length is given), +3 FLOPs per query and key element with do_rotary',
   infer(inputs, a) {
     const d = dims(inputs, a);
     if (d.q % a.heads !== 0) throw new ShapeError(`the query width ${d.q} is not divisible by ${a.heads} heads`);
     const out = [d.batch, d.s, d.v];
     const [hk, hv] = [d.q / a.heads, d.v / a.heads];
+    if (a.kvHeads) {
+      // the cache: past and current keys, or the shared buffer when it is longer
+      const cache = [d.batch, a.kvHeads, Math.max(d.l, a.past ?? 0), hk];
+      return [out, cache, [...cache], [d.batch, a.heads, d.s, d.l]];
+    }
     if (a.present === 'packed') return [out, [2, d.batch, a.heads, d.l, hk]];
     if (a.present === 'split') return [out, [d.batch, a.heads, d.l, hk], [d.batch, a.heads, d.l, hv]];
     return [out];
@@ -78,7 +96,9 @@ export const attention: OpDef<AttentionAttrs> = {
   },
   flops(a, inputs, o) {
     const d = dims(inputs, a);
-    return 2 * attention.madds(a, inputs, o) + (a.bias ?? 0) * d.batch * d.s + 6 * scores(d, a);
+    // a rotary embedding inside (GroupQueryAttention's do_rotary): 3 per element of the queries and keys
+    const rotary = a.rotary ? 3 * d.batch * d.s * (a.heads + (a.kvHeads ?? a.heads)) * (a.headSize ?? 0) : 0;
+    return 2 * attention.madds(a, inputs, o) + (a.bias ?? 0) * d.batch * d.s + 6 * scores(d, a) + rotary;
   },
   category: () => 'linear',
   onnx: () => {

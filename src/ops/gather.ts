@@ -14,23 +14,34 @@ function operands(inputs: Shape[], a: GatherAttrs): [Shape, Shape] {
 export const gather: OpDef<GatherAttrs> = {
   rule:
     'no arithmetic; reads the indices and the elements it picks, writes them; a learned table (an embedding) is ' +
-    'params, and the rows picked are the weights read',
+    'params, and the rows picked are the weights read; a block-quantized table (GatherBlockQuantized): its values ' +
+    '(4-bit ones two to a stored byte), scales and zero points are params, read at their bit width, with 2 FLOPs ' +
+    'per element picked to dequantize it',
   infer(inputs, a) {
     const [data, idx] = operands(inputs, a);
     if (data.length < 1) throw new ShapeError('gather needs data of rank 1 or more');
     const axis = normAxis(a.axis, data.length);
-    return [[...data.slice(0, axis), ...idx, ...data.slice(axis + 1)]];
+    const last = data.length - 1;
+    const unpacked = a.quantized ? data.map((d, k) => (k === last ? d * (a.quantized?.per ?? 1) : d)) : data;
+    return [[...unpacked.slice(0, axis), ...idx, ...unpacked.slice(axis + 1)]];
   },
-  params: (a, [data]) => (a.table ? numel(data) : 0),
-  weightsRead: (a, _i, [y]) => (a.table ? numel(y) : 0),
+  params: (a, [data]) => (a.table ? numel(data) * (a.quantized?.per ?? 1) + (a.quantized?.scales ?? 0) : 0),
+  // the rows picked, with their share of the scales and zero points
+  weightsRead: (a, i, [y]) =>
+    a.table ? Math.round((numel(y) * gather.params(a, i, [y])) / (numel(i[0]) * (a.quantized?.per ?? 1))) : 0,
   madds: () => 0,
-  flops: () => 0,
+  flops: (a, _i, [y]) => (a.quantized ? 2 * numel(y) : 0),
   // constant indices are read with the data they pick
   inputsRead: (a, inputs, [y]) =>
     a.indicesShape ? [numel(y) + numel(a.indicesShape)] : [a.table ? 0 : numel(y), numel(inputs[1])],
   category: () => 'data-movement',
-  onnx: ({ name, attrs: a, inputs, outputs }, e) => e.node('Gather', name, inputs, outputs, { axis: a.axis }),
+  onnx({ name, attrs: a, inputs, outputs }, e) {
+    if (a.quantized)
+      throw new ShapeError('GatherBlockQuantized is read from onnxruntime graphs; netcost does not write it');
+    e.node('Gather', name, inputs, outputs, { axis: a.axis });
+  },
   evaluate([data, indices], a, [out]) {
+    if (a.quantized) throw new ShapeError('a block-quantized table is looked up at run time, not folded');
     const axis = normAxis(a.axis, data.shape.length);
     const d = data.shape[axis];
     const idx = indices.value();

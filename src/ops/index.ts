@@ -30,6 +30,7 @@ import { recurrent } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
+import { rotary } from './rotary.ts';
 import { scatter } from './scatter.ts';
 import { select } from './select.ts';
 import { shape, size } from './shape.ts';
@@ -84,6 +85,7 @@ export const OPS: OpTable = {
   where,
   layernorm,
   gelu,
+  rotary,
   einsum,
   attention,
   scatter,

@@ -21,12 +21,13 @@ function perElement(a: NormAttrs): number {
 
 export const layernorm: OpDef<NormAttrs> = {
   rule:
-    'params the scale and shift (one per element of a normalised row each; a residual bias too); FLOPs per ' +
+    'params the scale and shift (one per element of a normalised row each; a residual bias too; read as ' +
+    'inputs instead when the graph computes them); FLOPs per ' +
     'element: mean, subtract, square, variance, normalise, scale, shift (7; RMS form: square, mean, normalise, ' +
     'scale: 4), +2 per normalised row (epsilon, square root), +1 per element for a residual add and +1 for its bias ' +
     "(the decomposed pattern's own count: a fused node costs the same)",
   infer(inputs, a) {
-    const want = a.skip ? 2 : 1;
+    const want = (a.skip ? 2 : 1) + (a.computed ?? 0);
     if (inputs.length !== want) throw new ShapeError(`layernorm takes ${want} input(s), got ${inputs.length}`);
     const [x] = inputs;
     if (x.length < 1) throw new ShapeError('layernorm needs an input of rank 1 or more');
@@ -38,7 +39,8 @@ export const layernorm: OpDef<NormAttrs> = {
     const stat = x.map((d, i) => (i < axis ? d : 1));
     return [[...x], stat, [...stat], ...(a.skip ? [[...x]] : [])];
   },
-  params: (a, [x]) => rowSize(x, a) * ((a.scale ? 1 : 0) + (a.shift ? 1 : 0) + (a.skipBias ? 1 : 0)),
+  params: (a, [x]) =>
+    rowSize(x, a) * ((a.scale ? 1 : 0) + (a.shift ? 1 : 0) + (a.skipBias ? 1 : 0) - (a.computed ?? 0)),
   madds: () => 0,
   flops: (a, [x]) => perElement(a) * numel(x) + 2 * (numel(x) / rowSize(x, a)),
   category: () => 'elementwise',

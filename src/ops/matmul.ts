@@ -14,11 +14,15 @@ function operands(inputs: Shape[], a: MatMulAttrs): [Shape, Shape] {
 
 /** Requantizing an int32 accumulator to int8: scale, round, add the zero point. */
 export const REQUANTIZE_FLOPS = 3;
+/** Dequantizing a weight stored in a block: subtract its zero point, multiply by the block's scale. */
+const DEQUANTIZE_FLOPS = 2;
 
 export const matmul: OpDef<MatMulAttrs> = {
   rule:
     'MAdds batch·M·K·N; FLOPs 2 per multiply-add (+1 per output element for a Gemm bias, +3 to requantize an ' +
-    'int8 product); params the elements of B (and C) when they are constants (weights)',
+    'int8 product); params the elements of B (and C) when they are constants (weights); B quantized in blocks ' +
+    '(MatMulNBits): params the values stored (K padded to whole blocks, times N) with their scales and zero ' +
+    'points, read at their bit width, +2 FLOPs per weight stored to dequantize it',
   infer(inputs, a) {
     let [x, y] = operands(inputs, a);
     const xv = x.length === 1,
@@ -37,7 +41,7 @@ export const matmul: OpDef<MatMulAttrs> = {
     if (a.biasInput) broadcast([out, inputs[inputs.length - 1]]);
     return [out];
   },
-  params: (a) => (a.bShape ? numel(a.bShape) : 0) + (a.biasShape ? numel(a.biasShape) : 0),
+  params: (a) => (a.blocks ? a.blocks.stored : a.bShape ? numel(a.bShape) : 0) + (a.biasShape ? numel(a.biasShape) : 0),
   madds(a, inputs, [out]) {
     const [x] = operands(inputs, a);
     return numel(out) * x[x.length - 1];
@@ -45,9 +49,12 @@ export const matmul: OpDef<MatMulAttrs> = {
   flops: (a, i, o) =>
     2 * matmul.madds(a, i, o) +
     (a.biasShape || a.biasInput ? numel(o[0]) : 0) +
-    (a.quantized === 'requantize' ? REQUANTIZE_FLOPS * numel(o[0]) : 0),
+    (a.quantized === 'requantize' ? REQUANTIZE_FLOPS * numel(o[0]) : 0) +
+    (a.blocks ? DEQUANTIZE_FLOPS * a.blocks.values : 0),
   category: () => 'linear',
   onnx({ name, attrs: a, inputs, outputs, inputShapes }, e) {
+    if (a.blocks)
+      throw new ShapeError('a block-quantized MatMul is read from onnxruntime graphs; netcost does not write it');
     const ins = a.bShape
       ? [inputs[0], e.weight(`${name}.weight`, a.bShape, inputShapes[0][inputShapes[0].length - 1])]
       : inputs;

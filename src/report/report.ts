@@ -74,7 +74,10 @@ function memoryLines(r: CostReport): string[] {
       `all activations ${mib(m.activationBytes)} (every layer output kept), ` +
       `peak live activations ${mib(m.peakActivationBytes)} (at ${m.peakAt}, each tensor freed after its last ` +
       `reader), ` +
-      `estimated total ${mib(m.totalBytes)} (params + input + peak activations)`,
+      `estimated total ${mib(m.totalBytes)} (params + input + peak activations)` +
+      (m.cacheBytes
+        ? `; key-value cache written ${mib(m.cacheBytes)} (the present keys and values, for the next step)`
+        : ''),
   ];
 }
 

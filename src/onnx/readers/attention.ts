@@ -63,7 +63,48 @@ function multiHead(n: NodeView): Built {
   return built('attention', attrs, [...slots, ...past], isLearned(n.inputs[3]) ? [3] : []);
 }
 
+/**
+ * GroupQueryAttention(query, key, value, past_key, past_value, seqlens_k, total_sequence_length,
+ * cos_cache, sin_cache, ...): query [B, S, N·H] with key and value [B, S, kvN·H], or the three
+ * packed in the query; the cache [B, kvN, P, H].
+ */
+function groupQuery(n: NodeView): Built {
+  const [q, kv] = [heads(n), n.attrs.int('kv_num_heads', 0)];
+  if (!Number.isInteger(kv) || kv < 1 || q % kv !== 0)
+    throw new ShapeError(`kv_num_heads ${kv} must be a whole number from 1 that divides num_heads ${q}`);
+  const x = input(n, 0, 'the query');
+  const packed = !n.inputs[1];
+  const width = x.shape[2] ?? 0;
+  const h = width / (packed ? q + 2 * kv : q);
+  if (x.shape.length !== 3 || !Number.isInteger(h))
+    throw new ShapeError(`the query [${x.shape.join(', ')}] is not [B, S, heads·head_size]${packed ? ' packed' : ''}`);
+  for (const [k, what] of packed
+    ? []
+    : ([
+        [1, 'the key'],
+        [2, 'the value'],
+      ] as const)) {
+    const t = input(n, k, what).shape;
+    if (t.length !== 3 || t[2] !== kv * h) throw new ShapeError(`${what} [${t.join(', ')}] is not [B, S, ${kv * h}]`);
+  }
+  const past = n.inputs[3]?.shape;
+  if (past && (past.length !== 4 || past[1] !== kv || past[3] !== h))
+    throw new ShapeError(`past_key [${past.join(', ')}] is not [B, ${kv}, past, ${h}]`);
+  const total = n.inputs[6]?.isConst ? n.inputs[6].value().data[0] : undefined;
+  const attrs: AttentionAttrs = {
+    heads: q,
+    kvHeads: kv,
+    headSize: h,
+    ...(past ? { past: past[2] } : {}),
+    ...(total !== undefined ? { total } : {}),
+    ...(n.attrs.int('do_rotary', 0) ? { rotary: true } : {}),
+  };
+  const slots = [0, 1, 2, 3, 4].filter((k) => n.inputs[k] && !n.inputs[k]?.isConst);
+  return built('attention', attrs, slots);
+}
+
 export const ATTENTION: ReaderEntries = [
+  ['GroupQueryAttention', [{ since: 1, read: groupQuery }]],
   ['Attention', [{ since: 1, read: packedAttention }]],
   ['MultiHeadAttention', [{ since: 1, read: multiHead }]],
 ];

@@ -5,6 +5,7 @@ import { ATTENTION } from './attention.ts';
 import { CONTRIB } from './contrib.ts';
 import { DENSE } from './dense.ts';
 import { ELEMENTWISE } from './elementwise.ts';
+import { LLM_CONTRIB, LLM_ONNX } from './llm.ts';
 import { LOGIC, SELECT } from './logic.ts';
 import { MOVEMENT } from './movement.ts';
 import { NORMALIZATION } from './normalization.ts';
@@ -32,9 +33,10 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...NORMALIZATION,
       ...QUANTIZED,
       ...RECURRENT,
+      ...LLM_ONNX,
     ]),
   ],
-  ['com.microsoft', registry([...ATTENTION, ...CONTRIB])],
+  ['com.microsoft', registry([...ATTENTION, ...CONTRIB, ...LLM_CONTRIB])],
 ]);
 
 const domainKey = (d: string) => (d === 'ai.onnx' ? '' : d);

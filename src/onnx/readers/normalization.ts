@@ -32,11 +32,12 @@ export function layerNorm(opts: { rms?: boolean; skip?: boolean }) {
       ...(opts.rms ? { rms: true } : {}),
       ...(opts.skip ? { skip: true, ...(slots.bias >= 0 && n.inputs[slots.bias] ? { skipBias: true } : {}) } : {}),
     };
-    const inputs = opts.skip ? [0, 1] : [0];
-    for (const k of [slots.scale, slots.shift, slots.bias]) {
-      const t = k >= 0 ? n.inputs[k] : undefined;
-      if (t && !t.isConst) throw new ShapeError(`input ${k + 1} (a scale, shift or bias) must be a constant`);
-    }
+    // a scale, shift or bias the graph computes is read as an input (after the data), not a param
+    const computed = [slots.scale, slots.shift, slots.bias].filter(
+      (k) => k >= 0 && n.inputs[k] && !n.inputs[k]?.isConst,
+    );
+    const inputs = [...(opts.skip ? [0, 1] : [0]), ...computed];
+    if (computed.length) attrs.computed = computed.length;
     const params = [slots.scale, slots.shift, slots.bias].filter((k) => k >= 0 && isLearned(n.inputs[k]));
     // the optional outputs (mean, inverse standard deviation) are fp32 whatever the input
     return built('layernorm', attrs, inputs, params, [undefined, 'fp32', 'fp32']);

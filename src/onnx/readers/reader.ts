@@ -40,6 +40,8 @@ export interface Built<K extends OpKind = OpKind> {
   params: number[];
   /** each output's element type where it is not the first input's (Shape: int64; QuantizeLinear: int8) */
   outputTypes?: (ElemType | undefined)[];
+  /** constant slots whose uint8 bytes pack values of fewer bits (MatMulNBits' 4-bit weights): counted per value */
+  packed?: { slot: number; bits: number }[];
 }
 
 export type Reader = (n: NodeView) => Built | undefined;
