@@ -9,6 +9,7 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { CustomAttrs, Layer, Shape, WeightRef } from '../graph/types.ts';
 import { inferShapes, opDef } from '../ops/index.ts';
 import { checkShape, numel, type OpDef, type Operand, ShapeError, type Tensor } from '../ops/op.ts';
+import { rulelessClause } from './blockers.ts';
 import { assignNodeNames } from './node-names.ts';
 import { topologicalOrder } from './order.ts';
 import { Attrs, constantNodeValue, type NodeProto } from './proto.ts';
@@ -63,6 +64,10 @@ function unique(ctx: ReadContext, frame: Frame, name: string): string {
   while (ctx.mainNames.has(`${name}~${k}`)) k++;
   return `${name}~${k}`;
 }
+
+/** Ops the graph reader reads itself, with no reader of the registry: constants, control flow, sequences. */
+export const readsItself = (domain: string, opType: string): boolean =>
+  isDefaultDomain(domain) && (opType === 'Constant' || CONTROL.has(opType) || SEQUENCE_OPS.has(opType));
 
 /** Read a graph's nodes in dependency order into `ctx.layers`. */
 export function readNodes(ctx: ReadContext, nodes: NodeProto[], frame: Frame): void {
@@ -286,9 +291,19 @@ function unknownLayer(
   ctx.unknownOps.set(key, (ctx.unknownOps.get(key) ?? 0) + 1);
   const declared = outs.map((o) => ctx.declared.get(o));
   if (declared.some((d) => !d?.shape)) {
+    // post-processing at the end of the graph (an NMS, a decoder): nothing reads what it writes, so
+    // it can be left out, counted as 0 like any op without a rule; the first graph output must be made
+    const unread = outs.every((o) => !ctx.read.has(o)) && !outs.includes(ctx.graphOutputs[0] ?? '');
+    if (unread && frame.prefix === '') {
+      ctx.notes.push(`node '${name}' (${key}) has no rule and no output shape; nothing reads its outputs: left out`);
+      return;
+    }
+    const all = ctx.ruleless.some((r) => r.key === key)
+      ? ctx.ruleless
+      : [{ key, domain: n.domain ?? '', op: n.opType ?? '', count: 1 }, ...ctx.ruleless];
     throw new ShapeError(
-      `netcost has no rule for ${key} and the model gives no shape for its output; add value_info shapes, ` +
-        'or a cost rule for it with outputs (--rules)',
+      `netcost has no rule for ${key} and the model gives no shape for its output (value_info); the model has ` +
+        rulelessClause(all),
     );
   }
   const shapes = declared.map((d) => d?.shape as Shape);

@@ -14,10 +14,11 @@ import type { Graph, Group, Layer, SelectAttrs, Shape } from '../graph/types.ts'
 import { numel, ShapeError, type Tensor } from '../ops/op.ts';
 import { upperBoundNote } from '../ops/select.ts';
 import { withFoldBudget } from '../ops/tensor.ts';
+import { rulelessClause, rulelessOps, tensorsRead } from './blockers.ts';
 import { recordBodies } from './body-reads.ts';
 import type { BoundInput } from './bound-input.ts';
 import { readControl } from './control.ts';
-import { isDefaultDomain, type ReadContext, readNodes } from './graph-reader.ts';
+import { isDefaultDomain, type ReadContext, readNodes, readsItself } from './graph-reader.ts';
 import { bindInputs, declaredInfo, givenConstant, valueNote, withValues } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
@@ -150,14 +151,23 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
       throw e;
     }
   }
+  const opsets = opsetsOf(m, fail);
+  // what else stops the file, said with the first blocker so that one run names them all
+  const ruleless = rulelessOps(g, opsets, opts.rules, readsItself);
+  const failWithOps = (msg: string): never =>
+    fail(ruleless.length ? `${msg}; the model also has ${rulelessClause(ruleless)}` : msg);
   const declared = (g.input ?? []).filter((i) => !scope.has(i.name ?? ''));
-  const bound = bindInputs(declared, opts.inputs, opts.dims, fail, [...(g.output ?? []), ...(g.valueInfo ?? [])]);
-  const inputs = withValues(bound, opts.values, fail);
+  const valueInfos = [...(g.output ?? []), ...(g.valueInfo ?? [])];
+  const bound = bindInputs(declared, opts.inputs, opts.dims, failWithOps, valueInfos);
+  const inputs = withValues(bound, opts.values, failWithOps);
   for (const i of inputs) scope.set(i.name, { id: i.name, shape: i.shape, type: i.type, ...givenConstant(i) });
   const ctx: ReadContext = {
     file,
     folder,
-    opsets: opsetsOf(m, fail),
+    opsets,
+    ruleless,
+    read: tensorsRead(g),
+    graphOutputs: (g.output ?? []).map((o) => o.name ?? ''),
     rules: opts.rules,
     loopTrips: opts.loopTrips,
     declared: declaredInfo([g.valueInfo ?? [], g.output ?? []], opts.dims),

@@ -75,7 +75,8 @@ export function bindInputs(
       );
     }
   }
-  return declared.map((i) => {
+  const unsized: { name: string; ds: Dim[] }[] = [];
+  const bound = declared.map((i) => {
     const name = i.name ?? '';
     const type = elemTypeOf(i.type?.tensorType?.elemType);
     const ds: Dim[] = i.type?.tensorType?.shape?.dim ?? [];
@@ -94,27 +95,57 @@ export function bindInputs(
     // a shape with no dimensions is a scalar (a sample rate, a threshold); no shape at all is unknown
     const scalar = ds.length === 0 && i.type?.tensorType?.shape != null;
     const shape = ds.length ? declaredDims(ds, dims) : scalar ? [] : undefined;
-    if (!shape) {
-      const shown = ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
-      const unbound = ds.filter((d) => !fixed(d) && d.dimParam && !(dims && Object.hasOwn(dims, d.dimParam)));
-      const symbolic = [...new Set(unbound.map((d) => `--dim ${d.dimParam}=N (dims.${d.dimParam})`))];
-      const named = symbolic.length ? `, or size its named dimensions: ${symbolic.join(', ')}` : '';
-      fail(
-        `input '${name}' has a symbolic or unknown dimension (${shown || 'no shape'}); give its shape with ` +
-          `--input ${declared.length > 1 ? `${name}=${hint(ds)} (inputs.${name})` : `${hint(ds)} (inputs['*'])`}` +
-          named,
-      );
-    }
+    if (!shape) unsized.push({ name, ds });
     return { name, shape: shape as Shape, type };
   });
+  if (unsized.length) fail(unsizedMessage(unsized, declared.length, dims));
+  return bound;
+}
+
+/** Every input whose shape is still unknown, in one message: each with its hint, the named dimensions once. */
+function unsizedMessage(unsized: { name: string; ds: Dim[] }[], inputs: number, dims?: Record<string, number>): string {
+  const shown = (ds: Dim[]) => ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : d.dimParam || '?')).join(' x ');
+  const given = (ds: Dim[], name: string) =>
+    `--input ${inputs > 1 ? `${name}=${hint(ds, dims)} (inputs.${name})` : `${hint(ds, dims)} (inputs['*'])`}`;
+  const unbound = unsized.flatMap(({ ds }) =>
+    ds.filter((d) => !fixed(d) && d.dimParam && !(dims && Object.hasOwn(dims, d.dimParam))),
+  );
+  const symbolic = [...new Set(unbound.map((d) => `--dim ${d.dimParam}=N (dims.${d.dimParam})`))];
+  const named = symbolic.length ? `, or size the named dimensions: ${symbolic.join(', ')}` : '';
+  if (unsized.length === 1) {
+    const [{ name, ds }] = unsized;
+    return (
+      `input '${name}' has a symbolic or unknown dimension (${shown(ds) || 'no shape'}); give its shape with ` +
+      given(ds, name) +
+      named
+    );
+  }
+  const SHOWN = 4;
+  const list = unsized.slice(0, SHOWN).map(({ name, ds }) => `'${name}' (${shown(ds) || 'no shape'})`);
+  const more = unsized.length > SHOWN ? ` and ${unsized.length - SHOWN} more` : '';
+  const first = unsized[0];
+  return (
+    `${unsized.length} inputs have symbolic or unknown dimensions: ${list.join(', ')}${more}; give their shapes ` +
+    `(${given(first.ds, first.name)}, one per input)${named}`
+  );
 }
 
 /**
  * A shape to write for an input declared with `ds`: its fixed sizes as they are and N for each one
  * to give (an image's NxCxHxW for a 4-D or unknown shape).
  */
-const hint = (ds: Dim[]): string =>
-  ds.length === 0 || ds.length === 4 ? 'NxCxHxW' : ds.map((d) => (fixed(d) ? String(long(d.dimValue)) : 'N')).join('x');
+const hint = (ds: Dim[], dims?: Record<string, number>): string =>
+  ds.length === 0 || ds.length === 4
+    ? 'NxCxHxW'
+    : ds
+        .map((d) =>
+          fixed(d)
+            ? String(long(d.dimValue))
+            : d.dimParam && dims && Object.hasOwn(dims, d.dimParam)
+              ? String(dims[d.dimParam])
+              : 'N',
+        )
+        .join('x');
 
 /** Shapes (fully known) and element types the file declares for its tensors. */
 export function declaredInfo(

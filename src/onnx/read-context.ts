@@ -1,6 +1,7 @@
 /** What a graph reader shares with the subgraphs and sequences it reads, and with the importer. */
 import type { ElemType } from '../graph/dtype.ts';
 import type { Layer, Shape } from '../graph/types.ts';
+import type { Ruleless } from './blockers.ts';
 import type { BodyRead } from './body-reads.ts';
 import type { NodeProto } from './proto.ts';
 import type { CostRules } from './rule-eval.ts';
@@ -14,6 +15,12 @@ export interface ReadContext {
   /** the opset of each domain the model imports ('' for the default domain) */
   opsets: ReadonlyMap<string, number>;
   rules?: CostRules;
+  /** every op of the model without a rule (blockers.ts), named together when one of them stops the reading */
+  ruleless: Ruleless[];
+  /** every tensor name a node reads (an op without a rule whose outputs none reads can be left out) */
+  read: ReadonlySet<string>;
+  /** the graph outputs' names */
+  graphOutputs: readonly string[];
   /** the trip count of Loops whose count is not a constant (`--loop-trips`) */
   loopTrips?: number;
   /** shapes and types the file declares for its tensors (value_info and graph outputs), by name */
