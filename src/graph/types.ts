@@ -153,6 +153,10 @@ export interface NormAttrs {
   skipBias?: boolean;
   /** how many of the scale, shift and bias the graph computes (its last inputs): read as inputs, not params */
   computed?: number;
+  /** InstanceNormalization: a scale and shift per channel (axis 1), not per element of a row */
+  perChannel?: boolean;
+  /** MeanVarianceNormalization: the axes normalised over, which need not trail */
+  axes?: number[];
 }
 /** GELU, exact (erf) or tanh-approximated, with onnxruntime's BiasGelu bias of this shape */
 export interface GeluAttrs {
@@ -160,6 +164,20 @@ export interface GeluAttrs {
   bias?: Shape;
   /** BiasSplitGelu: the last axis split in halves, the first times GELU of the second */
   split?: true;
+}
+/** Audio and signal ops (src/ops/signal.ts): window functions, DFT, STFT, MelWeightMatrix. */
+export type SignalAttrs =
+  | { fn: 'window'; kind: 'hann' | 'hamming' | 'blackman'; size: number }
+  | { fn: 'mel'; bins: number; dft: number }
+  | { fn: 'dft'; axis: number; length?: number; onesided: boolean }
+  | { fn: 'stft'; frame: number; step: number; onesided: boolean; window: boolean };
+/** Tile: each axis repeated. */
+export interface TileAttrs {
+  repeats: number[];
+}
+/** Local response normalization across `size` neighbouring channels. */
+export interface LrnAttrs {
+  size: number;
 }
 /** Rotary position embedding of `heads` heads of `headSize`, the first `rotaryDim` of each rotated. */
 export interface RotaryAttrs {
@@ -422,6 +440,9 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   layernorm: NormAttrs;
   gelu: GeluAttrs;
   rotary: RotaryAttrs;
+  signal: SignalAttrs;
+  tile: TileAttrs;
+  lrn: LrnAttrs;
   einsum: EinsumAttrs;
   attention: AttentionAttrs;
   scatter: ScatterAttrs;

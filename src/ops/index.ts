@@ -21,6 +21,7 @@ import { gelu } from './gelu.ts';
 import { layernorm } from './layernorm.ts';
 import { linear } from './linear.ts';
 import { loss } from './loss.ts';
+import { lrn } from './lrn.ts';
 import { matmul } from './matmul.ts';
 import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
@@ -35,10 +36,12 @@ import { scatter } from './scatter.ts';
 import { select } from './select.ts';
 import { shape, size } from './shape.ts';
 import { shuffle } from './shuffle.ts';
+import { signal } from './signal.ts';
 import { slice } from './slice.ts';
 import { softmax } from './softmax.ts';
 import { split } from './split.ts';
 import { take } from './take.ts';
+import { tile } from './tile.ts';
 import { transpose } from './transpose.ts';
 import { unary } from './unary.ts';
 import { unknown } from './unknown.ts';
@@ -86,6 +89,9 @@ export const OPS: OpTable = {
   layernorm,
   gelu,
   rotary,
+  signal,
+  tile,
+  lrn,
   einsum,
   attention,
   scatter,

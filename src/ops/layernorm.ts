@@ -11,8 +11,9 @@ import type { NormAttrs, Shape } from '../graph/types.ts';
 import { normAxis } from './concat.ts';
 import { numel, type OpDef, ShapeError } from './op.ts';
 
-/** Elements of one normalised row: the product of the axes from `axis` on. */
-export const rowSize = (x: Shape, a: NormAttrs): number => numel(x.slice(normAxis(a.axis, x.length)));
+/** Elements of one normalised row: the product of the axes from `axis` on (or of `axes`). */
+export const rowSize = (x: Shape, a: NormAttrs): number =>
+  a.axes ? numel(a.axes.map((k) => x[normAxis(k, x.length)])) : numel(x.slice(normAxis(a.axis, x.length)));
 
 function perElement(a: NormAttrs): number {
   const core = a.rms ? 3 : 5;
@@ -22,7 +23,8 @@ function perElement(a: NormAttrs): number {
 export const layernorm: OpDef<NormAttrs> = {
   rule:
     'params the scale and shift (one per element of a normalised row each; a residual bias too; read as ' +
-    'inputs instead when the graph computes them); FLOPs per ' +
+    'inputs instead when the graph computes them; InstanceNormalization: one of each per channel, rows the ' +
+    'spatial axes; MeanVarianceNormalization: no scale or shift, rows its axes); FLOPs per ' +
     'element: mean, subtract, square, variance, normalise, scale, shift (7; RMS form: square, mean, normalise, ' +
     'scale: 4), +2 per normalised row (epsilon, square root), +1 per element for a residual add and +1 for its bias ' +
     "(the decomposed pattern's own count: a fused node costs the same)",
@@ -36,11 +38,13 @@ export const layernorm: OpDef<NormAttrs> = {
       throw new ShapeError(`the residual [${inputs[1].join(', ')}] differs from the input [${x.join(', ')}]`);
     }
     // optional outputs: the mean and inverse standard deviation per row, and (skip) the sum
-    const stat = x.map((d, i) => (i < axis ? d : 1));
+    const over = a.axes ? new Set(a.axes.map((k) => normAxis(k, x.length))) : undefined;
+    const stat = x.map((d, i) => ((over ? !over.has(i) : i < axis) ? d : 1));
     return [[...x], stat, [...stat], ...(a.skip ? [[...x]] : [])];
   },
   params: (a, [x]) =>
-    rowSize(x, a) * ((a.scale ? 1 : 0) + (a.shift ? 1 : 0) + (a.skipBias ? 1 : 0) - (a.computed ?? 0)),
+    (a.perChannel ? x[1] : rowSize(x, a)) *
+    ((a.scale ? 1 : 0) + (a.shift ? 1 : 0) + (a.skipBias ? 1 : 0) - (a.computed ?? 0)),
   madds: () => 0,
   flops: (a, [x]) => perElement(a) * numel(x) + 2 * (numel(x) / rowSize(x, a)),
   category: () => 'elementwise',

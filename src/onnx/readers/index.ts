@@ -14,6 +14,7 @@ import { QUANTIZED } from './quantized.ts';
 import type { Reader, ReaderEntries, VersionedReader } from './reader.ts';
 import { RECURRENT } from './recurrent.ts';
 import { SHAPE } from './shape.ts';
+import { SIGNAL } from './signal.ts';
 
 const registry = (entries: ReaderEntries): ReadonlyMap<string, readonly VersionedReader[]> =>
   new Map(entries.map(([op, rs]) => [op, [...rs].sort((a, b) => a.since - b.since)]));
@@ -34,6 +35,7 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...QUANTIZED,
       ...RECURRENT,
       ...LLM_ONNX,
+      ...SIGNAL,
     ]),
   ],
   ['com.microsoft', registry([...ATTENTION, ...CONTRIB, ...LLM_CONTRIB])],

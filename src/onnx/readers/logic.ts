@@ -31,6 +31,8 @@ const scatter =
 export const LOGIC: ReaderEntries = [
   ['ScatterND', [{ since: 11, read: scatter(false) }]],
   ['ScatterElements', [{ since: 11, read: scatter(true) }]],
+  // Scatter (opsets 9 and 10) is ScatterElements before it was renamed
+  ['Scatter', [{ since: 9, read: scatter(true) }]],
 ];
 
 /** A scalar int64 input's value when it is a constant (max_output_boxes_per_class, TopK's k, OneHot's depth). */

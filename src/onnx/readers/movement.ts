@@ -103,7 +103,11 @@ const arg = (n: NodeView) => {
 const axesAttr = (n: NodeView) => n.attrs.ints('axes') ?? [];
 const axesInput = (n: NodeView) => optionalConstant(n, 1, 'axes')?.data ?? [];
 
+/** Tile(input, repeats): repeats one count per axis, a constant (or a value given with --value). */
+const tile = (n: NodeView) => built('tile', { repeats: constant(n, 1, 'repeats').data }, [0]);
+
 export const MOVEMENT: ReaderEntries = [
+  ['Tile', [{ since: 6, read: tile }]],
   ['Concat', [{ since: 1, read: concat }]],
   [
     'Split',

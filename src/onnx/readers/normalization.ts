@@ -61,7 +61,39 @@ function einsum(n: NodeView): Built {
   return built('einsum', { equation, ...(elements ? { learned: elements } : {}) }, slots, learned);
 }
 
+/** InstanceNormalization(input, scale, B): each channel of each sample normalised over its spatial axes. */
+function instanceNorm(n: NodeView): Built {
+  const x = shapeOf(n);
+  if (x.length < 3) throw new ShapeError(`the input must be [N, C, spatial...], got [${x.join(', ')}]`);
+  for (const k of [1, 2]) {
+    const t = input(n, k, k === 1 ? 'the scale' : 'the bias');
+    if (t.shape.reduce((p, q) => p * q, 1) !== x[1])
+      throw new ShapeError(`input ${k + 1} [${t.shape.join(', ')}] must hold one value per channel (${x[1]})`);
+  }
+  const computed = [1, 2].filter((k) => !n.inputs[k]?.isConst);
+  const attrs: NormAttrs = { axis: 2, scale: true, shift: true, perChannel: true };
+  if (computed.length) attrs.computed = computed.length;
+  const params = [1, 2].filter((k) => isLearned(n.inputs[k]));
+  return built('layernorm', attrs, [0, ...computed], params);
+}
+
+/** MeanVarianceNormalization(X): zero mean and unit variance over `axes` (default [0, 2, 3]); no scale or shift. */
+function meanVariance(n: NodeView): Built {
+  const axes = n.attrs.ints('axes') ?? [0, 2, 3];
+  return built('layernorm', { axis: -1, axes, scale: false, shift: false }, [0]);
+}
+
+/** LRN(X): size neighbouring channels. */
+function lrn(n: NodeView): Built {
+  const size = n.attrs.int('size', 0);
+  if (!Number.isInteger(size) || size < 1) throw new ShapeError(`size ${size} must be a whole number from 1`);
+  return built('lrn', { size }, [0]);
+}
+
 export const NORMALIZATION: ReaderEntries = [
+  ['InstanceNormalization', [{ since: 1, read: instanceNorm }]],
+  ['MeanVarianceNormalization', [{ since: 9, read: meanVariance }]],
+  ['LRN', [{ since: 1, read: lrn }]],
   ['LayerNormalization', [{ since: 1, read: layerNorm({}) }]],
   ['SimplifiedLayerNormalization', [{ since: 1, read: layerNorm({ rms: true }) }]],
   ['RMSNormalization', [{ since: 23, read: layerNorm({ rms: true }) }]],

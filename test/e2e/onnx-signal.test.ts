@@ -1,0 +1,111 @@
+/**
+ * Audio, signal and the older normalisation ops, each against its closed form and onnxruntime's
+ * shapes: a window, a spectrogram (STFT) and a mel filter bank, DFTs of a power-of-2 length and not,
+ * Tile, InstanceNormalization, MeanVarianceNormalization and LRN.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, type LayerCost } from '../../src/cost/analyze.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { shapeMismatches } from '../ort-shapes.ts';
+
+const int64 = (name: string, values: number[], dims: number[] = []): TensorSpec => ({
+  name,
+  dims,
+  type: 'int64',
+  values,
+});
+const floats = (name: string, dims: number[], v = 1): TensorSpec => ({
+  name,
+  dims,
+  floats: new Array(dims.reduce((a, b) => a * b, 1)).fill(v),
+});
+
+async function costed(bytes: Uint8Array) {
+  const r = importOnnx(bytes, { file: 'm.onnx' });
+  expect(r.warnings).toEqual([]);
+  const shapes = await shapeMismatches(bytes, r);
+  expect(shapes.wrong).toEqual([]);
+  return { r, by: new Map(analyze(r.graph).layers.map((l) => [l.name, l as LayerCost])) };
+}
+
+describe('audio front end (opset 17)', () => {
+  it('Hann window, STFT of 16 kHz audio, DFTs: FFT counts for powers of 2, the direct sum otherwise', async () => {
+    const bytes = onnxModel({
+      opset: 17,
+      inputs: [
+        { name: 'audio', dims: [1, 1600, 1] },
+        { name: 'x', dims: [2, 12, 1] },
+      ],
+      initializers: [int64('len', [400]), int64('step', [160]), int64('n', [512])],
+      nodes: [
+        { op: 'HannWindow', name: 'win', inputs: ['len'], outputs: ['w'] },
+        { op: 'STFT', name: 'stft', inputs: ['audio', 'step', 'w'], outputs: ['spec'] },
+        { op: 'DFT', name: 'dft12', inputs: ['x'], outputs: ['X'], attrs: { onesided: 1 } },
+        { op: 'DFT', name: 'dft512', inputs: ['x', 'n'], outputs: ['Y'] },
+      ],
+      outputs: ['spec', 'X', 'Y'],
+    });
+    const { r, by } = await costed(bytes);
+    // frames: (1600 - 400) / 160 + 1 = 8; bins 400 / 2 + 1 = 201, real and imaginary
+    expect(r.shapeOf('spec')).toEqual([1, 8, 201, 2]);
+    expect((by.get('win') as LayerCost).flops).toBe(4 * 400);
+    // 400 is no power of 2: per frame the window (400) and the direct sum, 8 per sample per bin
+    expect((by.get('stft') as LayerCost).flops).toBe(8 * (400 + 8 * 400 * 201));
+    // 12 samples, 7 bins, 2 transforms, direct; 512 (zero-padded): the FFT, 5·512·9 per transform
+    expect((by.get('dft12') as LayerCost).flops).toBe(2 * 8 * 12 * 7);
+    expect(r.shapeOf('Y')).toEqual([2, 512, 2]);
+    expect((by.get('dft512') as LayerCost).flops).toBe(2 * 5 * 512 * 9);
+  });
+
+  it('MelWeightMatrix: [dft_length / 2 + 1, bins], 4 FLOPs per weight, no params', async () => {
+    const bytes = onnxModel({
+      opset: 17,
+      inputs: [{ name: 'spec', dims: [8, 257] }],
+      initializers: [
+        int64('bins', [40]),
+        int64('dft', [512]),
+        int64('rate', [16000]),
+        floats('lo', [], 20),
+        floats('hi', [], 8000),
+      ],
+      nodes: [
+        { op: 'MelWeightMatrix', name: 'mel', inputs: ['bins', 'dft', 'rate', 'lo', 'hi'], outputs: ['m'] },
+        { op: 'MatMul', name: 'apply', inputs: ['spec', 'm'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+    });
+    const { r, by } = await costed(bytes);
+    expect(r.shapeOf('m')).toEqual([257, 40]);
+    expect((by.get('mel') as LayerCost).flops).toBe(4 * 257 * 40);
+    expect((by.get('mel') as LayerCost).params).toBe(0);
+    expect((by.get('apply') as LayerCost).madds).toBe(8 * 257 * 40);
+  });
+});
+
+describe('older normalisations and Tile', () => {
+  it('InstanceNormalization: a scale and shift per channel; MVN over [0, 2, 3]; LRN 2·size + 4; Tile', async () => {
+    const bytes = onnxModel({
+      opset: 17,
+      inputs: [{ name: 'x', dims: [2, 3, 4, 5] }],
+      initializers: [floats('s', [3]), floats('b', [3], 0.5), int64('reps', [1, 2, 1, 3], [4])],
+      nodes: [
+        { op: 'InstanceNormalization', name: 'in', inputs: ['x', 's', 'b'], outputs: ['a'] },
+        { op: 'MeanVarianceNormalization', name: 'mvn', inputs: ['a'], outputs: ['m'] },
+        { op: 'LRN', name: 'lrn', inputs: ['m'], outputs: ['l'], attrs: { size: 3 } },
+        { op: 'Tile', name: 'tile', inputs: ['l', 'reps'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+    });
+    const { r, by } = await costed(bytes);
+    const n = 2 * 3 * 4 * 5;
+    expect((by.get('in') as LayerCost).params).toBe(6);
+    // 7 per element and 2 per normalised row (2 samples x 3 channels)
+    expect((by.get('in') as LayerCost).flops).toBe(7 * n + 2 * 6);
+    // no scale or shift: 5 per element, rows = the 3 channels
+    expect((by.get('mvn') as LayerCost).flops).toBe(5 * n + 2 * 3);
+    expect((by.get('lrn') as LayerCost).flops).toBe((2 * 3 + 4) * n);
+    expect(r.shapeOf('y')).toEqual([2, 6, 4, 15]);
+    expect((by.get('tile') as LayerCost).memoryAccess).toBe(n + 6 * n);
+  });
+});
