@@ -289,6 +289,8 @@ export interface RecurrentAttrs {
   states: ('lengths' | 'h' | 'c')[];
   /** the output slots the node names (0: Y, 1: Y_h, 2: Y_c), in order */
   outputs: number[];
+  /** weights the graph computes (the layer's last inputs, after the states): read as inputs, not params */
+  computed?: ('W' | 'R' | 'B' | 'P')[];
 }
 /** Reshape, Squeeze, Unsqueeze, Flatten of any axis: a view to `shape` */
 export interface ReshapeAttrs {

@@ -37,7 +37,7 @@ function dims(x: Shape, a: RecurrentAttrs): { seq: number; batch: number; featur
 export const recurrent: OpDef<RecurrentAttrs> = {
   rule:
     'params D·G·H·(I + H), + D·2·G·H for biases, + D·3·H for peepholes (G gates: LSTM 4, GRU 3, RNN 1; D ' +
-    'directions); MAdds S·B·D·G·H·(I + H); FLOPs 2 per multiply-add, + per unit and step 2·G bias adds and ' +
+    'directions; weights the graph computes are read as inputs instead); MAdds S·B·D·G·H·(I + H); FLOPs 2 per multiply-add, + per unit and step 2·G bias adds and ' +
     `the update (LSTM ${UPDATE.lstm}, GRU ${UPDATE.gru}, RNN ${UPDATE.rnn}; sigmoid ${SIGMOID}, tanh ${TANH})`,
   infer(inputs, a) {
     const x = inputs[0];
@@ -59,8 +59,9 @@ export const recurrent: OpDef<RecurrentAttrs> = {
   },
   params: (a, [x]) => {
     const g = GATES[a.cell] * a.hidden;
-    const perDirection = g * (x[2] + a.hidden) + (a.bias ? 2 * g : 0) + (a.peepholes ? 3 * a.hidden : 0);
-    return a.directions * perDirection;
+    const part = { W: g * x[2], R: g * a.hidden, B: a.bias ? 2 * g : 0, P: a.peepholes ? 3 * a.hidden : 0 };
+    const stored = (Object.keys(part) as (keyof typeof part)[]).filter((k) => !a.computed?.includes(k));
+    return a.directions * stored.reduce((sum, k) => sum + part[k], 0);
   },
   madds: (a, [x]) => {
     const { seq, batch, features } = dims(x, a);

@@ -110,3 +110,30 @@ describe('recurrent layers', () => {
     );
   });
 });
+
+describe('recurrent weights the graph computes (a hypernetwork, ONNX node tests)', () => {
+  it('W given at run time: read as an input, not a param; R and B stay params', async () => {
+    const g = 4 * H;
+    const bytes = onnxModel({
+      inputs: [
+        { name: 'x', dims: [S, B, I] },
+        { name: 'W', dims: [1, g, I] },
+      ],
+      initializers: [
+        { name: 'R', dims: [1, g, H], floats: new Array(g * H).fill(0.01) },
+        { name: 'B', dims: [1, 2 * g], floats: new Array(2 * g).fill(0) },
+      ],
+      nodes: [{ op: 'LSTM', name: 'rnn', inputs: ['x', 'W', 'R', 'B'], outputs: ['y'], attrs: { hidden_size: H } }],
+      outputs: ['y'],
+      opset: 14,
+    });
+    const r = importOnnx(bytes, { file: 'hyper.onnx' });
+    expect(r.graph.layers[0].outputShapes).toEqual([[S, 1, B, H]]);
+    const [l] = analyze(r.graph).layers;
+    // R and B: 4·20·20 + 2·4·20; the multiply-adds do not change with where W comes from
+    expect(l.params).toBe(g * H + 2 * g);
+    expect(l.madds).toBe(S * B * g * (I + H));
+    // W is read as an input (its 800 elements) beside X; the output written
+    expect(l.memoryAccess).toBe(S * B * I + g * I + (g * H + 2 * g) + S * B * H);
+  });
+});

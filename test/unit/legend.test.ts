@@ -39,7 +39,9 @@ describe('the legend and the README are generated from the rules', () => {
     expect(section).toBe(opCoverageMarkdown());
     for (const { domain, op } of supportedOps()) expect(knowsOp(domain, op), `${domain}.${op}`).toBe(true);
     // ops this round added, and one netcost still lacks
-    expect(knowsOp('', 'NonMaxSuppression') && knowsOp('', 'DFT') && knowsOp('com.microsoft', 'MatMulNBits')).toBe(true);
+    expect(knowsOp('', 'NonMaxSuppression') && knowsOp('', 'DFT') && knowsOp('com.microsoft', 'MatMulNBits')).toBe(
+      true,
+    );
     expect(knowsOp('', 'Det')).toBe(false);
   });
   it("README's table of the engine's rules is the pass table's (npm run docs), every onnxruntime level in it", () => {

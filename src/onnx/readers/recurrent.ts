@@ -1,4 +1,4 @@
-/** LSTM, GRU and RNN: weights W, R (and B, P) as constants; X and any initial state a caller gives as inputs. */
+/** LSTM, GRU and RNN: weights W, R (and B, P), constants or computed; X and any initial state a caller gives as inputs. */
 import type { RecurrentAttrs } from '../../graph/types.ts';
 import { ShapeError } from '../../ops/op.ts';
 import { GATES } from '../../ops/recurrent.ts';
@@ -12,13 +12,20 @@ const STATES = [
   [6, 'c'],
 ] as const;
 
-/** A weight slot that must hold a constant of exactly `want`. */
+/** A weight slot that must hold exactly `want` (a constant, or computed by the graph). */
 function weight(n: NodeView, k: number, what: string, want: number[]): void {
   const w = input(n, k, what);
-  if (!w.isConst) throw new ShapeError(`${what} must be a constant (initializer or Constant node)`);
   if (w.shape.join() !== want.join())
     throw new ShapeError(`${what} is [${w.shape.join(', ')}]; with the node's sizes it must be [${want.join(', ')}]`);
 }
+
+/** The weight slots, by role. */
+const WEIGHTS = [
+  [1, 'W'],
+  [2, 'R'],
+  [3, 'B'],
+  [7, 'P'],
+] as const;
 
 const recurrent =
   (cell: RecurrentAttrs['cell']) =>
@@ -60,8 +67,11 @@ const recurrent =
       states: given.map(([, role]) => role),
       outputs: n.outputSlots,
     };
-    const params = [1, 2, ...(bias ? [3] : []), ...(peepholes ? [7] : [])];
-    return built('recurrent', attrs, [0, ...given.map(([k]) => k)], params);
+    // weights the graph computes are read as the layer's last inputs, not params
+    const computed = WEIGHTS.filter(([k]) => n.inputs[k] && !n.inputs[k]?.isConst);
+    if (computed.length) attrs.computed = computed.map(([, role]) => role);
+    const params = WEIGHTS.filter(([k]) => n.inputs[k]?.isConst).map(([k]) => k as number);
+    return built('recurrent', attrs, [0, ...given.map(([k]) => k), ...computed.map(([k]) => k)], params);
   };
 
 export const RECURRENT: ReaderEntries = [
