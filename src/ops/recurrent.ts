@@ -37,7 +37,8 @@ function dims(x: Shape, a: RecurrentAttrs): { seq: number; batch: number; featur
 export const recurrent: OpDef<RecurrentAttrs> = {
   rule:
     'params D·G·H·(I + H), + D·2·G·H for biases, + D·3·H for peepholes (G gates: LSTM 4, GRU 3, RNN 1; D ' +
-    'directions; weights the graph computes are read as inputs instead); MAdds S·B·D·G·H·(I + H); FLOPs 2 per multiply-add, + per unit and step 2·G bias adds and ' +
+    'directions; weights the graph computes are read as inputs instead); MAdds S·B·D·G·H·(I + H); FLOPs 2 ' +
+    'per multiply-add, + per unit and step 2·G bias adds and ' +
     `the update (LSTM ${UPDATE.lstm}, GRU ${UPDATE.gru}, RNN ${UPDATE.rnn}; sigmoid ${SIGMOID}, tanh ${TANH})`,
   infer(inputs, a) {
     const x = inputs[0];

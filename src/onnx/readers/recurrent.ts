@@ -1,4 +1,4 @@
-/** LSTM, GRU and RNN: weights W, R (and B, P), constants or computed; X and any initial state a caller gives as inputs. */
+/** LSTM, GRU and RNN: weights W, R (and B, P), stored or computed; X and any initial state given as inputs. */
 import type { RecurrentAttrs } from '../../graph/types.ts';
 import { ShapeError } from '../../ops/op.ts';
 import { GATES } from '../../ops/recurrent.ts';
