@@ -23,6 +23,8 @@ import { relativeSpread, type Summary, summarize } from './stats.ts';
 
 /** Above this p10-p90 spread (relative to the median) a timing is flagged as too noisy to trust. */
 export const NOISY_SPREAD = 0.2;
+/** after warm-up, runs until the process stops faulting in fresh memory, at most this long per model (heap.ts) */
+const SETTLE_MS = 2000;
 export const spreadNote = (l: Summary) =>
   `p10-p90 spread ${(100 * relativeSpread(l)).toFixed(0)}% of the median, cv ${(100 * l.cv).toFixed(0)}%`;
 
@@ -138,7 +140,7 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
   const idle = await Runner.open(identityModel(), [{ name: 'x', shape: [1] }], sessionOpts, 'identity');
   let samples: number[][];
   try {
-    ({ samples } = await timeInterleaved([main, idle], warmup, runs, { onTick: tick('timing') }));
+    ({ samples } = await timeInterleaved([main, idle], warmup, runs, { onTick: tick('timing'), settleMs: SETTLE_MS }));
   } finally {
     await main.close();
     await idle.close();
@@ -264,6 +266,7 @@ export async function benchMany(
     let done = 0;
     const seed = opts.orderSeed ?? randomInt(2 ** 31);
     const { samples, orders } = await timeInterleaved(runners, warmup, runs, {
+      settleMs: SETTLE_MS,
       onTick: (_k, timed) => {
         if (timed) opts.onProgress?.(++done, total, 'timing');
       },

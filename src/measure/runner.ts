@@ -9,6 +9,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NetcostError } from '../errors.ts';
 import type { ElemType } from '../graph/dtype.ts';
 import { roundOrder } from '../util/random.ts';
+import { settleMemory } from './heap.ts';
 import { type OptLevel, ROUND_RUNS } from './options.ts';
 import { type PhaseGate, timeGated } from './phase.ts';
 import type { TraceEvent } from './profile.ts';
@@ -237,6 +238,8 @@ export interface InterleaveOptions {
   gate?: PhaseGate;
   /** time the runners of each round in a seeded random order (util/random.ts roundOrder), not as given */
   orderSeed?: number;
+  /** after warm-up, run each runner until it stops faulting in fresh memory (heap.ts), at most this long */
+  settleMs?: number;
 }
 
 /**
@@ -257,6 +260,8 @@ export async function timeInterleaved(
       await r.run();
       o.onTick?.(k, false);
     }
+  // until the runs stop faulting in fresh memory (heap.ts), within a budget per runner
+  if (o.settleMs) for (const r of runners) await settleMemory(() => r.run(), o.settleMs);
   const samples = runners.map(() => [] as number[]);
   const orders: number[][] = [];
   const step = runners.length > 1 ? (o.block ?? ROUND_RUNS) : runs;
