@@ -175,6 +175,16 @@ export type SignalAttrs =
 export interface TileAttrs {
   repeats: number[];
 }
+/** MaxUnpool: the output's shape (given, or from the pooling's kernel, strides and pads) */
+export interface UnpoolAttrs {
+  shape: number[];
+}
+/** RoiAlign: bins per box and samples per bin along each axis (0: as many as the box's size asks) */
+export interface RoiAlignAttrs {
+  outH: number;
+  outW: number;
+  ratio: number;
+}
 /** Local response normalization across `size` neighbouring channels. */
 export interface LrnAttrs {
   size: number;
@@ -445,6 +455,10 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   signal: SignalAttrs;
   tile: TileAttrs;
   lrn: LrnAttrs;
+  reverse: NoAttrs;
+  unpool: UnpoolAttrs;
+  det: NoAttrs;
+  roialign: RoiAlignAttrs;
   einsum: EinsumAttrs;
   attention: AttentionAttrs;
   scatter: ScatterAttrs;

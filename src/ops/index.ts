@@ -10,6 +10,7 @@ import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
 import { custom } from './custom.ts';
 import { depthtospace } from './depthtospace.ts';
+import { det } from './det.ts';
 import { einsum } from './einsum.ts';
 import { eltwise } from './eltwise.ts';
 import { embedlayernorm } from './embedlayernorm.ts';
@@ -18,6 +19,7 @@ import { fill, range } from './fill.ts';
 import { flatten } from './flatten.ts';
 import { gather } from './gather.ts';
 import { gelu } from './gelu.ts';
+import { reverse, unpool } from './indexing.ts';
 import { layernorm } from './layernorm.ts';
 import { linear } from './linear.ts';
 import { loss } from './loss.ts';
@@ -31,6 +33,7 @@ import { recurrent } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
 import { resize } from './resize.ts';
+import { roialign } from './roialign.ts';
 import { rotary } from './rotary.ts';
 import { scatter } from './scatter.ts';
 import { select } from './select.ts';
@@ -92,6 +95,10 @@ export const OPS: OpTable = {
   signal,
   tile,
   lrn,
+  reverse,
+  unpool,
+  det,
+  roialign,
   einsum,
   attention,
   scatter,

@@ -9,6 +9,7 @@ import { LLM_CONTRIB, LLM_ONNX } from './llm.ts';
 import { LOGIC, SELECT } from './logic.ts';
 import { MOVEMENT } from './movement.ts';
 import { NORMALIZATION } from './normalization.ts';
+import { PLACEMENT } from './placement.ts';
 import { POOL } from './pool.ts';
 import { QUANTIZED } from './quantized.ts';
 import type { Reader, ReaderEntries, VersionedReader } from './reader.ts';
@@ -36,6 +37,7 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...RECURRENT,
       ...LLM_ONNX,
       ...SIGNAL,
+      ...PLACEMENT,
     ]),
   ],
   ['com.microsoft', registry([...ATTENTION, ...CONTRIB, ...LLM_CONTRIB])],

@@ -1,0 +1,101 @@
+/**
+ * RoiAlign, MaxUnpool, ReverseSequence and Det, each against its closed form and onnxruntime's
+ * shapes.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, type LayerCost } from '../../src/cost/analyze.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { onnxModel } from '../onnx-models.ts';
+import { shapeMismatches } from '../ort-shapes.ts';
+
+async function costed(bytes: Uint8Array, values?: Record<string, number[]>) {
+  const r = importOnnx(bytes, { file: 'm.onnx', ...(values ? { values } : {}) });
+  expect(r.warnings).toEqual([]);
+  expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
+  return { r, by: new Map(analyze(r.graph).layers.map((l) => [l.name, l as LayerCost])) };
+}
+
+describe('box pooling, unpooling, reversal, determinants', () => {
+  it('RoiAlign: 7x7 bins of 2x2 bilinear samples per box; 12 FLOPs a sample, 1 for the average', async () => {
+    const bytes = onnxModel({
+      opset: 16,
+      inputs: [
+        { name: 'x', dims: [1, 8, 32, 32] },
+        { name: 'rois', dims: [5, 4] },
+        { name: 'idx', dims: [5], type: 'int64' },
+      ],
+      nodes: [
+        {
+          op: 'RoiAlign',
+          name: 'roi',
+          inputs: ['x', 'rois', 'idx'],
+          outputs: ['y'],
+          attrs: { output_height: 7, output_width: 7, sampling_ratio: 2 },
+        },
+      ],
+      outputs: ['y'],
+    });
+    // the box indices must name an image of the batch: 0
+    const { r, by } = await costed(bytes, { idx: [0, 0, 0, 0, 0] });
+    expect(r.shapeOf('y')).toEqual([5, 8, 7, 7]);
+    expect((by.get('roi') as LayerCost).flops).toBe(5 * 8 * 49 * (12 * 4 + 1));
+  });
+
+  it('MaxUnpool puts a 2x2 max pool back: the shape from kernel and strides; no arithmetic', async () => {
+    const bytes = onnxModel({
+      opset: 11,
+      inputs: [{ name: 'x', dims: [1, 3, 8, 8] }],
+      nodes: [
+        {
+          op: 'MaxPool',
+          name: 'pool',
+          inputs: ['x'],
+          outputs: ['p', 'i'],
+          attrs: { kernel_shape: [2, 2], strides: [2, 2] },
+        },
+        {
+          op: 'MaxUnpool',
+          name: 'unpool',
+          inputs: ['p', 'i'],
+          outputs: ['y'],
+          attrs: { kernel_shape: [2, 2], strides: [2, 2] },
+        },
+      ],
+      outputs: ['y'],
+    });
+    const { r, by } = await costed(bytes);
+    expect(r.shapeOf('y')).toEqual([1, 3, 8, 8]);
+    const u = by.get('unpool') as LayerCost;
+    expect(u.flops).toBe(0);
+    // reads the 48 values and their 48 indices, writes the 192 elements of the output
+    expect(u.memoryAccess).toBe(48 + 48 + 192);
+  });
+
+  it('ReverseSequence moves the input as it is; Det: 2/3·M³ + M per matrix', async () => {
+    const bytes = onnxModel({
+      opset: 11,
+      inputs: [
+        { name: 'x', dims: [6, 2, 5] },
+        { name: 'lens', dims: [2], type: 'int64' },
+        { name: 'm', dims: [3, 4, 4] },
+      ],
+      nodes: [
+        {
+          op: 'ReverseSequence',
+          name: 'rev',
+          inputs: ['x', 'lens'],
+          outputs: ['y'],
+          attrs: { batch_axis: 1, time_axis: 0 },
+        },
+        { op: 'Det', name: 'det', inputs: ['m'], outputs: ['d'] },
+      ],
+      outputs: ['y', 'd'],
+    });
+    const { r, by } = await costed(bytes);
+    expect(r.shapeOf('y')).toEqual([6, 2, 5]);
+    expect((by.get('rev') as LayerCost).memoryAccess).toBe(60 + 2 + 60);
+    expect(r.shapeOf('d')).toEqual([3]);
+    // three 4x4 matrices: ceil(2·64/3) = 43, + 4
+    expect((by.get('det') as LayerCost).flops).toBe(3 * (43 + 4));
+  });
+});
