@@ -11,6 +11,7 @@ import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { resolveModel } from '../../src/spec/load.ts';
+import { onnxModel } from '../onnx-models.ts';
 import { shapeMismatches } from '../ort-shapes.ts';
 import { asForeign, halfModel, quantizedModel } from '../quantized-models.ts';
 
@@ -78,5 +79,27 @@ describe('reduced precision', () => {
     expect(h.totals.memoryAccess).toBe(f.totals.memoryAccess);
     expect(h.totals.memoryAccessBytes).toBe(2 * f.totals.memoryAccess);
     expect(h.summary.memory.paramsBytes).toBe(2 * f.totals.params);
+  });
+});
+
+describe('a scale and zero point the graph computes (ONNX node tests)', () => {
+  it('DequantizeLinear with its scale and zero point as graph inputs reads them as inputs', async () => {
+    const bytes = onnxModel({
+      opset: 13,
+      inputs: [
+        { name: 'x', dims: [64], type: 'uint8' },
+        { name: 's', dims: [] },
+        { name: 'z', dims: [], type: 'uint8' },
+      ],
+      nodes: [{ op: 'DequantizeLinear', name: 'dq', inputs: ['x', 's', 'z'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
+    const r = importOnnx(bytes, { file: 'dq.onnx' });
+    expect(r.shapeOf('y')).toEqual([64]);
+    const [l] = analyze(r.graph).layers;
+    // subtract the zero point, multiply by the scale; reads 64 values, the scale and the zero point, writes 64
+    expect(l.flops).toBe(2 * 64);
+    expect(l.memoryAccess).toBe(64 + 1 + 1 + 64);
+    expect(l.params).toBe(0);
   });
 });

@@ -50,15 +50,13 @@ const linear =
     const axis = n.attrs.int('axis', 1);
     const to = fn === 'quantize' ? quantizedType(n) : undefined;
     const type: ElemType | undefined = fn === 'quantize' ? to : n.inputs[1]?.type;
-    const scaleShapes = n.folding ? [] : n.inputs.slice(1).flatMap((x) => (x ? [x.shape] : []));
-    for (const [k, x] of n.inputs.entries()) {
-      if (k > 0 && x && !x.isConst && !n.folding)
-        throw new ShapeError(`input ${k + 1} (a scale or zero point) must be a constant`);
-    }
+    // a scale or zero point the graph computes is read as an input, after the data
+    const computed = [1, 2].filter((k) => n.inputs[k] && !n.inputs[k]?.isConst);
+    const scaleShapes = n.folding ? [] : n.inputs.slice(1).flatMap((x) => (x?.isConst ? [x.shape] : []));
     if (fn === 'quantize') checkZeroPoint(n, 2, 'the zero point', quantizedTypes(n.opset, false));
     else checkZeroPoint(n, 2, 'the zero point', quantizedTypes(n.opset, true), 0);
     const attrs: QuantizeAttrs = { fn, axis, scaleShapes, ...(to ? { to } : {}) };
-    return built('quantize', attrs, n.folding ? operands(n) : [0], [], [type]);
+    return built('quantize', attrs, n.folding ? operands(n) : [0, ...computed], [], [type]);
   };
 
 function dynamic(): Built {
