@@ -76,6 +76,8 @@ export interface AddAttrs {
 }
 export interface ConvTransposeAttrs extends ConvAttrs {
   outputPadding: Spatial;
+  /** the weight (and bias) the graph computes: read as inputs after the data, not params */
+  computed?: ('weight' | 'bias')[];
 }
 /**
  * MatMul (and Gemm, onnxruntime's FusedMatMul): `bShape` when B is a constant (a weight), the

@@ -13,16 +13,19 @@ export const transposedSize = (a: ConvTransposeAttrs, size: number, i: number): 
 
 export const convtranspose: OpDef<ConvTransposeAttrs> = {
   rule:
-    'params Cin·(Cout/g)·k (+Cout for a bias), k the kernel volume; MAdds N·Cin·(input positions)·(Cout/g)·k; ' +
+    'params Cin·(Cout/g)·k (+Cout for a bias), k the kernel volume (a weight the graph computes is read as an ' +
+    'input instead); MAdds N·Cin·(input positions)·(Cout/g)·k; ' +
     'FLOPs 2 per multiply-add, +1 per output element for a bias',
   infer(inputs, a) {
-    const x = expectWindowInput(inputs, a.kernel.length, 'convtranspose');
+    const x = expectWindowInput(inputs.slice(0, 1), a.kernel.length, 'convtranspose');
     if (x[1] % a.groups !== 0) throw new ShapeError(`input channels ${x[1]} are not divisible by groups ${a.groups}`);
     const sizes = x.slice(2).map((s, i) => transposedSize(a, s, i));
     if (sizes.some((s) => s < 1)) throw new ShapeError(`output size ${sizes.join('x')} is empty`);
     return [[x[0], a.outChannels, ...sizes]];
   },
-  params: (a, [x]) => x[1] * (a.outChannels / a.groups) * volume(a.kernel) + (a.bias ? a.outChannels : 0),
+  params: (a, [x]) =>
+    (a.computed?.includes('weight') ? 0 : x[1] * (a.outChannels / a.groups) * volume(a.kernel)) +
+    (a.bias && !a.computed?.includes('bias') ? a.outChannels : 0),
   madds: (a, [x]) => numel(x) * (a.outChannels / a.groups) * volume(a.kernel),
   flops: (a, i, o) => 2 * convtranspose.madds(a, i, o) + (a.bias ? numel(o[0]) : 0),
   category: () => 'conv',

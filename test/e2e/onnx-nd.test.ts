@@ -127,3 +127,27 @@ describe('spatial rank 1, 2 and 3', () => {
     );
   });
 });
+
+describe('a ConvTranspose whose weight the graph computes (ONNX node tests)', () => {
+  it('reads the weight as an input, not a param; shapes and multiply-adds as with a stored weight', async () => {
+    const bytes = onnxModel({
+      opset: 13,
+      inputs: [
+        { name: 'x', dims: [1, 4, 5, 5] },
+        { name: 'w', dims: [4, 2, 3, 3] },
+      ],
+      initializers: [{ name: 'b', dims: [2], floats: [0.1, 0.2] }],
+      nodes: [{ op: 'ConvTranspose', name: 'up', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { strides: [2, 2] } }],
+      outputs: ['y'],
+    });
+    const r = importOnnx(bytes, { file: 'up.onnx' });
+    expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
+    expect(r.shapeOf('y')).toEqual([1, 2, 11, 11]);
+    const [l] = analyze(r.graph).layers;
+    // the stored bias only; 100 inputs x 2 outputs x 9 taps
+    expect(l.params).toBe(2);
+    expect(l.madds).toBe(100 * 2 * 9);
+    // reads x (100) and the weight as an input (72), the bias (2); writes 242
+    expect(l.memoryAccess).toBe(100 + 72 + 2 + 242);
+  });
+});

@@ -20,7 +20,9 @@ function convolution(n: NodeView): Built {
 /** A convolution whose weight and bias are at the given input slots. */
 export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
   const w = input(n, slots.weight, 'the weight');
-  if (!w.isConst) throw new ShapeError('the weight must be a constant (initializer or Constant node)');
+  const transposedOp = slots.transposed === true;
+  // a ConvTranspose's weight may be computed (read as an input); a convolution's must be stored
+  if (!w.isConst && !transposedOp) throw new ShapeError('the weight must be a constant (initializer or Constant node)');
   if (w.shape.length < 3 || w.shape.length > 5) {
     throw new ShapeError(
       `the weight has shape [${w.shape.join(', ')}]; netcost reads convolutions of 1, 2 and 3 spatial axes ` +
@@ -47,8 +49,9 @@ export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
   }
   const geo = windowAttrs(n.attrs, x, kernel, { transposed });
   const bias = b !== undefined;
-  if (b && !b.isConst) throw new ShapeError('the bias must be a constant (initializer or Constant node)');
-  const weights = bias ? [slots.weight, slots.bias as number] : [slots.weight];
+  if (b && !b.isConst && !transposedOp)
+    throw new ShapeError('the bias must be a constant (initializer or Constant node)');
+  const weights = (bias ? [slots.weight, slots.bias as number] : [slots.weight]).filter((k) => n.inputs[k]?.isConst);
   if (!transposed) return built('conv', { outChannels: cout, kernel, groups, bias, ...geo }, [0], weights);
   const outputPadding = perAxis(n.attrs, 'output_padding', kernel.length, 0);
   for (const [i, p] of outputPadding.entries()) {
@@ -59,8 +62,21 @@ export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
           `dilation (${limit})`,
       );
   }
-  const attrs = { outChannels: cout, kernel, groups, bias, ...geo, outputPadding };
-  return built('convtranspose', { ...attrs, ...transposedPads(n, x, attrs) }, [0], weights);
+  const computed = (['weight', 'bias'] as const).filter((r) => {
+    const k = r === 'weight' ? slots.weight : slots.bias;
+    return k !== undefined && n.inputs[k] !== undefined && !n.inputs[k]?.isConst;
+  });
+  const attrs = {
+    outChannels: cout,
+    kernel,
+    groups,
+    bias,
+    ...geo,
+    outputPadding,
+    ...(computed.length ? { computed } : {}),
+  };
+  const inputs = [0, ...computed.map((r) => (r === 'weight' ? slots.weight : (slots.bias as number)))];
+  return built('convtranspose', { ...attrs, ...transposedPads(n, x, attrs) }, inputs, weights);
 }
 
 /**
