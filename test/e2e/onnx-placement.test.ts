@@ -3,17 +3,9 @@
  * shapes.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, type LayerCost } from '../../src/cost/analyze.ts';
-import { importOnnx } from '../../src/onnx/import.ts';
+import type { LayerCost } from '../../src/cost/analyze.ts';
 import { onnxModel } from '../onnx-models.ts';
-import { shapeMismatches } from '../ort-shapes.ts';
-
-async function costed(bytes: Uint8Array, values?: Record<string, number[]>) {
-  const r = importOnnx(bytes, { file: 'm.onnx', ...(values ? { values } : {}) });
-  expect(r.warnings).toEqual([]);
-  expect((await shapeMismatches(bytes, r)).wrong).toEqual([]);
-  return { r, by: new Map(analyze(r.graph).layers.map((l) => [l.name, l as LayerCost])) };
-}
+import { costedAgainstOrt } from '../ort-shapes.ts';
 
 describe('box pooling, unpooling, reversal, determinants', () => {
   it('RoiAlign: 7x7 bins of 2x2 bilinear samples per box; 12 FLOPs a sample, 1 for the average', async () => {
@@ -36,7 +28,7 @@ describe('box pooling, unpooling, reversal, determinants', () => {
       outputs: ['y'],
     });
     // the box indices must name an image of the batch: 0
-    const { r, by } = await costed(bytes, { idx: [0, 0, 0, 0, 0] });
+    const { r, by } = await costedAgainstOrt(bytes, { idx: [0, 0, 0, 0, 0] });
     expect(r.shapeOf('y')).toEqual([5, 8, 7, 7]);
     expect((by.get('roi') as LayerCost).flops).toBe(5 * 8 * 49 * (12 * 4 + 1));
   });
@@ -63,7 +55,7 @@ describe('box pooling, unpooling, reversal, determinants', () => {
       ],
       outputs: ['y'],
     });
-    const { r, by } = await costed(bytes);
+    const { r, by } = await costedAgainstOrt(bytes);
     expect(r.shapeOf('y')).toEqual([1, 3, 8, 8]);
     const u = by.get('unpool') as LayerCost;
     expect(u.flops).toBe(0);
@@ -91,7 +83,7 @@ describe('box pooling, unpooling, reversal, determinants', () => {
       ],
       outputs: ['y', 'd'],
     });
-    const { r, by } = await costed(bytes);
+    const { r, by } = await costedAgainstOrt(bytes);
     expect(r.shapeOf('y')).toEqual([6, 2, 5]);
     expect((by.get('rev') as LayerCost).memoryAccess).toBe(60 + 2 + 60);
     expect(r.shapeOf('d')).toEqual([3]);

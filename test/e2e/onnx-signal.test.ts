@@ -4,10 +4,9 @@
  * Tile, InstanceNormalization, MeanVarianceNormalization and LRN.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, type LayerCost } from '../../src/cost/analyze.ts';
-import { importOnnx } from '../../src/onnx/import.ts';
+import type { LayerCost } from '../../src/cost/analyze.ts';
 import { onnxModel, type TensorSpec } from '../onnx-models.ts';
-import { shapeMismatches } from '../ort-shapes.ts';
+import { costedAgainstOrt } from '../ort-shapes.ts';
 
 const int64 = (name: string, values: number[], dims: number[] = []): TensorSpec => ({
   name,
@@ -20,14 +19,6 @@ const floats = (name: string, dims: number[], v = 1): TensorSpec => ({
   dims,
   floats: new Array(dims.reduce((a, b) => a * b, 1)).fill(v),
 });
-
-async function costed(bytes: Uint8Array) {
-  const r = importOnnx(bytes, { file: 'm.onnx' });
-  expect(r.warnings).toEqual([]);
-  const shapes = await shapeMismatches(bytes, r);
-  expect(shapes.wrong).toEqual([]);
-  return { r, by: new Map(analyze(r.graph).layers.map((l) => [l.name, l as LayerCost])) };
-}
 
 describe('audio front end (opset 17)', () => {
   it('Hann window, STFT of 16 kHz audio, DFTs: FFT counts for powers of 2, the direct sum otherwise', async () => {
@@ -46,7 +37,7 @@ describe('audio front end (opset 17)', () => {
       ],
       outputs: ['spec', 'X', 'Y'],
     });
-    const { r, by } = await costed(bytes);
+    const { r, by } = await costedAgainstOrt(bytes);
     // frames: (1600 - 400) / 160 + 1 = 8; bins 400 / 2 + 1 = 201, real and imaginary
     expect(r.shapeOf('spec')).toEqual([1, 8, 201, 2]);
     expect((by.get('win') as LayerCost).flops).toBe(4 * 400);
@@ -75,7 +66,7 @@ describe('audio front end (opset 17)', () => {
       ],
       outputs: ['y'],
     });
-    const { r, by } = await costed(bytes);
+    const { r, by } = await costedAgainstOrt(bytes);
     expect(r.shapeOf('m')).toEqual([257, 40]);
     expect((by.get('mel') as LayerCost).flops).toBe(4 * 257 * 40);
     expect((by.get('mel') as LayerCost).params).toBe(0);
@@ -97,7 +88,7 @@ describe('older normalisations and Tile', () => {
       ],
       outputs: ['y'],
     });
-    const { r, by } = await costed(bytes);
+    const { r, by } = await costedAgainstOrt(bytes);
     const n = 2 * 3 * 4 * 5;
     expect((by.get('in') as LayerCost).params).toBe(6);
     // 7 per element and 2 per normalised row (2 samples x 3 channels)
