@@ -99,7 +99,8 @@ function groupQuery(n: NodeView): Built {
     ...(total !== undefined ? { total } : {}),
     ...(n.attrs.int('do_rotary', 0) ? { rotary: true } : {}),
   };
-  const slots = [0, 1, 2, 3, 4].filter((k) => n.inputs[k] && !n.inputs[k]?.isConst);
+  // the query first (the op reads its shape there), then what the graph gives at run time
+  const slots = [0, ...[1, 2, 3, 4].filter((k) => n.inputs[k] && !n.inputs[k]?.isConst)];
   return built('attention', attrs, slots);
 }
 
