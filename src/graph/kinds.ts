@@ -32,6 +32,6 @@ export const UNARY_FNS = [
   ...['cast', 'identity', 'dropout'],
   ...['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh'],
   ...['isinf', 'thresholdedrelu', 'softsign', 'shrink', 'celu', 'trilu', 'cumsum', 'hardmax', 'eyelike'],
-  ...['randomuniformlike', 'randomnormallike', 'bernoulli'],
+  ...['randomuniformlike', 'randomnormallike', 'bernoulli', 'bitwisenot'],
 ] as const;
 export type UnaryFn = (typeof UNARY_FNS)[number];

@@ -120,7 +120,10 @@ export type EltwiseFn =
   | 'prelu'
   | 'mean'
   | 'bitshiftleft'
-  | 'bitshiftright';
+  | 'bitshiftright'
+  | 'bitwiseand'
+  | 'bitwiseor'
+  | 'bitwisexor';
 /**
  * Broadcasting binary op. Constant operands are folded into attrs (their shapes); a constant of
  * more than one element is a learned parameter.

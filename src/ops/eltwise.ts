@@ -50,6 +50,10 @@ export const FNS: Record<
   mean: { onnx: 'Mean', at: (p, q) => p + q },
   bitshiftleft: { onnx: 'BitShift', at: (p, q) => p * 2 ** q },
   bitshiftright: { onnx: 'BitShift', at: (p, q) => Math.floor(p / 2 ** q) },
+  // integers (opset 18), exact up to 2^53 through BigInt
+  bitwiseand: { onnx: 'BitwiseAnd', at: (p, q) => Number(BigInt(p) & BigInt(q)) },
+  bitwiseor: { onnx: 'BitwiseOr', at: (p, q) => Number(BigInt(p) | BigInt(q)) },
+  bitwisexor: { onnx: 'BitwiseXor', at: (p, q) => Number(BigInt(p) ^ BigInt(q)) },
 };
 
 export const eltwise: OpDef<EltwiseAttrs> = {

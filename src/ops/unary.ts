@@ -52,6 +52,7 @@ export const UNARY = {
   round: { onnx: 'Round', flops: 1, at: (x) => (x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)) },
   isnan: { onnx: 'IsNaN', flops: 1, bool: true, at: (x) => (Number.isNaN(x) ? 1 : 0) },
   not: { onnx: 'Not', flops: 1, bool: true, at: (x) => (x ? 0 : 1) },
+  bitwisenot: { onnx: 'BitwiseNot', flops: 1, at: (x) => Number(~BigInt(x)) },
   cast: { onnx: 'Cast', flops: 0, words: 'a copy', same: true },
   identity: { onnx: 'Identity', flops: 0, words: 'a copy', at: (x) => x, same: true },
   dropout: { onnx: 'Dropout', flops: 0, words: 'the identity at inference', at: (x) => x, same: true },

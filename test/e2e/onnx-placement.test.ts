@@ -91,3 +91,40 @@ describe('box pooling, unpooling, reversal, determinants', () => {
     expect((by.get('det') as LayerCost).flops).toBe(3 * (43 + 4));
   });
 });
+
+describe('bitwise ops (opset 18)', () => {
+  it('BitwiseAnd, Or, Xor, Not: 1 FLOP per element; folded values exact (12 & 10 = 8, ~(-6) = 5)', async () => {
+    const bytes = onnxModel({
+      opset: 18,
+      inputs: [
+        { name: 'a', dims: [2, 8], type: 'int32' },
+        { name: 'b', dims: [2, 8], type: 'int32' },
+      ],
+      initializers: [
+        { name: 'twelve', dims: [1], type: 'int64', values: [12] },
+        { name: 'ten', dims: [1], type: 'int64', values: [10] },
+        { name: 'shape', dims: [1], type: 'int64', values: [-6] },
+        { name: 'one', dims: [1], type: 'int64', values: [1] },
+      ],
+      nodes: [
+        { op: 'BitwiseAnd', name: 'and', inputs: ['a', 'b'], outputs: ['c'] },
+        { op: 'BitwiseOr', name: 'or', inputs: ['c', 'b'], outputs: ['d'] },
+        { op: 'BitwiseXor', name: 'xor', inputs: ['d', 'a'], outputs: ['e'] },
+        { op: 'BitwiseNot', name: 'not', inputs: ['e'], outputs: ['f'] },
+        // 12 & 10 = 8 and ~(-6) = 5: a Reshape to [8 - 5 - 1, 8] computed from constants
+        { op: 'BitwiseAnd', inputs: ['twelve', 'ten'], outputs: ['eight'] },
+        { op: 'BitwiseNot', inputs: ['shape'], outputs: ['five'] },
+        { op: 'Sub', inputs: ['eight', 'five'], outputs: ['three'] },
+        { op: 'Sub', inputs: ['three', 'one'], outputs: ['two'] },
+        { op: 'Concat', inputs: ['two', 'eight'], outputs: ['target'], attrs: { axis: 0 } },
+        { op: 'Reshape', name: 'view', inputs: ['f', 'target'], outputs: ['g'] },
+        // the test models declare float outputs
+        { op: 'Cast', name: 'float', inputs: ['g'], outputs: ['h'], attrs: { to: 1 } },
+      ],
+      outputs: ['h'],
+    });
+    const { r, by } = await costedAgainstOrt(bytes);
+    expect(r.shapeOf('g')).toEqual([2, 8]);
+    for (const op of ['and', 'or', 'xor', 'not']) expect((by.get(op) as LayerCost).flops).toBe(16);
+  });
+});

@@ -73,9 +73,11 @@ function castLike(n: NodeView): Built {
   return built('unary', { fn: 'cast', to: valueTypeOf(code) }, [0], [], [type]);
 }
 
+/** the unary functions ONNX added late: their readers start at the opset that brought them */
+const UNARY_SINCE: Partial<Record<string, number>> = { BitwiseNot: 18 };
 const unaries = (Object.entries(UNARY) as [UnaryFn, (typeof UNARY)[UnaryFn]][])
   .filter(([, u]) => u.onnx !== 'Clip')
-  .map(([fn, u]) => [u.onnx, once((n) => unaryOf(fn, n))] as const);
+  .map(([fn, u]) => [u.onnx, [{ since: UNARY_SINCE[u.onnx] ?? 1, read: (n: NodeView) => unaryOf(fn, n) }]] as const);
 
 /** The elements of constant operands that are learned weights. */
 const learnedElements = (n: NodeView, slots: number[]): number =>
@@ -175,6 +177,7 @@ export const ELEMENTWISE: ReaderEntries = [
     'Mean',
     'BitShift',
   ].map((op) => [op, once(binary)] as const),
+  ...['BitwiseAnd', 'BitwiseOr', 'BitwiseXor'].map((op) => [op, [{ since: 18, read: binary }]] as const),
   ['Where', once(where)],
   ['CastLike', once(castLike)],
   ['NegativeLogLikelihoodLoss', once(loss)],
