@@ -4,10 +4,9 @@
  * block), RotaryEmbedding (onnxruntime's and ONNX's, opset 23), BiasAdd and BiasSplitGelu.
  */
 import type { ElemType } from '../../graph/dtype.ts';
-import { ShapeError } from '../../ops/op.ts';
+import { numel, ShapeError } from '../../ops/op.ts';
 import { type Built, built, input, isLearned, type NodeView, type ReaderEntries } from './reader.ts';
 
-const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const once = (read: (n: NodeView) => Built) => [{ since: 1, read }];
 
 function positive(n: NodeView, name: string, fallback?: number): number {
@@ -29,8 +28,13 @@ function blockSizeOf(n: NodeView, fallback: number): number {
 }
 
 /** Zero points stored as bytes pack values of `bits`; stored as floats, one per block. */
+const packedZeroPoints = (zp: { type: ElemType } | undefined, bits: number): boolean =>
+  zp?.type === 'uint8' && bits < 8;
 const zeroPointPacking = (zp: { type: ElemType } | undefined, bits: number) =>
-  zp && zp.type === 'uint8' && bits < 8 ? [{ slot: 3, bits }] : [];
+  packedZeroPoints(zp, bits) ? [{ slot: 3, bits }] : [];
+/** The zero point values a slot holds (as many per byte as `bits` allows when packed). */
+const zeroPointValues = (zp: { type: ElemType; shape: number[] } | undefined, bits: number): number =>
+  zp ? numel(zp.shape) * (packedZeroPoints(zp, bits) ? 8 / bits : 1) : 0;
 
 /** MatMulNBits(A, B, scales, zero_points, g_idx, bias): A [..., K] by a [K, N] weight stored in blocks along K. */
 function matMulNBits(n: NodeView): Built {
@@ -48,7 +52,7 @@ function matMulNBits(n: NodeView): Built {
   const scales = input(n, 2, 'the scales');
   if (numel(scales.shape) !== nOut * blocks) throw new ShapeError(`the scales must hold N·blocks = ${nOut * blocks}`);
   const zp = n.inputs[3];
-  const zpValues = zp ? numel(zp.shape) * (zp.type === 'uint8' && bits < 8 ? 8 / bits : 1) : 0;
+  const zpValues = zeroPointValues(zp, bits);
   const bias = n.inputs[5];
   if (bias && numel(bias.shape) !== nOut) throw new ShapeError(`the bias must hold N = ${nOut} values`);
   const values = nOut * blocks * blockSize;
@@ -73,7 +77,7 @@ function gatherBlockQuantized(n: NodeView): Built {
   const axis = n.attrs.int('gather_axis', 0);
   if (packedBytes && axis !== 0) throw new ShapeError(`gather_axis ${axis}: a table packed in bytes gathers along 0`);
   const zp = n.inputs[3];
-  const zpValues = zp ? numel(zp.shape) * (zp.type === 'uint8' && bits < 8 ? 8 / bits : 1) : 0;
+  const zpValues = zeroPointValues(zp, bits);
   const attrs = { axis, table: true, quantized: { per, scales: numel(scales.shape) + zpValues } };
   const params = [0, 2, 3].filter((s) => n.inputs[s]?.isConst);
   const packed = per > 1 ? [{ slot: 0, bits }, ...zeroPointPacking(zp, bits)] : [];
