@@ -60,7 +60,7 @@ const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
  * 1.85x slower for about 60 of every 170 runs (a neighbour on the host), in stretches of about
  * 65 ms, and in stretches of seconds at other times. A calibration measures the undisturbed
  * machine: every batch of runs timed while a probe runs at its best (measure/phase.ts), each
- * kernel's and each whole run's lower quartile over its runs, and the fastest of three rounds.
+ * kernel's and each whole run's lower quartile over its runs, and the median of three rounds.
  */
 export const LOW_QUANTILE = 0.25;
 const low = (xs: number[]) => quantileOf(xs, LOW_QUANTILE);
@@ -135,9 +135,13 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
 }
 
 /**
- * One model's runs over several rounds: each kernel's fastest (see LOW_QUANTILE); the whole run and
- * the probes from the first round, which times them beside its own profiled kernels (their ratio,
- * the profiler's scale, holds within one phase of the machine, not across two).
+ * One model's runs over several rounds: each kernel's median over them (of its lower quartiles, see
+ * LOW_QUANTILE); the whole run and the probes from the first round, which times them beside its own
+ * profiled kernels (their ratio, the profiler's scale, holds within one phase of the machine, not
+ * across two). Not the fastest round: at two threads a kernel is fast only while both cores are, and
+ * the fastest of three rounds caught that rarer state: 12 random networks timed as `bench` times them
+ * ran 1.2-1.7x slower than such a profile predicted (median -36%), -14% to +22% (median 5-9%) from
+ * two profiles made with the median (2026-12-06).
  */
 function mergeRounds(rs: ModelRun[]): ModelRun {
   if (rs.length === 1) return rs[0];
@@ -145,7 +149,7 @@ function mergeRounds(rs: ModelRun[]): ModelRun {
   for (const r of rs) for (const m of r.measured) us.set(m.kernel.key, [...(us.get(m.kernel.key) ?? []), m.us]);
   return {
     ...rs[0],
-    measured: rs[0].measured.map((m) => ({ ...m, us: Math.min(...(us.get(m.kernel.key) ?? [m.us])) })),
+    measured: rs[0].measured.map((m) => ({ ...m, us: median(us.get(m.kernel.key) ?? [m.us]) })),
   };
 }
 
@@ -160,7 +164,7 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
   return (await calibrationRun(opts)).profile;
 }
 
-/** Profile `models` in rounds (each kernel's fastest across them: see mergeRounds). */
+/** Profile `models` in rounds (each kernel's median across them: see mergeRounds). */
 async function profileRounds(
   models: SweepModel[],
   backend: Backend,

@@ -1,12 +1,12 @@
 /**
  * Each kernel class fitted on its calibration kernels: the linear model (non-negative least
- * squares on relative error, with bootstrap draws of its parameters), then boosted trees on what
+ * squares on relative error, re-centred, with bootstrap draws of its parameters), then boosted trees on what
  * it leaves (residual.ts), and both cross-validated by calibration model.
  */
 import { quantile } from '../measure/stats.ts';
 import type { Boosted } from './boost.ts';
 import { type Bandwidth, featuresOf, KERNEL_CLASSES, type KernelClass, PARAMS, paramsOf } from './classes.ts';
-import { dot, fitClass, nnlsRelative } from './fit.ts';
+import { dot, fitClass, nnlsCentred } from './fit.ts';
 import type { ClassFit } from './machine.ts';
 import type { PlannedKernel } from './plan.ts';
 import { type CrossValidation, crossValidate, fitResidual, residualFactor } from './residual.ts';
@@ -55,7 +55,7 @@ function fitOne(cls: KernelClass, mine: TimedKernel[], bw: Bandwidth): { fit: Cl
     mine,
     (s) => s.model,
     (train) => {
-      const params = nnlsRelative(
+      const params = nnlsCentred(
         rowsOf(train),
         train.map((s) => s.ms),
         active,
