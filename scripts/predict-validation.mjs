@@ -1,7 +1,8 @@
 // Validation of the latency model (`npm run bench -- predict`) on networks it was not tuned on, at
 // each thread count and batch size asked:
 //
-// 1. calibrate three times in a row (and once with --quick), timing each;
+// 1. calibrate three times in a row (and once with --quick), each in a process of its own as
+//    `netcost calibrate` runs, timing each;
 // 2. draw `--count` networks from the seeded random space (src/predict/random-nets.ts) with
 //    `--seed` (default: today's date, so a run's networks are drawn after the model is frozen), and
 //    take the real files packages ship (PaddleOCR's detector, recogniser and classifier), six of the
@@ -18,9 +19,11 @@
 //
 // Prints the tables README quotes; exit 1 when a target is missed.
 //   npm run bench -- predict [--seed S] [--count 40] [--batch-count N] [--threads 1,2] [--batch 1,8] [--fixed]
-//   (--profile FILE: predict from that profile instead of calibrating; the calibration checks are skipped)
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+//   (--profile FILE: predict from that profile instead of calibrating; the calibration checks are skipped;
+//   --save DIR: keep the calibrations' profiles there)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baselineErrors, HEAD, measure, median, pct, row, summary } from './validation-kit.mjs';
@@ -40,6 +43,8 @@ const runs = Number(flag('--runs', 15));
 const withFixed = args.includes('--fixed');
 // a profile made before (development: skips calibrating, and so the calibration checks)
 const given = flag('--profile', undefined);
+// where the calibrations' profiles are kept (default: a temporary folder)
+const saveDir = flag('--save', undefined);
 const corpus = process.env.NETCOST_CORPUS ?? join(homedir(), '.cache', 'netcost-corpus');
 const heldout = JSON.parse(readFileSync(join(root, 'scripts', 'predict-heldout.json'), 'utf8'));
 console.log(`seed ${seed}, ${count} random networks per batch size (${batches.join(', ')}), threads ${threadCounts}`);
@@ -107,6 +112,20 @@ function signatures(m, profile, all) {
   return planned.filter((k) => all || nc.substantial(k)).map(nc.kernelSignature);
 }
 
+/**
+ * One `netcost calibrate` in a process of its own, as a user runs it (three calibrations made in
+ * this process, beside its 50 networks, spread their predictions by a median 39%; in separate
+ * processes 12%, 2026-12-06): the profile it wrote, kept in --save DIR when given.
+ */
+function calibrateApart(threads, tag, extra = []) {
+  const file = join(saveDir ?? mkdtempSync(join(tmpdir(), 'netcost-validation-')), `profile-${threads}t-${tag}.json`);
+  const args = [join(root, 'bin', 'netcost.cjs'), 'calibrate', '--threads', `${threads}`, '-o', file, ...extra];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0)
+    throw new Error(`calibrate ${tag} failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+  return nc.readProfile(file, threads);
+}
+
 function atCalibratedSpeed(m, p, pred) {
   const compute = pred.kernels.reduce((a, k) => a + k.computeMs + k.overheadMs, 0);
   const memory = pred.kernels.reduce((a, k) => a + k.memoryMs, 0);
@@ -121,12 +140,12 @@ for (const threads of threadCounts) {
   const seconds = [];
   for (let i = 0; i < (given ? 0 : 3); i++) {
     const t0 = performance.now();
-    cals.push(await nc.calibrationRun({ threads }));
+    cals.push({ profile: calibrateApart(threads, `${i + 1}`) });
     seconds.push((performance.now() - t0) / 1000);
   }
-  if (given) cals.push({ profile: nc.readProfile(given), samples: [] });
+  if (given) cals.push({ profile: nc.readProfile(given, threads) });
   const t0 = performance.now();
-  if (!given) await nc.calibrate({ threads, quick: true });
+  if (!given) calibrateApart(threads, 'quick', ['--quick']);
   const quickS = (performance.now() - t0) / 1000;
   const p = cals[0].profile;
   console.log(

@@ -36,6 +36,11 @@ export interface ConvAttrs {
   /** onnxruntime's FusedConv: an activation netcost's specs do not have (LeakyRelu, Tanh...) */
   fusedAct?: { name: string; flops: number };
 }
+/** DeformConv: a convolution with per-position offsets (`offsetGroups` sets of them) and an optional mask */
+export interface DeformConvAttrs extends ConvAttrs {
+  offsetGroups: number;
+  mask: boolean;
+}
 /** Max or average pooling of any spatial rank (the kernel's length). */
 export interface PoolAttrs {
   kernel: Spatial;
@@ -48,6 +53,8 @@ export interface PoolAttrs {
   indices?: boolean;
   ceilMode: boolean;
   countIncludePad?: boolean;
+  /** LpPool: the norm's order */
+  p?: number;
 }
 export interface LinearAttrs {
   outFeatures: number;
@@ -162,6 +169,10 @@ export interface NormAttrs {
   perChannel?: boolean;
   /** MeanVarianceNormalization: the axes normalised over, which need not trail */
   axes?: number[];
+  /** GroupNormalization: channels (axis 1) in this many groups, each normalised with the axes after it */
+  groups?: number;
+  /** GroupNormalization at opset 18: a scale and shift per group, not per channel */
+  perGroup?: boolean;
 }
 /** GELU, exact (erf) or tanh-approximated, with onnxruntime's BiasGelu bias of this shape */
 export interface GeluAttrs {
@@ -189,10 +200,28 @@ export interface RoiAlignAttrs {
   outH: number;
   outW: number;
   ratio: number;
+  /** MaxRoiPool (Fast R-CNN): each bin the max of the map's values in it, boxes [R, 5] with their batch index */
+  maxPool?: true;
 }
 /** Local response normalization across `size` neighbouring channels. */
 export interface LrnAttrs {
   size: number;
+}
+/** AffineGrid to `size` [N, C, ...], Col2Im of blocks into `image`, CenterCropPad of `axes` to `shape` */
+export type ImageAttrs =
+  | { fn: 'affinegrid'; size: number[] }
+  | { fn: 'col2im'; image: number[]; block: number[]; strides: number[]; dilations: number[]; pads: number[] }
+  | { fn: 'croppad'; shape: number[]; axes: number[] };
+/** RandomNormal and RandomUniform of `shape`, or Multinomial's `samples` draws per row */
+export interface RandomAttrs {
+  dist: 'normal' | 'uniform' | 'multinomial';
+  shape: number[];
+  samples?: number;
+}
+/** LpNormalization: each row along `axis` divided by its p-norm (p 1 or 2). */
+export interface LpNormAttrs {
+  axis: number;
+  p: number;
 }
 /** Rotary position embedding of `heads` heads of `headSize`, the first `rotaryDim` of each rotated. */
 export interface RotaryAttrs {
@@ -231,6 +260,12 @@ export interface AttentionAttrs {
    * MultiHeadAttention's present_key and present_value [B, N, L, H]
    */
   present?: 'packed' | 'split';
+  /**
+   * ONNX's Attention (opset 23): query, key and value per head [B, N, S, H] (`fourD`) or [B, S, N·H],
+   * keys and values with kvHeads heads of `headSize` and `valueHeadSize`, `keys` of them in this step
+   * (past keys besides); `mask`: an attention mask added to the scores
+   */
+  onnx?: { fourD: boolean; keys: number; valueHeadSize: number; mask: boolean };
 }
 /** ScatterND (`elements` false) or ScatterElements along `axis` */
 export interface ScatterAttrs {
@@ -423,6 +458,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   bn: NoAttrs;
   maxpool: PoolAttrs;
   avgpool: PoolAttrs;
+  lppool: PoolAttrs;
   gap: NoAttrs;
   linear: LinearAttrs;
   flatten: NoAttrs;
@@ -460,6 +496,10 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   signal: SignalAttrs;
   tile: TileAttrs;
   lrn: LrnAttrs;
+  lpnorm: LpNormAttrs;
+  random: RandomAttrs;
+  image: ImageAttrs;
+  deformconv: DeformConvAttrs;
   reverse: NoAttrs;
   unpool: UnpoolAttrs;
   det: NoAttrs;

@@ -3,6 +3,7 @@
  * error per run: every op (main graph and subgraphs) netcost has neither a rule nor a user rule
  * for, with a rules-file template for them that fits on one line (YAML's flow style).
  */
+import { whyClause } from './not-read.ts';
 import type { GraphProto, NodeProto } from './proto.ts';
 import { readerFor } from './readers/index.ts';
 import { type CostRules, ruleKey } from './rule-eval.ts';
@@ -74,7 +75,7 @@ export function rulelessClause(ops: Ruleless[]): string {
   if (ops.length === 0) return '';
   const list = ops.map((o) => `${o.key} x${o.count}`).join(', ');
   return (
-    `no cost rule for ${list}; give them rules with --rules FILE (a template to fill in: ${rulesTemplate(ops)}; ` +
-    "'outputs: same' keeps the first input's shape)"
+    `no cost rule for ${list}${whyClause(ops.map((o) => o.key))}; give them rules with --rules FILE (a template ` +
+    `to fill in: ${rulesTemplate(ops)}; 'outputs: same' keeps the first input's shape)`
   );
 }

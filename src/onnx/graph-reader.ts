@@ -65,9 +65,12 @@ function unique(ctx: ReadContext, frame: Frame, name: string): string {
   return `${name}~${k}`;
 }
 
-/** Ops the graph reader reads itself, with no reader of the registry: constants, control flow, sequences. */
+/** Default-domain ops the graph reader reads itself, with no reader of the registry: constants, control flow,
+ * sequences. */
+export const READ_ITSELF: readonly string[] = ['Constant', ...CONTROL, ...SEQUENCE_OPS];
+
 export const readsItself = (domain: string, opType: string): boolean =>
-  isDefaultDomain(domain) && (opType === 'Constant' || CONTROL.has(opType) || SEQUENCE_OPS.has(opType));
+  isDefaultDomain(domain) && READ_ITSELF.includes(opType);
 
 /** Read a graph's nodes in dependency order into `ctx.layers`. */
 export function readNodes(ctx: ReadContext, nodes: NodeProto[], frame: Frame): void {

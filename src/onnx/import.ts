@@ -23,6 +23,7 @@ import { bindInputs, declaredInfo, givenConstant, valueNote, withValues } from '
 import { liftHelpers } from './lift.ts';
 import { META, readStructure } from './metadata.ts';
 import { assignNodeNames } from './node-names.ts';
+import { whyClause } from './not-read.ts';
 import { overridableNote } from './overridable.ts';
 import { fusePatterns } from './patterns.ts';
 import { constantOf, long, type ModelProto, onnx } from './proto.ts';
@@ -200,7 +201,8 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   if (ctx.unknownOps.size) {
     const list = [...ctx.unknownOps].map(([k, v]) => `${k} x${v}`).join(', ');
     if (opts.strict) fail(`ops netcost has no cost rule for: ${list} (--strict); drop --strict to cost them as 0`);
-    warnings.push(`no cost rule for ${list}: counted as 0 (use --strict to make this an error)`);
+    const why = whyClause([...ctx.unknownOps.keys()]);
+    warnings.push(`no cost rule for ${list}: counted as 0 (use --strict to make this an error)${why}`);
   }
 
   const meta = new Map((m.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));

@@ -1,7 +1,8 @@
 /**
  * Multi-head attention as onnxruntime's transformer optimizer writes it: `Attention` (a packed
  * input projection, then attention), `MultiHeadAttention` (query, key and value given, or packed)
- * and `GroupQueryAttention` (fewer key and value heads than query heads, with a KV cache).
+ * and `GroupQueryAttention` (fewer key and value heads than query heads, with a KV cache), and
+ * ONNX's own `Attention` of opset 23 (query, key and value given, per head or not, with a cache).
  * The multiply-adds are the products a decomposed export would have: the projection (B·S·in·(q+k+v)),
  * the scores (B·S·L·q) and the weighted values (B·S·L·v), for S queries over L keys.
  */
@@ -29,8 +30,16 @@ function groupDims(x: Shape, a: AttentionAttrs): Dims {
   return { batch: x[0], s: x[1], l, q: a.heads * h, v: a.heads * h };
 }
 
+/** ONNX's Attention: S queries of N·H over past + this step's keys. */
+function onnxDims(x: Shape, a: AttentionAttrs, o: NonNullable<AttentionAttrs['onnx']>): Dims {
+  const s = o.fourD ? x[2] : x[1];
+  const h = a.headSize ?? 0;
+  return { batch: x[0], s, l: o.keys + (a.past ?? 0), q: a.heads * h, v: a.heads * o.valueHeadSize };
+}
+
 function dims(inputs: Shape[], a: AttentionAttrs): Dims {
   const [x, k, v] = inputs;
+  if (a.onnx) return onnxDims(x, a, a.onnx);
   if (a.kvHeads) return groupDims(x, a);
   if (a.projection) {
     if (x.length !== 3)
@@ -73,12 +82,20 @@ export const attention: OpDef<AttentionAttrs> = {
     'score 1 to scale and 5 for the softmax; params the projection weight and the bias; with a key-value cache ' +
     'it reads the past and writes the present (past and current keys and values); GroupQueryAttention: each group ' +
     'of query heads shares a key and value head (the cache holds kv_num_heads), L the total sequence length ' +
-    '(past + S unless total_sequence_length is given), +3 FLOPs per query and key element with do_rotary',
+    '(past + S unless total_sequence_length is given), +3 FLOPs per query and key element with do_rotary; ' +
+    "ONNX's Attention (opset 23): queries, keys and values given per head or as [B, S, N·H], kv_num_heads " +
+    'key and value heads, L past + given keys, +1 FLOP per score for a mask',
   infer(inputs, a) {
     const d = dims(inputs, a);
     if (d.q % a.heads !== 0) throw new ShapeError(`the query width ${d.q} is not divisible by ${a.heads} heads`);
     const out = [d.batch, d.s, d.v];
     const [hk, hv] = [d.q / a.heads, d.v / a.heads];
+    if (a.onnx) {
+      // Y in the query's layout; the caches past + this step's keys and values; the scores
+      const y = a.onnx.fourD ? [d.batch, a.heads, d.s, hv] : out;
+      const kv = a.kvHeads ?? a.heads;
+      return [y, [d.batch, kv, d.l, hk], [d.batch, kv, d.l, hv], [d.batch, a.heads, d.s, d.l]];
+    }
     if (a.kvHeads) {
       // the cache: past and current keys, or the shared buffer when it is longer
       const cache = [d.batch, a.kvHeads, Math.max(d.l, a.past ?? 0), hk];
@@ -98,7 +115,8 @@ export const attention: OpDef<AttentionAttrs> = {
     const d = dims(inputs, a);
     // a rotary embedding inside (GroupQueryAttention's do_rotary): 3 per element of the queries and keys
     const rotary = a.rotary ? 3 * d.batch * d.s * (a.heads + (a.kvHeads ?? a.heads)) * (a.headSize ?? 0) : 0;
-    return 2 * attention.madds(a, inputs, o) + (a.bias ?? 0) * d.batch * d.s + 6 * scores(d, a) + rotary;
+    const mask = a.onnx?.mask ? scores(d, a) : 0;
+    return 2 * attention.madds(a, inputs, o) + (a.bias ?? 0) * d.batch * d.s + 6 * scores(d, a) + mask + rotary;
   },
   category: () => 'linear',
   onnx: () => {

@@ -9,6 +9,7 @@ import { control } from './control.ts';
 import { conv } from './conv.ts';
 import { convtranspose } from './convtranspose.ts';
 import { custom } from './custom.ts';
+import { deformconv } from './deformconv.ts';
 import { depthtospace } from './depthtospace.ts';
 import { det } from './det.ts';
 import { einsum } from './einsum.ts';
@@ -19,16 +20,19 @@ import { fill, range } from './fill.ts';
 import { flatten } from './flatten.ts';
 import { gather } from './gather.ts';
 import { gelu } from './gelu.ts';
+import { image } from './image.ts';
 import { reverse, unpool } from './indexing.ts';
 import { layernorm } from './layernorm.ts';
 import { linear } from './linear.ts';
 import { loss } from './loss.ts';
+import { lpnorm } from './lpnorm.ts';
 import { lrn } from './lrn.ts';
 import { matmul } from './matmul.ts';
 import { checkShape, numel, type OnnxEmitter, type OpCategory, type OpDef, type OpTable } from './op.ts';
 import { pad } from './pad.ts';
-import { avgpool, gap, maxpool } from './pool.ts';
+import { avgpool, gap, lppool, maxpool } from './pool.ts';
 import { quantize } from './quantize.ts';
+import { random } from './random.ts';
 import { recurrent } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { reshape } from './reshape.ts';
@@ -58,6 +62,7 @@ export const OPS: OpTable = {
   bn: batchnorm,
   maxpool,
   avgpool,
+  lppool,
   gap,
   linear,
   flatten,
@@ -95,6 +100,10 @@ export const OPS: OpTable = {
   signal,
   tile,
   lrn,
+  lpnorm,
+  random,
+  image,
+  deformconv,
   reverse,
   unpool,
   det,

@@ -1,4 +1,4 @@
-/** Pooling of spatial rank 1, 2 or 3: max, average, and global average. */
+/** Pooling of spatial rank 1, 2 or 3: max, average, Lp, and global average. */
 import type { NoAttrs, PoolAttrs } from '../graph/types.ts';
 import {
   type EmitArgs,
@@ -60,6 +60,22 @@ export const avgpool: OpDef<PoolAttrs> = {
   flops: (a, _i, [y]) => numel(y) * volume(a.kernel),
   category: () => 'pooling',
   onnx: (args, e) => emitPool('AveragePool', args, e),
+};
+
+export const lppool: OpDef<PoolAttrs> = {
+  rule: 'FLOPs 2k per output element (k powers, k−1 adds and the root), k the window volume',
+  infer: (i, a) => inferPool(i, a, 'lppool'),
+  params: () => 0,
+  madds: () => 0,
+  flops: (a, _i, [y]) => 2 * numel(y) * volume(a.kernel),
+  category: () => 'pooling',
+  onnx: (args, e) =>
+    e.node('LpPool', args.name, args.inputs, args.outputs, {
+      kernel_shape: args.attrs.kernel,
+      strides: args.attrs.stride,
+      pads: onnxPads(args.attrs.padding, args.attrs.padEnd),
+      p: args.attrs.p ?? 2,
+    }),
 };
 
 export const gap: OpDef<NoAttrs> = {

@@ -2,7 +2,7 @@
  * The ops language-model exports carry, each against its closed form and onnxruntime's shapes: a
  * decoder step with a 4-bit embedding table (GatherBlockQuantized), 4-bit projections
  * (MatMulNBits), rotary embeddings and grouped-query attention over a key-value cache; ONNX's own
- * RotaryEmbedding (opset 23); BiasAdd and BiasSplitGelu (no CPU kernel: closed forms only).
+ * RotaryEmbedding and Attention (opset 23); BiasAdd and BiasSplitGelu (no CPU kernel: closed forms only).
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, type CostReport, type LayerCost } from '../../src/cost/analyze.ts';
@@ -188,6 +188,66 @@ describe("ONNX's RotaryEmbedding (opset 23)", () => {
     expect(rope.outputShapes).toEqual([[2, 4, 3, 16]]);
     // 24 heads·tokens x 8 rotated of 16
     expect(analyze(r.graph).totals.flops).toBe(3 * 2 * 4 * 3 * 8);
+  });
+});
+
+describe("ONNX's Attention (opset 23)", () => {
+  it('per head, with a cache: scores and weighted values over past + given keys; the caches grow', async () => {
+    const model = onnxModel({
+      opset: 23,
+      inputs: [
+        { name: 'q', dims: [2, 4, 5, 8] },
+        { name: 'k', dims: [2, 2, 7, 8] },
+        { name: 'v', dims: [2, 2, 7, 6] },
+        { name: 'pk', dims: [2, 2, 3, 8] },
+        { name: 'pv', dims: [2, 2, 3, 6] },
+      ],
+      nodes: [{ op: 'Attention', name: 'att', inputs: ['q', 'k', 'v', '', 'pk', 'pv'], outputs: ['y', 'ck', 'cv'] }],
+      outputs: ['y', 'ck', 'cv'],
+    });
+    const r = importOnnx(model, { file: 'att.onnx' });
+    expect(r.warnings).toEqual([]);
+    expect((await shapeMismatches(model, r)).wrong).toEqual([]);
+    expect(r.shapeOf('y')).toEqual([2, 4, 5, 6]);
+    expect(r.shapeOf('ck')).toEqual([2, 2, 10, 8]);
+    expect(r.shapeOf('cv')).toEqual([2, 2, 10, 6]);
+    const att = byName(analyze(r.graph)).get('att') as LayerCost;
+    // B·qN·S·(P+L) scores = 2·4·5·10 = 400, each of head size 8 and weighting values of 6
+    expect(att.madds).toBe(400 * (8 + 6));
+    // 2 per multiply-add, 1 to scale and 5 for the softmax per score
+    expect(att.flops).toBe(2 * 400 * 14 + 6 * 400);
+    // the caches written for the next step: 2·2·10·(8 + 6) floats
+    expect(analyze(r.graph).summary.memory.cacheBytes).toBe(4 * 2 * 2 * 10 * 14);
+  });
+
+  it('[B, S, N·H] with q_num_heads and kv_num_heads and a mask: +1 FLOP per score', async () => {
+    const model = onnxModel({
+      opset: 23,
+      inputs: [
+        { name: 'q', dims: [2, 5, 32] },
+        { name: 'k', dims: [2, 7, 16] },
+        { name: 'v', dims: [2, 7, 12] },
+        { name: 'mask', dims: [5, 7] },
+      ],
+      nodes: [
+        {
+          op: 'Attention',
+          name: 'att',
+          inputs: ['q', 'k', 'v', 'mask'],
+          outputs: ['y'],
+          attrs: { q_num_heads: 4, kv_num_heads: 2 },
+        },
+      ],
+      outputs: ['y'],
+    });
+    const r = importOnnx(model, { file: 'att3.onnx' });
+    expect(r.warnings).toEqual([]);
+    expect((await shapeMismatches(model, r)).wrong).toEqual([]);
+    expect(r.shapeOf('y')).toEqual([2, 5, 24]);
+    const att = byName(analyze(r.graph)).get('att') as LayerCost;
+    // 2·4·5·7 = 280 scores, head size 8, value heads of 6
+    expect(att.madds).toBe(280 * 14);
+    expect(att.flops).toBe(2 * 280 * 14 + 7 * 280);
   });
 });
 

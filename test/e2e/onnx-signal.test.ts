@@ -1,7 +1,7 @@
 /**
  * Audio, signal and the older normalisation ops, each against its closed form and onnxruntime's
  * shapes: a window, a spectrogram (STFT) and a mel filter bank, DFTs of a power-of-2 length and not,
- * Tile, InstanceNormalization, MeanVarianceNormalization and LRN.
+ * Tile, InstanceNormalization, GroupNormalization, MeanVarianceNormalization and LRN.
  */
 import { describe, expect, it } from 'vitest';
 import type { LayerCost } from '../../src/cost/analyze.ts';
@@ -98,5 +98,44 @@ describe('older normalisations and Tile', () => {
     expect((by.get('lrn') as LayerCost).flops).toBe((2 * 3 + 4) * n);
     expect(r.shapeOf('y')).toEqual([2, 6, 4, 15]);
     expect((by.get('tile') as LayerCost).memoryAccess).toBe(n + 6 * n);
+  });
+
+  it('GroupNormalization: scale and shift per group at opset 18, per channel at 21', async () => {
+    const at = (opset: number, each: number) =>
+      onnxModel({
+        opset,
+        inputs: [{ name: 'x', dims: [2, 6, 3, 4] }],
+        initializers: [floats('s', [each]), floats('b', [each], 0.5)],
+        nodes: [
+          { op: 'GroupNormalization', name: 'gn', inputs: ['x', 's', 'b'], outputs: ['y'], attrs: { num_groups: 3 } },
+        ],
+        outputs: ['y'],
+      });
+    const n = 2 * 6 * 3 * 4;
+    for (const [opset, each] of [
+      [18, 3],
+      [21, 6],
+    ]) {
+      const { r, by } = await costedAgainstOrt(at(opset, each));
+      const gn = by.get('gn') as LayerCost;
+      expect(gn.params, `opset ${opset}`).toBe(2 * each);
+      // 7 per element, 2 per normalised row: 2 samples x 3 groups of 2 channels x 12 positions
+      expect(gn.flops, `opset ${opset}`).toBe(7 * n + 2 * 6);
+      expect(r.shapeOf('y')).toEqual([2, 6, 3, 4]);
+    }
+    // a group count that does not divide the channels: named, not a wrong count
+    await expect(
+      costedAgainstOrt(
+        onnxModel({
+          opset: 21,
+          inputs: [{ name: 'x', dims: [2, 6, 3, 4] }],
+          initializers: [floats('s', [6]), floats('b', [6])],
+          nodes: [
+            { op: 'GroupNormalization', name: 'gn', inputs: ['x', 's', 'b'], outputs: ['y'], attrs: { num_groups: 4 } },
+          ],
+          outputs: ['y'],
+        }),
+      ),
+    ).rejects.toThrow(/num_groups 4 must be a whole number from 1 that divides the 6 channels/);
   });
 });

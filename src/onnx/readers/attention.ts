@@ -1,4 +1,7 @@
-/** onnxruntime's attention ops (domain com.microsoft): Attention and MultiHeadAttention. */
+/**
+ * onnxruntime's attention ops (domain com.microsoft: Attention, MultiHeadAttention,
+ * GroupQueryAttention) and ONNX's own Attention (opset 23).
+ */
 import type { AttentionAttrs } from '../../graph/types.ts';
 import { ShapeError } from '../../ops/op.ts';
 import { type Built, built, input, isLearned, type NodeView, type ReaderEntries } from './reader.ts';
@@ -103,6 +106,57 @@ function groupQuery(n: NodeView): Built {
   const slots = [0, ...[1, 2, 3, 4].filter((k) => n.inputs[k] && !n.inputs[k]?.isConst)];
   return built('attention', attrs, slots);
 }
+
+/**
+ * ONNX's Attention (opset 23): Q, K, V, attn_mask, past_key, past_value. Q [B, qN, S, H] with K
+ * [B, kvN, L, H] and V [B, kvN, L, vH], or the 3-D [B, S, qN·H] forms with q_num_heads and
+ * kv_num_heads; the caches [B, kvN, P, H] and [B, kvN, P, vH].
+ */
+function onnxAttention(n: NodeView): Built {
+  const [q, k, v] = [input(n, 0, 'Q').shape, input(n, 1, 'K').shape, input(n, 2, 'V').shape];
+  const fourD = q.length === 4;
+  if (!fourD && q.length !== 3)
+    throw new ShapeError(`Q must be [B, heads, S, H] or [B, S, hidden], got [${q.join(', ')}]`);
+  for (const [t, what] of [
+    [k, 'K'],
+    [v, 'V'],
+  ] as const)
+    if (t.length !== q.length || t[0] !== q[0])
+      throw new ShapeError(`${what} [${t.join(', ')}] must have Q's rank and batch (Q [${q.join(', ')}])`);
+  const attr = (name: string) => n.attrs.int(name, 0);
+  const [qN, kvN] = fourD ? [q[1], k[1]] : [attr('q_num_heads'), attr('kv_num_heads')];
+  if (!Number.isInteger(qN) || !Number.isInteger(kvN) || qN < 1 || kvN < 1 || qN % kvN !== 0)
+    throw new ShapeError(
+      `${qN} query heads must be a whole multiple of ${kvN} key-value heads (q_num_heads, kv_num_heads)`,
+    );
+  const h = fourD ? q[3] : q[2] / qN;
+  const vh = fourD ? v[3] : v[2] / kvN;
+  const keys = fourD ? k[2] : k[1];
+  if (!Number.isInteger(h) || !Number.isInteger(vh) || (fourD ? k[3] : k[2] / kvN) !== h)
+    throw new ShapeError(
+      `Q [${q.join(', ')}] and K [${k.join(', ')}] do not share a head size over ${qN} and ${kvN} heads`,
+    );
+  if ((fourD ? v[2] : v[1]) !== keys)
+    throw new ShapeError(`K [${k.join(', ')}] and V [${v.join(', ')}] differ in length`);
+  const past = n.inputs[4]?.shape;
+  if (past && (past.length !== 4 || past[1] !== kvN || past[3] !== h))
+    throw new ShapeError(`past_key [${past.join(', ')}] is not [B, ${kvN}, past, ${h}]`);
+  const attrs: AttentionAttrs = {
+    heads: qN,
+    ...(kvN !== qN ? { kvHeads: kvN } : {}),
+    headSize: h,
+    ...(past ? { past: past[2] } : {}),
+    onnx: { fourD, keys, valueHeadSize: vh, mask: !!n.inputs[3] },
+  };
+  return built(
+    'attention',
+    attrs,
+    [0, 1, 2, 3, 4, 5].filter((k) => n.inputs[k]),
+  );
+}
+
+/** ONNX's own attention ops (default domain). */
+export const ONNX_ATTENTION: ReaderEntries = [['Attention', [{ since: 23, read: onnxAttention }]]];
 
 export const ATTENTION: ReaderEntries = [
   ['GroupQueryAttention', [{ since: 1, read: groupQuery }]],

@@ -1,5 +1,5 @@
-/** Conv, ConvTranspose, Gemm and MatMul: the ops with multiply-adds. */
-import type { ConvTransposeAttrs, Spatial } from '../../graph/types.ts';
+/** Conv, ConvTranspose, DeformConv, Gemm and MatMul: the ops with multiply-adds. */
+import type { ConvAttrs, ConvTransposeAttrs, Spatial } from '../../graph/types.ts';
 import { broadcast } from '../../ops/broadcast.ts';
 import { ShapeError } from '../../ops/op.ts';
 import type { NodeView } from './reader.ts';
@@ -157,9 +157,22 @@ function matmul(n: NodeView): Built {
   return built('matmul', trans, operands(n));
 }
 
+/** DeformConv(X, W, offset, B, mask): the convolution's own reading of X, W and B, then the offset and mask. */
+function deformConv(n: NodeView): Built {
+  const c = convolutionAt(n, { weight: 1, bias: 3 });
+  const offsetGroups = n.attrs.int('offset_group', 1);
+  if (!Number.isInteger(offsetGroups) || offsetGroups < 1)
+    throw new ShapeError(`offset_group ${offsetGroups} must be a whole number from 1`);
+  input(n, 2, 'the offset');
+  const mask = n.inputs[4] !== undefined;
+  const attrs = { ...(c.attrs as ConvAttrs), offsetGroups, mask };
+  return built('deformconv', attrs, [0, 2, ...(mask ? [4] : [])], c.params);
+}
+
 export const DENSE: ReaderEntries = [
   ['Conv', [{ since: 1, read: convolution }]],
   ['ConvTranspose', [{ since: 1, read: convolution }]],
+  ['DeformConv', [{ since: 19, read: deformConv }]],
   ['Gemm', [{ since: 1, read: gemm }]],
   ['MatMul', [{ since: 1, read: matmul }]],
 ];

@@ -1,7 +1,7 @@
 /** The readers of every ONNX op netcost knows, by domain and op type. */
 
 import { ShapeError } from '../../ops/op.ts';
-import { ATTENTION } from './attention.ts';
+import { ATTENTION, ONNX_ATTENTION } from './attention.ts';
 import { CONTRIB } from './contrib.ts';
 import { DENSE } from './dense.ts';
 import { ELEMENTWISE } from './elementwise.ts';
@@ -12,6 +12,7 @@ import { NORMALIZATION } from './normalization.ts';
 import { PLACEMENT } from './placement.ts';
 import { POOL } from './pool.ts';
 import { QUANTIZED } from './quantized.ts';
+import { RANDOM } from './random.ts';
 import type { Reader, ReaderEntries, VersionedReader } from './reader.ts';
 import { RECURRENT } from './recurrent.ts';
 import { SHAPE } from './shape.ts';
@@ -38,6 +39,8 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...LLM_ONNX,
       ...SIGNAL,
       ...PLACEMENT,
+      ...ONNX_ATTENTION,
+      ...RANDOM,
     ]),
   ],
   ['com.microsoft', registry([...ATTENTION, ...CONTRIB, ...LLM_CONTRIB])],

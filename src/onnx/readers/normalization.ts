@@ -77,10 +77,47 @@ function instanceNorm(n: NodeView): Built {
   return built('layernorm', attrs, [0, ...computed], params);
 }
 
+/**
+ * GroupNormalization(X, scale, bias): the channels in `num_groups` groups, each group of each sample
+ * normalised over its channels and the axes after them; the scale and shift one per group at
+ * opset 18, one per channel from opset 21.
+ */
+function groupNorm(perGroup: boolean) {
+  return (n: NodeView): Built => {
+    const x = shapeOf(n);
+    if (x.length < 3) throw new ShapeError(`the input must be [N, C, spatial...], got [${x.join(', ')}]`);
+    const groups = n.attrs.int('num_groups', 0);
+    if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0)
+      throw new ShapeError(`num_groups ${groups} must be a whole number from 1 that divides the ${x[1]} channels`);
+    const each = perGroup ? groups : x[1];
+    for (const k of [1, 2]) {
+      const t = input(n, k, k === 1 ? 'the scale' : 'the bias');
+      if (t.shape.reduce((p, q) => p * q, 1) !== each)
+        throw new ShapeError(
+          `input ${k + 1} [${t.shape.join(', ')}] must hold one value per ${perGroup ? 'group' : 'channel'} (${each})`,
+        );
+    }
+    const computed = [1, 2].filter((k) => !n.inputs[k]?.isConst);
+    const attrs: NormAttrs = { axis: 2, scale: true, shift: true, groups };
+    if (perGroup) attrs.perGroup = true;
+    else attrs.perChannel = true;
+    if (computed.length) attrs.computed = computed.length;
+    const params = [1, 2].filter((k) => isLearned(n.inputs[k]));
+    return built('layernorm', attrs, [0, ...computed], params);
+  };
+}
+
 /** MeanVarianceNormalization(X): zero mean and unit variance over `axes` (default [0, 2, 3]); no scale or shift. */
 function meanVariance(n: NodeView): Built {
   const axes = n.attrs.ints('axes') ?? [0, 2, 3];
   return built('layernorm', { axis: -1, axes, scale: false, shift: false }, [0]);
+}
+
+/** LpNormalization(input): each row along `axis` (default -1) over its L1 or L2 norm. */
+function lpNorm(n: NodeView): Built {
+  const p = n.attrs.int('p', 2);
+  if (p !== 1 && p !== 2) throw new ShapeError(`p ${p} must be 1 or 2`);
+  return built('lpnorm', { axis: n.attrs.int('axis', -1), p }, [0]);
 }
 
 /** LRN(X): size neighbouring channels. */
@@ -93,7 +130,15 @@ function lrn(n: NodeView): Built {
 export const NORMALIZATION: ReaderEntries = [
   ['InstanceNormalization', [{ since: 1, read: instanceNorm }]],
   ['MeanVarianceNormalization', [{ since: 9, read: meanVariance }]],
+  [
+    'GroupNormalization',
+    [
+      { since: 18, read: groupNorm(true) },
+      { since: 21, read: groupNorm(false) },
+    ],
+  ],
   ['LRN', [{ since: 1, read: lrn }]],
+  ['LpNormalization', [{ since: 1, read: lpNorm }]],
   ['LayerNormalization', [{ since: 1, read: layerNorm({}) }]],
   ['SimplifiedLayerNormalization', [{ since: 1, read: layerNorm({ rms: true }) }]],
   ['RMSNormalization', [{ since: 23, read: layerNorm({ rms: true }) }]],
