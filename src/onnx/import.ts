@@ -211,7 +211,12 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
   const outName = g.output?.[0]?.name ?? '';
   const out = scope.get(outName);
   if (!out) return fail(`graph output '${outName}' is produced by no node`);
-  if (out.constant) return fail(`graph output '${outName}' is a constant: the model computes nothing to cost`);
+  // computed from stored tensors and given values alone: folded, as netcost folds shape arithmetic
+  if (out.constant)
+    ctx.notes.push(
+      `graph output '${outName}' is a constant (computed from stored tensors and given values alone, folded when ` +
+        'the model loads): the layers that make it cost nothing here',
+    );
   const first = inputs[0];
   const result: ImportResult = {
     graph: {

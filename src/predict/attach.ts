@@ -11,7 +11,7 @@ import { withNodeNames } from '../onnx/node-names.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { InputBinding } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
-import { type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
+import { BIG_OUTPUT_MIB, type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
 import { planKernels } from './plan.ts';
 
 /** What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input binding. */
@@ -52,7 +52,7 @@ export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
   const planned = planKernels(bytes, imported, rules);
   const g = imported.graph;
   const ioBytes = 4 * (numel(g.input.shape) + numel(g.output.shape));
-  return predictKernels(p, planned, ioBytes);
+  return predictKernels(p, planned, ioBytes, 4 * numel(g.output.shape));
 }
 
 export interface LayerPredictionFields {
@@ -98,6 +98,12 @@ export function predictionNotes(m: ModelPrediction): string[] {
   const notes = m.borrowed.map(
     ({ cls, as }) => `no ${cls} kernels were calibrated: ${cls} kernels are priced as ${as} (calibrate again)`,
   );
+  if (m.bigOutput)
+    notes.push(
+      `the output (${(m.bigOutput.bytes / 2 ** 20).toFixed(0)} MiB) comes back in a buffer the C library maps afresh ` +
+        `each run (${BIG_OUTPUT_MIB} MiB and more): ${m.bigOutput.ms.toFixed(1)} ms of page faults per run, ` +
+        'predicted as calibration measured them (a smaller output, or one the caller allocates once, avoids them)',
+    );
   if (m.uncertainShare > 0)
     notes.push(
       `${(100 * m.uncertainShare).toFixed(1)}% of the predicted kernel time is in kernels netcost cannot vouch ` +

@@ -23,7 +23,7 @@ import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts'
 import { predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
 import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
-import { CALIBRATION_SEED, calibrationModels, memoryProbe, SAMPLED, speedProbe } from './sweep.ts';
+import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
 
 export interface CalibrateOptions {
@@ -208,6 +208,21 @@ function probeDrift(perRound: ModelRun[][]): number {
   return drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
 }
 
+/**
+ * What a run pays per MiB of an output mapped afresh each run (model.ts BIG_OUTPUT_MIB and up): a
+ * 40 MiB ReLU's time per MiB less a 16 MiB one's, which reads, writes and copies as much per MiB.
+ * Here 3.0 ms per MiB (a page fault every 4 KiB at about 12 µs) against 0.19 below the threshold.
+ */
+async function bigOutputCost(backend: Backend, o: ProfileRun): Promise<number> {
+  const perMiB = async (mib: number) => {
+    const m = outputProbe(mib);
+    const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
+    const [runs] = await backend.time([input], { ...o, runs: 6, warmup: 2 });
+    return Math.max(0, low(runs) - o.runOverheadMs) / mib;
+  };
+  return Math.max(0, (await perMiB(40)) - (await perMiB(16)));
+}
+
 /** The chains the adaptive round draws: near the kernels the first fit predicts worst out of fold, one per kernel. */
 function adaptiveModels(worst: { kernel: CalibrationSample; error: number }[], count: number): SweepModel[] {
   const out: SweepModel[] = [];
@@ -256,6 +271,7 @@ async function calibrateGated(
   const runOverheadMs = low(idle);
 
   const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
+  const bigOutputMsPerMiB = await bigOutputCost(backend, o);
   const chains = all.filter((m) => m.purpose === 'profiler');
   const total = rounds * (models.length + adaptive) + 2 * PROFILER_ROUNDS * chains.length;
   let done = 0;
@@ -318,6 +334,7 @@ async function calibrateGated(
     },
     runOverheadMs,
     ioGbps: whole.ioGbps,
+    bigOutputMsPerMiB,
     profiler: { kernelScale, ...cost },
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },

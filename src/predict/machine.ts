@@ -106,6 +106,12 @@ export const machineProfileSchema = z.strictObject({
   /** whole-model time = runOverheadMs + the kernels' times + (input and output bytes) / ioGbps */
   ioGbps: rate,
   /**
+   * a model output of BIG_OUTPUT_MIB or more comes back in a buffer the C library maps afresh each
+   * run (glibc's largest mmap threshold is 32 MiB), so each run faults its pages in: ms per MiB of
+   * such an output, beyond the copy (absent in profiles from before it was measured: 0)
+   */
+  bigOutputMsPerMiB: coefficient.optional(),
+  /**
    * profiled kernel time -> unprofiled: ms = kernelScale · (kernel ms - perKernelMs - perTensorMs ·
    * the tensors the profiler wrote out for it); perTensorMs is 0 in profiles from before it was measured
    */

@@ -65,6 +65,8 @@ export interface ModelPrediction {
   kernelsMs: number;
   runOverheadMs: number;
   ioMs: number;
+  /** the part of ioMs a large output's page faults take (bigOutputMs), with the output's bytes */
+  bigOutput?: { ms: number; bytes: number };
   kernels: KernelPrediction[];
   layers: LayerPrediction[];
   /** share of the kernels' time in kernels netcost's rules cannot place (see plan.ts) */
@@ -159,12 +161,31 @@ function byLayer(kernels: KernelPrediction[]): LayerPrediction[] {
   return [...by.values()].map((l) => ({ ...l, bound: boundOf(l) }));
 }
 
-/** A model's predicted time from its planned kernels; `ioBytes`: its input and output tensors. */
-export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBytes: number): ModelPrediction {
+/**
+ * Outputs this large are mapped afresh each run and fault their pages in (see the profile's
+ * bigOutputMsPerMiB): glibc's mmap threshold, which adapts to freed sizes, stops at 32 MiB.
+ */
+export const BIG_OUTPUT_MIB = 32;
+
+/** What a run pays for an output of `bytes` beyond its copy: its pages faulted in, when it is mapped afresh. */
+export const bigOutputMs = (p: MachineProfile, bytes: number): number =>
+  bytes >= BIG_OUTPUT_MIB * 2 ** 20 ? ((p.bigOutputMsPerMiB ?? 0) * bytes) / 2 ** 20 : 0;
+
+/**
+ * A model's predicted time from its planned kernels; `ioBytes`: its input and output tensors,
+ * `outputBytes` its output's (a large one costs its pages each run).
+ */
+export function predictKernels(
+  p: MachineProfile,
+  planned: PlannedKernel[],
+  ioBytes: number,
+  outputBytes = 0,
+): ModelPrediction {
   const bandwidth: Bandwidth = (b) => bandwidthAt(p, b);
   const kernels = planned.map((k) => predictKernel(p, k, bandwidth));
   const kernelsMs = kernels.reduce((a, k) => a + k.ms, 0);
-  const ioMs = ioBytes / p.ioGbps / 1e6;
+  const faults = bigOutputMs(p, outputBytes);
+  const ioMs = ioBytes / p.ioGbps / 1e6 + faults;
   const fixed = p.runOverheadMs + ioMs;
   // the same kernels priced with each bootstrap draw of every class's parameters
   const draws = Math.min(...Object.values(p.classes).map((f) => f.draws.length));
@@ -195,6 +216,7 @@ export function predictKernels(p: MachineProfile, planned: PlannedKernel[], ioBy
     kernelsMs,
     runOverheadMs: p.runOverheadMs,
     ioMs,
+    ...(faults > 0 ? { bigOutput: { ms: faults, bytes: outputBytes } } : {}),
     kernels,
     layers: byLayer(kernels),
     uncertainShare: kernelsMs > 0 ? uncertainMs / kernelsMs : 0,

@@ -66,6 +66,15 @@ export function memoryProbe(): SweepModel {
   return b.build(b.reduceMean(x, [2, 3]));
 }
 
+/**
+ * A ReLU whose output is the model's, of `mib` MiB: timed at 16 and at 40 MiB, the difference per
+ * MiB is what an output mapped afresh each run costs in page faults (the profile's bigOutputMsPerMiB).
+ */
+export function outputProbe(mib: number): SweepModel {
+  const b = new Builder(`output-probe-${mib}`, [1, mib, 512, 512]);
+  return b.build(b.unary('Relu', b.input));
+}
+
 /** ReLU chains (channels, map size): 16 KiB to 64 MiB of traffic per kernel */
 const COPIES: [number, number][] = [
   [16, 16],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
+import { predictionNotes } from '../../src/predict/attach.ts';
 import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
 import { featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
@@ -83,6 +84,20 @@ describe('the kernel model', () => {
     expect(boundOf({ overheadMs: 0, computeMs: 1.9, memoryMs: 1 })).toBe('balanced');
     expect(boundOf({ overheadMs: 0, computeMs: 1, memoryMs: 2.5 })).toBe('memory');
     expect(boundOf({ overheadMs: 3, computeMs: 1, memoryMs: 1 })).toBe('overhead');
+  });
+
+  it('an output of 32 MiB or more pays its page faults per MiB each run; a smaller one does not', () => {
+    const p = { ...testProfile(), bigOutputMsPerMiB: 3 };
+    const ks = [kernel('reorder', { bytes: 1e5 })];
+    const small = predictKernels(p, ks, 0, 31 * 2 ** 20);
+    const big = predictKernels(p, ks, 0, 40 * 2 ** 20);
+    expect(small.bigOutput).toBeUndefined();
+    expect(big.bigOutput?.ms).toBeCloseTo(120, 9);
+    expect(big.predictedMs - small.predictedMs).toBeCloseTo(120, 9);
+    expect(predictionNotes(big).join(' ')).toMatch(/output \(40 MiB\) .* 120\.0 ms of page faults per run/);
+    // a profile from before the term was measured prices no faults
+    const old = testProfile();
+    expect(predictKernels(old, ks, 0, 40 * 2 ** 20).predictedMs).toBeCloseTo(small.predictedMs, 9);
   });
 
   it('a class calibration did not fit borrows a related one, and says so', () => {

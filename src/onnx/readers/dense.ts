@@ -81,9 +81,14 @@ export function convolutionAt(n: NodeView, slots: ConvSlots): Built {
 
 /**
  * ConvTranspose's pads when `output_shape` or a SAME auto_pad sets them (ONNX's rule): the total
- * padding that gives the asked output size, split with the odd one at the end (SAME_UPPER) or start.
+ * padding that gives the asked output size, split with the odd one at the end (SAME_UPPER) or start;
+ * a size past what the kernels reach is output padding.
  */
-function transposedPads(n: NodeView, x: number[], a: ConvTransposeAttrs): { padding?: Spatial; padEnd?: Spatial } {
+function transposedPads(
+  n: NodeView,
+  x: number[],
+  a: ConvTransposeAttrs,
+): { padding?: Spatial; padEnd?: Spatial; outputPadding?: Spatial } {
   const rank = a.kernel.length;
   const auto = n.attrs.str('auto_pad', 'NOTSET');
   const asked = n.attrs.ints('output_shape')?.slice(-rank);
@@ -94,14 +99,15 @@ function transposedPads(n: NodeView, x: number[], a: ConvTransposeAttrs): { padd
   const total = a.kernel.map(
     (k, i) => a.stride[i] * (x[2 + i] - 1) + a.outputPadding[i] + (k - 1) * a.dilation[i] + 1 - out[i],
   );
-  if (total.some((t) => t < 0)) {
-    throw new ShapeError(`output_shape [${out.join(', ')}] is larger than this transposed convolution can give`);
-  }
-  const half = total.map((t) => Math.floor(t / 2));
+  // an output_shape larger than the kernels reach: no padding, the rows past them written as the bias
+  // alone (onnxruntime clamps the total at 0, conv_transpose_attributes.h): more output padding
+  const outputPadding = a.outputPadding.map((p, i) => p + Math.max(0, -total[i]));
+  const clamped = total.map((t) => Math.max(0, t));
+  const half = clamped.map((t) => Math.floor(t / 2));
   const upper = auto !== 'SAME_LOWER';
-  const padding = total.map((t, i) => (upper ? half[i] : t - half[i]));
-  const padEnd = total.map((t, i) => t - padding[i]);
-  return { padding, ...(padEnd.join() !== padding.join() ? { padEnd } : { padEnd: undefined }) };
+  const padding = clamped.map((t, i) => (upper ? half[i] : t - half[i]));
+  const padEnd = clamped.map((t, i) => t - padding[i]);
+  return { padding, ...(padEnd.join() !== padding.join() ? { padEnd } : { padEnd: undefined }), outputPadding };
 }
 
 /** Gemm: a fully connected layer when B is a constant and A is not transposed, else a matrix product. */
