@@ -4,10 +4,14 @@
  * AffineGrid, Col2Im and CenterCropPad; and the ops it has no rule for say why. Each against
  * onnxruntime's shapes and its closed form.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type LayerCost } from '../../src/cost/analyze.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { opCoverageMarkdown } from '../../src/onnx/op-coverage.ts';
+import { cli } from '../helpers.ts';
 import { type NodeSpec, onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { costedAgainstOrt } from '../ort-shapes.ts';
 
@@ -229,5 +233,45 @@ describe('ops without a rule say why', () => {
     expect(table).toContain('| default-domain ops without a rule | why |');
     // the sequence ops are read, by the graph reader itself
     expect(table).toMatch(/read by the graph reader \| 12 \| .*SequenceAt/);
+  });
+});
+
+describe('models the reader once refused', () => {
+  it('an output that folds entirely from given values: reported with a note, counts 0, the CLI prints it', () => {
+    const bytes = onnxModel({
+      inputs: [{ name: 'shape', dims: [2], type: 'int64' }],
+      nodes: [{ op: 'ConstantOfShape', name: 'fill', inputs: ['shape'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
+    const r = importOnnx(bytes, { file: 'fill.onnx', values: { shape: [4, 3] } });
+    expect(r.shapeOf('y')).toEqual([4, 3]);
+    expect(r.notes.join(' ')).toMatch(/graph output 'y' is a constant .* cost nothing here/);
+    expect(analyze(r.graph).totals.flops).toBe(0);
+    const file = join(mkdtempSync(join(tmpdir(), 'netcost-fold-')), 'fill.onnx');
+    writeFileSync(file, bytes);
+    const out = cli(['report', file, '--value', 'shape=4,3']);
+    expect([out.code, out.stderr]).toEqual([0, '']);
+    expect(out.stdout).toMatch(/is a constant/);
+  });
+
+  it('ConvTranspose with an output_shape past the kernels: as onnxruntime runs it, the rest output padding', async () => {
+    // ONNX's test_convtranspose_output_shape: [1, 1, 3, 3] by 3x3 kernels, strides 3 and 2, to 10x8
+    const { r, at } = await layers(
+      [1, 1, 3, 3],
+      [
+        {
+          op: 'ConvTranspose',
+          name: 'up',
+          inputs: ['x', 'w'],
+          outputs: ['y'],
+          attrs: { strides: [3, 2], output_shape: [10, 8] },
+        },
+      ],
+      ['y'],
+      { inits: [{ name: 'w', dims: [1, 2, 3, 3], floats: new Array(18).fill(1) }] },
+    );
+    expect(r.shapeOf('y')).toEqual([1, 2, 10, 8]);
+    // the multiply-adds do not depend on the output's size: 9 inputs x 2 channels x 9 taps
+    expect(at('up').madds).toBe(9 * 2 * 9);
   });
 });
