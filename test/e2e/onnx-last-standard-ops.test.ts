@@ -254,7 +254,7 @@ describe('models the reader once refused', () => {
     expect(out.stdout).toMatch(/is a constant/);
   });
 
-  it('ConvTranspose with an output_shape past the kernels: as onnxruntime runs it, the rest output padding', async () => {
+  it('ConvTranspose with an output_shape past the kernels: the rest is output padding', async () => {
     // ONNX's test_convtranspose_output_shape: [1, 1, 3, 3] by 3x3 kernels, strides 3 and 2, to 10x8
     const { r, at } = await layers(
       [1, 1, 3, 3],
