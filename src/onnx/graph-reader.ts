@@ -67,10 +67,10 @@ function unique(ctx: ReadContext, frame: Frame, name: string): string {
 
 /** Default-domain ops the graph reader reads itself, with no reader of the registry: constants, control flow,
  * sequences. */
-export const READ_ITSELF: readonly string[] = ['Constant', ...CONTROL, ...SEQUENCE_OPS];
+export const READ_ITSELF: ReadonlySet<string> = new Set(['Constant', ...CONTROL, ...SEQUENCE_OPS]);
 
 export const readsItself = (domain: string, opType: string): boolean =>
-  isDefaultDomain(domain) && READ_ITSELF.includes(opType);
+  isDefaultDomain(domain) && READ_ITSELF.has(opType);
 
 /** Read a graph's nodes in dependency order into `ctx.layers`. */
 export function readNodes(ctx: ReadContext, nodes: NodeProto[], frame: Frame): void {

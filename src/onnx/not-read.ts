@@ -21,12 +21,18 @@ export const NOT_READ: ReadonlyMap<string, string> = new Map([
   ['ImageDecoder', 'its output size is in the encoded image (JPEG, PNG) bytes, known only once decoded'],
 ]);
 
-/** For an error or warning that lists ops without a rule: why, for those of them NOT_READ names ('' for none). */
-export function whyClause(keys: string[]): string {
+/** The ops NOT_READ names among `ops`, grouped by their reason. */
+export function byReason(ops: Iterable<string>): [why: string, ops: string[]][] {
   const by = new Map<string, string[]>();
-  for (const k of keys) {
-    const why = NOT_READ.get(k);
-    if (why) by.set(why, [...(by.get(why) ?? []), k]);
+  for (const op of ops) {
+    const why = NOT_READ.get(op);
+    if (why) by.set(why, [...(by.get(why) ?? []), op]);
   }
-  return [...by].map(([why, ops]) => `; ${ops.join(', ')}: ${why}`).join('');
+  return [...by];
 }
+
+/** For an error or warning that lists ops without a rule: why, for those of them NOT_READ names ('' for none). */
+export const whyClause = (keys: string[]): string =>
+  byReason(keys)
+    .map(([why, ops]) => `; ${ops.join(', ')}: ${why}`)
+    .join('');

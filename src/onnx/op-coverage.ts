@@ -3,7 +3,7 @@
  * own so that the public types never reach the reader registry's (onnx-proto's) types.
  */
 import { READ_ITSELF } from './graph-reader.ts';
-import { NOT_READ } from './not-read.ts';
+import { byReason, NOT_READ } from './not-read.ts';
 import { supportedOps as registry } from './readers/index.ts';
 
 /** Every op netcost reads, by domain ('' the default), with the first opset of its oldest reader. */
@@ -20,13 +20,11 @@ export function opCoverageMarkdown(): string {
     '| domain | ops | read (each with its shape rule, counts and words in the legend) |',
     '| --- | --- | --- |',
     row('', 'ONNX (default)'),
-    `| ONNX (default), read by the graph reader | ${READ_ITSELF.length} | ${[...READ_ITSELF].sort().join(', ')} |`,
+    `| ONNX (default), read by the graph reader | ${READ_ITSELF.size} | ${[...READ_ITSELF].sort().join(', ')} |`,
     row('com.microsoft', "onnxruntime's contrib"),
     '',
     '| default-domain ops without a rule | why |',
     '| --- | --- |',
-    ...[...new Set(NOT_READ.values())].map(
-      (why) => `| ${[...NOT_READ].flatMap(([op, w]) => (w === why ? [op] : [])).join(', ')} | ${why} |`,
-    ),
+    ...byReason(NOT_READ.keys()).map(([why, ops]) => `| ${ops.join(', ')} | ${why} |`),
   ].join('\n');
 }

@@ -4,7 +4,8 @@
  * The multiply-adds are the convolution's; the sampling is counted as RoiAlign counts a bilinear sample.
  */
 import type { DeformConvAttrs } from '../graph/types.ts';
-import { numel, type OpDef, ShapeError, volume, windowSizes } from './op.ts';
+import { conv } from './conv.ts';
+import { numel, type OpDef, ShapeError, volume } from './op.ts';
 import { SAMPLE_FLOPS } from './roialign.ts';
 
 /** Sampled values: one per input channel, output position and tap. */
@@ -17,24 +18,21 @@ export const deformconv: OpDef<DeformConvAttrs> = {
     'bilinear sample (as RoiAlign), +1 for the mask; params the weight and the bias',
   infer(inputs, a) {
     const [x, offset, mask] = inputs;
-    if (x?.length !== 2 + a.kernel.length)
-      throw new ShapeError(`X must be [N, C, ${a.kernel.map(() => '.').join(', ')}], got [${(x ?? []).join(', ')}]`);
-    const out = windowSizes(x, a, false);
-    if (out.some((s) => s < 1)) throw new ShapeError(`a ${a.kernel.join('x')} kernel does not fit the input`);
+    // the convolution's own output, then the offsets and mask it takes per output position
+    const [y] = conv.infer([x], a);
+    const out = y.slice(2);
     const taps = volume(a.kernel);
     const want = (per: number) => [x[0], a.offsetGroups * per * taps, ...out].join(', ');
     if (offset?.join(', ') !== want(a.kernel.length))
       throw new ShapeError(`the offset [${(offset ?? []).join(', ')}] must be [${want(a.kernel.length)}]`);
     if (a.mask && mask?.join(', ') !== want(1))
       throw new ShapeError(`the mask [${(mask ?? []).join(', ')}] must be [${want(1)}]`);
-    return [[x[0], a.outChannels, ...out]];
+    return [y];
   },
-  params: (a, [x]) => a.outChannels * (x[1] / a.groups) * volume(a.kernel) + (a.bias ? a.outChannels : 0),
-  madds: (a, [x], [y]) => numel(y) * (x[1] / a.groups) * volume(a.kernel),
+  params: conv.params,
+  madds: conv.madds,
   flops: (a, inputs, outputs) =>
-    2 * deformconv.madds(a, inputs, outputs) +
-    (a.bias ? numel(outputs[0]) : 0) +
-    sampled(a, inputs[0], outputs[0]) * (2 + SAMPLE_FLOPS + (a.mask ? 1 : 0)),
+    conv.flops(a, inputs, outputs) + sampled(a, inputs[0], outputs[0]) * (2 + SAMPLE_FLOPS + (a.mask ? 1 : 0)),
   category: () => 'conv',
   onnx: () => {
     throw new ShapeError('DeformConv is read from ONNX files; netcost does not write it');

@@ -51,8 +51,8 @@ export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
   };
   const planned = planKernels(bytes, imported, rules);
   const g = imported.graph;
-  const ioBytes = 4 * (numel(g.input.shape) + numel(g.output.shape));
-  return predictKernels(p, planned, ioBytes, 4 * numel(g.output.shape));
+  const outputBytes = 4 * numel(g.output.shape);
+  return predictKernels(p, planned, 4 * numel(g.input.shape) + outputBytes, outputBytes);
 }
 
 export interface LayerPredictionFields {

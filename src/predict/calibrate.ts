@@ -20,7 +20,7 @@ import { bandwidthCurve, edgeCostFit, median, profilerCostOf, type Whole, wholeM
 import { fitClasses } from './fit-classes.ts';
 import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
-import { predictKernel } from './model.ts';
+import { BIG_OUTPUT_MIB, predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
 import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
 import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED, speedProbe } from './sweep.ts';
@@ -210,8 +210,9 @@ function probeDrift(perRound: ModelRun[][]): number {
 
 /**
  * What a run pays per MiB of an output mapped afresh each run (model.ts BIG_OUTPUT_MIB and up): a
- * 40 MiB ReLU's time per MiB less a 16 MiB one's, which reads, writes and copies as much per MiB.
- * Here 3.0 ms per MiB (a page fault every 4 KiB at about 12 µs) against 0.19 below the threshold.
+ * ReLU's time per MiB above the threshold (40 MiB) less one's below it (16 MiB), which reads, writes
+ * and copies as much per MiB. Here 3.0 ms per MiB (a page fault every 4 KiB at about 12 µs) against
+ * 0.19 below the threshold.
  */
 async function bigOutputCost(backend: Backend, o: ProfileRun): Promise<number> {
   const perMiB = async (mib: number) => {
@@ -220,7 +221,7 @@ async function bigOutputCost(backend: Backend, o: ProfileRun): Promise<number> {
     const [runs] = await backend.time([input], { ...o, runs: 6, warmup: 2 });
     return Math.max(0, low(runs) - o.runOverheadMs) / mib;
   };
-  return Math.max(0, (await perMiB(40)) - (await perMiB(16)));
+  return Math.max(0, (await perMiB(BIG_OUTPUT_MIB + 8)) - (await perMiB(BIG_OUTPUT_MIB / 2)));
 }
 
 /** The chains the adaptive round draws: near the kernels the first fit predicts worst out of fold, one per kernel. */

@@ -61,21 +61,33 @@ function einsum(n: NodeView): Built {
   return built('einsum', { equation, ...(elements ? { learned: elements } : {}) }, slots, learned);
 }
 
-/** InstanceNormalization(input, scale, B): each channel of each sample normalised over its spatial axes. */
-function instanceNorm(n: NodeView): Built {
+/** The data input, [N, C, spatial...]. */
+function channelsFirst(n: NodeView): number[] {
   const x = shapeOf(n);
   if (x.length < 3) throw new ShapeError(`the input must be [N, C, spatial...], got [${x.join(', ')}]`);
+  return x;
+}
+
+/**
+ * A normalisation of [N, C, spatial...] with a scale (input 2) and bias (input 3) of `each` values
+ * apiece, one per `per`; a scale or bias the graph computes is read as an input after the data.
+ */
+function scaleAndShift(n: NodeView, attrs: NormAttrs, each: (c: number) => number, per: string): Built {
+  const x = channelsFirst(n);
   for (const k of [1, 2]) {
     const t = input(n, k, k === 1 ? 'the scale' : 'the bias');
-    if (t.shape.reduce((p, q) => p * q, 1) !== x[1])
-      throw new ShapeError(`input ${k + 1} [${t.shape.join(', ')}] must hold one value per channel (${x[1]})`);
+    if (t.shape.reduce((p, q) => p * q, 1) !== each(x[1]))
+      throw new ShapeError(`input ${k + 1} [${t.shape.join(', ')}] must hold one value per ${per} (${each(x[1])})`);
   }
   const computed = [1, 2].filter((k) => !n.inputs[k]?.isConst);
-  const attrs: NormAttrs = { axis: 2, scale: true, shift: true, perChannel: true };
   if (computed.length) attrs.computed = computed.length;
   const params = [1, 2].filter((k) => isLearned(n.inputs[k]));
   return built('layernorm', attrs, [0, ...computed], params);
 }
+
+/** InstanceNormalization(input, scale, B): each channel of each sample normalised over its spatial axes. */
+const instanceNorm = (n: NodeView): Built =>
+  scaleAndShift(n, { axis: 2, scale: true, shift: true, perChannel: true }, (c) => c, 'channel');
 
 /**
  * GroupNormalization(X, scale, bias): the channels in `num_groups` groups, each group of each sample
@@ -84,26 +96,18 @@ function instanceNorm(n: NodeView): Built {
  */
 function groupNorm(perGroup: boolean) {
   return (n: NodeView): Built => {
-    const x = shapeOf(n);
-    if (x.length < 3) throw new ShapeError(`the input must be [N, C, spatial...], got [${x.join(', ')}]`);
+    const c = channelsFirst(n)[1];
     const groups = n.attrs.int('num_groups', 0);
-    if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0)
-      throw new ShapeError(`num_groups ${groups} must be a whole number from 1 that divides the ${x[1]} channels`);
-    const each = perGroup ? groups : x[1];
-    for (const k of [1, 2]) {
-      const t = input(n, k, k === 1 ? 'the scale' : 'the bias');
-      if (t.shape.reduce((p, q) => p * q, 1) !== each)
-        throw new ShapeError(
-          `input ${k + 1} [${t.shape.join(', ')}] must hold one value per ${perGroup ? 'group' : 'channel'} (${each})`,
-        );
-    }
-    const computed = [1, 2].filter((k) => !n.inputs[k]?.isConst);
-    const attrs: NormAttrs = { axis: 2, scale: true, shift: true, groups };
-    if (perGroup) attrs.perGroup = true;
-    else attrs.perChannel = true;
-    if (computed.length) attrs.computed = computed.length;
-    const params = [1, 2].filter((k) => isLearned(n.inputs[k]));
-    return built('layernorm', attrs, [0, ...computed], params);
+    if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0)
+      throw new ShapeError(`num_groups ${groups} must be a whole number from 1 that divides the ${c} channels`);
+    const attrs: NormAttrs = {
+      axis: 2,
+      scale: true,
+      shift: true,
+      groups,
+      ...(perGroup ? { perGroup } : { perChannel: true }),
+    };
+    return scaleAndShift(n, attrs, (channels) => (perGroup ? groups : channels), perGroup ? 'group' : 'channel');
   };
 }
 
