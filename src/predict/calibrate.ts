@@ -264,7 +264,7 @@ async function calibrateGated(
   const runs = 8;
   const warmup = 2;
   const all = calibrationModels(quick);
-  const models = all.filter((m) => m.purpose !== 'profiler');
+  const models = all.filter((m) => m.purpose !== 'profiler' && m.purpose !== 'profiler-context');
   const adaptive = quick ? 0 : SAMPLED.adaptive;
   const block = await backend.layoutBlock();
   const identity = { bytes: identityModel(), inputs: [{ name: 'x', shape: [1] }], what: 'identity' };
@@ -273,16 +273,21 @@ async function calibrateGated(
 
   const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
   const bigOutputMsPerMiB = await bigOutputCost(backend, o);
-  const chains = all.filter((m) => m.purpose === 'profiler');
+  const tiny = all.filter((m) => m.purpose === 'profiler');
+  const context = all.filter((m) => m.purpose === 'profiler-context');
+  const chains = [...tiny, ...context];
   const total = rounds * (models.length + adaptive) + 2 * PROFILER_ROUNDS * chains.length;
   let done = 0;
   const progress = (m: string) => opts.onProgress?.(done++, total, m);
-  const profilerRun = () =>
-    profilerChains(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
-  // the profiler's cost measured before and after the chains, minutes apart: the faster of each
+  const profilerRun = async (): Promise<[Whole[][], Whole[][]]> => {
+    const r = await profilerChains(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
+    return [r.slice(0, tiny.length), r.slice(tiny.length)];
+  };
+  // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth)
   const early = await profilerRun();
   const first = await profileRounds(models, backend, o, rounds, progress);
-  const cost = profilerCostOfBoth(early, await profilerRun());
+  const late = await profilerRun();
+  const cost = profilerCostOfBoth([early[0], late[0]], [early[1], late[1]]);
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
 

@@ -122,10 +122,24 @@ function emitConv(b: Builder, x: T, c: ConvDraw): T {
   return applyAct(b, b.conv(x, c.cout, c.k, { stride: c.stride, groups: c.groups, dilation: c.dilation }), c.act);
 }
 
+const CNN_STEPS = [
+  'none',
+  'add',
+  'mul-gate',
+  'pool',
+  'pool',
+  'act',
+  'split-concat',
+  'shuffle',
+  'resize',
+  'gap',
+] as const;
+type CnnStep = (typeof CNN_STEPS)[number];
+
 /** One step of a CNN chain after a convolution: a pool, an element-wise op or a data movement, or nothing. */
-function cnnStep(b: Builder, d: Draw, x: T, before: T): T {
+function cnnStep(b: Builder, d: Draw, x: T, before: T, steps: readonly CnnStep[] = CNN_STEPS): T {
   const [, c, h] = x.shape;
-  const step = d.pick(['none', 'add', 'mul-gate', 'pool', 'pool', 'act', 'split-concat', 'shuffle', 'resize', 'gap']);
+  const step = d.pick(steps);
   if (step === 'add' && before.shape.join() === x.shape.join()) return b.binary('Add', x, before);
   if (step === 'mul-gate') {
     const g = b.op('GlobalAveragePool', [x.name], [x.shape[0], c, 1, 1]);
@@ -252,6 +266,45 @@ function eltwiseChain(name: string, d: Draw): SampledModel {
     else if (what === 'reduce') x = b.binary('Sub', x, b.reduceMean(x, [1]));
     else if (what === 'softmax') x = b.unary('Softmax', x, { axis: -1 });
     else x = b.slice(b.concat([x, b.unary('Neg', x)], 1), 1, 0, x.shape[1]);
+  }
+  return b.build(x);
+}
+
+/** the steps of a chain of small kernels: none that changes the map's size */
+const SMALL_STEPS: readonly CnnStep[] = ['none', 'add', 'mul-gate', 'act', 'split-concat', 'shuffle'];
+
+/**
+ * A long chain of small kernels, as small networks run them: convolutions dense (1x1 and 3x3) and
+ * depthwise of 8 to 48 channels on maps of 6 to 20, each with what stands between convolutions in
+ * CNNs (residual adds, gates, activations, splits and concats, channel shuffles); a few µs each.
+ * What the profiler adds to such kernels is more than to a chain of one tiny kernel repeated, whose
+ * code and data never leave the caches (profiler-cost.ts).
+ */
+export function smallKernelChain(seed: number, i: number): SampledModel {
+  const d = new Draw((seed * 7919 + i * 104729 + 29) >>> 0);
+  const c = d.channels(8, 48);
+  const hw = d.size(6, 20);
+  const b = new Builder(`profiler-context-${i}`, [1, c, hw, hw]);
+  let x: T = b.input;
+  for (let k = 0; k < 24; k++) {
+    const [, cin, size] = x.shape;
+    const depthwise = d.chance(0.4);
+    const [cout, window] = depthwise ? [cin, 3] : [d.channels(8, 48), d.pick([1, 1, 3])];
+    const groups = depthwise ? cin : 1;
+    const act = d.pick(CONV_ACTS);
+    const conv: ConvDraw = {
+      kind: 'conv',
+      batch: 1,
+      cin,
+      cout,
+      hw: size,
+      k: window,
+      stride: 1,
+      dilation: 1,
+      groups,
+      act,
+    };
+    x = cnnStep(b, d, emitConv(b, x, conv), x, SMALL_STEPS);
   }
   return b.build(x);
 }

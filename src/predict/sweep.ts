@@ -3,15 +3,16 @@
  * - copies (ReLU chains) from 16 KiB to 64 MiB of traffic: the bandwidth curve by working set;
  * - chains of 128 tiny kernels (ReLUs, and Sums of 2 and 4 inputs, on a 1 KiB tensor) whose own work
  *   is next to nothing: what a profiled kernel takes beyond it is the profiler's own cost, by the
- *   tensors it writes out per kernel (fit.ts profilerCostFit);
+ *   tensors it writes out per kernel (fit.ts profilerCostFit); and long chains of small kernels of
+ *   many kinds, which pay it in context (kernel-sampler.ts smallKernelChain);
  * - chains of kernels drawn from each class's configuration space (kernel-sampler.ts), from one
  *   fixed seed, and in the adaptive round more chains near the kernels the first fit predicts worst.
  * No network is among them: networks validate the fit (random-nets.ts, scripts/predict-heldout.json).
  */
-import { sampledModel } from './kernel-sampler.ts';
+import { sampledModel, smallKernelChain } from './kernel-sampler.ts';
 import { Builder, type SweepModel, type T } from './sweep-builder.ts';
 
-export type Purpose = 'bandwidth' | 'profiler' | 'sweep';
+export type Purpose = 'bandwidth' | 'profiler' | 'profiler-context' | 'sweep';
 export interface Calibration extends SweepModel {
   purpose: Purpose;
 }
@@ -92,12 +93,16 @@ export const CALIBRATION_SEED = 0x5eed1;
 /** sampled chains per calibration (kernel-sampler.ts), and how many more the adaptive round draws */
 export const SAMPLED = { quick: 48, full: 150, adaptive: 50 } as const;
 
+/** chains of small kernels that measure the profiler's cost in context (kernel-sampler.ts smallKernelChain) */
+export const CONTEXT_CHAINS = 4;
+
 /** The models a calibration times first: the copies, the profiler's cost, and the sampled chains. */
 export function calibrationModels(quick = false): Calibration[] {
   const copyPairs = quick ? [0, 2, 4, 6, 7].map((i) => COPIES[i]) : COPIES;
   const n = quick ? SAMPLED.quick : SAMPLED.full;
   return [
     ...[1, 2, 3, 4].map(profilerCost),
+    ...Array.from({ length: CONTEXT_CHAINS }, (_, i) => tag(smallKernelChain(CALIBRATION_SEED, i), 'profiler-context')),
     ...copyPairs.map(([c, hw]) => copies(c, hw)),
     ...Array.from({ length: n }, (_, i) => tag(sampledModel(CALIBRATION_SEED, i))),
   ];

@@ -274,12 +274,47 @@ describe('fitting', () => {
     }));
     // everything, the profiler's own bookkeeping too, 1.9x slower
     const slow = quiet.map((w) => ({ ...w, ms: 1.9 * w.ms, kernelMs: 1.9 * w.kernelMs }));
-    for (const c of [profilerCostOfBoth(slow, quiet), profilerCostOfBoth(quiet, slow)]) {
+    const rounds = (ws: typeof quiet) => ws.map((w) => [w]);
+    for (const c of [
+      profilerCostOfBoth([rounds(slow), rounds(quiet)]),
+      profilerCostOfBoth([rounds(quiet), rounds(slow)]),
+    ]) {
       expect(1000 * c.perKernelMs).toBeCloseTo(1000 * truth.perKernelMs, 2);
       expect(1000 * c.perTensorMs).toBeCloseTo(1000 * truth.perTensorMs, 2);
     }
     // the slow one alone reads 1.9x the cost
     expect(profilerCostFit(slow).perKernelMs).toBeCloseTo(1.9 * truth.perKernelMs, 5);
+  });
+
+  it("the profiler's cost per kernel in context: chains of small kernels, the median of their rounds", () => {
+    // tiny chains: 1.8 µs per kernel + 0.15 µs per tensor; in context each kernel pays 2.6 µs + 0.15 per tensor
+    const perTensor = 0.00015;
+    const tiny = [2, 3, 5].map((perKernel) => ({
+      kernels: 128,
+      tensors: 128 * perKernel,
+      ioBytes: 0,
+      ms: 128 * 0.0002,
+      kernelMs: 128 * (0.0002 + 0.0018 + perTensor * perKernel),
+    }));
+    // three chains of 70-90 kernels of 3-20 µs, five rounds each; one round of each 1.9x slow throughout
+    const context = [70, 80, 90].map((kernels, c) =>
+      [1, 1, 1.9, 1, 1].map((slow, r) => {
+        const own = kernels * (0.003 + 0.001 * c + 0.0002 * r);
+        const tensors = kernels * 3;
+        return {
+          kernels,
+          tensors,
+          ioBytes: 0,
+          ms: slow * own,
+          kernelMs: slow * (own + kernels * 0.0026 + tensors * perTensor),
+        };
+      }),
+    );
+    const c = profilerCostOfBoth([tiny.map((w) => [w]), tiny.map((w) => [w])], [context, context]);
+    expect(1000 * c.perKernelMs).toBeCloseTo(2.6, 2);
+    expect(1000 * c.perTensorMs).toBeCloseTo(0.15, 2);
+    // without context chains, the tiny chains' cost
+    expect(1000 * profilerCostOfBoth([tiny.map((w) => [w]), tiny.map((w) => [w])]).perKernelMs).toBeCloseTo(1.8, 2);
   });
 
   it("with the profiler's cost known, the whole-run fit finds the scale and the copy rate", () => {
