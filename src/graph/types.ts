@@ -452,10 +452,15 @@ export interface LossAttrs {
   logProb: boolean;
 }
 
+/** BatchNormalization: `training` over the batch's own statistics, with the running ones as outputs too */
+export interface BnAttrs {
+  training?: boolean;
+}
+
 /** Every op netcost knows, with its attributes. Adding an op: one entry here, one module in src/ops. */
 export interface OpAttrs extends Record<Activation, NoAttrs> {
   conv: ConvAttrs;
-  bn: NoAttrs;
+  bn: BnAttrs;
   maxpool: PoolAttrs;
   avgpool: PoolAttrs;
   lppool: PoolAttrs;

@@ -259,22 +259,31 @@ function readLoop(ctx: ReadContext, n: NodeProto, name: string, frame: Frame): v
   );
 }
 
+/**
+ * Scan. Before opset 9 its inputs start with the sequence lengths (optional) and every input and
+ * output carries a batch axis 0, the scan axis 1: the body runs per batch item and step.
+ */
 function readScan(ctx: ReadContext, n: NodeProto, name: string, frame: Frame, opset: number): void {
-  if (opset < 9)
-    throw new ShapeError('Scan before opset 9 (with a batch axis) is not supported; re-export at opset 9+');
+  const batched = opset < 9;
   const a = new Attrs(n);
   const count = a.int('num_scan_inputs', 0);
-  const given = (n.input ?? []).map((x, k) => {
+  const given = (n.input ?? []).slice(batched ? 1 : 0).map((x, k) => {
     const t = frame.scope.get(x);
-    if (!t) throw new ShapeError(`input ${k + 1} is missing`);
+    if (!t) throw new ShapeError(`input ${k + (batched ? 2 : 1)} is missing`);
     return t;
   });
   if (count < 1 || count > given.length)
     throw new ShapeError(`num_scan_inputs ${count} does not fit its ${given.length} inputs`);
-  const states = given.slice(0, given.length - count);
-  const scanned = given.slice(given.length - count);
+  const batch = batched ? (given[0].shape[0] ?? 0) : 1;
+  if (batched && given.some((t) => t.shape[0] !== batch))
+    throw new ShapeError(
+      `Scan before opset 9 needs one batch size on every input; got ${given.map((t) => shown(t.shape)).join(', ')}`,
+    );
+  const items = batched ? given.map((t) => ({ ...t, shape: t.shape.slice(1) })) : given;
+  const states = items.slice(0, items.length - count);
+  const scanned = items.slice(items.length - count);
   const axes = scanned.map((t, k) => {
-    const ax = a.ints('scan_input_axes')?.[k] ?? 0;
+    const ax = batched ? 0 : (a.ints('scan_input_axes')?.[k] ?? 0);
     const r = ax < 0 ? ax + t.shape.length : ax;
     if (r < 0 || r >= t.shape.length) throw new ShapeError(`scan axis ${ax} is out of range for ${shown(t.shape)}`);
     return r;
@@ -291,7 +300,7 @@ function readScan(ctx: ReadContext, n: NodeProto, name: string, frame: Frame, op
   const r = readSubgraph(ctx, subgraph(n, 'body'), frame, {
     owner: name,
     kind: 'scan',
-    runs: frame.runs * trips,
+    runs: frame.runs * trips * batch,
     inputs,
   });
   const outs = n.output ?? [];
@@ -300,10 +309,12 @@ function readScan(ctx: ReadContext, n: NodeProto, name: string, frame: Frame, op
       `the node names ${outs.length} outputs, but its body gives ${r.outputs.length} (the ${states.length} ` +
         'state value(s), then the scan outputs); name at most those',
     );
-  bind(frame, outs.slice(0, states.length), r.outputs.slice(0, states.length));
-  const parts = r.outputs.slice(states.length);
+  // before opset 9 each output has the batch axis in front
+  const rebatched = batched ? r.outputs.map((o) => ({ ...o, shape: [batch, ...o.shape] })) : r.outputs;
+  bind(frame, outs.slice(0, states.length), rebatched.slice(0, states.length));
+  const parts = rebatched.slice(states.length);
   const outAxes = parts.map((p, k) => {
-    const ax = a.ints('scan_output_axes')?.[k] ?? 0;
+    const ax = batched ? 1 : (a.ints('scan_output_axes')?.[k] ?? 0);
     const at = ax < 0 ? ax + p.shape.length + 1 : ax;
     if (at < 0 || at > p.shape.length)
       throw new ShapeError(`scan_output_axes[${k}] ${ax} is out of range for a ${p.shape.length + 1}-D stacked output`);
@@ -319,9 +330,10 @@ function readScan(ctx: ReadContext, n: NodeProto, name: string, frame: Frame, op
     outs.slice(states.length),
     outAxes,
   );
+  const per = batched && batch !== 1 ? ` for each of ${batch} batch items` : '';
   ctx.notes.push(
-    `Scan '${name}': ${trips.toLocaleString('en-US')} trips: its body is counted ` +
-      `${trips.toLocaleString('en-US')} times`,
+    `Scan '${name}': ${trips.toLocaleString('en-US')} trips${per}: its body is counted ` +
+      `${(trips * batch).toLocaleString('en-US')} times`,
   );
 }
 

@@ -274,4 +274,41 @@ describe('Scan', () => {
     expect(mm.madds).toBe(10 * 6 * 6);
     expect(r.layers.find((l) => l.op === 'control')?.outputShape).toEqual([10, 1, 6]);
   });
+
+  it('before opset 9: the sequence lengths first, a batch axis on every input and output, the body per item and step', async () => {
+    // ONNX's test_scan_sum at a batch of 2: a running sum of [2, 3, 2] rows from [2, 2]
+    const body: GraphSpec = {
+      inputs: [{ name: 'acc' }, { name: 'row' }],
+      initializers: [w('sw', [2, 2])],
+      nodes: [
+        { op: 'MatMul', name: 'mm', inputs: ['row', 'sw'], outputs: ['p'] },
+        { op: 'Add', name: 'sum', inputs: ['acc', 'p'], outputs: ['acc2'] },
+        { op: 'Identity', inputs: ['acc2'], outputs: ['out'] },
+      ],
+      outputs: ['acc2', 'out'],
+    };
+    const bytes = onnxModel({
+      inputs: [
+        { name: 'init', dims: [2, 2] },
+        { name: 'seq', dims: [2, 3, 2] },
+      ],
+      nodes: [
+        {
+          op: 'Scan',
+          name: 'scan',
+          inputs: ['', 'init', 'seq'],
+          outputs: ['final', 'steps'],
+          attrs: { body: { g: body }, num_scan_inputs: 1 },
+        },
+      ],
+      outputs: ['final', 'steps'],
+      opset: 8,
+    });
+    const r = await read(bytes);
+    const mm = r.layers.find((l) => l.name === 'scan/mm') as LayerCost;
+    // 2 items x 3 steps, a [2] row by a [2, 2] matrix each
+    expect(mm.runs).toBe(6);
+    expect(mm.madds).toBe(6 * 2 * 2);
+    expect(r.layers.find((l) => l.op === 'control')?.outputShape).toEqual([2, 3, 2]);
+  });
 });

@@ -274,4 +274,43 @@ describe('models the reader once refused', () => {
     // the multiply-adds do not depend on the output's size: 9 inputs x 2 channels x 9 taps
     expect(at('up').madds).toBe(9 * 2 * 9);
   });
+
+  it('BatchNormalization in training mode: batch statistics, the running mean and variance as outputs', async () => {
+    const c = (name: string) => ({ name, dims: [3], floats: [0.5, 1, 2] });
+    const { r, at } = await layers(
+      [2, 3, 4, 5],
+      [
+        {
+          op: 'BatchNormalization',
+          name: 'bn',
+          inputs: ['x', 's', 'b', 'm', 'v'],
+          outputs: ['y', 'mean', 'var'],
+          attrs: { training_mode: 1 },
+        },
+      ],
+      ['y', 'mean', 'var'],
+      { opset: 15, inits: ['s', 'b', 'm', 'v'].map(c) },
+    );
+    expect([r.shapeOf('y'), r.shapeOf('mean'), r.shapeOf('var')]).toEqual([[2, 3, 4, 5], [3], [3]]);
+    // 120 elements: 6 FLOPs each (mean; variance's subtract, square, add; y = a·x + b), 10 per channel
+    expect(at('bn').flops).toBe(6 * 120 + 10 * 3);
+    expect(at('bn').params).toBe(6);
+  });
+
+  it('Range over inputs: refused with the values to give, then read for the values given', () => {
+    const scalar = (name: string) => ({ name, dims: [] });
+    const bytes = onnxModel({
+      inputs: ['start', 'limit', 'delta'].map(scalar),
+      initializers: [],
+      nodes: [{ op: 'Range', name: 'r', inputs: ['start', 'limit', 'delta'], outputs: ['y'] }],
+      outputs: ['y'],
+      opset: 11,
+    });
+    expect(() => importOnnx(bytes, { file: 'range.onnx' })).toThrow(
+      /start \(input 0\) must be a constant; give its value with --value/,
+    );
+    // ONNX's test_range_float_type_positive_delta: 1 to 5 by 2 is [1, 3]
+    const r = importOnnx(bytes, { file: 'range.onnx', values: { start: [1], limit: [5], delta: [2] } });
+    expect(r.shapeOf('y')).toEqual([2]);
+  });
 });

@@ -32,7 +32,7 @@ function batchnorm(n: NodeView): Built {
       throw new ShapeError(`${what} has shape [${s.join(', ')}]; it needs ${c} values`);
   }
   // the scale and shift are learned; the running mean and variance are buffers
-  return built('bn', {}, [0], [1, 2]);
+  return built('bn', n.attrs.int('training_mode', 0) === 1 ? { training: true } : {}, [0], [1, 2]);
 }
 
 /** Clip(0, 6) is relu6; any other bounds are the unary clip. */

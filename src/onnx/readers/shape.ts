@@ -67,9 +67,13 @@ function constantOfShape(n: NodeView): Built {
   return built('fill', { shape, value: c ? c.data[0] : 0, type: c?.type ?? 'float' }, [], [], [type]);
 }
 
-function range(n: NodeView): Built | undefined {
-  if (![0, 1, 2].every((k) => n.inputs[k]?.isConst)) return undefined; // a run-time length: no rule
-  const [start, limit, delta] = ['start', 'limit', 'delta'].map((w, k) => constant(n, k, w));
+/** Range: its length is its inputs' values, known when they are constants or given (`--value`). */
+function range(n: NodeView): Built {
+  const [start, limit, delta] = ['start', 'limit', 'delta'].map((w, k) => {
+    if (!input(n, k, w).isConst)
+      throw new ShapeError(`${w} (input ${k}) must be a constant; give its value with --value`);
+    return constant(n, k, w);
+  });
   const attrs = { start: start.data[0], limit: limit.data[0], delta: delta.data[0], type: start.type };
   return built('range', attrs, [], [], [input(n, 0, 'start').type]);
 }
