@@ -23,8 +23,10 @@ import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts'
 import { BIG_OUTPUT_MIB, predictKernel } from './model.ts';
 import { type PlannedKernel, planKernels } from './plan.ts';
 import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
+import { type Measured, type ModelRun, mergeRounds, probeDrift } from './rounds.ts';
 import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
+import { splitWitness, WITNESS_INPUT, withWitness } from './witness.ts';
 
 export interface CalibrateOptions {
   quick?: boolean;
@@ -32,25 +34,6 @@ export interface CalibrateOptions {
   optLevel?: OptLevel;
   backend?: Backend;
   onProgress?: (done: number, total: number, phase: string) => void;
-}
-
-/** A planned kernel with the time the backend measured for it (profiled, µs per run). */
-interface Measured {
-  kernel: PlannedKernel;
-  us: number;
-  /** the tensors the profiler wrote out for it (its cost: fit.ts ProfilerCost) */
-  tensors: number;
-}
-
-/** One model profiled: its kernels joined to netcost's plan, its whole run, and the speed probe beside it. */
-export interface ModelRun {
-  measured: Measured[];
-  whole: Whole;
-  /** the kernel kinds the engine ran */
-  kinds: string[];
-  /** the speed probes' medians (compute-bound and memory-bound), timed interleaved with the model's unprofiled runs */
-  probeMs: number;
-  memoryProbeMs: number;
 }
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -76,10 +59,14 @@ export interface ProfileRun {
   gate?: PhaseGate;
 }
 
-/** A model as calibration runs it: its bytes with node names, netcost's import and plan of them. */
+/**
+ * A model as calibration runs it: its bytes with node names, netcost's import and plan of them, and
+ * the bytes it is profiled with (a witness beside it, witness.ts).
+ */
 interface Planned {
   model: SweepModel;
   bytes: Uint8Array;
+  witnessed: Uint8Array;
   imported: ReturnType<typeof importOnnx>;
   planned: PlannedKernel[];
 }
@@ -88,7 +75,7 @@ async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promis
   const bytes = withNodeNames(m.bytes, [m.input]);
   const imported = importOnnx(bytes, { file: m.name });
   const rules = { onnxruntime: await backend.version(), level: o.optLevel, block: o.block };
-  return { model: m, bytes, imported, planned: planKernels(bytes, imported, rules) };
+  return { model: m, bytes, witnessed: withWitness(bytes), imported, planned: planKernels(bytes, imported, rules) };
 }
 
 /**
@@ -101,7 +88,8 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
   const { model: m, bytes, imported, planned } = p;
   const input = { bytes, inputs: [m.input], what: m.name };
   const run = { ...o, quantile: LOW_QUANTILE };
-  const trace = await backend.profile(input, run);
+  const trace = await backend.profile({ ...input, bytes: p.witnessed, inputs: [m.input, WITNESS_INPUT] }, run);
+  const { rest: kernels, witnessUs } = splitWitness(trace.kernels);
   const probes = [speedProbe(), memoryProbe()].map((p) => ({ bytes: p.bytes, inputs: [p.input], what: p.name }));
   const [wall, probeRuns, memoryRuns] = whole ? await backend.time([input, ...probes], run) : [[], [], []];
   const original = (t: string) => imported.tensorOf(t) !== undefined;
@@ -111,45 +99,29 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
   const theirCount = count(theirs.map(keyOf));
   const ourCount = count(planned.map((k) => k.key));
   const traced = new Map<string, { us: number; tensors: number }>();
-  for (const k of trace.kernels) {
+  for (const k of kernels) {
     const key = keyOfNode.get(k.node);
     if (key !== undefined && theirCount.get(key) === 1) traced.set(key, k);
   }
   const measured = planned.flatMap((k) => {
     const t = traced.get(k.key);
-    return ourCount.get(k.key) === 1 && t && !k.uncertain ? [{ kernel: k, us: t.us, tensors: t.tensors }] : [];
+    return ourCount.get(k.key) === 1 && t && !k.uncertain
+      ? [{ kernel: k, us: t.us, tensors: t.tensors, witnessUs }]
+      : [];
   });
   return {
     measured,
     whole: {
       ms: whole ? Math.max(low(wall) - o.runOverheadMs, 1e-3) : Number.POSITIVE_INFINITY,
-      kernelMs: trace.kernels.reduce((a, k) => a + k.us, 0) / 1000,
-      kernels: trace.kernels.length,
-      tensors: trace.kernels.reduce((a, k) => a + k.tensors, 0),
+      kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
+      kernels: kernels.length,
+      tensors: kernels.reduce((a, k) => a + k.tensors, 0),
       ioBytes: 4 * (numel(m.input.shape) + numel(imported.graph.output.shape)),
+      witnessMs: witnessUs / 1000,
     },
     kinds: theirs.map((k) => k.kind),
     probeMs: whole ? low(probeRuns) : Number.POSITIVE_INFINITY,
     memoryProbeMs: whole ? low(memoryRuns) : Number.POSITIVE_INFINITY,
-  };
-}
-
-/**
- * One model's runs over several rounds: each kernel's median over them (of its lower quartiles, see
- * LOW_QUANTILE); the whole run and the probes from the first round, which times them beside its own
- * profiled kernels (their ratio, the profiler's scale, holds within one phase of the machine, not
- * across two). Not the fastest round: at two threads a kernel is fast only while both cores are, and
- * the fastest of three rounds caught that rarer state: 12 random networks timed as `bench` times them
- * ran 1.2-1.7x slower than such a profile predicted (median -36%), -14% to +22% (median 5-9%) from
- * two profiles made with the median (2026-12-06).
- */
-function mergeRounds(rs: ModelRun[]): ModelRun {
-  if (rs.length === 1) return rs[0];
-  const us = new Map<string, number[]>();
-  for (const r of rs) for (const m of r.measured) us.set(m.kernel.key, [...(us.get(m.kernel.key) ?? []), m.us]);
-  return {
-    ...rs[0],
-    measured: rs[0].measured.map((m) => ({ ...m, us: median(us.get(m.kernel.key) ?? [m.us]) })),
   };
 }
 
@@ -193,19 +165,6 @@ function peakOf(samples: CalibrationSample[]): number {
   const use = big.length > 0 ? big : samples.filter((s) => s.kernel.work.gemm && s.kernel.work.flops > 0);
   const rates = use.map((s) => s.kernel.work.flops / s.ms / 1e6).sort((a, b) => a - b);
   return quantile(rates, 0.95);
-}
-
-/** How far the machine's speed moved from the first third of the runs to the last (the larger of the two probes'). */
-function probeDrift(perRound: ModelRun[][]): number {
-  const drifted = (xs: number[]) => {
-    const third = Math.max(1, Math.floor(xs.length / 3));
-    return median(xs.slice(-third)) / median(xs.slice(0, third)) - 1;
-  };
-  // the probes in the order they ran: round by round, model by model
-  const order = (f: (r: ModelRun) => number) =>
-    perRound[0].flatMap((_, round) => perRound.map((x) => f(x[round]))).filter(Number.isFinite);
-  const drifts = [drifted(order((r) => r.probeMs)), drifted(order((r) => r.memoryProbeMs))];
-  return drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
 }
 
 /**
@@ -298,7 +257,7 @@ async function calibrateGated(
   );
   const { kernelScale } = whole;
   const unprofiled = (x: Measured) =>
-    kernelScale * Math.max(x.us / 1000 - profilerCostOf(cost, 1, x.tensors), 0.1 * (x.us / 1000));
+    kernelScale * Math.max(x.us / 1000 - profilerCostOf(cost, 1, x.tensors, x.witnessUs / 1000), 0.1 * (x.us / 1000));
   const samplesOf = (rs: ModelRun[], ms: SweepModel[]) =>
     rs.flatMap((r, i) => r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x) })));
   let samples: CalibrationSample[] = samplesOf(runsOf, models);
@@ -341,7 +300,12 @@ async function calibrateGated(
     runOverheadMs,
     ioGbps: whole.ioGbps,
     bigOutputMsPerMiB,
-    profiler: { kernelScale, ...cost },
+    // the cost of a kernel in a typical session: beyond the witness, plus the witness's median
+    profiler: {
+      kernelScale,
+      perKernelMs: Math.max(0, cost.perKernelMs + median(runsOf.map((r) => r.whole.witnessMs ?? 0))),
+      perTensorMs: cost.perTensorMs,
+    },
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 0, medianAbsError: 0 },

@@ -123,6 +123,8 @@ export interface Whole {
   kernels: number;
   tensors: number;
   ioBytes: number;
+  /** the profiled session's witness: its kernels' mean time (ms; witness.ts), where it had one */
+  witnessMs?: number;
 }
 
 /**
@@ -136,8 +138,12 @@ export interface ProfilerCost {
   perTensorMs: number;
 }
 
-export const profilerCostOf = (c: ProfilerCost, kernels: number, tensors: number): number =>
-  c.perKernelMs * kernels + c.perTensorMs * tensors;
+/**
+ * The profiler's time in `kernels` kernels writing out `tensors` tensors, in a session whose witness
+ * kernels took `witnessMs` each (witness.ts: then perKernelMs is what a kernel pays beyond them).
+ */
+export const profilerCostOf = (c: ProfilerCost, kernels: number, tensors: number, witnessMs = 0): number =>
+  (c.perKernelMs + witnessMs) * kernels + c.perTensorMs * tensors;
 
 /**
  * The profiler's cost from chains of tiny kernels whose own work is next to nothing: each chain's
@@ -164,17 +170,19 @@ export function profilerCostFit(chains: Whole[]): ProfilerCost {
 /**
  * The profiler's cost per kernel in context: what a profiled kernel of a long chain of small kernels
  * of many kinds takes beyond its unprofiled time (each chain's rounds: the median of what each says,
- * less the per-tensor cost of `isolated`). Between two kernels the profiler's bookkeeping evicts
+ * less the per-tensor cost of `isolated`; with a witness in each session, beyond its witness's
+ * kernels, witness.ts). Between two kernels the profiler's bookkeeping evicts
  * some of the next kernel's code and data, which a chain of one tiny kernel repeated keeps in the
  * caches: here 2.4-2.9 µs per kernel in small networks against 1.9 in a chain of ReLUs on 1 KiB, and
  * the profiles that took 1.5 µs off every kernel predicted every small network 20-50% too slow
  * (2026-12-06). Without context chains, `isolated` as it is.
  */
 export function profilerCostInContext(isolated: ProfilerCost, context: Whole[]): ProfilerCost {
-  const says = context
-    .filter((w) => w.kernels > 0 && Number.isFinite(w.ms))
-    .map((w) => (w.kernelMs - w.ms - isolated.perTensorMs * w.tensors) / w.kernels);
-  return says.length ? { ...isolated, perKernelMs: Math.max(0, median(says)) } : isolated;
+  const use = context.filter((w) => w.kernels > 0 && Number.isFinite(w.ms));
+  const says = use.map((w) => (w.kernelMs - w.ms - isolated.perTensorMs * w.tensors) / w.kernels - (w.witnessMs ?? 0));
+  // beyond a witness a kernel may pay less than the witness's ReLU does (negative); alone, at least 0
+  const witnessed = use.some((w) => w.witnessMs !== undefined);
+  return says.length ? { ...isolated, perKernelMs: witnessed ? median(says) : Math.max(0, median(says)) } : isolated;
 }
 
 /** whole runs shorter than this (beyond the harness) are left out of the fit below */
@@ -202,7 +210,10 @@ const NOISE_FLOOR_MS = 0.02;
 export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: number; ioGbps: number } {
   // a run of a few tiny kernels is mostly harness: its remainder says little, and 1/ms² would let it outweigh the rest
   const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS);
-  const rows = timed.map((w) => [w.kernelMs - profilerCostOf(cost, w.kernels, w.tensors), w.ioBytes / 1e6]);
+  const rows = timed.map((w) => [
+    w.kernelMs - profilerCostOf(cost, w.kernels, w.tensors, w.witnessMs),
+    w.ioBytes / 1e6,
+  ]);
   const ms = timed.map((w) => w.ms);
   const weights = ms.map((t) => 1 / (t + NOISE_FLOOR_MS) ** 2);
   const loss = (x: number[]) => rows.reduce((s, r, k) => s + weights[k] * (dot(r, x) - ms[k]) ** 2, 0);

@@ -7,8 +7,9 @@
  */
 import type { Backend, RunOptions } from '../measure/backend.ts';
 import { quantileOf } from '../measure/stats.ts';
-import { type ProfilerCost, profilerCostFit, profilerCostInContext, type Whole } from './fit.ts';
+import { median, type ProfilerCost, profilerCostFit, profilerCostInContext, type Whole } from './fit.ts';
 import type { SweepModel } from './sweep-builder.ts';
+import { splitWitness, WITNESS_INPUT, withWitness } from './witness.ts';
 
 /** rounds each chain is profiled and timed in (cheap: a few milliseconds a round) */
 export const PROFILER_ROUNDS = 5;
@@ -31,8 +32,9 @@ export async function profilerChains(
   for (let round = 0; round < PROFILER_ROUNDS; round++)
     for (const [i, m] of chains.entries()) {
       const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
+      const witnessed = { ...input, bytes: withWitness(m.bytes), inputs: [m.input, WITNESS_INPUT] };
       progress(m.name);
-      const { kernels } = await backend.profile(input, run);
+      const { rest: kernels, witnessUs } = splitWitness((await backend.profile(witnessed, run)).kernels);
       const [wall] = await backend.time([input], run);
       rounds[i].push({
         ms: Math.max(quantileOf(wall, run.quantile ?? 0.5) - runOverheadMs, 0),
@@ -40,24 +42,35 @@ export async function profilerChains(
         kernels: kernels.length,
         tensors: kernels.reduce((a, k) => a + k.tensors, 0),
         ioBytes: 0,
+        witnessMs: witnessUs / 1000,
       });
     }
   return rounds;
 }
 
-/** A chain's fastest profiled and fastest unprofiled time over its rounds, as a disturbance only ever adds time. */
-const fastest = (rounds: Whole[]): Whole => ({
-  ...rounds[0],
-  ms: Math.min(...rounds.map((w) => w.ms)),
-  kernelMs: Math.min(...rounds.map((w) => w.kernelMs)),
-});
+/**
+ * A chain over its rounds: its fastest unprofiled time, as a disturbance only ever adds time; its
+ * profiled time beyond its sessions' witness, the median (a difference within one session, which a
+ * disturbance moves either way), or without a witness its fastest profiled time.
+ */
+const fastest = (rounds: Whole[]): Whole => {
+  const witnessed = rounds.every((w) => w.witnessMs !== undefined);
+  const beyond = rounds.map((w) => w.kernelMs - w.kernels * (w.witnessMs ?? 0));
+  return {
+    ...rounds[0],
+    ms: Math.min(...rounds.map((w) => w.ms)),
+    kernelMs: witnessed ? median(beyond) : Math.min(...beyond),
+    witnessMs: undefined,
+  };
+};
 
 /**
  * The profiler's cost from two measurements of its chains, minutes apart (`tiny` and `context`:
- * each chain's rounds, per measurement). Per tensor: from the chains of tiny kernels, each at its
- * fastest over both measurements (a single trace in a slow phase here read 3.6 µs per kernel where
- * quiet ones read 1.9; one calibration, its first measurement in a slow stretch of the host, read
- * 2.9 µs per kernel where the others read 1.2-1.5 µs + 0.3 µs per tensor). Per kernel: from the
+ * each chain's rounds, per measurement), beyond each session's witness (witness.ts). Per tensor: from
+ * the chains of tiny kernels over both measurements (see fastest; unwitnessed, a single trace in a
+ * slow phase here read 3.6 µs per kernel where quiet ones read 1.9; one calibration, its first
+ * measurement in a slow stretch of the host, read 2.9 µs per kernel where the others read 1.2-1.5 µs
+ * + 0.3 µs per tensor). Per kernel: from the
  * chains of small kernels, the median over their rounds (fit.ts profilerCostInContext), as each
  * calibration kernel's time is the median of its rounds.
  */

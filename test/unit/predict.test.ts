@@ -18,6 +18,7 @@ import {
   nnlsCentred,
   nnlsRelative,
   profilerCostFit,
+  profilerCostOf,
   wholeModelFit,
 } from '../../src/predict/fit.ts';
 import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts';
@@ -315,6 +316,31 @@ describe('fitting', () => {
     expect(1000 * c.perTensorMs).toBeCloseTo(0.15, 2);
     // without context chains, the tiny chains' cost
     expect(1000 * profilerCostOfBoth([tiny.map((w) => [w]), tiny.map((w) => [w])]).perKernelMs).toBeCloseTo(1.8, 2);
+  });
+
+  it("the profiler's cost beyond each session's witness: sessions in a cheap and a dear state of the host", () => {
+    // a session's profiler costs 1.6 µs per kernel or 3.5 (the host's state), which its witness ReLUs
+    // (0.4 µs of their own) pay too; a kernel in context pays 0.7 µs more, + 0.15 µs per tensor
+    const perTensor = 0.00015;
+    const session = (state: number, kernels: number, tensors: number, ownMs: number) => ({
+      kernels,
+      tensors,
+      ioBytes: 0,
+      ms: ownMs,
+      kernelMs: ownMs + kernels * (state + 0.0007) + tensors * perTensor,
+      witnessMs: 0.0004 + state + 2 * perTensor,
+    });
+    const states = [0.0016, 0.0035, 0.0016, 0.0035, 0.0035];
+    const tiny = [2, 3, 5].map((t) =>
+      states.map((st) => ({ ...session(st, 128, 128 * t, 0.05), kernelMs: 0.05 + 128 * st + 128 * t * perTensor })),
+    );
+    const context = [70, 80, 90].map((k, c) => states.map((st, r) => session(st, k, 3 * k, 0.2 + 0.05 * c + 0.01 * r)));
+    const cost = profilerCostOfBoth([tiny, tiny], [context, context]);
+    // a kernel of t tensors in a session whose witness took w: the state + 0.7 µs + t · 0.15 µs, whatever the state
+    for (const st of states) {
+      const w = 0.0004 + st + 2 * perTensor;
+      expect(1000 * profilerCostOf(cost, 1, 3, w)).toBeCloseTo(1000 * (st + 0.0007 + 3 * perTensor), 2);
+    }
   });
 
   it("with the profiler's cost known, the whole-run fit finds the scale and the copy rate", () => {
