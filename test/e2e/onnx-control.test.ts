@@ -275,7 +275,7 @@ describe('Scan', () => {
     expect(r.layers.find((l) => l.op === 'control')?.outputShape).toEqual([10, 1, 6]);
   });
 
-  it('before opset 9: the sequence lengths first, a batch axis on every input and output, the body per item and step', async () => {
+  it('before opset 9: sequence lengths first, a batch axis on every input and output, the body per item', async () => {
     // ONNX's test_scan_sum at a batch of 2: a running sum of [2, 3, 2] rows from [2, 2]
     const body: GraphSpec = {
       inputs: [{ name: 'acc' }, { name: 'row' }],
