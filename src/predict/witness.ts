@@ -39,9 +39,12 @@ export function withWitness(bytes: Uint8Array): Uint8Array {
   return onnx.ModelProto.encode(m).finish();
 }
 
-/** A trace's kernels apart from the witness's, and the witness kernels' mean time (µs; NaN without them). */
+/**
+ * A trace's kernels apart from the witness's, and the witness kernels' mean time (µs; 0 for a trace
+ * without them: every session then reads the same, and the cost is fitted without a witness).
+ */
 export function splitWitness(kernels: TraceKernel[]): { rest: TraceKernel[]; witnessUs: number } {
   const witness = kernels.filter((k) => k.node.startsWith(PREFIX));
   const rest = kernels.filter((k) => !k.node.startsWith(PREFIX));
-  return { rest, witnessUs: witness.reduce((a, k) => a + k.us, 0) / witness.length };
+  return { rest, witnessUs: witness.length ? witness.reduce((a, k) => a + k.us, 0) / witness.length : 0 };
 }
