@@ -156,7 +156,7 @@ function calibrateCommand(p: Command): Command {
       "measure this machine for --predict: about 2,000 kernels drawn from each kernel class's configurations " +
         '(150 sampled chains, then 50 more where the first fit is worst), profiled in three rounds timed in the ' +
         "machine's undisturbed phase; per class a linear model with each parameter's uncertainty and boosted " +
-        'trees on what it misses, with their cross-validated errors (about 2-4 minutes here, --quick about 30 s)',
+        'trees on what it misses, with their cross-validated errors (about 2.5-4 minutes here, --quick about 40 s)',
     )
     .option('--quick', 'fewer chains, one round, no adaptive round (a rougher fit)')
     .option(

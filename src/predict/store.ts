@@ -51,7 +51,7 @@ export function readProfile(path: string | undefined, threads = 1): MachineProfi
     if (path === undefined)
       throw new UsageError(
         `no machine profile at ${file}: run 'netcost calibrate${threads === 1 ? '' : ` --threads ${threads}`}' ` +
-          'once on this machine (about 2.5 minutes at one thread; --quick about 20 s), ' +
+          'once on this machine (about 2.5 minutes at one thread; --quick about 40 s), ' +
           'or give one made elsewhere with --profile FILE',
         { cause: e },
       );
