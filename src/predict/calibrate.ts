@@ -8,7 +8,7 @@
  * and fits again. Speed probes timed beside every model say whether the machine drifted meanwhile.
  */
 import { kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
-import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts';
+import { type Backend, identityModel, type ModelInput, onnxruntime } from '../measure/backend.ts';
 import { measureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/options.ts';
 import type { PhaseGate } from '../measure/phase.ts';
@@ -26,7 +26,7 @@ import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-
 import { type Measured, type ModelRun, mergeRounds, probeDrift } from './rounds.ts';
 import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED, speedProbe } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
-import { splitWitness, WITNESS_INPUT, withWitness } from './witness.ts';
+import { splitWitness, witnessed } from './witness.ts';
 
 export interface CalibrateOptions {
   quick?: boolean;
@@ -66,7 +66,7 @@ export interface ProfileRun {
 interface Planned {
   model: SweepModel;
   bytes: Uint8Array;
-  witnessed: Uint8Array;
+  witnessed: ModelInput;
   imported: ReturnType<typeof importOnnx>;
   planned: PlannedKernel[];
 }
@@ -75,7 +75,8 @@ async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promis
   const bytes = withNodeNames(m.bytes, [m.input]);
   const imported = importOnnx(bytes, { file: m.name });
   const rules = { onnxruntime: await backend.version(), level: o.optLevel, block: o.block };
-  return { model: m, bytes, witnessed: withWitness(bytes), imported, planned: planKernels(bytes, imported, rules) };
+  const witness = witnessed({ bytes, inputs: [m.input], what: m.name });
+  return { model: m, bytes, witnessed: witness, imported, planned: planKernels(bytes, imported, rules) };
 }
 
 /**
@@ -88,7 +89,7 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
   const { model: m, bytes, imported, planned } = p;
   const input = { bytes, inputs: [m.input], what: m.name };
   const run = { ...o, quantile: LOW_QUANTILE };
-  const trace = await backend.profile({ ...input, bytes: p.witnessed, inputs: [m.input, WITNESS_INPUT] }, run);
+  const trace = await backend.profile(p.witnessed, run);
   const { rest: kernels, witnessUs } = splitWitness(trace.kernels);
   const probes = [speedProbe(), memoryProbe()].map((p) => ({ bytes: p.bytes, inputs: [p.input], what: p.name }));
   const [wall, probeRuns, memoryRuns] = whole ? await backend.time([input, ...probes], run) : [[], [], []];

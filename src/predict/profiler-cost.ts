@@ -9,7 +9,7 @@ import type { Backend, RunOptions } from '../measure/backend.ts';
 import { quantileOf } from '../measure/stats.ts';
 import { median, type ProfilerCost, profilerCostFit, profilerCostInContext, type Whole } from './fit.ts';
 import type { SweepModel } from './sweep-builder.ts';
-import { splitWitness, WITNESS_INPUT, withWitness } from './witness.ts';
+import { splitWitness, witnessed } from './witness.ts';
 
 /** rounds each chain is profiled and timed in (cheap: a few milliseconds a round) */
 export const PROFILER_ROUNDS = 5;
@@ -29,12 +29,14 @@ export async function profilerChains(
   // round by round over the chains, not chain by chain: a disturbed stretch of a few seconds then
   // spoils one round of several chains, which their other rounds outrun, not every round of one
   const rounds: Whole[][] = chains.map(() => []);
+  const inputs = chains.map((m) => {
+    const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
+    return { input, witness: witnessed(input) };
+  });
   for (let round = 0; round < PROFILER_ROUNDS; round++)
-    for (const [i, m] of chains.entries()) {
-      const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
-      const witnessed = { ...input, bytes: withWitness(m.bytes), inputs: [m.input, WITNESS_INPUT] };
-      progress(m.name);
-      const { rest: kernels, witnessUs } = splitWitness((await backend.profile(witnessed, run)).kernels);
+    for (const [i, { input, witness }] of inputs.entries()) {
+      progress(input.what);
+      const { rest: kernels, witnessUs } = splitWitness((await backend.profile(witness, run)).kernels);
       const [wall] = await backend.time([input], run);
       rounds[i].push({
         ms: Math.max(quantileOf(wall, run.quantile ?? 0.5) - runOverheadMs, 0),
@@ -53,7 +55,7 @@ export async function profilerChains(
  * profiled time beyond its sessions' witness, the median (a difference within one session, which a
  * disturbance moves either way), or without a witness its fastest profiled time.
  */
-const fastest = (rounds: Whole[]): Whole => {
+const overRounds = (rounds: Whole[]): Whole => {
   const witnessed = rounds.every((w) => w.witnessMs !== undefined);
   const beyond = rounds.map((w) => w.kernelMs - w.kernels * (w.witnessMs ?? 0));
   return {
@@ -67,7 +69,7 @@ const fastest = (rounds: Whole[]): Whole => {
 /**
  * The profiler's cost from two measurements of its chains, minutes apart (`tiny` and `context`:
  * each chain's rounds, per measurement), beyond each session's witness (witness.ts). Per tensor: from
- * the chains of tiny kernels over both measurements (see fastest; unwitnessed, a single trace in a
+ * the chains of tiny kernels over both measurements (see overRounds; unwitnessed, a single trace in a
  * slow phase here read 3.6 µs per kernel where quiet ones read 1.9; one calibration, its first
  * measurement in a slow stretch of the host, read 2.9 µs per kernel where the others read 1.2-1.5 µs
  * + 0.3 µs per tensor). Per kernel: from the
@@ -79,7 +81,7 @@ export function profilerCostOfBoth(
   context: [Whole[][], Whole[][]] = [[], []],
 ): ProfilerCost {
   const [a, b] = tiny;
-  const isolated = profilerCostFit(a.map((rounds, i) => fastest([...rounds, ...b[i]])));
+  const isolated = profilerCostFit(a.map((rounds, i) => overRounds([...rounds, ...b[i]])));
   const [c, d] = context;
   return profilerCostInContext(isolated, [...c.flat(), ...d.flat()]);
 }

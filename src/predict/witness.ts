@@ -9,6 +9,7 @@
  * in a session beyond their own time is that session's cost per kernel, up to each kernel's tensors
  * and its context (fit.ts profilerCostInContext).
  */
+import type { ModelInput } from '../measure/backend.ts';
 import type { TraceKernel } from '../measure/profile.ts';
 import { onnx } from '../onnx/proto.ts';
 
@@ -38,6 +39,13 @@ export function withWitness(bytes: Uint8Array): Uint8Array {
   };
   return onnx.ModelProto.encode(m).finish();
 }
+
+/** A model as the backend takes it, with the witness beside it and the witness's input given. */
+export const witnessed = (m: ModelInput): ModelInput => ({
+  ...m,
+  bytes: withWitness(m.bytes),
+  inputs: [...m.inputs, WITNESS_INPUT],
+});
 
 /**
  * A trace's kernels apart from the witness's, and the witness kernels' mean time (µs; 0 for a trace
