@@ -187,6 +187,18 @@ export type SignalAttrs =
   | { fn: 'mel'; bins: number; dft: number }
   | { fn: 'dft'; axis: number; length?: number; onesided: boolean }
   | { fn: 'stft'; frame: number; step: number; onesided: boolean; window: boolean };
+/** TfIdfVectorizer: the n-gram lengths and skips counted, the output's width, the pool's and weights' sizes */
+export interface TfIdfAttrs {
+  minGram: number;
+  maxGram: number;
+  maxSkip: number;
+  /** one output per pooled n-gram: max(ngram_indexes) + 1 */
+  outputs: number;
+  /** tokens in the pool (pool_int64s or pool_strings) */
+  pool: number;
+  /** IDF weights (none in TF mode) */
+  weights: number;
+}
 /** Tile: each axis repeated. */
 export interface TileAttrs {
   repeats: number[];
@@ -500,6 +512,7 @@ export interface OpAttrs extends Record<Activation, NoAttrs> {
   rotary: RotaryAttrs;
   signal: SignalAttrs;
   tile: TileAttrs;
+  tfidf: TfIdfAttrs;
   lrn: LrnAttrs;
   lpnorm: LpNormAttrs;
   random: RandomAttrs;

@@ -247,6 +247,10 @@ export class Attrs {
     const s = this.byName.get(k)?.s;
     return s ? new TextDecoder().decode(s) : d;
   }
+  /** A list of strings (pool_strings), decoded; [] when absent. */
+  strs(k: string): string[] {
+    return (this.byName.get(k)?.strings ?? []).map((b) => new TextDecoder().decode(b));
+  }
   /** Every int and float attribute, and lists of them (for user cost rules). */
   *numeric(): Generator<[string, number | number[]]> {
     for (const [name, a] of this.byName) {

@@ -48,6 +48,7 @@ import { slice } from './slice.ts';
 import { softmax } from './softmax.ts';
 import { split } from './split.ts';
 import { take } from './take.ts';
+import { tfidf } from './tfidf.ts';
 import { tile } from './tile.ts';
 import { transpose } from './transpose.ts';
 import { unary } from './unary.ts';
@@ -99,6 +100,7 @@ export const OPS: OpTable = {
   rotary,
   signal,
   tile,
+  tfidf,
   lrn,
   lpnorm,
   random,

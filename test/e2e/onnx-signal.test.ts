@@ -138,4 +138,39 @@ describe('older normalisations and Tile', () => {
       ),
     ).rejects.toThrow(/num_groups 4 must be a whole number from 1 that divides the 6 channels/);
   });
+
+  it('TfIdfVectorizer: n token compares per candidate n-gram of each row, skips counted by hand', async () => {
+    const bytes = onnxModel({
+      opset: 9,
+      inputs: [{ name: 'tokens', dims: [2, 6], type: 'int32' }],
+      nodes: [
+        {
+          op: 'TfIdfVectorizer',
+          name: 'tfidf',
+          inputs: ['tokens'],
+          outputs: ['y'],
+          attrs: {
+            mode: 'TFIDF',
+            min_gram_length: 1,
+            max_gram_length: 2,
+            max_skip_count: 2,
+            ngram_counts: [0, 4],
+            ngram_indexes: [0, 1, 2, 3, 4, 5, 6],
+            pool_int64s: [2, 3, 5, 4, 5, 6, 7, 8, 6, 7],
+            weights: { floats: [1, 1, 1, 1, 1, 1, 1] },
+          },
+        },
+      ],
+      outputs: ['y'],
+    });
+    const { r, by } = await costedAgainstOrt(bytes, { tokens: [1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8] });
+    expect(r.shapeOf('y')).toEqual([2, 7]);
+    const t = by.get('tfidf') as LayerCost;
+    // a row of 6 tokens: 6 unigrams (1 compare each); bigrams 5 adjacent, 4 one apart, 3 two apart
+    // (2 compares each): 6 + 24 = 30 per row; and 14 weighted counts written
+    expect(t.flops).toBe(2 * 30 + 14);
+    // reads 12 tokens, a pool of 10 and 7 weights, writes 14
+    expect(t.memoryAccess).toBe(12 + 10 + 7 + 14);
+    expect(t.params).toBe(0);
+  });
 });

@@ -18,13 +18,13 @@ const rulesFile = (yaml: string) => {
 };
 const rule = (body: string) => rulesFile(`rules:\n  - ${body.trim().split('\n').join('\n    ')}\n`);
 
-/** boxes [1, N, 4] and scores [1, C, N] into an op netcost has no rule for (TfIdfVectorizer's name), after a Relu */
+/** boxes [1, N, 4] and scores [1, C, N] into an op netcost has no rule for (StringNormalizer's name), after a Relu */
 const nms = (n = 100, c = 3, extra: Record<string, number[]> = {}) =>
   onnxModel({
     nodes: [
       { op: 'Relu', inputs: ['boxes'], outputs: ['b'] },
       {
-        op: 'TfIdfVectorizer',
+        op: 'StringNormalizer',
         inputs: ['b', 'scores'],
         outputs: ['sel'],
         name: 'nms',
@@ -41,7 +41,7 @@ const nms = (n = 100, c = 3, extra: Record<string, number[]> = {}) =>
 
 describe('a rule costs an op netcost does not know', () => {
   const file = rule(`
-op: TfIdfVectorizer
+op: StringNormalizer
 category: elementwise
 flops: "in1.c * in0.c * in0.c * 12 + attr.center_point_box"
 reads: in0.numel + in1.numel
@@ -52,28 +52,28 @@ outputs: [["in1.c * in0.c", 3]]`);
     const r = analyze(importOnnx(nms(), { file: 'det.onnx', rules }).graph);
     const l = r.layers.find((x) => x.name === 'nms');
     expect(l?.op).toBe('custom');
-    expect(l?.rule).toBe(`${file}: TfIdfVectorizer`);
-    expect(l?.foreignOp).toBe('TfIdfVectorizer');
+    expect(l?.rule).toBe(`${file}: StringNormalizer`);
+    expect(l?.foreignOp).toBe('StringNormalizer');
     expect(l?.outputShape).toEqual([300, 3]);
     expect(l?.flops).toBe(3 * 100 * 100 * 12 + 1);
     expect(l?.memoryAccess).toBe(400 + 300 + 900);
     expect(l?.category).toBe('elementwise');
   });
   it('without outputs in the rule, the model declares them', () => {
-    const f = rule('op: TfIdfVectorizer\ncategory: elementwise\nflops: 7');
+    const f = rule('op: StringNormalizer\ncategory: elementwise\nflops: 7');
     const r = analyze(importOnnx(nms(10, 2, { sel: [5, 3] }), { file: 'det.onnx', rules: loadRules(f) }).graph);
     expect(r.layers.find((x) => x.name === 'nms')?.outputShape).toEqual([5, 3]);
   });
   it('a rule that gives no shape, for a model that declares none: one error naming the node and the rule', () => {
-    const f = rule('op: TfIdfVectorizer\ncategory: elementwise');
+    const f = rule('op: StringNormalizer\ncategory: elementwise');
     expect(() => importOnnx(nms(), { file: 'det.onnx', rules: loadRules(f) })).toThrow(
-      /det\.onnx: node 'nms' \(TfIdfVectorizer\): .*TfIdfVectorizer gives no output shape and the model declares/,
+      /det\.onnx: node 'nms' \(StringNormalizer\): .*StringNormalizer gives no output shape and the model declares/,
     );
   });
   it('a count that is not a whole number is refused on the node', () => {
-    const f = rule('op: TfIdfVectorizer\ncategory: elementwise\nflops: in0.c / 3\noutputs: [[1, 3]]');
+    const f = rule('op: StringNormalizer\ncategory: elementwise\nflops: in0.c / 3\noutputs: [[1, 3]]');
     expect(() => importOnnx(nms(100), { file: 'det.onnx', rules: loadRules(f) })).toThrow(
-      /node 'nms' \(TfIdfVectorizer\): .*flops 'in0.c \/ 3' gives 33\.33+\d*; a count is a whole number/,
+      /node 'nms' \(StringNormalizer\): .*flops 'in0.c \/ 3' gives 33\.33+\d*; a count is a whole number/,
     );
   });
 });

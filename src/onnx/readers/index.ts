@@ -17,6 +17,7 @@ import type { Reader, ReaderEntries, VersionedReader } from './reader.ts';
 import { RECURRENT } from './recurrent.ts';
 import { SHAPE } from './shape.ts';
 import { SIGNAL } from './signal.ts';
+import { TEXT } from './text.ts';
 
 const registry = (entries: ReaderEntries): ReadonlyMap<string, readonly VersionedReader[]> =>
   new Map(entries.map(([op, rs]) => [op, [...rs].sort((a, b) => a.since - b.since)]));
@@ -41,6 +42,7 @@ const DOMAINS: ReadonlyMap<string, ReadonlyMap<string, readonly VersionedReader[
       ...PLACEMENT,
       ...ONNX_ATTENTION,
       ...RANDOM,
+      ...TEXT,
     ]),
   ],
   ['com.microsoft', registry([...ATTENTION, ...CONTRIB, ...LLM_CONTRIB])],
