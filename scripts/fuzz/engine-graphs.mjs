@@ -42,6 +42,8 @@ export class Graph {
     this.nodes = [];
     this.inits = [];
     this.outputs = [];
+    /** tensors a block made that are graph outputs too */
+    this.extraOutputs = [];
     this.n = 0;
   }
   fresh(p) {
@@ -76,7 +78,7 @@ export class Graph {
       node: this.nodes,
       initializer: this.inits,
       input: [vi(input, shape)],
-      output: [...new Set(outs)].map((o) => vi(o)),
+      output: [...new Set([...outs, ...this.extraOutputs])].map((o) => vi(o)),
     };
     return onnx.ModelProto.encode({
       irVersion: this.opset >= 21 ? 10 : 8,
@@ -145,7 +147,16 @@ function convBlock(g, x, c, hw) {
   const bias = r.chance(0.6);
   const w = g.init([cout, depthwise ? 1 : c, k, k]);
   const ins = bias ? [input, w, g.init([cout])] : [input, w];
-  let y = g.node('Conv', ins, { kernel_shape: [k, k], pads, group: depthwise ? c : 1 });
+  const convAttrs = { kernel_shape: [k, k], pads, group: depthwise ? c : 1 };
+  let y = g.node('Conv', ins, convAttrs);
+  // a twin (the same op, attributes and inputs: common subexpression elimination merges it), added
+  // back before or after its own activation, or, rarely, also a graph output
+  if (r.chance(0.08)) {
+    const twin = g.node('Conv', ins, convAttrs);
+    if (r.chance(0.2)) g.extraOutputs.push(twin);
+    const act = r.chance(0.5) ? r.pick(ACTIVATIONS) : undefined;
+    y = g.node('Add', act ? [activation(g, y, act), activation(g, twin, act)] : [y, twin]);
+  }
   const after = r.pick(['none', 'bn', 'add', 'mul', 'add-first', 'mul-scalar', 'add-vector']);
   const shapes = {
     add: [1, cout, 1, 1],

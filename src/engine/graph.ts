@@ -27,6 +27,8 @@ export interface ENode {
   covers: string[];
   /** a blocked (NCHWc) node: the original tensor its blocked output stands for */
   originalOutput?: string;
+  /** it carries an attribute the engine does not read (a tensor, a graph) */
+  opaque?: boolean;
 }
 
 export interface ETensor {
@@ -119,11 +121,14 @@ export function engineGraph(
     if (folds && !opts.allNodes) continue;
     for (const x of n.input ?? []) tensor(x);
     const attrs = new Map<string, AttrValue>();
+    let opaque = false;
     for (const a of n.attribute ?? []) {
       const v = attrValue(a);
       if (v !== undefined) attrs.set(a.name ?? '', v);
+      else opaque = true;
     }
     nodes.push({
+      ...(opaque ? { opaque } : {}),
       name: opts.rawNames ? (n.name ?? '') : names[i],
       op,
       domain,

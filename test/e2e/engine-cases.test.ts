@@ -264,6 +264,99 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
         'y',
       ),
   },
+  // common subexpressions: conv1 reads x, and so do the ones below (a twin reads conv1's own weights)
+  ...(['basic', 'all'] as const).map((level) => ({
+    name: `a twin of a Conv (same input, same stored weights) is merged into it, and the twin ReLUs after (${level})`,
+    level,
+    bytes: () =>
+      cnn(
+        [
+          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
+          { op: 'Relu', inputs: ['b'], outputs: ['rb'] },
+          { op: 'Add', inputs: ['ra', 'rb'], outputs: ['y'] },
+        ],
+        [],
+        'y',
+      ),
+  })),
+  {
+    name: 'a twin whose output is a graph output stays',
+    level: 'basic',
+    bytes: () =>
+      cnn(
+        [
+          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] },
+        ],
+        [],
+        'y',
+        { extra: ['b'] },
+      ),
+  },
+  {
+    name: "three twins: one kept, the one onnxruntime's topological order meets first (the second)",
+    level: 'basic',
+    bytes: () =>
+      cnn(
+        [
+          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { ...convNode('x', 'c', 'third'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { op: 'Add', inputs: ['a', 'b'], outputs: ['s'] },
+          { op: 'Add', inputs: ['s', 'c'], outputs: ['y'] },
+        ],
+        [],
+        'y',
+      ),
+  },
+  {
+    name: 'the twin met later is a graph output: both stay',
+    level: 'basic',
+    bytes: () =>
+      cnn(
+        [
+          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] },
+        ],
+        [],
+        'y',
+        { extra: ['a'] },
+      ),
+  },
+  {
+    name: 'Convs with equal weights stored under two names are not merged (values are compared by name)',
+    level: 'basic',
+    bytes: () =>
+      cnn(
+        [convNode('x', 'b', 'conv2'), { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }],
+        [w('conv2.w', [C, C, 3, 3]), w('conv2.b', [C])],
+        'y',
+      ),
+  },
+  {
+    name: 'twin Convs each folding its own BatchNormalization are not merged',
+    level: 'basic',
+    bytes: () =>
+      cnn(
+        [
+          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          { op: 'BatchNormalization', inputs: ['a', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], outputs: ['na'] },
+          { op: 'BatchNormalization', inputs: ['b', 'bn.s2', 'bn.b', 'bn.m', 'bn.v'], outputs: ['nb'] },
+          { op: 'Add', inputs: ['na', 'nb'], outputs: ['y'] },
+        ],
+        [
+          w('bn.s', [C]),
+          w(
+            'bn.s2',
+            [C],
+            values(C).map((v) => v + 1),
+          ),
+          w('bn.b', [C]),
+          w('bn.m', [C]),
+        ].concat([w('bn.v', [C], new Array(C).fill(1))]),
+        'y',
+      ),
+  },
 ];
 
 describe('onnxruntime 1.30 on and just off the rules (the fuzzer finds these)', () => {

@@ -2,12 +2,13 @@
  * onnxruntime 1.30's graph optimisations that change which kernels the CPU provider runs, as one
  * table: each entry is one rule netcost reproduces, with the onnxruntime transformer it follows, the
  * level it runs at, what it matches and what it writes. The engine runs the entries of each level in
- * table order (level 2 again while a round changes the graph, as onnxruntime does); README's fusion
- * table is generated from this one (`npm run docs`).
+ * table order (levels 1 and 2 again while a round changes the graph, as onnxruntime does); README's
+ * fusion table is generated from this one (`npm run docs`).
  */
 import type { EngineGraph } from '../graph.ts';
 import { convFolds, eliminations, matMulAdd, padFusion } from './basic.ts';
 import { convAddActivation } from './conv-add.ts';
+import { commonSubexpressions } from './cse.ts';
 import { convActivation, gemmActivation, quickGelu } from './extended.ts';
 import { nchwc } from './layout.ts';
 import { matMulScale, matMulTranspose } from './matmul.ts';
@@ -64,6 +65,16 @@ export const PASSES: readonly Pass[] = [
       'constant second (a Mul also of a scalar)',
     writes: 'the Conv with folded weights and bias',
     run: convFolds,
+  },
+  {
+    name: 'common-subexpressions',
+    ort: 'CommonSubexpressionElimination',
+    level: 1,
+    matches:
+      'a node with the same op, attributes and inputs as an earlier one (inputs and stored tensors by name; ' +
+      'not a random op, one with a tensor or graph attribute, or a folded convolution)',
+    writes: "nothing: its readers read the earlier node's outputs (a graph output stays where it is written)",
+    run: commonSubexpressions,
   },
   {
     name: 'matmul-add',
@@ -197,7 +208,10 @@ export const PASSES: readonly Pass[] = [
   },
 ];
 
-/** onnxruntime runs its level-2 passes again while one changes the graph (up to 10 rounds). */
+/**
+ * onnxruntime runs the passes of levels 1 and 2 again while one changes the graph (up to 10 rounds):
+ * a Pad two twin convolutions read fuses once they are merged into one.
+ */
 const ROUNDS = 10;
 
 /** The graph's nodes as a string: a pass changed the graph when it changed this. */
@@ -206,7 +220,7 @@ const signature = (g: EngineGraph) => g.nodes.map((n) => `${n.op}:${n.name}:${n.
 /** Run the passes of `level` on `g`. */
 export function runLevel(g: EngineGraph, level: 1 | 2 | 3, block: number): void {
   const passes = PASSES.filter((p) => p.level === level);
-  for (let round = 0; round < (level === 2 ? ROUNDS : 1); round++) {
+  for (let round = 0; round < (level === 3 ? 1 : ROUNDS); round++) {
     const before = signature(g);
     for (const p of passes) p.run(g, block);
     if (signature(g) === before) return;
