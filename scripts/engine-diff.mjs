@@ -22,8 +22,14 @@ const models = name.endsWith('.onnx')
   ? [{ name, raw: readFileSync(name) }]
   : (await lib.resolveModels([name])).map((m) => ({ name: m.name, raw: lib.exportOnnx(lib.graphOf(m, {})) }));
 let disagreements = 0;
-for (const m of models) disagreements += await diff(m.name, m.raw);
-process.exitCode = disagreements === 0 ? 0 : 1;
+try {
+  for (const m of models) disagreements += await diff(m.name, m.raw);
+  process.exitCode = disagreements === 0 ? 0 : 1;
+} catch (e) {
+  // a file netcost refuses: its one-line reason, not the bundle's source around the throw
+  console.error(`engine-diff: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+}
 
 async function diff(name, raw) {
   const inputs = input ? { '*': input.split('x').map(Number) } : {};

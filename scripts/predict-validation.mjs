@@ -248,6 +248,14 @@ for (const threads of threadCounts) {
     `\nthree calibrations: prediction spread median ${pct(median(spreads))}, max ${pct(Math.max(...spreads))}; ` +
       `the same bound for ${pct(same / layers)} of ${layers} layers`,
   );
+  // the same measurements from each calibration's profile (the tables above use the first)
+  for (const set of [...new Set(rows.map((r) => r.set))]) {
+    const each = preds.map((ps) => {
+      const errs = rows.flatMap((r, i) => (r.set === set ? [Math.abs(ps[i].predictedMs / r.measured - 1)] : []));
+      return pct(median(errs));
+    });
+    console.log(`  ${set}: median abs error from each profile ${each.join(', ')}`);
+  }
   const checks = verdicts.flatMap(([set, s, baseMae]) => [
     [`${set}: >= 90% within ±10%`, s.within >= 0.9],
     [`${set}: median abs error <= 5%`, s.mae <= 0.05],
