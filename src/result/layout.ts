@@ -97,7 +97,7 @@ export const AUTO_ROWS = 100;
 export function autoDepth(t: TableSection): number {
   const tree = t.tree;
   if (!tree || tree.group.filter((g) => !g).length <= AUTO_FROM) return Number.POSITIVE_INFINITY;
-  const deepest = Math.max(...tree.level) + 1;
+  const deepest = tree.level.reduce((a, b) => Math.max(a, b), 0) + 1;
   for (let d = deepest; d > 1; d--)
     if (tree.level.filter((l, i) => shownAtDepth(l, tree.group[i], d)).length <= AUTO_ROWS) return d;
   return 1;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LayerCost } from '../../src/cost/analyze.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
 import { onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { costedAgainstOrt } from '../ort-shapes.ts';
 
@@ -172,5 +173,33 @@ describe('older normalisations and Tile', () => {
     // reads 12 tokens, a pool of 10 and 7 weights, writes 14
     expect(t.memoryAccess).toBe(12 + 10 + 7 + 14);
     expect(t.params).toBe(0);
+  });
+
+  it('TfIdfVectorizer with 300,000 pooled n-grams reads (its widest index found without an argument list)', () => {
+    const n = 300_000;
+    const bytes = onnxModel({
+      opset: 9,
+      inputs: [{ name: 'tokens', dims: [4], type: 'int64' }],
+      nodes: [
+        {
+          op: 'TfIdfVectorizer',
+          name: 'tfidf',
+          inputs: ['tokens'],
+          outputs: ['y'],
+          attrs: {
+            mode: 'TF',
+            min_gram_length: 1,
+            max_gram_length: 1,
+            max_skip_count: 0,
+            ngram_counts: [0],
+            ngram_indexes: Array.from({ length: n }, (_, i) => i),
+            pool_int64s: Array.from({ length: n }, (_, i) => i),
+          },
+        },
+      ],
+      outputs: ['y'],
+    });
+    const r = importOnnx(bytes, { file: 'big-pool.onnx' });
+    expect(r.shapeOf('y')).toEqual([n]);
   });
 });

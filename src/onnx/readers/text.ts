@@ -22,7 +22,8 @@ function tfidfVectorizer(n: NodeView): Built {
   const weights = (n.attrs.floats('weights') ?? []).length;
   return built(
     'tfidf',
-    { minGram, maxGram, maxSkip, outputs: Math.max(...indexes) + 1, pool, weights },
+    // a loop, not Math.max(...): a file may list millions of indexes
+    { minGram, maxGram, maxSkip, outputs: indexes.reduce((a, b) => Math.max(a, b), 0) + 1, pool, weights },
     [0],
     [],
     ['fp32'],

@@ -59,7 +59,8 @@ function fitted(head: string[], rows: string[][], columns: Column[], width: numb
     );
   let keep = columns.map((_, k) => k);
   let table = render(keep);
-  const widest = (t: string) => Math.max(...t.split('\n').map((l) => l.length));
+  // a reduce, not Math.max(...): a table of 100,000 layers has as many lines
+  const widest = (t: string) => t.split('\n').reduce((w, l) => Math.max(w, l.length), 0);
   const ranked = columns
     .map((c, k) => ({ k, rank: c.hideRank }))
     .filter((c): c is { k: number; rank: number } => c.rank !== undefined)
