@@ -6,7 +6,7 @@
  * one Gemm.
  */
 
-import { Edges, type ENode, type EngineGraph, intsAttr, isConstant, strAttr } from '../graph.ts';
+import { Edges, type ENode, type EngineGraph, type ETensor, intsAttr, isConstant, strAttr } from '../graph.ts';
 import { bypass, fuse, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
 
@@ -116,7 +116,15 @@ export function convFolds(g: EngineGraph): void {
     const bias = conv.inputs[2] || `${conv.name}#bias`;
     if (!g.tensors.has(bias))
       g.tensors.set(bias, { shape: [channels], type: 'fp32', constant: true, initializer: true });
-    const inputs = [conv.inputs[0], conv.inputs[1], ...(next.op === 'Mul' && !conv.inputs[2] ? [] : [bias])];
+    // the folded weights are new tensors, as onnxruntime writes them under new names: a twin convolution
+    // folding another batch norm is no longer equal to this one (common subexpressions compare by name)
+    const folded = (t: string) => {
+      const name = `${t}#folded@${conv.name}`;
+      g.tensors.set(name, { ...(g.tensors.get(t) as ETensor) });
+      return name;
+    };
+    const keepsBias = next.op === 'Mul' && !conv.inputs[2];
+    const inputs = [conv.inputs[0], folded(conv.inputs[1]), ...(keepsBias ? [] : [folded(bias)])];
     fuse(g, [conv, next], {
       op: 'Conv',
       domain: '',

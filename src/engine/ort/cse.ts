@@ -15,10 +15,10 @@ const RANDOM = new Set(['RandomUniform', 'RandomNormal', 'RandomUniformLike', 'R
 
 /**
  * A node no other can equal: a random op; one with an attribute the engine does not read (a tensor or
- * a graph, which onnxruntime never finds equal); one that already absorbed another (a folded
- * convolution: onnxruntime writes its folded weights under new names).
+ * a graph, which onnxruntime never finds equal). A folded convolution reads weights of its own
+ * (basic.ts convFolds names them afresh, as onnxruntime does).
  */
-const unique = (n: ENode): boolean => RANDOM.has(n.op) || n.opaque === true || n.covers.length > 1;
+const unique = (n: ENode): boolean => RANDOM.has(n.op) || n.opaque === true;
 
 function keyOf(n: ENode, numberOf: (t: string) => string): string {
   const inputs = [...n.inputs];

@@ -72,7 +72,7 @@ export const PASSES: readonly Pass[] = [
     level: 1,
     matches:
       'a node with the same op, attributes and inputs as an earlier one (inputs and stored tensors by name; ' +
-      'not a random op, one with a tensor or graph attribute, or a folded convolution)',
+      'folded weights are new tensors; not a random op or one with a tensor or graph attribute)',
     writes: "nothing: its readers read the earlier node's outputs (a graph output stays where it is written)",
     run: commonSubexpressions,
   },
