@@ -42,6 +42,16 @@ function cnn(nodes: NodeSpec[], consts: TensorSpec[], out: string, opts: { opset
   });
 }
 
+/** conv1's twin: a Conv of x with conv1's own stored weights, written to `y` */
+const twinOf = (y: string, name = 'twin'): NodeSpec => ({
+  ...convNode('x', y, name),
+  inputs: ['x', 'conv1.w', 'conv1.b'],
+});
+
+/** conv1 and its twin added, `extra` also a graph output */
+const twinsAdded = (extra: string) =>
+  cnn([twinOf('b'), { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }], [], 'y', { extra: [extra] });
+
 /** x [1, 4, D] -> nodes -> output `out` */
 function seq(nodes: NodeSpec[], consts: TensorSpec[], out: string, opts: { opset?: number; extra?: string[] } = {}) {
   return onnxModel({
@@ -271,7 +281,7 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
     bytes: () =>
       cnn(
         [
-          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          twinOf('b'),
           { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
           { op: 'Relu', inputs: ['b'], outputs: ['rb'] },
           { op: 'Add', inputs: ['ra', 'rb'], outputs: ['y'] },
@@ -283,16 +293,7 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
   {
     name: 'a twin whose output is a graph output stays',
     level: 'basic',
-    bytes: () =>
-      cnn(
-        [
-          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
-          { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] },
-        ],
-        [],
-        'y',
-        { extra: ['b'] },
-      ),
+    bytes: () => twinsAdded('b'),
   },
   {
     name: "three twins: one kept, the one onnxruntime's topological order meets first (the second)",
@@ -300,8 +301,8 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
     bytes: () =>
       cnn(
         [
-          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
-          { ...convNode('x', 'c', 'third'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          twinOf('b'),
+          twinOf('c', 'third'),
           { op: 'Add', inputs: ['a', 'b'], outputs: ['s'] },
           { op: 'Add', inputs: ['s', 'c'], outputs: ['y'] },
         ],
@@ -312,16 +313,7 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
   {
     name: 'the twin met later is a graph output: both stay',
     level: 'basic',
-    bytes: () =>
-      cnn(
-        [
-          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
-          { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] },
-        ],
-        [],
-        'y',
-        { extra: ['a'] },
-      ),
+    bytes: () => twinsAdded('a'),
   },
   {
     name: 'Convs with equal weights stored under two names are not merged (values are compared by name)',
@@ -339,7 +331,7 @@ const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
     bytes: () =>
       cnn(
         [
-          { ...convNode('x', 'b', 'twin'), inputs: ['x', 'conv1.w', 'conv1.b'] },
+          twinOf('b'),
           { op: 'BatchNormalization', inputs: ['a', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], outputs: ['na'] },
           { op: 'BatchNormalization', inputs: ['b', 'bn.s2', 'bn.b', 'bn.m', 'bn.v'], outputs: ['nb'] },
           { op: 'Add', inputs: ['na', 'nb'], outputs: ['y'] },

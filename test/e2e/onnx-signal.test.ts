@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerCost } from '../../src/cost/analyze.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
-import { onnxModel, type TensorSpec } from '../onnx-models.ts';
+import { type AttrValue, onnxModel, type TensorSpec } from '../onnx-models.ts';
 import { costedAgainstOrt } from '../ort-shapes.ts';
 
 const int64 = (name: string, values: number[], dims: number[] = []): TensorSpec => ({
@@ -20,6 +20,15 @@ const floats = (name: string, dims: number[], v = 1): TensorSpec => ({
   dims,
   floats: new Array(dims.reduce((a, b) => a * b, 1)).fill(v),
 });
+
+/** One TfIdfVectorizer (opset 9) over integer tokens of `dims`, with these attributes, written to `y`. */
+const tfidfModel = (dims: number[], type: 'int32' | 'int64', attrs: Record<string, AttrValue>) =>
+  onnxModel({
+    opset: 9,
+    inputs: [{ name: 'tokens', dims, type }],
+    nodes: [{ op: 'TfIdfVectorizer', name: 'tfidf', inputs: ['tokens'], outputs: ['y'], attrs }],
+    outputs: ['y'],
+  });
 
 describe('audio front end (opset 17)', () => {
   it('Hann window, STFT of 16 kHz audio, DFTs: FFT counts for powers of 2, the direct sum otherwise', async () => {
@@ -141,28 +150,15 @@ describe('older normalisations and Tile', () => {
   });
 
   it('TfIdfVectorizer: n token compares per candidate n-gram of each row, skips counted by hand', async () => {
-    const bytes = onnxModel({
-      opset: 9,
-      inputs: [{ name: 'tokens', dims: [2, 6], type: 'int32' }],
-      nodes: [
-        {
-          op: 'TfIdfVectorizer',
-          name: 'tfidf',
-          inputs: ['tokens'],
-          outputs: ['y'],
-          attrs: {
-            mode: 'TFIDF',
-            min_gram_length: 1,
-            max_gram_length: 2,
-            max_skip_count: 2,
-            ngram_counts: [0, 4],
-            ngram_indexes: [0, 1, 2, 3, 4, 5, 6],
-            pool_int64s: [2, 3, 5, 4, 5, 6, 7, 8, 6, 7],
-            weights: { floats: [1, 1, 1, 1, 1, 1, 1] },
-          },
-        },
-      ],
-      outputs: ['y'],
+    const bytes = tfidfModel([2, 6], 'int32', {
+      mode: 'TFIDF',
+      min_gram_length: 1,
+      max_gram_length: 2,
+      max_skip_count: 2,
+      ngram_counts: [0, 4],
+      ngram_indexes: [0, 1, 2, 3, 4, 5, 6],
+      pool_int64s: [2, 3, 5, 4, 5, 6, 7, 8, 6, 7],
+      weights: { floats: [1, 1, 1, 1, 1, 1, 1] },
     });
     const { r, by } = await costedAgainstOrt(bytes, { tokens: [1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8] });
     expect(r.shapeOf('y')).toEqual([2, 7]);
@@ -177,27 +173,14 @@ describe('older normalisations and Tile', () => {
 
   it('TfIdfVectorizer with 300,000 pooled n-grams reads (its widest index found without an argument list)', () => {
     const n = 300_000;
-    const bytes = onnxModel({
-      opset: 9,
-      inputs: [{ name: 'tokens', dims: [4], type: 'int64' }],
-      nodes: [
-        {
-          op: 'TfIdfVectorizer',
-          name: 'tfidf',
-          inputs: ['tokens'],
-          outputs: ['y'],
-          attrs: {
-            mode: 'TF',
-            min_gram_length: 1,
-            max_gram_length: 1,
-            max_skip_count: 0,
-            ngram_counts: [0],
-            ngram_indexes: Array.from({ length: n }, (_, i) => i),
-            pool_int64s: Array.from({ length: n }, (_, i) => i),
-          },
-        },
-      ],
-      outputs: ['y'],
+    const bytes = tfidfModel([4], 'int64', {
+      mode: 'TF',
+      min_gram_length: 1,
+      max_gram_length: 1,
+      max_skip_count: 0,
+      ngram_counts: [0],
+      ngram_indexes: Array.from({ length: n }, (_, i) => i),
+      pool_int64s: Array.from({ length: n }, (_, i) => i),
     });
     const r = importOnnx(bytes, { file: 'big-pool.onnx' });
     expect(r.shapeOf('y')).toEqual([n]);
