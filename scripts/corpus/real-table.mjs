@@ -2,13 +2,17 @@
 // each package version, its files, what they are, and the sizes and values each needs.
 import { readFileSync } from 'node:fs';
 
-/** The flags a file needs, as netcost's CLI spells them. */
+/** The flags a file of real.json needs, as netcost's CLI spells them (real.mjs prints them too). */
+export const flagsOf = (f) => [
+  ...Object.entries(f.inputs ?? {}).map(([k, v]) => `--input ${k}=${v.join('x')}`),
+  ...Object.entries(f.dims ?? {}).map(([k, v]) => `--dim ${k}=${v}`),
+  ...Object.entries(f.values ?? {}).map(([k, v]) => `--value ${k}=${v.join(',')}`),
+];
+
 const needs = (f) =>
-  [
-    ...Object.entries(f.inputs ?? {}).map(([k, v]) => `\`--input ${k}=${v.join('x')}\``),
-    ...Object.entries(f.dims ?? {}).map(([k, v]) => `\`--dim ${k}=${v}\``),
-    ...Object.entries(f.values ?? {}).map(([k, v]) => `\`--value ${k}=${v.join(',')}\``),
-  ].join(' ') || 'nothing';
+  flagsOf(f)
+    .map((x) => `\`${x}\``)
+    .join(' ') || 'nothing';
 
 export function realCorpusMarkdown() {
   const real = JSON.parse(readFileSync(new URL('real.json', import.meta.url), 'utf8'));

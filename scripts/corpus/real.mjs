@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flagsOf } from './real-table.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -31,13 +32,8 @@ function unpacked(spec) {
   return join(folder, 'package');
 }
 
-/** The flags a user gives for the file, as netcost's CLI spells them. */
-const flags = (f) =>
-  [
-    ...Object.entries(f.inputs ?? {}).map(([k, v]) => `--input ${k}=${v.join('x')}`),
-    ...Object.entries(f.dims ?? {}).map(([k, v]) => `--dim ${k}=${v}`),
-    ...Object.entries(f.values ?? {}).map(([k, v]) => `--value ${k}=${v.join(',')}`),
-  ].join(' ') || '(none)';
+/** The flags a user gives for the file, on one line. */
+const flags = (f) => flagsOf(f).join(' ') || '(none)';
 
 const results = [];
 const hashes = new Set();
