@@ -31,6 +31,7 @@ export const KERNEL_CLASSES = [
   'pool-plain',
   'elementwise',
   'activation',
+  'activation-exp',
   'normalization',
   'reduction',
   'reorder',
@@ -61,6 +62,7 @@ const HAS: Record<KernelClass, readonly Param[]> = {
   'pool-plain': ['overhead', 'compute', 'memory'],
   elementwise: ['overhead', 'compute', 'memory'],
   activation: ['overhead', 'compute', 'memory'],
+  'activation-exp': ['overhead', 'compute', 'memory'],
   normalization: ['overhead', 'compute', 'memory'],
   reduction: ['overhead', 'compute', 'memory'],
   reorder: ['overhead', 'memory'],
@@ -82,9 +84,16 @@ const BY_FLOPS = new Set<KernelClass>([
 export const computeUnit = (c: KernelClass): 'GFLOP' | 'M elements' | 'M blocks' =>
   BY_FLOPS.has(c) ? 'GFLOP' : c === 'transpose' ? 'M blocks' : 'M elements';
 
-const ACTIVATIONS = new Set([
-  ...['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Pow', 'Softplus', 'Softsign', 'Elu', 'Selu'],
-  ...['HardSigmoid', 'HardSwish', 'Mish', 'Sin', 'Cos', 'Gelu', 'BiasGelu', 'FastGelu', 'QuickGelu', 'Celu'],
+/** Activations of a few operations per element (clips, hard sigmoids, roots): as cheap as an add, about. */
+const ACTIVATIONS = new Set(['HardSigmoid', 'HardSwish', 'Sqrt', 'Reciprocal', 'Softsign', 'Sin', 'Cos']);
+/**
+ * Activations built on an exponential, a logistic, tanh or erf: a polynomial per element, so they
+ * run several times longer per element than the cheap ones (measured on onnxruntime 1.30: Erf and
+ * Gelu 3x a HardSigmoid over the same 1.6M elements) and need a rate of their own.
+ */
+const TRANSCENDENTAL = new Set([
+  ...['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Log', 'Pow', 'Softplus', 'Elu', 'Selu', 'Celu', 'Mish'],
+  ...['Gelu', 'BiasGelu', 'FastGelu', 'QuickGelu'],
 ]);
 const NORMALIZATIONS = new Set([
   ...[
@@ -124,6 +133,7 @@ export function classOf(op: string, w: KernelWork): KernelClass {
   if (op === 'Transpose' || op === 'DepthToSpace' || op === 'SpaceToDepth') return 'transpose';
   if (REDUCTIONS.has(op)) return 'reduction';
   if (NORMALIZATIONS.has(op)) return 'normalization';
+  if (TRANSCENDENTAL.has(op)) return 'activation-exp';
   if (ACTIVATIONS.has(op)) return 'activation';
   if (ELEMENTWISE.has(op)) return 'elementwise';
   if (op === 'ReorderInput' || op === 'ReorderOutput') return 'reorder';

@@ -42,7 +42,7 @@ function fitOne(cls: KernelClass, mine: TimedKernel[], bw: Bandwidth): { fit: Cl
   const f = fitClass(rows, ms, active);
   const linearMs = rows.map((r) => dot(r, f.params));
   const trees = fitResidual(
-    mine.map((s) => s.kernel.work),
+    mine.map((s) => s.kernel),
     linearMs,
     ms,
   );
@@ -62,11 +62,11 @@ function fitOne(cls: KernelClass, mine: TimedKernel[], bw: Bandwidth): { fit: Cl
       );
       const lin = (s: TimedKernel) => dot(featuresOf(cls, s.kernel.work, bw), params);
       const t = fitResidual(
-        train.map((s) => s.kernel.work),
+        train.map((s) => s.kernel),
         train.map(lin),
         train.map((s) => s.ms),
       );
-      return { linear: lin, full: (s) => lin(s) * residualFactor(t, s.kernel.work) };
+      return { linear: lin, full: (s) => lin(s) * residualFactor(t, s.kernel) };
     },
     (s) => s.ms,
   );

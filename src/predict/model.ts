@@ -88,6 +88,7 @@ const FALLBACK: Record<KernelClass, KernelClass[]> = {
   'pool-plain': ['pool', 'conv-plain-depthwise'],
   elementwise: ['activation', 'data-movement'],
   activation: ['elementwise', 'normalization'],
+  'activation-exp': ['activation', 'normalization'],
   normalization: ['activation', 'reduction'],
   reduction: ['normalization', 'elementwise'],
   reorder: ['data-movement', 'elementwise'],
@@ -116,7 +117,7 @@ export function predictKernel(p: MachineProfile, k: PlannedKernel, bandwidth: Ba
   const theta = found ? paramVector(found.fit) : PARAMS.map(() => 0);
   const edgeMs = (k.edge.input * p.edges.inputMsPerMiB + k.edge.output * p.edges.outputMsPerMiB) / 2 ** 20;
   // what the class's trees learned the linear terms miss, on each term alike; every run of the kernel
-  const factor = residualFactor(found?.fit.trees, k.work) * (k.runs ?? 1);
+  const factor = residualFactor(found?.fit.trees, k) * (k.runs ?? 1);
   const term = (p: (typeof PARAMS)[number]) => factor * x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
   const t: Terms = {
     overheadMs: term('overhead'),
@@ -193,7 +194,7 @@ export function predictKernels(
   const memory = PARAMS.indexOf('memory');
   const fixedParts = planned.map((k, i) => {
     const fit = p.classes[kernels[i].pricedAs];
-    const factor = residualFactor(fit?.trees, k.work) * (k.runs ?? 1);
+    const factor = residualFactor(fit?.trees, k) * (k.runs ?? 1);
     const x = featuresOf(kernels[i].pricedAs, k.work, bandwidth);
     return { fit, factor, x, edgeMs: kernels[i].memoryMs - (fit ? factor * x[memory] * fit.params.memory : 0) };
   });

@@ -24,8 +24,23 @@ const ACT_CODE: Record<string, number> = {
   Tanh: 7,
 };
 
+/**
+ * The function an element-wise kernel computes, coded in about the order of its cost per element
+ * (the trees split on thresholds, so neighbours in cost sit next to each other); 0 for the rest.
+ */
+const FN_CODE = new Map(
+  [
+    ...['Abs', 'Neg', 'Relu', 'Clip', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Softsign', 'Reciprocal', 'Sqrt'],
+    ...['Exp', 'Sigmoid', 'QuickGelu', 'Tanh', 'Softplus', 'Elu', 'Selu', 'Celu', 'Log', 'Pow', 'Erf', 'Gelu'],
+    ...['FastGelu', 'BiasGelu', 'Mish', 'Sin', 'Cos'],
+  ].map((op, i) => [op, i + 1]),
+);
+
+/** A kernel as the trees see it: its op and its work. */
+export type Shaped = { op: string; work: KernelWork };
+
 /** The shape features the trees split on (the same for every class; 0 where a kernel has no such thing). */
-export function shapeFeatures(w: KernelWork): number[] {
+export function shapeFeatures({ op, work: w }: Shaped): number[] {
   const c = w.conv;
   const g = w.gemm;
   const cout = c ? c.outPerGroup * c.groups : 0;
@@ -55,6 +70,7 @@ export function shapeFeatures(w: KernelWork): number[] {
     ACT_CODE[w.activation ?? ''] ?? (w.activation ? 8 : 0),
     w.blocked ? 1 : 0,
     log2(w.run ?? 0),
+    FN_CODE.get(op) ?? 0,
   ];
 }
 
@@ -64,17 +80,17 @@ export const MIN_FOR_TREES = 24;
 const CLAMP = 1.5;
 
 /** log(measured / linear) learned over the kernels' shapes (undefined: too few kernels). */
-export function fitResidual(works: KernelWork[], linearMs: number[], ms: number[]): Boosted | undefined {
-  if (works.length < MIN_FOR_TREES) return undefined;
-  const X = works.map(shapeFeatures);
+export function fitResidual(kernels: Shaped[], linearMs: number[], ms: number[]): Boosted | undefined {
+  if (kernels.length < MIN_FOR_TREES) return undefined;
+  const X = kernels.map(shapeFeatures);
   const y = ms.map((m, i) => Math.log(m / Math.max(linearMs[i], 1e-9)));
-  return fitBoosted(X, y, { minLeaf: Math.max(3, Math.floor(works.length / 60)) });
+  return fitBoosted(X, y, { minLeaf: Math.max(3, Math.floor(kernels.length / 60)) });
 }
 
 /** The factor the trees put on a kernel's linear prediction (1 without trees). */
-export function residualFactor(trees: Boosted | undefined, w: KernelWork): number {
+export function residualFactor(trees: Boosted | undefined, k: Shaped): number {
   if (!trees || trees.trees.length === 0) return 1;
-  const r = predictBoosted(trees, shapeFeatures(w));
+  const r = predictBoosted(trees, shapeFeatures(k));
   return Math.exp(Math.max(-CLAMP, Math.min(CLAMP, r)));
 }
 

@@ -7,7 +7,7 @@ import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
 import { predictionNotes } from '../../src/predict/attach.ts';
 import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
-import { featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
+import { classOf, featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
   bandwidthCurve,
   dot,
@@ -19,6 +19,7 @@ import {
   nnlsRelative,
   wholeModelFit,
 } from '../../src/predict/fit.ts';
+import { fitClasses } from '../../src/predict/fit-classes.ts';
 import { bandwidthAt, machineProfileSchema } from '../../src/predict/machine.ts';
 import { boundOf, predictKernel, predictKernels } from '../../src/predict/model.ts';
 import type { PlannedKernel } from '../../src/predict/plan.ts';
@@ -209,6 +210,29 @@ describe('fitting', () => {
     expect(x.every((v) => v >= 0)).toBe(true);
     expect(Math.abs(x[0] / 0.02 - 1)).toBeLessThan(1e-3);
     expect(Math.abs(x[1] / 6 - 1)).toBeLessThan(1e-3);
+  });
+
+  it('cheap and transcendental activations: each class fits its own rate per element, as generated', () => {
+    // 2 us + 0.5 ns per element for a hard sigmoid, 2 us + 2 ns for a sigmoid or an erf: one rate for
+    // both would miss each by about a factor of two
+    const rate = new Map([
+      ['HardSigmoid', 0.5e-6],
+      ['HardSwish', 0.5e-6],
+      ['Sigmoid', 2e-6],
+      ['Erf', 2e-6],
+    ]);
+    const samples = [...rate.keys()].flatMap((op, i) =>
+      [1e4, 3e4, 1e5, 3e5, 1e6, 3e6].map((elements) => {
+        // no bytes: a memory term, proportional to the elements, would share the rate
+        const work = { flops: 0, bytes: 0, weightBytes: 0, reuseBytes: 0, elements, blocked: false };
+        const k = kernel(classOf(op, work), work, { op, key: `${op}@${elements}` });
+        return { kernel: k, ms: 0.002 + (rate.get(op) ?? 0) * elements, model: `m${i}-${elements}` };
+      }),
+    );
+    const { classes } = fitClasses(samples, () => 1e12);
+    expect(classes.activation?.params.compute).toBeCloseTo(0.5, 2);
+    expect(classes['activation-exp']?.params.compute).toBeCloseTo(2, 2);
+    expect(classes['activation-exp']?.params.overhead).toBeCloseTo(0.002, 4);
   });
 
   it('least squares solves an exact system; the whole-model fit recovers scale and copy rate', () => {

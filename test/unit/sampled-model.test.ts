@@ -43,14 +43,9 @@ describe('boosted trees', () => {
   });
 });
 
-const work = (flops: number, over: Partial<KernelWork> = {}): KernelWork => ({
-  flops,
-  bytes: flops / 10,
-  weightBytes: 0,
-  reuseBytes: 0,
-  elements: flops / 100,
-  blocked: true,
-  ...over,
+const work = (flops: number, over: Partial<KernelWork> = {}, op = 'Conv') => ({
+  op,
+  work: { flops, bytes: flops / 10, weightBytes: 0, reuseBytes: 0, elements: flops / 100, blocked: true, ...over },
 });
 
 describe('the residual on the linear model', () => {
@@ -61,11 +56,29 @@ describe('the residual on the linear model', () => {
         conv: { window: i % 2 ? 49 : 9, stride: 1, groups: 1, inPerGroup: 16, outPerGroup: 16, depthwise: false },
       }),
     );
-    const linear = works.map((w) => w.flops / 1e9);
-    const ms = works.map((w, i) => linear[i] * (w.conv?.window === 49 ? 2 : 1));
+    const linear = works.map((w) => w.work.flops / 1e9);
+    const ms = works.map((w, i) => linear[i] * (w.work.conv?.window === 49 ? 2 : 1));
     const trees = fitResidual(works, linear, ms);
     expect(residualFactor(trees, works[1])).toBeCloseTo(2, 1);
     expect(residualFactor(trees, works[0])).toBeCloseTo(1, 1);
+  });
+
+  it("learns an element-wise function's own cost: Erf 3x and Exp 1.5x what a linear rate gives, Sqrt 1x", () => {
+    const next = mulberry32(9);
+    const ops = ['Erf', 'Exp', 'Sqrt'];
+    const factor = new Map([
+      ['Erf', 3],
+      ['Exp', 1.5],
+      ['Sqrt', 1],
+    ]);
+    const kernels = Array.from({ length: 240 }, (_, i) => work(1e6 * (1 + 50 * next()), {}, ops[i % 3]));
+    const linear = kernels.map((k) => k.work.elements / 1e6);
+    const trees = fitResidual(
+      kernels,
+      linear,
+      kernels.map((k, i) => linear[i] * (factor.get(k.op) ?? 0)),
+    );
+    for (const [i, op] of ops.entries()) expect(residualFactor(trees, kernels[i])).toBeCloseTo(factor.get(op) ?? 0, 1);
   });
 
   it('is 1 without trees, and never more than e^1.5 either way', () => {
@@ -117,7 +130,7 @@ describe('random networks and sampled calibration chains', () => {
         elements: 64 * 28 * 28,
         activation: 'Relu',
         conv: { window: 9, stride: 1, groups: 64, inPerGroup: 1, outPerGroup: 1, depthwise: true },
-      }),
+      }).work,
     );
     expect(dw).toEqual({
       kind: 'conv',
