@@ -51,7 +51,7 @@ async function diff(name, raw) {
     const d = lib.diffKernels(ours, theirs);
     console.log(
       `${name}: ${ours.length} kernels reproduced (${d.uncertain} uncertain), ` +
-        `${theirs.length} run by onnxruntime ${level}`,
+        `${theirs.length} run by onnxruntime ${level}: ${d.verdict}`,
     );
     for (const line of lib.diffLines(d)) console.log(`  ${line}`);
     return d.netcostOnly.length + d.runtimeOnly.length;

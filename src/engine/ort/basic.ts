@@ -99,6 +99,31 @@ function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
   return axis >= 0 && s[axis] === w[0] && s.every((d, i) => i === axis || d === 1);
 }
 
+/**
+ * The inputs of a convolution that folds `next` in: new weights and bias, named as onnxruntime names
+ * the tensors it writes (a cast fp16 work gets is named after them; common subexpressions compare
+ * by name, so a twin convolution folding another constant is no longer equal to this one). A batch
+ * norm changes both; a Mul the weights, and the bias if there is one; an Add only the bias.
+ */
+function foldedInputs(g: EngineGraph, conv: ENode, next: ENode, channels: number): string[] {
+  const [x, w, b] = conv.inputs;
+  const copy = (from: string, base: string, shape?: number[]) => {
+    const name = freshTensor(g, base);
+    const t = g.tensors.get(from) as ETensor;
+    g.tensors.set(name, { ...t, ...(shape ? { shape } : {}), constant: true, initializer: true });
+    return name;
+  };
+  if (next.op === 'BatchNormalization')
+    return [x, copy(w, `ConvBnFusion_W_${w}`), copy(next.inputs[2], `ConvBnFusion_BN_B_${next.inputs[2]}`, [channels])];
+  if (next.op === 'Mul')
+    return [x, copy(w, `ConvMulFusion_W_${w}`), ...(b ? [copy(b, `ConvMulFusion_Mul_B_${next.inputs[1]}`)] : [])];
+  return [
+    x,
+    w,
+    b ? copy(b, `ConvAddFusion_B_${b}`) : copy(next.inputs[1], `ConvAddFusion_Add_B_${next.inputs[1]}`, [channels]),
+  ];
+}
+
 /** Conv (constant weights) followed by its only reader, a BatchNormalization, Mul or Add of constants. */
 export function convFolds(g: EngineGraph): void {
   untilStable(g, (conv, e) => {
@@ -113,18 +138,7 @@ export function convFolds(g: EngineGraph): void {
         next.inputs.slice(1).every((x) => isConstant(g, x))) ||
       ((next.op === 'Mul' || next.op === 'Add') && next.inputs.length === 2 && perChannel(g, next, conv));
     if (!ok) return false;
-    const bias = conv.inputs[2] || `${conv.name}#bias`;
-    if (!g.tensors.has(bias))
-      g.tensors.set(bias, { shape: [channels], type: 'fp32', constant: true, initializer: true });
-    // the folded weights are new tensors, as onnxruntime writes them under new names: a twin convolution
-    // folding another batch norm is no longer equal to this one (common subexpressions compare by name)
-    const folded = (t: string) => {
-      const name = `${t}#folded@${conv.name}`;
-      g.tensors.set(name, { ...(g.tensors.get(t) as ETensor) });
-      return name;
-    };
-    const keepsBias = next.op === 'Mul' && !conv.inputs[2];
-    const inputs = [conv.inputs[0], folded(conv.inputs[1]), ...(keepsBias ? [] : [folded(bias)])];
+    const inputs = foldedInputs(g, conv, next, channels);
     fuse(g, [conv, next], {
       op: 'Conv',
       domain: '',
@@ -135,6 +149,13 @@ export function convFolds(g: EngineGraph): void {
     });
     return true;
   });
+}
+
+/** `base`, or `base_token_<k>` when a tensor has that name (onnxruntime's GenerateNodeArgName). */
+function freshTensor(g: EngineGraph, base: string): string {
+  let name = base;
+  for (let k = 0; g.tensors.has(name); k++) name = `${base}_token_${k}`;
+  return name;
 }
 
 /**
@@ -175,8 +196,9 @@ export function matMulAdd(g: EngineGraph): void {
       continue;
     }
     const m = numel(a.shape.slice(0, -1));
-    const x2 = `${name}#input`;
-    const y2 = `${name}#output`;
+    // named as onnxruntime names them (a cast fp16 work gets later is named after its tensor)
+    const x2 = freshTensor(g, 'gemm_input_reshape_arg');
+    const y2 = freshTensor(g, 'gemm_output_reshape_arg');
     g.tensors.set(x2, { shape: [m, b.shape[0]], type, constant: false });
     g.tensors.set(y2, { shape: [m, n], type, constant: false });
     // an input that a Reshape alone reads is reshaped to the matrix by that Reshape, renamed

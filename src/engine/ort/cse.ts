@@ -67,7 +67,7 @@ const SHARED_INTS = new Set(['int32', 'int64']);
  * other of its value, type and rank: onnxruntime's ConstantSharing (level 1) gives them one name,
  * which this pass then compares. Any other constant or input is its own value.
  */
-function sharedValue(g: EngineGraph, t: string): string | undefined {
+export function sharedValue(g: EngineGraph, t: string): string | undefined {
   const x = g.tensors.get(t);
   const rank = x?.shape?.length;
   if (!x?.constant || rank === undefined || rank > 1 || (rank === 1 && x.shape?.[0] !== 1)) return undefined;

@@ -9,9 +9,10 @@ import type { OptLevel } from '../../measure/options.ts';
 import type { ImportResult } from '../../onnx/import.ts';
 import { type EngineGraph, engineGraph } from '../graph.ts';
 import { anchorOf, type Kernel, kindOf } from '../kernel.ts';
+import { withUntakenAside } from './fp16.ts';
 import { inlineFunctions } from './inline.ts';
-import { runLevel } from './passes.ts';
-import { movableTransposes } from './transpose.ts';
+import { runHalfPrecision, runLevel } from './passes.ts';
+import { movableTransposes, transposeReach } from './transpose.ts';
 
 export type { OptLevel };
 
@@ -30,22 +31,18 @@ const CONTROL = new Set(['If', 'Loop', 'Scan']);
 
 /**
  * A model these rules do not reproduce at all: quantized (onnxruntime fuses QDQ groups into int8
- * kernels and moves them to its NHWC layout) or half precision (it runs most ops in fp32 between
- * Casts it inserts).
+ * kernels and moves them to its NHWC layout) or bfloat16 (fp16 is reproduced: fp16.ts).
  */
 function unreproduced(g: EngineGraph): boolean {
   const quantized = g.nodes.some((n) => /Quantize|^QLinear|Integer$/.test(n.op));
-  const half = [...g.tensors.values()].some((t) => t.type === 'fp16' || t.type === 'bf16');
-  return quantized || half;
+  return quantized || [...g.tensors.values()].some((t) => t.type === 'bf16');
 }
 
 /** The original nodes of movable Transposes and of their readers. */
 function movableNames(g: EngineGraph): Set<string> {
   const names = new Set<string>();
-  for (const t of movableTransposes(g)) {
-    for (const c of t.covers) names.add(c);
-    for (const n of g.nodes) if (n.inputs.includes(t.outputs[0])) for (const c of n.covers) names.add(c);
-  }
+  for (const t of movableTransposes(g))
+    for (const n of [t, ...transposeReach(g, t)]) for (const c of n.covers) names.add(c);
   return names;
 }
 
@@ -72,14 +69,15 @@ export function enginePlan(
   // (a Transpose feeding another is movable even where a later fusion hides their reader)
   const before = level >= 1 ? movableNames(g) : new Set<string>();
   if (level >= 1) runLevel(g, 1, rules.block);
-  if (level >= 2) runLevel(g, 2, rules.block);
-  if (level >= 3) runLevel(g, 3, rules.block);
+  if (level >= 2) withUntakenAside(g, () => runLevel(g, 2, rules.block));
+  if (level >= 3) withUntakenAside(g, () => runLevel(g, 3, rules.block));
+  runHalfPrecision(g, level, rules.block);
   const original = (t: string) => imported.tensorOf(t) !== undefined;
   const movable = level >= 1 ? movableTransposes(g) : [];
-  const near = new Set(movable.flatMap((t) => [t, ...g.nodes.filter((n) => n.inputs.includes(t.outputs[0]))]));
+  const near = new Set(movable.flatMap((t) => [t, ...transposeReach(g, t)]));
   for (const n of g.nodes) if (n.covers.some((c) => before.has(c))) near.add(n);
   const whole = unreproduced(g);
-  for (const n of g.nodes) if (whole || CONTROL.has(n.op)) near.add(n);
+  for (const n of g.nodes) if (whole || CONTROL.has(n.op) || n.uncertain) near.add(n);
   const kernels = g.nodes.map((n) => ({
     kind: kindOf(n),
     anchor: anchorOf(n, original, n.originalOutput),

@@ -10,6 +10,7 @@ import { convFolds, eliminations, matMulAdd, padFusion } from './basic.ts';
 import { convAddActivation } from './conv-add.ts';
 import { commonSubexpressions } from './cse.ts';
 import { convActivation, gemmActivation, quickGelu } from './extended.ts';
+import { foldWeightCasts, insertCasts, withUntakenAside } from './fp16.ts';
 import { nchwc } from './layout.ts';
 import { matMulScale, matMulTranspose } from './matmul.ts';
 import { gatherSliceToSplit } from './split.ts';
@@ -209,6 +210,37 @@ export const PASSES: readonly Pass[] = [
 ];
 
 /**
+ * What runs after the levels, for fp16 tensors the CPU has no fp16 kernel for (fp16.ts): at every
+ * level the casts, and at level 3 a second round on the fp32 graph they leave.
+ */
+export const HALF_PRECISION = [
+  {
+    name: 'insert-casts',
+    ort: 'InsertCastTransformer, RemoveDuplicateCastTransformer',
+    level: 'after',
+    matches:
+      'fp16 inputs of a node with no fp16 CPU kernel (all but data movement, Clip, Max, Min, Sign, Round, Mod and ' +
+      'the layer norms), and a node that has one but sits between such nodes; fp16 Softmax runs as its function',
+    writes: 'a Cast to fp32 before and to fp16 after; a Cast up right after a Cast down cancels',
+  },
+  {
+    name: 'fold-weight-casts',
+    ort: 'FuseFp16InitializerToFp32NodeTransformer, then levels 2 and 3 again',
+    level: 'after 3',
+    matches: 'a Cast of an fp16 weight read by one node',
+    writes: 'an fp32 weight (FusedBack_<name>), then the level 2 and 3 rules on the fp32 graph',
+  },
+] as const;
+
+/** After the levels: the casts; at level 3, weights' casts folded and levels 2 and 3 again. */
+export function runHalfPrecision(g: EngineGraph, level: number, block: number): void {
+  if (!insertCasts(g, level >= 1) || level < 3) return;
+  foldWeightCasts(g);
+  withUntakenAside(g, () => runLevel(g, 2, block));
+  withUntakenAside(g, () => runLevel(g, 3, block));
+}
+
+/**
  * onnxruntime runs the passes of levels 1 and 2 again while one changes the graph (up to 10 rounds):
  * a Pad two twin convolutions read fuses once they are merged into one.
  */
@@ -229,6 +261,8 @@ export function runLevel(g: EngineGraph, level: 1 | 2 | 3, block: number): void 
 
 /** README's table of the rules, one row per pass. */
 export function fusionTableMarkdown(): string {
-  const rows = PASSES.map((p) => `| ${p.level} | ${p.name} | ${p.ort} | ${p.matches} | ${p.writes} |`);
+  const rows = [...PASSES, ...HALF_PRECISION].map(
+    (p) => `| ${p.level} | ${p.name} | ${p.ort} | ${p.matches} | ${p.writes} |`,
+  );
   return ['| level | rule | onnxruntime | matches | writes |', '| ---: | --- | --- | --- | --- |', ...rows].join('\n');
 }

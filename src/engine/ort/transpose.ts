@@ -16,6 +16,52 @@ const PUSHABLE = new Set([
   ...['Concat', 'Split', 'Slice', 'Squeeze', 'Unsqueeze', 'Pad', 'Transpose', 'QuantizeLinear', 'DequantizeLinear'],
 ]);
 
+/**
+ * A Reshape a Transpose can pass: each run of the transposed axes it merges into one was a run, in
+ * order, before the transpose (splitting an axis is always fine). Seen in onnxruntime 1.30: a
+ * Transpose [0,2,1] before a Reshape that splits the last axis moves after it, and a Transpose, two
+ * Reshapes back to the shape and the inverse Transpose vanish; a channel shuffle's Reshape, which
+ * merges the two axes the Transpose swapped, stops it.
+ */
+function passable(g: EngineGraph, t: ENode, reshape: ENode): boolean {
+  const perm = intsAttr(t, 'perm');
+  const a = g.tensors.get(reshape.inputs[0])?.shape;
+  const b = g.tensors.get(reshape.outputs[0])?.shape;
+  if (!perm || !a || !b || !isConstant(g, reshape.inputs[1])) return false;
+  let [i, j] = [0, 0];
+  while (i < a.length && j < b.length) {
+    const merged = [i];
+    let [p, q] = [a[i++], b[j++]];
+    while (p !== q && i <= a.length && j <= b.length) {
+      if (p < q && i < a.length) {
+        merged.push(i);
+        p *= a[i++];
+      } else if (j < b.length) q *= b[j++];
+      else return false;
+    }
+    const real = merged.filter((k) => a[k] !== 1);
+    if (real.some((k, n) => n > 0 && perm[k] !== perm[real[n - 1]] + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * The nodes a movable Transpose's moves may change: its readers, and through Reshapes (which merge,
+ * and which a Transpose passes), their readers in turn.
+ */
+export function transposeReach(g: EngineGraph, t: ENode, e = new Edges(g)): ENode[] {
+  const reach = new Set<ENode>();
+  const walk = (n: ENode) => {
+    for (const c of e.consumers.get(n.outputs[0]) ?? []) {
+      if (reach.has(c)) continue;
+      reach.add(c);
+      if (c.op === 'Reshape' && c.domain === '') walk(c);
+    }
+  };
+  walk(t);
+  return [...reach];
+}
+
 /** The Transposes of the graph onnxruntime's transpose optimizer may move or cancel. */
 export function movableTransposes(g: EngineGraph): ENode[] {
   const e = new Edges(g);
@@ -25,8 +71,9 @@ export function movableTransposes(g: EngineGraph): ENode[] {
     return (e.consumers.get(t.outputs[0]) ?? []).some(
       (c) =>
         c.domain === '' &&
-        PUSHABLE.has(c.op) &&
-        c.inputs.every((x) => !x || x === t.outputs[0] || isConstant(g, x) || fromTranspose(x)),
+        ((c.op === 'Reshape' && passable(g, t, c)) ||
+          (PUSHABLE.has(c.op) &&
+            c.inputs.every((x) => !x || x === t.outputs[0] || isConstant(g, x) || fromTranspose(x)))),
     );
   });
 }
