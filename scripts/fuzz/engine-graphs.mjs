@@ -4,11 +4,27 @@
 // residual adds (also of a tensor with itself), explicit pads, identities, dropouts, casts and
 // expands; MatMuls with biases, transposes and scalar scales; GELU and layer norm written out with
 // exact and approximate constants; intermediate tensors that are also graph outputs or read twice.
+// One seed in five writes every float tensor in fp16 (the casts onnxruntime's CPU inserts around
+// the ops it has no fp16 kernel for).
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 const A = onnx.AttributeProto.AttributeType;
 const FLOAT = 1;
+const FLOAT16 = 10;
+
+/** IEEE half bits of a float (round to nearest; no subnormals: random weights in [-0.5, 0.5) and constants) */
+function toHalf(v) {
+  const f = new Float32Array([v]);
+  const u = new Uint32Array(f.buffer)[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exp = ((u >>> 23) & 0xff) - 127 + 15;
+  if (exp <= 0) return sign;
+  if (exp >= 31) return sign | 0x7c00;
+  const mant = u & 0x7fffff;
+  const half = sign | (exp << 10) | (mant >>> 13);
+  return mant & 0x1000 ? half + 1 : half;
+}
 
 export function rng(seed) {
   let a = seed >>> 0;
@@ -39,6 +55,8 @@ export class Graph {
   constructor(r, opset) {
     this.r = r;
     this.opset = opset;
+    /** the element type of every float tensor */
+    this.float = FLOAT;
     this.nodes = [];
     this.inits = [];
     this.outputs = [];
@@ -54,7 +72,10 @@ export class Graph {
     const name = this.fresh('w');
     const size = dims.reduce((a, b) => a * b, 1);
     const floatData = values ?? Array.from({ length: size }, () => this.r.unit() - 0.5);
-    this.inits.push({ name, dims, dataType: FLOAT, floatData });
+    if (this.float === FLOAT16) {
+      const rawData = new Uint8Array(Uint16Array.from(floatData, toHalf).buffer);
+      this.inits.push({ name, dims, dataType: FLOAT16, rawData });
+    } else this.inits.push({ name, dims, dataType: FLOAT, floatData });
     return name;
   }
   ints(values) {
@@ -71,7 +92,9 @@ export class Graph {
   build(input, shape, outs) {
     const vi = (name, dims) => ({
       name,
-      type: { tensorType: { elemType: FLOAT, shape: dims ? { dim: dims.map((d) => ({ dimValue: d })) } : undefined } },
+      type: {
+        tensorType: { elemType: this.float, shape: dims ? { dim: dims.map((d) => ({ dimValue: d })) } : undefined },
+      },
     });
     const graph = {
       name: 'fuzz',
@@ -181,7 +204,7 @@ function convBlock(g, x, c, hw) {
     y = r.chance(0.2) ? g.node('Add', [y, y]) : g.node('Add', r.chance(0.5) ? [y, x] : [x, y]);
   if (r.chance(0.7)) y = activation(g, y, r.pick(ACTIVATIONS));
   if (r.chance(0.15)) y = g.node(r.pick(['Identity', 'Dropout']), [y]);
-  if (r.chance(0.1) && g.opset >= 13) y = g.node('Cast', [y], { to: FLOAT });
+  if (r.chance(0.1) && g.opset >= 13) y = g.node('Cast', [y], { to: g.float });
   if (r.chance(0.1) && g.opset >= 8)
     y = g.node('Expand', [y, g.ints(r.chance(0.5) ? [1, cout, hw, hw] : [1, 1, 1, 1])]);
   return { y, c: cout };
@@ -241,6 +264,8 @@ export function engineGraph(seed) {
   const r = rng(seed);
   const opset = r.pick([11, 12, 13, 13, 14, 15, 17, 17, 18, 19, 20, 21, 22, 23]);
   const g = new Graph(r, opset);
+  // from the seed, not the stream: every other draw stays what it was for this seed
+  if (seed % 5 === 4) g.float = FLOAT16;
   const outs = [];
   if (r.chance(0.65)) {
     let c = r.pick([8, 16, 24, 32]);
@@ -257,7 +282,7 @@ export function engineGraph(seed) {
     if (r.chance(0.3)) x = g.node(r.pick(['MaxPool', 'AveragePool']), [x], { kernel_shape: [2, 2], strides: [2, 2] });
     if (r.chance(0.3)) x = g.node('GlobalAveragePool', [x]);
     outs.push(x);
-    return { bytes: g.build('x', shape, outs), shape, family: 'cnn', opset };
+    return { bytes: g.build('x', shape, outs), shape, family: g.float === FLOAT16 ? 'cnn-fp16' : 'cnn', opset };
   }
   const s = r.pick([4, 16, 49]);
   const d = r.pick([16, 32, 48]);
@@ -269,5 +294,6 @@ export function engineGraph(seed) {
     x = r.chance(0.3) ? g.node('Add', [x, y]) : y;
   }
   outs.push(x);
-  return { bytes: g.build('x', shape, outs), shape, family: 'sequence', opset };
+  const family = g.float === FLOAT16 ? 'sequence-fp16' : 'sequence';
+  return { bytes: g.build('x', shape, outs), shape, family, opset };
 }

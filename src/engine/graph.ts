@@ -29,8 +29,10 @@ export interface ENode {
   originalOutput?: string;
   /** it carries an attribute the engine does not read (a tensor, a graph) */
   opaque?: boolean;
-  /** a rule placed it but cannot tell for sure how onnxruntime names it (the rule says why) */
+  /** a rule placed it but cannot tell for sure what onnxruntime runs here (the rule says why) */
   uncertain?: boolean;
+  /** a rule placed it for sure, but cannot tell what onnxruntime names it (the rule says why) */
+  unsureName?: boolean;
 }
 
 export interface ETensor {

@@ -51,8 +51,9 @@ export function anchorOf(n: ENode, original: (t: string) => boolean, nchwcOutput
     return nchwcOutput ?? n.name.replace(/(_bn|_mul)?_nchwc(_token_\d+)?$/, '');
   }
   const out = n.outputs[0];
-  // a name the engine generated carries a `_token_<n>` suffix when it was taken: the stem anchors it
-  return out !== undefined && original(out) ? out : n.name.replace(/_token_\d+$/, '');
+  // a name the engine generated carries a `_token_<n>` suffix when it was taken (one per generation: a
+  // cast of a generated tensor can carry two): the stem anchors it
+  return out !== undefined && original(out) ? out : n.name.replace(/(_token_\d+)+$/, '');
 }
 
 export const keyOf = (k: Pick<Kernel, 'kind' | 'anchor'>): string => `${k.kind}@${k.anchor}`;

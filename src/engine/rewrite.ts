@@ -53,6 +53,8 @@ export function fuse(
     outputs: node.outputs,
     attrs: node.attrs ?? new Map(),
     covers: [...new Set(chain.flatMap((c) => c.covers))],
+    // a node a rule could not place for sure leaves the fusion that takes it unsure too
+    ...(chain.some((c) => c.uncertain) ? { uncertain: true } : {}),
   };
   g.nodes[at] = fused;
   const gone = new Set(chain);

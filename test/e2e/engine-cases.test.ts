@@ -101,6 +101,26 @@ const geluConsts = (sqrt2: number) => [w('g.sqrt2', [], [sqrt2]), w('g.one', [],
 
 const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
   {
+    name: 'x+0, 0·… x·1, x/1 go (NoopElimination); 0−x, 1/x, a zero of higher rank and an Add to a graph input stay',
+    level: 'basic',
+    bytes: () =>
+      seq(
+        [
+          { op: 'Add', inputs: ['x', 'zero'], outputs: ['gi'] },
+          { op: 'Relu', inputs: ['gi'], outputs: ['r'] },
+          { op: 'Add', inputs: ['zero', 'r'], outputs: ['a'] },
+          { op: 'Sub', inputs: ['zero', 'a'], outputs: ['b'] },
+          { op: 'Mul', inputs: ['b', 'one'], outputs: ['c'] },
+          { op: 'Div', inputs: ['one', 'c'], outputs: ['d'] },
+          { op: 'Add', inputs: ['d', 'zero4'], outputs: ['e'] },
+          { op: 'Sub', inputs: ['e', 'zero'], outputs: ['f'] },
+          { op: 'Div', inputs: ['f', 'one'], outputs: ['y'] },
+        ],
+        [w('zero', [], [0]), w('one', [1], [1]), w('zero4', [1, 1, 1, 1], [0])],
+        'y',
+      ),
+  },
+  {
     name: 'Conv + Add of a [1, C, 1, 1] constant folds into the bias (ConvAddFusion, the channel on axis 1)',
     level: 'basic',
     bytes: () => cnn([{ op: 'Add', inputs: ['a', 'k'], outputs: ['y'] }], [w('k', [1, C, 1, 1])], 'y'),

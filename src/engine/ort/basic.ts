@@ -7,7 +7,7 @@
  */
 
 import { Edges, type ENode, type EngineGraph, type ETensor, intsAttr, isConstant, strAttr } from '../graph.ts';
-import { bypass, fuse, untilStable } from '../rewrite.ts';
+import { bypass, fuse, rename, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
 
 const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
@@ -30,6 +30,40 @@ export function eliminations(g: EngineGraph): void {
       (n.op === 'Cast' && x !== undefined && y !== undefined && x.type === y.type) ||
       (n.op === 'Expand' && x?.shape !== undefined && x.shape.join() === y?.shape?.join());
     if (same && !bypass(g, n) && n.op === 'Identity') identityToOutput(g, e, n);
+  }
+}
+
+/** The neutral value of each op NoopElimination removes, and whether the constant may come first. */
+const NEUTRAL = new Map([
+  ['Add', { value: 0, first: true }],
+  ['Sub', { value: 0, first: false }],
+  ['Mul', { value: 1, first: true }],
+  ['Div', { value: 1, first: false }],
+]);
+const NOOP_TYPES = new Set(['fp32', 'fp16', 'fp64', 'int32', 'int64']);
+
+/**
+ * An Add or Sub of 0, a Mul or Div by 1 (onnxruntime's NoopElimination, as 1.30 applies it): the
+ * constant a single value of no higher rank than the other input (so nothing broadcasts), second
+ * for Sub and Div; the other input written by a node (of a graph input, the node stays) and the
+ * output no graph output. Readers read the other input. An fp16 epsilon too small for fp16 is 0.
+ */
+export function noopElimination(g: EngineGraph): void {
+  const e = new Edges(g);
+  for (const n of [...g.nodes]) {
+    const rule = NEUTRAL.get(n.op);
+    if (!rule || n.domain !== '' || n.inputs.length !== 2 || g.outputs.has(n.outputs[0])) continue;
+    const [a, b] = n.inputs.map((t) => isConstant(g, t));
+    if (a === b || (a && !rule.first)) continue;
+    const [x, c] = a ? [n.inputs[1], n.inputs[0]] : n.inputs;
+    const ct = g.tensors.get(c);
+    const rank = g.tensors.get(x)?.shape?.length;
+    if (!e.producer.has(x) || !ct?.shape || rank === undefined || ct.shape.length > rank) continue;
+    if (!NOOP_TYPES.has(ct.type)) continue;
+    const v = constantValues(g, c);
+    if (!v || v.length > 1 || (v.length === 1 && v[0] !== rule.value)) continue;
+    rename(g, n.outputs[0], x);
+    g.nodes.splice(g.nodes.indexOf(n), 1);
   }
 }
 

@@ -11,14 +11,23 @@ export function constantValues(g: EngineGraph, t: string | undefined): number[] 
   return info.values?.();
 }
 
+/** The nearest fp16 value (round to nearest even at 11 significant bits; normal range). */
+const toFp16 = (v: number): number => {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const step = 2 ** (Math.floor(Math.log2(Math.abs(v))) - 10);
+  return Math.round(v / step) * step;
+};
+
 /**
  * A constant of one element; with `value`, onnxruntime's IsInitializerWithExpectedValue: a scalar
- * (rank 0, or [1]) within 1e-8 + 1e-5·|value| of it (so 1.41421 passes for √2).
+ * (rank 0, or [1]) within 1e-8 + 1e-5·|value| of it (so 1.41421 passes for √2); an fp16 one is
+ * held to the value as fp16 stores it (√2 is 1.4140625 there).
  */
 export function isScalarConstant(g: EngineGraph, t: string | undefined, value?: number): boolean {
   const v = constantValues(g, t);
   if (v?.length !== 1) return false;
   if (value === undefined) return true;
-  const rank = g.tensors.get(t ?? '')?.shape?.length ?? 0;
-  return rank <= 1 && Math.abs(v[0] - value) <= 1e-8 + 1e-5 * Math.abs(value);
+  const info = g.tensors.get(t ?? '');
+  const expected = info?.type === 'fp16' ? toFp16(value) : value;
+  return (info?.shape?.length ?? 0) <= 1 && Math.abs(v[0] - expected) <= 1e-8 + 1e-5 * Math.abs(expected);
 }

@@ -27,8 +27,30 @@ const FP16_KERNELS: ReadonlyMap<string, { since?: number; before?: number }> = n
     ...['LayerNormalization', 'SimplifiedLayerNormalization', 'com.microsoft:SkipLayerNormalization'],
   ].map((op) => [op, {}] as const),
   ...['Clip', 'Max', 'Min'].map((op) => [op, { since: 12 }] as const),
-  ['Dropout', { before: 13 }],
+  ['Dropout', { before: 12 }],
 ]);
+
+/**
+ * fp16 ops onnxruntime 1.30 replaces by their ONNX function body (no fp16 kernel, a body at that
+ * opset; probed at opsets 11-23), from and to the opsets given: netcost keeps each as one node
+ * between casts and flags it (Softmax, LogSoftmax, HardSwish and Relu it does expand: inline.ts).
+ */
+type Opsets = [from: number, to: number];
+const FP16_FUNCTIONS = new Map<string, Opsets>([
+  ...['LeakyRelu', 'PRelu'].map((op): [string, Opsets] => [op, [16, 18]]),
+  ...['Elu', 'Selu', 'HardSigmoid', 'Softplus', 'Softsign', 'ThresholdedRelu'].map((op): [string, Opsets] => [
+    op,
+    [18, 18],
+  ]),
+  ['Mish', [18, Infinity]],
+  ['GroupNormalization', [18, Infinity]],
+  ['Gelu', [20, Infinity]],
+]);
+
+const inlinedByRuntime = (n: ENode, opset: number): boolean => {
+  const range = n.domain === '' ? FP16_FUNCTIONS.get(n.op) : undefined;
+  return range !== undefined && opset >= range[0] && opset <= range[1];
+};
 
 /** onnxruntime's name stem for the casts it inserts (its duplicate-cast remover reads it too). */
 const PREFIX = 'InsertedPrecisionFreeCast_';
@@ -82,9 +104,10 @@ export function insertCasts(g: EngineGraph, shared: boolean): boolean {
   for (const n of g.nodes) if (fp16Runs.has(n) && isolated(g, e, n, needsCast)) fp16Runs.delete(n);
   const taken = new Set(g.nodes.map((n) => n.name));
   const upcast = new Map<string, string>();
-  const sharing = shared ? sharedNames(g, e) : new Map<string, { name: string; among: number }>();
+  const sharing = shared ? sharedNames(g) : new Map<string, { name: string; among: number }>();
   for (const n of [...g.nodes]) {
     if (!needsCast(n)) continue;
+    if (inlinedByRuntime(n, g.opset)) n.uncertain = true;
     for (const x of fp16(g, n.inputs)) {
       const share = sharing.get(x);
       const source = share?.name ?? x;
@@ -94,7 +117,7 @@ export function insertCasts(g: EngineGraph, shared: boolean): boolean {
         upcast.set(source, up);
         const cast = addCast(g, g.nodes.indexOf(n), source, up, 'fp32');
         // which of several equal constants keeps its name is the order of onnxruntime's hash map
-        if ((share?.among ?? 1) > 1) cast.uncertain = true;
+        if ((share?.among ?? 1) > 1) cast.unsureName = true;
       }
       n.inputs = n.inputs.map((t) => (t === x ? (up as string) : t));
     }
@@ -112,12 +135,13 @@ export function insertCasts(g: EngineGraph, shared: boolean): boolean {
 /**
  * Single-value constants of one value, type and rank are one tensor to onnxruntime (its
  * ConstantSharing, level 1): each one's shared name (the last of them in the file here; onnxruntime
- * keeps whichever its hash map gives first) and how many share it.
+ * keeps whichever its hash map gives first) and how many share it (read or not by now: twins that
+ * common subexpressions merged read them too, and which twin stays depends on the name).
  */
-function sharedNames(g: EngineGraph, e: Edges): Map<string, { name: string; among: number }> {
+function sharedNames(g: EngineGraph): Map<string, { name: string; among: number }> {
   const groups = new Map<string, string[]>();
   for (const t of g.tensors.keys()) {
-    const v = e.consumers.has(t) ? sharedValue(g, t) : undefined;
+    const v = sharedValue(g, t);
     if (v !== undefined) groups.set(v, [...(groups.get(v) ?? []), t]);
   }
   const named = new Map<string, { name: string; among: number }>();
@@ -164,10 +188,14 @@ function lossy(from: ElemType, to: ElemType, name: string): boolean {
   return a > b && !name.startsWith(PREFIX);
 }
 
-/** A Cast followed by Casts back to its input's type: both go (one pass in graph order, as onnxruntime's). */
-function removeDuplicateCasts(g: EngineGraph): void {
+/**
+ * A Cast followed by Casts back to its input's type: both go. One pass, as onnxruntime's, in its
+ * order of node indices: the model's own nodes first, then the casts it inserted.
+ */
+export function removeDuplicateCasts(g: EngineGraph): void {
   const typeOf = (t: string) => g.tensors.get(t)?.type ?? 'fp32';
-  for (const c of [...g.nodes]) {
+  const inserted = (n: ENode) => n.op === 'Cast' && n.name.startsWith(PREFIX);
+  for (const c of [...g.nodes.filter((n) => !inserted(n)), ...g.nodes.filter(inserted)]) {
     if (c.op !== 'Cast' || c.domain !== '' || !g.nodes.includes(c)) continue;
     const e = new Edges(g);
     const [x, y] = [c.inputs[0], c.outputs[0]];
@@ -183,6 +211,24 @@ function removeDuplicateCasts(g: EngineGraph): void {
     if (children.length > 0 && casts.length === children.length && !g.outputs.has(y)) {
       rename(g, y, x);
       g.nodes.splice(g.nodes.indexOf(c), 1);
+    }
+  }
+}
+
+/**
+ * onnxruntime's MatMul fusions of the second round look through a Cast to a Transpose before it
+ * (it moves the Cast and fuses the Transpose), which netcost's do not: a MatMul so placed, the Cast
+ * and the Transpose are flagged.
+ */
+export function flagTransposesThroughCasts(g: EngineGraph): void {
+  const e = new Edges(g);
+  for (const n of g.nodes) {
+    if (n.op !== 'MatMul' && n.op !== 'FusedMatMul') continue;
+    for (const x of n.inputs) {
+      const cast = e.producer.get(x);
+      const t = cast?.op === 'Cast' ? e.producer.get(cast.inputs[0]) : undefined;
+      if (!cast || t?.op !== 'Transpose') continue;
+      for (const m of [n, cast, t]) m.uncertain = true;
     }
   }
 }

@@ -7,8 +7,8 @@
 
 import type { OptLevel } from '../../measure/options.ts';
 import type { ImportResult } from '../../onnx/import.ts';
-import { type EngineGraph, engineGraph } from '../graph.ts';
-import { anchorOf, type Kernel, kindOf } from '../kernel.ts';
+import { Edges, type ENode, type EngineGraph, engineGraph } from '../graph.ts';
+import { anchorOf, type Kernel, kindOf, NCHWC } from '../kernel.ts';
 import { withUntakenAside } from './fp16.ts';
 import { inlineFunctions } from './inline.ts';
 import { runHalfPrecision, runLevel } from './passes.ts';
@@ -50,7 +50,8 @@ function movableNames(g: EngineGraph): Set<string> {
  * The kernels a model runs as, with the original nodes each stands for. A kernel is `uncertain`
  * where the engine may run something these rules do not reproduce: where onnxruntime's transpose
  * optimizer may push or cancel a Transpose (the Transpose and the nodes after it), a control-flow
- * node (its subgraphs' kernels), and every kernel of a quantized or half-precision model.
+ * node (its subgraphs' kernels), a node a rule placed unsure (and its neighbours, through layout
+ * reorders), a kernel whose name a rule cannot tell, and every kernel of a quantized or bfloat16 model.
  */
 export function plannedKernels(bytes: Uint8Array, imported: ImportResult, rules: EngineRules): Kernel[] {
   return enginePlan(bytes, imported, rules).kernels;
@@ -77,7 +78,27 @@ export function enginePlan(
   const near = new Set(movable.flatMap((t) => [t, ...transposeReach(g, t)]));
   for (const n of g.nodes) if (n.covers.some((c) => before.has(c))) near.add(n);
   const whole = unreproduced(g);
-  for (const n of g.nodes) if (whole || CONTROL.has(n.op) || n.uncertain) near.add(n);
+  for (const n of g.nodes) if (whole || CONTROL.has(n.op) || n.unsureName) near.add(n);
+  // a node a rule placed unsure of, and what reads and writes it (their layout and names may follow)
+  const e = new Edges(g);
+  const reorder = (m: ENode) => m.domain === NCHWC && (m.op === 'ReorderInput' || m.op === 'ReorderOutput');
+  const around = (n: ENode, seen: Set<ENode>): void => {
+    const next = [
+      ...n.inputs.flatMap((x) => e.producer.get(x) ?? []),
+      ...n.outputs.flatMap((y) => e.consumers.get(y) ?? []),
+    ];
+    for (const m of next) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      near.add(m);
+      // a layout reorder passes the doubt on to the node on its other side
+      if (reorder(m)) around(m, seen);
+    }
+  };
+  for (const n of g.nodes.filter((m) => m.uncertain)) {
+    near.add(n);
+    around(n, new Set([n]));
+  }
   const kernels = g.nodes.map((n) => ({
     kind: kindOf(n),
     anchor: anchorOf(n, original, n.originalOutput),

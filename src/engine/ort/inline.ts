@@ -3,12 +3,27 @@
  * when it loads the model, before any optimisation, with the nodes nameless as the inliner leaves
  * them: HardSwish (opset 14) becomes HardSigmoid (alpha 1/6, beta 1/2) and a Mul; an fp16 Softmax
  * (opset 13 on, no fp16 kernel) becomes ReduceMax, Sub, Exp, ReduceSum and Div, an fp16 LogSoftmax
- * ReduceMax, Sub, Exp, ReduceSum, Log and Sub.
+ * ReduceMax, Sub, Exp, ReduceSum, Log and Sub; an fp16 Relu at opset 18 (whose function is a
+ * CastLike of 0 and a Max, which has an fp16 kernel) becomes a Cast and that Max.
  */
 import type { AttrValue, ENode, EngineGraph } from '../graph.ts';
 
 /** the opset from which Softmax and LogSoftmax have function bodies (and work along one axis) */
 const SOFTMAX_FUNCTION_OPSET = 13;
+
+/** the one opset at which onnxruntime finds Relu's function body (Max with 0) */
+const RELU_FUNCTION_OPSET = 18;
+
+/** Relu's body: a float 0, cast like X (a nameless Cast kernel), and Max of X with it */
+function reluAsMax(g: EngineGraph, n: ENode): ENode[] {
+  const zero = `${n.name}#Relu.Zero`;
+  g.tensors.set(zero, { shape: [], type: 'fp32', constant: true, initializer: true, values: () => [0] });
+  const cast = bodyTensor(g, n, 'ZeroCast', n.inputs[0], []);
+  const to = new Map<string, AttrValue>([['to', 10]]);
+  // where the Max then runs (fp16, or fp32 between casts) differs from netcost's casts: flagged
+  const body = [bodyNode(n, 'Cast', [zero], [cast], to), bodyNode(n, 'Max', [n.inputs[0], cast], n.outputs)];
+  return body.map((b) => ({ ...b, uncertain: true }));
+}
 
 export function inlineFunctions(g: EngineGraph): void {
   g.nodes = g.nodes.flatMap((n) => {
@@ -17,6 +32,7 @@ export function inlineFunctions(g: EngineGraph): void {
     const half = g.tensors.get(n.inputs[0])?.type === 'fp16';
     if ((n.op === 'Softmax' || n.op === 'LogSoftmax') && half && g.opset >= SOFTMAX_FUNCTION_OPSET)
       return softmax(g, n);
+    if (n.op === 'Relu' && half && g.opset === RELU_FUNCTION_OPSET) return reluAsMax(g, n);
     return [n];
   });
 }

@@ -51,7 +51,8 @@ class Nchwc {
   uses = (t: string) => this.e.uses(t);
 
   /** Make `out` (an original tensor) the blocked output of `node`. */
-  createBlocked(_original: ENode, node: ENode, out: string, channels: number): void {
+  createBlocked(original: ENode, node: ENode, out: string, channels: number): void {
+    if (original.uncertain) node.uncertain = true;
     const tensor = `${out}#nchwc`;
     node.outputs = [tensor, ...node.outputs.slice(1)];
     this.g.tensors.set(tensor, {
@@ -251,6 +252,7 @@ class Nchwc {
     if (FUSED_ACTIVATIONS.has(n.op) && n.domain === '' && this.fusable(b, 1)) {
       conv.attrs.set('activation', n.op);
       conv.covers = [...conv.covers, ...n.covers];
+      if (n.uncertain) conv.uncertain = true;
       this.fuseBlocked(n.outputs[0], b);
       this.removed.add(n);
     } else this.createBlocked(n, n, n.outputs[0], b.channels);
@@ -273,6 +275,7 @@ class Nchwc {
     if (this.g.outputs.has(mul.outputs[0])) return false;
     b.node.attrs.set('activation', 'HardSwish');
     b.node.covers = [...b.node.covers, ...h.covers, ...mul.covers];
+    if (h.uncertain || mul.uncertain) b.node.uncertain = true;
     b.remaining -= 2;
     this.fuseBlocked(mul.outputs[0], b);
     this.removed.add(h);
