@@ -101,6 +101,21 @@ const geluConsts = (sqrt2: number) => [w('g.sqrt2', [], [sqrt2]), w('g.one', [],
 
 const CASES: { name: string; level: OptLevel; bytes: () => Uint8Array }[] = [
   {
+    name: 'two Transposes that cancel, from a graph input to a graph output: an Identity writes the output',
+    level: 'basic',
+    bytes: () =>
+      seq(
+        [
+          { op: 'Transpose', inputs: ['x'], outputs: ['t1'], attrs: { perm: [0, 2, 1] } },
+          { op: 'Transpose', inputs: ['t1'], outputs: ['t2'], attrs: { perm: [0, 2, 1] } },
+          { op: 'Add', inputs: ['t2', 't2'], outputs: ['y'] },
+        ],
+        [],
+        'y',
+        { extra: ['t2'] },
+      ),
+  },
+  {
     name: 'x+0, 0·… x·1, x/1 go (NoopElimination); 0−x, 1/x, a zero of higher rank and an Add to a graph input stay',
     level: 'basic',
     bytes: () =>

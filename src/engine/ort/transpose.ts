@@ -102,12 +102,18 @@ export function transposePairs(g: EngineGraph): void {
       rename(g, y, x);
       g.nodes.splice(g.nodes.indexOf(t2), 1);
     } else {
-      // the graph output's name moves up: the node before the pair writes it, and x's readers read it
+      // the graph output's name moves up: the node before the pair writes it, and x's readers read it;
+      // with no node before (x a graph input), an Identity writes it
       const before = e.producer.get(x);
-      if (!before || g.outputs.has(x)) return false;
-      g.nodes.splice(g.nodes.indexOf(t2), 1);
-      rename(g, x, y);
-      before.outputs[before.outputs.indexOf(x)] = y;
+      if (g.outputs.has(x)) return false;
+      if (!before) {
+        const identity = { name: 'Identity', op: 'Identity', domain: '', inputs: [x], outputs: [y], attrs: new Map() };
+        g.nodes[g.nodes.indexOf(t2)] = { ...identity, covers: [...t1.covers, ...t2.covers] };
+      } else {
+        g.nodes.splice(g.nodes.indexOf(t2), 1);
+        rename(g, x, y);
+        before.outputs[before.outputs.indexOf(x)] = y;
+      }
     }
     if (!g.outputs.has(t1.outputs[0]) && !g.nodes.some((n) => n.inputs.includes(t1.outputs[0])))
       g.nodes.splice(g.nodes.indexOf(t1), 1);
