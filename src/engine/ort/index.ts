@@ -79,10 +79,12 @@ export function enginePlan(
   for (const n of g.nodes) if (n.covers.some((c) => before.has(c))) near.add(n);
   const whole = unreproduced(g);
   for (const n of g.nodes) if (whole || CONTROL.has(n.op) || n.unsureName) near.add(n);
-  // a node a rule placed unsure of, and what reads and writes it (their layout and names may follow)
+  // a node a rule placed unsure of, and the nodes around it (their layout and names may follow)
   const e = new Edges(g);
   const reorder = (m: ENode) => m.domain === NCHWC && (m.op === 'ReorderInput' || m.op === 'ReorderOutput');
-  const around = (n: ENode, seen: Set<ENode>): void => {
+  // two nodes out (what onnxruntime runs instead can change which neighbour fuses with which), and
+  // a layout reorder passes the doubt on without counting
+  const around = (n: ENode, hops: number, seen: Set<ENode>): void => {
     const next = [
       ...n.inputs.flatMap((x) => e.producer.get(x) ?? []),
       ...n.outputs.flatMap((y) => e.consumers.get(y) ?? []),
@@ -91,13 +93,13 @@ export function enginePlan(
       if (seen.has(m)) continue;
       seen.add(m);
       near.add(m);
-      // a layout reorder passes the doubt on to the node on its other side
-      if (reorder(m)) around(m, seen);
+      const left = reorder(m) ? hops : hops - 1;
+      if (left > 0) around(m, left, seen);
     }
   };
   for (const n of g.nodes.filter((m) => m.uncertain)) {
     near.add(n);
-    around(n, new Set([n]));
+    around(n, 2, new Set([n]));
   }
   const kernels = g.nodes.map((n) => ({
     kind: kindOf(n),

@@ -173,6 +173,8 @@ class Nchwc {
           // the other input becomes the convolution's accumulator (its fourth input; the bias may be empty)
           conv.inputs = [conv.inputs[0], conv.inputs[1], conv.inputs[2] ?? '', bs[k ^ 1].tensor];
           conv.covers = [...conv.covers, ...n.covers];
+          // a sum of what a rule placed unsure of is unsure too: which side fuses follows from it
+          if (n.uncertain || bs[k ^ 1].node.uncertain) conv.uncertain = true;
           this.fuseBlocked(n.outputs[0], bs[k]);
           this.removed.add(n);
           return;
