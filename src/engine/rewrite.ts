@@ -12,6 +12,17 @@ export function untilStable(g: EngineGraph, rewrite: (n: ENode, e: Edges) => boo
   }
 }
 
+/**
+ * A name no tensor (nor any name in `taken`, which gets it) has: `base`, else `base_token_<k>`, as
+ * onnxruntime generates the names of the nodes and tensors its rules write.
+ */
+export function freshName(g: EngineGraph, base: string, taken = new Set<string>()): string {
+  let name = base;
+  for (let k = 0; taken.has(name) || g.tensors.has(name); k++) name = `${base}_token_${k}`;
+  taken.add(name);
+  return name;
+}
+
 /** Every reader of tensor `from` reads `to` instead. */
 export function rename(g: EngineGraph, from: string, to: string): void {
   for (const n of g.nodes) n.inputs = n.inputs.map((x) => (x === from ? to : x));

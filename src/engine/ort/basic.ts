@@ -7,7 +7,7 @@
  */
 
 import { Edges, type ENode, type EngineGraph, type ETensor, intsAttr, isConstant, strAttr } from '../graph.ts';
-import { bypass, fuse, rename, untilStable } from '../rewrite.ts';
+import { bypass, freshName, fuse, rename, untilStable } from '../rewrite.ts';
 import { constantValues } from './constants.ts';
 
 const numel = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
@@ -142,7 +142,7 @@ function perChannel(g: EngineGraph, next: ENode, conv: ENode): boolean {
 function foldedInputs(g: EngineGraph, conv: ENode, next: ENode, channels: number): string[] {
   const [x, w, b] = conv.inputs;
   const copy = (from: string, base: string, shape?: number[]) => {
-    const name = freshTensor(g, base);
+    const name = freshName(g, base);
     const t = g.tensors.get(from) as ETensor;
     g.tensors.set(name, { ...t, ...(shape ? { shape } : {}), constant: true, initializer: true });
     return name;
@@ -185,13 +185,6 @@ export function convFolds(g: EngineGraph): void {
   });
 }
 
-/** `base`, or `base_token_<k>` when a tensor has that name (onnxruntime's GenerateNodeArgName). */
-function freshTensor(g: EngineGraph, base: string): string {
-  let name = base;
-  for (let k = 0; g.tensors.has(name); k++) name = `${base}_token_${k}`;
-  return name;
-}
-
 /**
  * A MatMul read only by an Add of a bias: one Gemm (onnxruntime's MatMulAddFusion). The second input
  * must be a matrix and the bias a vector of its columns (or, for a 2-D first input, a row, a column
@@ -231,8 +224,8 @@ export function matMulAdd(g: EngineGraph): void {
     }
     const m = numel(a.shape.slice(0, -1));
     // named as onnxruntime names them (a cast fp16 work gets later is named after its tensor)
-    const x2 = freshTensor(g, 'gemm_input_reshape_arg');
-    const y2 = freshTensor(g, 'gemm_output_reshape_arg');
+    const x2 = freshName(g, 'gemm_input_reshape_arg');
+    const y2 = freshName(g, 'gemm_output_reshape_arg');
     g.tensors.set(x2, { shape: [m, b.shape[0]], type, constant: false });
     g.tensors.set(y2, { shape: [m, n], type, constant: false });
     // an input that a Reshape alone reads is reshaped to the matrix by that Reshape, renamed

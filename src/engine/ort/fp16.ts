@@ -10,7 +10,7 @@
  */
 import type { ElemType } from '../../graph/dtype.ts';
 import { Edges, type ENode, type EngineGraph } from '../graph.ts';
-import { rename } from '../rewrite.ts';
+import { freshName, rename } from '../rewrite.ts';
 import { sharedValue } from './cse.ts';
 
 /**
@@ -80,14 +80,6 @@ export function withUntakenAside(g: EngineGraph, rules: () => void): void {
   }
 }
 
-/** A name no node or tensor has: `base`, else `base_token_<k>` (as onnxruntime generates node names). */
-function freshName(g: EngineGraph, taken: Set<string>, base: string): string {
-  let name = base;
-  for (let k = 0; taken.has(name) || g.tensors.has(name); k++) name = `${base}_token_${k}`;
-  taken.add(name);
-  return name;
-}
-
 /** A node's fp16 inputs (or outputs). */
 const fp16 = (g: EngineGraph, ts: string[]) => ts.filter((t) => t !== '' && g.tensors.get(t)?.type === 'fp16');
 
@@ -113,7 +105,7 @@ export function insertCasts(g: EngineGraph, shared: boolean): boolean {
       const source = share?.name ?? x;
       let up = upcast.get(source);
       if (up === undefined) {
-        up = freshName(g, taken, PREFIX + source);
+        up = freshName(g, PREFIX + source, taken);
         upcast.set(source, up);
         const cast = addCast(g, g.nodes.indexOf(n), source, up, 'fp32');
         // which of several equal constants keeps its name is the order of onnxruntime's hash map
@@ -122,7 +114,7 @@ export function insertCasts(g: EngineGraph, shared: boolean): boolean {
       n.inputs = n.inputs.map((t) => (t === x ? (up as string) : t));
     }
     for (const y of fp16(g, n.outputs)) {
-      const down = freshName(g, taken, PREFIX + y);
+      const down = freshName(g, PREFIX + y, taken);
       n.outputs = n.outputs.map((t) => (t === y ? down : t));
       g.tensors.set(down, { ...(g.tensors.get(y) ?? { constant: false }), type: 'fp32' });
       addCast(g, g.nodes.indexOf(n) + 1, down, y, 'fp16', down);
