@@ -248,6 +248,42 @@ function attentionChain(name: string, d: Draw): SampledModel {
   return b.build(b.binary('Add', b.layerNorm(out), b.input));
 }
 
+/**
+ * Pooling after convolutions, as networks' stems and stages pool: a convolution to a count of
+ * channels that is not whole blocks of 16 (the pools after it run plain), one or two windows of 2
+ * to 5 at stride 1 or 2, max or average; a 1x1 convolution to whole blocks (the pools after it run
+ * blocked), one or two more; maps of 8 to 160. In CNN chains a pool is one step in five, on a map
+ * that halves off the validation grid: a first calibration fitted the plain pool on 12 kernels
+ * and predicted a network's stem MaxPool 2.6x too slow.
+ */
+function poolChain(name: string, d: Draw): SampledModel {
+  const batch = d.chance(0.8) ? 1 : d.pick([2, 4]);
+  const cin = d.chance(0.3) ? 3 : d.channels(8, 256);
+  const hw = d.size(8, Math.min(160, Math.round(Math.sqrt(4e6 / batch / Math.max(cin, 16)))));
+  const b = new Builder(name, [batch, cin, hw, hw]);
+  const pools = (x: T): T => {
+    for (let i = 0, n = 1 + Math.floor(d.unit() * 2); i < n && x.shape[2] >= 4; i++) {
+      const op = d.chance(0.6) ? 'MaxPool' : 'AveragePool';
+      // a window and stride whose output is off the validation grid (a few tries)
+      for (let t = 0; t < 4; t++) {
+        const [k, s] = [d.pick([2, 3, 3, 5]), d.chance(0.7) ? 2 : 1];
+        if (!offGrid(Math.floor((x.shape[2] + 2 * Math.floor(k / 2) - k) / s) + 1)) continue;
+        x = b.pool(x, op, k, s);
+        break;
+      }
+    }
+    return x;
+  };
+  let plain = d.channels(8, 128);
+  if (plain % 16 === 0) plain += d.pick([-3, 3, 8]);
+  const stride = hw >= 16 && offGrid(halved(hw)) && d.chance(0.5) ? 2 : 1;
+  const first = { kind: 'conv', batch, cin, cout: plain, hw, k: d.pick([1, 3]), stride } as const;
+  let x = pools(emitConv(b, b.input, { ...first, dilation: 1, groups: 1, act: 'Relu' }));
+  const blocked = 16 * Math.max(1, Math.round(d.log(16, 128) / 16));
+  x = b.conv(x, blocked, 1, { act: 'Relu' });
+  return b.build(pools(x));
+}
+
 const UNARY = ['Relu', 'Sigmoid', 'Tanh', 'Erf', 'Exp', 'HardSwish', 'HardSigmoid', 'Abs', 'Neg', 'Sqrt'];
 const BINARY = ['Add', 'Mul', 'Sub', 'Div', 'Max'];
 
@@ -324,7 +360,10 @@ function withContext(seed: number, draw: Drawn): SampledModel {
   return draw(new Draw(seed), bytes).model;
 }
 
-/** The `i`-th sampled model of a calibration from `seed`: mostly convolutions, then GEMMs, attention, element-wise. */
+/**
+ * The `i`-th sampled model of a calibration from `seed`: mostly convolutions, then GEMMs, attention,
+ * element-wise functions, pooling.
+ */
 export function sampledModel(seed: number, i: number): SampledModel {
   const s = (seed * 7919 + i * 104729) >>> 0;
   const name = `sample-${seed}-${i}`;
@@ -332,7 +371,7 @@ export function sampledModel(seed: number, i: number): SampledModel {
   if (u < 0.6) return withContext(s, (d, f) => cnnChain(name, d, f));
   if (u < 0.78) return withContext(s, (d, f) => gemmChain(name, d, f));
   const d = new Draw(s);
-  return u < 0.88 ? attentionChain(name, d) : eltwiseChain(name, d);
+  return u < 0.86 ? attentionChain(name, d) : u < 0.9 ? eltwiseChain(name, d) : poolChain(name, d);
 }
 
 /** A chain around a jittered copy of `k` (the adaptive round: more samples where the fit is worst). */
