@@ -27,7 +27,7 @@ export function testProfile(
     KERNEL_CLASSES.map((k) => [k, exactFit({ ...base, ...over.classes?.[k] })]),
   ) as MachineProfile['classes'];
   return {
-    netcostProfile: 3,
+    netcostProfile: 4,
     created: '2026-11-29T00:00:00Z',
     machine: {
       cpu: 'test CPU',

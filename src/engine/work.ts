@@ -16,6 +16,11 @@ export interface ConvShape {
   inPerGroup: number;
   outPerGroup: number;
   depthwise: boolean;
+  /**
+   * output rows per channel (batch · every output axis but the last): a plain convolution's im2col
+   * copies one run of a row per row, window element and input channel
+   */
+  rows: number;
 }
 
 /** A matrix product per batch item (a convolution as its im2col GEMM: M output pixels, K = window·inPerGroup). */
@@ -77,6 +82,7 @@ function convShape(g: EngineGraph, n: ENode): ConvShape | undefined {
   const groups = intAttr(n, 'group', 1);
   const strides = intsAttr(n, 'strides') ?? [1];
   const out = w[0];
+  const y = g.tensors.get(n.outputs[0])?.shape;
   return {
     window: numel(w.slice(2)),
     stride: Math.max(...strides),
@@ -84,6 +90,7 @@ function convShape(g: EngineGraph, n: ENode): ConvShape | undefined {
     inPerGroup: w[1],
     outPerGroup: out / groups,
     depthwise: groups > 1 && w[1] === 1 && out === groups,
+    rows: y && y.length >= 3 ? numel(y.slice(0, -1)) / Math.max(y[1], 1) : 0,
   };
 }
 

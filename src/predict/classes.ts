@@ -43,7 +43,8 @@ export type KernelClass = (typeof KERNEL_CLASSES)[number];
 
 /**
  * The model's parameters, in feature order: overhead (ms), compute (ms per GFLOP, or per M
- * elements), narrow (ms per GFLOP/w), activation (ms per M output elements of a fused activation,
+ * elements), narrow (ms per GFLOP/w; for plain convolutions ms per M im2col row runs, i.e. ns
+ * per run), activation (ms per M output elements of a fused activation,
  * weighted by its cost), memory (scale of bytes / bandwidth).
  */
 export const PARAMS = ['overhead', 'compute', 'narrow', 'activation', 'memory'] as const;
@@ -164,8 +165,25 @@ const ACTIVATION_COST: Record<string, number> = {
   Softplus: 4,
 };
 
-/** Classes whose `narrow` term counts groups (a GEMM call each), not FLOPs over the GEMM's width. */
-const PER_GROUP = new Set<KernelClass>(['conv-plain', 'conv-plain-depthwise']);
+/**
+ * Classes whose `narrow` term counts im2col's row runs, not FLOPs over the GEMM's width: the
+ * engine's plain convolutions copy each group's input into a column buffer one run of an output row
+ * at a time, per window element and input channel (MLAS's MlasConvIm2Col), then multiply. Per MAC a
+ * depthwise 7x7 on 15x15 maps took 0.56 ns here, on 88x88 maps 0.14 ns (2026-12-06): the runs,
+ * not the groups (about 2 ns each, fitted), are what small maps pay for.
+ */
+const PER_RUN = new Set<KernelClass>(['conv-plain', 'conv-plain-depthwise']);
+export const narrowCountsRuns = (c: KernelClass): boolean => PER_RUN.has(c);
+
+/**
+ * The row runs a plain convolution's im2col copies: groups · window · input channels per group ·
+ * output rows; none for a 1x1 window at stride 1, which multiplies the input in place.
+ */
+export function im2colRuns(w: KernelWork): number {
+  const c = w.conv;
+  if (!c || (c.window === 1 && c.stride === 1)) return 0;
+  return c.groups * c.window * c.inPerGroup * c.rows;
+}
 
 /** `bandwidth(bytes)` in GB/s (from the profile). */
 export type Bandwidth = (bytes: number) => number;
@@ -184,8 +202,8 @@ export function featuresOf(c: KernelClass, w: KernelWork, bandwidth: Bandwidth):
     (act > 0 ? act / bandwidth(w.bytes) : 0) +
     (w.weightBytes > 0 ? w.weightBytes / bandwidth(Math.max(w.bytes, w.reuseBytes)) : 0);
   const activation = w.activation ? (ACTIVATION_COST[w.activation] ?? 1) * (w.elements / 1e6) : 0;
-  // the engine's plain convolutions run one im2col and GEMM per group: a cost per group (per thousand)
-  const narrow = PER_GROUP.has(c) ? (w.gemm?.batch ?? 1) / 1000 : work / width;
+  // the engine's plain convolutions: millions of im2col row runs (see PER_RUN)
+  const narrow = PER_RUN.has(c) ? im2colRuns(w) / 1e6 : work / width;
   const all: Record<Param, number> = { overhead: 1, compute: work, narrow, activation, memory: memory / 1e6 };
   return PARAMS.map((p) => (has.includes(p) ? all[p] : 0));
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { KERNEL_CLASSES, type KernelClass, PARAMS } from './classes.ts';
 
-export const PROFILE_VERSION = 3;
+export const PROFILE_VERSION = 4;
 
 /**
  * Every number within what a machine can be (a microcontroller to a data-centre accelerator), so
@@ -40,7 +40,10 @@ const boosted = z
   .strictObject({ depth: z.number().int().min(1).max(6), trees: z.array(tree).max(400) })
   .refine((b) => b.trees.every((t) => t.feature.length === 2 ** b.depth - 1), 'trees must be complete to their depth');
 
-/** See classes.ts: time = overhead + compute·work + narrow·work/width + memory·(bytes / bandwidth(bytes)). */
+/**
+ * See classes.ts: time = overhead + compute·work + narrow·work/width (a plain convolution:
+ * narrow·im2col runs) + memory·(bytes / bandwidth(bytes)).
+ */
 const classFit = z
   .strictObject({
     params: paramSet,

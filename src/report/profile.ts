@@ -1,5 +1,5 @@
 /** A machine profile as a table: the machine, its bandwidth curve, and the fitted model per kernel class. */
-import { computeUnit, KERNEL_CLASSES, type KernelClass } from '../predict/classes.ts';
+import { computeUnit, KERNEL_CLASSES, type KernelClass, narrowCountsRuns } from '../predict/classes.ts';
 import { balancePoint, type ClassFit, type MachineProfile } from '../predict/machine.ts';
 import { type Document, num, text } from '../result/document.ts';
 import { fixed } from '../result/format.ts';
@@ -15,14 +15,19 @@ export function machineLine(p: MachineProfile): string {
   );
 }
 
-/** A class's parameters as a reader takes them: overhead in us, speed, narrow-GEMM half width, memory efficiency. */
+/**
+ * A class's parameters as a reader takes them: overhead in us, speed, narrow-GEMM half width (for
+ * plain convolutions: ns per im2col row run), memory efficiency.
+ */
 function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
   const x = f[which];
   return {
     overheadUs: 1000 * x.overhead,
     // ms per GFLOP -> GFLOP/s; ms per M elements (blocks) -> G elements (blocks) per second
     speed: x.compute > 0 ? (computeUnit(k) === 'GFLOP' ? 1000 : 1) / x.compute : undefined,
-    halfWidth: x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
+    halfWidth: narrowCountsRuns(k) ? undefined : x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
+    // ms per million runs is ns per run
+    runNs: narrowCountsRuns(k) && x.narrow > 0 ? x.narrow : undefined,
     memoryEfficiency: x.memory > 0 ? 1 / x.memory : undefined,
     unit: { GFLOP: 'GFLOP/s', 'M elements': 'Gel/s', 'M blocks': 'Gblocks/s' }[computeUnit(k)],
   };
@@ -46,7 +51,9 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
       f.samples,
       range(v.overheadUs, lo.overheadUs, hi.overheadUs),
       v.speed === undefined ? '' : `${range(v.speed, hi.speed, lo.speed)} ${v.unit}`,
-      range(v.halfWidth, lo.halfWidth, hi.halfWidth),
+      v.runNs === undefined
+        ? range(v.halfWidth, lo.halfWidth, hi.halfWidth)
+        : `${range(v.runNs, lo.runNs, hi.runNs)} ns/run`,
       range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency),
       f.params.overhead,
       f.params.compute,
@@ -90,7 +97,7 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
           num('kernels', 'kernels', 'int'),
           text('overhead', 'overhead us', { only: 'display' }),
           text('speed', 'speed', { only: 'display' }),
-          text('halfWidth', 'narrow half-width', { only: 'display' }),
+          text('halfWidth', 'narrow half-width (im2col run)', { only: 'display' }),
           text('memoryEff', 'memory eff', { only: 'display' }),
           raw('overhead_ms'),
           raw('compute_ms_per_unit'),

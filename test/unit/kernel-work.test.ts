@@ -1,11 +1,13 @@
 /**
  * What the engine's planned kernels carry for pricing, against shapes worked out by hand: a Gemm
- * fused with its ReLU (FusedGemm) keeps its product's shape, and a transpose carries the contiguous
- * block it copies (the trailing axes its permutation leaves in place).
+ * fused with its ReLU (FusedGemm) keeps its product's shape, a transpose carries the contiguous
+ * block it copies (the trailing axes its permutation leaves in place), and a plain convolution the
+ * row runs its im2col copies.
  */
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { withNodeNames } from '../../src/onnx/node-names.ts';
+import { im2colRuns } from '../../src/predict/classes.ts';
 import { planKernels } from '../../src/predict/plan.ts';
 import { Builder, type SweepModel } from '../../src/predict/sweep-builder.ts';
 
@@ -40,4 +42,25 @@ describe('kernel work', () => {
     expect(k?.cls).toBe('transpose');
     expect(k?.work.run).toBe(run);
   });
+
+  it.each([
+    // 21 channels (no whole block: plain), 7x7 depthwise at stride 1 on 15x15, batch 2: per channel
+    // 49 window elements x 2 x 15 output rows
+    [[2, 21, 15, 15], 7, 1, 21, 'conv-plain-depthwise', 21 * 49 * 2 * 15],
+    // stride 2 on 15x15: 8 output rows
+    [[1, 21, 15, 15], 5, 2, 21, 'conv-plain-depthwise', 21 * 25 * 8],
+    // dense 3x3, 21 -> 10 channels (plain): 9 x 21 input channels x 15 rows, in one group
+    [[1, 21, 15, 15], 3, 1, 1, 'conv-plain', 9 * 21 * 15],
+    // a 1x1 window at stride 1 multiplies the input in place: no im2col
+    [[1, 21, 15, 15], 1, 1, 1, 'conv-plain', 0],
+  ])(
+    'a plain convolution of %j, window %i, stride %i, groups %i (%s): %i im2col row runs',
+    (shape, k, s, g, cls, runs) => {
+      const b = new Builder('c', shape);
+      const y = b.conv(b.unary('Abs', b.input), g === 1 ? 10 : shape[1], k, { stride: s, groups: g });
+      const [c] = plan(b.build(b.unary('Sigmoid', y))).filter((x) => x.op.endsWith('Conv'));
+      expect(c?.cls).toBe(cls);
+      expect(im2colRuns(c.work)).toBe(runs);
+    },
+  );
 });

@@ -7,7 +7,7 @@ import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
 import { predictionNotes } from '../../src/predict/attach.ts';
 import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
-import { classOf, featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
+import { classOf, featuresOf, im2colRuns, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
   bandwidthCurve,
   dot,
@@ -235,6 +235,40 @@ describe('fitting', () => {
     expect(classes['activation-exp']?.params.overhead).toBeCloseTo(0.002, 4);
   });
 
+  it("plain depthwise convolutions: the fit recovers im2col's cost per row run (no per-group rate can)", () => {
+    // 2 us + 0.1 ns per MAC + 3 ns per row run (window x rows per channel), over maps of 8 to 96:
+    // per MAC a small map pays several times what a large one does
+    const samples = [8, 12, 24, 40, 64, 96].flatMap((hw, i) =>
+      [3, 5, 7].flatMap((k) =>
+        [16, 100, 400].map((groups) => {
+          const conv = { window: k * k, stride: 1, groups, inPerGroup: 1, outPerGroup: 1, depthwise: true, rows: hw };
+          const macs = groups * k * k * hw * hw;
+          const work = {
+            flops: 2 * macs,
+            bytes: 0,
+            weightBytes: 0,
+            reuseBytes: 0,
+            elements: groups * hw * hw,
+            blocked: false,
+            conv,
+          };
+          const kk = kernel('conv-plain-depthwise', work, { key: `dw${hw}-${k}-${groups}` });
+          return {
+            kernel: kk,
+            ms: 0.002 + 1e-10 * 1e3 * macs + 3e-6 * im2colRuns(work),
+            model: `m${i}-${k}-${groups}`,
+          };
+        }),
+      ),
+    );
+    const { classes } = fitClasses(samples, () => 1e12);
+    const p = classes['conv-plain-depthwise']?.params;
+    // ms per M runs is ns per run; 0.1 ns per MAC is 0.05 ns per FLOP, 50 ms per GFLOP
+    expect(p?.narrow).toBeCloseTo(3, 2);
+    expect(p?.compute).toBeCloseTo(50, 1);
+    expect(p?.overhead).toBeCloseTo(0.002, 4);
+  });
+
   it('least squares solves an exact system; the whole-model fit recovers scale and copy rate', () => {
     const x = leastSquares(
       [
@@ -336,7 +370,7 @@ describe('machine profiles', () => {
     expect(readProfile(write('ok.json', JSON.stringify(profile))).peakGflops).toBe(100);
     expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not valid JSON at line 1, column 2/);
     expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 1 })))).toThrow(
-      /not a netcost machine profile of version 3.*run 'netcost calibrate' again/,
+      /not a netcost machine profile of version 4.*run 'netcost calibrate' again/,
     );
     expect(() => readProfile(write('f.json', JSON.stringify({ ...profile, peakGflops: -1 })))).toThrow(
       /f\.json: field peakGflops/,

@@ -53,7 +53,15 @@ describe('the residual on the linear model', () => {
     const next = mulberry32(5);
     const works = Array.from({ length: 300 }, (_, i) =>
       work(1e6 * (1 + 100 * next()), {
-        conv: { window: i % 2 ? 49 : 9, stride: 1, groups: 1, inPerGroup: 16, outPerGroup: 16, depthwise: false },
+        conv: {
+          window: i % 2 ? 49 : 9,
+          stride: 1,
+          groups: 1,
+          inPerGroup: 16,
+          outPerGroup: 16,
+          depthwise: false,
+          rows: 28,
+        },
       }),
     );
     const linear = works.map((w) => w.work.flops / 1e9);
@@ -129,7 +137,7 @@ describe('random networks and sampled calibration chains', () => {
       work(1e6, {
         elements: 64 * 28 * 28,
         activation: 'Relu',
-        conv: { window: 9, stride: 1, groups: 64, inPerGroup: 1, outPerGroup: 1, depthwise: true },
+        conv: { window: 9, stride: 1, groups: 64, inPerGroup: 1, outPerGroup: 1, depthwise: true, rows: 28 },
       }).work,
     );
     expect(dw).toEqual({
