@@ -78,3 +78,34 @@ export function probeWarning(
     'clock changed; predictions assume the calibrated speed'
   );
 }
+
+/**
+ * How much slower a calibration's probes may run than the previous profile's on this machine
+ * before it is said: between quiet calibrations here the probes moved 3-4%; one calibration in a
+ * phase of memory contention read its memory probe 43% slower and predicted everything 39% slow
+ * (2026-12-06).
+ */
+export const SLOWER_CALIBRATION = 0.1;
+
+/**
+ * A calibration against the profile it replaces (the same machine, threads and optimisation
+ * level): one sentence when its speed probes ran more than SLOWER_CALIBRATION slower, i.e. it was
+ * made while something else ran.
+ */
+export function slowerThanBefore(now: MachineProfile, before: MachineProfile, file: string): string | undefined {
+  const same = (['cpu', 'threads', 'graphOptimizationLevel', 'onnxruntime'] as const).every(
+    (k) => now.machine[k] === before.machine[k],
+  );
+  if (!same) return undefined;
+  const parts = [
+    ['computed', now.probe.ms / before.probe.ms - 1],
+    ['moved memory', now.probe.memoryMs / before.probe.memoryMs - 1],
+  ] as const;
+  const slow = parts.filter(([, change]) => change > SLOWER_CALIBRATION);
+  if (slow.length === 0) return undefined;
+  const says = slow.map(([what, change]) => `${what} ${(100 * change).toFixed(0)}% slower`).join(' and ');
+  return (
+    `${file}: this calibration ${says} than the one it replaces (${before.created.slice(0, 10)}): something ` +
+    'else was running, and its predictions come out that much slower; calibrate again on a quiet machine'
+  );
+}

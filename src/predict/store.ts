@@ -41,12 +41,15 @@ export function writeProfile(p: MachineProfile, path = defaultProfilePath(p.mach
   return path;
 }
 
-/** Read and validate a profile: the file given, else the default one (whose absence says how to make it). */
-export function readProfile(path: string | undefined, threads = 1): MachineProfile {
+/**
+ * Read and validate a profile: the file given, else the default one (whose absence says how to make
+ * it). `replacing`: the profile a calibration is about to write over (read to compare with).
+ */
+export function readProfile(path: string | undefined, threads = 1, replacing = false): MachineProfile {
   const file = path ?? defaultProfilePath(threads);
   let text: string;
   try {
-    text = readUserFile(file, 'machine profile (JSON)', 4 << 20).toString('utf8');
+    text = readUserFile(file, 'machine profile (JSON)', 4 << 20, replacing).toString('utf8');
   } catch (e) {
     if (path === undefined)
       throw new UsageError(

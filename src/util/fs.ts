@@ -35,8 +35,11 @@ const reason = (e: unknown) => {
   return code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message);
 };
 
-/** A user's input file: a regular file of at most `maxBytes`, as a string or bytes. */
-export function readUserFile(path: string, what: string, maxBytes: number): Buffer {
+/**
+ * A user's input file: a regular file of at most `maxBytes`, as a string or bytes. `replacing`: the
+ * file this command is about to replace (read to compare with), which a write may then replace.
+ */
+export function readUserFile(path: string, what: string, maxBytes: number, replacing = false): Buffer {
   let size: number;
   try {
     const st = statSync(path);
@@ -47,7 +50,7 @@ export function readUserFile(path: string, what: string, maxBytes: number): Buff
       );
     }
     size = st.size;
-    inputs.set(identity(st), path);
+    if (!replacing) inputs.set(identity(st), path);
   } catch (e) {
     if (e instanceof InputFileError) throw e;
     throw new InputFileError(path, `${path}: cannot read the ${what} (${reason(e)})`);

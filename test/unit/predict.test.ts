@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
 import { predictionNotes } from '../../src/predict/attach.ts';
-import { probeWarning, profileWarnings } from '../../src/predict/check.ts';
+import { probeWarning, profileWarnings, slowerThanBefore } from '../../src/predict/check.ts';
 import { classOf, featuresOf, im2colRuns, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
   bandwidthCurve,
@@ -402,6 +402,23 @@ describe('machine profiles', () => {
     expect(probeWarning(profile, 'p.json', { ms: 1.2, memoryMs: 5 })).toMatch(
       /computes 20% faster .* and moves memory 25% slower/,
     );
+  });
+
+  it('a calibration whose probes ran over 10% slower than the profile it replaces says so; not at 3%', () => {
+    const now = (ms: number, memoryMs: number, threads = 1) => ({
+      ...profile,
+      machine: { ...profile.machine, threads },
+      probe: { ms, memoryMs, drift: 0 },
+    });
+    // the memory probe 43% slower (a calibration in a phase of memory contention, as seen here)
+    expect(slowerThanBefore(now(1.5, 5.72), profile, 'p.json')).toBe(
+      'p.json: this calibration moved memory 43% slower than the one it replaces (2026-11-29): something ' +
+        'else was running, and its predictions come out that much slower; calibrate again on a quiet machine',
+    );
+    expect(slowerThanBefore(now(1.545, 4.12), profile, 'p.json')).toBeUndefined();
+    // faster is no warning; another thread count is another machine setting
+    expect(slowerThanBefore(now(1.2, 3), profile, 'p.json')).toBeUndefined();
+    expect(slowerThanBefore(now(3, 8, 2), profile, 'p.json')).toBeUndefined();
   });
 
   it('the committed JSON Schema is the one the zod schema exports', () => {

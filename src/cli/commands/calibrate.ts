@@ -1,7 +1,7 @@
 import { calibrate } from '../../predict/calibrate.ts';
-import { profileWarnings } from '../../predict/check.ts';
+import { profileWarnings, slowerThanBefore } from '../../predict/check.ts';
 import type { MachineProfile } from '../../predict/machine.ts';
-import { writeProfile } from '../../predict/store.ts';
+import { defaultProfilePath, readProfile, writeProfile } from '../../predict/store.ts';
 import { profileDocument } from '../../report/profile.ts';
 import { type OutputFlags, parseOutput, parseRunFlags, type RunFlags } from '../options.ts';
 import { sayWarnings, show } from '../output.ts';
@@ -15,6 +15,8 @@ export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
   // -o names the profile; the summary goes to standard output
   const out = parseOutput({ ...o, output: undefined });
   const { threads, optLevel } = parseRunFlags(o, { runs: 1, warmup: 0 });
+  // the profile this calibration replaces, read first (to compare speeds with; a write may replace it)
+  const before = previousProfile(o.output ?? defaultProfilePath(threads), threads);
   const bar = await progressBar('calibrate', 'models', true);
   let profile: MachineProfile;
   try {
@@ -25,5 +27,15 @@ export async function calibrateCommand(o: CalibrateFlags): Promise<void> {
   const path = writeProfile(profile, o.output);
   await show(profileDocument(profile, path), out);
   // what a later --predict would warn of (a drift during calibration), said now, while calibrating again is cheap
-  sayWarnings(profileWarnings(profile, path, {}));
+  const slower = before && slowerThanBefore(profile, before, path);
+  sayWarnings([...profileWarnings(profile, path, {}), ...(slower ? [slower] : [])]);
+}
+
+/** The profile a calibration is about to replace, if there is a readable one. */
+function previousProfile(path: string, threads: number): MachineProfile | undefined {
+  try {
+    return readProfile(path, threads, true);
+  } catch {
+    return undefined;
+  }
 }
