@@ -148,9 +148,13 @@ for (const threads of threadCounts) {
   if (!given) calibrateApart(threads, 'quick', ['--quick']);
   const quickS = (performance.now() - t0) / 1000;
   const p = cals[0].profile;
+  const probes = (q) => `${q.probe.ms.toFixed(3)}/${q.probe.memoryMs.toFixed(3)} ms`;
   console.log(
     `calibration: ${seconds.map((s) => s.toFixed(0)).join(', ')} s (--quick ${quickS.toFixed(0)} s); ` +
-      `${p.fit.kernels} kernels; probe drift ${cals.map((c) => pct(c.profile.probe.drift, 0)).join(', ')}`,
+      `${p.fit.kernels} kernels; probe drift ${cals.map((c) => pct(c.profile.probe.drift, 0)).join(', ')}; ` +
+      // a calibration made while something else ran reads its probes slow (calibrate warns of it against
+      // the profile it replaces; here each calibration writes a file of its own, so they are listed)
+      `probes (compute/memory) ${cals.map(({ profile: q }) => probes(q)).join(', ')}`,
   );
   const profiler = ({ profile: q }) =>
     `scale ${q.profiler.kernelScale.toFixed(3)}, ${(1000 * q.profiler.perKernelMs).toFixed(2)} µs/kernel + ` +
