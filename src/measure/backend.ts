@@ -52,7 +52,7 @@ export interface Backend {
   optimizedGraph(model: Uint8Array, level: OptLevel, threads?: number): Promise<Uint8Array>;
   /** channels per block of the engine's blocked layout here (0: none) */
   layoutBlock(): Promise<number>;
-  /** a gate on the machine's phase (phase.ts): a small probe model held open at `threads` */
+  /** a gate on the machine's phase (phase.ts): probe models (compute, memory) held open at `threads` */
   openGate(threads: number): Promise<{ gate: PhaseGate; close(): Promise<void> }>;
 }
 
@@ -169,6 +169,35 @@ function gateModel(): Uint8Array {
   });
 }
 
+/** the memory gate's input: 4 MiB, beyond the core's caches */
+const MEMORY_GATE_SHAPE = [1, 64, 128, 128];
+
+/**
+ * The phase gate's memory probe: two ReLUs over 4 MiB and a mean per channel (about 0.4 ms), bound
+ * by memory traffic, so a neighbour streaming memory slows it most. Its output is small: a 4 MiB
+ * one would be a fresh buffer each run, whose page faults swamp the traffic.
+ */
+function memoryGateModel(): Uint8Array {
+  const dims = (d: number[]) => ({ dim: d.map((dimValue) => ({ dimValue })) });
+  const tensor = (name: string, d: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: dims(d) } } });
+  return tinyModel({
+    name: 'memory-gate',
+    node: [
+      { opType: 'Relu', name: 'r1', input: ['x'], output: ['a'] },
+      { opType: 'Relu', name: 'r2', input: ['a'], output: ['b'] },
+      {
+        opType: 'ReduceMean',
+        name: 'm',
+        input: ['b'],
+        output: ['y'],
+        attribute: [{ name: 'axes', type: 7, ints: [2, 3] }],
+      },
+    ],
+    input: [tensor('x', MEMORY_GATE_SHAPE)],
+    output: [tensor('y', [1, 64, 1, 1])],
+  });
+}
+
 export const onnxruntime: Backend = {
   name: 'onnxruntime',
   async version() {
@@ -198,12 +227,15 @@ export const onnxruntime: Backend = {
   optimizedGraph,
   layoutBlock: nchwcBlock,
   async openGate(threads) {
-    const r = await Runner.open(
-      gateModel(),
-      [{ name: 'x', shape: [1, 32, 28, 28] }],
-      { threads, optLevel: 'all' },
-      'gate',
-    );
-    return { gate: new PhaseGate(r), close: () => r.close() };
+    const o = { threads, optLevel: 'all' } as const;
+    const compute = await Runner.open(gateModel(), [{ name: 'x', shape: [1, 32, 28, 28] }], o, 'gate');
+    const memory = await Runner.open(memoryGateModel(), [{ name: 'x', shape: MEMORY_GATE_SHAPE }], o, 'memory gate');
+    return {
+      gate: new PhaseGate(compute, memory),
+      close: async () => {
+        await compute.close();
+        await memory.close();
+      },
+    };
   },
 };
