@@ -21,13 +21,14 @@ export function machineLine(p: MachineProfile): string {
  */
 function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
   const x = f[which];
+  const perRun = narrowCountsRuns(k);
   return {
     overheadUs: 1000 * x.overhead,
     // ms per GFLOP -> GFLOP/s; ms per M elements (blocks) -> G elements (blocks) per second
     speed: x.compute > 0 ? (computeUnit(k) === 'GFLOP' ? 1000 : 1) / x.compute : undefined,
-    halfWidth: narrowCountsRuns(k) ? undefined : x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
+    halfWidth: !perRun && x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
     // ms per million runs is ns per run
-    runNs: narrowCountsRuns(k) && x.narrow > 0 ? x.narrow : undefined,
+    runNs: perRun && x.narrow > 0 ? x.narrow : undefined,
     memoryEfficiency: x.memory > 0 ? 1 / x.memory : undefined,
     unit: { GFLOP: 'GFLOP/s', 'M elements': 'Gel/s', 'M blocks': 'Gblocks/s' }[computeUnit(k)],
   };
