@@ -7,7 +7,7 @@
  * misses. An adaptive round then samples more chains near the kernels predicted worst out of fold
  * and fits again. Speed probes timed beside every model say whether the machine drifted meanwhile.
  */
-import { kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
+import { byTraceName, type Kernel, kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
 import { type Backend, identityModel, type ModelInput, onnxruntime } from '../measure/backend.ts';
 import { measureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/options.ts';
@@ -80,8 +80,7 @@ async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promis
 }
 
 /**
- * Profile one model and join its kernels to netcost's plan of it, by key; only keys one kernel has
- * on each side, and no kernel the rules cannot place. With `whole`, its unprofiled runs too,
+ * Profile one model and join its kernels to netcost's plan of it (joinProfiled). With `whole`, its unprofiled runs too,
  * interleaved with the speed probes' (a later round leaves them out: Infinity, which the drift skips;
  * merged runs take the first round's).
  */
@@ -95,21 +94,7 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
   const [wall, probeRuns, memoryRuns] = whole ? await backend.time([input, ...probes], run) : [[], [], []];
   const original = (t: string) => imported.tensorOf(t) !== undefined;
   const theirs = trace.optimized ? kernelsOfOptimized(trace.optimized, original, imported) : [];
-  const keyOfNode = new Map(theirs.map((k) => [k.node.name, keyOf(k)]));
-  const count = (keys: string[]) => keys.reduce((c, k) => c.set(k, (c.get(k) ?? 0) + 1), new Map<string, number>());
-  const theirCount = count(theirs.map(keyOf));
-  const ourCount = count(planned.map((k) => k.key));
-  const traced = new Map<string, { us: number; tensors: number }>();
-  for (const k of kernels) {
-    const key = keyOfNode.get(k.node);
-    if (key !== undefined && theirCount.get(key) === 1) traced.set(key, k);
-  }
-  const measured = planned.flatMap((k) => {
-    const t = traced.get(k.key);
-    return ourCount.get(k.key) === 1 && t && !k.uncertain
-      ? [{ kernel: k, us: t.us, tensors: t.tensors, witnessUs }]
-      : [];
-  });
+  const measured = joinProfiled(planned, theirs, kernels).map((j) => ({ ...j, witnessUs }));
   return {
     measured,
     whole: {
@@ -124,6 +109,35 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole
     probeMs: whole ? low(probeRuns) : Number.POSITIVE_INFINITY,
     memoryProbeMs: whole ? low(memoryRuns) : Number.POSITIVE_INFINITY,
   };
+}
+
+/**
+ * The planned kernels a profile timed: each joined by key to the kernel of onnxruntime's optimized
+ * graph the trace names (byTraceName); only keys one kernel has on each side, and no kernel the
+ * rules cannot place.
+ */
+export function joinProfiled(
+  planned: PlannedKernel[],
+  theirs: Kernel[],
+  traced: { node: string; us: number; tensors: number }[],
+): { kernel: PlannedKernel; us: number; tensors: number }[] {
+  const byName = byTraceName(
+    theirs,
+    traced.map((k) => k.node),
+  );
+  const count = (keys: string[]) => keys.reduce((c, k) => c.set(k, (c.get(k) ?? 0) + 1), new Map<string, number>());
+  const theirCount = count(theirs.map(keyOf));
+  const ourCount = count(planned.map((k) => k.key));
+  const timed = new Map<string, { us: number; tensors: number }>();
+  for (const k of traced) {
+    const their = byName.get(k.node);
+    const key = their && keyOf(their);
+    if (key !== undefined && theirCount.get(key) === 1) timed.set(key, k);
+  }
+  return planned.flatMap((k) => {
+    const t = timed.get(k.key);
+    return ourCount.get(k.key) === 1 && t && !k.uncertain ? [{ kernel: k, us: t.us, tensors: t.tensors }] : [];
+  });
 }
 
 /** A calibration kernel: the planned kernel and its unprofiled time (ms) at the profile's probe speed. */
