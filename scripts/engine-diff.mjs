@@ -47,7 +47,7 @@ async function diff(name, raw) {
     });
     const original = (t) => imported.tensorOf(t) !== undefined;
     const theirs = lib.kernelsOfOptimized(readFileSync(file), original, imported);
-    const ours = lib.plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level, block });
+    const ours = lib.plannedKernels(imported, { onnxruntime: '1.30.0', level, block });
     const d = lib.diffKernels(ours, theirs);
     console.log(
       `${name}: ${ours.length} kernels reproduced (${d.uncertain} uncertain), ` +

@@ -108,7 +108,7 @@ function signatures(m, profile, all) {
   const first = nc.importOnnx(bytes, { file: m.name, inputs: t.inputs });
   const named = nc.withNodeNames(bytes, first.inputs);
   const rules = { onnxruntime: profile.machine.onnxruntime, level: 'all', block: profile.engine.nchwcBlock };
-  const planned = nc.planKernels(named, nc.importOnnx(named, { file: m.name }), rules);
+  const planned = nc.planKernels(nc.importOnnx(named, { file: m.name }), rules);
   return planned.filter((k) => all || nc.substantial(k)).map(nc.kernelSignature);
 }
 

@@ -8,6 +8,7 @@ import { UsageError } from './errors.ts';
 import { buildGraph } from './graph/build.ts';
 import { deployGraph } from './graph/deploy.ts';
 import type { Graph, View } from './graph/types.ts';
+import type { ImportResult } from './onnx/import.ts';
 import type { CostRules } from './onnx/rule-eval.ts';
 import { type Nchw, oneModelMessage, resolveModels, withInput } from './spec/load.ts';
 import type { ModelSpec } from './spec/types.ts';
@@ -67,10 +68,17 @@ const ONNX_FILE = /\.onnx$/i;
 export function runTarget(
   s: Source,
   graph: Graph,
-  read: InputBinding & { strict?: boolean; rules?: CostRules },
+  read: InputBinding & { strict?: boolean; rules?: CostRules; imported?: ImportResult },
 ):
   | { kind: 'graph'; graph: Graph }
-  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; strict?: boolean; rules?: CostRules } & InputBinding) {
+  | ({
+      kind: 'onnx';
+      file: string;
+      bytes: Uint8Array;
+      strict?: boolean;
+      rules?: CostRules;
+      imported?: ImportResult;
+    } & InputBinding) {
   return s.kind === 'onnx' ? { kind: 'onnx', file: s.file, bytes: s.bytes, ...read } : { kind: 'graph', graph };
 }
 
@@ -112,6 +120,14 @@ export async function resolveSource(arg: string): Promise<Source> {
  * file netcost exported in the deploy view stays in it); `deploy` folds and fuses as for specs.
  */
 export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promise<Graph> {
+  return (await sourceRead(src, opts)).graph;
+}
+
+/** The graph of a source in the asked view, with netcost's import of an ONNX file (read once, used again). */
+export async function sourceRead(
+  src: Source,
+  opts: SourceOptions = {},
+): Promise<{ graph: Graph; imported?: ImportResult }> {
   const named = Object.keys(opts.inputs ?? {}).filter((k) => k !== '*');
   if (src.kind === 'spec') {
     const dim = Object.keys(opts.dims ?? {})[0];
@@ -138,11 +154,11 @@ export async function sourceGraph(src: Source, opts: SourceOptions = {}): Promis
     const given = opts.inputs?.['*'];
     if (given && given.length !== 4)
       throw new UsageError(`--input: '${given.join('x')}' is not a shape; write NxCxHxW, for example 1x3x224x224`);
-    return graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined });
+    return { graph: graphOf(src.spec, { view: opts.view, input: opts.inputs?.['*'] as Nchw | undefined }) };
   }
   const { importOnnx } = await import('./onnx/import.ts');
   const { inputs, dims, loopTrips, strict, rules, values } = opts;
   const r = importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, strict, rules, values });
   for (const w of r.warnings) opts.onWarning?.(`${src.file}: ${w}`);
-  return opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph;
+  return { graph: opts.view === 'deploy' && r.graph.view !== 'deploy' ? deployGraph(r.graph) : r.graph, imported: r };
 }

@@ -6,6 +6,7 @@
  */
 import type { ElemType } from '../graph/dtype.ts';
 import type { Shape } from '../graph/types.ts';
+import { decodedModel } from '../onnx/decoded.ts';
 import type { ImportResult } from '../onnx/import.ts';
 import { assignNodeNames } from '../onnx/node-names.ts';
 import { overridableInitializers } from '../onnx/overridable.ts';
@@ -84,12 +85,22 @@ const attrValue = (a: AttributeProto): AttrValue | undefined => {
  * fusions). Nodes are named as netcost names them, or as the file does with `rawNames` (a graph the
  * engine wrote, whose nameless nodes are its own).
  */
-export function engineGraph(
-  bytes: Uint8Array,
-  imported: ImportResult,
-  opts: { keepDequantize?: boolean; allNodes?: boolean; rawNames?: boolean } = {},
-): EngineGraph {
-  const m: ModelProto = onnx.ModelProto.decode(bytes);
+export function engineGraph(bytes: Uint8Array, imported: ImportResult, opts: GraphOptions = {}): EngineGraph {
+  return graphOf(onnx.ModelProto.decode(bytes), imported, opts);
+}
+
+/** The engine's starting graph for a model netcost imported, from the file as its import decoded it. */
+export function importedEngineGraph(imported: ImportResult, opts: GraphOptions = {}): EngineGraph {
+  return graphOf(decodedModel(imported), imported, opts);
+}
+
+interface GraphOptions {
+  keepDequantize?: boolean;
+  allNodes?: boolean;
+  rawNames?: boolean;
+}
+
+function graphOf(m: ModelProto, imported: ImportResult, opts: GraphOptions): EngineGraph {
   const g = m.graph;
   const names = assignNodeNames(g?.node ?? []);
   const tensors = new Map<string, ETensor>();

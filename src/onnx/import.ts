@@ -18,6 +18,7 @@ import { rulelessClause, rulelessOps, tensorsRead } from './blockers.ts';
 import { recordBodies } from './body-reads.ts';
 import type { BoundInput } from './bound-input.ts';
 import { readControl } from './control.ts';
+import { keepDecoded } from './decoded.ts';
 import { isDefaultDomain, type ReadContext, readNodes, readsItself } from './graph-reader.ts';
 import { bindInputs, declaredInfo, givenConstant, valueNote, withValues } from './inputs.ts';
 import { liftHelpers } from './lift.ts';
@@ -245,6 +246,7 @@ function importBudgeted(bytes: Uint8Array, opts: ImportOptions): ImportResult {
     },
   };
   recordBodies(result, ctx.bodies);
+  keepDecoded(result, m);
   return result;
 }
 

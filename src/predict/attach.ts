@@ -6,50 +6,36 @@
 import type { CostReport, LayerCost } from '../cost/analyze.ts';
 import type { Graph } from '../graph/types.ts';
 import { exportOnnx } from '../onnx/export.ts';
-import { importOnnx } from '../onnx/import.ts';
-import { withNodeNames } from '../onnx/node-names.ts';
+import { type ImportResult, importOnnx } from '../onnx/import.ts';
 import type { CostRules } from '../onnx/rule-eval.ts';
 import type { InputBinding } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
 import { BIG_OUTPUT_MIB, type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
 import { planKernels } from './plan.ts';
 
-/** What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input binding. */
+/**
+ * What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input
+ * binding, with netcost's import of them when the caller has one (then the file is not read again).
+ */
 export type Predictable =
   | { kind: 'graph'; graph: Graph }
-  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; rules?: CostRules } & InputBinding);
+  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; rules?: CostRules; imported?: ImportResult } & InputBinding);
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** The prediction for a model on the profile's machine. */
 export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
-  let bytes: Uint8Array;
-  let file: string;
-  if (src.kind === 'graph') {
-    bytes = exportOnnx(src.graph);
-    file = src.graph.file || src.graph.model;
-  } else {
-    const first = importOnnx(src.bytes, {
-      file: src.file,
-      inputs: src.inputs,
-      dims: src.dims,
-      loopTrips: src.loopTrips,
-      values: src.values,
-      rules: src.rules,
-    });
-    bytes = withNodeNames(src.bytes, first.inputs);
-    file = src.file;
-  }
-  const imported = importOnnx(
-    bytes,
-    src.kind === 'onnx' ? { file, loopTrips: src.loopTrips, values: src.values, rules: src.rules } : { file },
-  );
+  const { inputs, dims, loopTrips, values, rules: costRules } = src.kind === 'onnx' ? src : {};
+  const imported =
+    src.kind === 'graph'
+      ? importOnnx(exportOnnx(src.graph), { file: src.graph.file || src.graph.model })
+      : (src.imported ?? importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, values, rules: costRules }));
   const rules = {
     onnxruntime: p.machine.onnxruntime,
     level: p.machine.graphOptimizationLevel,
     block: p.engine.nchwcBlock,
   };
-  const planned = planKernels(bytes, imported, rules);
+  const planned = planKernels(imported, rules);
   const g = imported.graph;
   const outputBytes = 4 * numel(g.output.shape);
   return predictKernels(p, planned, 4 * numel(g.input.shape) + outputBytes, outputBytes);

@@ -8,6 +8,7 @@
 import { NetcostError } from '../errors.ts';
 import { onnxCodeOf } from '../graph/dtype.ts';
 import { type BodyRead, type BodyTensor, bodiesOf } from '../onnx/body-reads.ts';
+import { decodedModel } from '../onnx/decoded.ts';
 import { type ImportResult, importOnnx } from '../onnx/import.ts';
 import { type ModelProto, onnx, type TensorProto } from '../onnx/proto.ts';
 
@@ -60,12 +61,10 @@ export interface BodyModel {
  * The bodies that run (an If branch not counted does not), each as a model, imported. A body
  * netcost cannot read on its own is left out: its owner's kernel is already priced as uncertain.
  */
-export function bodyModels(bytes: Uint8Array, imported: ImportResult): BodyModel[] {
+export function bodyModels(imported: ImportResult): BodyModel[] {
   const running = bodiesOf(imported).filter((b) => b.runs > 0);
-  if (running.length === 0) return [];
-  const m = onnx.ModelProto.decode(bytes);
   return running.flatMap((body) => {
-    const own = bodyModel(body, m);
+    const own = bodyModel(body, decodedModel(imported));
     try {
       const file = `${imported.graph.file} (${body.prefix})`;
       return [{ body, bytes: own, imported: importOnnx(own, { file, folder: imported.folder }) }];

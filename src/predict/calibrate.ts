@@ -76,7 +76,7 @@ async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promis
   const imported = importOnnx(bytes, { file: m.name });
   const rules = { onnxruntime: await backend.version(), level: o.optLevel, block: o.block };
   const witness = witnessed({ bytes, inputs: [m.input], what: m.name });
-  return { model: m, bytes, witnessed: witness, imported, planned: planKernels(bytes, imported, rules) };
+  return { model: m, bytes, witnessed: witness, imported, planned: planKernels(imported, rules) };
 }
 
 /**

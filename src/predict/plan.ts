@@ -72,9 +72,9 @@ function neighbourLayers(g: EngineGraph, n: ENode, own: Map<ENode, string[]>): s
  * its subgraphs, each body planned as a model of its own and run as often as it runs. A body's
  * kernels are uncertain: no calibration holds onnxruntime's cost of running a subgraph trip by trip.
  */
-export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Rules): PlannedKernel[] {
-  const bodies = bodyModels(bytes, imported).flatMap(({ body, bytes: b, imported: i }) =>
-    planKernels(b, i, rules).map((k) => ({
+export function planKernels(imported: ImportResult, rules: Rules): PlannedKernel[] {
+  const bodies = bodyModels(imported).flatMap(({ body, imported: i }) =>
+    planKernels(i, rules).map((k) => ({
       ...k,
       key: k.key.replace('@', `@${body.prefix}`),
       node: `${body.prefix}${k.node}`,
@@ -84,11 +84,11 @@ export function planKernels(bytes: Uint8Array, imported: ImportResult, rules: Ru
       runs: (k.runs ?? 1) * body.runs,
     })),
   );
-  return [...mainKernels(bytes, imported, rules), ...bodies];
+  return [...mainKernels(imported, rules), ...bodies];
 }
 
-function mainKernels(bytes: Uint8Array, imported: ImportResult, rules: Rules): PlannedKernel[] {
-  const { kernels, graph } = enginePlan(bytes, imported, rules);
+function mainKernels(imported: ImportResult, rules: Rules): PlannedKernel[] {
+  const { kernels, graph } = enginePlan(imported, rules);
   const costs = analyze(imported.graph).layers;
   const layerOf = layerIndex(costs);
   const own = new Map<ENode, string[]>();

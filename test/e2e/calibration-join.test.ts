@@ -35,7 +35,7 @@ layers:
       level: 'all' as const,
       block: await onnxruntime.layoutBlock(),
     };
-    const planned = planKernels(bytes, imported, rules);
+    const planned = planKernels(imported, rules);
     const trace = await onnxruntime.profile(
       { bytes, inputs: [input], what: 'hs' },
       { threads: 1, optLevel: 'all', warmup: 1, runs: 3 },

@@ -71,7 +71,7 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
       const imported = importOnnx(bytes, { file: 'm.onnx' });
       const note = imported.notes.find((n) => n.includes("also named among the graph's inputs"));
       expect(note, `IR ${ir}`).toEqual(ir < 4 ? undefined : expect.stringMatching(/^332 initializers are /));
-      const ks = plannedKernels(bytes, imported, {
+      const ks = plannedKernels(imported, {
         onnxruntime: '1.30.0',
         level: 'all',
         block,
@@ -91,7 +91,7 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
     );
     for (const bytes of [quantizedModel(fp32, 'qdq'), quantizedModel(fp32, 'qoperator')]) {
       const imported = importOnnx(bytes, { file: 'q.onnx' });
-      const ks = plannedKernels(bytes, imported, { onnxruntime: '1.30.0', level: 'all', block });
+      const ks = plannedKernels(imported, { onnxruntime: '1.30.0', level: 'all', block });
       expect(ks.length).toBeGreaterThan(0);
       expect(ks.filter((k) => !k.uncertain)).toEqual([]);
     }

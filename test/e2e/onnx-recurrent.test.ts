@@ -77,7 +77,7 @@ describe('recurrent layers', () => {
 
   it('the latency model prices an LSTM as its GEMM steps and flags it: no calibration chain holds one', () => {
     const bytes = model('LSTM', { directions: 2 });
-    const planned = planKernels(bytes, importOnnx(bytes, { file: 'lstm.onnx' }), {
+    const planned = planKernels(importOnnx(bytes, { file: 'lstm.onnx' }), {
       onnxruntime: '1.30.0',
       level: 'all',
       block: 16,

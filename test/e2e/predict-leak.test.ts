@@ -32,7 +32,7 @@ function signatures(
 ): string[] {
   const first = importOnnx(bytes, { file, inputs });
   const named = withNodeNames(bytes, first.inputs);
-  const planned = planKernels(named, importOnnx(named, { file }), rules);
+  const planned = planKernels(importOnnx(named, { file }), rules);
   return planned.filter((k) => all || substantial(k)).map(kernelSignature);
 }
 

@@ -15,7 +15,7 @@ const RULES = { onnxruntime: '1.30.0', level: 'all', block: 16 } as const;
 
 function plan(m: SweepModel) {
   const bytes = withNodeNames(m.bytes, [m.input]);
-  return planKernels(bytes, importOnnx(bytes, { file: m.name }), RULES);
+  return planKernels(importOnnx(bytes, { file: m.name }), RULES);
 }
 
 describe('kernel work', () => {

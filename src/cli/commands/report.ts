@@ -1,5 +1,5 @@
 import { analyze } from '../../cost/analyze.ts';
-import { resolveSource, runTarget, sourceGraph } from '../../pipeline.ts';
+import { resolveSource, runTarget, sourceRead } from '../../pipeline.ts';
 import { reportDocument } from '../../report/report.ts';
 import {
   checkDtypeFor,
@@ -36,7 +36,8 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
   const src = await resolveSource(model);
   checkDtypeFor([src], o.dtype);
   const warnings: string[] = [];
-  const g = await sourceGraph(src, { view, ...binding, strict: o.strict, rules, onWarning: (w) => warnings.push(w) });
+  const read = { view, ...binding, strict: o.strict, rules, onWarning: (w: string) => warnings.push(w) };
+  const { graph: g, imported } = await sourceRead(src, read);
   const predict = await parsePredict(o);
   let r = analyze(g, dtype);
   if (predict) {
@@ -44,7 +45,7 @@ export async function report(model: string, o: ReportFlags): Promise<void> {
     const { profileWarnings } = await import('../../predict/check.ts');
     const threads = o.threads === undefined ? undefined : Number(o.threads);
     for (const w of profileWarnings(predict.profile, predict.file, { threads })) warnings.push(w);
-    r = withPrediction(r, runTarget(src, g, { ...binding, rules }), predict.profile, predict.file);
+    r = withPrediction(r, runTarget(src, g, { ...binding, rules, imported }), predict.profile, predict.file);
   }
   sayWarnings(warnings);
   await show(reportDocument(r, warnings), out);

@@ -7,7 +7,7 @@
 
 import type { OptLevel } from '../../measure/options.ts';
 import type { ImportResult } from '../../onnx/import.ts';
-import { Edges, type ENode, type EngineGraph, engineGraph } from '../graph.ts';
+import { Edges, type ENode, type EngineGraph, importedEngineGraph } from '../graph.ts';
 import { anchorOf, type Kernel, kindOf, NCHWC } from '../kernel.ts';
 import { withUntakenAside } from './fp16.ts';
 import { inlineFunctions } from './inline.ts';
@@ -53,17 +53,13 @@ function movableNames(g: EngineGraph): Set<string> {
  * node (its subgraphs' kernels), a node a rule placed unsure (and its neighbours, through layout
  * reorders), a kernel whose name a rule cannot tell, and every kernel of a quantized or bfloat16 model.
  */
-export function plannedKernels(bytes: Uint8Array, imported: ImportResult, rules: EngineRules): Kernel[] {
-  return enginePlan(bytes, imported, rules).kernels;
+export function plannedKernels(imported: ImportResult, rules: EngineRules): Kernel[] {
+  return enginePlan(imported, rules).kernels;
 }
 
 /** The kernels, with the engine graph they are nodes of (its tensors: shapes, types, layouts). */
-export function enginePlan(
-  bytes: Uint8Array,
-  imported: ImportResult,
-  rules: EngineRules,
-): { kernels: Kernel[]; graph: EngineGraph } {
-  const g = engineGraph(bytes, imported);
+export function enginePlan(imported: ImportResult, rules: EngineRules): { kernels: Kernel[]; graph: EngineGraph } {
+  const g = importedEngineGraph(imported);
   inlineFunctions(g);
   const level = LEVELS.indexOf(rules.level);
   // the transpose optimizer runs first, on the graph as loaded: what it may move is judged there
