@@ -65,11 +65,7 @@ const ONNX_FILE = /\.onnx$/i;
  * What timing or predicting a source runs: an ONNX file as it is (its bytes, read with the binding
  * and the rules), a spec as its graph (exported on the fly).
  */
-export function runTarget(
-  s: Source,
-  graph: Graph,
-  read: InputBinding & { strict?: boolean; rules?: CostRules; imported?: ImportResult },
-):
+export type RunTarget =
   | { kind: 'graph'; graph: Graph }
   | ({
       kind: 'onnx';
@@ -77,8 +73,15 @@ export function runTarget(
       bytes: Uint8Array;
       strict?: boolean;
       rules?: CostRules;
+      /** netcost's import of the file with this binding, when the caller made one (not read again) */
       imported?: ImportResult;
-    } & InputBinding) {
+    } & InputBinding);
+
+export function runTarget(
+  s: Source,
+  graph: Graph,
+  read: InputBinding & { strict?: boolean; rules?: CostRules; imported?: ImportResult },
+): RunTarget {
   return s.kind === 'onnx' ? { kind: 'onnx', file: s.file, bytes: s.bytes, ...read } : { kind: 'graph', graph };
 }
 

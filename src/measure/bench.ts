@@ -10,8 +10,7 @@ import type { ElemType } from '../graph/dtype.ts';
 import type { Graph, View } from '../graph/types.ts';
 import { LIMITS } from '../limits.ts';
 import { exportOnnx } from '../onnx/export.ts';
-import type { CostRules } from '../onnx/rule-eval.ts';
-import type { InputBinding } from '../pipeline.ts';
+import type { RunTarget } from '../pipeline.ts';
 import { identityModel, onnxruntime } from './backend.ts';
 import { graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
@@ -38,15 +37,7 @@ export interface BenchOptions {
 }
 
 /** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file (imported for its costs). */
-export type BenchTarget =
-  | { kind: 'graph'; graph: Graph }
-  | ({
-      kind: 'onnx';
-      file: string;
-      bytes: Uint8Array;
-      strict?: boolean;
-      rules?: CostRules;
-    } & InputBinding);
+export type BenchTarget = RunTarget;
 
 interface Prepared {
   graph: Graph;

@@ -4,11 +4,9 @@
  * kernels, its bound, and a summary of the machine and of what the prediction rests on.
  */
 import type { CostReport, LayerCost } from '../cost/analyze.ts';
-import type { Graph } from '../graph/types.ts';
 import { exportOnnx } from '../onnx/export.ts';
-import { type ImportResult, importOnnx } from '../onnx/import.ts';
-import type { CostRules } from '../onnx/rule-eval.ts';
-import type { InputBinding } from '../pipeline.ts';
+import { importOnnx } from '../onnx/import.ts';
+import type { RunTarget } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
 import { BIG_OUTPUT_MIB, type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
 import { planKernels } from './plan.ts';
@@ -17,9 +15,7 @@ import { planKernels } from './plan.ts';
  * What to predict: a netcost graph (exported as bench runs it), or an ONNX file's bytes and its input
  * binding, with netcost's import of them when the caller has one (then the file is not read again).
  */
-export type Predictable =
-  | { kind: 'graph'; graph: Graph }
-  | ({ kind: 'onnx'; file: string; bytes: Uint8Array; rules?: CostRules; imported?: ImportResult } & InputBinding);
+export type Predictable = RunTarget;
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
