@@ -9,6 +9,7 @@
  * tensor it reads, else empty).
  */
 
+import { pairNameless } from '../measure/profile.ts';
 import type { ImportResult } from '../onnx/import.ts';
 import type { ENode, EngineGraph } from './graph.ts';
 import { engineGraph } from './graph.ts';
@@ -76,25 +77,9 @@ export function kernelsOfOptimized(
 
 /**
  * The kernels of an optimized graph by the names onnxruntime's profiler gives them: a node's own
- * name, and for a nameless node (the body of a function it inlined at load: HardSwish's HardSigmoid
- * and Mul, which its optimized graph file keeps nameless) `<op>_<node index>`. The file holds no
- * index: per op, the nameless nodes in file order pair with the trace's unclaimed `<op>_<n>` names in
- * order of n (inlining numbers a body's nodes as it goes); an op whose counts differ pairs none.
+ * name, and for a nameless node (an inlined function's body) `<op>_<node index>` (pairNameless).
  */
 export function byTraceName(theirs: Kernel[], traced: string[]): Map<string, Kernel> {
   const named = new Map(theirs.filter((k) => k.node.name !== '').map((k) => [k.node.name, k]));
-  const nameless = new Map<string, Kernel[]>();
-  for (const k of theirs) if (k.node.name === '') nameless.set(k.node.op, [...(nameless.get(k.node.op) ?? []), k]);
-  const unclaimed = new Map<string, { name: string; index: number }[]>();
-  for (const name of traced) {
-    const m = /^(.+)_(\d+)$/.exec(name);
-    if (named.has(name) || !m || !nameless.has(m[1])) continue;
-    unclaimed.set(m[1], [...(unclaimed.get(m[1]) ?? []), { name, index: Number(m[2]) }]);
-  }
-  const out = new Map(named);
-  for (const [op, ks] of nameless) {
-    const ts = (unclaimed.get(op) ?? []).sort((a, b) => a.index - b.index);
-    if (ts.length === ks.length) for (const [i, t] of ts.entries()) out.set(t.name, ks[i]);
-  }
-  return out;
+  return new Map([...named, ...pairNameless(theirs, (k) => k.node, traced)]);
 }

@@ -12,11 +12,11 @@ import { LIMITS } from '../limits.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import type { RunTarget } from '../pipeline.ts';
 import { identityModel, onnxruntime } from './backend.ts';
-import { graphNodes, unitsByDataflow } from './dataflow.ts';
+import { type GraphNode, graphNodes, unitsByDataflow } from './dataflow.ts';
 import { type MeasureEnv, measureEnv } from './env.ts';
 import type { OptLevel } from './options.ts';
 import { type PerLayer, perLayerReport } from './per-layer.ts';
-import { byCandidates, kernelsOfTrace, type TraceEvent } from './profile.ts';
+import { byCandidates, kernelsOfTrace, pairNameless, type TraceEvent } from './profile.ts';
 import { ortVersion, Runner, timeInterleaved } from './runner.ts';
 import { relativeSpread, type Summary, summarize } from './stats.ts';
 
@@ -38,6 +38,20 @@ export interface BenchOptions {
 
 /** What to run: a netcost graph (exported on the fly), or ONNX bytes from a file (imported for its costs). */
 export type BenchTarget = RunTarget;
+
+/** The optimized graph's nodes named as the trace names them (a nameless one: pairNameless). */
+function withTraceNames(nodes: GraphNode[], traced: { node: string }[]): GraphNode[] {
+  const named = new Map(
+    [
+      ...pairNameless(
+        nodes,
+        (n) => ({ name: n.name, op: n.opType }),
+        traced.map((k) => k.node),
+      ),
+    ].map(([t, n]) => [n, t]),
+  );
+  return nodes.map((n) => ({ ...n, name: named.get(n) ?? n.name }));
+}
 
 interface Prepared {
   graph: Graph;
@@ -182,7 +196,8 @@ export async function bench(target: BenchTarget, opts: BenchOptions = {}): Promi
     const byName = byCandidates(unitOf);
     const flops = new Map(costs.map((c) => [c.name, c.flops]));
     const flopsOf = (u: string) => flops.get(u) ?? 0;
-    const byFlow = optimized && unitsByDataflow(graphNodes(optimized), graphNodes(bytes), unitOf, flopsOf);
+    const ran = optimized && withTraceNames(graphNodes(optimized), trace.kernels);
+    const byFlow = ran && unitsByDataflow(ran, graphNodes(bytes), unitOf, flopsOf);
     const unitOfNode = (node: string) => byFlow?.get(node) ?? byName(node);
     const medians = { medianMs: latency.medianMs, profiledMedianMs: summarize(profiled).medianMs };
     perLayer = perLayerReport(trace.kernels, trace.runs, costs, totals, unitOfNode, medians);

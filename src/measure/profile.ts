@@ -28,6 +28,35 @@ export interface Kernel {
   us: number;
 }
 
+/**
+ * onnxruntime's profiler names a nameless node (the body of a function it inlined at load:
+ * HardSwish's HardSigmoid and Mul) `<op>_<node index>`, while its optimized graph file keeps the
+ * node nameless and holds no index. Per op, the file's nameless nodes in file order pair with the
+ * trace's `<op>_<n>` names no node of the file has, in order of n (inlining numbers a body's nodes as
+ * it goes); an op whose counts differ pairs none. Trace name -> node.
+ */
+export function pairNameless<T>(
+  nodes: readonly T[],
+  of: (n: T) => { name: string; op: string },
+  traced: readonly string[],
+): Map<string, T> {
+  const names = new Set(nodes.map((n) => of(n).name));
+  const nameless = new Map<string, T[]>();
+  for (const n of nodes) if (of(n).name === '') nameless.set(of(n).op, [...(nameless.get(of(n).op) ?? []), n]);
+  const unclaimed = new Map<string, { name: string; index: number }[]>();
+  for (const name of traced) {
+    const m = /^(.+)_(\d+)$/.exec(name);
+    if (names.has(name) || !m || !nameless.has(m[1])) continue;
+    unclaimed.set(m[1], [...(unclaimed.get(m[1]) ?? []), { name, index: Number(m[2]) }]);
+  }
+  const out = new Map<string, T>();
+  for (const [op, ns] of nameless) {
+    const ts = (unclaimed.get(op) ?? []).sort((a, b) => a.index - b.index);
+    if (ts.length === ns.length) for (const [i, t] of ts.entries()) out.set(t.name, ns[i]);
+  }
+  return out;
+}
+
 /** Kernel times averaged over the last `runs` model runs of the trace, in execution order. */
 export function kernelsOfTrace(events: TraceEvent[], runs: number): { kernels: Kernel[]; runs: number } {
   const spans = events

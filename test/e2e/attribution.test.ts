@@ -4,10 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/graph/build.ts';
 import { bench } from '../../src/measure/bench.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { resolveModel } from '../../src/spec/load.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
+import { modelFromYaml } from '../helpers.ts';
 
 /** which unit each fused kernel must be credited to (kernel op type -> unit) */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -46,6 +48,29 @@ describe('attribution of fused kernels by dataflow', () => {
       expect(r.perLayer!.attributedShare).toBeGreaterThanOrEqual(0.995);
     },
   );
+
+  it("HardSwish after a plain convolution: its inlined, nameless HardSigmoid and Mul go to the conv's unit", async () => {
+    // before 2026-12-07 they named no node of the optimized graph, and 38% of the time was unattributed
+    const g = buildGraph(
+      modelFromYaml(`
+name: hs
+input: [1, 21, 32, 32]
+layers:
+  - { op: conv, name: a, out: 63, kernel: 1, act: hardswish }
+  - { op: conv, name: b, out: 21, kernel: 1, act: hardswish }
+  - { op: gap }
+`),
+    );
+    const r = await bench({ kind: 'graph', graph: g }, { runs: 2, warmup: 1, perLayer: true });
+    expect(r.perLayer!.unattributed).toEqual([]);
+    // each kernel as `<node> [<op>]`
+    const ops = (unit: string) =>
+      r.perLayer!.layers.find((l) => l.name === unit)?.kernels.map((k) => /\[(.+)\]$/.exec(k)?.[1]);
+    expect([ops('a'), ops('b')]).toEqual([
+      ['Conv', 'HardSigmoid', 'Mul'],
+      ['Conv', 'HardSigmoid', 'Mul'],
+    ]);
+  });
 
   it.each([
     ['ch_PP-OCRv4_det_infer.onnx', [1, 3, 160, 160]],
