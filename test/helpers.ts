@@ -14,6 +14,19 @@ export function modelFromYaml(yaml: string, file = 'inline.yaml'): ModelSpec {
   return modelsOfSpec(parseSpecText(yaml, file), file)[0];
 }
 
+/**
+ * Two 1x1 convolutions with hard swish on channels that are not whole NCHWc blocks (21 in): each
+ * runs plain, and onnxruntime inlines each HardSwish as a nameless HardSigmoid and Mul.
+ */
+export const HARDSWISH_NET = `
+name: hs
+input: [1, 21, 32, 32]
+layers:
+  - { op: conv, name: a, out: 63, kernel: 1, act: hardswish }
+  - { op: conv, name: b, out: 21, kernel: 1, act: hardswish }
+  - { op: gap }
+`;
+
 export function costsOfYaml(yaml: string, view: 'original' | 'deploy' = 'original'): CostReport {
   const g = buildGraph(modelFromYaml(yaml));
   return analyze(view === 'deploy' ? deployGraph(g) : g);

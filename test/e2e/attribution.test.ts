@@ -9,7 +9,7 @@ import { bench } from '../../src/measure/bench.ts';
 import { graphOf } from '../../src/pipeline.ts';
 import { resolveModel } from '../../src/spec/load.ts';
 import { FUSION_MODELS } from '../fusion-models.ts';
-import { modelFromYaml } from '../helpers.ts';
+import { HARDSWISH_NET, modelFromYaml } from '../helpers.ts';
 
 /** which unit each fused kernel must be credited to (kernel op type -> unit) */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -49,18 +49,9 @@ describe('attribution of fused kernels by dataflow', () => {
     },
   );
 
-  it("HardSwish after a plain convolution: its inlined, nameless HardSigmoid and Mul go to the conv's unit", async () => {
+  it("HardSwish after a plain convolution: its inlined HardSigmoid and Mul go to the conv's unit", async () => {
     // before 2026-12-07 they named no node of the optimized graph, and 38% of the time was unattributed
-    const g = buildGraph(
-      modelFromYaml(`
-name: hs
-input: [1, 21, 32, 32]
-layers:
-  - { op: conv, name: a, out: 63, kernel: 1, act: hardswish }
-  - { op: conv, name: b, out: 21, kernel: 1, act: hardswish }
-  - { op: gap }
-`),
-    );
+    const g = buildGraph(modelFromYaml(HARDSWISH_NET));
     const r = await bench({ kind: 'graph', graph: g }, { runs: 2, warmup: 1, perLayer: true });
     expect(r.perLayer!.unattributed).toEqual([]);
     // each kernel as `<node> [<op>]`

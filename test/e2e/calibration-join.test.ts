@@ -13,20 +13,11 @@ import { importOnnx } from '../../src/onnx/import.ts';
 import { withNodeNames } from '../../src/onnx/node-names.ts';
 import { joinProfiled } from '../../src/predict/calibrate.ts';
 import { planKernels } from '../../src/predict/plan.ts';
-import { modelFromYaml } from '../helpers.ts';
+import { HARDSWISH_NET, modelFromYaml } from '../helpers.ts';
 
 describe("calibration's join of profiled kernels to planned ones", () => {
   it('joins every kernel of a network with two HardSwish bodies onnxruntime inlined, each once', async () => {
-    const g = buildGraph(
-      modelFromYaml(`
-name: hs
-input: [1, 21, 16, 16]
-layers:
-  - { op: conv, name: a, out: 63, kernel: 1, act: hardswish }
-  - { op: conv, name: b, out: 21, kernel: 1, act: hardswish }
-  - { op: gap }
-`),
-    );
+    const g = buildGraph(modelFromYaml(HARDSWISH_NET));
     const input = { name: g.input.name, shape: g.input.shape };
     const bytes = withNodeNames(exportOnnx(g), [input]);
     const imported = importOnnx(bytes, { file: 'hs.onnx' });
