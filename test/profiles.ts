@@ -2,7 +2,7 @@
 import { KERNEL_CLASSES, type KernelClass } from '../src/predict/classes.ts';
 import type { ClassFit, MachineProfile } from '../src/predict/machine.ts';
 
-/** overhead ms, compute ms per GFLOP (or per M elements), narrow ms per GFLOP/width, memory scale */
+/** overhead ms, compute ms per GFLOP (or M elements), narrow ms per GFLOP/width, strided ms per M copies, memory */
 export type Params = ClassFit['params'];
 
 /** A class fit with these parameters, exact (no spread over bootstrap draws). */
@@ -22,12 +22,12 @@ export const exactFit = (params: Params): ClassFit => ({
 export function testProfile(
   over: { params?: Partial<Params>; classes?: Partial<Record<KernelClass, Partial<Params>>> } = {},
 ): MachineProfile {
-  const base: Params = { overhead: 0.01, compute: 10, narrow: 0, activation: 0, memory: 1, ...over.params };
+  const base: Params = { overhead: 0.01, compute: 10, narrow: 0, strided: 0, activation: 0, memory: 1, ...over.params };
   const classes = Object.fromEntries(
     KERNEL_CLASSES.map((k) => [k, exactFit({ ...base, ...over.classes?.[k] })]),
   ) as MachineProfile['classes'];
   return {
-    netcostProfile: 4,
+    netcostProfile: 5,
     created: '2026-11-29T00:00:00Z',
     machine: {
       cpu: 'test CPU',

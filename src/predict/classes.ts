@@ -9,6 +9,8 @@
  *   compute = c·GFLOP + n·GFLOP/w   (GEMM-like classes: w is the GEMM's width, min(M, N, K): a
  *                                    narrow GEMM runs further below the peak; the engine's plain
  *                                    convolutions: n·groups/1000, one im2col and GEMM per group)
+ *           + s·M strided copies   (plain convolutions at stride > 1: im2col copies those one
+ *                                    element at a time)
  *           + a·Melements·cost(activation)   (a fused activation's pass over the output)
  *           = e·Melements          (element-wise classes: work per output element; a transpose:
  *                                    per M blocks it copies, its run of untouched trailing axes each)
@@ -44,20 +46,22 @@ export type KernelClass = (typeof KERNEL_CLASSES)[number];
 /**
  * The model's parameters, in feature order: overhead (ms), compute (ms per GFLOP, or per M
  * elements), narrow (ms per GFLOP/w; for plain convolutions ms per M im2col row runs, i.e. ns
- * per run), activation (ms per M output elements of a fused activation,
+ * per run), strided (ms per M elements a plain convolution's im2col copies one at a time: ns per
+ * element), activation (ms per M output elements of a fused activation,
  * weighted by its cost), memory (scale of bytes / bandwidth).
  */
-export const PARAMS = ['overhead', 'compute', 'narrow', 'activation', 'memory'] as const;
+export const PARAMS = ['overhead', 'compute', 'narrow', 'strided', 'activation', 'memory'] as const;
 export type Param = (typeof PARAMS)[number];
 
 /** Which parameters a class has (the others are 0). */
+const GEMM_PARAMS = ['overhead', 'compute', 'narrow', 'activation', 'memory'] as const;
 const HAS: Record<KernelClass, readonly Param[]> = {
-  conv: PARAMS,
-  'conv-grouped': PARAMS,
+  conv: GEMM_PARAMS,
+  'conv-grouped': GEMM_PARAMS,
   'conv-plain': PARAMS,
-  gemm: PARAMS,
+  gemm: GEMM_PARAMS,
   'conv-depthwise': ['overhead', 'compute', 'activation', 'memory'],
-  'conv-plain-depthwise': ['overhead', 'compute', 'narrow', 'activation', 'memory'],
+  'conv-plain-depthwise': PARAMS,
   gemv: ['overhead', 'compute', 'memory'],
   pool: ['overhead', 'compute', 'memory'],
   'pool-plain': ['overhead', 'compute', 'memory'],
@@ -185,6 +189,19 @@ export function im2colRuns(w: KernelWork): number {
   return c.groups * c.window * c.inPerGroup * c.rows;
 }
 
+/**
+ * The elements a plain convolution's im2col copies one at a time: at a stride above 1 MLAS copies
+ * each run element by element (at stride 1, four at a time), so every element of the column buffer,
+ * groups · window · input channels per group · output pixels. Here about 0.23 ns each beyond the
+ * row runs: a 5x5 depthwise convolution of 222 channels at stride 2 on 96x96 (12.8M such copies)
+ * took 5.9 ms, which the runs and FLOPs alone priced at 2.9 ms (2026-12-07).
+ */
+export function stridedCopies(w: KernelWork): number {
+  const c = w.conv;
+  if (!c || c.stride === 1) return 0;
+  return (c.window * c.inPerGroup * w.elements) / c.outPerGroup;
+}
+
 /** `bandwidth(bytes)` in GB/s (from the profile). */
 export type Bandwidth = (bytes: number) => number;
 
@@ -204,6 +221,7 @@ export function featuresOf(c: KernelClass, w: KernelWork, bandwidth: Bandwidth):
   const activation = w.activation ? (ACTIVATION_COST[w.activation] ?? 1) * (w.elements / 1e6) : 0;
   // the engine's plain convolutions: millions of im2col row runs (see PER_RUN)
   const narrow = PER_RUN.has(c) ? im2colRuns(w) / 1e6 : work / width;
-  const all: Record<Param, number> = { overhead: 1, compute: work, narrow, activation, memory: memory / 1e6 };
+  const strided = PER_RUN.has(c) ? stridedCopies(w) / 1e6 : 0;
+  const all: Record<Param, number> = { overhead: 1, compute: work, narrow, strided, activation, memory: memory / 1e6 };
   return PARAMS.map((p) => (has.includes(p) ? all[p] : 0));
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { KERNEL_CLASSES, type KernelClass, PARAMS } from './classes.ts';
 
-export const PROFILE_VERSION = 4;
+export const PROFILE_VERSION = 5;
 
 /**
  * Every number within what a machine can be (a microcontroller to a data-centre accelerator), so

@@ -121,7 +121,7 @@ export function predictKernel(p: MachineProfile, k: PlannedKernel, bandwidth: Ba
   const term = (p: (typeof PARAMS)[number]) => factor * x[PARAMS.indexOf(p)] * theta[PARAMS.indexOf(p)];
   const t: Terms = {
     overheadMs: term('overhead'),
-    computeMs: term('compute') + term('narrow') + term('activation'),
+    computeMs: term('compute') + term('narrow') + term('strided') + term('activation'),
     memoryMs: term('memory') + edgeMs,
   };
   return {

@@ -17,7 +17,7 @@ export function machineLine(p: MachineProfile): string {
 
 /**
  * A class's parameters as a reader takes them: overhead in us, speed, narrow-GEMM half width (for
- * plain convolutions: ns per im2col row run), memory efficiency.
+ * plain convolutions: ns per im2col row run, and per element copied alone at a stride), memory efficiency.
  */
 function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
   const x = f[which];
@@ -29,6 +29,8 @@ function readable(k: KernelClass, f: ClassFit, which: 'params' | 'lo' | 'hi') {
     halfWidth: !perRun && x.compute > 0 && x.narrow > 0 ? x.narrow / x.compute : undefined,
     // ms per million runs is ns per run
     runNs: perRun && x.narrow > 0 ? x.narrow : undefined,
+    // ms per million copies is ns per copy
+    copyNs: perRun && x.strided > 0 ? x.strided : undefined,
     memoryEfficiency: x.memory > 0 ? 1 / x.memory : undefined,
     unit: { GFLOP: 'GFLOP/s', 'M elements': 'Gel/s', 'M blocks': 'Gblocks/s' }[computeUnit(k)],
   };
@@ -54,11 +56,13 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
       v.speed === undefined ? '' : `${range(v.speed, hi.speed, lo.speed)} ${v.unit}`,
       v.runNs === undefined
         ? range(v.halfWidth, lo.halfWidth, hi.halfWidth)
-        : `${range(v.runNs, lo.runNs, hi.runNs)} ns/run`,
+        : `${range(v.runNs, lo.runNs, hi.runNs)} ns/run` +
+          (v.copyNs === undefined ? '' : `, ${range(v.copyNs, lo.copyNs, hi.copyNs)} ns/strided copy`),
       range(v.memoryEfficiency, hi.memoryEfficiency, lo.memoryEfficiency),
       f.params.overhead,
       f.params.compute,
       f.params.narrow,
+      f.params.strided,
       f.params.memory,
       f.medianAbsError,
       f.cv?.linear ?? null,
@@ -98,11 +102,12 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
           num('kernels', 'kernels', 'int'),
           text('overhead', 'overhead us', { only: 'display' }),
           text('speed', 'speed', { only: 'display' }),
-          text('halfWidth', 'narrow half-width (im2col run)', { only: 'display' }),
+          text('halfWidth', 'narrow half-width (im2col)', { only: 'display' }),
           text('memoryEff', 'memory eff', { only: 'display' }),
           raw('overhead_ms'),
           raw('compute_ms_per_unit'),
           raw('narrow'),
+          raw('strided'),
           raw('memory'),
           num('median_abs_err', 'median abs err', 'share', { only: 'csv' }),
           num('cv_linear', 'cross-val err, linear', 'share'),

@@ -129,7 +129,10 @@ describe('accepted silently before, refused now', () => {
       'all parameters 0',
       (p: MachineProfile) => ({
         ...p,
-        classes: { ...p.classes, conv: exactFit({ overhead: 0, compute: 0, narrow: 0, activation: 0, memory: 0 }) },
+        classes: {
+          ...p.classes,
+          conv: exactFit({ overhead: 0, compute: 0, narrow: 0, strided: 0, activation: 0, memory: 0 }),
+        },
       }),
       /classes\.conv: a class whose parameters are all 0/,
     ],
@@ -145,8 +148,8 @@ describe('accepted silently before, refused now', () => {
         classes: {
           ...p.classes,
           gemm: {
-            ...exactFit({ overhead: 0.01, compute: 10, narrow: 0, activation: 0, memory: 1 }),
-            lo: { overhead: 1, compute: 10, narrow: 0, activation: 0, memory: 1 },
+            ...exactFit({ overhead: 0.01, compute: 10, narrow: 0, strided: 0, activation: 0, memory: 1 }),
+            lo: { overhead: 1, compute: 10, narrow: 0, strided: 0, activation: 0, memory: 1 },
           },
         },
       }),

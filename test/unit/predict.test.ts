@@ -7,7 +7,7 @@ import type { KernelWork } from '../../src/engine/work.ts';
 import { guidelineNetworks, platformNote, predictRows } from '../../src/guidelines/guidelines.ts';
 import { predictionNotes } from '../../src/predict/attach.ts';
 import { probeWarning, profileWarnings, slowerThanBefore } from '../../src/predict/check.ts';
-import { classOf, featuresOf, im2colRuns, PARAMS, paramsOf } from '../../src/predict/classes.ts';
+import { classOf, featuresOf, PARAMS, paramsOf } from '../../src/predict/classes.ts';
 import {
   bandwidthCurve,
   dot,
@@ -167,15 +167,16 @@ describe('fitting', () => {
         }
     return { rows, ms };
   }
-  // overhead, compute, narrow, activation, memory
-  const truth = [0.02, 6, 40, 0.3, 0.8];
+  // overhead, compute, narrow, strided (a blocked convolution has none), activation, memory
+  const truth = [0.02, 6, 40, 0, 0.3, 0.8];
   const active = paramsOf('conv').map((p) => PARAMS.indexOf(p));
+  const activeTruth = () => active.map((i) => [i, truth[i]] as const);
 
   it('recovers the parameters that generated its samples', () => {
     const { rows, ms } = synthetic(truth);
     const x = nnlsRelative(rows, ms, active);
     // within the fit's small ridge (1e-4 of the normal equations' diagonal)
-    for (const [i, t] of truth.entries()) expect(Math.abs(x[i] / t - 1), PARAMS[i]).toBeLessThan(1e-3);
+    for (const [i, t] of activeTruth()) expect(Math.abs(x[i] / t - 1), PARAMS[i]).toBeLessThan(1e-3);
   });
 
   it('with 5% noise: close to the truth, and the bootstrap interval holds it', () => {
@@ -183,7 +184,7 @@ describe('fitting', () => {
     const f = fitClass(rows, ms, active, 40);
     const q = (k: number, at: number) =>
       f.draws.map((d) => d[k]).sort((a, b) => a - b)[Math.round(at * (f.draws.length - 1))];
-    for (const [i, t] of truth.entries()) {
+    for (const [i, t] of activeTruth()) {
       expect(Math.abs(f.params[i] / t - 1), PARAMS[i]).toBeLessThan(0.15);
       expect(q(i, 0.02), PARAMS[i]).toBeLessThanOrEqual(t * 1.05);
       expect(q(i, 0.98), PARAMS[i]).toBeGreaterThanOrEqual(t * 0.95);
@@ -205,7 +206,7 @@ describe('fitting', () => {
   });
 
   it('keeps parameters non-negative: a term the data does not show is 0, not negative', () => {
-    const { rows, ms } = synthetic([0.02, 6, 0, 0, 0]);
+    const { rows, ms } = synthetic([0.02, 6, 0, 0, 0, 0]);
     const x = nnlsRelative(rows, ms, active);
     expect(x.every((v) => v >= 0)).toBe(true);
     expect(Math.abs(x[0] / 0.02 - 1)).toBeLessThan(1e-3);
@@ -235,36 +236,41 @@ describe('fitting', () => {
     expect(classes['activation-exp']?.params.overhead).toBeCloseTo(0.002, 4);
   });
 
-  it("plain depthwise convolutions: the fit recovers im2col's cost per row run (no per-group rate can)", () => {
-    // 2 us + 0.1 ns per MAC + 3 ns per row run (window x rows per channel), over maps of 8 to 96:
-    // per MAC a small map pays several times what a large one does
+  it("plain depthwise convolutions: the fit recovers im2col's cost per row run and per strided copy", () => {
+    // 2 us + 0.1 ns per MAC + 3 ns per row run (window x rows per channel), over maps of 8 to 96 (per
+    // MAC a small map pays several times what a large one does: no per-group rate can), and at stride 2
+    // 0.25 ns more per element of the column buffer (groups x window x output pixels), copied one by one
     const samples = [8, 12, 24, 40, 64, 96].flatMap((hw, i) =>
       [3, 5, 7].flatMap((k) =>
-        [16, 100, 400].map((groups) => {
-          const conv = { window: k * k, stride: 1, groups, inPerGroup: 1, outPerGroup: 1, depthwise: true, rows: hw };
-          const macs = groups * k * k * hw * hw;
-          const work = {
-            flops: 2 * macs,
-            bytes: 0,
-            weightBytes: 0,
-            reuseBytes: 0,
-            elements: groups * hw * hw,
-            blocked: false,
-            conv,
-          };
-          const kk = kernel('conv-plain-depthwise', work, { key: `dw${hw}-${k}-${groups}` });
-          return {
-            kernel: kk,
-            ms: 0.002 + 1e-10 * 1e3 * macs + 3e-6 * im2colRuns(work),
-            model: `m${i}-${k}-${groups}`,
-          };
-        }),
+        [16, 100, 400].flatMap((groups) =>
+          [1, 2].map((stride) => {
+            const conv = { window: k * k, stride, groups, inPerGroup: 1, outPerGroup: 1, depthwise: true, rows: hw };
+            const macs = groups * k * k * hw * hw;
+            const copies = stride > 1 ? groups * k * k * hw * hw : 0;
+            const work = {
+              flops: 2 * macs,
+              bytes: 0,
+              weightBytes: 0,
+              reuseBytes: 0,
+              elements: groups * hw * hw,
+              blocked: false,
+              conv,
+            };
+            const kk = kernel('conv-plain-depthwise', work, { key: `dw${hw}-${k}-${groups}-${stride}` });
+            return {
+              kernel: kk,
+              ms: 0.002 + 1e-10 * 1e3 * macs + 3e-6 * groups * k * k * hw + 0.25e-6 * copies,
+              model: `m${i}-${k}-${groups}-${stride}`,
+            };
+          }),
+        ),
       ),
     );
     const { classes } = fitClasses(samples, () => 1e12);
     const p = classes['conv-plain-depthwise']?.params;
-    // ms per M runs is ns per run; 0.1 ns per MAC is 0.05 ns per FLOP, 50 ms per GFLOP
+    // ms per M runs (copies) is ns per run (copy); 0.1 ns per MAC is 0.05 ns per FLOP, 50 ms per GFLOP
     expect(p?.narrow).toBeCloseTo(3, 2);
+    expect(p?.strided).toBeCloseTo(0.25, 3);
     expect(p?.compute).toBeCloseTo(50, 1);
     expect(p?.overhead).toBeCloseTo(0.002, 4);
   });
@@ -334,7 +340,7 @@ describe('guideline notes from the terms', () => {
   });
 
   it('G2 on a machine where only memory traffic costs: the note puts it on memory traffic (MAC)', async () => {
-    const memory = testProfile({ params: { overhead: 0, compute: 0, narrow: 0, memory: 1 } });
+    const memory = testProfile({ params: { overhead: 0, compute: 0, narrow: 0, strided: 0, memory: 1 } });
     const { def, graphs, rows } = await guidelineNetworks('G2');
     predictRows(def, graphs, rows, memory);
     expect(platformNote(def, rows)).toMatch(/the difference is memory traffic \(MAC, G1\/G2\/G4\)/);
@@ -370,7 +376,7 @@ describe('machine profiles', () => {
     expect(readProfile(write('ok.json', JSON.stringify(profile))).peakGflops).toBe(100);
     expect(() => readProfile(write('bad.json', '{'))).toThrow(/bad\.json: not valid JSON at line 1, column 2/);
     expect(() => readProfile(write('v.json', JSON.stringify({ ...profile, netcostProfile: 1 })))).toThrow(
-      /not a netcost machine profile of version 4.*run 'netcost calibrate' again/,
+      /not a netcost machine profile of version 5.*run 'netcost calibrate' again/,
     );
     expect(() => readProfile(write('f.json', JSON.stringify({ ...profile, peakGflops: -1 })))).toThrow(
       /f\.json: field peakGflops/,
