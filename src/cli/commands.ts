@@ -156,9 +156,9 @@ function calibrateCommand(p: Command): Command {
       "measure this machine for --predict: about 2,000 kernels drawn from each kernel class's configurations " +
         '(150 sampled chains, then 50 more where the first fit is worst), profiled in three rounds timed in the ' +
         "machine's undisturbed phase; per class a linear model with each parameter's uncertainty and boosted " +
-        'trees on what it misses, with their cross-validated errors (about 2.5-4 minutes here, --quick about 40 s)',
+        'trees on what it misses, with their cross-validated errors (about 2.5-4 minutes here, --quick about 20 s)',
     )
-    .option('--quick', 'fewer chains, one round, no adaptive round (a rougher fit)')
+    .option('--quick', 'about 20 s: fewer chains and runs, one round, no adaptive round (a rougher fit)')
     .option(
       '--threads <N>',
       'onnxruntime intra-op threads, as the runs predicted will use them (a profile per count)',

@@ -28,6 +28,14 @@ import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED,
 import type { SweepModel } from './sweep-builder.ts';
 import { splitWitness, witnessed } from './witness.ts';
 
+/**
+ * How much calibration times: rounds per model, runs (after warm-up runs) per round, rounds of the
+ * profiler's chains. --quick trades the rounds and half the runs for time (about 20 s here against
+ * 3 minutes); its profile reports its own cross-validated errors.
+ */
+const FULL = { rounds: 3, runs: 8, warmup: 2, profilerRounds: PROFILER_ROUNDS, outputRuns: 6, wholeEvery: 1 } as const;
+const QUICK = { rounds: 1, runs: 6, warmup: 1, profilerRounds: 3, outputRuns: 3, wholeEvery: 4 } as const;
+
 export interface CalibrateOptions {
   quick?: boolean;
   threads?: number;
@@ -158,15 +166,17 @@ async function profileRounds(
   o: ProfileRun,
   rounds: number,
   progress: (m: string) => void,
+  wholeEvery = 1,
 ): Promise<{ perRound: ModelRun[][]; merged: ModelRun[] }> {
   const perRound: ModelRun[][] = models.map(() => []);
   const plans: Planned[] = [];
   for (const m of models) plans.push(await planModel(m, backend, o));
-  // the whole runs and the probes in the first round only: the kernels are what later rounds refine
+  // the whole runs and the probes in the first round only (of every `wholeEvery`-th model): the
+  // kernels are what later rounds refine
   for (let round = 0; round < rounds; round++)
     for (const [i, p] of plans.entries()) {
       progress(p.model.name);
-      perRound[i].push(await profilePlanned(p, backend, o, round === 0));
+      perRound[i].push(await profilePlanned(p, backend, o, round === 0 && i % wholeEvery === 0));
     }
   return { perRound, merged: perRound.map(mergeRounds) };
 }
@@ -188,12 +198,12 @@ function peakOf(samples: CalibrationSample[]): number {
  * and copies as much per MiB. Here 3.0 ms per MiB (a page fault every 4 KiB at about 12 µs) against
  * 0.19 below the threshold.
  */
-async function bigOutputCost(backend: Backend, o: ProfileRun): Promise<number> {
+async function bigOutputCost(backend: Backend, o: ProfileRun, runs: number): Promise<number> {
   const perMiB = async (mib: number) => {
     const m = outputProbe(mib);
     const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
-    const [runs] = await backend.time([input], { ...o, runs: 6, warmup: 2 });
-    return Math.max(0, low(runs) - o.runOverheadMs) / mib;
+    const [times] = await backend.time([input], { ...o, runs, warmup: 2 });
+    return Math.max(0, low(times) - o.runOverheadMs) / mib;
   };
   return Math.max(0, (await perMiB(BIG_OUTPUT_MIB + 8)) - (await perMiB(BIG_OUTPUT_MIB / 2)));
 }
@@ -234,9 +244,7 @@ async function calibrateGated(
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const quick = opts.quick ?? false;
-  const rounds = quick ? 1 : 3;
-  const runs = 8;
-  const warmup = 2;
+  const { rounds, runs, warmup, profilerRounds, outputRuns, wholeEvery } = quick ? QUICK : FULL;
   const all = calibrationModels(quick);
   const models = all.filter((m) => m.purpose !== 'profiler' && m.purpose !== 'profiler-context');
   const adaptive = quick ? 0 : SAMPLED.adaptive;
@@ -248,21 +256,23 @@ async function calibrateGated(
   const runOverheadMs = low(idle);
 
   const o = { threads, optLevel, block, runs, warmup, runOverheadMs, gate };
-  const bigOutputMsPerMiB = await bigOutputCost(backend, o);
+  const bigOutputMsPerMiB = await bigOutputCost(backend, o, outputRuns);
   const tiny = all.filter((m) => m.purpose === 'profiler');
   const context = all.filter((m) => m.purpose === 'profiler-context');
   const chains = [...tiny, ...context];
-  const total = rounds * (models.length + adaptive) + 2 * PROFILER_ROUNDS * chains.length;
+  const total = rounds * (models.length + adaptive) + (quick ? 1 : 2) * profilerRounds * chains.length;
   let done = 0;
   const progress = (m: string) => opts.onProgress?.(done++, total, m);
   const profilerRun = async (): Promise<[Whole[][], Whole[][]]> => {
-    const r = await profilerChains(chains, backend, { ...o, quantile: LOW_QUANTILE }, o.runOverheadMs, progress);
+    const run = { ...o, quantile: LOW_QUANTILE };
+    const r = await profilerChains(chains, backend, run, o.runOverheadMs, progress, profilerRounds);
     return [r.slice(0, tiny.length), r.slice(tiny.length)];
   };
-  // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth)
+  // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth);
+  // --quick measures it once
   const early = await profilerRun();
-  const first = await profileRounds(models, backend, o, rounds, progress);
-  const late = await profilerRun();
+  const first = await profileRounds(models, backend, o, rounds, progress, wholeEvery);
+  const late: [Whole[][], Whole[][]] = quick ? [early[0].map(() => []), early[1].map(() => [])] : await profilerRun();
   const cost = profilerCostOfBoth([early[0], late[0]], [early[1], late[1]]);
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
@@ -310,8 +320,8 @@ async function calibrateGated(
     peakGflops: peakOf(samples),
     bandwidth,
     probe: {
-      ms: median(runsOf.map((r) => r.probeMs)),
-      memoryMs: median(runsOf.map((r) => r.memoryProbeMs)),
+      ms: median(runsOf.map((r) => r.probeMs).filter(Number.isFinite)),
+      memoryMs: median(runsOf.map((r) => r.memoryProbeMs).filter(Number.isFinite)),
       drift,
     },
     runOverheadMs,

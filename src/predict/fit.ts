@@ -209,7 +209,7 @@ const NOISE_FLOOR_MS = 0.02;
  */
 export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: number; ioGbps: number } {
   // a run of a few tiny kernels is mostly harness: its remainder says little, and 1/ms² would let it outweigh the rest
-  const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS);
+  const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS && Number.isFinite(w.ms));
   const rows = timed.map((w) => [
     w.kernelMs - profilerCostOf(cost, w.kernels, w.tensors, w.witnessMs),
     w.ioBytes / 1e6,

@@ -15,7 +15,7 @@ import { splitWitness, witnessed } from './witness.ts';
 export const PROFILER_ROUNDS = 5;
 
 /**
- * The profiler's chains, each profiled and timed in PROFILER_ROUNDS rounds: per chain, its rounds
+ * The profiler's chains, each profiled and timed in `roundCount` rounds: per chain, its rounds
  * (profiled kernels and unprofiled run). `run.quantile` is the statistic per kernel the
  * calibration's own kernels are taken at.
  */
@@ -25,6 +25,7 @@ export async function profilerChains(
   run: RunOptions,
   runOverheadMs: number,
   progress: (m: string) => void,
+  roundCount = PROFILER_ROUNDS,
 ): Promise<Whole[][]> {
   // round by round over the chains, not chain by chain: a disturbed stretch of a few seconds then
   // spoils one round of several chains, which their other rounds outrun, not every round of one
@@ -33,7 +34,7 @@ export async function profilerChains(
     const input = { bytes: m.bytes, inputs: [m.input], what: m.name };
     return { input, witness: witnessed(input) };
   });
-  for (let round = 0; round < PROFILER_ROUNDS; round++)
+  for (let round = 0; round < roundCount; round++)
     for (const [i, { input, witness }] of inputs.entries()) {
       progress(input.what);
       const { rest: kernels, witnessUs } = splitWitness((await backend.profile(witness, run)).kernels);

@@ -98,7 +98,7 @@ export const CONTEXT_CHAINS = 4;
 
 /** The models a calibration times first: the copies, the profiler's cost, and the sampled chains. */
 export function calibrationModels(quick = false): Calibration[] {
-  const copyPairs = quick ? [0, 2, 4, 6, 7].map((i) => COPIES[i]) : COPIES;
+  const copyPairs = quick ? [0, 4, 7].map((i) => COPIES[i]) : COPIES;
   const n = quick ? SAMPLED.quick : SAMPLED.full;
   return [
     ...[1, 2, 3, 4].map(profilerCost),
