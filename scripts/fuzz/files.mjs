@@ -199,7 +199,7 @@ export function rulesFamily(lib) {
 export function validProfile(lib) {
   const classes = Object.fromEntries(
     lib.KERNEL_CLASSES.map((k) => {
-      const params = { overhead: 0.01, compute: 10, narrow: 0, activation: 0, memory: 1 };
+      const params = { overhead: 0.01, compute: 10, narrow: 0, strided: 0, activation: 0, memory: 1 };
       return [k, { params, lo: params, hi: params, draws: [Object.values(params)], samples: 10, medianAbsError: 0 }];
     }),
   );
