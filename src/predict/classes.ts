@@ -221,7 +221,8 @@ export function featuresOf(c: KernelClass, w: KernelWork, bandwidth: Bandwidth):
   const activation = w.activation ? (ACTIVATION_COST[w.activation] ?? 1) * (w.elements / 1e6) : 0;
   // the engine's plain convolutions: millions of im2col row runs (see PER_RUN)
   const narrow = PER_RUN.has(c) ? im2colRuns(w) / 1e6 : work / width;
-  const strided = PER_RUN.has(c) ? stridedCopies(w) / 1e6 : 0;
+  // strided copies: only the plain classes have the parameter (HAS), so only theirs count
+  const strided = stridedCopies(w) / 1e6;
   const all: Record<Param, number> = { overhead: 1, compute: work, narrow, strided, activation, memory: memory / 1e6 };
   return PARAMS.map((p) => (has.includes(p) ? all[p] : 0));
 }
