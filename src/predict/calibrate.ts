@@ -30,11 +30,20 @@ import { splitWitness, witnessed } from './witness.ts';
 
 /**
  * How much calibration times: rounds per model, runs (after warm-up runs) per round, rounds of the
- * profiler's chains. --quick trades the rounds and half the runs for time (about 20 s here against
- * 3 minutes); its profile reports its own cross-validated errors.
+ * profiler's chains and whether they are measured both before and after the models, runs of the
+ * big-output probes, and every how many models a whole run is timed. --quick trades rounds and runs
+ * for time (about 20 s here against 3 minutes); its profile reports its own cross-validated errors.
  */
-const FULL = { rounds: 3, runs: 8, warmup: 2, profilerRounds: PROFILER_ROUNDS, outputRuns: 6, wholeEvery: 1 } as const;
-const QUICK = { rounds: 1, runs: 6, warmup: 1, profilerRounds: 3, outputRuns: 3, wholeEvery: 4 } as const;
+const FULL = {
+  rounds: 3,
+  runs: 8,
+  warmup: 2,
+  profilerRounds: PROFILER_ROUNDS,
+  profilerTwice: true,
+  outputRuns: 6,
+  wholeEvery: 1,
+};
+const QUICK = { rounds: 1, runs: 6, warmup: 1, profilerRounds: 3, profilerTwice: false, outputRuns: 3, wholeEvery: 4 };
 
 export interface CalibrateOptions {
   quick?: boolean;
@@ -244,7 +253,7 @@ async function calibrateGated(
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const quick = opts.quick ?? false;
-  const { rounds, runs, warmup, profilerRounds, outputRuns, wholeEvery } = quick ? QUICK : FULL;
+  const { rounds, runs, warmup, profilerRounds, profilerTwice, outputRuns, wholeEvery } = quick ? QUICK : FULL;
   const all = calibrationModels(quick);
   const models = all.filter((m) => m.purpose !== 'profiler' && m.purpose !== 'profiler-context');
   const adaptive = quick ? 0 : SAMPLED.adaptive;
@@ -260,7 +269,7 @@ async function calibrateGated(
   const tiny = all.filter((m) => m.purpose === 'profiler');
   const context = all.filter((m) => m.purpose === 'profiler-context');
   const chains = [...tiny, ...context];
-  const total = rounds * (models.length + adaptive) + (quick ? 1 : 2) * profilerRounds * chains.length;
+  const total = rounds * (models.length + adaptive) + (profilerTwice ? 2 : 1) * profilerRounds * chains.length;
   let done = 0;
   const progress = (m: string) => opts.onProgress?.(done++, total, m);
   const profilerRun = async (): Promise<[Whole[][], Whole[][]]> => {
@@ -268,11 +277,11 @@ async function calibrateGated(
     const r = await profilerChains(chains, backend, run, o.runOverheadMs, progress, profilerRounds);
     return [r.slice(0, tiny.length), r.slice(tiny.length)];
   };
-  // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth);
-  // --quick measures it once
+  // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth), or once
   const early = await profilerRun();
   const first = await profileRounds(models, backend, o, rounds, progress, wholeEvery);
-  const late: [Whole[][], Whole[][]] = quick ? [early[0].map(() => []), early[1].map(() => [])] : await profilerRun();
+  const none: [Whole[][], Whole[][]] = [early[0].map(() => []), early[1].map(() => [])];
+  const late = profilerTwice ? await profilerRun() : none;
   const cost = profilerCostOfBoth([early[0], late[0]], [early[1], late[1]]);
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
