@@ -3,7 +3,8 @@
  * (boost.ts) over a kernel's shape predict log(measured / linear), so a kernel's time is
  * linear · exp(trees). The linear part carries the physics and extrapolates (twice the FLOPs, about
  * twice the time); the trees follow the regimes it cannot (cache levels, narrow or unaligned
- * channels, a window's cost per FLOP, thread scaling), and stay flat outside what they saw.
+ * channels, a window's cost per FLOP, thread scaling, what the kernel that wrote the input left in
+ * the caches), and stay flat outside what they saw.
  *
  * Each class's error is reported cross-validated (k folds over the calibration models, so the
  * kernels of one chain are never on both sides), for the linear model alone and with the trees.
@@ -36,11 +37,11 @@ const FN_CODE = new Map(
   ].map((op, i) => [op, i + 1]),
 );
 
-/** A kernel as the trees see it: its op and its work. */
-export type Shaped = { op: string; work: KernelWork };
+/** A kernel as the trees see it: its op, its work, and the work of the kernel that wrote its input. */
+export type Shaped = { op: string; work: KernelWork; producer?: { bytes: number; flops: number } };
 
 /** The shape features the trees split on (the same for every class; 0 where a kernel has no such thing). */
-export function shapeFeatures({ op, work: w }: Shaped): number[] {
+export function shapeFeatures({ op, work: w, producer }: Shaped): number[] {
   const c = w.conv;
   const g = w.gemm;
   const cout = c ? c.outPerGroup * c.groups : 0;
@@ -71,6 +72,9 @@ export function shapeFeatures({ op, work: w }: Shaped): number[] {
     w.blocked ? 1 : 0,
     log2(w.run ?? 0),
     FN_CODE.get(op) ?? 0,
+    // appended, so a profile's trees from before keep their feature numbers
+    log2(producer?.bytes ?? 0),
+    log2(producer?.flops ?? 0),
   ];
 }
 

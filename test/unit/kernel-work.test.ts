@@ -1,8 +1,8 @@
 /**
  * What the engine's planned kernels carry for pricing, against shapes worked out by hand: a Gemm
  * fused with its ReLU (FusedGemm) keeps its product's shape, a transpose carries the contiguous
- * block it copies (the trailing axes its permutation leaves in place), and a plain convolution the
- * row runs its im2col copies.
+ * block it copies (the trailing axes its permutation leaves in place), a plain convolution the
+ * row runs its im2col copies, and every kernel the work of the kernel that wrote its input.
  */
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/onnx/import.ts';
@@ -63,4 +63,22 @@ describe('kernel work', () => {
       expect(im2colRuns(c.work)).toBe(runs);
     },
   );
+});
+
+describe("a kernel's producer", () => {
+  it('is the kernel that wrote its input, through reshapes (a shuffle after a blocked convolution)', () => {
+    // [1, 8, 6, 6] -> Abs -> conv 3x3 (blocked, then ReorderOutput) -> reshape -> transpose -> reshape -> sigmoid
+    const b = new Builder('shuffle', [1, 8, 6, 6]);
+    const y = b.conv(b.unary('Abs', b.input), 8, 3);
+    const t = b.transpose(b.reshape(y, [1, 2, 4, 6, 6]), [0, 2, 1, 3, 4]);
+    const ks = plan(b.build(b.unary('Sigmoid', b.reshape(t, [1, 8, 6, 6]))));
+    const by = (op: string) => ks.find((k) => k.op === op);
+    const made = (op: string) => ({ bytes: by(op)?.work.bytes, flops: by(op)?.work.flops });
+    expect(by('Transpose')?.producer).toEqual(made('ReorderOutput'));
+    expect(by('ReorderOutput')?.producer).toEqual(made('Conv'));
+    // the Sigmoid reads the second reshape, which reads the transpose
+    expect(by('Sigmoid')?.producer).toEqual(made('Transpose'));
+    // the first kernel reads the model's input
+    expect(by('Abs')?.producer).toBeUndefined();
+  });
 });

@@ -89,6 +89,19 @@ describe('the residual on the linear model', () => {
     for (const [i, op] of ops.entries()) expect(residualFactor(trees, kernels[i])).toBeCloseTo(factor.get(op) ?? 0, 1);
   });
 
+  it('learns what the kernel before leaves: 1.8x after a producer of 2 MB, 1x after one of 50 KB', () => {
+    const next = mulberry32(11);
+    const kernels = Array.from({ length: 200 }, (_, i) => ({
+      ...work(1e5 * (1 + 20 * next()), {}, 'Transpose'),
+      producer: { bytes: i % 2 ? 2e6 : 5e4, flops: i % 2 ? 1e9 : 1e6 },
+    }));
+    const linear = kernels.map((k) => k.work.elements / 1e6);
+    const ms = kernels.map((k, i) => linear[i] * ((k.producer?.bytes ?? 0) > 1e6 ? 1.8 : 1));
+    const trees = fitResidual(kernels, linear, ms);
+    expect(residualFactor(trees, kernels[1])).toBeCloseTo(1.8, 1);
+    expect(residualFactor(trees, kernels[0])).toBeCloseTo(1, 1);
+  });
+
   it('is 1 without trees, and never more than e^1.5 either way', () => {
     expect(residualFactor(undefined, work(1e6))).toBe(1);
     const huge = { depth: 1, trees: [{ feature: [-1], threshold: [0], leaf: [9, 9] }] };
