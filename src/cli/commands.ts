@@ -160,6 +160,11 @@ function calibrateCommand(p: Command): Command {
     )
     .option('--quick', 'about 20 s: fewer chains and runs, one round, no adaptive round (a rougher fit)')
     .option(
+      '--hold-out <models...>',
+      'models to validate on later (built-ins, specs, ONNX files): calibration kernels that share a signature ' +
+        'with one of their kernels are kept out of the fit, so predicting them is predicting kernels never seen',
+    )
+    .option(
       '--threads <N>',
       'onnxruntime intra-op threads, as the runs predicted will use them (a profile per count)',
       '1',
@@ -171,7 +176,8 @@ function calibrateCommand(p: Command): Command {
       `\nThe profile is JSON (schema: configs/schema/machine-profile.schema.json). report, compare, bench and ` +
         'guidelines read it with --predict (the profile of the --threads they run or predict at), or another one ' +
         'with --profile FILE (calibrate on a target board, predict from a laptop).\n\nExamples:\n' +
-        '  $ netcost calibrate\n  $ netcost calibrate --threads 2\n  $ netcost calibrate --quick -o board.json',
+        '  $ netcost calibrate\n  $ netcost calibrate --threads 2\n  $ netcost calibrate --quick -o board.json\n' +
+        '  $ netcost calibrate --hold-out mine.onnx -o held-out.json',
     )
     .action(async (o) => (await import('./commands/calibrate.ts')).calibrateCommand(o));
 }

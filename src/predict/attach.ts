@@ -5,7 +5,7 @@
  */
 import type { CostReport, LayerCost } from '../cost/analyze.ts';
 import { exportOnnx } from '../onnx/export.ts';
-import { importOnnx } from '../onnx/import.ts';
+import { type ImportResult, importOnnx } from '../onnx/import.ts';
 import type { RunTarget } from '../pipeline.ts';
 import { balancePoint, type MachineProfile } from './machine.ts';
 import { BIG_OUTPUT_MIB, type Bound, boundOf, type ModelPrediction, predictKernels } from './model.ts';
@@ -19,13 +19,19 @@ export type Predictable = RunTarget;
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
+/**
+ * netcost's import of what is predicted: a graph as exported, a file as read with its binding (or
+ * the caller's import)
+ */
+export function importedOf(src: Predictable): ImportResult {
+  if (src.kind === 'graph') return importOnnx(exportOnnx(src.graph), { file: src.graph.file || src.graph.model });
+  const { inputs, dims, loopTrips, values, rules } = src;
+  return src.imported ?? importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, values, rules });
+}
+
 /** The prediction for a model on the profile's machine. */
 export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
-  const { inputs, dims, loopTrips, values, rules: costRules } = src.kind === 'onnx' ? src : {};
-  const imported =
-    src.kind === 'graph'
-      ? importOnnx(exportOnnx(src.graph), { file: src.graph.file || src.graph.model })
-      : (src.imported ?? importOnnx(src.bytes, { file: src.file, inputs, dims, loopTrips, values, rules: costRules }));
+  const imported = importedOf(src);
   const rules = {
     onnxruntime: p.machine.onnxruntime,
     level: p.machine.graphOptimizationLevel,

@@ -5,28 +5,28 @@
  * (profiler-cost.ts) comes off each, one scale relates profiled to unprofiled runs, and each class
  * is fitted (fit-classes.ts): a linear model with its bootstrap uncertainty and boosted trees on what it
  * misses. An adaptive round then samples more chains near the kernels predicted worst out of fold
- * and fits again. Speed probes timed beside every model say whether the machine drifted meanwhile.
+ * and fits again. Speed probes timed beside the models say whether the machine drifted meanwhile,
+ * and put every round at the machine's undisturbed speed (profile-rounds.ts). `holdOut` keeps the
+ * kernels of models to be validated on out of the fit.
  */
-import { byTraceName, type Kernel, kernelsOfOptimized, keyOf } from '../engine/kernel.ts';
-import { type Backend, identityModel, type ModelInput, onnxruntime } from '../measure/backend.ts';
+import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts';
 import { measureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/options.ts';
 import type { PhaseGate } from '../measure/phase.ts';
-import { quantile, quantileOf } from '../measure/stats.ts';
-import { importOnnx } from '../onnx/import.ts';
-import { withNodeNames } from '../onnx/node-names.ts';
+import { quantile } from '../measure/stats.ts';
+import type { ImportResult } from '../onnx/import.ts';
 import type { Bandwidth } from './classes.ts';
 import { bandwidthCurve, edgeCostFit, median, profilerCostOf, type Whole, wholeModelFit } from './fit.ts';
 import { fitClasses } from './fit-classes.ts';
 import { drawOf, sampledNear } from './kernel-sampler.ts';
 import { bandwidthAt, type MachineProfile, PROFILE_VERSION } from './machine.ts';
 import { BIG_OUTPUT_MIB, predictKernel } from './model.ts';
-import { type PlannedKernel, planKernels } from './plan.ts';
+import { kernelSignature, type PlannedKernel, substantialSignatures } from './plan.ts';
+import { LOW_QUANTILE, low, type ProfileRun, profileRounds } from './profile-rounds.ts';
 import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
-import { type Measured, type ModelRun, mergeRounds, probeDrift } from './rounds.ts';
-import { CALIBRATION_SEED, calibrationModels, memoryProbe, outputProbe, SAMPLED, speedProbe } from './sweep.ts';
+import { type Measured, type ModelRun, probeDrift, STEADY_QUANTILE } from './rounds.ts';
+import { CALIBRATION_SEED, calibrationModels, outputProbe, SAMPLED } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
-import { splitWitness, witnessed } from './witness.ts';
 
 /**
  * How much calibration times: rounds per model, runs (after warm-up runs) per round, rounds of the
@@ -42,119 +42,30 @@ const FULL = {
   profilerTwice: true,
   outputRuns: 6,
   wholeEvery: 1,
+  probeEvery: 2,
 };
-const QUICK = { rounds: 1, runs: 6, warmup: 1, profilerRounds: 3, profilerTwice: false, outputRuns: 3, wholeEvery: 4 };
+const QUICK = {
+  rounds: 1,
+  runs: 6,
+  warmup: 1,
+  profilerRounds: 3,
+  profilerTwice: false,
+  outputRuns: 3,
+  wholeEvery: 4,
+  probeEvery: 4,
+};
 
 export interface CalibrateOptions {
   quick?: boolean;
+  /**
+   * Models to validate on later: no calibration kernel that shares a signature with one of their
+   * substantial kernels enters the fit (so a prediction of them is of kernels calibration never saw)
+   */
+  holdOut?: ImportResult[];
   threads?: number;
   optLevel?: OptLevel;
   backend?: Backend;
   onProgress?: (done: number, total: number, phase: string) => void;
-}
-
-const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-/**
- * This machine's speed comes in phases: on the development machine a compute-bound model ran
- * 1.85x slower for about 60 of every 170 runs (a neighbour on the host), in stretches of about
- * 65 ms, and in stretches of seconds at other times. A calibration measures the undisturbed
- * machine: every batch of runs timed while a probe runs at its best (measure/phase.ts), each
- * kernel's and each whole run's lower quartile over its runs, and the median of three rounds.
- */
-export const LOW_QUANTILE = 0.25;
-const low = (xs: number[]) => quantileOf(xs, LOW_QUANTILE);
-
-export interface ProfileRun {
-  threads: number;
-  optLevel: OptLevel;
-  block: number;
-  runs: number;
-  warmup: number;
-  runOverheadMs: number;
-  /** time in the machine's undisturbed phase only (measure/phase.ts) */
-  gate?: PhaseGate;
-}
-
-/**
- * A model as calibration runs it: its bytes with node names, netcost's import and plan of them, and
- * the bytes it is profiled with (a witness beside it, witness.ts).
- */
-interface Planned {
-  model: SweepModel;
-  bytes: Uint8Array;
-  witnessed: ModelInput;
-  imported: ReturnType<typeof importOnnx>;
-  planned: PlannedKernel[];
-}
-
-async function planModel(m: SweepModel, backend: Backend, o: ProfileRun): Promise<Planned> {
-  const bytes = withNodeNames(m.bytes, [m.input]);
-  const imported = importOnnx(bytes, { file: m.name });
-  const rules = { onnxruntime: await backend.version(), level: o.optLevel, block: o.block };
-  const witness = witnessed({ bytes, inputs: [m.input], what: m.name });
-  return { model: m, bytes, witnessed: witness, imported, planned: planKernels(imported, rules) };
-}
-
-/**
- * Profile one model and join its kernels to netcost's plan of it (joinProfiled). With `whole`, its unprofiled runs too,
- * interleaved with the speed probes' (a later round leaves them out: Infinity, which the drift skips;
- * merged runs take the first round's).
- */
-async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, whole: boolean): Promise<ModelRun> {
-  const { model: m, bytes, imported, planned } = p;
-  const input = { bytes, inputs: [m.input], what: m.name };
-  const run = { ...o, quantile: LOW_QUANTILE };
-  const trace = await backend.profile(p.witnessed, run);
-  const { rest: kernels, witnessUs } = splitWitness(trace.kernels);
-  const probes = [speedProbe(), memoryProbe()].map((p) => ({ bytes: p.bytes, inputs: [p.input], what: p.name }));
-  const [wall, probeRuns, memoryRuns] = whole ? await backend.time([input, ...probes], run) : [[], [], []];
-  const original = (t: string) => imported.tensorOf(t) !== undefined;
-  const theirs = trace.optimized ? kernelsOfOptimized(trace.optimized, original, imported) : [];
-  const measured = joinProfiled(planned, theirs, kernels).map((j) => ({ ...j, witnessUs }));
-  return {
-    measured,
-    whole: {
-      ms: whole ? Math.max(low(wall) - o.runOverheadMs, 1e-3) : Number.POSITIVE_INFINITY,
-      kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
-      kernels: kernels.length,
-      tensors: kernels.reduce((a, k) => a + k.tensors, 0),
-      ioBytes: 4 * (numel(m.input.shape) + numel(imported.graph.output.shape)),
-      witnessMs: witnessUs / 1000,
-    },
-    kinds: theirs.map((k) => k.kind),
-    probeMs: whole ? low(probeRuns) : Number.POSITIVE_INFINITY,
-    memoryProbeMs: whole ? low(memoryRuns) : Number.POSITIVE_INFINITY,
-  };
-}
-
-/**
- * The planned kernels a profile timed: each joined by key to the kernel of onnxruntime's optimized
- * graph the trace names (byTraceName); only keys one kernel has on each side, and no kernel the
- * rules cannot place.
- */
-export function joinProfiled(
-  planned: PlannedKernel[],
-  theirs: Kernel[],
-  traced: { node: string; us: number; tensors: number }[],
-): { kernel: PlannedKernel; us: number; tensors: number }[] {
-  const byName = byTraceName(
-    theirs,
-    traced.map((k) => k.node),
-  );
-  const count = (keys: string[]) => keys.reduce((c, k) => c.set(k, (c.get(k) ?? 0) + 1), new Map<string, number>());
-  const theirCount = count(theirs.map(keyOf));
-  const ourCount = count(planned.map((k) => k.key));
-  const timed = new Map<string, { us: number; tensors: number }>();
-  for (const k of traced) {
-    const their = byName.get(k.node);
-    const key = their && keyOf(their);
-    if (key !== undefined && theirCount.get(key) === 1) timed.set(key, k);
-  }
-  return planned.flatMap((k) => {
-    const t = timed.get(k.key);
-    return ourCount.get(k.key) === 1 && t && !k.uncertain ? [{ kernel: k, us: t.us, tensors: t.tensors }] : [];
-  });
 }
 
 /** A calibration kernel: the planned kernel and its unprofiled time (ms) at the profile's probe speed. */
@@ -169,27 +80,6 @@ export async function calibrate(opts: CalibrateOptions = {}): Promise<MachinePro
 }
 
 /** Profile `models` in rounds (each kernel's median across them: see mergeRounds). */
-async function profileRounds(
-  models: SweepModel[],
-  backend: Backend,
-  o: ProfileRun,
-  rounds: number,
-  progress: (m: string) => void,
-  wholeEvery = 1,
-): Promise<{ perRound: ModelRun[][]; merged: ModelRun[] }> {
-  const perRound: ModelRun[][] = models.map(() => []);
-  const plans: Planned[] = [];
-  for (const m of models) plans.push(await planModel(m, backend, o));
-  // the whole runs and the probes in the first round only (of every `wholeEvery`-th model): the
-  // kernels are what later rounds refine
-  for (let round = 0; round < rounds; round++)
-    for (const [i, p] of plans.entries()) {
-      progress(p.model.name);
-      perRound[i].push(await profilePlanned(p, backend, o, round === 0 && i % wholeEvery === 0));
-    }
-  return { perRound, merged: perRound.map(mergeRounds) };
-}
-
 /**
  * The roofline's peak: the 95th percentile of the GFLOP/s the GEMM-like kernels of 10 MFLOP or more
  * reached (a maximum over all would be a microsecond kernel's rounding: 491 GFLOP/s on one core here).
@@ -253,11 +143,18 @@ async function calibrateGated(
   const threads = opts.threads ?? 1;
   const optLevel = opts.optLevel ?? 'all';
   const quick = opts.quick ?? false;
-  const { rounds, runs, warmup, profilerRounds, profilerTwice, outputRuns, wholeEvery } = quick ? QUICK : FULL;
+  const plan = quick ? QUICK : FULL;
+  const { rounds, runs, warmup, profilerRounds, profilerTwice, outputRuns } = plan;
   const all = calibrationModels(quick);
   const models = all.filter((m) => m.purpose !== 'profiler' && m.purpose !== 'profiler-context');
   const adaptive = quick ? 0 : SAMPLED.adaptive;
   const block = await backend.layoutBlock();
+  // what --hold-out keeps from the fit, planned first (a model that cannot be planned stops before any timing)
+  const held = substantialSignatures(opts.holdOut ?? [], {
+    onnxruntime: await backend.version(),
+    level: optLevel,
+    block,
+  });
   const identity = { bytes: identityModel(), inputs: [{ name: 'x', shape: [1] }], what: 'identity' };
   // every prediction adds it, so it is timed over many runs after a long warm-up (8 runs after 2, in a
   // fresh process, read 15 µs in one calibration and 29 µs in the next)
@@ -279,12 +176,21 @@ async function calibrateGated(
   };
   // the profiler's cost measured before and after the chains, minutes apart (see profilerCostOfBoth), or once
   const early = await profilerRun();
-  const first = await profileRounds(models, backend, o, rounds, progress, wholeEvery);
+  const first = await profileRounds(models, backend, o, rounds, progress, plan);
   const none: [Whole[][], Whole[][]] = [early[0].map(() => []), early[1].map(() => [])];
   const late = profilerTwice ? await profilerRun() : none;
   const cost = profilerCostOfBoth([early[0], late[0]], [early[1], late[1]]);
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
+  const steadyProbe = (f: (r: ModelRun) => number) =>
+    quantile(
+      first.perRound
+        .flat()
+        .map(f)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b),
+      STEADY_QUANTILE,
+    );
 
   // profiled kernel times -> unprofiled: the profiler's cost off each (measured on its own chains), then one scale
   const whole = wholeModelFit(
@@ -294,8 +200,15 @@ async function calibrateGated(
   const { kernelScale } = whole;
   const unprofiled = (x: Measured) =>
     kernelScale * Math.max(x.us / 1000 - profilerCostOf(cost, 1, x.tensors, x.witnessUs / 1000), 0.1 * (x.us / 1000));
+  let heldOut = 0;
   const samplesOf = (rs: ModelRun[], ms: SweepModel[]) =>
-    rs.flatMap((r, i) => r.measured.map((x) => ({ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x) })));
+    rs.flatMap((r, i) =>
+      r.measured.flatMap((x) => {
+        if (!held.has(kernelSignature(x.kernel))) return [{ kernel: x.kernel, model: ms[i].name, ms: unprofiled(x) }];
+        heldOut++;
+        return [];
+      }),
+    );
   let samples: CalibrationSample[] = samplesOf(runsOf, models);
 
   const copies = samples.filter((s) => s.model.startsWith('copy-') && s.kernel.op === 'Relu');
@@ -307,7 +220,7 @@ async function calibrateGated(
   if (adaptive > 0) {
     opts.onProgress?.(done, total, 'adaptive round');
     const near = adaptiveModels(fitted.outOfFold, adaptive);
-    const second = await profileRounds(near, backend, o, rounds, progress);
+    const second = await profileRounds(near, backend, o, rounds, progress, FULL, first.speed.ref);
     samples = [...samples, ...samplesOf(second.merged, near)];
     fitted = fitClasses(samples.filter(isInner), bw);
   }
@@ -328,11 +241,8 @@ async function calibrateGated(
     engine: { nchwcBlock: block, kinds: [...new Set(runsOf.flatMap((r) => r.kinds))].sort() },
     peakGflops: peakOf(samples),
     bandwidth,
-    probe: {
-      ms: median(runsOf.map((r) => r.probeMs).filter(Number.isFinite)),
-      memoryMs: median(runsOf.map((r) => r.memoryProbeMs).filter(Number.isFinite)),
-      drift,
-    },
+    // the probes at the speed the kernels were put at (profile-rounds.ts): their lower quartiles over every round
+    probe: { ms: steadyProbe((r) => r.probeMs), memoryMs: steadyProbe((r) => r.memoryProbeMs), drift },
     runOverheadMs,
     ioGbps: whole.ioGbps,
     bigOutputMsPerMiB,
@@ -345,7 +255,12 @@ async function calibrateGated(
     classes: {},
     edges: { inputMsPerMiB: 0, outputMsPerMiB: 0 },
     fit: { kernels: 0, medianAbsError: 0 },
-    calibration: { seconds: 0, models: all.length + adaptive, quick },
+    calibration: {
+      seconds: 0,
+      models: all.length + adaptive,
+      quick,
+      ...(opts.holdOut ? { heldOut: { models: opts.holdOut.length, kernels: heldOut } } : {}),
+    },
   };
   profile.classes = fitted.classes;
   const inner = samples.filter(isInner);

@@ -141,6 +141,11 @@ export const machineProfileSchema = z.strictObject({
     seconds: coefficient,
     models: count,
     quick: z.boolean(),
+    /**
+     * `calibrate --hold-out`: the models whose kernels the fit was kept from, and the calibration
+     * kernels left out for sharing a signature with one of theirs (plan.ts kernelSignature)
+     */
+    heldOut: z.strictObject({ models: count, kernels: count }).optional(),
   }),
 });
 export type MachineProfile = z.infer<typeof machineProfileSchema>;

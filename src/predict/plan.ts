@@ -193,3 +193,8 @@ export function kernelSignature(k: Pick<PlannedKernel, 'cls' | 'op' | 'work'>): 
     w.bytes,
   ].join('|');
 }
+
+/** The signatures of the substantial kernels of `models` under `rules` (what `calibrate --hold-out` keeps out). */
+export function substantialSignatures(models: ImportResult[], rules: Rules): Set<string> {
+  return new Set(models.flatMap((m) => planKernels(m, rules).filter(substantial).map(kernelSignature)));
+}

@@ -2,6 +2,7 @@
  * What calibration keeps of each model it profiles, round by round: its kernels' times joined to
  * netcost's plan, its whole run and the speed probes beside it; and how the rounds merge.
  */
+import { quantileOf } from '../measure/stats.ts';
 import { median, type Whole } from './fit.ts';
 import type { PlannedKernel } from './plan.ts';
 
@@ -21,7 +22,10 @@ export interface ModelRun {
   whole: Whole;
   /** the kernel kinds the engine ran */
   kinds: string[];
-  /** the speed probes' medians (compute-bound and memory-bound), timed interleaved with the model's unprofiled runs */
+  /**
+   * the speed probes' lower quartiles (compute-bound and memory-bound), timed interleaved with the
+   * model's unprofiled runs, or alone in a later round (Infinity: not timed beside this round)
+   */
   probeMs: number;
   memoryProbeMs: number;
 }
@@ -63,4 +67,64 @@ export function probeDrift(perRound: ModelRun[][]): number {
     perRound[0].flatMap((_, round) => perRound.map((x) => f(x[round]))).filter(Number.isFinite);
   const drifts = [drifted(order((r) => r.probeMs)), drifted(order((r) => r.memoryProbeMs))];
   return drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+}
+
+/** The machine's speed over a calibration's rounds: a factor per model and round, and the speed they are put at. */
+export interface Speed {
+  /** the reference speed (geometric mean of the two probes' ms; NaN without probes) */
+  ref: number;
+  /** factors[model][round]: what puts that round's times at the reference speed */
+  factors: number[][];
+}
+
+/** probes on either side of a round that its speed is read from (in the order the rounds ran) */
+const SPEED_WINDOW = 4;
+/** the quantile of a calibration's speeds taken as the machine undisturbed */
+export const STEADY_QUANTILE = 0.25;
+/** the most a factor may move a round */
+const SPEED_BOUNDS = [0.5, 1.5] as const;
+
+/**
+ * Each round at the machine's undisturbed speed. This host slows by tens of % for minutes at a time
+ * (a neighbour on the host): two calibrations of seed 2026120820 whose probes drifted -27% and -29%
+ * predicted 40 random networks with median errors of 28.5% and 15.4%, the undisturbed third 5.1%
+ * (2026-12-07). A round's speed is the median of the probes timed near it (SPEED_WINDOW on each
+ * side, in the order the rounds ran; the geometric mean of the compute and the memory probe), and
+ * its factor puts it at the reference: `ref` when given (the adaptive round, at its first rounds'
+ * speed), else the lower quartile of the calibration's own speeds. Rounds with no probe near keep
+ * their times.
+ */
+export function steadySpeed(perRound: ModelRun[][], ref?: number): Speed {
+  const rounds = perRound[0]?.length ?? 0;
+  const order: [number, number][] = [];
+  for (let round = 0; round < rounds; round++) for (let i = 0; i < perRound.length; i++) order.push([i, round]);
+  const probed = order.map(([i, round]) => Math.sqrt(perRound[i][round].probeMs * perRound[i][round].memoryProbeMs));
+  const near = order.map((_, k) => {
+    const xs = probed.slice(Math.max(0, k - SPEED_WINDOW), k + SPEED_WINDOW + 1).filter(Number.isFinite);
+    return xs.length > 0 ? median(xs) : Number.NaN;
+  });
+  const known = near.filter(Number.isFinite);
+  const base = ref ?? (known.length > 0 ? quantileOf(known, STEADY_QUANTILE) : Number.NaN);
+  const factors = perRound.map((rs) => rs.map(() => 1));
+  order.forEach(([i, round], k) => {
+    const f = base / near[k];
+    if (Number.isFinite(f)) factors[i][round] = Math.min(SPEED_BOUNDS[1], Math.max(SPEED_BOUNDS[0], f));
+  });
+  return { ref: base, factors };
+}
+
+/** A round's times scaled by `f` (its kernels, its session's witness, its whole run); its probes as timed. */
+export function atSpeed(r: ModelRun, f: number): ModelRun {
+  if (f === 1) return r;
+  const w = r.whole;
+  return {
+    ...r,
+    measured: r.measured.map((m) => ({ ...m, us: f * m.us, witnessUs: f * m.witnessUs })),
+    whole: {
+      ...w,
+      ms: f * w.ms,
+      kernelMs: f * w.kernelMs,
+      ...(w.witnessMs === undefined ? {} : { witnessMs: f * w.witnessMs }),
+    },
+  };
 }

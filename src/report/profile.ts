@@ -79,6 +79,12 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
         `run overhead ${fixed(p.runOverheadMs * 1000, 1)} us; speed probe ${fixed(p.probe.ms, 3)} ms ` +
         `(drift ${fixed(100 * p.probe.drift, 1)}% during calibration); ${p.calibration.models} models in ` +
         `${fixed(p.calibration.seconds, 1)} s${p.calibration.quick ? ' (--quick)' : ''}`,
+      ...(p.calibration.heldOut
+        ? [
+            `held out (--hold-out): ${p.calibration.heldOut.kernels} calibration kernels sharing a signature with ` +
+              `a kernel of the ${p.calibration.heldOut.models} models named, kept out of the fit`,
+          ]
+        : []),
       'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels; ' +
         "cross-validated errors: each kernel predicted by a fit without its calibration model's kernels (5 folds), " +
         'median |predicted / measured - 1|, the linear model alone and with the boosted trees on what it misses',

@@ -11,8 +11,8 @@ import { onnxruntime } from '../../src/measure/backend.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { withNodeNames } from '../../src/onnx/node-names.ts';
-import { joinProfiled } from '../../src/predict/calibrate.ts';
 import { planKernels } from '../../src/predict/plan.ts';
+import { joinProfiled } from '../../src/predict/profile-rounds.ts';
 import { HARDSWISH_NET, modelFromYaml } from '../helpers.ts';
 
 describe("calibration's join of profiled kernels to planned ones", () => {

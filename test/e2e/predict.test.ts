@@ -3,25 +3,57 @@
  * up, two machines side by side. Times are never asserted (the machine is noisy); the numbers'
  * mechanics are.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { onnxruntime } from '../../src/measure/backend.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { kernelSignature, planKernels, substantial } from '../../src/predict/plan.ts';
+import { calibrationModels } from '../../src/predict/sweep.ts';
 import { cli } from '../helpers.ts';
 
 const cache = mkdtempSync(join(tmpdir(), 'netcost-cache-'));
 const env = { XDG_CACHE_HOME: cache };
 const profileFile = join(cache, 'netcost', 'machine-profile.json');
 const twoThreads = join(cache, 'two-threads.json');
+// a chain --quick measures, held out of the two-thread calibration
+const chain = calibrationModels(true).filter((m) => m.purpose === 'sweep')[3];
+const heldChain = join(cache, 'held-out.onnx');
+writeFileSync(heldChain, chain.bytes);
 
 describe('calibrate and --predict', () => {
   let calibrated: ReturnType<typeof cli>;
   beforeAll(() => {
     calibrated = cli(['calibrate', '--quick', '--format', 'json'], { env, timeoutMs: 120_000 });
-    cli(['calibrate', '--quick', '--threads', '2', '-o', twoThreads, '--format', 'json'], { env, timeoutMs: 120_000 });
+    const held = ['calibrate', '--quick', '--threads', '2', '-o', twoThreads, '--hold-out', heldChain];
+    cli([...held, '--format', 'json'], { env, timeoutMs: 120_000 });
   }, 250_000);
+
+  it('calibrate --hold-out keeps calibration kernels sharing a signature with the model out of the fit', async () => {
+    const p = JSON.parse(readFileSync(twoThreads, 'utf8'));
+    const rules = {
+      onnxruntime: await onnxruntime.version(),
+      level: 'all',
+      block: await onnxruntime.layoutBlock(),
+    } as const;
+    const plan = (m: { bytes: Uint8Array; name: string }) => planKernels(importOnnx(m.bytes, { file: m.name }), rules);
+    const mine = plan(chain).filter((k) => substantial(k) && !k.uncertain);
+    const sigs = new Set(mine.map(kernelSignature));
+    // at least the held chain's own (calibration measured it), at most every kernel of those signatures in any chain
+    const everywhere = calibrationModels(true).flatMap((m) => plan(m).filter((k) => sigs.has(kernelSignature(k))));
+    expect(mine.length).toBeGreaterThan(3);
+    expect(p.calibration.heldOut.models).toBe(1);
+    expect(p.calibration.heldOut.kernels).toBeGreaterThanOrEqual(mine.length);
+    expect(p.calibration.heldOut.kernels).toBeLessThanOrEqual(everywhere.length);
+    // a model that is not there stops calibrate before any timing: exit 2, one line naming it
+    const r = cli(['calibrate', '--quick', '--hold-out', join(cache, 'missing.onnx')], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('missing.onnx');
+  });
 
   it('without a profile, --predict says how to make one (exit 2, one line)', () => {
     const empty = mkdtempSync(join(tmpdir(), 'netcost-empty-'));

@@ -45,7 +45,7 @@ async function joinPrediction(
     // the probes as calibration times them: in the machine's undisturbed phase, their lower quartile
     // (a plain median of 15 runs read this machine as computing 111% slower while the model timed
     // just before ran at its usual speed)
-    const { LOW_QUANTILE } = await import('../../predict/calibrate.ts');
+    const { LOW_QUANTILE } = await import('../../predict/profile-rounds.ts');
     const { quantileOf } = await import('../../measure/stats.ts');
     const probes = [speedProbe(), memoryProbe()].map((m) => ({ bytes: m.bytes, inputs: [m.input], what: m.name }));
     const { gate, close } = await onnxruntime.openGate(profile.machine.threads);
