@@ -22,13 +22,15 @@ const count = Number(flag('--count', 1000));
 const levels = flag('--levels', 'basic,extended,all').split(',');
 const show = Number(flag('--show', 5));
 const block = Number(flag('--block', 16));
-// print each silent disagreement's graph and kernels (with --count 1, one seed's)
+// print each disagreement's graph and kernels, silent or flagged (with --count 1, one seed's)
 const verbose = args.includes('--verbose');
 
 const dir = mkdtempSync(join(tmpdir(), 'netcost-engine-fuzz-'));
 const tally = new Map(levels.map((l) => [l, { agree: 0, flagged: 0, silent: 0, refused: 0 }]));
 /** silent disagreements by what differs (ops only), with the first seed that shows each */
 const patterns = new Map();
+/** the flagged ones the same way (what keeps a graph from being kernel-identical) */
+const flaggedPatterns = new Map();
 const t0 = performance.now();
 try {
   for (let i = 0; i < count; i++) {
@@ -49,11 +51,12 @@ try {
       const verdict = await compare(bytes, imported, level);
       const t = tally.get(level);
       t[verdict.kind]++;
-      if (verdict.kind === 'silent') {
+      if (verdict.kind !== 'agree') {
         const key = `${level}: ${verdict.pattern}`;
-        const p = patterns.get(key) ?? { seed: s, count: 0 };
+        const into = verdict.kind === 'silent' ? patterns : flaggedPatterns;
+        const p = into.get(key) ?? { seed: s, count: 0 };
         p.count++;
-        patterns.set(key, p);
+        into.set(key, p);
       }
     }
   }
@@ -74,6 +77,10 @@ const sorted = [...patterns].sort((a, b) => b[1].count - a[1].count);
 if (sorted.length > 0)
   console.log(`\nsilent disagreements and refusals by pattern (first seed; ${sorted.length} patterns):`);
 for (const [k, p] of sorted.slice(0, show)) console.log(`  ${p.count}x  ${k}  (seed ${p.seed})`);
+const flagged = [...flaggedPatterns].sort((a, b) => b[1].count - a[1].count);
+if (flagged.length > 0 && show > 0)
+  console.log(`\nflagged disagreements by pattern (first seed; ${flagged.length} patterns):`);
+for (const [k, p] of flagged.slice(0, show)) console.log(`  ${p.count}x  ${k}  (seed ${p.seed})`);
 process.exitCode = [...tally.values()].some((t) => t.silent > 0) ? 1 : 0;
 
 /** netcost's plan against onnxruntime's optimised graph at `level`: agree, flagged or silent. */
@@ -89,10 +96,11 @@ async function compare(bytes, imported, level) {
   const theirs = lib.kernelsOfOptimized(readFileSync(file), original, imported);
   const ours = lib.plannedKernels(imported, { onnxruntime: '1.30.0', level, block });
   const d = lib.diffKernels(ours, theirs);
-  if (d.verdict !== 'silent') return { kind: d.verdict === 'identical' ? 'agree' : 'flagged' };
+  if (d.verdict === 'identical') return { kind: 'agree' };
   const mine = d.netcostOnly.map((e) => e.key);
   const theirsOnly = d.runtimeOnly.map((e) => e.key);
   const ops = (ks) => [...new Set(ks.map((k) => k.split('@')[0]))].sort().join(',');
+  const pattern = `netcost only [${ops(mine)}] / onnxruntime only [${ops(theirsOnly)}]`;
   if (verbose) {
     const { onnx } = createRequire(import.meta.url)('onnx-proto');
     const m = onnx.ModelProto.decode(bytes);
@@ -100,5 +108,5 @@ async function compare(bytes, imported, level) {
     console.log(`--- ${level}, opset ${m.opsetImport[0].version}\n${m.graph.node.map(line).join('\n')}`);
     console.log(`  netcost only: ${mine.join(' ')}\n  onnxruntime only: ${theirsOnly.join(' ')}`);
   }
-  return { kind: 'silent', pattern: `netcost only [${ops(mine)}] / onnxruntime only [${ops(theirsOnly)}]` };
+  return { kind: d.verdict, pattern };
 }

@@ -40,7 +40,7 @@ export function predict(p: MachineProfile, src: Predictable): ModelPrediction {
   const planned = planKernels(imported, rules);
   const g = imported.graph;
   const outputBytes = 4 * numel(g.output.shape);
-  return predictKernels(p, planned, 4 * numel(g.input.shape) + outputBytes, outputBytes);
+  return predictKernels(p, planned, outputBytes);
 }
 
 export interface LayerPredictionFields {
@@ -57,7 +57,7 @@ export interface PredictionSummary {
   /** the interval of the prediction over the bootstrap of the profile's fits (10th, 90th percentile) */
   lowMs: number;
   highMs: number;
-  /** the kernels' share of it (the rest: the run's fixed cost and copying input and output) */
+  /** the kernels' share of it (the rest: the run's fixed cost and copying its output out) */
   layersMs: number;
   kernels: number;
   /** share of the kernels' time where netcost's rules cannot tell what the engine runs */

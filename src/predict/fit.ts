@@ -122,7 +122,8 @@ export interface Whole {
   kernelMs: number;
   kernels: number;
   tensors: number;
-  ioBytes: number;
+  /** bytes of its outputs, which the run copies out to the caller (its inputs are read in place) */
+  outputBytes: number;
   /** the profiled session's witness: its kernels' mean time (ms; witness.ts), where it had one */
   witnessMs?: number;
 }
@@ -196,8 +197,8 @@ const NOISE_FLOOR_MS = 0.02;
 
 /**
  * How profiled kernel times relate to an unprofiled run: ms = kernelScale · (kernelMs - the
- * profiler's cost) + ioBytes / ioGbps. The profiler's cost is measured apart (profilerCostFit);
- * a run also copies its input and output between the caller and the engine. Non-negative least
+ * profiler's cost) + outputBytes / ioGbps. The profiler's cost is measured apart (profilerCostFit);
+ * a run also copies its outputs out to the caller (its inputs it reads where they are). Non-negative least
  * squares on relative error, the copy term kept where it lowers the loss by 1% or more. A copy
  * rate the data leave at 0 time is the fastest a profile holds.
  *
@@ -212,7 +213,7 @@ export function wholeModelFit(ws: Whole[], cost: ProfilerCost): { kernelScale: n
   const timed = ws.filter((w) => w.ms >= MIN_WHOLE_MS && Number.isFinite(w.ms));
   const rows = timed.map((w) => [
     w.kernelMs - profilerCostOf(cost, w.kernels, w.tensors, w.witnessMs),
-    w.ioBytes / 1e6,
+    w.outputBytes / 1e6,
   ]);
   const ms = timed.map((w) => w.ms);
   const weights = ms.map((t) => 1 / (t + NOISE_FLOOR_MS) ** 2);

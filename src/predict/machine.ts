@@ -106,7 +106,7 @@ export const machineProfileSchema = z.strictObject({
   probe: z.strictObject({ ms: rate, memoryMs: rate, drift: range(-10, 10) }),
   /** a run's fixed cost (the harness around a one-element model) */
   runOverheadMs: coefficient,
-  /** whole-model time = runOverheadMs + the kernels' times + (input and output bytes) / ioGbps */
+  /** whole-model time = runOverheadMs + the kernels' times + output bytes / ioGbps (copied out to the caller) */
   ioGbps: rate,
   /**
    * a model output of BIG_OUTPUT_MIB or more comes back in a buffer the C library maps afresh each

@@ -95,7 +95,7 @@ async function profilePlanned(p: Planned, backend: Backend, o: ProfileRun, t: Ti
       kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
       kernels: kernels.length,
       tensors: kernels.reduce((a, k) => a + k.tensors, 0),
-      ioBytes: 4 * (numel(m.input.shape) + numel(imported.graph.output.shape)),
+      outputBytes: 4 * numel(imported.graph.output.shape),
       witnessMs: witnessUs / 1000,
     },
     kinds: theirs.map((k) => k.kind),

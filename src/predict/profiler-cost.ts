@@ -44,7 +44,7 @@ export async function profilerChains(
         kernelMs: kernels.reduce((a, k) => a + k.us, 0) / 1000,
         kernels: kernels.length,
         tensors: kernels.reduce((a, k) => a + k.tensors, 0),
-        ioBytes: 0,
+        outputBytes: 0,
         witnessMs: witnessUs / 1000,
       });
     }

@@ -53,7 +53,7 @@ function predictionLines(p: PredictionSummary): string[] {
     `predicted ${fixed(p.predictedMs, 3)} ms per run (${fixed(p.lowMs, 3)}-${fixed(p.highMs, 3)} over the ` +
       `profile's uncertainty) on ${p.machine.cpu} (${p.machine.threads} thread${p.machine.threads === 1 ? '' : 's'}, ` +
       `onnxruntime ${p.machine.onnxruntime}): ${p.kernels} kernels ${fixed(p.layersMs, 3)} ms + ` +
-      `${fixed(fixedCost, 3)} ms per run (harness, copying input and output); profile ${p.profile}`,
+      `${fixed(fixedCost, 3)} ms per run (harness, copying the output out); profile ${p.profile}`,
     `roofline: peak ${fixed(p.peakGflops, 1)} GFLOP/s, ${fixed(p.memoryGbps, 1)} GB/s from memory ` +
       `(${fixed(p.cacheGbps, 1)} GB/s in cache), balance point ${fixed(p.balancePoint, 1)} FLOP/B; a layer's time is ` +
       'its share of the kernels onnxruntime runs for it; bound: compute or memory when that term is at least ' +

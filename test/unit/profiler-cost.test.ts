@@ -24,7 +24,7 @@ describe("the profiler's cost", () => {
     ].map(([kernels, perKernel, workMs]) => ({
       kernels,
       tensors: kernels * perKernel,
-      ioBytes: 1024,
+      outputBytes: 1024,
       ms: kernels * workMs,
       kernelMs: kernels * (workMs + truth.perKernelMs + truth.perTensorMs * perKernel),
     }));
@@ -43,7 +43,7 @@ describe("the profiler's cost", () => {
     const quiet = [2, 3, 4, 5].map((perKernel) => ({
       kernels: 128,
       tensors: 128 * perKernel,
-      ioBytes: 0,
+      outputBytes: 0,
       ms: 128 * 0.0002,
       kernelMs: 128 * (0.0002 + truth.perKernelMs + truth.perTensorMs * perKernel),
     }));
@@ -67,7 +67,7 @@ describe("the profiler's cost", () => {
     const tiny = [2, 3, 5].map((perKernel) => ({
       kernels: 128,
       tensors: 128 * perKernel,
-      ioBytes: 0,
+      outputBytes: 0,
       ms: 128 * 0.0002,
       kernelMs: 128 * (0.0002 + 0.0018 + perTensor * perKernel),
     }));
@@ -79,7 +79,7 @@ describe("the profiler's cost", () => {
         return {
           kernels,
           tensors,
-          ioBytes: 0,
+          outputBytes: 0,
           ms: slow * own,
           kernelMs: slow * (own + kernels * 0.0026 + tensors * perTensor),
         };
@@ -99,7 +99,7 @@ describe("the profiler's cost", () => {
     const session = (state: number, kernels: number, tensors: number, ownMs: number) => ({
       kernels,
       tensors,
-      ioBytes: 0,
+      outputBytes: 0,
       ms: ownMs,
       kernelMs: ownMs + kernels * (state + 0.0007) + tensors * perTensor,
       witnessMs: 0.0004 + state + 2 * perTensor,
@@ -131,12 +131,12 @@ describe('profiled kernels to an unprofiled run', () => {
       [0.05, 8, 1e3],
       [1.2, 90, 5e5],
       [30, 20, 1e6],
-    ].map(([kernelMs, kernels, ioBytes]) => ({
+    ].map(([kernelMs, kernels, outputBytes]) => ({
       kernelMs,
       kernels,
       tensors: 3 * kernels,
-      ioBytes,
-      ms: 0.95 * (kernelMs - 0.002 * kernels - 0.0001 * 3 * kernels) + ioBytes / 8 / 1e6,
+      outputBytes,
+      ms: 0.95 * (kernelMs - 0.002 * kernels - 0.0001 * 3 * kernels) + outputBytes / 8 / 1e6,
     }));
     const w = wholeModelFit(ws, cost);
     expect(w.kernelScale).toBeCloseTo(0.95, 3);
@@ -150,14 +150,14 @@ describe('profiled kernels to an unprofiled run', () => {
     const ws = Array.from({ length: 30 }, (_, i) => {
       const kernelMs = 0.1 + i * 0.37;
       const phase = i % 3 === 0 ? (i % 2 === 0 ? 1.5 : 0.6) : 1;
-      return { kernelMs, kernels: 5, tensors: 15, ioBytes: 0, ms: phase * 0.97 * kernelMs };
+      return { kernelMs, kernels: 5, tensors: 15, outputBytes: 0, ms: phase * 0.97 * kernelMs };
     });
     expect(wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 }).kernelScale).toBeCloseTo(0.97, 3);
   });
 
   it('with no time left for copying, the copy rate is the highest a profile holds (10^7 GB/s), not infinity', () => {
     // every model runs in exactly its kernels' time: nothing left to attribute to input and output
-    const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, ioBytes: 1e6 * k, ms: k, kernels: 1, tensors: 2 }));
+    const ws = [1, 2, 3, 4].map((k) => ({ kernelMs: k, outputBytes: 1e6 * k, ms: k, kernels: 1, tensors: 2 }));
     const w = wholeModelFit(ws, { perKernelMs: 0, perTensorMs: 0 });
     expect(w.kernelScale).toBe(1);
     expect(w.ioGbps).toBe(1e7);

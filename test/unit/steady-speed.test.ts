@@ -14,7 +14,7 @@ const kernel = { key: 'conv@a', cls: 'conv', op: 'Conv' } as PlannedKernel;
 function round(slow: number, probed: boolean): ModelRun {
   return {
     measured: [{ kernel, us: 10 * slow, tensors: 2, witnessUs: 2 * slow }],
-    whole: { ms: 0.012 * slow, kernelMs: 0.01 * slow, kernels: 1, tensors: 2, ioBytes: 0, witnessMs: 0.002 * slow },
+    whole: { ms: 0.012 * slow, kernelMs: 0.01 * slow, kernels: 1, tensors: 2, outputBytes: 0, witnessMs: 0.002 * slow },
     kinds: ['Conv'],
     probeMs: probed ? 0.6 * slow : Number.POSITIVE_INFINITY,
     memoryProbeMs: probed ? 0.5 * slow : Number.POSITIVE_INFINITY,
