@@ -155,10 +155,11 @@ function calibrateCommand(p: Command): Command {
     .description(
       "measure this machine for --predict: about 2,000 kernels drawn from each kernel class's configurations " +
         '(150 sampled chains, then 50 more where the first fit is worst), profiled in three rounds timed in the ' +
-        "machine's undisturbed phase; per class a linear model with each parameter's uncertainty and boosted " +
-        'trees on what it misses, with their cross-validated errors (about 2.5-4 minutes here, --quick about 20 s)',
+        "machine's undisturbed phase, each round put at its undisturbed speed by the speed probes timed near it; " +
+        "per class a linear model with each parameter's uncertainty and boosted trees on what it misses, with " +
+        'their cross-validated errors (about 2.5-4 minutes here, --quick about 20-30 s)',
     )
-    .option('--quick', 'about 20 s: fewer chains and runs, one round, no adaptive round (a rougher fit)')
+    .option('--quick', 'about 20-30 s: fewer chains and runs, one round, no adaptive round (a rougher fit)')
     .option(
       '--hold-out <models...>',
       'models to validate on later (built-ins, specs, ONNX files): calibration kernels that share a signature ' +
