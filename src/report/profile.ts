@@ -82,7 +82,8 @@ export function profileDocument(p: MachineProfile, writtenTo?: string): Document
       ...(p.calibration.heldOut
         ? [
             `held out (--hold-out): ${p.calibration.heldOut.kernels} calibration kernels sharing a signature with ` +
-              `a kernel of the ${p.calibration.heldOut.models} models named, kept out of the fit`,
+              `a kernel of the ${p.calibration.heldOut.models} model${p.calibration.heldOut.models === 1 ? '' : 's'} ` +
+              'named, kept out of the fit',
           ]
         : []),
       'each parameter with its 10th-90th percentile over bootstrap resamples of the calibration kernels; ' +
