@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plannedKernels } from '../../src/engine/ort/index.ts';
 import { onnxruntime } from '../../src/measure/backend.ts';
@@ -114,6 +115,27 @@ describe("the kernels onnxruntime runs, reproduced (onnxruntime's graph optimisa
     const bytes = halfModel(b.build(y).bytes);
     for (const level of ['disabled', 'all'] as const)
       expect((await compareKernels(bytes, block, {}, level)).only, level).toEqual([]);
+  });
+  it('fp16 Gelu (fused or written) and LeakyRelu run as their function bodies, kernel for kernel', async () => {
+    // the fuzzer's seeds 109, 504, 904 and 229: onnxruntime inlines them after its levels (no fp16 kernel),
+    // Sqrt(2) a kernel of its own, two GELUs' bodies not merged, the body's constants fp32
+    const atOpset = (bytes: Uint8Array, opset: number) => {
+      const m = onnxProto.onnx.ModelProto.decode(bytes);
+      m.opsetImport = [{ domain: '', version: opset }];
+      return onnxProto.onnx.ModelProto.encode(m).finish();
+    };
+    const b = new Builder('half-gelu', [1, 16, 32]);
+    const y = b.unary('Gelu', b.gelu(b.gelu(b.linear(b.input, 32))));
+    const l = new Builder('half-leaky', [1, 16, 32]);
+    const z = l.unary('LeakyRelu', l.linear(l.input, 32), { alpha: { f: 0.2 } });
+    for (const [bytes, opset] of [
+      [b.build(y).bytes, 20],
+      [l.build(z).bytes, 17],
+    ] as const)
+      for (const level of ['disabled', 'basic', 'extended', 'all'] as const) {
+        const c = await compareKernels(halfModel(atOpset(bytes, opset)), block, {}, level);
+        expect(c.only, `opset ${opset} ${level}`).toEqual([]);
+      }
   });
   it("fp16 MobileNet V2: ReLU6's shared bounds keep their casts, Clips unfused; only their name unsure", async () => {
     const fp32 = exportOnnx(graphOf(await resolveModel('mobilenet-v2-1.0x'), { input: [1, 3, 64, 64] }));

@@ -37,13 +37,14 @@ const FP16_KERNELS: ReadonlyMap<string, { since?: number; before?: number }> = n
  */
 type Opsets = [from: number, to: number];
 const FP16_FUNCTIONS = new Map<string, Opsets>([
-  ...['LeakyRelu', 'PRelu'].map((op): [string, Opsets] => [op, [16, 18]]),
+  ['PRelu', [16, 18]],
   ...['Elu', 'Selu', 'HardSigmoid', 'Softplus', 'Softsign', 'ThresholdedRelu'].map((op): [string, Opsets] => [
     op,
     [18, 18],
   ]),
   ['Mish', [18, Infinity]],
   ['GroupNormalization', [18, Infinity]],
+  // approximate 'tanh' (the other one runs as its body: inline.ts inlineHalfGelus)
   ['Gelu', [20, Infinity]],
 ]);
 

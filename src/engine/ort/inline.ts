@@ -14,6 +14,72 @@ const SOFTMAX_FUNCTION_OPSET = 13;
 /** the one opset at which onnxruntime finds Relu's function body (Max with 0) */
 const RELU_FUNCTION_OPSET = 18;
 
+/** the opsets at which onnxruntime finds LeakyRelu's function body (an fp16 LeakyRelu has no kernel) */
+const LEAKY_FUNCTION_OPSETS = [16, 18] as const;
+
+/** a float constant of the body (onnxruntime's inliner leaves it fp32: no cast of it runs) */
+function bodyConstant(g: EngineGraph, n: ENode, name: string, value: number): string {
+  const t = `${n.name}#${n.op}.${name}`;
+  g.tensors.set(t, { shape: [], type: 'fp32', constant: true, initializer: true, values: () => [value] });
+  return t;
+}
+
+/** the opset from which Gelu is an ONNX op with a function body (an fp16 Gelu has no kernel) */
+const GELU_FUNCTION_OPSET = 20;
+
+/**
+ * Every fp16 Gelu (approximate 'none', opset 20 on: no fp16 kernel) as onnxruntime runs it, one the
+ * model has or one its GeluFusion wrote: inlined after the optimisation levels, before the casts,
+ * as its function body (x · 1/2) · Sum(1, Erf(x / Sqrt(2))), the Sqrt of the constant 2 a kernel of
+ * its own and two Gelus' bodies not merged (no folding or CSE runs after the inliner).
+ */
+export function inlineHalfGelus(g: EngineGraph): void {
+  if (g.opset < GELU_FUNCTION_OPSET) return;
+  const half = (n: ENode) =>
+    n.op === 'Gelu' &&
+    n.domain === '' &&
+    n.attrs.get('approximate') !== 'tanh' &&
+    g.tensors.get(n.inputs[0])?.type === 'fp16';
+  // the body's tensors named after the output (every Gelu GeluFusion writes is named 'Gelu')
+  g.nodes = g.nodes.flatMap((n) => (half(n) ? geluBody(g, { ...n, name: n.outputs[0] }) : [n]));
+}
+
+function geluBody(g: EngineGraph, n: ENode): ENode[] {
+  const x = n.inputs[0];
+  const [half, two, one] = [
+    bodyConstant(g, n, 'Half', 0.5),
+    bodyConstant(g, n, 'Two', 2),
+    bodyConstant(g, n, 'One', 1),
+  ];
+  const t = (name: string) => bodyTensor(g, n, name, x);
+  const [multX, sqrtTwo, xSqrt, erf, phi] = [t('MultX'), t('SqrtTwo'), t('XSqrt'), t('ErfXSqrt'), t('Phi')];
+  g.tensors.set(sqrtTwo, { constant: false, type: 'fp32', shape: [] });
+  return [
+    bodyNode(n, 'Mul', [half, x], [multX]),
+    bodyNode(n, 'Sqrt', [two], [sqrtTwo]),
+    bodyNode(n, 'Div', [x, sqrtTwo], [xSqrt]),
+    bodyNode(n, 'Erf', [xSqrt], [erf]),
+    bodyNode(n, 'Sum', [one, erf], [phi]),
+    bodyNode(n, 'Mul', [multX, phi], n.outputs),
+  ];
+}
+
+/** LeakyRelu's body: Where(x < 0, alpha · x, x) */
+function leakyRelu(g: EngineGraph, n: ENode): ENode[] {
+  const x = n.inputs[0];
+  const a = n.attrs.get('alpha');
+  const alpha = bodyConstant(g, n, 'Alpha', typeof a === 'object' && 'f' in a ? a.f : 0.01);
+  const zero = bodyConstant(g, n, 'Zero', 0);
+  const scaled = bodyTensor(g, n, 'AlphaMulX', x);
+  const negative = bodyTensor(g, n, 'XLessThanZero', x);
+  g.tensors.set(negative, { constant: false, type: 'bool', shape: g.tensors.get(x)?.shape });
+  return [
+    bodyNode(n, 'Mul', [alpha, x], [scaled]),
+    bodyNode(n, 'Less', [x, zero], [negative]),
+    bodyNode(n, 'Where', [negative, scaled, x], n.outputs),
+  ];
+}
+
 /** Relu's body: a float 0, cast like X (a nameless Cast kernel), and Max of X with it */
 function reluAsMax(g: EngineGraph, n: ENode): ENode[] {
   const zero = `${n.name}#Relu.Zero`;
@@ -33,6 +99,8 @@ export function inlineFunctions(g: EngineGraph): void {
     if ((n.op === 'Softmax' || n.op === 'LogSoftmax') && half && g.opset >= SOFTMAX_FUNCTION_OPSET)
       return softmax(g, n);
     if (n.op === 'Relu' && half && g.opset === RELU_FUNCTION_OPSET) return reluAsMax(g, n);
+    if (n.op === 'LeakyRelu' && half && g.opset >= LEAKY_FUNCTION_OPSETS[0] && g.opset <= LEAKY_FUNCTION_OPSETS[1])
+      return leakyRelu(g, n);
     return [n];
   });
 }

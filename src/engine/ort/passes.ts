@@ -5,6 +5,7 @@
  * table order (levels 1 and 2 again while a round changes the graph, as onnxruntime does); README's
  * fusion table is generated from this one (`npm run docs`).
  */
+
 import type { EngineGraph } from '../graph.ts';
 import { convFolds, eliminations, matMulAdd, noopElimination, padFusion } from './basic.ts';
 import { convAddActivation } from './conv-add.ts';
@@ -17,6 +18,7 @@ import {
   removeDuplicateCasts,
   withUntakenAside,
 } from './fp16.ts';
+import { inlineHalfGelus } from './inline.ts';
 import { nchwc } from './layout.ts';
 import { matMulScale, matMulTranspose } from './matmul.ts';
 import { gatherSliceToSplit } from './split.ts';
@@ -250,6 +252,7 @@ export const HALF_PRECISION = [
 
 /** After the levels: the casts; at level 3, weights' casts folded and levels 2 and 3 again. */
 export function runHalfPrecision(g: EngineGraph, level: number, block: number): void {
+  inlineHalfGelus(g);
   if (!insertCasts(g, level >= 1) || level < 3) return;
   foldWeightCasts(g);
   const before = new Set(g.nodes);

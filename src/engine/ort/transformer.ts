@@ -4,6 +4,7 @@
  * SkipLayerNormalization, a bias Add before Gelu one BiasGelu, and Gathers or Slices that cut one
  * tensor into contiguous parts one Split.
  */
+
 import { Edges, type ENode, type EngineGraph, intAttr, intsAttr, isConstant } from '../graph.ts';
 import { fuse } from '../rewrite.ts';
 import { constantValues, isScalarConstant } from './constants.ts';
@@ -49,7 +50,8 @@ function gelu(g: EngineGraph): void {
       chain = [div, erf as ENode, add, half, mul];
     } else continue;
     const out = chain[chain.length - 1].outputs;
-    // from opset 20 Gelu is an ONNX op, and onnxruntime writes that one
+    // from opset 20 Gelu is an ONNX op, and onnxruntime writes that one (in fp16 it then runs as its
+    // function body: inline.ts inlineHalfGelus)
     fuse(g, chain, { op: 'Gelu', domain: g.opset >= GELU_OPSET ? '' : MS, inputs: [x], outputs: out, name: 'Gelu' });
   }
 }
