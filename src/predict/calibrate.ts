@@ -13,7 +13,7 @@ import { type Backend, identityModel, onnxruntime } from '../measure/backend.ts'
 import { measureEnv } from '../measure/env.ts';
 import type { OptLevel } from '../measure/options.ts';
 import type { PhaseGate } from '../measure/phase.ts';
-import { quantile } from '../measure/stats.ts';
+import { quantile, quantileOf } from '../measure/stats.ts';
 import type { ImportResult } from '../onnx/import.ts';
 import type { Bandwidth } from './classes.ts';
 import { bandwidthCurve, edgeCostFit, median, profilerCostOf, type Whole, wholeModelFit } from './fit.ts';
@@ -24,7 +24,7 @@ import { BIG_OUTPUT_MIB, predictKernel } from './model.ts';
 import { kernelSignature, type PlannedKernel, substantialSignatures } from './plan.ts';
 import { LOW_QUANTILE, low, type ProfileRun, profileRounds } from './profile-rounds.ts';
 import { PROFILER_ROUNDS, profilerChains, profilerCostOfBoth } from './profiler-cost.ts';
-import { type Measured, type ModelRun, probeDrift, STEADY_QUANTILE } from './rounds.ts';
+import { inRunOrder, type Measured, type ModelRun, probeDrift, STEADY_QUANTILE } from './rounds.ts';
 import { CALIBRATION_SEED, calibrationModels, outputProbe, SAMPLED } from './sweep.ts';
 import type { SweepModel } from './sweep-builder.ts';
 
@@ -183,14 +183,7 @@ async function calibrateGated(
   const runsOf = first.merged;
   const drift = probeDrift(first.perRound);
   const steadyProbe = (f: (r: ModelRun) => number) =>
-    quantile(
-      first.perRound
-        .flat()
-        .map(f)
-        .filter(Number.isFinite)
-        .sort((a, b) => a - b),
-      STEADY_QUANTILE,
-    );
+    quantileOf(inRunOrder(first.perRound).map(f).filter(Number.isFinite), STEADY_QUANTILE);
 
   // profiled kernel times -> unprofiled: the profiler's cost off each (measured on its own chains), then one scale
   const whole = wholeModelFit(

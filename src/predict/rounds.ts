@@ -56,15 +56,18 @@ export function mergeRounds(rs: ModelRun[]): ModelRun {
   };
 }
 
+/** Each model's rounds in the order they ran: round by round, model by model. */
+export function inRunOrder(perRound: ModelRun[][]): ModelRun[] {
+  return (perRound[0] ?? []).flatMap((_, round) => perRound.map((rs) => rs[round]));
+}
+
 /** How far the machine's speed moved from the first third of the runs to the last (the larger of the two probes'). */
 export function probeDrift(perRound: ModelRun[][]): number {
   const drifted = (xs: number[]) => {
     const third = Math.max(1, Math.floor(xs.length / 3));
     return median(xs.slice(-third)) / median(xs.slice(0, third)) - 1;
   };
-  // the probes in the order they ran: round by round, model by model
-  const order = (f: (r: ModelRun) => number) =>
-    perRound[0].flatMap((_, round) => perRound.map((x) => f(x[round]))).filter(Number.isFinite);
+  const order = (f: (r: ModelRun) => number) => inRunOrder(perRound).map(f).filter(Number.isFinite);
   const drifts = [drifted(order((r) => r.probeMs)), drifted(order((r) => r.memoryProbeMs))];
   return drifts.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
 }
@@ -95,19 +98,19 @@ const SPEED_BOUNDS = [0.5, 1.5] as const;
  * their times.
  */
 export function steadySpeed(perRound: ModelRun[][], ref?: number): Speed {
-  const rounds = perRound[0]?.length ?? 0;
-  const order: [number, number][] = [];
-  for (let round = 0; round < rounds; round++) for (let i = 0; i < perRound.length; i++) order.push([i, round]);
-  const probed = order.map(([i, round]) => Math.sqrt(perRound[i][round].probeMs * perRound[i][round].memoryProbeMs));
-  const near = order.map((_, k) => {
+  const runs = inRunOrder(perRound);
+  const probed = runs.map((r) => Math.sqrt(r.probeMs * r.memoryProbeMs));
+  const near = runs.map((_, k) => {
     const xs = probed.slice(Math.max(0, k - SPEED_WINDOW), k + SPEED_WINDOW + 1).filter(Number.isFinite);
     return xs.length > 0 ? median(xs) : Number.NaN;
   });
   const known = near.filter(Number.isFinite);
   const base = ref ?? (known.length > 0 ? quantileOf(known, STEADY_QUANTILE) : Number.NaN);
   const factors = perRound.map((rs) => rs.map(() => 1));
-  order.forEach(([i, round], k) => {
-    const f = base / near[k];
+  // the k-th run in that order is model k mod n's round floor(k / n)
+  near.forEach((speed, k) => {
+    const f = base / speed;
+    const [i, round] = [k % perRound.length, Math.floor(k / perRound.length)];
     if (Number.isFinite(f)) factors[i][round] = Math.min(SPEED_BOUNDS[1], Math.max(SPEED_BOUNDS[0], f));
   });
   return { ref: base, factors };

@@ -7,6 +7,7 @@
  * CastLike of 0 and a Max, which has an fp16 kernel) becomes a Cast and that Max.
  */
 import type { AttrValue, ENode, EngineGraph } from '../graph.ts';
+import { GELU_OPSET } from './transformer.ts';
 
 /** the opset from which Softmax and LogSoftmax have function bodies (and work along one axis) */
 const SOFTMAX_FUNCTION_OPSET = 13;
@@ -24,9 +25,6 @@ function bodyConstant(g: EngineGraph, n: ENode, name: string, value: number): st
   return t;
 }
 
-/** the opset from which Gelu is an ONNX op with a function body (an fp16 Gelu has no kernel) */
-const GELU_FUNCTION_OPSET = 20;
-
 /**
  * Every fp16 Gelu (approximate 'none', opset 20 on: no fp16 kernel) as onnxruntime runs it, one the
  * model has or one its GeluFusion wrote: inlined after the optimisation levels, before the casts,
@@ -34,7 +32,8 @@ const GELU_FUNCTION_OPSET = 20;
  * its own and two Gelus' bodies not merged (no folding or CSE runs after the inliner).
  */
 export function inlineHalfGelus(g: EngineGraph): void {
-  if (g.opset < GELU_FUNCTION_OPSET) return;
+  // from opset 20 Gelu is an ONNX op, with a function body (an fp16 Gelu has no kernel)
+  if (g.opset < GELU_OPSET) return;
   const half = (n: ENode) =>
     n.op === 'Gelu' &&
     n.domain === '' &&
